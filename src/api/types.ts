@@ -1,0 +1,95 @@
+/**
+ * The typed client contract: what controllers, the scheduler and node agents use to read and
+ * write objects, and what users get from `cluster.client(...)`.
+ */
+import type { KubeObject, LabelSelector, ObjectList, WatchEvent } from '../model/types.js';
+import type { Selector } from '../model/selector.js';
+import type { FieldSelector } from '../model/field-selector.js';
+import type { ResourceType } from '../model/resource-type.js';
+
+/** Filters of list and watch: strings in Kubernetes' syntax or parsed selectors. */
+export interface ListOptions {
+  labelSelector?: string | LabelSelector | Selector;
+  fieldSelector?: string | FieldSelector;
+}
+
+/** Options of {@link ResourceClient.watch}. */
+export interface WatchOptions extends ListOptions {
+  /** Resume after this version; absent starts with the current objects as ADDED events. */
+  resourceVersion?: string;
+  /** Ends the watch. */
+  signal?: AbortSignal;
+}
+
+/** How a patch is interpreted. */
+export type PatchType = 'merge' | 'strategic' | 'json';
+
+/** Kubernetes' deletion propagation policies. */
+export type PropagationPolicy = 'Background' | 'Foreground' | 'Orphan';
+
+/** Options of {@link ResourceClient.delete}. */
+export interface DeleteOptions {
+  /** @default 'Background' (Orphan for ReplicationControllers in Kubernetes; here always Background) */
+  propagationPolicy?: PropagationPolicy;
+  preconditions?: { uid?: string; resourceVersion?: string };
+  /** For pods: how long to let containers stop; 0 deletes at once. */
+  gracePeriodSeconds?: number;
+}
+
+/** Options of writes. */
+export interface WriteOptions {
+  /** Validate and default, but store nothing. */
+  dryRun?: boolean;
+  /** Who writes (recorded in managedFields-like audit later). */
+  fieldManager?: string;
+}
+
+/**
+ * ResourceClient knows how to read and write one kind of object, bound to one namespace for
+ * namespaced kinds.
+ */
+export interface ResourceClient<T extends KubeObject = KubeObject> {
+  readonly type: ResourceType;
+  /** The namespace this client is bound to; undefined for cluster-scoped kinds or all namespaces. */
+  readonly namespace: string | undefined;
+  /** The object, or a NotFound TugboatError. */
+  get(name: string): Promise<T>;
+  /** The object, or undefined. */
+  find(name: string): Promise<T | undefined>;
+  list(options?: ListOptions): Promise<ObjectList<T>>;
+  watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  create(obj: T | Omit<T, 'apiVersion' | 'kind'>, options?: WriteOptions): Promise<T>;
+  /** Replaces spec and metadata; status is kept (kinds with a status subresource). */
+  update(obj: T, options?: WriteOptions): Promise<T>;
+  /** Patches spec and metadata. */
+  patch(name: string, patch: unknown, type?: PatchType, options?: WriteOptions): Promise<T>;
+  /** Replaces status only. */
+  updateStatus(obj: T, options?: WriteOptions): Promise<T>;
+  /** Patches status only. */
+  patchStatus(name: string, patch: unknown, type?: PatchType): Promise<T>;
+  /** Deletes; returns the object as last stored (with deletionTimestamp when finalizers hold it). */
+  delete(name: string, options?: DeleteOptions): Promise<T>;
+}
+
+/** `''` as a namespace: a client over all namespaces (list and watch only). */
+export const ALL_NAMESPACES = '';
+
+/** Records Kubernetes Events about objects. */
+export interface EventRecorder {
+  /** Records (or bumps the count of) an Event about `regarding`. Never throws. */
+  record(regarding: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, component?: string): Promise<void>;
+}
+
+/**
+ * What every component (controller, scheduler, node agent) is handed: clients for any kind,
+ * the clock, an event recorder. Components read and write through it and nothing else.
+ */
+export interface ApiContext {
+  /**
+   * A client for a kind. For namespaced kinds `namespace` defaults to 'default'; pass
+   * {@link ALL_NAMESPACES} to list or watch across namespaces.
+   */
+  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
+  readonly clock: import('../clock/types.js').Clock;
+  readonly events: EventRecorder;
+}

@@ -1,0 +1,43 @@
+import type { KubeObject, StatusCause } from './types.js';
+
+/** How names of a kind are checked: a DNS-1123 label (63 chars) or subdomain (253 chars). */
+export type NameFormat = 'dns1123-label' | 'dns1123-subdomain' | 'path-segment';
+
+/** The outcome of validating an object: errors reject it, warnings are returned to the caller. */
+export interface ValidationResult {
+  causes: StatusCause[];
+  warnings: string[];
+}
+
+/**
+ * Describes one kind the API serves: where it is stored, how it is named, defaulted and
+ * validated. Built-in kinds are in `builtin-kinds.ts`; a CustomResourceDefinition adds one.
+ */
+export interface ResourceType<T extends KubeObject = KubeObject> {
+  /** API group; '' for the core group. */
+  group: string;
+  version: string;
+  kind: string;
+  /** Lower-case plural, e.g. 'deployments'. */
+  plural: string;
+  singular: string;
+  shortNames?: string[];
+  namespaced: boolean;
+  nameFormat: NameFormat;
+  /** True when the kind has a status subresource (status is written by updateStatus only). */
+  hasStatus: boolean;
+  /** Fills defaults in place on a draft, as Kubernetes' defaulting does. */
+  applyDefaults?(draft: T): void;
+  /** Checks a (defaulted) object; `old` is set on update, for immutability checks. */
+  validate?(obj: T, old?: T): ValidationResult;
+}
+
+/** `group/version`, or `version` for the core group. */
+export function apiVersionOf(rt: Pick<ResourceType, 'group' | 'version'>): string {
+  return rt.group ? `${rt.group}/${rt.version}` : rt.version;
+}
+
+/** The store's collection name for a kind: `<group or core>/<plural>`. */
+export function storeResourceOf(rt: Pick<ResourceType, 'group' | 'plural'>): string {
+  return `${rt.group || 'core'}/${rt.plural}`;
+}

@@ -1,0 +1,224 @@
+/**
+ * The container runtime contract (CRI-shaped). A node agent drives pods through it; Docker,
+ * containerd, local processes and the mock implement it. Nothing runtime-specific
+ * (no dockerode type) appears here.
+ */
+
+/** When to pull an image: Kubernetes' imagePullPolicy. */
+export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
+
+/** Labels tugboat puts on every sandbox and container it makes, to find them again. */
+export const RUNTIME_LABELS = {
+  cluster: 'io.tugboat.cluster',
+  node: 'io.tugboat.node',
+  podUid: 'io.tugboat.pod.uid',
+  namespace: 'io.tugboat.pod.namespace',
+  podName: 'io.tugboat.pod.name',
+  container: 'io.tugboat.container.name',
+  /** 'sandbox' or 'container' */
+  role: 'io.tugboat.role',
+  /** restart count of this container instance (an attempt number) */
+  attempt: 'io.tugboat.container.attempt',
+} as const;
+
+/** A port to publish on the host. */
+export interface PortMapping {
+  containerPort: number;
+  hostPort?: number;
+  hostIP?: string;
+  protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** What a pod sandbox (the shared network namespace of a pod) needs. */
+export interface SandboxConfig {
+  podUid: string;
+  namespace: string;
+  podName: string;
+  hostname: string;
+  /** Labels to put on the sandbox, including the RUNTIME_LABELS ones. */
+  labels: Record<string, string>;
+  ports: PortMapping[];
+  /** Use the host's network namespace (pod.spec.hostNetwork). */
+  hostNetwork?: boolean;
+}
+
+/** A running (or stopped) sandbox. */
+export interface SandboxStatus {
+  id: string;
+  /** The pod IP; empty when the runtime gives no address. */
+  ip: string;
+  state: 'ready' | 'notready';
+  labels: Record<string, string>;
+  createdAt: Date;
+}
+
+/** A file or directory mounted into a container. */
+export type Mount =
+  | { kind: 'emptyDir'; volume: string; containerPath: string; readOnly?: boolean; medium?: 'Memory' | '' }
+  | { kind: 'hostPath'; hostPath: string; containerPath: string; readOnly?: boolean }
+  | {
+      /** ConfigMap and Secret volumes: the files to materialise (name -> content). */
+      kind: 'files';
+      volume: string;
+      containerPath: string;
+      files: Record<string, Uint8Array>;
+      readOnly?: boolean;
+      mode?: number;
+    };
+
+/** Linux security settings of a container (pod.spec.containers[].securityContext). */
+export interface SecuritySettings {
+  runAsUser?: number;
+  runAsGroup?: number;
+  readOnlyRootFilesystem?: boolean;
+  privileged?: boolean;
+  capabilitiesAdd?: string[];
+  capabilitiesDrop?: string[];
+}
+
+/** Everything needed to create one container of a pod. */
+export interface ContainerConfig {
+  name: string;
+  image: string;
+  /** Entrypoint override (Kubernetes `command`). */
+  command?: string[];
+  /** Arguments (Kubernetes `args`). */
+  args?: string[];
+  env: Record<string, string>;
+  workingDir?: string;
+  mounts: Mount[];
+  ports: PortMapping[];
+  /** Limits: cpu in millicores, memory in bytes. */
+  resources: { cpuMillis?: number; memoryBytes?: number };
+  security?: SecuritySettings;
+  tty?: boolean;
+  /** Labels to put on the container, including the RUNTIME_LABELS ones. */
+  labels: Record<string, string>;
+}
+
+/** The state of one container as the runtime sees it. */
+export interface ContainerStatus {
+  id: string;
+  sandboxId: string;
+  name: string;
+  image: string;
+  /** The image's id (digest), when known. */
+  imageId?: string;
+  state: 'created' | 'running' | 'exited' | 'unknown';
+  exitCode?: number;
+  /** Why it exited: 'OOMKilled', 'Error', 'Completed'. */
+  reason?: string;
+  createdAt: Date;
+  startedAt?: Date;
+  finishedAt?: Date;
+  labels: Record<string, string>;
+}
+
+/** A change the runtime reports without being asked. */
+export interface RuntimeEvent {
+  type: 'start' | 'exit' | 'oom' | 'remove';
+  containerId: string;
+  labels: Record<string, string>;
+  exitCode?: number;
+  at: Date;
+}
+
+/** Options of {@link ContainerRuntime.logs}. */
+export interface LogOptions {
+  follow?: boolean;
+  /** Only the last N lines. */
+  tail?: number;
+  timestamps?: boolean;
+  signal?: AbortSignal;
+}
+
+/** One line of a container's output. */
+export interface LogLine {
+  stream: 'stdout' | 'stderr';
+  line: string;
+  time?: Date;
+}
+
+/** The result of running a command in a container. */
+export interface ExecResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Resource usage of one container. */
+export interface ContainerStats {
+  cpuMillis: number;
+  memoryBytes: number;
+  at: Date;
+}
+
+/** Information about an image present on the runtime. */
+export interface ImageInfo {
+  ref: string;
+  id: string;
+}
+
+/** Thrown by {@link ContainerRuntime.ensureImage} when an image cannot be had. */
+export class ImagePullError extends Error {
+  constructor(
+    readonly image: string,
+    message: string,
+    /** 'ErrImagePull' (the pull failed) or 'ErrImageNeverPull' (policy Never and the image is absent). */
+    readonly reason: 'ErrImagePull' | 'ErrImageNeverPull' = 'ErrImagePull',
+  ) {
+    super(message);
+    this.name = 'ImagePullError';
+  }
+}
+
+/**
+ * ContainerRuntime knows how to run pods' containers on one node: sandboxes (a pod's shared
+ * network namespace), images, containers, their logs, exec, stats and events.
+ */
+export interface ContainerRuntime {
+  /** A short name: 'docker', 'containerd', 'process', 'mock'. */
+  readonly name: string;
+
+  /** Makes sure an image is present, pulling it as the policy says; throws ImagePullError. */
+  ensureImage(ref: string, policy: PullPolicy, signal?: AbortSignal): Promise<ImageInfo>;
+
+  /** Creates and starts a pod's sandbox. */
+  runSandbox(config: SandboxConfig): Promise<SandboxStatus>;
+  /** Stops a sandbox (its containers should be stopped first). Idempotent. */
+  stopSandbox(id: string): Promise<void>;
+  /** Removes a sandbox and whatever the runtime keeps for it (emptyDir volumes included). Idempotent. */
+  removeSandbox(id: string): Promise<void>;
+  /** Sandboxes whose labels include every given label. */
+  listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]>;
+
+  /** Creates a container in a sandbox; returns its id. */
+  createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  /** SIGTERM, then SIGKILL after `graceMs`. Resolves once the container has exited. Idempotent. */
+  stopContainer(id: string, graceMs: number): Promise<void>;
+  /** Removes a stopped container. Idempotent. */
+  removeContainer(id: string): Promise<void>;
+  /** Containers whose labels include every given label. */
+  listContainers(labels?: Record<string, string>): Promise<ContainerStatus[]>;
+  /** One container's status; throws when it does not exist. */
+  inspectContainer(id: string): Promise<ContainerStatus>;
+
+  /** A container's output, oldest first; with `follow`, goes on until the container or signal ends. */
+  logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** Runs a command in a running container. */
+  exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /** Current resource usage. */
+  stats(id: string): Promise<ContainerStats>;
+  /** Container starts, exits and OOM kills as they happen, until the signal aborts. */
+  events(signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
+
+  /**
+   * The address at which a probe or a proxy reaches `port` of a pod's sandbox from this
+   * process: the pod IP for Docker, 127.0.0.1 for processes.
+   */
+  endpointFor?(sandbox: SandboxStatus, port: number): { host: string; port: number };
+
+  /** Releases connections. Does not remove containers. */
+  close?(): Promise<void>;
+}
