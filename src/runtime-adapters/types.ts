@@ -153,6 +153,27 @@ export interface ContainerStats {
   at: Date;
 }
 
+/** What a probe checks (pod.spec.containers[].livenessProbe etc., resolved to numbers). */
+export type ProbeAction =
+  | { type: 'exec'; command: string[] }
+  | { type: 'http'; port: number; path: string; host?: string; scheme?: 'HTTP' | 'HTTPS'; headers?: Record<string, string> }
+  | { type: 'tcp'; port: number; host?: string };
+
+/** The outcome of one probe run. */
+export interface ProbeOutcome {
+  result: 'success' | 'failure';
+  message?: string;
+}
+
+/** What a node agent tells its runtime when it starts using it. */
+export interface RuntimeBinding {
+  /** The cluster's clock: a mock runtime follows it. */
+  clock: import('../clock/types.js').Clock;
+  /** The cluster's name, as put in the RUNTIME_LABELS.cluster label. */
+  clusterName: string;
+  nodeName: string;
+}
+
 /** Information about an image present on the runtime. */
 export interface ImageInfo {
   ref: string;
@@ -214,11 +235,26 @@ export interface ContainerRuntime {
   events(signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
 
   /**
+   * Called by each node agent that uses this runtime before anything else (one runtime may back
+   * several nodes). Optional.
+   */
+  bind?(binding: RuntimeBinding): void;
+
+  /**
+   * Runs a probe natively. Optional: when absent, the node agent runs exec probes through
+   * `exec` and http/tcp probes over the network at `endpointFor`. The mock implements it.
+   */
+  probe?(containerId: string, action: ProbeAction, timeoutMs: number): Promise<ProbeOutcome>;
+
+  /**
    * The address at which a probe or a proxy reaches `port` of a pod's sandbox from this
    * process: the pod IP for Docker, 127.0.0.1 for processes.
    */
   endpointFor?(sandbox: SandboxStatus, port: number): { host: string; port: number };
 
-  /** Releases connections. Does not remove containers. */
+  /**
+   * Releases connections, and cluster-wide things the runtime made (e.g. a Docker network) when
+   * no sandbox of the cluster is left. Does not remove running containers.
+   */
   close?(): Promise<void>;
 }
