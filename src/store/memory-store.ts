@@ -1,0 +1,211 @@
+/**
+ * The in-memory ObjectStore: tugboat's default store, and the reference the conformance suite
+ * is checked against.
+ */
+import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
+import type { Clock } from '../clock/types.js';
+import { RealClock } from '../clock/real-clock.js';
+import { TugboatError, fieldError } from '../model/errors.js';
+import type {
+  DeletePreconditions,
+  ListScope,
+  ObjectKey,
+  ObjectStore,
+  ResourceName,
+  StoreListOptions,
+  StoreWatchOptions,
+} from './types.js';
+import { deepFreeze } from './freeze.js';
+import { carryOver, copyInput, metaOf, formatTimestamp, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
+import { alreadyExists, conflict, notFound, storeClosed } from './store-errors.js';
+import { WatchHub } from './watch-hub.js';
+import { selects, withResourceVersion, type WatchFilter } from './watch-filter.js';
+import { WatchStream } from './watch-stream.js';
+import { ObjectIndex } from './object-index.js';
+
+/** Options of {@link MemoryStore}. */
+export interface MemoryStoreOptions {
+  /** Source of creationTimestamp and of bookmark timers. @default new RealClock() */
+  clock?: Clock;
+  /** How many changes are kept for watches resuming from a resourceVersion. @default 10000 */
+  historySize?: number;
+  /** Makes metadata.uid for new objects. @default crypto.randomUUID */
+  uid?: () => string;
+}
+
+/** How many generated names are tried before giving up with AlreadyExists. */
+const GENERATE_NAME_ATTEMPTS = 8;
+
+/**
+ * MemoryStore keeps objects in process memory, indexed by resource and namespace. Writes are
+ * atomic (each completes synchronously inside its promise), so optimistic concurrency through
+ * resourceVersion behaves as with etcd. Use it for single-process clusters and tests.
+ */
+export class MemoryStore implements ObjectStore {
+  private readonly clock: Clock;
+  private readonly makeUid: () => string;
+  private readonly index = new ObjectIndex();
+  private readonly hub: WatchHub;
+  private readonly streams = new Set<WatchStream>();
+  private rv = 1;
+  private closed = false;
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.clock = options.clock ?? new RealClock();
+    this.makeUid = options.uid ?? (() => crypto.randomUUID());
+    this.hub = new WatchHub(options.historySize ?? 10_000, this.rv);
+  }
+
+  async get(key: ObjectKey): Promise<KubeObject | undefined> {
+    this.assertOpen();
+    return this.index.get(key.resource, key.namespace || undefined, key.name);
+  }
+
+  async list(scope: ListScope, options: StoreListOptions = {}): Promise<ObjectList> {
+    this.assertOpen();
+    const filter = toFilter(scope, options);
+    return { items: this.index.list(filter.resource, filter.namespace, (o) => selects(filter, o)), resourceVersion: String(this.rv) };
+  }
+
+  async create(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {
+    this.assertOpen();
+    const copy = copyInput(obj);
+    const meta = metaOf(copy);
+    if (meta.resourceVersion) throw TugboatError.badRequest('resourceVersion should not be set on objects to be created');
+    const namespace = meta.namespace || undefined;
+    if (!meta.name) meta.name = this.pickGeneratedName(resource, namespace, copy);
+    if (this.index.get(resource, namespace, meta.name)) throw alreadyExists(resource, meta.name);
+    const rv = ++this.rv;
+    stampCreated(copy, { uid: this.makeUid(), creationTimestamp: formatTimestamp(this.clock.now()), resourceVersion: String(rv) });
+    const object = deepFreeze(copy);
+    this.index.put(resource, namespace, meta.name, object);
+    this.hub.publish({ type: 'ADDED', rv, resource, namespace, object });
+    return object;
+  }
+
+  async update(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {
+    this.assertOpen();
+    const copy = copyInput(obj);
+    const meta = metaOf(copy);
+    if (!meta.name) throw nameRequired(copy, 'metadata.name', 'name is required');
+    const namespace = meta.namespace || undefined;
+    const stored = this.index.get(resource, namespace, meta.name);
+    if (!stored) throw notFound(resource, meta.name);
+    if (meta.uid && meta.uid !== stored.metadata.uid) {
+      throw conflict(resource, meta.name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${stored.metadata.uid}`);
+    }
+    if (meta.resourceVersion && meta.resourceVersion !== stored.metadata.resourceVersion) throw conflict(resource, meta.name);
+    carryOver(stored, copy);
+    if (isNoop(stored, copy)) return stored;
+    const rv = ++this.rv;
+    meta.resourceVersion = String(rv);
+    const object = deepFreeze(copy);
+    this.index.put(resource, namespace, meta.name, object);
+    this.hub.publish({ type: 'MODIFIED', rv, resource, namespace, object, previous: stored });
+    return object;
+  }
+
+  async delete(key: ObjectKey, preconditions: DeletePreconditions = {}): Promise<KubeObject> {
+    this.assertOpen();
+    const namespace = key.namespace || undefined;
+    const stored = this.index.get(key.resource, namespace, key.name);
+    if (!stored) throw notFound(key.resource, key.name);
+    const { uid, resourceVersion } = preconditions;
+    if (uid !== undefined && uid !== stored.metadata.uid) {
+      throw conflict(key.resource, key.name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${stored.metadata.uid}`);
+    }
+    if (resourceVersion !== undefined && resourceVersion !== stored.metadata.resourceVersion) {
+      throw conflict(
+        key.resource,
+        key.name,
+        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`,
+      );
+    }
+    this.index.remove(key.resource, namespace, key.name);
+    const rv = ++this.rv;
+    this.hub.publish({ type: 'DELETED', rv, resource: key.resource, namespace, object: withResourceVersion(stored, rv) });
+    return stored;
+  }
+
+  watch(scope: ListScope, options: StoreWatchOptions = {}): AsyncIterable<WatchEvent> {
+    return { [Symbol.asyncIterator]: () => this.openWatch(scope, options) };
+  }
+
+  async currentResourceVersion(): Promise<string> {
+    this.assertOpen();
+    return String(this.rv);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const stream of [...this.streams]) stream.end();
+  }
+
+  /** How many watches are open (each holds one listener). For leak checks in tests. */
+  watchCount(): number {
+    return this.hub.listenerCount;
+  }
+
+  /** The number of stored objects. */
+  size(): number {
+    return this.index.size;
+  }
+
+  private openWatch(scope: ListScope, options: StoreWatchOptions): WatchStream {
+    const filter = toFilter(scope, options);
+    const base = { filter, signal: options.signal, bookmarkIntervalMs: options.bookmarkIntervalMs, clock: this.clock };
+    let stream: WatchStream | undefined;
+    const subscribe = (listener: Parameters<WatchHub['subscribe']>[0]): (() => void) => {
+      const off = this.hub.subscribe(listener);
+      return () => {
+        off();
+        if (stream) this.streams.delete(stream);
+      };
+    };
+    const fail = (error: Error): WatchStream => new WatchStream({ ...base, after: this.rv, error, subscribe });
+    if (this.closed) return fail(storeClosed());
+    const from = options.resourceVersion;
+    if (from === undefined || from === '' || from === '0') {
+      const items = this.index.list(filter.resource, filter.namespace, (o) => selects(filter, o));
+      const initial = items.map((object): WatchEvent => ({ type: 'ADDED', object }));
+      stream = new WatchStream({ ...base, after: this.rv, initial, subscribe });
+    } else {
+      let after: number;
+      let replay;
+      try {
+        after = parseResourceVersion(from);
+        replay = this.hub.since(after);
+      } catch (err) {
+        return fail(err as Error);
+      }
+      stream = new WatchStream({ ...base, after, replay, subscribe });
+    }
+    if (stream.attached) this.streams.add(stream);
+    return stream;
+  }
+
+  private pickGeneratedName(resource: string, namespace: string | undefined, obj: KubeObject): string {
+    const prefix = obj.metadata.generateName;
+    if (!prefix) throw nameRequired(obj, 'metadata.name', 'name or generateName is required');
+    let name = generateName(prefix);
+    for (let i = 1; i < GENERATE_NAME_ATTEMPTS && this.index.get(resource, namespace, name); i++) name = generateName(prefix);
+    return name;
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw storeClosed();
+  }
+}
+
+function toFilter(scope: ListScope, options: StoreListOptions): WatchFilter {
+  return {
+    resource: scope.resource,
+    namespace: scope.namespace || undefined,
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+  };
+}
+
+function nameRequired(obj: KubeObject, field: string, message: string): TugboatError {
+  return TugboatError.invalid({ kind: obj.kind }, '', [fieldError(field, `Required value: ${message}`, 'FieldValueRequired')]);
+}
