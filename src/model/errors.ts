@@ -15,7 +15,10 @@ const CODES: Record<StatusReason, number> = {
   Timeout: 504,
 };
 
-/** What an error is about: the kind and name of the object, when known. */
+/**
+ * What an error is about. As in Kubernetes' StatusDetails, `kind` holds the resource's
+ * lower-case plural (e.g. `pods`), which is also how messages name it.
+ */
 export interface ErrorSubject {
   kind?: string;
   group?: string;
@@ -61,8 +64,7 @@ export class TugboatError extends Error {
 
   /** The object was not found. */
   static notFound(subject: ErrorSubject, name: string): TugboatError {
-    const what = subject.group ? `${resourceLabel(subject)}` : resourceLabel(subject);
-    return new TugboatError('NotFound', `${what} "${name}" not found`, { ...subject, name });
+    return new TugboatError('NotFound', `${resourceLabel(subject)} "${name}" not found`, { ...subject, name });
   }
 
   /** An object of that name exists already. */
@@ -111,7 +113,7 @@ export class TugboatError extends Error {
 }
 
 function resourceLabel(subject: ErrorSubject): string {
-  const kind = subject.kind ? subject.kind.toLowerCase() + 's' : 'object';
+  const kind = subject.kind ?? 'object';
   return subject.group ? `${kind}.${subject.group}` : kind;
 }
 
