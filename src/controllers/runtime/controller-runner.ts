@@ -1,0 +1,148 @@
+/**
+ * The worker loop of one controller (controller-runtime's internal controller): wires informer
+ * events to its work queue and runs reconciles on a bounded number of workers.
+ */
+import PQueue from 'p-queue';
+import type { KubeObject } from '../../model/types.js';
+import type { Informer, InformerHandler } from './informer.js';
+import { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+import { isTerminalError } from './terminal-error.js';
+import type { CacheReader, Controller, KindRef, ReconcileContext, ReconcileRequest } from './types.js';
+
+/** Group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
+export function groupOf(apiVersion: string): string {
+  const i = apiVersion.indexOf('/');
+  return i < 0 ? '' : apiVersion.slice(0, i);
+}
+
+/** The requests of an object's controlling owners of kind `owner`. */
+export function controllerOwnerRequests(obj: KubeObject, owner: KindRef): ReconcileRequest[] {
+  const group = groupOf(owner.apiVersion);
+  return (obj.metadata.ownerReferences ?? [])
+    .filter((r) => r.controller === true && r.kind === owner.kind && groupOf(r.apiVersion) === group)
+    .map((r) => ({ namespace: obj.metadata.namespace || undefined, name: r.name }));
+}
+
+function requestKey(r: ReconcileRequest): string {
+  return r.namespace ? `${r.namespace}/${r.name}` : r.name;
+}
+
+/** What the runner needs from its manager. */
+export interface RunnerHost {
+  informer(ref: KindRef): Promise<Informer>;
+  cache: CacheReader;
+  context(controller: string): ReconcileContext;
+}
+
+/** Runs one controller. */
+export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> {
+  readonly queue: WorkQueue<TReq>;
+  private readonly workers: PQueue;
+  private readonly removers: (() => void)[] = [];
+  private running = 0;
+  private stopped = false;
+  private loop: Promise<void> | undefined;
+  private pendingMaps = 0;
+
+  constructor(
+    readonly controller: Controller<TReq>,
+    private readonly host: RunnerHost,
+    private readonly clockQueueOptions: { clock: import('../../clock/types.js').Clock } & WorkQueueOptions<TReq>,
+    concurrency: number,
+  ) {
+    this.queue = new WorkQueue<TReq>(clockQueueOptions.clock, { ...clockQueueOptions, keyOf: requestKey });
+    this.workers = new PQueue({ concurrency });
+  }
+
+  /** Starts the informers this controller needs, wires their events, and starts the workers. */
+  async start(): Promise<void> {
+    const c = this.controller;
+    const forInf = await this.host.informer(c.for);
+    const self = (o: KubeObject): void => this.queue.add({ namespace: o.metadata.namespace || undefined, name: o.metadata.name ?? '' } as TReq);
+    this.wire(forInf, { onAdd: self, onUpdate: (_o, n) => self(n), onDelete: self });
+    for (const owned of c.owns ?? []) {
+      const inf = await this.host.informer(owned);
+      const enqueueOwner = (o: KubeObject): void => {
+        for (const r of controllerOwnerRequests(o, c.for)) this.queue.add(r as TReq);
+      };
+      this.wire(inf, {
+        onAdd: enqueueOwner,
+        onUpdate: (o, n) => {
+          enqueueOwner(n);
+          if (o.metadata.ownerReferences !== n.metadata.ownerReferences) enqueueOwner(o);
+        },
+        onDelete: enqueueOwner,
+      });
+    }
+    for (const w of c.watches ?? []) {
+      const inf = await this.host.informer(w);
+      const mapped = (o: KubeObject): void => {
+        this.pendingMaps++;
+        Promise.resolve()
+          .then(() => w.map(o, this.host.cache))
+          .then((reqs) => {
+            for (const r of reqs) this.queue.add(r);
+          })
+          .catch((err) => this.host.context(c.name).log.error({ err: String(err) }, 'watch map failed'))
+          .finally(() => this.pendingMaps--);
+      };
+      this.wire(inf, { onAdd: mapped, onUpdate: (o, n) => { mapped(n); if (o.metadata.labels !== n.metadata.labels) mapped(o); }, onDelete: mapped });
+    }
+    this.loop = this.dispatch();
+  }
+
+  /** Stops taking work and waits for running reconciles. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const r of this.removers.splice(0)) r();
+    this.queue.shutDown();
+    await this.loop;
+    await this.workers.onIdle();
+  }
+
+  /** True when nothing is queued, running or being mapped. */
+  isIdle(): boolean {
+    return this.queue.len() === 0 && this.running === 0 && this.pendingMaps === 0 && this.queue.processingCount() === 0;
+  }
+
+  private wire(inf: Informer, handler: InformerHandler): void {
+    this.removers.push(inf.addHandler(handler));
+  }
+
+  private async dispatch(): Promise<void> {
+    for (;;) {
+      const req = await this.queue.get();
+      if (req === undefined || this.stopped) {
+        if (req !== undefined) this.queue.done(req);
+        return;
+      }
+      this.running++;
+      void this.workers.add(() => this.process(req));
+      await this.workers.onSizeLessThan(1);
+    }
+  }
+
+  private async process(req: TReq): Promise<void> {
+    const c = this.controller;
+    const ctx = this.host.context(c.name);
+    try {
+      const result = await c.reconcile(req, ctx);
+      this.queue.forget(req);
+      const after = result?.requeueAfterMs;
+      if (after !== undefined && after >= 0) this.queue.addAfter(req, after);
+    } catch (err) {
+      if (isTerminalError(err)) {
+        this.queue.forget(req);
+        ctx.log.error({ request: req, err: String(err) }, 'reconcile failed terminally');
+        const obj = await this.host.cache.get(c.for.apiVersion, c.for.kind, req.namespace, req.name).catch(() => undefined);
+        if (obj) await ctx.events.record(obj, 'Warning', 'ReconcileError', err.message, c.name).catch(() => undefined);
+      } else {
+        ctx.log.warn({ request: req, err: String(err) }, 'reconcile failed; retrying with back-off');
+        this.queue.addRateLimited(req);
+      }
+    } finally {
+      this.queue.done(req);
+      this.running--;
+    }
+  }
+}

@@ -1,0 +1,216 @@
+/**
+ * An informer: lists and watches one kind across all namespaces into an in-memory cache and
+ * tells handlers about changes, as client-go's shared informers.
+ */
+import type { ApiContext, ResourceClient } from '../../api/types.js';
+import type { KubeObject, LabelSelector } from '../../model/types.js';
+import type { Selector } from '../../model/selector.js';
+import { TugboatError } from '../../model/errors.js';
+import { labelsMatch } from './label-match.js';
+import type { Logger } from './types.js';
+
+/** Callbacks of an {@link Informer}; called after the cache is updated. */
+export interface InformerHandler<T extends KubeObject = KubeObject> {
+  onAdd?(obj: T): void;
+  onUpdate?(oldObj: T, newObj: T): void;
+  onDelete?(obj: T): void;
+}
+
+/** `namespace/name` (or `name` for cluster-scoped objects): the cache key of an object. */
+export function objectKey(namespace: string | undefined, name: string): string {
+  return namespace ? `${namespace}/${name}` : name;
+}
+
+/**
+ * Informer keeps a cache of every object of one kind, kept current by a watch; relists when the
+ * watch expires. One informer per kind is shared by every controller of a manager.
+ */
+export class Informer<T extends KubeObject = KubeObject> {
+  private readonly objects = new Map<string, T>();
+  private readonly byOwner = new Map<string, Set<string>>();
+  private readonly handlers = new Set<InformerHandler<T>>();
+  private readonly client: ResourceClient<T>;
+  private abort: AbortController | undefined;
+  private synced = false;
+  private syncWaiters: (() => void)[] = [];
+  private resourceVersion: string | undefined;
+  private loop: Promise<void> | undefined;
+
+  constructor(
+    ctx: ApiContext,
+    readonly apiVersion: string,
+    readonly kind: string,
+    private readonly log?: Logger,
+  ) {
+    this.client = ctx.client<T>(apiVersion, kind, '');
+  }
+
+  /** Adds handlers; objects already cached are replayed to `onAdd`. Returns a remover. */
+  addHandler(handler: InformerHandler<T>): () => void {
+    this.handlers.add(handler);
+    if (handler.onAdd) for (const o of this.objects.values()) handler.onAdd(o);
+    return () => this.handlers.delete(handler);
+  }
+
+  /** Lists, then watches in the background. Resolves once the first list is cached. */
+  async start(): Promise<void> {
+    if (this.abort) return this.waitForSync();
+    this.abort = new AbortController();
+    const signal = this.abort.signal;
+    await this.relist();
+    this.loop = this.watchLoop(signal);
+  }
+
+  /** Stops watching; the cache keeps its last contents. */
+  async stop(): Promise<void> {
+    this.abort?.abort();
+    await this.loop?.catch(() => undefined);
+  }
+
+  /** True once the first list is in the cache. */
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  /** Resolves once {@link hasSynced}. */
+  waitForSync(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
+  }
+
+  /** The cached object. */
+  get(namespace: string | undefined, name: string): T | undefined {
+    return this.objects.get(objectKey(namespace, name));
+  }
+
+  /** Cached objects, optionally of one namespace and matching a label selector. */
+  list(options: { namespace?: string; labelSelector?: LabelSelector | Selector } = {}): T[] {
+    const out: T[] = [];
+    for (const o of this.objects.values()) {
+      if (options.namespace && o.metadata.namespace !== options.namespace) continue;
+      if (options.labelSelector && !labelsMatch(options.labelSelector, o.metadata.labels)) continue;
+      out.push(o);
+    }
+    return out;
+  }
+
+  /** Cached objects whose ownerReferences name `uid`. */
+  ownedBy(uid: string): T[] {
+    const keys = this.byOwner.get(uid);
+    if (!keys) return [];
+    const out: T[] = [];
+    for (const k of keys) {
+      const o = this.objects.get(k);
+      if (o) out.push(o);
+    }
+    return out;
+  }
+
+  /** Number of cached objects. */
+  size(): number {
+    return this.objects.size;
+  }
+
+  private async relist(): Promise<void> {
+    const list = await this.client.list();
+    this.resourceVersion = list.resourceVersion;
+    const seen = new Set<string>();
+    for (const obj of list.items) {
+      seen.add(this.keyOf(obj));
+      this.upsert(obj);
+    }
+    for (const [key, obj] of [...this.objects]) if (!seen.has(key)) this.remove(obj);
+    if (!this.synced) {
+      this.synced = true;
+      for (const w of this.syncWaiters.splice(0)) w();
+    }
+  }
+
+  private async watchLoop(signal: AbortSignal): Promise<void> {
+    let failures = 0;
+    while (!signal.aborted) {
+      try {
+        const stream = this.client.watch({ resourceVersion: this.resourceVersion, signal });
+        for await (const ev of stream) {
+          if (signal.aborted) return;
+          failures = 0;
+          const rv = ev.object?.metadata?.resourceVersion;
+          if (rv) this.resourceVersion = rv;
+          if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.upsert(ev.object);
+          else if (ev.type === 'DELETED') this.remove(ev.object);
+        }
+      } catch (err) {
+        if (signal.aborted) return;
+        if (TugboatError.is(err, 'Expired') || TugboatError.is(err, 'Gone')) {
+          try {
+            await this.relist();
+            continue;
+          } catch (listErr) {
+            err = listErr;
+          }
+        }
+        failures++;
+        this.log?.warn({ kind: this.kind, err: String(err) }, 'watch failed; retrying');
+        await sleepRealOrAbort(Math.min(1000, 10 * 2 ** failures), signal);
+      }
+    }
+  }
+
+  private keyOf(obj: KubeObject): string {
+    return objectKey(obj.metadata.namespace, obj.metadata.name ?? '');
+  }
+
+  private upsert(obj: T): void {
+    const key = this.keyOf(obj);
+    const old = this.objects.get(key);
+    if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion && old.metadata.uid === obj.metadata.uid) return;
+    if (old) this.unindex(old, key);
+    this.objects.set(key, obj);
+    this.index(obj, key);
+    if (old && old.metadata.uid !== obj.metadata.uid) {
+      for (const h of this.handlers) h.onDelete?.(old);
+      for (const h of this.handlers) h.onAdd?.(obj);
+    } else if (old) {
+      for (const h of this.handlers) h.onUpdate?.(old, obj);
+    } else {
+      for (const h of this.handlers) h.onAdd?.(obj);
+    }
+  }
+
+  private remove(obj: T): void {
+    const key = this.keyOf(obj);
+    const old = this.objects.get(key);
+    if (!old) return;
+    this.objects.delete(key);
+    this.unindex(old, key);
+    for (const h of this.handlers) h.onDelete?.(obj);
+  }
+
+  private index(obj: T, key: string): void {
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      let set = this.byOwner.get(ref.uid);
+      if (!set) this.byOwner.set(ref.uid, (set = new Set()));
+      set.add(key);
+    }
+  }
+
+  private unindex(obj: T, key: string): void {
+    for (const ref of obj.metadata.ownerReferences ?? []) {
+      const set = this.byOwner.get(ref.uid);
+      set?.delete(key);
+      if (set && set.size === 0) this.byOwner.delete(ref.uid);
+    }
+  }
+}
+
+/** Waits a short real-time moment between failed watches (the store is local: no clock needed). */
+function sleepRealOrAbort(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref?.();
+    signal.addEventListener('abort', () => {
+      clearTimeout(t);
+      resolve();
+    }, { once: true });
+  });
+}

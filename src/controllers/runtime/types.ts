@@ -1,0 +1,97 @@
+/**
+ * The controller contract, modelled on controller-runtime's `reconcile.Reconciler`: one async
+ * `reconcile(request, ctx)` per controller, driven by informers and a rate-limited work queue.
+ */
+import type { ApiContext } from '../../api/types.js';
+import type { KubeObject, LabelSelector } from '../../model/types.js';
+import type { Selector } from '../../model/selector.js';
+
+/** Which object a reconcile is about: its namespace (absent for cluster-scoped kinds) and name. */
+export interface ReconcileRequest {
+  namespace?: string;
+  name: string;
+}
+
+/**
+ * What a reconcile asks of the runtime when it succeeds. `requeueAfterMs` asks for another
+ * reconcile of the same request after that long (on the context's clock); absent means done
+ * until the next change.
+ */
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+/** A kind, named as Kubernetes names it (`apps/v1`, `Deployment`). */
+export interface KindRef {
+  apiVersion: string;
+  kind: string;
+}
+
+/** Filters of {@link CacheReader.list}. */
+export interface CacheListOptions {
+  /** Only objects of this namespace; absent (or '') means all namespaces. */
+  namespace?: string;
+  /** A matchLabels/matchExpressions selector or a parsed {@link Selector}. */
+  labelSelector?: LabelSelector | Selector;
+}
+
+/**
+ * CacheReader knows how to read objects from the informers' caches: what the controller has
+ * observed, which may lag the store. Reads of a kind no informer serves yet start one (and
+ * wait for its first list).
+ */
+export interface CacheReader {
+  /** The cached object, or undefined. Pass '' or undefined as namespace for cluster-scoped kinds. */
+  get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<T | undefined>;
+  /** The cached objects of a kind, filtered by namespace and labels. */
+  list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: CacheListOptions): Promise<T[]>;
+  /** The cached objects of a kind that name `ownerUid` in their ownerReferences. */
+  ownedBy<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, ownerUid: string): Promise<T[]>;
+}
+
+/** A structured logger (pino-compatible subset). */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * What a reconcile is handed: the {@link ApiContext} (clients, clock, events) plus the
+ * informer caches and a logger bound to the controller.
+ */
+export interface ReconcileContext extends ApiContext {
+  readonly cache: CacheReader;
+  readonly log: Logger;
+}
+
+/** A secondary watch: events on `kind` objects enqueue the requests `map` returns. */
+export interface WatchSource<TReq = ReconcileRequest> extends KindRef {
+  map(obj: KubeObject, cache: CacheReader): TReq[] | Promise<TReq[]>;
+}
+
+/**
+ * A controller: makes the world match the objects of its `for` kind.
+ *
+ * Contract of `reconcile`:
+ * - it is level-triggered: it reads the current state (from `ctx.cache` or clients) and acts on
+ *   it, never on the event that woke it (there may have been several, or none);
+ * - it is idempotent: running it twice in a row has the effect of running it once;
+ * - the runtime never runs two reconciles of the same request at once;
+ * - throwing means "retry": the request is requeued with per-item exponential back-off;
+ * - throwing {@link terminalError}(err) means "do not retry": logged and recorded as a
+ *   Warning Event on the object;
+ * - returning `{ requeueAfterMs }` means "look again after that long" (a delayed retry).
+ */
+export interface Controller<TReq extends ReconcileRequest = ReconcileRequest> {
+  /** Unique among the controllers of a manager. */
+  name: string;
+  /** The primary kind: its events enqueue the object itself. */
+  for: KindRef;
+  /** Child kinds: their events enqueue the controlling owner of the `for` kind. */
+  owns?: KindRef[];
+  /** Other kinds, mapped to requests. */
+  watches?: WatchSource<TReq>[];
+  reconcile(request: TReq, ctx: ReconcileContext): Promise<ReconcileResult | void>;
+}
