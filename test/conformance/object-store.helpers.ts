@@ -1,0 +1,88 @@
+/**
+ * Shared helpers of the ObjectStore conformance cases: store options, manifests, selectors,
+ * and small watch/error assertions.
+ */
+import { expect } from 'vitest';
+import type { KubeObject, WatchEvent } from '../../src/model/types.js';
+import type { Selector } from '../../src/model/selector.js';
+import { parseSelector } from '../../src/model/selector.js';
+import type { FieldSelector } from '../../src/model/field-selector.js';
+import type { ObjectStore } from '../../src/store/types.js';
+import type { Clock } from '../../src/clock/types.js';
+import { TugboatError } from '../../src/model/errors.js';
+
+/** The resource most cases use. */
+export const PODS = 'core/pods';
+
+/** Makes a fresh store for one case; the suite closes it afterwards. */
+export type FreshStore = (options?: ConformanceStoreOptions) => Promise<ObjectStore>;
+
+/** What the suite asks of a store factory; a store may ignore what it cannot honour. */
+export interface ConformanceStoreOptions {
+  /** Changes kept for resuming watches (the Expired cases use a small one). */
+  historySize?: number;
+  /** Source of creationTimestamp and bookmark timers. */
+  clock?: Clock;
+}
+
+/** A label selector `key=value`. */
+export function labelIs(key: string, value: string): Selector {
+  return parseSelector(`${key}=${value}`);
+}
+
+/** A field selector `path=value` over dotted paths (built by hand until parseFieldSelector is committed). */
+export function fieldIs(path: string, value: string): FieldSelector {
+  const read = (obj: KubeObject): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
+  return {
+    requirements: [{ field: path, operator: '=', value }],
+    matches: (obj) => String(read(obj) ?? '') === value,
+    isEmpty: () => false,
+    toString: () => `${path}=${value}`,
+  };
+}
+
+/** A pod manifest. */
+export function pod(name: string, namespace = 'default', extra: Partial<KubeObject> & { labels?: Record<string, string> } = {}): KubeObject {
+  const { labels, ...rest } = extra;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace, ...(labels ? { labels } : {}) },
+    spec: { containers: [{ name: 'app', image: 'nginx' }] },
+    ...rest,
+  };
+}
+
+/** `namespace/name` of each object, for order assertions. */
+export function names(items: KubeObject[]): string[] {
+  return items.map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`);
+}
+
+/** The next `n` events of a watch; fails when the watch ends first. */
+export async function take(it: AsyncIterator<WatchEvent>, n: number): Promise<WatchEvent[]> {
+  const out: WatchEvent[] = [];
+  while (out.length < n) {
+    const r = await it.next();
+    if (r.done) throw new Error(`watch ended after ${out.length} of ${n} events`);
+    out.push(r.value);
+  }
+  return out;
+}
+
+/** `TYPE name resourceVersion` of each event, for compact assertions. */
+export function summary(events: WatchEvent[]): string[] {
+  return events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion}`);
+}
+
+/** Awaits a rejection with a TugboatError of `reason` (and a message matching `message`). */
+export async function expectReason(p: Promise<unknown>, reason: string, message?: RegExp): Promise<TugboatError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(TugboatError.is(err), `expected TugboatError ${reason}, got ${String(err)}`).toBe(true);
+  expect((err as TugboatError).reason).toBe(reason);
+  if (message) expect((err as TugboatError).message).toMatch(message);
+  return err as TugboatError;
+}
+
