@@ -1,0 +1,102 @@
+/**
+ * Kubernetes' defaulting of apps/v1 and batch/v1 workloads. Selectors are not defaulted
+ * (apps/v1 requires them); Job templates keep their restartPolicy unset.
+ */
+import type { apps, batch } from '../types.js';
+import { defaultPodTemplate } from './pod-spec.js';
+
+/** Deployment: replicas 1, RollingUpdate 25%/25%, revisionHistoryLimit 10, progressDeadlineSeconds 600. */
+export function defaultDeployment(d: { spec?: apps.DeploymentSpec }): void {
+  const spec = d.spec;
+  if (!spec) return;
+  spec.replicas ??= 1;
+  spec.strategy ??= {};
+  spec.strategy.type ||= 'RollingUpdate';
+  if (spec.strategy.type === 'RollingUpdate') {
+    spec.strategy.rollingUpdate ??= {};
+    spec.strategy.rollingUpdate.maxUnavailable ??= '25%';
+    spec.strategy.rollingUpdate.maxSurge ??= '25%';
+  }
+  spec.revisionHistoryLimit ??= 10;
+  spec.progressDeadlineSeconds ??= 600;
+  spec.minReadySeconds ??= 0;
+  defaultPodTemplate(spec.template);
+}
+
+/** ReplicaSet: replicas 1. */
+export function defaultReplicaSet(rs: { spec?: apps.ReplicaSetSpec }): void {
+  if (!rs.spec) return;
+  rs.spec.replicas ??= 1;
+  defaultPodTemplate(rs.spec.template);
+}
+
+/** StatefulSet: replicas 1, OrderedReady, RollingUpdate partition 0, revisionHistoryLimit 10, PVC retention Retain. */
+export function defaultStatefulSet(s: { spec?: apps.StatefulSetSpec }): void {
+  const spec = s.spec;
+  if (!spec) return;
+  spec.replicas ??= 1;
+  spec.podManagementPolicy ||= 'OrderedReady';
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ||= 'RollingUpdate';
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate ??= {};
+    spec.updateStrategy.rollingUpdate.partition ??= 0;
+  }
+  spec.revisionHistoryLimit ??= 10;
+  spec.persistentVolumeClaimRetentionPolicy ??= {};
+  spec.persistentVolumeClaimRetentionPolicy.whenDeleted ||= 'Retain';
+  spec.persistentVolumeClaimRetentionPolicy.whenScaled ||= 'Retain';
+  for (const pvc of spec.volumeClaimTemplates ?? []) {
+    pvc.spec ??= {};
+    pvc.spec.volumeMode ||= 'Filesystem';
+  }
+  defaultPodTemplate(spec.template);
+}
+
+/** DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10. */
+export function defaultDaemonSet(ds: { spec?: apps.DaemonSetSpec }): void {
+  const spec = ds.spec;
+  if (!spec) return;
+  spec.updateStrategy ??= {};
+  spec.updateStrategy.type ||= 'RollingUpdate';
+  if (spec.updateStrategy.type === 'RollingUpdate') {
+    spec.updateStrategy.rollingUpdate ??= {};
+    spec.updateStrategy.rollingUpdate.maxUnavailable ??= 1;
+    spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
+  }
+  spec.revisionHistoryLimit ??= 10;
+  defaultPodTemplate(spec.template);
+}
+
+/** Fills a JobSpec: parallelism and completions 1 when both unset, backoffLimit 6, NonIndexed, suspend false. */
+export function defaultJobSpec(spec: batch.JobSpec | undefined): void {
+  if (!spec) return;
+  if (spec.completions == null && spec.parallelism == null) {
+    spec.completions = 1;
+    spec.parallelism = 1;
+  }
+  spec.parallelism ??= 1;
+  if (spec.backoffLimit == null && spec.backoffLimitPerIndex == null) spec.backoffLimit = 6;
+  spec.completionMode ||= 'NonIndexed';
+  spec.suspend ??= false;
+  spec.podReplacementPolicy ||= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+  defaultPodTemplate(spec.template, { defaultRestartPolicy: false });
+}
+
+/** Job: the JobSpec defaults. */
+export function defaultJob(job: { spec?: batch.JobSpec }): void {
+  defaultJobSpec(job.spec);
+}
+
+/** CronJob: Allow, suspend false, history limits 3/1; the job template's pod spec defaulted. */
+export function defaultCronJob(cj: { spec?: batch.CronJobSpec }): void {
+  const spec = cj.spec;
+  if (!spec) return;
+  spec.concurrencyPolicy ||= 'Allow';
+  spec.suspend ??= false;
+  spec.successfulJobsHistoryLimit ??= 3;
+  spec.failedJobsHistoryLimit ??= 1;
+  spec.jobTemplate ??= {};
+  spec.jobTemplate.metadata ??= {};
+  defaultPodTemplate(spec.jobTemplate.spec?.template, { defaultRestartPolicy: false });
+}

@@ -1,0 +1,46 @@
+/**
+ * Builds a built-in ResourceType from its names and its checks: metadata validation,
+ * kind-specific validation, update checks, unknown-field and not-implemented warnings.
+ */
+import type { KubeObject, StatusCause } from '../types.js';
+import type { ResourceType, ValidationResult } from '../resource-type.js';
+import { validateObjectMeta } from '../names.js';
+import { immutable } from '../validation/field-errors.js';
+import { findUnknownFields } from '../schema/unknown-fields.js';
+import { notImplementedFields } from '../schema/not-implemented.js';
+
+/** The checks of one kind. */
+export interface KindRules<T extends KubeObject> {
+  /** Fills defaults in place. */
+  defaults?: (draft: T) => void;
+  /** Checks a new or updated object. */
+  validate?: (obj: T) => StatusCause[];
+  /** Checks an update against the old object (immutable fields). */
+  validateUpdate?: (obj: T, old: T) => StatusCause[];
+}
+
+/** Names and flags of a kind, as in a ResourceType. */
+export type KindNames = Omit<ResourceType, 'applyDefaults' | 'validate'>;
+
+/** Validates a built-in object of `names.kind` with the generic metadata checks and `rules`. */
+export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: KindRules<T>, obj: T, old?: T): ValidationResult {
+  const causes = validateObjectMeta(obj.metadata, { namespaced: names.namespaced, nameFormat: names.nameFormat });
+  if (rules.validate) causes.push(...rules.validate(obj));
+  if (old) {
+    if (old.metadata?.name !== obj.metadata?.name) causes.push(immutable('metadata.name', obj.metadata?.name));
+    if ((old.metadata?.namespace ?? '') !== (obj.metadata?.namespace ?? '')) causes.push(immutable('metadata.namespace', obj.metadata?.namespace));
+    if (rules.validateUpdate) causes.push(...rules.validateUpdate(obj, old));
+  }
+  const warnings = [...findUnknownFields(names.kind, obj), ...notImplementedFields(names.kind, obj)];
+  return { causes, warnings };
+}
+
+/** Makes the ResourceType of a built-in kind. */
+export function defineKind<T extends KubeObject>(names: KindNames, rules: KindRules<T> = {}): ResourceType<T> {
+  const rt: ResourceType<T> = {
+    ...names,
+    validate: (obj, old) => validateBuiltin(names, rules, obj, old),
+  };
+  if (rules.defaults) rt.applyDefaults = rules.defaults;
+  return rt;
+}

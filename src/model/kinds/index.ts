@@ -1,0 +1,42 @@
+/** The built-in kinds tugboat serves, each a ResourceType. */
+import type { ResourceType } from '../resource-type.js';
+import * as core from './core.js';
+import * as apps from './apps-batch.js';
+import * as cluster from './cluster.js';
+import { CustomResourceDefinitionType } from './apiextensions.js';
+
+export * from './core.js';
+export * from './apps-batch.js';
+export * from './cluster.js';
+export { CustomResourceDefinitionType } from './apiextensions.js';
+export { defineKind, validateBuiltin, type KindRules, type KindNames } from './define-kind.js';
+
+/** Every built-in kind, in a stable order (core, apps, batch, others, CRDs). */
+export const BUILTIN_KINDS: ResourceType[] = [
+  core.NamespaceType,
+  core.NodeType,
+  core.PodType,
+  core.ConfigMapType,
+  core.SecretType,
+  core.ServiceType,
+  core.EndpointsType,
+  core.PersistentVolumeType,
+  core.PersistentVolumeClaimType,
+  core.EventType,
+  cluster.EndpointSliceType,
+  apps.DeploymentType,
+  apps.ReplicaSetType,
+  apps.StatefulSetType,
+  apps.DaemonSetType,
+  apps.ControllerRevisionType,
+  apps.JobType,
+  apps.CronJobType,
+  cluster.IngressType,
+  cluster.IngressClassType,
+  cluster.StorageClassType,
+  cluster.HorizontalPodAutoscalerType,
+  cluster.PodDisruptionBudgetType,
+  cluster.LeaseType,
+  cluster.PriorityClassType,
+  CustomResourceDefinitionType as unknown as ResourceType,
+] as ResourceType[];

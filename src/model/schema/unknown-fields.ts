@@ -1,0 +1,47 @@
+/**
+ * Strict field validation for built-in kinds: the fields of an object that the Kubernetes
+ * schema does not have, reported as Kubernetes' warnings (`unknown field "spec.replica"`).
+ */
+import { KIND_ROOTS, KNOWN_TYPES } from './known-fields.generated.js';
+
+function isPlain(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function walk(code: string, value: unknown, path: string, out: string[]): void {
+  if (code === '' || value === null || value === undefined) return;
+  if (code.startsWith('[]')) {
+    if (Array.isArray(value)) value.forEach((item, i) => walk(code.slice(2), item, `${path}[${i}]`, out));
+    return;
+  }
+  if (code.startsWith('{}')) {
+    if (isPlain(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out);
+    return;
+  }
+  const fields = KNOWN_TYPES[code];
+  if (!fields || !isPlain(value)) return;
+  for (const [k, v] of Object.entries(value)) {
+    const at = path ? `${path}.${k}` : k;
+    const sub = fields[k];
+    if (sub === undefined) out.push(at);
+    else walk(sub, v, at, out);
+  }
+}
+
+/** True when tugboat has a field schema for the kind (every built-in kind). */
+export function hasKnownFields(kind: string): boolean {
+  return KIND_ROOTS[kind] !== undefined;
+}
+
+/**
+ * The fields of `obj` that Kubernetes' schema for `kind` lacks, as warnings
+ * (`unknown field "spec.template.spec.containers[0].imagePolicy"`). Empty for kinds without a
+ * built-in schema (custom resources are checked against their CRD instead).
+ */
+export function findUnknownFields(kind: string, obj: unknown): string[] {
+  const root = KIND_ROOTS[kind];
+  if (!root) return [];
+  const paths: string[] = [];
+  walk(root, obj, '', paths);
+  return paths.map((p) => `unknown field "${p}"`);
+}

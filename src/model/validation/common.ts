@@ -1,0 +1,68 @@
+/** Small shared checks for validators: ports, non-negative numbers, IANA service names. */
+import type { StatusCause } from '../types.js';
+import { invalid } from './field-errors.js';
+
+/** A plain JSON object (not an array, not null). */
+export function isObject<T>(v: T): v is T & Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+const IANA_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+/** Problems of an IANA service name (a port name): at most 15 characters, lower-case, a letter, no '--'. */
+export function ianaSvcNameErrors(name: string): string[] {
+  const errs: string[] = [];
+  if (name.length > 15) errs.push('must be no more than 15 characters');
+  if (!IANA_RE.test(name)) errs.push("must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)");
+  if (name.includes('--')) errs.push("must not contain consecutive hyphens");
+  if (!/[a-z]/.test(name)) errs.push('must contain at least one letter (a-z)');
+  return errs;
+}
+
+/** Checks a port number is in 1..65535. */
+export function validatePortNumber(port: unknown, field: string): StatusCause[] {
+  if (typeof port !== 'number' || !Number.isInteger(port) || port < 1 || port > 65535) {
+    return [invalid(field, port, 'must be between 1 and 65535, inclusive')];
+  }
+  return [];
+}
+
+/** Checks a port given as a number (1..65535) or a name (IANA service name), e.g. a targetPort. */
+export function validatePortNumOrName(port: unknown, field: string): StatusCause[] {
+  if (typeof port === 'number') return validatePortNumber(port, field);
+  if (typeof port === 'string') {
+    if (/^[0-9]+$/.test(port)) return validatePortNumber(Number(port), field);
+    return ianaSvcNameErrors(port).map((m) => invalid(field, port, m));
+  }
+  return [invalid(field, port, 'must be a port number or name')];
+}
+
+/** Checks an optional integer is >= 0. */
+export function validateNonNegative(value: unknown, field: string): StatusCause[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'number' || !Number.isInteger(value)) return [invalid(field, value, 'must be an integer')];
+  return value < 0 ? [invalid(field, value, 'must be greater than or equal to 0')] : [];
+}
+
+/** Checks an optional integer is > 0. */
+export function validatePositive(value: unknown, field: string): StatusCause[] {
+  if (value === undefined || value === null) return [];
+  if (typeof value !== 'number' || !Number.isInteger(value)) return [invalid(field, value, 'must be an integer')];
+  return value <= 0 ? [invalid(field, value, 'must be greater than 0')] : [];
+}
+
+/** Structural equality of JSON values (key order ignored, undefined members ignored). */
+export function deepEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    return a.every((x, i) => deepEqual(x, b[i]));
+  }
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+    if (ka.length !== kb.length) return false;
+    return ka.every((k) => deepEqual(a[k], b[k]));
+  }
+  return false;
+}

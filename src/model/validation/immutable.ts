@@ -1,0 +1,106 @@
+/**
+ * Update checks: the fields Kubernetes refuses to change once an object exists.
+ * Each function takes the new and the old object and returns the causes.
+ */
+import type { apps, batch, core, StatusCause } from '../types.js';
+import { forbidden, immutable } from './field-errors.js';
+import { deepEqual } from './common.js';
+
+type WithSpec<S> = { spec?: S };
+
+/** Deployment, ReplicaSet, DaemonSet: spec.selector is immutable. */
+export function validateSelectorUpdate(obj: WithSpec<{ selector?: unknown }>, old: WithSpec<{ selector?: unknown }>): StatusCause[] {
+  return deepEqual(obj.spec?.selector, old.spec?.selector) ? [] : [immutable('spec.selector', obj.spec?.selector)];
+}
+
+const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
+
+/** StatefulSet: only replicas, ordinals, template, updateStrategy, PVC retention and minReadySeconds may change. */
+export function validateStatefulSetUpdate(obj: WithSpec<apps.StatefulSetSpec>, old: WithSpec<apps.StatefulSetSpec>): StatusCause[] {
+  const strip = (s: apps.StatefulSetSpec | undefined) =>
+    Object.fromEntries(Object.entries(s ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)));
+  if (deepEqual(strip(obj.spec), strip(old.spec))) return [];
+  return [
+    forbidden(
+      'spec',
+      "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    ),
+  ];
+}
+
+/** Job: spec.selector, spec.template and spec.completionMode are immutable. */
+export function validateJobUpdate(obj: WithSpec<batch.JobSpec>, old: WithSpec<batch.JobSpec>): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (!deepEqual(obj.spec?.selector, old.spec?.selector)) causes.push(immutable('spec.selector', obj.spec?.selector));
+  if (!deepEqual(obj.spec?.template, old.spec?.template)) causes.push(immutable('spec.template', obj.spec?.template));
+  if (obj.spec?.completionMode !== old.spec?.completionMode) causes.push(immutable('spec.completionMode', obj.spec?.completionMode));
+  return causes;
+}
+
+/**
+ * Pod: the spec may change only in container images, activeDeadlineSeconds and additions
+ * to tolerations.
+ */
+export function validatePodUpdate(obj: WithSpec<core.PodSpec>, old: WithSpec<core.PodSpec>): StatusCause[] {
+  const next = obj.spec ?? ({} as core.PodSpec);
+  const prev = old.spec ?? ({} as core.PodSpec);
+  const causes: StatusCause[] = [];
+  const oldTol = prev.tolerations ?? [];
+  const newTol = next.tolerations ?? [];
+  if (!oldTol.every((t) => newTol.some((n) => deepEqual(n, t)))) {
+    causes.push(forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
+  }
+  if (prev.activeDeadlineSeconds !== undefined && (next.activeDeadlineSeconds === undefined || next.activeDeadlineSeconds > prev.activeDeadlineSeconds)) {
+    causes.push({ field: 'spec.activeDeadlineSeconds', message: `Invalid value: ${next.activeDeadlineSeconds ?? 'null'}: must be less than or equal to previous value`, reason: 'FieldValueInvalid' });
+  }
+  const mask = (s: core.PodSpec) => ({
+    ...s,
+    containers: (s.containers ?? []).map((c) => ({ ...c, image: undefined })),
+    initContainers: (s.initContainers ?? []).map((c) => ({ ...c, image: undefined })),
+    activeDeadlineSeconds: undefined,
+    tolerations: undefined,
+  });
+  if (!deepEqual(mask(next), mask(prev))) {
+    causes.push(
+      forbidden(
+        'spec',
+        'pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations)',
+      ),
+    );
+  }
+  return causes;
+}
+
+/** Service: spec.clusterIP may not change once set. */
+export function validateServiceUpdate(obj: WithSpec<core.ServiceSpec>, old: WithSpec<core.ServiceSpec>): StatusCause[] {
+  const prev = old.spec?.clusterIP;
+  const next = obj.spec?.clusterIP;
+  if (prev && next !== prev && old.spec?.type !== 'ExternalName' && obj.spec?.type !== 'ExternalName') {
+    return [immutable('spec.clusterIP', next ?? '')];
+  }
+  return [];
+}
+
+/** PersistentVolumeClaim: the spec is immutable except resources.requests. */
+export function validatePersistentVolumeClaimUpdate(obj: WithSpec<core.PersistentVolumeClaimSpec>, old: WithSpec<core.PersistentVolumeClaimSpec>): StatusCause[] {
+  const mask = (s: core.PersistentVolumeClaimSpec | undefined) => ({
+    ...(s ?? {}),
+    resources: { ...(s?.resources ?? {}), requests: undefined },
+    volumeName: old.spec?.volumeName ? s?.volumeName : undefined,
+  });
+  if (deepEqual(mask(obj.spec), mask(old.spec))) return [];
+  return [forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];
+}
+
+/** Secret and ConfigMap: `immutable: true` freezes data; the type of a Secret never changes. */
+export function validateConfigUpdate(obj: Record<string, unknown>, old: Record<string, unknown>): StatusCause[] {
+  const causes: StatusCause[] = [];
+  if (old.immutable === true) {
+    if (obj.immutable !== true) causes.push(forbidden('immutable', 'field is immutable when `immutable` is set'));
+    for (const k of ['data', 'binaryData', 'stringData']) {
+      if (k in old || k in obj) if (!deepEqual(obj[k], old[k]) && k !== 'stringData') causes.push(forbidden(k, 'field is immutable when `immutable` is set'));
+    }
+  }
+  if (old.kind === 'Secret' && (obj.type ?? 'Opaque') !== (old.type ?? 'Opaque')) causes.push(immutable('type', obj.type));
+  return causes;
+}
