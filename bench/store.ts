@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { setMaxListeners } from 'node:events';
 import { MemoryStore } from '../src/store/memory-store.js';
 import type { KubeObject, WatchEvent } from '../src/model/types.js';
-import type { Selector } from '../src/model/selector.js';
+import { parseSelector, type Selector } from '../src/model/selector.js';
 
 const PODS = 'core/pods';
 const OBJECTS = 100_000;
@@ -17,14 +17,9 @@ const WATCHERS = 100;
 const FANOUT_WRITES = 10_000;
 const LATENCY_SAMPLES = 300;
 
-/** `app=<value>`: an equality selector built inline so the bench needs only the store. */
+/** `app=<value>`, parsed as users' selectors are. */
 function appIs(value: string): Selector {
-  return {
-    requirements: [{ key: 'app', operator: '=', values: [value] }],
-    matches: (labels) => labels?.app === value,
-    isEmpty: () => false,
-    toString: () => `app=${value}`,
-  };
+  return parseSelector(`app=${value}`);
 }
 
 function pod(i: number): KubeObject {

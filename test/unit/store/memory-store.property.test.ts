@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { KubeObject, WatchEvent } from '../../../src/model/types.js';
-import type { Selector } from '../../../src/model/selector.js';
+import { parseSelector } from '../../../src/model/selector.js';
 
 const PODS = 'core/pods';
 const NAMES = ['a', 'b', 'c'];
@@ -15,12 +15,7 @@ const pod = (name: string, labels: Record<string, string> = {}): KubeObject => (
   spec: { n: 0 },
 });
 
-const appIsWeb: Selector = {
-  requirements: [{ key: 'app', operator: '=', values: ['web'] }],
-  matches: (labels) => labels?.app === 'web',
-  isEmpty: () => false,
-  toString: () => 'app=web',
-};
+const appIsWeb = parseSelector('app=web');
 
 type Command =
   | { op: 'create'; name: string; app: string }
