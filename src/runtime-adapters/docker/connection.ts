@@ -1,0 +1,70 @@
+import Docker from 'dockerode';
+import type { DockerRuntimeOptions } from './types.js';
+
+/** The options dockerode's modem understands, as plain data. */
+export interface ModemOptions {
+  socketPath?: string;
+  host?: string;
+  port?: number | string;
+  protocol?: 'http' | 'https' | 'ssh';
+  ca?: string | Buffer | Array<string | Buffer>;
+  cert?: string | Buffer;
+  key?: string | Buffer;
+  username?: string;
+  sshOptions?: Record<string, unknown>;
+  version?: string;
+  timeout?: number;
+}
+
+/**
+ * Maps DockerRuntimeOptions to dockerode's constructor options. Only what the user gave is set,
+ * so dockerode's own defaults (DOCKER_HOST, then the local socket) apply otherwise; an explicit
+ * socket path clears a host that DOCKER_HOST would bring in.
+ */
+export function toModemOptions(options: DockerRuntimeOptions): ModemOptions {
+  const out: ModemOptions = {};
+  if (options.socketPath) {
+    out.socketPath = options.socketPath;
+    out.host = undefined;
+  } else if (options.host) {
+    out.host = options.host;
+    if (options.port !== undefined) out.port = options.port;
+    if (options.protocol) out.protocol = options.protocol;
+    if (options.ca !== undefined) out.ca = options.ca;
+    if (options.cert !== undefined) out.cert = options.cert;
+    if (options.key !== undefined) out.key = options.key;
+    if (options.username !== undefined) out.username = options.username;
+    if (options.protocol === 'ssh' || options.sshAuthAgent || options.sshOptions) {
+      out.sshOptions = {
+        ...(options.sshAuthAgent ? { agent: options.sshAuthAgent } : {}),
+        ...options.sshOptions,
+      };
+    }
+  }
+  if (options.version) out.version = options.version;
+  if (options.timeoutMs !== undefined) out.timeout = options.timeoutMs;
+  return out;
+}
+
+/** Opens a dockerode client for the options (no request is made yet). */
+export function connect(options: DockerRuntimeOptions): Docker {
+  return new Docker(toModemOptions(options) as Docker.DockerOptions);
+}
+
+/**
+ * The address at which this process reaches ports published on the daemon's host: the TCP/SSH
+ * host, else 127.0.0.1 (a local socket).
+ */
+export function daemonAddress(options: DockerRuntimeOptions): string {
+  if (options.socketPath) return '127.0.0.1';
+  if (options.host) return options.host;
+  const env = process.env.DOCKER_HOST;
+  if (env && !env.startsWith('unix://') && !env.startsWith('npipe://')) {
+    try {
+      return new URL(env.includes('//') ? env : `tcp://${env}`).hostname || '127.0.0.1';
+    } catch {
+      return '127.0.0.1';
+    }
+  }
+  return '127.0.0.1';
+}

@@ -1,0 +1,159 @@
+import type {
+  ContainerConfig,
+  ContainerRuntime,
+  ContainerStats,
+  ContainerStatus,
+  ExecResult,
+  ImageInfo,
+  LogLine,
+  LogOptions,
+  PullPolicy,
+  RuntimeBinding,
+  RuntimeEvent,
+  SandboxConfig,
+  SandboxStatus,
+} from '../types.js';
+import * as containers from './containers.js';
+import { clusterEvents } from './events.js';
+import { execInContainer } from './exec.js';
+import { ensureImage } from './images.js';
+import { containerLogs } from './logs.js';
+import { removeClusterNetworkIfUnused } from './network.js';
+import * as sandboxes from './sandbox.js';
+import { DockerScope } from './scope.js';
+import { containerStats } from './stats.js';
+import type { DockerRuntimeOptions } from './types.js';
+
+/**
+ * Runs pods on one Docker daemon. Each pod is a sandbox container (the pause image) holding the
+ * network namespace, on a bridge network per cluster (`tugboat-<cluster>`); the pod's
+ * containers join it, so they share localhost and the pod IP. Everything it makes carries the
+ * RUNTIME_LABELS, so a restarted node agent finds its containers again.
+ *
+ * @example
+ * const runtime = new DockerRuntime(); // DOCKER_HOST or the local socket
+ * await cluster.addNode({ name: 'node-1', runtime });
+ */
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker';
+  private readonly scope: DockerScope;
+  private readonly streams = new Set<AbortController>();
+
+  /** @param options how to reach the daemon; by default as the `docker` CLI would (DOCKER_HOST, else the local socket). */
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.scope = new DockerScope(options);
+  }
+
+  /** The cluster whose labels this runtime puts on and filters events by. */
+  get clusterName(): string {
+    return this.scope.clusterName;
+  }
+
+  /** The Docker network of this runtime's cluster. */
+  get networkName(): string {
+    return this.scope.networkName;
+  }
+
+  bind(binding: RuntimeBinding): void {
+    this.scope.clusterName = binding.clusterName;
+    this.scope.nodeName = binding.nodeName;
+  }
+
+  /** Resolves when the daemon answers; throws otherwise. */
+  async ping(): Promise<void> {
+    await this.scope.docker.ping();
+  }
+
+  ensureImage(ref: string, policy: PullPolicy, signal?: AbortSignal): Promise<ImageInfo> {
+    return ensureImage(this.scope, ref, policy, signal);
+  }
+
+  runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+    return sandboxes.runSandbox(this.scope, config);
+  }
+
+  stopSandbox(id: string): Promise<void> {
+    return sandboxes.stopSandbox(this.scope, id);
+  }
+
+  removeSandbox(id: string): Promise<void> {
+    return sandboxes.removeSandbox(this.scope, id);
+  }
+
+  listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]> {
+    return sandboxes.listSandboxes(this.scope, labels);
+  }
+
+  /** One sandbox's status; throws NotFound when it does not exist. */
+  inspectSandbox(id: string): Promise<SandboxStatus> {
+    return sandboxes.inspectSandbox(this.scope, id);
+  }
+
+  createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    return containers.createContainer(this.scope, sandboxId, config);
+  }
+
+  startContainer(id: string): Promise<void> {
+    return containers.startContainer(this.scope, id);
+  }
+
+  stopContainer(id: string, graceMs: number): Promise<void> {
+    return containers.stopContainer(this.scope, id, graceMs);
+  }
+
+  removeContainer(id: string): Promise<void> {
+    return containers.removeContainer(this.scope, id);
+  }
+
+  listContainers(labels?: Record<string, string>): Promise<ContainerStatus[]> {
+    return containers.listContainers(this.scope, labels);
+  }
+
+  inspectContainer(id: string): Promise<ContainerStatus> {
+    return containers.inspectContainer(this.scope, id);
+  }
+
+  logs(id: string, options?: LogOptions): AsyncIterable<LogLine> {
+    return containerLogs(this.scope, id, options);
+  }
+
+  exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
+    return execInContainer(this.scope, id, command, options);
+  }
+
+  stats(id: string): Promise<ContainerStats> {
+    return containerStats(this.scope, id);
+  }
+
+  events(signal?: AbortSignal): AsyncIterable<RuntimeEvent> {
+    const own = new AbortController();
+    const onAbort = () => own.abort(signal?.reason);
+    if (signal?.aborted) own.abort(signal.reason);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    this.streams.add(own);
+    const inner = clusterEvents(this.scope, own.signal);
+    const streams = this.streams;
+    return (async function* () {
+      try {
+        yield* inner;
+      } finally {
+        signal?.removeEventListener('abort', onAbort);
+        streams.delete(own);
+      }
+    })();
+  }
+
+  endpointFor(sandbox: SandboxStatus, port: number): { host: string; port: number } {
+    return { host: sandbox.ip || this.scope.hostAddress, port };
+  }
+
+  /**
+   * Ends the event streams this runtime opened and removes the cluster's network when no
+   * sandbox of the cluster is left. Running containers are left alone.
+   */
+  async close(): Promise<void> {
+    for (const c of this.streams) c.abort();
+    this.streams.clear();
+    await removeClusterNetworkIfUnused(this.scope);
+  }
+}

@@ -1,0 +1,169 @@
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { RUNTIME_LABELS, type SandboxConfig, type SandboxStatus } from '../types.js';
+import { ignoreStatus, toTugboatError } from './errors.js';
+import { ensureSandboxImage } from './images.js';
+import { ensureClusterNetwork } from './network.js';
+import { DockerScope, networkNameFor } from './scope.js';
+
+/** The labels of a sandbox: the caller's, completed with the RUNTIME_LABELS ones. */
+export function sandboxLabels(config: SandboxConfig, clusterName: string, nodeName: string): Record<string, string> {
+  return {
+    [RUNTIME_LABELS.node]: nodeName,
+    ...config.labels,
+    [RUNTIME_LABELS.cluster]: config.labels[RUNTIME_LABELS.cluster] ?? clusterName,
+    [RUNTIME_LABELS.podUid]: config.podUid,
+    [RUNTIME_LABELS.namespace]: config.namespace,
+    [RUNTIME_LABELS.podName]: config.podName,
+    [RUNTIME_LABELS.role]: 'sandbox',
+  };
+}
+
+/**
+ * Docker's create body of a sandbox (pure): the pause image on the cluster network (or the
+ * host's), the pod's hostPorts published, IPC shareable so the pod's containers can join it.
+ */
+export function sandboxCreateOptions(
+  config: SandboxConfig,
+  image: string,
+  networkName: string,
+  labels: Record<string, string>,
+  nameSuffix: string,
+): Docker.ContainerCreateOptions {
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, Array<{ HostIp?: string; HostPort: string }>> = {};
+  for (const p of config.ports) {
+    const key = `${p.containerPort}/${(p.protocol ?? 'TCP').toLowerCase()}`;
+    exposed[key] = {};
+    if (p.hostPort && !config.hostNetwork) {
+      (bindings[key] ??= []).push({ HostPort: String(p.hostPort), ...(p.hostIP ? { HostIp: p.hostIP } : {}) });
+    }
+  }
+  const safe = (s: string) => s.replace(/[^a-zA-Z0-9.-]/g, '-');
+  return {
+    name: `tb_${safe(config.namespace)}_${safe(config.podName)}_POD_${nameSuffix}`,
+    Image: image,
+    Hostname: config.hostNetwork ? undefined : config.hostname.slice(0, 63),
+    Labels: labels,
+    ExposedPorts: exposed,
+    HostConfig: {
+      NetworkMode: config.hostNetwork ? 'host' : networkName,
+      IpcMode: 'shareable',
+      PortBindings: bindings,
+      RestartPolicy: { Name: 'no' },
+    },
+  };
+}
+
+/** Maps a sandbox's inspect result to a SandboxStatus (pure). */
+export function toSandboxStatus(info: Docker.ContainerInspectInfo, networkName: string, hostAddress: string): SandboxStatus {
+  const hostNet = info.HostConfig?.NetworkMode === 'host';
+  const ip = hostNet ? hostAddress : (info.NetworkSettings?.Networks?.[networkName]?.IPAddress ?? '');
+  return {
+    id: info.Id,
+    ip,
+    state: info.State?.Running ? 'ready' : 'notready',
+    labels: { ...(info.Config?.Labels ?? {}) },
+    createdAt: new Date(info.Created),
+  };
+}
+
+/** A short random suffix for Docker names. */
+export function randomSuffix(): string {
+  return Math.random().toString(36).slice(2, 8);
+}
+
+/** Creates and starts a pod's sandbox; on a failed start, removes what it made. */
+export async function runSandbox(scope: DockerScope, config: SandboxConfig): Promise<SandboxStatus> {
+  const labels = sandboxLabels(config, scope.clusterName, scope.nodeName);
+  const cluster = labels[RUNTIME_LABELS.cluster];
+  const network = networkNameFor(cluster);
+  const image = await ensureSandboxImage(scope);
+  if (!config.hostNetwork) await ensureClusterNetwork(scope, cluster);
+  const body = sandboxCreateOptions(config, image.ref, network, labels, randomSuffix());
+  let container: Docker.Container;
+  try {
+    container = await scope.docker.createContainer(body);
+  } catch (err) {
+    throw toTugboatError(err, 'create', { kind: 'Sandbox', name: `${config.namespace}/${config.podName}` });
+  }
+  try {
+    await container.start();
+    return toSandboxStatus(await container.inspect(), network, scope.hostAddress);
+  } catch (err) {
+    await ignoreStatus(container.remove({ force: true }), 409);
+    throw toTugboatError(err, 'start', { kind: 'Sandbox', name: `${config.namespace}/${config.podName}` });
+  }
+}
+
+/** The network of a sandbox's cluster. */
+function networkFor(scope: DockerScope, labels: Record<string, string>): string {
+  return networkNameFor(labels[RUNTIME_LABELS.cluster] ?? scope.clusterName);
+}
+
+/** Inspects a sandbox. Throws NotFound when it does not exist. */
+export async function inspectSandbox(scope: DockerScope, id: string): Promise<SandboxStatus> {
+  try {
+    const info = await scope.docker.getContainer(id).inspect();
+    return toSandboxStatus(info, networkFor(scope, info.Config?.Labels ?? {}), scope.hostAddress);
+  } catch (err) {
+    throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: id });
+  }
+}
+
+/** Stops a sandbox (a prompt SIGTERM; the pause process exits at once). Idempotent. */
+export async function stopSandbox(scope: DockerScope, id: string): Promise<void> {
+  try {
+    await ignoreStatus(scope.docker.getContainer(id).stop({ t: 2 }), 304);
+  } catch (err) {
+    throw toTugboatError(err, 'stop', { kind: 'Sandbox', name: id });
+  }
+}
+
+/**
+ * Removes a sandbox, any container of its pod still there, its emptyDir volumes and its
+ * ConfigMap/Secret files. Idempotent.
+ */
+export async function removeSandbox(scope: DockerScope, id: string): Promise<void> {
+  const docker = scope.docker;
+  let labels: Record<string, string> | undefined;
+  try {
+    labels = (await docker.getContainer(id).inspect()).Config?.Labels ?? {};
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== 404) throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: id });
+  }
+  if (!labels) return;
+  const cluster = labels[RUNTIME_LABELS.cluster] ?? scope.clusterName;
+  const podUid = labels[RUNTIME_LABELS.podUid];
+  try {
+    if (podUid) {
+      const podFilter = { label: [`${RUNTIME_LABELS.cluster}=${cluster}`, `${RUNTIME_LABELS.podUid}=${podUid}`] };
+      const members = await docker.listContainers({ all: true, filters: { ...podFilter, label: [...podFilter.label, `${RUNTIME_LABELS.role}=container`] } });
+      await Promise.all(members.map((c) => ignoreStatus(docker.getContainer(c.Id).remove({ force: true, v: true }), 409)));
+      await ignoreStatus(docker.getContainer(id).remove({ force: true, v: true }), 409);
+      const { Volumes } = await docker.listVolumes({ filters: podFilter });
+      await Promise.all((Volumes ?? []).map((v) => ignoreStatus(docker.getVolume(v.Name).remove(), 409)));
+      await rm(path.join(scope.stateDir, cluster, podUid), { recursive: true, force: true });
+    } else {
+      await ignoreStatus(docker.getContainer(id).remove({ force: true, v: true }), 409);
+    }
+  } catch (err) {
+    throw toTugboatError(err, 'remove', { kind: 'Sandbox', name: id });
+  }
+}
+
+/** Sandboxes (any state) whose labels include every given label. */
+export async function listSandboxes(scope: DockerScope, labels: Record<string, string> = {}): Promise<SandboxStatus[]> {
+  const list = await scope.docker.listContainers({
+    all: true,
+    filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=sandbox`] },
+  });
+  const out = await Promise.all(
+    list.map((c) => inspectSandbox(scope, c.Id).catch((err: unknown) => {
+      if ((err as { reason?: string }).reason === 'NotFound') return undefined;
+      throw err;
+    })),
+  );
+  return out.filter((s): s is SandboxStatus => s !== undefined);
+}

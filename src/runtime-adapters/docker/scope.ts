@@ -1,0 +1,51 @@
+import os from 'node:os';
+import path from 'node:path';
+import type Docker from 'dockerode';
+import { RUNTIME_LABELS } from '../types.js';
+import { connect, daemonAddress } from './connection.js';
+import { DEFAULT_SANDBOX_IMAGE, type DockerRuntimeOptions } from './types.js';
+
+/**
+ * What every part of the Docker adapter shares: the client, the cluster and node it serves
+ * (set by `bind()`), and where it keeps files. Internal: never exported from the package.
+ */
+export class DockerScope {
+  readonly docker: Docker;
+  readonly stateDir: string;
+  readonly sandboxImage: string;
+  readonly busyboxPath: string;
+  /** Where this process reaches ports published on the daemon's host. */
+  readonly hostAddress: string;
+  clusterName: string;
+  nodeName: string;
+
+  constructor(readonly options: DockerRuntimeOptions) {
+    this.docker = connect(options);
+    this.stateDir = options.stateDir ?? path.join(os.tmpdir(), 'tugboat-docker');
+    this.sandboxImage = options.sandboxImage ?? DEFAULT_SANDBOX_IMAGE;
+    this.busyboxPath = options.busyboxPath ?? '/bin/busybox';
+    this.hostAddress = daemonAddress(options);
+    this.clusterName = options.clusterName ?? 'default';
+    this.nodeName = options.nodeName ?? os.hostname();
+  }
+
+  /** The user-defined bridge network of the current cluster. */
+  get networkName(): string {
+    return networkNameFor(this.clusterName);
+  }
+
+  /** Docker label filters (`key=value`) for the given labels. */
+  static labelFilters(labels: Record<string, string>): string[] {
+    return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
+  }
+
+  /** The cluster label of the current cluster, as a filter entry. */
+  get clusterFilter(): string {
+    return `${RUNTIME_LABELS.cluster}=${this.clusterName}`;
+  }
+}
+
+/** The name of the Docker network of a cluster: `tugboat-<clusterName>`. */
+export function networkNameFor(clusterName: string): string {
+  return `tugboat-${clusterName}`;
+}
