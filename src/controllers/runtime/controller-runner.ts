@@ -7,7 +7,7 @@ import type { KubeObject } from '../../model/types.js';
 import type { Informer, InformerHandler } from './informer.js';
 import { WorkQueue, type WorkQueueOptions } from './work-queue.js';
 import { isTerminalError } from './terminal-error.js';
-import type { CacheReader, Controller, KindRef, ReconcileContext, ReconcileRequest } from './types.js';
+import type { CacheReader, Controller, KindRef, ObservedChange, ReconcileContext, ReconcileRequest } from './types.js';
 
 /** Group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
 export function groupOf(apiVersion: string): string {
@@ -76,17 +76,24 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
     }
     for (const w of c.watches ?? []) {
       const inf = await this.host.informer(w);
-      const mapped = (o: KubeObject): void => {
+      const mapped = (o: KubeObject, change: ObservedChange): void => {
         this.pendingMaps++;
         Promise.resolve()
-          .then(() => w.map(o, this.host.cache))
+          .then(() => w.map(o, this.host.cache, change))
           .then((reqs) => {
             for (const r of reqs) this.queue.add(r);
           })
           .catch((err) => this.host.context(c.name).log.error({ err: String(err) }, 'watch map failed'))
           .finally(() => this.pendingMaps--);
       };
-      this.wire(inf, { onAdd: mapped, onUpdate: (o, n) => { mapped(n); if (o.metadata.labels !== n.metadata.labels) mapped(o); }, onDelete: mapped });
+      this.wire(inf, {
+        onAdd: (o) => mapped(o, 'ADDED'),
+        onUpdate: (o, n) => {
+          mapped(n, 'MODIFIED');
+          if (o.metadata.labels !== n.metadata.labels || o.metadata.ownerReferences !== n.metadata.ownerReferences) mapped(o, 'MODIFIED');
+        },
+        onDelete: (o) => mapped(o, 'DELETED'),
+      });
     }
     this.loop = this.dispatch();
   }

@@ -66,9 +66,16 @@ export interface ReconcileContext extends ApiContext {
   readonly log: Logger;
 }
 
-/** A secondary watch: events on `kind` objects enqueue the requests `map` returns. */
+/** What happened to an object seen by a watch. */
+export type ObservedChange = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/**
+ * A secondary watch: events on `kind` objects enqueue the requests `map` returns. `map` is
+ * called with the object (the new one for updates; for updates that change labels or owners,
+ * the old one too), the cache, and what happened.
+ */
 export interface WatchSource<TReq = ReconcileRequest> extends KindRef {
-  map(obj: KubeObject, cache: CacheReader): TReq[] | Promise<TReq[]>;
+  map(obj: KubeObject, cache: CacheReader, change: ObservedChange): TReq[] | Promise<TReq[]>;
 }
 
 /**

@@ -1,0 +1,191 @@
+/**
+ * The ReplicaSet controller: keeps `spec.replicas` pods of a ReplicaSet alive, adopting orphans
+ * that match its selector and releasing pods that no longer match, as Kubernetes does.
+ */
+import type { KubeObject, OwnerReference, Pod, ReplicaSet } from '../model/types.js';
+import { TugboatError } from '../model/errors.js';
+import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
+import { labelsMatch } from './runtime/label-match.js';
+import { classifyClaims } from './common/claim.js';
+import { controllerRef, isPodActive } from './common/pods.js';
+import { jsonEqual } from './common/conditions.js';
+import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
+import { slowStartBatch } from './replicaset/slow-start.js';
+import { podsToDelete } from './replicaset/deletion-order.js';
+import { calculateReplicaSetStatus, type ManageError } from './replicaset/status.js';
+
+const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
+const COMPONENT = 'replicaset-controller';
+
+/** Options of {@link replicaSetController}. */
+export interface ReplicaSetControllerOptions {
+  /** Most pods created or deleted per reconcile (Kubernetes' burstReplicas). @default 500 */
+  burstReplicas?: number;
+  /** How long unmet expectations block a ReplicaSet. @default 300_000 */
+  expectationsTtlMs?: number;
+}
+
+/** The controller reference a ReplicaSet puts on its pods. */
+export function replicaSetOwnerRef(rs: ReplicaSet): OwnerReference {
+  return { apiVersion: RS.apiVersion, kind: RS.kind, name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+}
+
+/** The pod a ReplicaSet creates from its template. */
+export function podFromTemplate(rs: ReplicaSet): Pod {
+  const t = structuredClone(rs.spec?.template ?? {}) as NonNullable<NonNullable<ReplicaSet['spec']>['template']>;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      generateName: `${rs.metadata.name}-`,
+      namespace: rs.metadata.namespace,
+      ...(t.metadata?.labels ? { labels: t.metadata.labels } : {}),
+      ...(t.metadata?.annotations ? { annotations: t.metadata.annotations } : {}),
+      ...(t.metadata?.finalizers ? { finalizers: t.metadata.finalizers } : {}),
+      ownerReferences: [replicaSetOwnerRef(rs)],
+    },
+    spec: t.spec as Pod['spec'],
+  };
+}
+
+function keyOf(ns: string | undefined, name: string): string {
+  return `${ns ?? ''}/${name}`;
+}
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/**
+ * Creates the ReplicaSet controller. Register it with a {@link ControllerManager}. It uses
+ * expectations (see `replicaset/expectations.ts`), creates in slow-start batches and deletes
+ * in Kubernetes' order (see `replicaset/deletion-order.ts`).
+ */
+export function replicaSetController(options: ReplicaSetControllerOptions = {}): Controller {
+  const burst = options.burstReplicas ?? 500;
+  const expectations = new Expectations(options.expectationsTtlMs ?? EXPECTATIONS_TTL_MS);
+
+  async function adopt(ctx: ReconcileContext, rs: ReplicaSet, pod: Pod): Promise<Pod | undefined> {
+    const refs = [...(pod.metadata.ownerReferences ?? []), replicaSetOwnerRef(rs)];
+    try {
+      return await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion } }, 'merge');
+    } catch (err) {
+      if (TugboatError.is(err, 'NotFound') || TugboatError.is(err, 'Conflict')) return undefined;
+      throw err;
+    }
+  }
+
+  async function release(ctx: ReconcileContext, rs: ReplicaSet, pod: Pod): Promise<void> {
+    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid);
+    try {
+      await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion } }, 'merge');
+    } catch (err) {
+      if (!TugboatError.is(err, 'NotFound') && !TugboatError.is(err, 'Conflict')) throw err;
+    }
+  }
+
+  async function manage(ctx: ReconcileContext, rs: ReplicaSet, pods: Pod[]): Promise<ManageError | undefined> {
+    const key = keyOf(rs.metadata.namespace, rs.metadata.name ?? '');
+    const pc = ctx.client<Pod>('v1', 'Pod', rs.metadata.namespace);
+    const diff = pods.length - (rs.spec?.replicas ?? 1);
+    if (diff < 0) {
+      const n = Math.min(-diff, burst);
+      expectations.expectCreations(key, n, ctx.clock.nowMs());
+      const res = await slowStartBatch(n, 1, async () => {
+        const pod = await pc.create(podFromTemplate(rs));
+        await ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, COMPONENT);
+      });
+      if (res.successes < n) expectations.lowerCreations(key, n - res.successes);
+      if (res.error !== undefined) {
+        const msg = message(res.error);
+        await ctx.events.record(rs, 'Warning', 'FailedCreate', `Error creating: ${msg}`, COMPONENT);
+        return { reason: 'FailedCreate', message: msg };
+      }
+    } else if (diff > 0) {
+      const victims = podsToDelete(pods, Math.min(diff, burst));
+      expectations.expectDeletions(key, victims.map((p) => p.metadata.name ?? ''), ctx.clock.nowMs());
+      let failure: unknown;
+      await Promise.all(
+        victims.map(async (p) => {
+          try {
+            await pc.delete(p.metadata.name ?? '');
+            await ctx.events.record(rs, 'Normal', 'SuccessfulDelete', `Deleted pod: ${p.metadata.name}`, COMPONENT);
+          } catch (err) {
+            expectations.deletionObserved(key, p.metadata.name ?? '');
+            if (!TugboatError.is(err, 'NotFound')) failure ??= err;
+          }
+        }),
+      );
+      if (failure !== undefined) {
+        await ctx.events.record(rs, 'Warning', 'FailedDelete', `Error deleting: ${message(failure)}`, COMPONENT);
+        return { reason: 'FailedDelete', message: message(failure) };
+      }
+    }
+    return undefined;
+  }
+
+  async function writeStatus(ctx: ReconcileContext, rs: ReplicaSet, status: ReplicaSet['status']): Promise<void> {
+    if (jsonEqual(rs.status ?? {}, status)) return;
+    const c = ctx.client<ReplicaSet>(RS.apiVersion, RS.kind, rs.metadata.namespace);
+    try {
+      await c.updateStatus({ ...rs, status });
+    } catch (err) {
+      if (!TugboatError.is(err, 'Conflict')) throw err;
+      const fresh = await c.get(rs.metadata.name ?? '');
+      await c.updateStatus({ ...fresh, status });
+    }
+  }
+
+  return {
+    name: COMPONENT,
+    for: RS,
+    watches: [
+      {
+        ...POD,
+        async map(obj: KubeObject, cache, change) {
+          const pod = obj as Pod;
+          const ns = pod.metadata.namespace;
+          const ref = controllerRef(pod);
+          if (ref) {
+            if (ref.kind !== RS.kind) return [];
+            const key = keyOf(ns, ref.name);
+            if (change === 'ADDED') expectations.creationObserved(key);
+            if (change === 'DELETED' || pod.metadata.deletionTimestamp) expectations.deletionObserved(key, pod.metadata.name ?? '');
+            return [{ namespace: ns, name: ref.name }];
+          }
+          if (change === 'DELETED') return [];
+          const sets = await cache.list<ReplicaSet>(RS.apiVersion, RS.kind, { namespace: ns });
+          return sets.filter((rs) => labelsMatch(rs.spec?.selector, pod.metadata.labels)).map((rs) => ({ namespace: ns, name: rs.metadata.name ?? '' }));
+        },
+      },
+    ],
+    async reconcile(req, ctx): Promise<ReconcileResult | void> {
+      const key = keyOf(req.namespace, req.name);
+      const rs = await ctx.cache.get<ReplicaSet>(RS.apiVersion, RS.kind, req.namespace, req.name);
+      if (!rs) {
+        expectations.delete(key);
+        return;
+      }
+      const nowMs = ctx.clock.nowMs();
+      const needsSync = expectations.satisfied(key, nowMs) && !rs.metadata.deletionTimestamp;
+      const all = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: rs.metadata.namespace });
+      const claims = classifyClaims(
+        { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp },
+        rs.spec?.selector,
+        all.filter(isPodActive),
+      );
+      const pods = [...claims.owned];
+      for (const p of claims.adopt) {
+        const adopted = await adopt(ctx, rs, p);
+        if (adopted) pods.push(adopted);
+      }
+      for (const p of claims.release) await release(ctx, rs, p);
+      const manageError = needsSync ? await manage(ctx, rs, pods) : undefined;
+      const { status, requeueAfterMs } = calculateReplicaSetStatus(rs, pods, nowMs, manageError);
+      await writeStatus(ctx, rs, status);
+      if (manageError) throw new Error(`${manageError.reason}: ${manageError.message}`);
+      return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;
+    },
+  };
+}

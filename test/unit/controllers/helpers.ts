@@ -1,0 +1,66 @@
+/** Test helpers: a cluster with a controller manager on a FakeClock, and a stand-in kubelet. */
+import { FakeClock } from '../../../src/clock/fake-clock.js';
+import { Cluster } from '../../../src/api/cluster.js';
+import { ControllerManager } from '../../../src/controllers/runtime/controller-manager.js';
+import type { Controller } from '../../../src/controllers/runtime/types.js';
+import type { Pod } from '../../../src/model/types.js';
+
+export interface Harness {
+  clock: FakeClock;
+  cluster: Cluster;
+  manager: ControllerManager;
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startHarness(controllers: Controller<any>[]): Promise<Harness> {
+  const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
+  const cluster = await Cluster.start({ clock });
+  const manager = new ControllerManager(cluster.context, { rateLimiter: { qps: Infinity } });
+  for (const c of controllers) void manager.register(c);
+  await manager.start();
+  return {
+    clock,
+    cluster,
+    manager,
+    idle: () => manager.waitForIdle(),
+    stop: async () => {
+      await manager.stop();
+      await cluster.stop();
+    },
+  };
+}
+
+export function pods(cluster: Cluster, ns = 'default') {
+  return cluster.context.client<Pod>('v1', 'Pod', ns);
+}
+
+/** Lists the active (not terminating) pods of a namespace. */
+export async function activePods(cluster: Cluster, ns = 'default'): Promise<Pod[]> {
+  return (await pods(cluster, ns).list()).items.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+}
+
+/** Plays the kubelet: marks pods Running and Ready (at the clock's time). */
+export async function markReady(h: Harness, filter: (p: Pod) => boolean = () => true, ns = 'default'): Promise<number> {
+  let n = 0;
+  for (const p of await activePods(h.cluster, ns)) {
+    if (!filter(p)) continue;
+    if (p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) continue;
+    const now = h.clock.now().toISOString();
+    await pods(h.cluster, ns).updateStatus({
+      ...p,
+      status: { ...p.status, phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] },
+    });
+    n++;
+  }
+  return n;
+}
+
+/** Plays the kubelet for deleted pods: removes pods that are terminating (grace 0). */
+export async function finishTerminating(h: Harness, ns = 'default'): Promise<void> {
+  for (const p of (await pods(h.cluster, ns).list()).items) {
+    if (p.metadata.deletionTimestamp) await pods(h.cluster, ns).delete(p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => undefined);
+  }
+}
+
+export const container = { name: 'app', image: 'web:1' };
