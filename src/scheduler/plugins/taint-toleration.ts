@@ -1,0 +1,65 @@
+/**
+ * TaintToleration: a pod fits a node only if it tolerates every NoSchedule and NoExecute taint;
+ * untolerated PreferNoSchedule taints lower the node's score.
+ */
+import type { core } from '../../model/types.js';
+import type { FilterPlugin, ScorePlugin } from '../types.js';
+import { success, unresolvable } from '../status.js';
+import { defaultNormalizeScore } from './normalize.js';
+
+type TaintLike = Pick<core.Taint, 'key' | 'effect'> & { value?: string };
+
+/** True when the toleration tolerates the taint (Kubernetes' ToleratesTaint). */
+export function tolerates(t: core.Toleration, taint: TaintLike): boolean {
+  if (t.effect && t.effect !== taint.effect) return false;
+  if (t.key && t.key !== taint.key) return false;
+  const op = t.operator ?? 'Equal';
+  if (op === 'Exists') return true;
+  if (op !== 'Equal') return false;
+  if (!t.key) return false; // an empty key with Equal matches nothing
+  return (t.value ?? '') === (taint.value ?? '');
+}
+
+/** The reason text for a taint the pod does not tolerate, as kube-scheduler words it. */
+export function untoleratedTaintReason(taint: TaintLike): string {
+  return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
+}
+
+/** The first taint with one of `effects` that no toleration tolerates. */
+export function findUntolerated(
+  taints: readonly core.Taint[] | undefined,
+  tolerations: readonly core.Toleration[] | undefined,
+  effects: readonly string[],
+): core.Taint | undefined {
+  if (!taints) return undefined;
+  for (const taint of taints) {
+    if (!effects.includes(taint.effect)) continue;
+    if (!(tolerations ?? []).some((t) => tolerates(t, taint))) return taint;
+  }
+  return undefined;
+}
+
+const HARD = ['NoSchedule', 'NoExecute'] as const;
+
+/** Creates the TaintToleration filter (NoSchedule, NoExecute) and score (PreferNoSchedule) plugin. */
+export function taintTolerationPlugin(weight = 3): FilterPlugin & ScorePlugin {
+  return {
+    name: 'TaintToleration',
+    weight,
+    filter(pod, nodeInfo) {
+      const taint = findUntolerated(nodeInfo.node?.spec?.taints, pod.spec?.tolerations, HARD);
+      return taint ? unresolvable(untoleratedTaintReason(taint)) : success();
+    },
+    score(pod, nodeInfo) {
+      let count = 0;
+      const tolerations = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+      for (const taint of nodeInfo.node?.spec?.taints ?? []) {
+        if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint))) count++;
+      }
+      return count;
+    },
+    normalize(scores) {
+      defaultNormalizeScore(scores, true);
+    },
+  } satisfies FilterPlugin & ScorePlugin;
+}

@@ -1,0 +1,129 @@
+/**
+ * Preemption (kube-scheduler's DefaultPreemption) as a pure function: for a pod that fits
+ * nowhere, find the node where evicting the fewest, lowest-priority pods makes it fit.
+ */
+import type { Pod } from '../model/types.js';
+import type { ClusterSnapshot, NodeInfo, PodInfo, Status } from './types.js';
+import type { CycleState } from './types.js';
+import type { PluginRegistry } from './registry.js';
+import { runFilters, fitErrorMessage } from './schedule-one.js';
+import { NodeInfoCache } from './node-info-cache.js';
+import { podInfoOf } from './pod-info.js';
+
+/** Reason for nodes where preemption cannot help (their filter failure is unresolvable). */
+export const ERR_PREEMPTION_NOT_HELPFUL = 'Preemption is not helpful for scheduling';
+/** Reason for nodes where evicting every lower-priority pod still does not make room. */
+export const ERR_NO_VICTIMS = 'No preemption victims found for incoming pod';
+
+/** Where to place the preemptor and whom to evict. */
+export interface PreemptionResult {
+  nodeName: string;
+  victims: Pod[];
+}
+
+/** The outcome of {@link findPreemption}: a result, or why none (kube-scheduler's PostFilter message). */
+export interface PreemptionOutcome {
+  result?: PreemptionResult;
+  message?: string;
+}
+
+function startMs(p: Pod): number {
+  const t = p.status?.startTime ?? p.metadata.creationTimestamp;
+  return t ? Date.parse(t) : 0;
+}
+
+/** kube-scheduler's MoreImportantPod: higher priority, then earlier start. */
+function moreImportant(a: PodInfo, b: PodInfo): number {
+  return b.priority - a.priority || startMs(a.pod) - startMs(b.pod);
+}
+
+function nodeWithout(ni: NodeInfo, evicted: ReadonlySet<string>): NodeInfo {
+  const c = new NodeInfoCache();
+  c.setNode(ni.node!);
+  for (const p of ni.pods.values()) if (!evicted.has(p.key)) c.assumePod(p, ni.name);
+  return c.nodeInfo(ni.name)!;
+}
+
+function fitsWithout(registry: PluginRegistry, pod: Pod, ni: NodeInfo, base: CycleState, evicted: PodInfo[]): boolean {
+  const state = base.clone();
+  const keys = new Set(evicted.map((v) => v.key));
+  const trimmed = nodeWithout(ni, keys);
+  for (const v of evicted) for (const p of registry.preFilter) p.removePod?.(state, pod, v, trimmed);
+  return runFilters(registry, pod, trimmed, state) === undefined;
+}
+
+/** Victims on one node, reprieving the most important pods that can stay; undefined when none helps. */
+export function selectVictimsOnNode(registry: PluginRegistry, pod: Pod, ni: NodeInfo, state: CycleState, priority: number): PodInfo[] | undefined {
+  const lower = [...ni.pods.values()].filter((p) => p.priority < priority).sort(moreImportant);
+  if (lower.length === 0 || !fitsWithout(registry, pod, ni, state, lower)) return undefined;
+  let evicted = lower;
+  for (const v of lower) {
+    const without = evicted.filter((x) => x !== v);
+    if (fitsWithout(registry, pod, ni, state, without)) evicted = without;
+  }
+  return evicted;
+}
+
+interface Candidate {
+  nodeName: string;
+  victims: PodInfo[];
+}
+
+const OFFSET = 2 ** 31;
+
+/** kube-scheduler's pickOneNodeForPreemption order, returning the better candidate. */
+function better(a: Candidate, b: Candidate): Candidate {
+  const maxP = (c: Candidate) => Math.max(...c.victims.map((v) => v.priority));
+  const sum = (c: Candidate) => c.victims.reduce((s, v) => s + v.priority + OFFSET, 0);
+  const earliestTop = (c: Candidate) => {
+    const top = maxP(c);
+    return Math.min(...c.victims.filter((v) => v.priority === top).map((v) => startMs(v.pod)));
+  };
+  if (maxP(a) !== maxP(b)) return maxP(a) < maxP(b) ? a : b;
+  if (sum(a) !== sum(b)) return sum(a) < sum(b) ? a : b;
+  if (a.victims.length !== b.victims.length) return a.victims.length < b.victims.length ? a : b;
+  if (earliestTop(a) !== earliestTop(b)) return earliestTop(a) > earliestTop(b) ? a : b;
+  return a;
+}
+
+/**
+ * Finds the node and victims for preempting on behalf of `pod`, given the failed cycle's
+ * per-node statuses and PreFilter state. `priority` defaults to the pod's spec.priority.
+ */
+export function findPreemption(
+  registry: PluginRegistry,
+  pod: Pod,
+  snapshot: ClusterSnapshot,
+  failed: { statuses: ReadonlyMap<string, Status>; state: CycleState },
+  priority = podInfoOf(pod).priority,
+): PreemptionOutcome {
+  if (pod.spec?.preemptionPolicy === 'Never') return { message: 'preemption: not eligible due to preemptionPolicy=Never.' };
+  const nominated = pod.status?.nominatedNodeName;
+  if (nominated) {
+    const ni = snapshot.nodeInfo(nominated);
+    for (const p of ni?.pods.values() ?? []) {
+      if (p.priority < priority && p.pod.metadata.deletionTimestamp) {
+        return { message: 'preemption: not eligible due to a terminating pod on the nominated node.' };
+      }
+    }
+  }
+  const nodes = snapshot.nodeInfos();
+  const reasons: Status[] = [];
+  let best: Candidate | undefined;
+  for (const ni of nodes) {
+    const status = failed.statuses.get(ni.name);
+    if (!status || status.code === 'UnschedulableAndUnresolvable' || status.code === 'Error') {
+      reasons.push({ code: 'UnschedulableAndUnresolvable', reasons: [ERR_PREEMPTION_NOT_HELPFUL] });
+      continue;
+    }
+    const victims = selectVictimsOnNode(registry, pod, ni, failed.state, priority);
+    if (!victims) {
+      reasons.push({ code: 'Unschedulable', reasons: [ERR_NO_VICTIMS] });
+      continue;
+    }
+    const cand = { nodeName: ni.name, victims };
+    best = best ? better(best, cand) : cand;
+  }
+  if (!best) return { message: `preemption: ${fitErrorMessage(nodes.length, reasons)}` };
+  return { result: { nodeName: best.nodeName, victims: best.victims.map((v) => v.pod) } };
+}
