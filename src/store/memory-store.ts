@@ -17,7 +17,8 @@ import type {
 } from './types.js';
 import { deepFreeze } from './freeze.js';
 import { carryOver, copyInput, metaOf, formatTimestamp, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
-import { alreadyExists, conflict, notFound, storeClosed } from './store-errors.js';
+import { alreadyExists, notFound, storeClosed } from './store-errors.js';
+import { checkDeletePreconditions, checkUpdatePreconditions } from './preconditions.js';
 import { WatchHub } from './watch-hub.js';
 import { selects, withResourceVersion, type WatchFilter } from './watch-filter.js';
 import { WatchStream } from './watch-stream.js';
@@ -91,10 +92,7 @@ export class MemoryStore implements ObjectStore {
     const namespace = meta.namespace || undefined;
     const stored = this.index.get(resource, namespace, meta.name);
     if (!stored) throw notFound(resource, meta.name);
-    if (meta.uid && meta.uid !== stored.metadata.uid) {
-      throw conflict(resource, meta.name, `Precondition failed: UID in precondition: ${meta.uid}, UID in object meta: ${stored.metadata.uid}`);
-    }
-    if (meta.resourceVersion && meta.resourceVersion !== stored.metadata.resourceVersion) throw conflict(resource, meta.name);
+    checkUpdatePreconditions(resource, stored, copy);
     carryOver(stored, copy);
     if (isNoop(stored, copy)) return stored;
     const rv = ++this.rv;
@@ -110,17 +108,7 @@ export class MemoryStore implements ObjectStore {
     const namespace = key.namespace || undefined;
     const stored = this.index.get(key.resource, namespace, key.name);
     if (!stored) throw notFound(key.resource, key.name);
-    const { uid, resourceVersion } = preconditions;
-    if (uid !== undefined && uid !== stored.metadata.uid) {
-      throw conflict(key.resource, key.name, `Precondition failed: UID in precondition: ${uid}, UID in object meta: ${stored.metadata.uid}`);
-    }
-    if (resourceVersion !== undefined && resourceVersion !== stored.metadata.resourceVersion) {
-      throw conflict(
-        key.resource,
-        key.name,
-        `Precondition failed: ResourceVersion in precondition: ${resourceVersion}, ResourceVersion in object meta: ${stored.metadata.resourceVersion}`,
-      );
-    }
+    checkDeletePreconditions(key.resource, stored, preconditions);
     this.index.remove(key.resource, namespace, key.name);
     const rv = ++this.rv;
     this.hub.publish({ type: 'DELETED', rv, resource: key.resource, namespace, object: withResourceVersion(stored, rv) });

@@ -1,5 +1,5 @@
 import { getEventListeners } from 'node:events';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import { TugboatError } from '../../../src/model/errors.js';
@@ -72,6 +72,23 @@ describe('MemoryStore (implementation details)', () => {
     expect((await store.create(PODS, pod('a'))).metadata.uid).toBe('uid-1');
     expect((await store.create(PODS, pod('b'))).metadata.uid).toBe('uid-2');
     expect(store.size()).toBe(2);
+  });
+
+  it('retries generateName on a collision', async () => {
+    const store = new MemoryStore();
+    await store.create(PODS, pod('web-bbbbb'));
+    let calls = 0;
+    const random = vi.spyOn(Math, 'random').mockImplementation(() => (calls++ < 5 ? 0 : 0.5));
+    try {
+      const obj = pod('');
+      obj.metadata = { ...obj.metadata, generateName: 'web-' };
+      const created = await store.create(PODS, obj);
+      expect(created.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      expect(created.metadata.name).not.toBe('web-bbbbb');
+      expect(calls).toBe(10);
+    } finally {
+      random.mockRestore();
+    }
   });
 
   it('rejects a bad historySize', () => {
