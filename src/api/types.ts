@@ -42,6 +42,8 @@ export interface WriteOptions {
   dryRun?: boolean;
   /** Who writes (recorded in managedFields-like audit later). */
   fieldManager?: string;
+  /** When given, the write's warnings (unknown or unimplemented fields) are pushed here too. */
+  warnings?: string[];
 }
 
 /**

@@ -144,3 +144,11 @@ export interface Status {
     causes?: StatusCause[];
   };
 }
+
+/** Removes `readonly` from a type's fields (kubernetes-types marks server-set fields readonly). */
+export type Writable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** An object's metadata with the server-set fields writable, for code that stamps them. */
+export function writableMeta(obj: { metadata: ObjectMeta }): Writable<ObjectMeta> {
+  return obj.metadata as Writable<ObjectMeta>;
+}

@@ -1,0 +1,33 @@
+import type { KubeObject } from '../model/types.js';
+import type { Clock } from '../clock/types.js';
+import type { KindRegistry } from './kind-registry.js';
+import type { ObjectApi } from './object-api.js';
+import { BoundResourceClient } from './resource-client.js';
+import type { ApiContext, EventRecorder, ResourceClient } from './types.js';
+
+/**
+ * The ApiContext handed to every component: typed clients over one ObjectApi (cached per kind
+ * and namespace), the clock and the event recorder.
+ */
+export class ClusterApiContext implements ApiContext {
+  private readonly clients = new Map<string, ResourceClient>();
+
+  constructor(
+    private readonly api: ObjectApi,
+    readonly registry: KindRegistry,
+    readonly clock: Clock,
+    readonly events: EventRecorder,
+  ) {}
+
+  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
+    const type = this.registry.get(apiVersion, kind);
+    const ns = type.namespaced ? (namespace ?? 'default') : undefined;
+    const key = `${apiVersion}|${kind}|${ns ?? ''}`;
+    let client = this.clients.get(key);
+    if (!client || client.type !== type) {
+      client = new BoundResourceClient(this.api, type, ns);
+      this.clients.set(key, client);
+    }
+    return client as unknown as ResourceClient<T>;
+  }
+}

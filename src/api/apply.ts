@@ -1,0 +1,141 @@
+import { writableMeta, type KubeObject } from '../model/types.js';
+import { TugboatError } from '../model/errors.js';
+import type { KindRegistry } from './kind-registry.js';
+import type { ObjectApi } from './object-api.js';
+import { applyOrder, decodeManifests, type ManifestInput } from './manifest.js';
+import { strategicMergePatch } from './patch.js';
+
+/** The annotation where apply keeps the configuration it last applied (as kubectl does). */
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Options of {@link applyManifests}. */
+export interface ApplyOptions {
+  /** Namespace for namespaced objects that name none. @default 'default' */
+  namespace?: string;
+  dryRun?: boolean;
+  /** Collects the warnings of the writes. */
+  warnings?: string[];
+}
+
+/** The objects apply wrote, in the order written, with the warnings the writes raised. */
+export type ApplyResult = KubeObject[] & { warnings: string[] };
+
+const APPLY_RETRIES = 8;
+
+/**
+ * Marks every field that the last applied configuration had and the new one lacks for removal
+ * (`null` in a merge patch), so apply removes what the user removed and keeps what others set.
+ */
+function removals(last: unknown, next: unknown): unknown {
+  if (!isObject(last) || !isObject(next)) return next;
+  const out: Record<string, unknown> = { ...next };
+  for (const [k, v] of Object.entries(last)) {
+    if (!(k in next)) out[k] = null;
+    else out[k] = removals(v, next[k]);
+  }
+  return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Creates or updates each object of the manifests, as `kubectl apply` does: a three-way merge of
+ * the last applied configuration, the new one and the live object, so fields set by others
+ * (a status, an allocated clusterIP, replicas when the manifest has none) are kept.
+ */
+export async function applyManifests(
+  api: ObjectApi,
+  registry: KindRegistry,
+  input: ManifestInput,
+  options: ApplyOptions,
+): Promise<ApplyResult> {
+  const objects = decodeManifests(input)
+    .map((obj, index) => ({ obj, index }))
+    .sort((a, b) => applyOrder(a.obj) - applyOrder(b.obj) || a.index - b.index)
+    .map((e) => e.obj);
+  if (!options.dryRun) await checkAll(api, registry, objects, options);
+  const warnings: string[] = [];
+  const applied: KubeObject[] = [];
+  for (const obj of objects) {
+      const type = registry.forObject(obj);
+      const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
+      const name = obj.metadata.name;
+      const config = structuredClone(obj);
+      if (config.metadata.annotations) delete config.metadata.annotations[LAST_APPLIED];
+      const annotated = (o: KubeObject): KubeObject => ({
+        ...o,
+        metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [LAST_APPLIED]: JSON.stringify(config) } },
+      });
+      if (!name) {
+        applied.push(await api.create(type, namespace, annotated(obj), { dryRun: options.dryRun, warnings }));
+        continue;
+      }
+      applied.push(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }));
+  }
+  return Object.assign(applied, { warnings });
+}
+
+/**
+ * A dry run of every object before any is written, so a manifest with one bad document changes
+ * nothing. Objects that depend on a Namespace or CRD of the same manifest are checked when
+ * written, since their namespace or kind does not exist yet.
+ */
+async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObject[], options: ApplyOptions): Promise<void> {
+  const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
+  const kinds = new Set(
+    objects
+      .filter((o) => o.kind === 'CustomResourceDefinition')
+      .flatMap((o) => {
+        const spec = o.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string }[] } | undefined;
+        return (spec?.versions ?? []).map((v) => `${spec?.group}/${v.name}|${spec?.names?.kind}`);
+      }),
+  );
+  for (const obj of objects) {
+    if (kinds.has(`${obj.apiVersion}|${obj.kind}`) && !registry.find(obj.apiVersion, obj.kind)) continue;
+    const type = registry.forObject(obj);
+    const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
+    if (namespace && namespaces.has(namespace)) continue;
+    await applyOne(api, type, namespace, obj.metadata.name ?? '', obj, (o) => o, { ...options, dryRun: true, warnings: undefined });
+  }
+}
+
+async function applyOne(
+  api: ObjectApi,
+  type: ReturnType<KindRegistry['forObject']>,
+  namespace: string | undefined,
+  name: string,
+  config: KubeObject,
+  annotated: (o: KubeObject) => KubeObject,
+  options: ApplyOptions,
+): Promise<KubeObject> {
+  for (let attempt = 0; ; attempt++) {
+    const live = name ? await api.find(type, namespace, name) : undefined;
+    if (!live) {
+      try {
+        return await api.create(type, namespace, annotated(config), { dryRun: options.dryRun, warnings: options.warnings });
+      } catch (err) {
+        if (TugboatError.is(err, 'AlreadyExists') && attempt < APPLY_RETRIES) continue;
+        throw err;
+      }
+    }
+    const lastText = live.metadata.annotations?.[LAST_APPLIED];
+    let last: unknown = {};
+    try {
+      last = lastText ? JSON.parse(lastText) : {};
+    } catch {
+      last = {};
+    }
+    const { status: _status, ...desired } = config;
+    const patch = removals(last, annotated(desired as KubeObject)) as Record<string, unknown>;
+    const merged = strategicMergePatch(structuredClone(live), patch) as KubeObject;
+    writableMeta(merged).resourceVersion = live.metadata.resourceVersion;
+    try {
+      return await api.update(type, namespace, merged, { dryRun: options.dryRun, warnings: options.warnings });
+    } catch (err) {
+      if (TugboatError.is(err, 'Conflict') && attempt < APPLY_RETRIES) continue;
+      throw err;
+    }
+  }
+}

@@ -1,0 +1,188 @@
+import { EventEmitter } from 'eventemitter3';
+import type { Event, KubeObject } from '../model/types.js';
+import type { Clock } from '../clock/types.js';
+import { RealClock } from '../clock/real-clock.js';
+import type { ObjectStore } from '../store/types.js';
+import { MemoryStore } from '../store/memory-store.js';
+import { BUILTIN_KINDS } from '../model/kinds/index.js';
+import { TugboatError } from '../model/errors.js';
+import { KindRegistry } from './kind-registry.js';
+import { AdmissionChain } from './admission.js';
+import { ObjectApi } from './object-api.js';
+import { ClusterApiContext } from './api-context.js';
+import { ApiEventRecorder, noopEventRecorder } from './event-recorder.js';
+import { CrdRegistrar } from './crd-registrar.js';
+import { applyManifests, type ApplyOptions, type ApplyResult } from './apply.js';
+import type { ManifestInput } from './manifest.js';
+import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from './types.js';
+import { TypedClients } from './typed-clients.js';
+import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
+import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+
+/** Options of {@link Cluster.start}. */
+export interface ClusterOptions {
+  /**
+   * The cluster's name: labels what it runs in container runtimes, so two clusters on one Docker
+   * daemon keep apart. @default 'tugboat'
+   */
+  name?: string;
+  /** Where time comes from. @default a RealClock */
+  clock?: Clock;
+  /** Where objects live. @default a new MemoryStore */
+  store?: ObjectStore;
+  /** Record Events (`cluster.events`). Turn off for very large benchmarks. @default true */
+  recordEvents?: boolean;
+  /** Called with every warning a write raises (unknown or unimplemented fields). */
+  onWarning?: (warning: string, object: KubeObject) => void;
+}
+
+/** The namespaces every cluster has. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+
+/** What `cluster.on(...)` reports. */
+export interface ClusterEvents {
+  /** A write raised a warning (unknown or unimplemented field). */
+  warning: (warning: string, object: KubeObject) => void;
+}
+
+/** Events about objects, recorded as Event objects: `record` one, `list` them. */
+export interface ClusterEventLog extends EventRecorder {
+  /** The Events of a namespace (all namespaces when omitted). */
+  list(namespace?: string, options?: ListOptions): Promise<Event[]>;
+}
+
+/**
+ * A running tugboat cluster in this process: the API (clients, apply, admission), the store and
+ * the control-plane components. Start one with {@link Cluster.start}; stop it with `stop()` or
+ * `await using`.
+ */
+export class Cluster extends TypedClients {
+  /** The cluster's name (see {@link ClusterOptions.name}). */
+  readonly name: string;
+  /** The clock every component of this cluster reads. */
+  readonly clock: Clock;
+  /** The store behind the API. */
+  readonly store: ObjectStore;
+  /** Every kind the API serves, built-in and from CRDs. */
+  readonly registry: KindRegistry;
+  /** The admission chain: `cluster.admission.use({ mutate?, validate? })`. */
+  readonly admission = new AdmissionChain();
+  /** Events about objects, recorded as Event objects. */
+  readonly events: ClusterEventLog;
+  /** What components are handed: clients, clock and event recorder. */
+  readonly context: ApiContext;
+
+  private readonly emitter = new EventEmitter<ClusterEvents>();
+  private readonly api: ObjectApi;
+  private readonly gc: GarbageCollector;
+  private readonly namespaceController: NamespaceController;
+  private readonly ownsStore: boolean;
+  private stopped = false;
+
+  private constructor(options: ClusterOptions) {
+    super();
+    this.name = options.name ?? 'tugboat';
+    this.clock = options.clock ?? new RealClock();
+    this.ownsStore = !options.store;
+    this.store = options.store ?? new MemoryStore({ clock: this.clock });
+    this.registry = new KindRegistry(BUILTIN_KINDS);
+    const registrar = new CrdRegistrar(this.registry, this.store, (type) => this.gc?.watchKind(type));
+    this.api = new ObjectApi({
+      store: this.store,
+      admission: this.admission,
+      clock: this.clock,
+      hooks: registrar,
+      onWarning: (warning, obj) => {
+        options.onWarning?.(warning, obj);
+        this.emitter.emit('warning', warning, obj);
+      },
+    });
+    const recorder =
+      options.recordEvents === false
+        ? noopEventRecorder
+        : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), this.clock);
+    this.events = {
+      record: (...args) => recorder.record(...args),
+      list: async (namespace, listOptions) =>
+        (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items,
+    };
+    this.context = new ClusterApiContext(this.api, this.registry, this.clock, this.events);
+    this.gc = new GarbageCollector(this.context, () => this.registry.all());
+    this.namespaceController = new NamespaceController(this.context, () => this.registry.all());
+    this.registrar = registrar;
+  }
+
+  private readonly registrar: CrdRegistrar;
+
+  /**
+   * Starts a cluster: an in-memory store and the real clock unless given, the system namespaces,
+   * the garbage collector and the namespace controller.
+   */
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    const cluster = new Cluster(options);
+    await cluster.boot();
+    return cluster;
+  }
+
+  private async boot(): Promise<void> {
+    await this.registrar.loadExisting();
+    const namespaces = this.client('v1', 'Namespace');
+    for (const name of SYSTEM_NAMESPACES) {
+      if (!(await namespaces.find(name))) await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    await this.gc.start();
+    await this.namespaceController.start();
+  }
+
+  /**
+   * A client for any registered kind, e.g. `cluster.client('apps/v1', 'Deployment', 'web')` or a
+   * CRD's `cluster.client('example.com/v1', 'Widget')`. For namespaced kinds `namespace` defaults
+   * to 'default'; pass `''` to list or watch across all namespaces.
+   */
+  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
+    return this.context.client<T>(apiVersion, kind, namespace);
+  }
+
+  /**
+   * Creates or updates every object of a manifest (multi-document YAML or JSON text, an object, or
+   * a list), as `kubectl apply` does. Checks every object first, so a manifest with a bad document
+   * changes nothing. Returns the stored objects, with the writes' warnings in `.warnings`.
+   */
+  async apply(manifest: ManifestInput, options: ApplyOptions = {}): Promise<ApplyResult> {
+    this.assertRunning();
+    return applyManifests(this.api, this.registry, manifest, options);
+  }
+
+  /** Subscribes to cluster notifications (currently: warnings). Returns an unsubscribe function. */
+  on<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): () => void {
+    this.emitter.on(event, listener as never);
+    return () => this.emitter.off(event, listener as never);
+  }
+
+  /** Resolves when the garbage collector has no work left (handy in tests). */
+  async settled(): Promise<void> {
+    await this.gc.idle();
+  }
+
+  /** Stops every component, and the store when the cluster made it. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.namespaceController.stop();
+    await this.gc.stop();
+    if (this.ownsStore) await this.store.close();
+  }
+
+  /** `await using cluster = await Cluster.start()` stops it at the end of the scope. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.stop();
+  }
+
+  protected override clientFor<T extends KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
+    return this.client<T>(apiVersion, kind, namespace);
+  }
+
+  private assertRunning(): void {
+    if (this.stopped) throw new TugboatError('ServiceUnavailable', 'the cluster has been stopped');
+  }
+}

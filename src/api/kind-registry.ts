@@ -1,0 +1,77 @@
+import type { KubeObject } from '../model/types.js';
+import { TugboatError } from '../model/errors.js';
+import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
+
+/**
+ * KindRegistry knows every kind the API serves: the built-in ones and those added by
+ * CustomResourceDefinitions. Look kinds up by apiVersion and kind, or by resource name.
+ */
+export class KindRegistry {
+  private readonly byKind = new Map<string, ResourceType>();
+  private readonly byResource = new Map<string, ResourceType>();
+
+  constructor(types: Iterable<ResourceType> = []) {
+    for (const t of types) this.add(t);
+  }
+
+  /** Adds (or replaces) a kind. */
+  add(type: ResourceType): void {
+    this.byKind.set(kindKey(apiVersionOf(type), type.kind), type);
+    this.byResource.set(storeResourceOf(type), type);
+  }
+
+  /** Removes a kind (when its CRD is deleted). */
+  remove(type: ResourceType): void {
+    this.byKind.delete(kindKey(apiVersionOf(type), type.kind));
+    this.byResource.delete(storeResourceOf(type));
+  }
+
+  /** The kind, or undefined. */
+  find(apiVersion: string, kind: string): ResourceType | undefined {
+    return this.byKind.get(kindKey(apiVersion, kind));
+  }
+
+  /** The kind, or a BadRequest naming what is unknown. */
+  get(apiVersion: string, kind: string): ResourceType {
+    const t = this.find(apiVersion, kind);
+    if (!t) {
+      throw TugboatError.badRequest(`no matches for kind "${kind}" in version "${apiVersion}"`);
+    }
+    return t;
+  }
+
+  /** The kind of an object, from its apiVersion and kind. */
+  forObject(obj: Pick<KubeObject, 'apiVersion' | 'kind'>): ResourceType {
+    if (!obj.apiVersion) throw TugboatError.badRequest('apiVersion: Required value: object has no apiVersion');
+    if (!obj.kind) throw TugboatError.badRequest('kind: Required value: object has no kind');
+    return this.get(obj.apiVersion, obj.kind);
+  }
+
+  /** The kind stored under a store resource name (`apps/deployments`). */
+  byStoreResource(resource: string): ResourceType | undefined {
+    return this.byResource.get(resource);
+  }
+
+  /** Looks a kind up by plural, singular, short name or kind, case-insensitively (as kubectl does). */
+  resolve(name: string): ResourceType | undefined {
+    const n = name.toLowerCase();
+    const [head, ...rest] = n.split('.');
+    const group = rest.join('.');
+    for (const t of this.byKind.values()) {
+      if (group && t.group !== group) continue;
+      if (t.plural === head || t.singular === head || t.kind.toLowerCase() === head || t.shortNames?.includes(head)) {
+        return t;
+      }
+    }
+    return undefined;
+  }
+
+  /** Every registered kind. */
+  all(): ResourceType[] {
+    return [...this.byKind.values()];
+  }
+}
+
+function kindKey(apiVersion: string, kind: string): string {
+  return `${apiVersion}|${kind}`;
+}

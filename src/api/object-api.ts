@@ -1,0 +1,296 @@
+import { writableMeta, type KubeObject, type ObjectList, type WatchEvent } from '../model/types.js';
+import type { ObjectStore } from '../store/types.js';
+import type { Clock } from '../clock/types.js';
+import { TugboatError } from '../model/errors.js';
+import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
+import { freezeDeep } from './freeze.js';
+import type { AdmissionChain } from './admission.js';
+import type { DeleteOptions, ListOptions, PatchType, WatchOptions, WriteOptions } from './types.js';
+import { toStoreListOptions } from './list-options.js';
+import { applyPatch } from './patch.js';
+import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreate } from './object-meta.js';
+import { planDeletion } from './deletion.js';
+
+/** Receives the warnings of a write (unknown fields, deprecated settings). */
+export type WarningHandler = (warning: string, object: KubeObject) => void;
+
+/** Hooks that run after a successful write of a kind (e.g. registering a CRD's kind). */
+export interface WriteHooks {
+  afterWrite?(type: ResourceType, obj: KubeObject): void | Promise<void>;
+  afterDelete?(type: ResourceType, obj: KubeObject): void | Promise<void>;
+}
+
+/** What the object API needs. */
+export interface ObjectApiOptions {
+  store: ObjectStore;
+  admission: AdmissionChain;
+  clock: Clock;
+  onWarning?: WarningHandler;
+  hooks?: WriteHooks;
+}
+
+const PATCH_RETRIES = 8;
+
+/**
+ * ObjectApi is tugboat's API server core: every read and write of every client passes here.
+ * A write goes decode -> default -> mutating admission -> validate -> validating admission ->
+ * store, and a rejected write changes nothing.
+ */
+export class ObjectApi {
+  constructor(private readonly options: ObjectApiOptions) {}
+
+  get store(): ObjectStore {
+    return this.options.store;
+  }
+
+  /** The object, or NotFound. */
+  async get(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await this.find(type, namespace, name);
+    if (!obj) throw notFound(type, name);
+    return obj;
+  }
+
+  /** The object, or undefined. */
+  async find(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    return this.options.store.get({ resource: storeResourceOf(type), namespace: scopeNs(type, namespace), name });
+  }
+
+  list(type: ResourceType, namespace: string | undefined, options?: ListOptions): Promise<ObjectList> {
+    return this.options.store.list(
+      { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
+      toStoreListOptions(options),
+    );
+  }
+
+  watch(type: ResourceType, namespace: string | undefined, options?: WatchOptions): AsyncIterable<WatchEvent> {
+    return this.options.store.watch(
+      { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
+      { ...toStoreListOptions(options), resourceVersion: options?.resourceVersion, signal: options?.signal },
+    );
+  }
+
+  /** Creates an object; `namespace` is the client's (undefined for cluster-scoped kinds). */
+  async create(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+    const obj = this.decode(type, namespace, input);
+    clearSystemFields(obj);
+    prepareForCreate(type, obj);
+    await this.checkNamespace(type, obj);
+    type.applyDefaults?.(obj);
+    await this.admit('CREATE', type, obj, undefined, options);
+    const stored = options.dryRun ? freezeDeep(obj) : await this.options.store.create(storeResourceOf(type), obj);
+    if (!options.dryRun) await this.options.hooks?.afterWrite?.(type, stored);
+    return stored;
+  }
+
+  /** Replaces spec and metadata (status is kept for kinds with a status subresource). */
+  async update(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+    const obj = this.decode(type, namespace, input);
+    const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
+    return this.replace(type, obj, old, undefined, options);
+  }
+
+  /** Replaces status only. */
+  async updateStatus(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+    const obj = this.decode(type, namespace, input);
+    const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
+    return this.replace(type, obj, old, 'status', options);
+  }
+
+  /** Patches an object (or its status), retrying on conflicts unless the patch pins a resourceVersion. */
+  async patch(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    patch: unknown,
+    patchType: PatchType = 'merge',
+    options: WriteOptions = {},
+    subresource?: 'status',
+  ): Promise<KubeObject> {
+    for (let attempt = 0; ; attempt++) {
+      const old = await this.get(type, namespace, name);
+      const patched = applyPatch(structuredClone(old), patch, patchType) as KubeObject;
+      if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
+        throw TugboatError.badRequest('the patch did not produce an object');
+      }
+      const pinned = patched.metadata?.resourceVersion !== old.metadata.resourceVersion;
+      if (!pinned) patched.metadata = { ...patched.metadata, resourceVersion: old.metadata.resourceVersion };
+      const obj = this.decode(type, namespace, patched);
+      try {
+        return await this.replace(type, obj, old, subresource, options);
+      } catch (err) {
+        if (pinned || !TugboatError.is(err, 'Conflict') || attempt >= PATCH_RETRIES) throw err;
+      }
+    }
+  }
+
+  /** Deletes as Kubernetes does: finalizers and graceful pod deletion first set deletionTimestamp. */
+  async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    const old = await this.get(type, namespace, name);
+    const pre = options.preconditions;
+    if (pre?.uid && pre.uid !== old.metadata.uid) {
+      throw TugboatError.conflict(subject(type), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
+      throw TugboatError.conflict(
+        subject(type),
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata.resourceVersion}`,
+      );
+    }
+    if (!this.options.admission.empty) {
+      await this.options.admission.validate({ operation: 'DELETE', type, object: old, oldObject: old, dryRun: false });
+    }
+    const plan = planDeletion(type, old, options, this.options.clock.now());
+    if (plan.action === 'remove') {
+      const removed = await this.options.store.delete(keyOf(type, old), { uid: old.metadata.uid });
+      await this.options.hooks?.afterDelete?.(type, removed);
+      return removed;
+    }
+    if (plan.action === 'none') return old;
+    const marked = structuredClone(old) as KubeObject;
+    plan.mark(marked);
+    return this.options.store.update(storeResourceOf(type), marked);
+  }
+
+  /** Parses the caller's object into a plain, mutable copy with the envelope checked. */
+  private decode(type: ResourceType, namespace: string | undefined, input: unknown): KubeObject {
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+      throw TugboatError.badRequest(`${type.kind}: expected an object`);
+    }
+    const obj = structuredClone(input) as KubeObject;
+    const apiVersion = apiVersionOf(type);
+    if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
+      throw TugboatError.badRequest(`apiVersion: "${String(obj.apiVersion)}" does not match the client's "${apiVersion}"`);
+    }
+    if (obj.kind !== undefined && obj.kind !== type.kind) {
+      throw TugboatError.badRequest(`kind: "${String(obj.kind)}" does not match the client's "${type.kind}"`);
+    }
+    obj.apiVersion = apiVersion;
+    obj.kind = type.kind;
+    if (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) {
+      if (obj.metadata !== undefined) throw TugboatError.badRequest('metadata: expected an object');
+      obj.metadata = {};
+    }
+    if (type.namespaced) {
+      const own = obj.metadata.namespace;
+      if (own && namespace && own !== namespace) {
+        throw TugboatError.badRequest(
+          `metadata.namespace: the namespace of the provided object ("${own}") does not match the namespace sent on the request ("${namespace}")`,
+        );
+      }
+      const ns = own || namespace;
+      if (!ns) throw TugboatError.badRequest('metadata.namespace: Required value: a namespace is required for a namespaced kind');
+      obj.metadata.namespace = ns;
+    } else {
+      delete obj.metadata.namespace;
+    }
+    return obj;
+  }
+
+  /** The shared path of update, updateStatus and patch. */
+  private async replace(
+    type: ResourceType,
+    obj: KubeObject,
+    old: KubeObject,
+    subresource: 'status' | undefined,
+    options: WriteOptions,
+  ): Promise<KubeObject> {
+    if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
+      throw TugboatError.conflict(subject(type), old.metadata.name ?? '', 'the UID in the object does not match the stored object');
+    }
+    let next: KubeObject;
+    if (subresource === 'status') {
+      if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
+      next = { ...structuredClone(old), status: obj.status } as KubeObject;
+      writableMeta(next).resourceVersion = obj.metadata.resourceVersion ?? old.metadata.resourceVersion;
+      if (next.status === undefined) delete next.status;
+    } else {
+      next = obj;
+      keepSystemFields(next, old);
+      if (type.hasStatus) {
+        if (old.status === undefined) delete next.status;
+        else next.status = structuredClone(old.status);
+      }
+      type.applyDefaults?.(next);
+    }
+    await this.admit('UPDATE', type, next, old, options, subresource);
+    if (options.dryRun) return freezeDeep(next);
+    const stored = await this.options.store.update(storeResourceOf(type), next);
+    if (stored.metadata.deletionTimestamp && pendingFinalizers(stored).length === 0) {
+      const removed = await this.options.store.delete(keyOf(type, stored), { uid: stored.metadata.uid });
+      await this.options.hooks?.afterDelete?.(type, removed);
+      return removed;
+    }
+    await this.options.hooks?.afterWrite?.(type, stored);
+    return stored;
+  }
+
+  /** Admission and validation of a write, in Kubernetes' order. */
+  private async admit(
+    operation: 'CREATE' | 'UPDATE',
+    type: ResourceType,
+    obj: KubeObject,
+    old: KubeObject | undefined,
+    options: WriteOptions,
+    subresource?: 'status',
+  ): Promise<void> {
+    const admission = this.options.admission;
+    const request = { operation, type, object: obj, oldObject: old, subresource, dryRun: Boolean(options.dryRun) };
+    if (!admission.empty) await admission.mutate(request);
+    if (subresource !== 'status' && type.validate) {
+      const result = type.validate(obj, old);
+      if (result.causes.length > 0) {
+        throw TugboatError.invalid(
+          { kind: type.group ? `${type.kind}.${type.group}` : type.kind },
+          obj.metadata.name ?? obj.metadata.generateName ?? '',
+          result.causes,
+        );
+      }
+      const warn = this.options.onWarning;
+      for (const w of result.warnings) {
+        options.warnings?.push(w);
+        warn?.(w, obj);
+      }
+    }
+    if (!admission.empty) await admission.validate(request);
+  }
+
+  /** A namespaced object needs an existing, active namespace. */
+  private async checkNamespace(type: ResourceType, obj: KubeObject): Promise<void> {
+    if (!type.namespaced) return;
+    const ns = obj.metadata.namespace as string;
+    const found = await this.options.store.get({ resource: 'core/namespaces', name: ns });
+    if (!found) throw TugboatError.notFound({ kind: 'namespaces' }, ns);
+    if (found.metadata.deletionTimestamp) {
+      throw TugboatError.forbidden(
+        `${type.plural} "${obj.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        { kind: type.plural, group: type.group, name: obj.metadata.name },
+      );
+    }
+  }
+}
+
+function scopeNs(type: ResourceType, namespace: string | undefined): string | undefined {
+  return type.namespaced && namespace ? namespace : undefined;
+}
+
+function keyOf(type: ResourceType, obj: KubeObject): { resource: string; namespace?: string; name: string } {
+  return { resource: storeResourceOf(type), namespace: scopeNs(type, obj.metadata.namespace), name: obj.metadata.name ?? '' };
+}
+
+function requireName(type: ResourceType, obj: KubeObject): string {
+  const name = obj.metadata.name;
+  if (!name) {
+    throw TugboatError.invalid({ kind: type.kind }, '', [{ field: 'metadata.name', message: 'Required value: name is required' }]);
+  }
+  return name;
+}
+
+function subject(type: ResourceType): { kind: string; group: string } {
+  return { kind: type.plural, group: type.group };
+}
+
+/** A NotFound error naming the resource as Kubernetes does (`pods "web" not found`). */
+export function notFound(type: ResourceType, name: string): TugboatError {
+  return TugboatError.notFound(subject(type), name);
+}

@@ -1,0 +1,63 @@
+import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
+import type { ResourceType } from '../model/resource-type.js';
+import type { ObjectApi } from './object-api.js';
+import type {
+  DeleteOptions,
+  ListOptions,
+  PatchType,
+  ResourceClient,
+  WatchOptions,
+  WriteOptions,
+} from './types.js';
+
+/**
+ * The ResourceClient of one kind in one namespace (or cluster-wide), over the ObjectApi.
+ * Objects it returns are frozen snapshots.
+ */
+export class BoundResourceClient<T extends KubeObject = KubeObject> implements ResourceClient<T> {
+  constructor(
+    private readonly api: ObjectApi,
+    readonly type: ResourceType,
+    readonly namespace: string | undefined,
+  ) {}
+
+  async get(name: string): Promise<T> {
+    return (await this.api.get(this.type, this.namespace, name)) as T;
+  }
+
+  async find(name: string): Promise<T | undefined> {
+    return (await this.api.find(this.type, this.namespace, name)) as T | undefined;
+  }
+
+  async list(options?: ListOptions): Promise<ObjectList<T>> {
+    return (await this.api.list(this.type, this.namespace, options)) as ObjectList<T>;
+  }
+
+  watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>> {
+    return this.api.watch(this.type, this.namespace, options) as AsyncIterable<WatchEvent<T>>;
+  }
+
+  async create(obj: T | Omit<T, 'apiVersion' | 'kind'>, options?: WriteOptions): Promise<T> {
+    return (await this.api.create(this.type, this.namespace, obj, options)) as T;
+  }
+
+  async update(obj: T, options?: WriteOptions): Promise<T> {
+    return (await this.api.update(this.type, this.namespace, obj, options)) as T;
+  }
+
+  async patch(name: string, patch: unknown, type: PatchType = 'merge', options?: WriteOptions): Promise<T> {
+    return (await this.api.patch(this.type, this.namespace, name, patch, type, options)) as T;
+  }
+
+  async updateStatus(obj: T, options?: WriteOptions): Promise<T> {
+    return (await this.api.updateStatus(this.type, this.namespace, obj, options)) as T;
+  }
+
+  async patchStatus(name: string, patch: unknown, type: PatchType = 'merge'): Promise<T> {
+    return (await this.api.patch(this.type, this.namespace, name, patch, type, {}, 'status')) as T;
+  }
+
+  async delete(name: string, options?: DeleteOptions): Promise<T> {
+    return (await this.api.delete(this.type, this.namespace, name, options)) as T;
+  }
+}
