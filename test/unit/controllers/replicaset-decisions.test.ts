@@ -41,6 +41,7 @@ describe('deletion order', () => {
     expect(podsToDelete(ps, 1).map((p) => p.metadata.name)).toEqual(['c']);
   });
 
+  let seq = 0;
   const podArb = fc
     .record({
       node: fc.constantFrom(undefined, 'n1', 'n2'),
@@ -50,7 +51,7 @@ describe('deletion order', () => {
       restarts: fc.integer({ min: 0, max: 3 }),
       created: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
     })
-    .map((r, i) => pod({ name: `p${i}`, ...r }));
+    .map((r) => pod({ name: `p${seq++}`, ...r }));
 
   it('is a consistent order (antisymmetric and transitive)', () => {
     fc.assert(
