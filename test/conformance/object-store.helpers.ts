@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { KubeObject, WatchEvent } from '../../src/model/types.js';
 import type { Selector } from '../../src/model/selector.js';
 import { parseSelector } from '../../src/model/selector.js';
-import type { FieldSelector } from '../../src/model/field-selector.js';
+import { parseFieldSelector, type FieldSelector } from '../../src/model/field-selector.js';
 import type { ObjectStore } from '../../src/store/types.js';
 import type { Clock } from '../../src/clock/types.js';
 import { TugboatError } from '../../src/model/errors.js';
@@ -30,15 +30,9 @@ export function labelIs(key: string, value: string): Selector {
   return parseSelector(`${key}=${value}`);
 }
 
-/** A field selector `path=value` over dotted paths (built by hand until parseFieldSelector is committed). */
+/** A field selector `path=value`. */
 export function fieldIs(path: string, value: string): FieldSelector {
-  const read = (obj: KubeObject): unknown => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], obj);
-  return {
-    requirements: [{ field: path, operator: '=', value }],
-    matches: (obj) => String(read(obj) ?? '') === value,
-    isEmpty: () => false,
-    toString: () => `${path}=${value}`,
-  };
+  return parseFieldSelector(`${path}=${value}`);
 }
 
 /** A pod manifest. */
