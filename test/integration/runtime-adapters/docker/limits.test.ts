@@ -1,0 +1,101 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
+import { dockerClient, dockerForTests } from '../../../support/docker.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
+
+const docker = await dockerForTests();
+const sleepy = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
+
+describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics', () => {
+  let runtime: DockerRuntime;
+
+  beforeAll(() => {
+    runtime = boundRuntime('limits').runtime;
+  });
+  afterAll(async () => {
+    if (runtime) await cleanUp(runtime);
+  });
+
+  it('a container over its memory limit is OOMKilled', async () => {
+    const { sandbox } = await newPod(runtime);
+    const id = await runIn(runtime, sandbox, shell('hog', 'head -c 200m /dev/zero | tail > /dev/null', { resources: { memoryBytes: 16 * 1024 * 1024 } }));
+    const s = await waitFor(async () => {
+      const x = await runtime.inspectContainer(id);
+      return x.state === 'exited' ? x : undefined;
+    }, 'the OOM kill');
+    expect(s.reason).toBe('OOMKilled');
+    expect(s.exitCode).toBe(137);
+  });
+
+  it('cpu and memory limits reach the HostConfig', async () => {
+    const { sandbox } = await newPod(runtime);
+    const id = await runIn(runtime, sandbox, shell('limited', sleepy, { resources: { cpuMillis: 250, memoryBytes: 64 * 1024 * 1024 } }));
+    const info = await dockerClient().getContainer(id).inspect();
+    expect(info.HostConfig.NanoCpus).toBe(250_000_000);
+    expect(info.HostConfig.Memory).toBe(64 * 1024 * 1024);
+    const stats = await runtime.stats(id);
+    expect(stats.memoryBytes).toBeGreaterThan(0);
+    expect(stats.memoryBytes).toBeLessThanOrEqual(64 * 1024 * 1024);
+  });
+
+  it('runAsUser, readOnlyRootFilesystem and dropped capabilities apply; privileged only when asked', async () => {
+    const { sandbox } = await newPod(runtime);
+    const id = await runIn(runtime, sandbox, shell('locked', sleepy, {
+      security: { runAsUser: 65534, runAsGroup: 65534, readOnlyRootFilesystem: true, capabilitiesDrop: ['ALL'] },
+    }));
+    expect((await runtime.exec(id, ['id', '-u'])).stdout.trim()).toBe('65534');
+    expect((await runtime.exec(id, ['touch', '/rootfile'])).exitCode).not.toBe(0);
+    const info = await dockerClient().getContainer(id).inspect();
+    expect(info.HostConfig.Privileged).toBe(false);
+    expect(info.HostConfig.CapDrop).toEqual(['ALL']);
+    // Created, not started: a privileged start needs every capability, which a nested daemon may lack.
+    const root = await runtime.createContainer(sandbox.id, shell('root', sleepy, { security: { privileged: true } }));
+    expect((await dockerClient().getContainer(root).inspect()).HostConfig.Privileged).toBe(true);
+    await runtime.removeContainer(root);
+  });
+
+  it('command replaces the entrypoint and drops CMD; args replace CMD; env and workingDir apply', async () => {
+    const { sandbox } = await newPod(runtime);
+    const id = await runtime.createContainer(sandbox.id, {
+      ...shell('cmd', ''),
+      command: ['sh', '-c'],
+      args: ['echo "$GREETING from $(pwd)"'],
+      env: { GREETING: 'hello' },
+      workingDir: '/tmp',
+    });
+    await runtime.startContainer(id);
+    const lines = await waitFor(async () => {
+      const got: string[] = [];
+      for await (const l of runtime.logs(id)) got.push(l.line);
+      return got.length ? got : undefined;
+    }, 'the output');
+    expect(lines).toEqual(['hello from /tmp']);
+    const argsOnly = await runtime.createContainer(sandbox.id, { ...shell('args', ''), command: undefined, args: ['echo', 'args-only'] });
+    // The image has no ENTRYPOINT, so args are the whole command line.
+    await runtime.startContainer(argsOnly);
+    const out = await waitFor(async () => {
+      const got: string[] = [];
+      for await (const l of runtime.logs(argsOnly, { timestamps: true })) got.push(`${l.time instanceof Date}:${l.line}`);
+      return got.length ? got : undefined;
+    }, 'the args output');
+    expect(out).toEqual(['true:args-only']);
+    // The image's CMD is ["/bin/sh"]: kept, echo would print it too.
+    const commandOnly = await runtime.createContainer(sandbox.id, { ...shell('command', ''), command: ['echo', 'command-only'] });
+    await runtime.startContainer(commandOnly);
+    const printed = await waitFor(async () => {
+      const got: string[] = [];
+      for await (const l of runtime.logs(commandOnly)) got.push(l.line);
+      return got.length ? got : undefined;
+    }, 'the command output');
+    expect(printed).toEqual(['command-only']);
+  });
+
+  it('exec separates stderr and honours a timeout', async () => {
+    const { sandbox } = await newPod(runtime);
+    const id = await runIn(runtime, sandbox, shell('x', sleepy));
+    const r = await runtime.exec(id, ['sh', '-c', 'echo out; echo err >&2; exit 4']);
+    expect(r).toEqual({ exitCode: 4, stdout: 'out\n', stderr: 'err\n' });
+    const slow = await runtime.exec(id, ['sleep', '30'], { timeoutMs: 300 }).catch((e: unknown) => e);
+    expect(slow).toMatchObject({ name: 'TugboatError', reason: 'Timeout' });
+  });
+});
