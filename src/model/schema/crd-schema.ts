@@ -84,13 +84,25 @@ function jsonType(v: unknown): string {
 export function ajvErrorsToCauses(errors: ErrorObject[] | null | undefined, obj: unknown): StatusCause[] {
   const causes: StatusCause[] = [];
   const seen = new Set<string>();
-  for (const e of errors ?? []) {
-    if (e.keyword === 'anyOf' || e.keyword === 'oneOf' || e.keyword === 'if') continue;
+  const all = errors ?? [];
+  const branch = (e: ErrorObject, a: ErrorObject) => e.instancePath === a.instancePath && e.schemaPath.startsWith(`${a.schemaPath}/`);
+  const alternatives = all.filter((e) => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  for (const e of all) {
+    if (e.keyword === 'if' || alternatives.some((a) => a !== e && branch(e, a))) continue;
     const field = fieldPath(e.instancePath, obj);
     const value = valueAt(e.instancePath, obj);
     const where = field || 'body';
     let cause: StatusCause;
     switch (e.keyword) {
+      case 'anyOf':
+      case 'oneOf': {
+        const branches = all.filter((b) => branch(b, e));
+        const types = branches.every((b) => b.keyword === 'type') ? branches.map((b) => (b.params as { type: string }).type) : [];
+        cause = types.length
+          ? invalid(where, jsonType(value), `${where} in body must be of type ${types.join(' or ')}: "${jsonType(value)}"`)
+          : invalid(where, value, `${where} in body ${e.message ?? 'is invalid'}`);
+        break;
+      }
       case 'required': {
         const missing = (e.params as { missingProperty: string }).missingProperty;
         cause = required(field ? `${field}.${missing}` : missing);

@@ -91,6 +91,10 @@ for (const [kind, [mod, iface]] of Object.entries(ROOTS)) {
   roots[kind] = encode(checker.getDeclaredTypeOfSymbol(sym));
 }
 
+// kubernetes-types leaves out the x-kubernetes-* schema extensions; CRDs use them.
+const EXTENSIONS = ['embedded-resource', 'int-or-string', 'list-map-keys', 'list-type', 'map-type', 'preserve-unknown-fields', 'validations'];
+for (const ext of EXTENSIONS) defs['apiextensions.v1.JSONSchemaProps'][`x-kubernetes-${ext}`] = '';
+
 const sorted = Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b)));
 const out = `/**
  * Known fields of the built-in kinds, generated from kubernetes-types by generate-known-fields.ts.
