@@ -1,9 +1,11 @@
-import { writableMeta, type KubeObject } from '../model/types.js';
+import { writableMeta, type CustomResourceDefinition, type KubeObject } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
-import type { KindRegistry } from './kind-registry.js';
+import { KindRegistry } from './kind-registry.js';
+import type { ResourceType } from '../model/resource-type.js';
+import { resourceTypeFromCRD } from '../model/crd.js';
 import type { ObjectApi } from './object-api.js';
 import { applyOrder, decodeManifests, type ManifestInput } from './manifest.js';
-import { strategicMergePatch } from './patch.js';
+import { MERGE_KEYS, strategicMergePatch } from './patch.js';
 
 /** The annotation where apply keeps the configuration it last applied (as kubectl does). */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
@@ -15,6 +17,10 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Collects the warnings of the writes. */
   warnings?: string[];
+  /** @internal the dry run of a manifest that creates the object's namespace itself. */
+  assumeNamespace?: boolean;
+  /** @internal report no warnings to the cluster (the check before the writes). */
+  quiet?: boolean;
 }
 
 /** The objects apply wrote, in the order written, with the warnings the writes raised. */
@@ -26,12 +32,21 @@ const APPLY_RETRIES = 8;
  * Marks every field that the last applied configuration had and the new one lacks for removal
  * (`null` in a merge patch), so apply removes what the user removed and keeps what others set.
  */
-function removals(last: unknown, next: unknown): unknown {
+function removals(last: unknown, next: unknown, field = ''): unknown {
+  const key = MERGE_KEYS[field];
+  if (key && Array.isArray(last) && Array.isArray(next) && [...last, ...next].every(isObject)) {
+    const kept = next.map((n) => {
+      const before = last.find((l) => l[key] === n[key]);
+      return before ? removals(before, n) : n;
+    });
+    const gone = last.filter((l) => !next.some((n) => n[key] === l[key])).map((l) => ({ [key]: l[key], $patch: 'delete' }));
+    return [...kept, ...gone];
+  }
   if (!isObject(last) || !isObject(next)) return next;
   const out: Record<string, unknown> = { ...next };
   for (const [k, v] of Object.entries(last)) {
     if (!(k in next)) out[k] = null;
-    else out[k] = removals(v, next[k]);
+    else out[k] = removals(v, next[k], k);
   }
   return out;
 }
@@ -84,20 +99,34 @@ export async function applyManifests(
  */
 async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObject[], options: ApplyOptions): Promise<void> {
   const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
-  const kinds = new Set(
-    objects
-      .filter((o) => o.kind === 'CustomResourceDefinition')
-      .flatMap((o) => {
-        const spec = o.spec as { group?: string; names?: { kind?: string }; versions?: { name?: string }[] } | undefined;
-        return (spec?.versions ?? []).map((v) => `${spec?.group}/${v.name}|${spec?.names?.kind}`);
-      }),
+  const pending = new KindRegistry(
+    objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => resourceTypeFromCRD(o as CustomResourceDefinition)),
   );
   for (const obj of objects) {
-    if (kinds.has(`${obj.apiVersion}|${obj.kind}`) && !registry.find(obj.apiVersion, obj.kind)) continue;
-    const type = registry.forObject(obj);
+    const type = registry.find(obj.apiVersion, obj.kind) ?? pending.find(obj.apiVersion, obj.kind) ?? registry.forObject(obj);
     const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
-    if (namespace && namespaces.has(namespace)) continue;
-    await applyOne(api, type, namespace, obj.metadata.name ?? '', obj, (o) => o, { ...options, dryRun: true, warnings: undefined });
+    const assumeNamespace = namespace !== undefined && namespaces.has(namespace);
+    if (!registry.find(obj.apiVersion, obj.kind)) {
+      checkAgainst(type, { ...obj, metadata: { ...obj.metadata, namespace } });
+      continue;
+    }
+    await applyOne(api, type, namespace, obj.metadata.name ?? '', obj, (o) => o, {
+      ...options,
+      dryRun: true,
+      warnings: undefined,
+      assumeNamespace,
+      quiet: true,
+    });
+  }
+}
+
+/** Validates an object of a kind that is not served yet (its CRD is in the same manifest). */
+function checkAgainst(type: ResourceType, obj: KubeObject): void {
+  const draft = structuredClone(obj);
+  type.applyDefaults?.(draft);
+  const causes = type.validate?.(draft).causes ?? [];
+  if (causes.length > 0) {
+    throw TugboatError.invalid({ kind: type.group ? `${type.kind}.${type.group}` : type.kind }, obj.metadata.name ?? '', causes);
   }
 }
 
@@ -114,7 +143,12 @@ async function applyOne(
     const live = name ? await api.find(type, namespace, name) : undefined;
     if (!live) {
       try {
-        return await api.create(type, namespace, annotated(config), { dryRun: options.dryRun, warnings: options.warnings });
+        return await api.create(type, namespace, annotated(config), {
+          dryRun: options.dryRun,
+          warnings: options.warnings,
+          assumeNamespace: options.assumeNamespace,
+          quiet: options.quiet,
+        });
       } catch (err) {
         if (TugboatError.is(err, 'AlreadyExists') && attempt < APPLY_RETRIES) continue;
         throw err;
@@ -132,7 +166,7 @@ async function applyOne(
     const merged = strategicMergePatch(structuredClone(live), patch) as KubeObject;
     writableMeta(merged).resourceVersion = live.metadata.resourceVersion;
     try {
-      return await api.update(type, namespace, merged, { dryRun: options.dryRun, warnings: options.warnings });
+      return await api.update(type, namespace, merged, { dryRun: options.dryRun, warnings: options.warnings, quiet: options.quiet });
     } catch (err) {
       if (TugboatError.is(err, 'Conflict') && attempt < APPLY_RETRIES) continue;
       throw err;

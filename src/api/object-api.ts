@@ -31,6 +31,14 @@ export interface ObjectApiOptions {
 
 const PATCH_RETRIES = 8;
 
+/** Write options, plus what apply's dry run needs. */
+export interface InternalWriteOptions extends WriteOptions {
+  /** Skip the namespace check: the dry run of a manifest that creates that namespace itself. */
+  assumeNamespace?: boolean;
+  /** Report no warnings to the cluster's handler (a check before the real write). */
+  quiet?: boolean;
+}
+
 /**
  * ObjectApi is tugboat's API server core: every read and write of every client passes here.
  * A write goes decode -> default -> mutating admission -> validate -> validating admission ->
@@ -70,11 +78,11 @@ export class ObjectApi {
   }
 
   /** Creates an object; `namespace` is the client's (undefined for cluster-scoped kinds). */
-  async create(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+  async create(type: ResourceType, namespace: string | undefined, input: unknown, options: InternalWriteOptions = {}): Promise<KubeObject> {
     const obj = this.decode(type, namespace, input);
     clearSystemFields(obj);
     prepareForCreate(type, obj);
-    await this.checkNamespace(type, obj);
+    if (!(options.dryRun && options.assumeNamespace)) await this.checkNamespace(type, obj);
     type.applyDefaults?.(obj);
     await this.admit('CREATE', type, obj, undefined, options);
     const stored = options.dryRun ? freezeDeep(obj) : await this.options.store.create(storeResourceOf(type), obj);
@@ -83,7 +91,7 @@ export class ObjectApi {
   }
 
   /** Replaces spec and metadata (status is kept for kinds with a status subresource). */
-  async update(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
+  async update(type: ResourceType, namespace: string | undefined, input: unknown, options: InternalWriteOptions = {}): Promise<KubeObject> {
     const obj = this.decode(type, namespace, input);
     const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
     return this.replace(type, obj, old, undefined, options);
@@ -193,7 +201,7 @@ export class ObjectApi {
     obj: KubeObject,
     old: KubeObject,
     subresource: 'status' | undefined,
-    options: WriteOptions,
+    options: InternalWriteOptions,
   ): Promise<KubeObject> {
     if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
       throw TugboatError.conflict(subject(type), old.metadata.name ?? '', 'the UID in the object does not match the stored object');
@@ -231,7 +239,7 @@ export class ObjectApi {
     type: ResourceType,
     obj: KubeObject,
     old: KubeObject | undefined,
-    options: WriteOptions,
+    options: InternalWriteOptions,
     subresource?: 'status',
   ): Promise<void> {
     const admission = this.options.admission;
@@ -249,7 +257,7 @@ export class ObjectApi {
       const warn = this.options.onWarning;
       for (const w of result.warnings) {
         options.warnings?.push(w);
-        warn?.(w, obj);
+        if (!options.quiet) warn?.(w, obj);
       }
     }
     if (!admission.empty) await admission.validate(request);

@@ -22,7 +22,7 @@ export function mergePatch(target: Json, patch: Json): Json {
  * The list merge keys of Kubernetes' strategic merge patch for the fields tugboat serves:
  * lists of objects under these field names merge element-wise by the key instead of replacing.
  */
-const MERGE_KEYS: Record<string, string> = {
+export const MERGE_KEYS: Readonly<Record<string, string>> = {
   containers: 'name',
   initContainers: 'name',
   ephemeralContainers: 'name',

@@ -1,0 +1,134 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { Cluster } from '../../../src/api/cluster.js';
+import { TugboatError } from '../../../src/model/errors.js';
+
+const WEB = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  replicas: 2
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: web, image: "nginx:1.25", ports: [{ containerPort: 80 }] }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { app: web }
+  ports: [{ port: 80 }]
+`;
+
+const WIDGET_CRD = `
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { plural: widgets, singular: widget, kind: Widget, shortNames: [wd] }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      subresources: { status: {} }
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              required: [size]
+              properties:
+                size: { type: integer, minimum: 1 }
+                color: { type: string, enum: [red, blue] }
+---
+apiVersion: example.com/v1
+kind: Widget
+metadata: { name: w1 }
+spec: { size: 3, color: red }
+`;
+
+describe('cluster.apply', () => {
+  let cluster: Cluster;
+  beforeEach(async () => {
+    cluster = await Cluster.start();
+  });
+  afterEach(async () => {
+    await cluster.stop();
+  });
+
+  it('applies a multi-document manifest, namespaces first, and returns the stored objects', async () => {
+    const out = await cluster.apply(WEB);
+    expect(out.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(['Namespace/shop', 'Deployment/web', 'Service/web']);
+    expect(out.every((o) => o.metadata.resourceVersion)).toBe(true);
+    expect((await cluster.deployments('shop').get('web')).spec?.replicas).toBe(2);
+  });
+
+  it('updates on re-apply, keeping fields others set and removing fields the user removed', async () => {
+    await cluster.apply(WEB);
+    await cluster.deployments('shop').patch('web', { metadata: { annotations: { 'other.io/note': 'kept' } } });
+    const changed = WEB.replace('replicas: 2', 'replicas: 5').replace(', ports: [{ containerPort: 80 }]', '');
+    const [, dep] = await cluster.apply(changed);
+    expect(dep.metadata.generation).toBe(2);
+    const live = await cluster.deployments('shop').get('web');
+    expect(live.spec?.replicas).toBe(5);
+    expect(live.spec?.template.spec?.containers[0].ports).toBeUndefined();
+    expect(live.metadata.annotations?.['other.io/note']).toBe('kept');
+    const again = await cluster.apply(changed);
+    expect(again[1].metadata.resourceVersion).toBe(live.metadata.resourceVersion);
+  });
+
+  it('rejects a manifest with one bad document and leaves the store as it was', async () => {
+    const before = (await cluster.namespaces().list()).resourceVersion;
+    const bad = WEB.replace('image: "nginx:1.25"', 'image: ""');
+    const err = await cluster.apply(bad).catch((e: TugboatError) => e);
+    expect(err).toBeInstanceOf(TugboatError);
+    expect(err.reason).toBe('Invalid');
+    expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.containers[0].image']);
+    expect(await cluster.namespaces().find('shop')).toBeUndefined();
+    expect((await cluster.namespaces().list()).resourceVersion).toBe(before);
+  });
+
+  it('reports unknown fields as warnings, never an error', async () => {
+    const warnings: string[] = [];
+    cluster.on('warning', (w) => warnings.push(w));
+    const out = await cluster.apply(WEB.replace('replicas: 2', 'replicas: 2\n  replicaz: 4'));
+    expect(out.warnings).toEqual(['unknown field "spec.replicaz"']);
+    expect(warnings).toEqual(out.warnings);
+  });
+
+  it('fails BadRequest for YAML it cannot read or a kind it does not know', async () => {
+    expect((await cluster.apply('a: [1, 2').catch((e: TugboatError) => e)).reason).toBe('BadRequest');
+    const unknown = await cluster.apply({ apiVersion: 'nope/v1', kind: 'Thing', metadata: { name: 'x' } }).catch((e: TugboatError) => e);
+    expect(unknown.reason).toBe('BadRequest');
+    expect(unknown.message).toContain('no matches for kind "Thing"');
+  });
+
+  it('serves a CRD kind from the same manifest and validates it against its schema', async () => {
+    const out = await cluster.apply(WIDGET_CRD);
+    expect(out[1].kind).toBe('Widget');
+    const widgets = cluster.client('example.com/v1', 'Widget');
+    expect((await widgets.get('w1')).spec).toEqual({ size: 3, color: 'red' });
+    const err = await widgets
+      .create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 0, color: 'green' } })
+      .catch((e: TugboatError) => e);
+    expect(err.reason).toBe('Invalid');
+    expect(err.causes.map((c) => c.field).sort()).toEqual(['spec.color', 'spec.size']);
+    expect(await widgets.find('w2')).toBeUndefined();
+  });
+
+  it('drops a CRD kind and its objects when the CRD is deleted', async () => {
+    await cluster.apply(WIDGET_CRD);
+    await cluster.customResourceDefinitions().delete('widgets.example.com');
+    expect(() => cluster.client('example.com/v1', 'Widget')).toThrow(TugboatError);
+    expect((await cluster.store.list({ resource: 'example.com/widgets' })).items).toHaveLength(0);
+  });
+});
