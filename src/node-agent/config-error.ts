@@ -1,0 +1,25 @@
+/** Why a container could not be configured: shown as its waiting reason, retried on the next sync. */
+export class ContainerConfigError extends Error {
+  constructor(
+    message: string,
+    /** The waiting reason Kubernetes shows: CreateContainerConfigError, or ContainerCreating for mounts. */
+    readonly reason: 'CreateContainerConfigError' | 'ContainerCreating' = 'CreateContainerConfigError',
+  ) {
+    super(message);
+    this.name = 'ContainerConfigError';
+  }
+}
+
+/** Finds the ConfigMaps and Secrets a pod refers to (undefined when absent). */
+export interface ConfigSource {
+  configMap(namespace: string, name: string): Promise<{ data?: Record<string, string>; binaryData?: Record<string, string> } | undefined>;
+  secret(namespace: string, name: string): Promise<{ data?: Record<string, string>; stringData?: Record<string, string> } | undefined>;
+}
+
+/** Decodes a Secret's data (base64) and stringData into plain strings. */
+export function secretStrings(secret: { data?: Record<string, string>; stringData?: Record<string, string> }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(secret.data ?? {})) out[k] = Buffer.from(v, 'base64').toString('utf8');
+  for (const [k, v] of Object.entries(secret.stringData ?? {})) out[k] = v;
+  return out;
+}

@@ -1,0 +1,100 @@
+/**
+ * What the runtime is asked for: a pod's SandboxConfig and each container's ContainerConfig,
+ * built from the pod spec (env, mounts, limits, security, ports) with tugboat's labels.
+ */
+import type { core, Pod } from '../model/types.js';
+import { RUNTIME_LABELS, type ContainerConfig, type PortMapping, type SandboxConfig, type SecuritySettings } from '../runtime-adapters/types.js';
+import type { ConfigSource } from './config-error.js';
+import { expandCommand, resolveEnv } from './env.js';
+import { resolveMounts } from './volumes.js';
+import { runtimeResources } from './resources.js';
+
+/** Who a pod's runtime objects belong to. */
+export interface PodOwner {
+  clusterName: string;
+  nodeName: string;
+  hostIP: string;
+}
+
+/** The RUNTIME_LABELS of a pod's sandbox and containers. */
+export function podLabels(pod: Pod, owner: PodOwner): Record<string, string> {
+  return {
+    [RUNTIME_LABELS.cluster]: owner.clusterName,
+    [RUNTIME_LABELS.node]: owner.nodeName,
+    [RUNTIME_LABELS.podUid]: pod.metadata.uid ?? '',
+    [RUNTIME_LABELS.namespace]: pod.metadata.namespace ?? 'default',
+    [RUNTIME_LABELS.podName]: pod.metadata.name ?? '',
+  };
+}
+
+/** The port mappings of a container spec. */
+export function portMappings(container: core.Container): PortMapping[] {
+  return (container.ports ?? []).map((p) => ({
+    containerPort: p.containerPort,
+    ...(p.hostPort !== undefined ? { hostPort: p.hostPort } : {}),
+    ...(p.hostIP ? { hostIP: p.hostIP } : {}),
+    protocol: (p.protocol ?? 'TCP') as PortMapping['protocol'],
+  }));
+}
+
+/** The sandbox of a pod: its labels, hostname and every container's ports. */
+export function sandboxConfig(pod: Pod, owner: PodOwner): SandboxConfig {
+  const labels = { ...podLabels(pod, owner), [RUNTIME_LABELS.role]: 'sandbox' };
+  const hostname = pod.spec?.hostname ?? pod.metadata.name ?? '';
+  return {
+    podUid: pod.metadata.uid ?? '',
+    namespace: pod.metadata.namespace ?? 'default',
+    podName: pod.metadata.name ?? '',
+    hostname: pod.spec?.hostNetwork ? owner.nodeName : hostname,
+    labels,
+    ports: [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].flatMap(portMappings),
+    ...(pod.spec?.hostNetwork ? { hostNetwork: true } : {}),
+  };
+}
+
+/** A container's security settings: its securityContext over the pod's. */
+export function securitySettings(pod: Pod, c: core.Container): SecuritySettings | undefined {
+  const ps = pod.spec?.securityContext ?? {};
+  const cs = c.securityContext ?? {};
+  const out: SecuritySettings = {};
+  const user = cs.runAsUser ?? ps.runAsUser;
+  const group = cs.runAsGroup ?? ps.runAsGroup;
+  if (user !== undefined) out.runAsUser = user;
+  if (group !== undefined) out.runAsGroup = group;
+  if (cs.readOnlyRootFilesystem !== undefined) out.readOnlyRootFilesystem = cs.readOnlyRootFilesystem;
+  if (cs.privileged !== undefined) out.privileged = cs.privileged;
+  if (cs.capabilities?.add) out.capabilitiesAdd = [...cs.capabilities.add];
+  if (cs.capabilities?.drop) out.capabilitiesDrop = [...cs.capabilities.drop];
+  return Object.keys(out).length ? out : undefined;
+}
+
+/** The full ContainerConfig of a container of a pod, at restart attempt `attempt`. */
+export async function containerConfig(
+  pod: Pod,
+  c: core.Container,
+  attempt: number,
+  owner: PodOwner,
+  source: ConfigSource,
+): Promise<ContainerConfig> {
+  const env = await resolveEnv(pod, c, source, owner.hostIP);
+  const mounts = await resolveMounts(pod, c, source, owner.hostIP);
+  const security = securitySettings(pod, c);
+  return {
+    name: c.name,
+    image: c.image ?? '',
+    ...expandCommand(c, env),
+    env,
+    ...(c.workingDir ? { workingDir: c.workingDir } : {}),
+    mounts,
+    ports: portMappings(c),
+    resources: runtimeResources(c.resources),
+    ...(security ? { security } : {}),
+    ...(c.tty ? { tty: true } : {}),
+    labels: {
+      ...podLabels(pod, owner),
+      [RUNTIME_LABELS.role]: 'container',
+      [RUNTIME_LABELS.container]: c.name,
+      [RUNTIME_LABELS.attempt]: String(attempt),
+    },
+  };
+}

@@ -1,0 +1,185 @@
+/**
+ * NodeAgent: tugboat's kubelet. One per node: registers the Node, heartbeats through a Lease,
+ * receives the pods bound to the node from the process-wide pod dispatcher, drives each through
+ * a PodWorker on the ContainerRuntime, adopts what a previous agent left running and sweeps the
+ * rest, and serves logs and exec.
+ */
+import PQueue from 'p-queue';
+import type { ApiContext, ResourceClient } from '../api/types.js';
+import type { Timer } from '../clock/types.js';
+import { TugboatError } from '../model/errors.js';
+import type { ConfigMap, Pod, Secret } from '../model/types.js';
+import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
+import { removeAll, RuntimeInventory } from './adoption.js';
+import type { ConfigSource } from './config-error.js';
+import { Heartbeat, registerNode } from './node-registration.js';
+import { PodDispatcher } from './pod-source.js';
+import { PodWorker } from './pod-worker.js';
+import { RuntimeEventHub } from './runtime-events.js';
+import type { NodeAgentOptions, NodeAgentStopOptions, PodLogOptions, PodSink } from './types.js';
+import type { WorkerEnv } from './worker-env.js';
+
+/** The address a node reports (status.hostIP of its pods). */
+const HOST_IP = '127.0.0.1';
+
+/**
+ * The node agent (kubelet) of one node. Construct it with the cluster's ApiContext and the
+ * node's options, `start()` it, and `stop()` (or `kill()`, to simulate a lost machine).
+ */
+export class NodeAgent {
+  /** The node's name. */
+  readonly name: string;
+  private state: 'new' | 'running' | 'stopped' | 'killed' = 'new';
+  private readonly workers = new Map<string, PodWorker>();
+  private readonly queue: PQueue;
+  private readonly images = new Set<string>();
+  private readonly podClients = new Map<string, ResourceClient<Pod>>();
+  private readonly env: WorkerEnv;
+  private readonly sink: PodSink;
+  private heartbeat?: Heartbeat;
+  private unsubscribe?: () => void;
+  private resyncTimer?: Timer;
+  private inventory?: RuntimeInventory;
+  private nodeUid?: string;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly options: NodeAgentOptions,
+  ) {
+    if (!options?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [{ field: 'name', message: 'Required value', reason: 'FieldValueRequired' }]);
+    if (!options.runtime) throw TugboatError.invalid({ kind: 'Node' }, options.name, [{ field: 'runtime', message: 'Required value', reason: 'FieldValueRequired' }]);
+    if (!options.clusterName) throw TugboatError.invalid({ kind: 'Node' }, options.name, [{ field: 'clusterName', message: 'Required value', reason: 'FieldValueRequired' }]);
+    this.name = options.name;
+    this.queue = new PQueue({ concurrency: options.runtimeConcurrency ?? 8 });
+    const source: ConfigSource = {
+      configMap: (ns, name) => ctx.client<ConfigMap>('v1', 'ConfigMap', ns).find(name),
+      secret: (ns, name) => ctx.client<Secret>('v1', 'Secret', ns).find(name),
+    };
+    this.env = {
+      ctx,
+      runtime: options.runtime,
+      limit: (fn) => this.queue.add(fn, { throwOnTimeout: true }),
+      owner: { clusterName: options.clusterName, nodeName: options.name, hostIP: HOST_IP },
+      source,
+      images: this.images,
+      alive: () => this.state === 'running',
+      pods: (ns) => {
+        let c = this.podClients.get(ns);
+        if (!c) this.podClients.set(ns, (c = ctx.client<Pod>('v1', 'Pod', ns)));
+        return c;
+      },
+      record: (pod, type, reason, message) => void ctx.events.record(pod, type, reason, message, 'kubelet').catch(() => undefined),
+      finished: (uid) => this.workers.delete(uid),
+    };
+    this.sink = { upsert: (pod) => this.onPod(pod), remove: (uid) => this.workers.get(uid)?.remove() };
+  }
+
+  /** Registers the Node, starts heartbeats, adopts or sweeps the runtime's containers and starts syncing pods. */
+  async start(): Promise<void> {
+    if (this.state !== 'new' && this.state !== 'stopped') throw TugboatError.badRequest(`node agent ${this.name} is ${this.state}`);
+    const { runtime, clusterName, name } = this.options;
+    runtime.bind?.({ clock: this.ctx.clock, clusterName, nodeName: name });
+    const node = await registerNode(this.ctx, this.options, HOST_IP);
+    this.nodeUid = node.metadata.uid;
+    this.state = 'running';
+    this.heartbeat = new Heartbeat(this.ctx, this.options, HOST_IP, () => this.nodeUid);
+    await this.heartbeat.start();
+    this.inventory = await RuntimeInventory.take(runtime, clusterName, name);
+    this.unsubscribe = RuntimeEventHub.for(runtime).subscribe(clusterName, name, (e) => {
+      this.workers.get(e.labels[RUNTIME_LABELS.podUid] ?? '')?.requestSync();
+    });
+    await PodDispatcher.for(this.ctx).register(name, this.sink);
+    const inventory = this.inventory;
+    this.inventory = undefined;
+    if (this.state === 'running') await inventory.sweep(runtime);
+    this.scheduleResync();
+  }
+
+  /** Stops the agent; with `removePods`, also stops and removes every container and sandbox of its pods. */
+  async stop(options: NodeAgentStopOptions = {}): Promise<void> {
+    if (this.state === 'running') this.shutdown('stopped');
+    if (options.removePods && this.state !== 'killed') {
+      const { runtime, clusterName, name } = this.options;
+      const labels = { [RUNTIME_LABELS.cluster]: clusterName, [RUNTIME_LABELS.node]: name };
+      const [containers, sandboxes] = await Promise.all([runtime.listContainers(labels), runtime.listSandboxes(labels)]);
+      await removeAll(runtime, containers, sandboxes);
+    }
+  }
+
+  /** The machine is lost: heartbeats and every loop stop at once; nothing more is written or asked of the runtime. */
+  kill(): void {
+    if (this.state === 'running' || this.state === 'new') this.shutdown('killed');
+    this.state = 'killed';
+  }
+
+  /** True while the agent runs. */
+  get running(): boolean {
+    return this.state === 'running';
+  }
+
+  /** The output of a container of a pod on this node (as `kubectl logs`). */
+  async *logs(namespace: string, podName: string, options: PodLogOptions = {}): AsyncIterable<LogLine> {
+    const rec = this.container(namespace, podName, options.container);
+    const instance = options.previous ? rec.previous : rec.current;
+    if (!instance) {
+      if (options.previous) throw TugboatError.badRequest(`previous terminated container "${rec.spec.name}" in pod "${podName}" not found`);
+      throw TugboatError.badRequest(`container "${rec.spec.name}" in pod "${podName}" is waiting to start: ${rec.waiting?.reason ?? 'ContainerCreating'}`);
+    }
+    const { container: _c, previous: _p, ...rest } = options;
+    yield* this.options.runtime.logs(instance.id, rest);
+  }
+
+  /** Runs a command in a running container of a pod on this node (as `kubectl exec`). */
+  async exec(namespace: string, podName: string, container: string | undefined, command: string[]): Promise<ExecResult> {
+    const rec = this.container(namespace, podName, container);
+    if (rec.current?.state !== 'running') throw TugboatError.badRequest(`container ${rec.spec.name} is not running`);
+    return this.options.runtime.exec(rec.current.id, command);
+  }
+
+  private container(namespace: string, podName: string, container: string | undefined) {
+    const worker = [...this.workers.values()].find((w) => w.pod.metadata.namespace === namespace && w.pod.metadata.name === podName);
+    if (!worker) throw TugboatError.notFound({ kind: 'pods' }, podName);
+    const names = worker.app.map((r) => r.spec.name);
+    if (!container && names.length !== 1) {
+      throw TugboatError.badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`);
+    }
+    const rec = worker.records.find((r) => r.spec.name === (container ?? names[0]));
+    if (!rec) throw TugboatError.badRequest(`container ${container} is not valid for pod ${podName}`);
+    return rec;
+  }
+
+  private onPod(pod: Pod): void {
+    if (this.state !== 'running') return;
+    const uid = pod.metadata.uid ?? '';
+    const known = this.workers.get(uid);
+    if (known) return known.update(pod);
+    const worker = new PodWorker(this.env, pod);
+    this.workers.set(uid, worker);
+    const found = this.inventory?.claim(uid);
+    if (found) {
+      const extra = worker.adopt(found.sandbox, found.containers);
+      if (extra.length || found.staleSandboxes.length) void removeAll(this.options.runtime, extra, found.staleSandboxes);
+    }
+    worker.requestSync();
+  }
+
+  private scheduleResync(): void {
+    if (this.state !== 'running') return;
+    this.resyncTimer = this.ctx.clock.setTimeout(() => {
+      for (const w of this.workers.values()) w.requestSync();
+      this.scheduleResync();
+    }, this.options.resyncIntervalMs ?? 30_000);
+  }
+
+  private shutdown(to: 'stopped' | 'killed'): void {
+    this.state = to;
+    this.heartbeat?.stop();
+    this.resyncTimer?.cancel();
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    PodDispatcher.for(this.ctx).unregister(this.name, this.sink);
+    for (const w of this.workers.values()) w.halt();
+    this.workers.clear();
+    this.queue.clear();
+  }
+}

@@ -1,0 +1,188 @@
+/**
+ * The node's own objects: the Node (labels, taints, capacity, allocatable, nodeInfo, addresses,
+ * Ready condition) created or updated on start, and the heartbeat: the Lease in
+ * kube-node-lease renewed every interval and the Ready condition's lastHeartbeatTime refreshed.
+ */
+import type { ApiContext } from '../api/types.js';
+import type { Timer } from '../clock/types.js';
+import { TugboatError } from '../model/errors.js';
+import type { core, Lease, Node } from '../model/types.js';
+import { microTime, rfc3339 } from './time-format.js';
+import type { NodeAgentOptions, NodeResources } from './types.js';
+
+/** Default capacity of a node. */
+export const DEFAULT_CAPACITY = { cpu: '4', memory: '8Gi', pods: '110' } as const;
+
+/** The namespace of node Leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+function resources(r: NodeResources | undefined, fallback: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = { ...fallback };
+  for (const [k, v] of Object.entries(r ?? {})) if (v !== undefined) out[k] = v;
+  return out;
+}
+
+/** The architecture label value of this process ('amd64', 'arm64'). */
+function arch(): string {
+  return process.arch === 'x64' ? 'amd64' : process.arch;
+}
+
+/** The Node's labels: the given ones plus kubernetes.io/hostname, os and arch. */
+export function nodeLabels(options: NodeAgentOptions): Record<string, string> {
+  return {
+    'kubernetes.io/hostname': options.name,
+    'kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': arch(),
+    'beta.kubernetes.io/os': 'linux',
+    'beta.kubernetes.io/arch': arch(),
+    ...(options.labels ?? {}),
+  };
+}
+
+/** The Node's status as its agent reports it (Ready, capacity, nodeInfo, addresses). */
+export function nodeStatus(options: NodeAgentOptions, now: Date, prev?: core.NodeStatus, hostIP = '127.0.0.1'): core.NodeStatus {
+  const capacity = resources(options.capacity, DEFAULT_CAPACITY);
+  const allocatable = resources(options.allocatable, capacity);
+  const t = rfc3339(now);
+  const cond = (type: string, status: string, reason: string, message: string): core.NodeCondition => {
+    const old = prev?.conditions?.find((c) => c.type === type);
+    return { type, status, reason, message, lastHeartbeatTime: t, lastTransitionTime: old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : t };
+  };
+  return {
+    capacity,
+    allocatable,
+    conditions: [
+      cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+      cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+      cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+      cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+    ],
+    addresses: [
+      { type: 'InternalIP', address: hostIP },
+      { type: 'Hostname', address: options.name },
+    ],
+    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    nodeInfo: {
+      machineID: options.name,
+      systemUUID: options.name,
+      bootID: options.name,
+      kernelVersion: '',
+      osImage: 'tugboat',
+      containerRuntimeVersion: `${options.runtime.name}://tugboat`,
+      kubeletVersion: 'v1.30.0-tugboat',
+      kubeProxyVersion: '',
+      operatingSystem: 'linux',
+      architecture: arch(),
+    },
+    ...(prev?.images ? { images: prev.images } : {}),
+  };
+}
+
+/** Creates the Node or brings an existing one up to date (labels, taints merged, status written). */
+export async function registerNode(ctx: ApiContext, options: NodeAgentOptions, hostIP: string): Promise<Node> {
+  const client = ctx.client<Node>('v1', 'Node');
+  const labels = nodeLabels(options);
+  let node = await client.find(options.name);
+  if (!node) {
+    try {
+      node = await client.create({
+        apiVersion: 'v1',
+        kind: 'Node',
+        metadata: { name: options.name, labels },
+        spec: { ...(options.taints?.length ? { taints: options.taints.map((t) => ({ ...t })) } : {}) },
+      } as Node);
+    } catch (err) {
+      if (!TugboatError.is(err, 'AlreadyExists')) throw err;
+      node = await client.get(options.name);
+    }
+  } else {
+    const mine = options.taints ?? [];
+    const kept = (node.spec?.taints ?? []).filter((t) => !mine.some((m) => m.key === t.key && m.effect === t.effect));
+    const taints = [...kept, ...mine.map((t) => ({ ...t }))];
+    node = await client.update({ ...node, metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...labels } }, spec: { ...(node.spec ?? {}), taints } } as Node);
+  }
+  return writeNodeStatus(ctx, options, hostIP, node);
+}
+
+/** Writes the Node's status (fresh heartbeat times), retrying on Conflict; re-registers a deleted Node. */
+export async function writeNodeStatus(ctx: ApiContext, options: NodeAgentOptions, hostIP: string, node?: Node): Promise<Node> {
+  const client = ctx.client<Node>('v1', 'Node');
+  for (let attempt = 0; ; attempt++) {
+    node ??= await client.find(options.name);
+    if (!node) return registerNode(ctx, options, hostIP);
+    try {
+      return await client.updateStatus({ ...node, status: nodeStatus(options, ctx.clock.now(), node.status, hostIP) } as Node);
+    } catch (err) {
+      if (attempt >= 4 || !(TugboatError.is(err, 'Conflict') || TugboatError.is(err, 'NotFound'))) throw err;
+      node = undefined;
+    }
+  }
+}
+
+/** Renews the node's Lease and refreshes its Ready condition every few beats, on the clock. */
+export class Heartbeat {
+  private timer?: Timer;
+  private lease?: Lease;
+  private beats = 0;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly options: NodeAgentOptions,
+    private readonly hostIP: string,
+    private readonly nodeUid: () => string | undefined,
+  ) {}
+
+  /** Renews the Lease now, then every heartbeatIntervalMs. */
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.beat().catch(() => undefined);
+  }
+
+  /** Stops beating at once. */
+  stop(): void {
+    this.stopped = true;
+    this.timer?.cancel();
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = this.ctx.clock.setTimeout(() => void this.beat().catch(() => undefined).finally(() => undefined), this.options.heartbeatIntervalMs ?? 10_000);
+  }
+
+  private async beat(): Promise<void> {
+    if (this.stopped) return;
+    try {
+      await this.renewLease();
+      if (++this.beats % 4 === 0 && !this.stopped) await writeNodeStatus(this.ctx, this.options, this.hostIP);
+    } finally {
+      this.schedule();
+    }
+  }
+
+  private async renewLease(): Promise<void> {
+    const client = this.ctx.client<Lease>('coordination.k8s.io/v1', 'Lease', NODE_LEASE_NAMESPACE);
+    const name = this.options.name;
+    const spec = { holderIdentity: name, leaseDurationSeconds: this.options.leaseDurationSeconds ?? 40, renewTime: microTime(this.ctx.clock.now()) };
+    for (let attempt = 0; attempt < 3 && !this.stopped; attempt++) {
+      this.lease ??= await client.find(name);
+      try {
+        if (!this.lease) {
+          const uid = this.nodeUid();
+          this.lease = await client.create({
+            apiVersion: 'coordination.k8s.io/v1',
+            kind: 'Lease',
+            metadata: { name, namespace: NODE_LEASE_NAMESPACE, ...(uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid }] } : {}) },
+            spec,
+          } as Lease);
+        } else {
+          this.lease = await client.update({ ...this.lease, spec: { ...(this.lease.spec ?? {}), ...spec } } as Lease);
+        }
+        return;
+      } catch (err) {
+        if (!(TugboatError.is(err, 'Conflict') || TugboatError.is(err, 'NotFound') || TugboatError.is(err, 'AlreadyExists'))) throw err;
+        this.lease = undefined;
+      }
+    }
+  }
+}

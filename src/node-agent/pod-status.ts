@@ -1,0 +1,205 @@
+/**
+ * The pod status the kubelet reports, as pure functions of what the agent knows about its
+ * containers: container statuses, phase (as kubelet's getPhase), conditions and QoS class.
+ */
+import type { core, Pod } from '../model/types.js';
+import type { ContainerStatus as RuntimeContainer } from '../runtime-adapters/types.js';
+import { rfc3339 } from './time-format.js';
+import { quantityValue } from './resources.js';
+
+/** What the agent knows about one container of a pod. */
+export interface ContainerView {
+  name: string;
+  image: string;
+  /** The current instance, as the runtime last reported it. */
+  current?: RuntimeContainer;
+  /** The instance before the current one (exited). */
+  previous?: RuntimeContainer;
+  restartCount: number;
+  /** Why the container is not running (CrashLoopBackOff, ErrImagePull, ...), overriding the instance's state. */
+  waiting?: { reason: string; message?: string };
+  /** The readiness probe's verdict (true when there is no readiness probe). */
+  probeReady: boolean;
+  /** The startup probe succeeded (true when there is none). */
+  started: boolean;
+}
+
+/** Everything {@link buildPodStatus} needs. */
+export interface PodView {
+  pod: Pod;
+  runtimeName: string;
+  hostIP: string;
+  podIP?: string;
+  startTime?: string;
+  sandboxReady: boolean;
+  init: ContainerView[];
+  app: ContainerView[];
+  /** Set once the pod is finished by the agent (e.g. DeadlineExceeded). */
+  terminal?: { phase: 'Succeeded' | 'Failed'; reason?: string; message?: string };
+  now: Date;
+}
+
+function terminated(c: RuntimeContainer, runtimeName: string): core.ContainerStateTerminated {
+  const exitCode = c.exitCode ?? 0;
+  return {
+    exitCode,
+    reason: c.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
+    ...(c.startedAt ? { startedAt: rfc3339(c.startedAt) } : {}),
+    ...(c.finishedAt ? { finishedAt: rfc3339(c.finishedAt) } : {}),
+    containerID: `${runtimeName}://${c.id}`,
+  };
+}
+
+/** The status of one container as the API shows it. */
+export function containerStatus(v: ContainerView, runtimeName: string, defaultWaiting: string): core.ContainerStatus {
+  const cur = v.current;
+  let state: core.ContainerState;
+  let last: RuntimeContainer | undefined = v.previous;
+  if (v.waiting) {
+    state = { waiting: { reason: v.waiting.reason, ...(v.waiting.message ? { message: v.waiting.message } : {}) } };
+    if (cur?.state === 'exited') last = cur;
+  } else if (cur?.state === 'running') {
+    state = { running: { startedAt: rfc3339(cur.startedAt ?? cur.createdAt) } };
+  } else if (cur?.state === 'exited') {
+    state = { terminated: terminated(cur, runtimeName) };
+  } else {
+    state = { waiting: { reason: defaultWaiting } };
+  }
+  const running = cur?.state === 'running' && !v.waiting;
+  return {
+    name: v.name,
+    state,
+    lastState: last?.state === 'exited' ? { terminated: terminated(last, runtimeName) } : {},
+    ready: running && v.started && v.probeReady,
+    restartCount: v.restartCount,
+    image: v.image,
+    imageID: cur?.imageId ?? '',
+    ...(cur ? { containerID: `${runtimeName}://${cur.id}` } : {}),
+    started: running && v.started,
+  };
+}
+
+/** True when an init container status shows a successful exit. */
+export function initDone(s: core.ContainerStatus): boolean {
+  return s.state?.terminated?.exitCode === 0;
+}
+
+/** The pod phase from its container statuses, as the kubelet's getPhase computes it. */
+export function podPhase(spec: core.PodSpec, init: core.ContainerStatus[], app: core.ContainerStatus[]): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
+  const policy = spec.restartPolicy ?? 'Always';
+  if (policy === 'Never' && init.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0)) return 'Failed';
+  if (!init.every(initDone)) return 'Pending';
+  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  for (const s of app) {
+    if (s.state?.running) running++;
+    else if (s.state?.terminated) {
+      stopped++;
+      if (s.state.terminated.exitCode === 0) succeeded++;
+    } else if (s.lastState?.terminated) stopped++;
+    else waiting++;
+  }
+  if (waiting > 0) return 'Pending';
+  if (running > 0) return 'Running';
+  if (stopped > 0) {
+    if (policy === 'Always') return 'Running';
+    if (stopped === succeeded) return 'Succeeded';
+    if (policy === 'Never') return 'Failed';
+    return 'Running';
+  }
+  return 'Pending';
+}
+
+/** Kubernetes' QoS class of a pod: Guaranteed, Burstable or BestEffort. */
+export function qosClass(spec: core.PodSpec): 'Guaranteed' | 'Burstable' | 'BestEffort' {
+  const all = [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+  let any = false;
+  let guaranteed = true;
+  for (const c of all) {
+    const req = c.resources?.requests ?? {};
+    const lim = c.resources?.limits ?? {};
+    for (const r of ['cpu', 'memory']) {
+      const rq = req[r] ?? lim[r];
+      if (rq !== undefined && quantityValue(rq as string) !== 0) any = true;
+      if (lim[r] !== undefined && quantityValue(lim[r] as string) !== 0) any = true;
+      if (lim[r] === undefined || quantityValue((rq ?? '') as string) !== quantityValue(lim[r] as string)) guaranteed = false;
+    }
+  }
+  if (!any) return 'BestEffort';
+  return guaranteed ? 'Guaranteed' : 'Burstable';
+}
+
+const MANAGED = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready', 'PodScheduled']);
+
+function condition(prev: core.PodCondition[] | undefined, type: string, ok: boolean, now: Date, reason?: string, message?: string): core.PodCondition {
+  const status = ok ? 'True' : 'False';
+  const old = prev?.find((c) => c.type === type);
+  return {
+    type,
+    status,
+    lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now),
+    ...(!ok && reason ? { reason } : {}),
+    ...(!ok && message ? { message } : {}),
+  };
+}
+
+/** The pod status the agent reports, keeping what others own (PodScheduled, foreign conditions, nominatedNodeName). */
+export function buildPodStatus(v: PodView): core.PodStatus {
+  const spec = v.pod.spec ?? { containers: [] };
+  const prev = v.pod.status;
+  const initStatuses = v.init.map((c) => containerStatus(c, v.runtimeName, 'PodInitializing'));
+  const initialized = initStatuses.every(initDone);
+  const appStatuses = v.app.map((c) => containerStatus(c, v.runtimeName, initialized ? 'ContainerCreating' : 'PodInitializing'));
+  const phase = v.terminal?.phase ?? podPhase(spec, initStatuses, appStatuses);
+  const done = phase === 'Succeeded' || phase === 'Failed';
+  const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
+  const gates = (spec.readinessGates ?? []).filter((g) => prev?.conditions?.find((c) => c.type === g.conditionType)?.status !== 'True');
+  const prevConds = prev?.conditions;
+  const scheduled = prevConds?.find((c) => c.type === 'PodScheduled') ?? condition(undefined, 'PodScheduled', true, v.now);
+  const containersReady = done
+    ? condition(prevConds, 'ContainersReady', false, v.now, 'PodCompleted')
+    : condition(prevConds, 'ContainersReady', unready.length === 0, v.now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+  const ready = done
+    ? condition(prevConds, 'Ready', false, v.now, 'PodCompleted')
+    : unready.length > 0
+      ? condition(prevConds, 'Ready', false, v.now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`)
+      : condition(prevConds, 'Ready', gates.length === 0, v.now, 'ReadinessGatesNotReady', `corresponding condition of pod readiness gate "${gates[0]?.conditionType}" does not exist.`);
+  const incomplete = v.init.filter((_, i) => !initDone(initStatuses[i])).map((c) => c.name);
+  const conditions: core.PodCondition[] = [
+    condition(prevConds, 'PodReadyToStartContainers', v.sandboxReady, v.now),
+    condition(prevConds, 'Initialized', initialized, v.now, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
+    ready,
+    containersReady,
+    scheduled,
+    ...(prevConds ?? []).filter((c) => !MANAGED.has(c.type)),
+  ];
+  return {
+    phase,
+    conditions,
+    ...(v.terminal?.reason ? { reason: v.terminal.reason } : {}),
+    ...(v.terminal?.message ? { message: v.terminal.message } : {}),
+    hostIP: v.hostIP,
+    hostIPs: [{ ip: v.hostIP }],
+    ...(v.podIP ? { podIP: v.podIP, podIPs: [{ ip: v.podIP }] } : {}),
+    ...(v.startTime ? { startTime: v.startTime } : {}),
+    ...(initStatuses.length ? { initContainerStatuses: initStatuses } : {}),
+    containerStatuses: appStatuses,
+    qosClass: qosClass(spec),
+    ...(prev?.nominatedNodeName ? { nominatedNodeName: prev.nominatedNodeName } : {}),
+  };
+}
+
+/** Structural equality of JSON-like values (key order ignored, undefined members ignored). */
+export function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) {
+    const bb = b as unknown[];
+    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
+  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
+  return ak.length === bk.length && ak.every((k) => sameJson(ao[k], bo[k]));
+}

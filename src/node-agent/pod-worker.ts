@@ -1,0 +1,300 @@
+/**
+ * One worker per pod: a serialised, level-triggered sync loop that drives the pod's sandbox,
+ * init containers and app containers through the runtime and reports the pod's status
+ * (written only when it changed). Runtime events, watch updates, probes and timers ask for syncs;
+ * syncs never overlap and requests during one are coalesced into one more.
+ */
+import type { Timer } from '../clock/types.js';
+import { TugboatError } from '../model/errors.js';
+import type { Pod } from '../model/types.js';
+import type { ContainerStatus, SandboxStatus } from '../runtime-adapters/types.js';
+import { sandboxConfig } from './container-config.js';
+import { newRecord, recordView, type ContainerRecord } from './container-record.js';
+import { restartContainer, shouldRestart, startContainer, type RunContext } from './container-runner.js';
+import { buildPodStatus, sameJson } from './pod-status.js';
+import { ContainerProber } from './prober.js';
+import { runProbe } from './probes.js';
+import { rfc3339 } from './time-format.js';
+import { terminatePod, stopAll } from './termination.js';
+import { attemptOf, type WorkerEnv } from './worker-env.js';
+
+/** Drives one pod on this node. */
+export class PodWorker {
+  pod: Pod;
+  sandbox?: SandboxStatus;
+  readonly init: ContainerRecord[];
+  readonly app: ContainerRecord[];
+  /** Set once the pod reached Succeeded/Failed (or was finished by the agent). */
+  terminal?: { phase: 'Succeeded' | 'Failed'; reason?: string; message?: string };
+  /** The pod was already finished when this worker met it: report nothing, only clean up on deletion. */
+  inert = false;
+  private removed = false;
+  private done = false;
+  private running?: Promise<void>;
+  private again = false;
+  private wake?: { at: number; timer: Timer };
+  private nextWake = Infinity;
+  private lastWrittenRv?: string;
+  private startTime?: string;
+
+  constructor(readonly env: WorkerEnv, pod: Pod) {
+    this.pod = pod;
+    this.init = (pod.spec?.initContainers ?? []).map((c) => newRecord(c, true));
+    this.app = (pod.spec?.containers ?? []).map((c) => newRecord(c, false));
+    this.startTime = pod.status?.startTime;
+    const phase = pod.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.terminal = { phase, ...(pod.status?.reason ? { reason: pod.status.reason } : {}), ...(pod.status?.message ? { message: pod.status.message } : {}) };
+      this.inert = true;
+    }
+  }
+
+  /** The pod's uid. */
+  get uid(): string {
+    return this.pod.metadata.uid ?? '';
+  }
+
+  /** Every record, init containers first. */
+  get records(): ContainerRecord[] {
+    return [...this.init, ...this.app];
+  }
+
+  /** Takes over runtime objects found for this pod (adoption after an agent restart). */
+  adopt(sandbox: SandboxStatus | undefined, containers: ContainerStatus[]): ContainerStatus[] {
+    if (sandbox) this.sandbox = sandbox;
+    const extra: ContainerStatus[] = [];
+    for (const rec of this.records) {
+      const mine = containers.filter((c) => c.name === rec.spec.name && (!sandbox || c.sandboxId === sandbox.id)).sort((a, b) => attemptOf(b) - attemptOf(a));
+      if (mine[0]) {
+        rec.current = mine[0];
+        rec.restartCount = attemptOf(mine[0]);
+      }
+      if (mine[1]) rec.previous = mine[1];
+      extra.push(...mine.slice(2));
+    }
+    const kept = new Set(this.records.flatMap((r) => [r.current?.id, r.previous?.id]));
+    return [...extra, ...containers.filter((c) => !kept.has(c.id) && !extra.includes(c))];
+  }
+
+  /** A newer version of the pod arrived from the watch. */
+  update(pod: Pod): void {
+    const echo = pod.metadata.resourceVersion === this.lastWrittenRv;
+    this.pod = pod;
+    if (!echo || pod.metadata.deletionTimestamp) this.requestSync();
+  }
+
+  /** The pod is gone from the API (or no longer bound here): stop and remove its containers. */
+  remove(): void {
+    this.removed = true;
+    this.requestSync();
+  }
+
+  /** Asks for a sync; coalesced with one under way. */
+  requestSync(): void {
+    if (this.done || !this.env.alive()) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try {
+          await this.syncOnce();
+        } catch {
+          if (this.env.alive()) this.schedule(this.env.ctx.clock.nowMs() + 1000);
+        }
+      } while (this.again && !this.done && this.env.alive());
+      this.running = undefined;
+    })();
+  }
+
+  /** Resolves when no sync is under way. */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  /** Stops timers and probe loops (agent stop or kill); runtime objects are left as they are. */
+  halt(): void {
+    this.wake?.timer.cancel();
+    this.wake = undefined;
+    for (const r of this.records) r.prober?.stop();
+  }
+
+  private schedule(at: number): void {
+    if (this.wake && this.wake.at <= at && this.wake.at > this.env.ctx.clock.nowMs()) return;
+    this.wake?.timer.cancel();
+    const timer = this.env.ctx.clock.setTimeout(() => {
+      this.wake = undefined;
+      this.requestSync();
+    }, Math.max(0, at - this.env.ctx.clock.nowMs()));
+    this.wake = { at, timer };
+  }
+
+  private async syncOnce(): Promise<void> {
+    const env = this.env;
+    this.nextWake = Infinity;
+    if (this.removed) {
+      this.halt();
+      await stopAll(this, (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000);
+      this.finish();
+      return;
+    }
+    if (this.pod.metadata.deletionTimestamp) {
+      this.halt();
+      await terminatePod(this);
+      this.finish();
+      return;
+    }
+    if (this.inert) return;
+    await this.refresh();
+    if (!this.terminal) this.checkDeadline();
+    if (this.terminal) {
+      for (const r of this.records) r.prober?.stop();
+      if (this.terminal.reason === 'DeadlineExceeded') await stopAll(this, (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, false);
+    } else {
+      await this.drive();
+    }
+    if (!env.alive()) return;
+    await this.writeStatus();
+    if (this.nextWake < Infinity) this.schedule(this.nextWake);
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.env.finished(this.uid);
+  }
+
+  /** Re-reads the runtime state of live instances and carries out kills asked by probes. */
+  private async refresh(): Promise<void> {
+    for (const rec of this.records) {
+      if (rec.killRequest && rec.current?.state === 'running') {
+        const { kind, message } = rec.killRequest;
+        this.env.record(this.pod, 'Normal', 'Killing', `Container ${rec.spec.name} failed ${kind} probe, will be restarted`);
+        void message;
+        const grace = (rec.spec[kind === 'liveness' ? 'livenessProbe' : 'startupProbe']?.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+        await this.env.runtime.stopContainer(rec.current.id, grace);
+      }
+      rec.killRequest = undefined;
+      if (!rec.current || rec.current.state === 'exited') continue;
+      try {
+        rec.current = await this.env.runtime.inspectContainer(rec.current.id);
+      } catch (err) {
+        if (!TugboatError.is(err, 'NotFound')) throw err;
+        const now = this.env.ctx.clock.now();
+        rec.current = { ...rec.current, state: 'exited', exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: now };
+      }
+      if (rec.current.state !== 'running' && rec.prober) {
+        rec.prober.stop();
+        rec.prober = undefined;
+      }
+    }
+  }
+
+  private checkDeadline(): void {
+    const ads = this.pod.spec?.activeDeadlineSeconds;
+    if (ads === undefined || !this.startTime) return;
+    const deadline = Date.parse(this.startTime) + ads * 1000;
+    if (this.env.ctx.clock.nowMs() >= deadline) {
+      this.terminal = { phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.env.record(this.pod, 'Warning', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
+    } else {
+      this.nextWake = Math.min(this.nextWake, deadline);
+    }
+  }
+
+  private runContext(): RunContext {
+    return { env: this.env, pod: this.pod, sandbox: this.sandbox!, wakeAt: (ms) => (this.nextWake = Math.min(this.nextWake, ms)) };
+  }
+
+  /** One pass of the kubelet's SyncPod: sandbox, init containers in order, then app containers. */
+  private async drive(): Promise<void> {
+    const env = this.env;
+    if (!this.sandbox) {
+      try {
+        this.sandbox = await env.limit(() => env.runtime.runSandbox(sandboxConfig(this.pod, env.owner)));
+      } catch (err) {
+        env.record(this.pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+        this.nextWake = Math.min(this.nextWake, env.ctx.clock.nowMs() + 10_000);
+        return;
+      }
+    }
+    this.startTime ??= rfc3339(env.ctx.clock.now());
+    const rc = this.runContext();
+    for (const rec of this.init) {
+      const cur = rec.current;
+      if (cur?.state === 'exited' && cur.exitCode === 0) continue;
+      if (cur && cur.state !== 'exited') return;
+      if (!env.alive()) return;
+      if (!cur) await startContainer(rc, rec, 0);
+      else if (this.pod.spec?.restartPolicy !== 'Never') await restartContainer(rc, rec);
+      return;
+    }
+    for (const rec of this.app) {
+      if (!env.alive()) return;
+      const cur = rec.current;
+      if (!cur) await startContainer(rc, rec, 0);
+      else if (cur.state === 'exited') {
+        if (shouldRestart(this.pod, rec)) await restartContainer(rc, rec);
+        else rec.waiting = undefined;
+      }
+      if (rec.current?.state === 'running') this.ensureProber(rec);
+    }
+  }
+
+  private ensureProber(rec: ContainerRecord): void {
+    const cur = rec.current!;
+    if (rec.prober && rec.proberFor === cur.id) return;
+    rec.prober?.stop();
+    rec.prober = undefined;
+    if (!rec.spec.livenessProbe && !rec.spec.readinessProbe && !rec.spec.startupProbe) return;
+    const env = this.env;
+    const prober = new ContainerProber(rec.spec, (cur.startedAt ?? cur.createdAt).getTime(), {
+      clock: env.ctx.clock,
+      run: (action, timeoutMs) => runProbe(env.runtime, cur.id, this.sandbox, action, timeoutMs),
+      onChange: () => this.requestSync(),
+      onUnhealthy: (_kind, message) => env.record(this.pod, 'Warning', 'Unhealthy', message),
+      onFailed: (kind, message) => {
+        rec.killRequest = { kind, message };
+        this.requestSync();
+      },
+    });
+    rec.prober = prober;
+    rec.proberFor = cur.id;
+    prober.start();
+  }
+
+  /** Writes the pod's status when it differs from the stored one; retries on Conflict with a fresh read. */
+  async writeStatus(): Promise<void> {
+    if (this.inert) return;
+    const client = this.env.pods(this.pod.metadata.namespace ?? 'default');
+    for (let attempt = 0; attempt < 5 && this.env.alive(); attempt++) {
+      const status = buildPodStatus({
+        pod: this.pod,
+        runtimeName: this.env.runtime.name,
+        hostIP: this.env.owner.hostIP,
+        ...(this.sandbox?.ip ? { podIP: this.sandbox.ip } : {}),
+        ...(this.startTime ? { startTime: this.startTime } : {}),
+        sandboxReady: this.sandbox?.state === 'ready',
+        init: this.init.map(recordView),
+        app: this.app.map(recordView),
+        ...(this.terminal ? { terminal: this.terminal } : {}),
+        now: this.env.ctx.clock.now(),
+      });
+      if (!this.terminal && (status.phase === 'Succeeded' || status.phase === 'Failed')) this.terminal = { phase: status.phase };
+      if (sameJson(status, this.pod.status)) return;
+      try {
+        const written = await client.updateStatus({ ...this.pod, status } as Pod);
+        this.lastWrittenRv = written.metadata.resourceVersion;
+        this.pod = written;
+        return;
+      } catch (err) {
+        if (TugboatError.is(err, 'NotFound')) return;
+        if (!TugboatError.is(err, 'Conflict')) throw err;
+        const fresh = await client.find(this.pod.metadata.name ?? '');
+        if (!fresh || fresh.metadata.uid !== this.uid) return;
+        this.pod = fresh;
+      }
+    }
+  }
+}

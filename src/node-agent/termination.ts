@@ -1,0 +1,72 @@
+/**
+ * Graceful termination of a pod: preStop hooks, then SIGTERM with the remaining grace period
+ * (SIGKILL after it), removal of containers and sandbox, a last status, and the final delete
+ * with gracePeriodSeconds 0 that lets the API server drop the pod.
+ */
+import { TugboatError } from '../model/errors.js';
+import type { PodWorker } from './pod-worker.js';
+import { probeAction, runProbe } from './probes.js';
+
+/** The grace period of a pod being deleted, in ms: deletionGracePeriodSeconds, else terminationGracePeriodSeconds. */
+export function deletionGraceMs(worker: PodWorker): number {
+  const pod = worker.pod;
+  return (pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+}
+
+/**
+ * Runs preStop hooks of running containers, then stops every container with what is left of
+ * `graceMs`; with `remove`, also removes the containers and the sandbox.
+ */
+export async function stopAll(worker: PodWorker, graceMs: number, remove = true): Promise<void> {
+  const env = worker.env;
+  const clock = env.ctx.clock;
+  const start = clock.nowMs();
+  await Promise.all(
+    worker.records.map(async (rec) => {
+      const cur = rec.current;
+      if (!cur || cur.state === 'exited' || !env.alive()) return;
+      const hook = rec.spec.lifecycle?.preStop;
+      const action = hook && probeAction(hook, rec.spec);
+      if (action && graceMs > 0) {
+        const outcome = await runProbe(env.runtime, cur.id, worker.sandbox, action, graceMs);
+        if (outcome.result === 'failure') env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${outcome.message ?? ''}`);
+      }
+      if (!env.alive()) return;
+      env.record(worker.pod, 'Normal', 'Killing', `Stopping container ${rec.spec.name}`);
+      const left = Math.max(0, graceMs - (clock.nowMs() - start));
+      await env.runtime.stopContainer(cur.id, left);
+      rec.current = await env.runtime.inspectContainer(cur.id).catch(() => ({ ...cur, state: 'exited' as const, exitCode: cur.exitCode ?? 137, finishedAt: clock.now() }));
+    }),
+  );
+  if (!remove || !env.alive()) return;
+  await removeRuntimeObjects(worker);
+}
+
+/** Removes every container and the sandbox of the pod from the runtime. */
+export async function removeRuntimeObjects(worker: PodWorker): Promise<void> {
+  const env = worker.env;
+  for (const rec of worker.records) {
+    for (const c of [rec.previous, rec.current]) if (c) await env.limit(() => env.runtime.removeContainer(c.id)).catch(() => undefined);
+  }
+  const sandbox = worker.sandbox;
+  if (sandbox) {
+    await env.limit(() => env.runtime.stopSandbox(sandbox.id)).catch(() => undefined);
+    await env.limit(() => env.runtime.removeSandbox(sandbox.id)).catch(() => undefined);
+  }
+}
+
+/** Carries out the deletion of a pod that has a deletionTimestamp, ending with the delete of gracePeriodSeconds 0. */
+export async function terminatePod(worker: PodWorker): Promise<void> {
+  const env = worker.env;
+  await stopAll(worker, deletionGraceMs(worker), false);
+  if (!env.alive()) return;
+  await worker.writeStatus().catch(() => undefined);
+  await removeRuntimeObjects(worker);
+  if (!env.alive()) return;
+  const pod = worker.pod;
+  try {
+    await env.pods(pod.metadata.namespace ?? 'default').delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: worker.uid } });
+  } catch (err) {
+    if (!TugboatError.is(err, 'NotFound') && !TugboatError.is(err, 'Conflict')) throw err;
+  }
+}

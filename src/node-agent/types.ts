@@ -1,0 +1,65 @@
+/**
+ * Contracts of the node agent (tugboat's kubelet): its options and the shapes its parts share.
+ */
+import type { core, Pod } from '../model/types.js';
+import type { ContainerRuntime } from '../runtime-adapters/types.js';
+
+/** Resource amounts of a node, as Kubernetes quantities ('4', '8Gi', '110'). */
+export interface NodeResources {
+  cpu?: string;
+  memory?: string;
+  pods?: string;
+  [resource: string]: string | undefined;
+}
+
+/** Options of a {@link NodeAgent}: which node it is and which runtime runs its pods. */
+export interface NodeAgentOptions {
+  /** The Node's name (also its hostname label). */
+  name: string;
+  /** The container runtime that runs this node's pods (may be shared by several nodes). */
+  runtime: ContainerRuntime;
+  /** The cluster's name, put on every sandbox and container as a label. */
+  clusterName: string;
+  /** @default { cpu: '4', memory: '8Gi', pods: '110' } */
+  capacity?: NodeResources;
+  /** @default the capacity */
+  allocatable?: NodeResources;
+  /** Extra Node labels. */
+  labels?: Record<string, string>;
+  /** Node taints. */
+  taints?: core.Taint[];
+  /** How often the Lease is renewed. @default 10_000 */
+  heartbeatIntervalMs?: number;
+  /** The Lease's leaseDurationSeconds. @default 40 */
+  leaseDurationSeconds?: number;
+  /** How many runtime calls of this node run at once. @default 8 */
+  runtimeConcurrency?: number;
+  /** How often every pod is re-synced as a safety net. @default 30_000 */
+  resyncIntervalMs?: number;
+}
+
+/** Options of {@link NodeAgent.logs}. */
+export interface PodLogOptions {
+  /** Which container; required when the pod has several. */
+  container?: string;
+  follow?: boolean;
+  tail?: number;
+  timestamps?: boolean;
+  /** The previous (exited) instance of the container, as `kubectl logs --previous`. */
+  previous?: boolean;
+  signal?: AbortSignal;
+}
+
+/** Options of {@link NodeAgent.stop}. */
+export interface NodeAgentStopOptions {
+  /** Also stop and remove every container and sandbox of this node's pods. */
+  removePods?: boolean;
+}
+
+/** Receives the pods bound to one node from a shared {@link PodDispatcher}. */
+export interface PodSink {
+  /** A pod bound to the node was added or changed. */
+  upsert(pod: Pod): void;
+  /** A pod bound to the node was deleted (or moved away). */
+  remove(uid: string): void;
+}

@@ -1,0 +1,122 @@
+/**
+ * A container's volumeMounts turned into runtime mounts: emptyDir, hostPath, and ConfigMap,
+ * Secret, downwardAPI and projected volumes materialised as files (with items and keys).
+ */
+import type { core, Pod } from '../model/types.js';
+import type { Mount } from '../runtime-adapters/types.js';
+import { ContainerConfigError, secretStrings, type ConfigSource } from './config-error.js';
+import { podFieldValue, resourceFieldValue } from './downward-api.js';
+
+const enc = new TextEncoder();
+
+/** The mounts of one container; throws ContainerConfigError (ContainerCreating) when a required source is missing. */
+export async function resolveMounts(pod: Pod, container: core.Container, source: ConfigSource, hostIP: string): Promise<Mount[]> {
+  const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
+  const mounts: Mount[] = [];
+  for (const vm of container.volumeMounts ?? []) {
+    const v = volumes.get(vm.name);
+    if (!v) throw new ContainerConfigError(`volume "${vm.name}" not found in pod spec`, 'CreateContainerConfigError');
+    const readOnly = vm.readOnly ?? false;
+    if (v.emptyDir) {
+      mounts.push({ kind: 'emptyDir', volume: v.name, containerPath: vm.mountPath, readOnly, medium: v.emptyDir.medium === 'Memory' ? 'Memory' : '' });
+    } else if (v.hostPath) {
+      mounts.push({ kind: 'hostPath', hostPath: v.hostPath.path, containerPath: vm.mountPath, readOnly });
+    } else {
+      const files = await volumeFiles(pod, container, v, source, hostIP);
+      if (!files) continue;
+      const mode = v.configMap?.defaultMode ?? v.secret?.defaultMode ?? v.downwardAPI?.defaultMode ?? v.projected?.defaultMode;
+      mounts.push({
+        kind: 'files',
+        volume: v.name,
+        containerPath: vm.mountPath,
+        files: subPathFiles(files, vm.subPath),
+        readOnly: true,
+        ...(mode !== undefined ? { mode } : {}),
+      });
+    }
+  }
+  return mounts;
+}
+
+function subPathFiles(files: Record<string, Uint8Array>, subPath: string | undefined): Record<string, Uint8Array> {
+  if (!subPath) return files;
+  const out: Record<string, Uint8Array> = {};
+  for (const [k, v] of Object.entries(files)) {
+    if (k === subPath) out[''] = v;
+    else if (k.startsWith(subPath + '/')) out[k.slice(subPath.length + 1)] = v;
+  }
+  return out;
+}
+
+/** The files of a ConfigMap/Secret/downwardAPI/projected volume, or undefined for kinds that mount nothing here. */
+async function volumeFiles(pod: Pod, container: core.Container, v: core.Volume, source: ConfigSource, hostIP: string): Promise<Record<string, Uint8Array> | undefined> {
+  const ns = pod.metadata.namespace ?? 'default';
+  if (v.configMap) return keyFiles('configmap', v.configMap.name ?? '', await configMapData(source, ns, v.configMap.name ?? ''), v.configMap.items, v.configMap.optional);
+  if (v.secret) {
+    const s = await source.secret(ns, v.secret.secretName ?? '');
+    return keyFiles('secret', v.secret.secretName ?? '', s && secretStrings(s), v.secret.items, v.secret.optional);
+  }
+  if (v.downwardAPI) return downwardFiles(pod, container, v.downwardAPI.items ?? [], hostIP);
+  if (v.projected) {
+    const out: Record<string, Uint8Array> = {};
+    for (const src of v.projected.sources ?? []) {
+      if (src.configMap) Object.assign(out, keyFiles('configmap', src.configMap.name ?? '', await configMapData(source, ns, src.configMap.name ?? ''), src.configMap.items, src.configMap.optional));
+      if (src.secret) {
+        const s = await source.secret(ns, src.secret.name ?? '');
+        Object.assign(out, keyFiles('secret', src.secret.name ?? '', s && secretStrings(s), src.secret.items, src.secret.optional));
+      }
+      if (src.downwardAPI) Object.assign(out, downwardFiles(pod, container, src.downwardAPI.items ?? [], hostIP));
+    }
+    return out;
+  }
+  return undefined;
+}
+
+async function configMapData(source: ConfigSource, ns: string, name: string): Promise<Record<string, string | Uint8Array> | undefined> {
+  const cm = await source.configMap(ns, name);
+  if (!cm) return undefined;
+  const out: Record<string, string | Uint8Array> = { ...(cm.data ?? {}) };
+  for (const [k, b64] of Object.entries(cm.binaryData ?? {})) out[k] = new Uint8Array(Buffer.from(b64, 'base64'));
+  return out;
+}
+
+function keyFiles(
+  what: 'configmap' | 'secret',
+  name: string,
+  data: Record<string, string | Uint8Array> | undefined,
+  items: core.KeyToPath[] | undefined,
+  optional: boolean | undefined,
+): Record<string, Uint8Array> {
+  if (!data) {
+    if (optional) return {};
+    throw new ContainerConfigError(`MountVolume.SetUp failed: ${what} "${name}" not found`, 'ContainerCreating');
+  }
+  const out: Record<string, Uint8Array> = {};
+  const bytes = (v: string | Uint8Array): Uint8Array => (typeof v === 'string' ? enc.encode(v) : v);
+  if (!items || items.length === 0) {
+    for (const [k, v] of Object.entries(data)) out[k] = bytes(v);
+    return out;
+  }
+  for (const item of items) {
+    const v = data[item.key];
+    if (v === undefined) {
+      if (optional) continue;
+      throw new ContainerConfigError(`MountVolume.SetUp failed: ${what} "${name}" has no key "${item.key}"`, 'ContainerCreating');
+    }
+    out[item.path] = bytes(v);
+  }
+  return out;
+}
+
+function downwardFiles(pod: Pod, container: core.Container, items: core.DownwardAPIVolumeFile[], hostIP: string): Record<string, Uint8Array> {
+  const out: Record<string, Uint8Array> = {};
+  for (const item of items) {
+    const value = item.fieldRef
+      ? podFieldValue(pod, item.fieldRef.fieldPath, hostIP)
+      : item.resourceFieldRef
+        ? resourceFieldValue(pod, container, item.resourceFieldRef)
+        : '';
+    out[item.path] = enc.encode(value);
+  }
+  return out;
+}

@@ -1,0 +1,65 @@
+/** Test harness of the node agent: a Cluster on a FakeClock, a MockRuntime and one agent. */
+import { Cluster } from '../../../src/api/cluster.js';
+import { FakeClock } from '../../../src/clock/fake-clock.js';
+import type { Pod, core } from '../../../src/model/types.js';
+import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
+import { NodeAgent } from '../../../src/node-agent/node-agent.js';
+import type { NodeAgentOptions } from '../../../src/node-agent/types.js';
+
+export interface Harness {
+  clock: FakeClock;
+  cluster: Cluster;
+  runtime: MockRuntime;
+  agent: NodeAgent;
+  pods: ReturnType<Cluster['client']>;
+  /** Creates a pod bound to node-a. */
+  run(name: string, spec: Partial<core.PodSpec> & { containers: core.Container[] }, meta?: Partial<Pod['metadata']>): Promise<Pod>;
+  pod(name: string): Promise<Pod>;
+  /** Advances the clock in steps of `step` ms (default 1 s) for `ms` ms. */
+  tick(ms: number, step?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime = new MockRuntime()): Promise<Harness> {
+  const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
+  const cluster = await Cluster.start({ clock, name: 'test' });
+  const agent = new NodeAgent(cluster.context, { name: 'node-a', runtime, clusterName: 'test', ...opts });
+  await agent.start();
+  const pods = cluster.client<Pod>('v1', 'Pod', 'default');
+  const h: Harness = {
+    clock,
+    cluster,
+    runtime,
+    agent,
+    pods,
+    async run(name, spec, meta = {}) {
+      const pod = await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...meta }, spec: { nodeName: 'node-a', ...spec } } as Pod);
+      await clock.advance(0);
+      return pod as Pod;
+    },
+    async pod(name) {
+      return (await pods.get(name)) as Pod;
+    },
+    async tick(ms, step = 1000) {
+      for (let t = 0; t < ms; t += step) await clock.advance(Math.min(step, ms - t));
+    },
+    async close() {
+      await agent.stop({ removePods: true });
+      await cluster.stop();
+    },
+  };
+  return h;
+}
+
+/** The state name of a container status: running, waiting or terminated. */
+export function stateOf(s: core.ContainerStatus | undefined): string {
+  if (!s?.state) return 'none';
+  if (s.state.running) return 'running';
+  if (s.state.waiting) return `waiting:${s.state.waiting.reason}`;
+  return `terminated:${s.state.terminated?.reason}`;
+}
+
+/** The status of a pod condition. */
+export function cond(pod: Pod, type: string): string | undefined {
+  return pod.status?.conditions?.find((c) => c.type === type)?.status;
+}
