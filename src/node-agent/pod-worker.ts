@@ -35,6 +35,8 @@ export class PodWorker {
   private wake?: { at: number; timer: Timer };
   private nextWake = Infinity;
   private lastWrittenRv?: string;
+  /** The status last written (or being written), to recognise the watch's echo of it. */
+  private lastWritten?: unknown;
   private startTime?: string;
 
   constructor(readonly env: WorkerEnv, pod: Pod) {
@@ -78,7 +80,7 @@ export class PodWorker {
 
   /** A newer version of the pod arrived from the watch. */
   update(pod: Pod): void {
-    const echo = pod.metadata.resourceVersion === this.lastWrittenRv;
+    const echo = pod.metadata.resourceVersion === this.lastWrittenRv || (this.lastWritten !== undefined && pod.status === this.lastWritten) || (this.lastWritten !== undefined && sameJson(pod.status, this.lastWritten));
     this.pod = pod;
     if (!echo || pod.metadata.deletionTimestamp) this.requestSync();
   }
@@ -284,6 +286,7 @@ export class PodWorker {
       if (!this.terminal && (status.phase === 'Succeeded' || status.phase === 'Failed')) this.terminal = { phase: status.phase };
       if (sameJson(status, this.pod.status)) return;
       try {
+        this.lastWritten = status;
         const written = await client.updateStatus({ ...this.pod, status } as Pod);
         this.lastWrittenRv = written.metadata.resourceVersion;
         this.pod = written;
