@@ -74,7 +74,9 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   if (!(await pullImage(rc, rec)) || !env.alive()) return false;
   let config;
   try {
-    config = await containerConfig(pod, rec.spec, attempt, { ...env.owner, hostIP: env.owner.hostIP }, env.source);
+    // The downward API sees the sandbox's IP even before the status reporting it is written.
+    const withIP = sandbox.ip ? ({ ...pod, status: { ...(pod.status ?? {}), podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }] } } as Pod) : pod;
+    config = await containerConfig(withIP, rec.spec, attempt, env.owner, env.source);
   } catch (err) {
     if (!(err instanceof ContainerConfigError)) throw err;
     rec.waiting = { reason: err.reason, message: err.message };

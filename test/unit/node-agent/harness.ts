@@ -5,11 +5,21 @@ import type { Pod, core } from '../../../src/model/types.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
 import { NodeAgent } from '../../../src/node-agent/node-agent.js';
 import type { NodeAgentOptions } from '../../../src/node-agent/types.js';
+import type { ContainerConfig } from '../../../src/runtime-adapters/types.js';
+
+/** A MockRuntime that remembers every ContainerConfig it was asked to create. */
+export class RecordingRuntime extends MockRuntime {
+  readonly configs: ContainerConfig[] = [];
+  override async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    this.configs.push(config);
+    return super.createContainer(sandboxId, config);
+  }
+}
 
 export interface Harness {
   clock: FakeClock;
   cluster: Cluster;
-  runtime: MockRuntime;
+  runtime: RecordingRuntime;
   agent: NodeAgent;
   pods: ReturnType<Cluster['client']>;
   /** Creates a pod bound to node-a. */
@@ -20,7 +30,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime = new MockRuntime()): Promise<Harness> {
+export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime = new RecordingRuntime()): Promise<Harness> {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
   const cluster = await Cluster.start({ clock, name: 'test' });
   const agent = new NodeAgent(cluster.context, { name: 'node-a', runtime, clusterName: 'test', ...opts });
