@@ -5,8 +5,6 @@ import type { DockerScope } from './scope.js';
 import { buildTar } from './tar.js';
 import { DEFAULT_SANDBOX_IMAGE } from './types.js';
 
-const inflight = new Map<string, Promise<ImageInfo>>();
-
 /** The image's id when the daemon has it, else undefined. */
 export async function findImage(scope: DockerScope, ref: string): Promise<ImageInfo | undefined> {
   try {
@@ -31,12 +29,7 @@ export async function ensureImage(scope: DockerScope, ref: string, policy: PullP
       throw new ImagePullError(ref, `Container image "${ref}" is not present with pull policy of Never`, 'ErrImageNeverPull');
     }
   }
-  let p = inflight.get(ref);
-  if (!p) {
-    p = pull(scope, ref, signal).finally(() => inflight.delete(ref));
-    inflight.set(ref, p);
-  }
-  return p;
+  return scope.once(`pull:${ref}`, () => pull(scope, ref, signal));
 }
 
 async function pull(scope: DockerScope, ref: string, signal?: AbortSignal): Promise<ImageInfo> {
@@ -62,12 +55,7 @@ export async function ensureSandboxImage(scope: DockerScope): Promise<ImageInfo>
   if (!isBuildablePauseImage(ref)) return ensureImage(scope, ref, 'IfNotPresent');
   const found = await findImage(scope, ref);
   if (found) return found;
-  let p = inflight.get(ref);
-  if (!p) {
-    p = importPauseImage(scope, ref).finally(() => inflight.delete(ref));
-    inflight.set(ref, p);
-  }
-  return p;
+  return scope.once(`import:${ref}`, () => importPauseImage(scope, ref));
 }
 
 /** True for the sandbox images the adapter builds itself: `tugboat/pause:<tag>` (the default among them). */

@@ -3,6 +3,8 @@ import { dockerStatus, ignoreStatus } from './errors.js';
 import { networkNameFor, type DockerScope } from './scope.js';
 import { RESOURCE_ROLE_LABEL } from './types.js';
 
+// Shared by every runtime of this process on the same daemon: Docker does not make network
+// creation by name atomic, so two nodes of one cluster on one daemon must not race.
 const pending = new Map<string, Promise<string>>();
 
 /**

@@ -18,6 +18,7 @@ export class DockerScope {
   readonly hostAddress: string;
   clusterName: string;
   nodeName: string;
+  private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(readonly options: DockerRuntimeOptions) {
     this.docker = connect(options);
@@ -32,6 +33,16 @@ export class DockerScope {
   /** The user-defined bridge network of the current cluster. */
   get networkName(): string {
     return networkNameFor(this.clusterName);
+  }
+
+  /** Runs `task` unless one under the same key is under way, whose result is then shared. */
+  once<T>(key: string, task: () => Promise<T>): Promise<T> {
+    let p = this.inflight.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = task().finally(() => this.inflight.delete(key));
+      this.inflight.set(key, p);
+    }
+    return p;
   }
 
   /** Docker label filters (`key=value`) for the given labels. */

@@ -18,13 +18,21 @@ describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics'
 
   it('a container over its memory limit is OOMKilled', async () => {
     const { sandbox } = await newPod(runtime);
+    const ac = new AbortController();
+    const events = runtime.events(ac.signal);
     const id = await runIn(runtime, sandbox, shell('hog', 'head -c 200m /dev/zero | tail > /dev/null', { resources: { memoryBytes: 16 * 1024 * 1024 } }));
-    const s = await waitFor(async () => {
-      const x = await runtime.inspectContainer(id);
-      return x.state === 'exited' ? x : undefined;
-    }, 'the OOM kill');
+    const seen: string[] = [];
+    for await (const e of events) {
+      if (e.containerId !== id) continue;
+      seen.push(e.type);
+      if (e.type === 'exit') break;
+    }
+    ac.abort();
+    const s = await runtime.inspectContainer(id);
+    expect(s.state).toBe('exited');
     expect(s.reason).toBe('OOMKilled');
     expect(s.exitCode).toBe(137);
+    expect(seen).toContain('oom');
   });
 
   it('cpu and memory limits reach the HostConfig', async () => {
