@@ -1,0 +1,100 @@
+/**
+ * The Deployment controller: rolls ReplicaSets forward (RollingUpdate or Recreate), keeps
+ * revisions and history, scales proportionally, and reports progress, as Kubernetes does.
+ */
+import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../model/types.js';
+import { TugboatError } from '../../model/errors.js';
+import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
+import { labelsMatch } from '../runtime/label-match.js';
+import { classifyClaims } from '../common/claim.js';
+import { controllerRef } from '../common/pods.js';
+import { isScalingEvent } from './planner.js';
+import { rolloutRolling } from './rolling.js';
+import { rolloutRecreate } from './recreate.js';
+import { COMPONENT, DeploymentSync, deploymentOwnerRef } from './sync.js';
+import { calculateStatus } from './status.js';
+
+const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
+const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+
+async function patchOwners(ctx: ReconcileContext, rs: ReplicaSet, refs: ReplicaSet['metadata']['ownerReferences']): Promise<ReplicaSet | undefined> {
+  try {
+    return await ctx
+      .client<ReplicaSet>(RS.apiVersion, RS.kind, rs.metadata.namespace)
+      .patch(rs.metadata.name ?? '', { metadata: { ownerReferences: refs, resourceVersion: rs.metadata.resourceVersion } }, 'merge');
+  } catch (err) {
+    if (TugboatError.is(err, 'NotFound') || TugboatError.is(err, 'Conflict')) return undefined;
+    throw err;
+  }
+}
+
+/** The ReplicaSets a Deployment owns, adopting matching orphans and releasing non-matching ones. */
+async function claimReplicaSets(ctx: ReconcileContext, d: Deployment): Promise<ReplicaSet[]> {
+  const all = await ctx.cache.list<ReplicaSet>(RS.apiVersion, RS.kind, { namespace: d.metadata.namespace });
+  const claims = classifyClaims({ uid: d.metadata.uid ?? '', namespace: d.metadata.namespace, deleting: !!d.metadata.deletionTimestamp }, d.spec?.selector, all);
+  const owned = [...claims.owned];
+  for (const rs of claims.adopt) {
+    const adopted = await patchOwners(ctx, rs, [...(rs.metadata.ownerReferences ?? []), deploymentOwnerRef(d)]);
+    if (adopted) owned.push(adopted);
+  }
+  for (const rs of claims.release) await patchOwners(ctx, rs, (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid));
+  return owned;
+}
+
+/**
+ * Creates the Deployment controller. Register it with a {@link ControllerManager} together with
+ * {@link replicaSetController}. Scaling mid-rollout is proportional as in Kubernetes (sizes
+ * from the max-replicas annotation, leftovers to the largest ReplicaSet).
+ */
+export function deploymentController(): Controller {
+  return {
+    name: COMPONENT,
+    for: DEPLOYMENT,
+    owns: [RS],
+    watches: [
+      {
+        apiVersion: 'v1',
+        kind: 'Pod',
+        // Recreate waits for old pods to be gone: a pod leaving wakes its Deployment.
+        async map(obj: KubeObject, cache, change) {
+          const pod = obj as Pod;
+          const terminal = pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
+          if (change !== 'DELETED' && !terminal) return [];
+          const ref = controllerRef(pod);
+          if (!ref || ref.kind !== RS.kind) return [];
+          const rs = await cache.get<ReplicaSet>(RS.apiVersion, RS.kind, pod.metadata.namespace, ref.name);
+          const dref = rs && controllerRef(rs);
+          if (!dref || dref.kind !== DEPLOYMENT.kind) return [];
+          const d = await cache.get<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, pod.metadata.namespace, dref.name);
+          return d?.spec?.strategy?.type === 'Recreate' ? [{ namespace: pod.metadata.namespace, name: dref.name }] : [];
+        },
+      },
+      {
+        ...RS,
+        // orphan ReplicaSets wake the Deployments whose selector matches them
+        async map(obj: KubeObject, cache, change) {
+          if (change === 'DELETED' || controllerRef(obj)) return [];
+          const ds = await cache.list<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, { namespace: obj.metadata.namespace });
+          return ds.filter((d) => labelsMatch(d.spec?.selector, obj.metadata.labels)).map((d) => ({ namespace: obj.metadata.namespace, name: d.metadata.name ?? '' }));
+        },
+      },
+    ],
+    async reconcile(req, ctx): Promise<ReconcileResult | void> {
+      const d = await ctx.cache.get<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, req.namespace, req.name);
+      if (!d) return;
+      const sets = await claimReplicaSets(ctx, d);
+      const s = new DeploymentSync(ctx, d, sets);
+      if (d.metadata.deletionTimestamp) {
+        const { newRS, oldRSs } = await s.newAndOld(false);
+        await s.writeStatus(calculateStatus([...oldRSs, ...(newRS ? [newRS] : [])], newRS, s.d, s.nowMs));
+        return;
+      }
+      await s.checkPausedConditions();
+      let after: number | undefined;
+      if (s.d.spec?.paused || isScalingEvent(s.d, s.sets)) after = await s.syncScaling();
+      else if (s.d.spec?.strategy?.type === 'Recreate') after = await rolloutRecreate(s);
+      else after = await rolloutRolling(s);
+      return after !== undefined ? { requeueAfterMs: after } : undefined;
+    },
+  };
+}
