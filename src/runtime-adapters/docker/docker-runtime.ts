@@ -64,6 +64,27 @@ export class DockerRuntime implements ContainerRuntime {
     await this.scope.docker.ping();
   }
 
+  /**
+   * Whether a Docker daemon answers at `options` within `timeoutMs`: use it to choose between
+   * Docker and another runtime (e.g. ProcessRuntime) on a machine that may have no Docker.
+   */
+  static async available(options: DockerRuntimeOptions = {}, timeoutMs = 2000): Promise<boolean> {
+    const probe = new DockerRuntime(options).ping().then(
+      () => true,
+      () => false,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+      timer.unref();
+    });
+    try {
+      return await Promise.race([probe, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   ensureImage(ref: string, policy: PullPolicy, signal?: AbortSignal): Promise<ImageInfo> {
     return ensureImage(this.scope, ref, policy, signal);
   }

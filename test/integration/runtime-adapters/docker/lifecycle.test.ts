@@ -20,6 +20,11 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     await dockerClient().getImage(pauseRef).remove({ force: true }).catch(() => undefined);
   });
 
+  it('available() tells whether a daemon answers', async () => {
+    expect(await DockerRuntime.available()).toBe(true);
+    expect(await DockerRuntime.available({ socketPath: '/nonexistent/docker.sock' })).toBe(false);
+  });
+
   it('a pull that cannot succeed is ErrImagePull with the daemon message; Never on a missing image is ErrImageNeverPull', async () => {
     const err = await runtime.ensureImage('nonexistent.invalid/x:1', 'IfNotPresent').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ImagePullError);
