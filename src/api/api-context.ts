@@ -3,7 +3,8 @@ import type { Clock } from '../clock/types.js';
 import type { KindRegistry } from './kind-registry.js';
 import type { ObjectApi } from './object-api.js';
 import { BoundResourceClient } from './resource-client.js';
-import type { ApiContext, EventRecorder, ResourceClient } from './types.js';
+import type { ApiContext, EventRecorder, PodBinding, ResourceClient } from './types.js';
+import type { Pod } from '../model/types.js';
 
 /**
  * The ApiContext handed to every component: typed clients over one ObjectApi (cached per kind
@@ -18,6 +19,10 @@ export class ClusterApiContext implements ApiContext {
     readonly clock: Clock,
     readonly events: EventRecorder,
   ) {}
+
+  async bindPod(binding: PodBinding): Promise<Pod> {
+    return (await this.api.bindPod(this.registry.get('v1', 'Pod'), binding)) as Pod;
+  }
 
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
     const type = this.registry.get(apiVersion, kind);

@@ -5,11 +5,11 @@ import { TugboatError } from '../model/errors.js';
 import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
 import { freezeDeep } from './freeze.js';
 import type { AdmissionChain } from './admission.js';
-import type { DeleteOptions, ListOptions, PatchType, WatchOptions, WriteOptions } from './types.js';
+import type { DeleteOptions, ListOptions, PatchType, PodBinding, WatchOptions, WriteOptions } from './types.js';
 import { toStoreListOptions } from './list-options.js';
 import { applyPatch } from './patch.js';
 import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreate } from './object-meta.js';
-import { planDeletion } from './deletion.js';
+import { planDeletion, timestamp } from './deletion.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;
@@ -127,6 +127,32 @@ export class ObjectApi {
         return await this.replace(type, obj, old, subresource, options);
       } catch (err) {
         if (pinned || !TugboatError.is(err, 'Conflict') || attempt >= PATCH_RETRIES) throw err;
+      }
+    }
+  }
+
+  /**
+   * Binds a pod to a node (the pods/binding subresource): spec.nodeName, which a normal update
+   * may not change, and the PodScheduled condition.
+   */
+  async bindPod(type: ResourceType, binding: PodBinding): Promise<KubeObject> {
+    const { namespace, name, nodeName, uid } = binding;
+    for (let attempt = 0; ; attempt++) {
+      const pod = await this.get(type, namespace, name);
+      const spec = (pod.spec ?? {}) as { nodeName?: string };
+      if (uid && pod.metadata.uid !== uid) throw TugboatError.conflict(subject(type), name, `the pod's UID is not ${uid}`);
+      if (pod.metadata.deletionTimestamp) throw TugboatError.conflict(subject(type), name, 'the pod is being deleted');
+      if (spec.nodeName) throw TugboatError.conflict(subject(type), name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
+      const next = structuredClone(pod) as KubeObject & { spec: { nodeName?: string }; status?: { conditions?: { type: string }[] } };
+      next.spec.nodeName = nodeName;
+      const now = timestamp(this.options.clock.now());
+      const conditions = (next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
+      next.status = { ...(next.status ?? {}), conditions };
+      try {
+        return await this.options.store.update(storeResourceOf(type), next);
+      } catch (err) {
+        if (!TugboatError.is(err, 'Conflict') || attempt >= PATCH_RETRIES) throw err;
       }
     }
   }

@@ -100,4 +100,18 @@ export interface ApiContext {
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
   readonly clock: import('../clock/types.js').Clock;
   readonly events: EventRecorder;
+  /**
+   * Binds a pod to a node, as Kubernetes' pods/binding subresource: sets spec.nodeName (only when
+   * unset; Conflict otherwise) and the PodScheduled=True condition, in one write.
+   */
+  bindPod(binding: PodBinding): Promise<import('../model/types.js').Pod>;
+}
+
+/** What {@link ApiContext.bindPod} binds: a pod (optionally pinned by uid) to a node. */
+export interface PodBinding {
+  namespace: string;
+  name: string;
+  nodeName: string;
+  /** When set, the binding fails Conflict if the pod's uid differs (it was replaced). */
+  uid?: string;
 }
