@@ -18,6 +18,15 @@ import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from './t
 import { TypedClients } from './typed-clients.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
+import { ControllerManager, type ControllerManagerOptions } from '../controllers/runtime/controller-manager.js';
+import { builtinControllers } from '../controllers/builtin.js';
+import { Scheduler } from '../scheduler/scheduler.js';
+import type { SchedulerOptions } from '../scheduler/scheduler.js';
+import type { PodLogOptions } from '../node-agent/types.js';
+import type { ExecResult, LogLine } from '../runtime-adapters/types.js';
+import { NodePool, type NodeSpec } from './node-pool.js';
+import { Rollout } from './rollout.js';
+import { waitFor, type WaitForOptions } from './wait-for.js';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -34,7 +43,19 @@ export interface ClusterOptions {
   recordEvents?: boolean;
   /** Called with every warning a write raises (unknown or unimplemented fields). */
   onWarning?: (warning: string, object: KubeObject) => void;
+  /** Nodes to start with, each over a container runtime. More with `addNode`. */
+  nodes?: NodeSpec[];
+  /** Scheduler options, or `false` to run no scheduler (pods stay Pending unless you bind them). */
+  scheduler?: SchedulerOptions | false;
+  /**
+   * Controller manager options, or `false` to run no built-in controller (ReplicaSet,
+   * Deployment, node lifecycle). `cluster.controllers` still takes your own.
+   */
+  controllers?: (ControllerManagerOptions & { builtins?: boolean }) | false;
 }
+
+/** Kinds `cluster.scale` can scale. */
+export type ScalableKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet';
 
 /** The namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
@@ -71,6 +92,12 @@ export class Cluster extends TypedClients {
   readonly events: ClusterEventLog;
   /** What components are handed: clients, clock and event recorder. */
   readonly context: ApiContext;
+  /** The controller manager: `cluster.controllers.register(myController)` adds your own. */
+  readonly controllers: ControllerManager;
+  /** The scheduler, unless started with `scheduler: false`. */
+  readonly scheduler: Scheduler | undefined;
+  /** The nodes and their agents. */
+  readonly nodePool: NodePool;
 
   private readonly emitter = new EventEmitter<ClusterEvents>();
   private readonly api: ObjectApi;
@@ -110,13 +137,23 @@ export class Cluster extends TypedClients {
     this.gc = new GarbageCollector(this.context, () => this.registry.all());
     this.namespaceController = new NamespaceController(this.context, () => this.registry.all());
     this.registrar = registrar;
+    const managerOptions = options.controllers === false ? {} : (options.controllers ?? {});
+    this.controllers = new ControllerManager(this.context, managerOptions);
+    this.builtins = options.controllers !== false && managerOptions.builtins !== false;
+    this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {});
+    this.nodePool = new NodePool(this.context, this.name);
+    this.initialNodes = options.nodes ?? [];
   }
+
+  private readonly builtins: boolean;
+  private readonly initialNodes: NodeSpec[];
 
   private readonly registrar: CrdRegistrar;
 
   /**
    * Starts a cluster: an in-memory store and the real clock unless given, the system namespaces,
-   * the garbage collector and the namespace controller.
+   * the garbage collector, the namespace controller, the built-in controllers, the scheduler and
+   * an agent for each node given.
    */
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
     const cluster = new Cluster(options);
@@ -132,6 +169,71 @@ export class Cluster extends TypedClients {
     }
     await this.gc.start();
     await this.namespaceController.start();
+    if (this.builtins) for (const c of builtinControllers()) this.controllers.register(c);
+    await this.controllers.start();
+    await this.scheduler?.start();
+    for (const spec of this.initialNodes) await this.nodePool.add(spec);
+  }
+
+  /** Adds a node: its agent registers the Node and starts running the pods bound to it. */
+  async addNode(spec: NodeSpec): Promise<void> {
+    this.assertRunning();
+    await this.nodePool.add(spec);
+  }
+
+  /** Removes a node: its containers are removed, its Node deleted, its pods replaced elsewhere. */
+  async removeNode(name: string): Promise<void> {
+    this.assertRunning();
+    await this.nodePool.remove(name);
+  }
+
+  /**
+   * The machine is lost: its agent stops heartbeating and its containers are left as they are.
+   * The node lifecycle controller marks it NotReady and evicts its pods after their
+   * tolerationSeconds.
+   */
+  async killNode(name: string): Promise<void> {
+    this.assertRunning();
+    this.nodePool.kill(name);
+  }
+
+  /** `kubectl rollout` for a Deployment: status, history, undo, pause, resume, restart. */
+  rollout(namespace: string, name: string): Rollout {
+    return new Rollout(this.deployments(namespace), this.replicaSets(namespace), name, this.clock);
+  }
+
+  /** Sets the replicas of a Deployment, ReplicaSet or StatefulSet (as `kubectl scale`). */
+  async scale(namespace: string, kind: ScalableKind, name: string, replicas: number): Promise<KubeObject> {
+    if (!Number.isInteger(replicas) || replicas < 0) {
+      throw TugboatError.invalid({ kind }, name, [{ field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
+    }
+    if (kind !== 'Deployment' && kind !== 'ReplicaSet' && kind !== 'StatefulSet') {
+      throw TugboatError.badRequest(`kind: Unsupported value: "${String(kind)}": supported values: "Deployment", "ReplicaSet", "StatefulSet"`);
+    }
+    return this.client('apps/v1', kind, namespace).patch(name, { spec: { replicas } });
+  }
+
+  /**
+   * Resolves with the object once `predicate` holds (watching, not polling); fails Timeout after
+   * `timeoutMs` of wall time.
+   */
+  async waitFor<T extends KubeObject>(
+    client: ResourceClient<T>,
+    name: string,
+    predicate: (obj: T | undefined) => boolean,
+    options?: WaitForOptions,
+  ): Promise<T | undefined> {
+    return waitFor(client, name, predicate, options);
+  }
+
+  /** A pod container's output (as `kubectl logs`); with `follow`, goes on until it stops. */
+  logs(namespace: string, pod: string, options?: PodLogOptions): AsyncIterable<LogLine> {
+    return this.nodePool.logs(namespace, pod, options);
+  }
+
+  /** Runs a command in a pod's container (as `kubectl exec`). */
+  exec(namespace: string, pod: string, command: string[], container?: string): Promise<ExecResult> {
+    return this.nodePool.exec(namespace, pod, command, container);
   }
 
   /**
@@ -164,10 +266,16 @@ export class Cluster extends TypedClients {
     await this.gc.idle();
   }
 
-  /** Stops every component, and the store when the cluster made it. Idempotent. */
+  /**
+   * Stops every component; node agents stop and remove their containers (nothing is left in the
+   * runtimes); the store is closed when the cluster made it. Idempotent.
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.controllers.stop();
+    await this.scheduler?.stop();
+    await this.nodePool.stopAll();
     await this.namespaceController.stop();
     await this.gc.stop();
     if (this.ownsStore) await this.store.close();

@@ -1,0 +1,104 @@
+import type { Pod } from '../model/types.js';
+import { TugboatError } from '../model/errors.js';
+import { NodeAgent } from '../node-agent/node-agent.js';
+import type { NodeAgentOptions, PodLogOptions } from '../node-agent/types.js';
+import type { ContainerRuntime, ExecResult, LogLine } from '../runtime-adapters/types.js';
+import type { ApiContext } from './types.js';
+import { ALL_NAMESPACES } from './types.js';
+
+/** A node to add to a cluster: its name, runtime, capacity, labels and taints. */
+export type NodeSpec = Omit<NodeAgentOptions, 'clusterName'>;
+
+/**
+ * The cluster's nodes: one NodeAgent per node, each over a container runtime (several nodes may
+ * share one runtime). Adds, removes and kills nodes, and finds the agent holding a pod.
+ */
+export class NodePool {
+  private readonly agents = new Map<string, NodeAgent>();
+  private readonly runtimes = new Set<ContainerRuntime>();
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly clusterName: string,
+  ) {}
+
+  /** Starts a node agent, which registers the Node and begins running the pods bound to it. */
+  async add(spec: NodeSpec): Promise<NodeAgent> {
+    if (!spec?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [{ field: 'name', message: 'Required value' }]);
+    if (this.agents.has(spec.name)) throw TugboatError.alreadyExists({ kind: 'nodes' }, spec.name);
+    const agent = new NodeAgent(this.ctx, { ...spec, clusterName: this.clusterName });
+    this.agents.set(spec.name, agent);
+    this.runtimes.add(spec.runtime);
+    try {
+      await agent.start();
+    } catch (err) {
+      this.agents.delete(spec.name);
+      throw err;
+    }
+    return agent;
+  }
+
+  /**
+   * Takes a node out: its agent stops and removes its containers, the Node object is deleted,
+   * and the pods bound to it are deleted so their controllers replace them elsewhere.
+   */
+  async remove(name: string): Promise<void> {
+    const agent = this.get(name);
+    await agent.stop({ removePods: true });
+    this.agents.delete(name);
+    await this.ctx.client('v1', 'Node').delete(name).catch((err: unknown) => {
+      if (!TugboatError.is(err, 'NotFound')) throw err;
+    });
+    const pods = await this.ctx.client<Pod>('v1', 'Pod', ALL_NAMESPACES).list({ fieldSelector: `spec.nodeName=${name}` });
+    for (const pod of pods.items) {
+      await this.ctx
+        .client('v1', 'Pod', pod.metadata.namespace)
+        .delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0 })
+        .catch((err: unknown) => {
+          if (!TugboatError.is(err, 'NotFound')) throw err;
+        });
+    }
+  }
+
+  /** The machine is lost: its agent stops heartbeating and touches nothing more. */
+  kill(name: string): void {
+    this.get(name).kill();
+  }
+
+  /** The agent of a node, or NotFound. */
+  get(name: string): NodeAgent {
+    const agent = this.agents.get(name);
+    if (!agent) throw TugboatError.notFound({ kind: 'nodes' }, name);
+    return agent;
+  }
+
+  /** Names of the nodes with an agent (running or killed). */
+  names(): string[] {
+    return [...this.agents.keys()];
+  }
+
+  /** A container's output, from the agent of the pod's node. */
+  async *logs(namespace: string, podName: string, options: PodLogOptions = {}): AsyncIterable<LogLine> {
+    yield* (await this.agentOf(namespace, podName)).logs(namespace, podName, options);
+  }
+
+  /** Runs a command in a pod's container. */
+  async exec(namespace: string, podName: string, command: string[], container?: string): Promise<ExecResult> {
+    return (await this.agentOf(namespace, podName)).exec(namespace, podName, container, command);
+  }
+
+  /** Stops every agent, removing their containers, then closes the runtimes. */
+  async stopAll(): Promise<void> {
+    await Promise.allSettled([...this.agents.values()].map((a) => a.stop({ removePods: true })));
+    this.agents.clear();
+    await Promise.allSettled([...this.runtimes].map((r) => r.close?.()));
+    this.runtimes.clear();
+  }
+
+  private async agentOf(namespace: string, podName: string): Promise<NodeAgent> {
+    const pod = await this.ctx.client<Pod>('v1', 'Pod', namespace).get(podName);
+    const node = pod.spec?.nodeName;
+    if (!node) throw TugboatError.badRequest(`pod "${podName}" is not scheduled to a node yet`);
+    return this.get(node);
+  }
+}
