@@ -69,12 +69,6 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   updateStatus(obj: T, options?: WriteOptions): Promise<T>;
   /** Patches status only. */
   patchStatus(name: string, patch: unknown, type?: PatchType): Promise<T>;
-  /**
-   * Pods only (the `binding` subresource): sets spec.nodeName of an unbound pod, the one spec change
-   * pod validation allows no other way. Fails with Conflict when the pod is bound already.
-   * Optional while the API layer implements it.
-   */
-  bind?(name: string, nodeName: string, options?: { uid?: string }): Promise<T>;
   /** Deletes; returns the object as last stored (with deletionTimestamp when finalizers hold it). */
   delete(name: string, options?: DeleteOptions): Promise<T>;
 }
