@@ -1,0 +1,361 @@
+/**
+ * ProcessRuntime: containers as local child processes, as Nomad's raw_exec.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventEmitter } from 'eventemitter3';
+import { TugboatError, fieldError } from '../../model/errors.js';
+import { EventQueue, exitReason, hasLabels } from '../event-queue.js';
+import type {
+  ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecResult, ImageInfo, LogLine, LogOptions,
+  RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
+} from '../types.js';
+import { readLogs } from './log-files.js';
+import { materialiseMounts } from './mounts.js';
+import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
+import { RecordStore } from './records.js';
+import { runCommand, signalExitCode } from './run-command.js';
+import type { ContainerRecord, ProcessRuntimeOptions, SandboxRecord } from './types.js';
+
+interface OwnChild {
+  child: ChildProcess;
+  /** Resolves once the exit is recorded and reported. */
+  exited: Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function signalGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    /* the group is gone */
+  }
+}
+
+/**
+ * A runtime that runs each container's `command` + `args` as a host process, for machines
+ * without Docker and for the demo. Honest limits: the image is only recorded (ensureImage
+ * always succeeds); pods share the host network (sandbox ip 127.0.0.1, so ports must not clash);
+ * mounts are host folders exported as `TUGBOAT_VOLUME_<NAME>` env variables, not remapped;
+ * the env is exactly the container's plus PATH and HOME; no resource limits or security
+ * settings are applied; timings (grace periods) are real time. A new instance over the same
+ * `stateDir` adopts running processes (pid and start time checked against reuse); the exit
+ * code of an adopted process that dies is unknown: exitCode undefined, reason 'Unknown'.
+ */
+export class ProcessRuntime implements ContainerRuntime {
+  readonly name = 'process';
+  private clusterName = 'default';
+  private store: RecordStore | undefined;
+  private readonly children = new Map<string, OwnChild>();
+  private readonly emitter = new EventEmitter();
+  private readonly samples = new Map<string, { ticks: number; atMs: number }>();
+  private readonly chains = new Map<string, Promise<unknown>>();
+  private readonly adopted = new Map<string, ContainerRecord>();
+  private poller: NodeJS.Timeout | undefined;
+  private readonly reported = new Set<string>();
+
+  constructor(private readonly options: ProcessRuntimeOptions = {}) {}
+
+  /** The folder of records, logs and volumes. */
+  get stateDir(): string {
+    return this.options.stateDir ?? join(tmpdir(), 'tugboat-process', this.clusterName.replace(/[^A-Za-z0-9._-]/g, '_'));
+  }
+
+  bind(binding: RuntimeBinding): void {
+    if (!this.store) this.clusterName = binding.clusterName;
+  }
+
+  /** Always succeeds: processes run host commands, the image is only recorded. */
+  async ensureImage(ref: string): Promise<ImageInfo> {
+    return { ref, id: `process:${ref}` };
+  }
+
+  async runSandbox(config: SandboxConfig): Promise<SandboxStatus> {
+    if (!config?.labels || typeof config.labels !== 'object') {
+      throw TugboatError.invalid({ kind: 'sandboxes' }, String(config?.podName), [fieldError('labels', 'must be a map of strings')]);
+    }
+    const record: SandboxRecord = { id: `proc-sb-${randomUUID()}`, labels: { ...config.labels }, state: 'ready', createdAt: new Date().toISOString() };
+    await this.records().putSandbox(record);
+    return toSandboxStatus(record);
+  }
+
+  async stopSandbox(id: string): Promise<void> {
+    const s = await this.records().getSandbox(id);
+    if (!s) return;
+    for (const c of await this.records().containers()) if (c.sandboxId === id) await this.stopContainer(c.id, 0);
+    await this.records().putSandbox({ ...s, state: 'notready' });
+  }
+
+  async removeSandbox(id: string): Promise<void> {
+    for (const c of await this.records().containers()) if (c.sandboxId === id) await this.removeContainer(c.id);
+    await this.records().removeSandbox(id);
+  }
+
+  async listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]> {
+    return (await this.records().sandboxes()).filter((s) => hasLabels(s.labels, labels)).map(toSandboxStatus);
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const argv = [...(config?.command ?? []), ...(config?.args ?? [])];
+    const causes = [];
+    if (typeof config?.name !== 'string' || !config.name) causes.push(fieldError('name', 'must be a non-empty string'));
+    if (argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
+      causes.push(fieldError('command', 'the process runtime needs a command (images have no entrypoint here)'));
+    }
+    if (!config?.labels || typeof config.labels !== 'object') causes.push(fieldError('labels', 'must be a map of strings'));
+    if (causes.length) throw TugboatError.invalid({ kind: 'containers' }, String(config?.name), causes);
+    if (!(await this.records().getSandbox(sandboxId))) throw TugboatError.notFound({ kind: 'sandboxes' }, sandboxId);
+    const id = `proc-${randomUUID()}`;
+    const dir = this.records().containerDir(id);
+    const volumes = await materialiseMounts(config.mounts ?? [], { sandbox: this.records().sandboxDir(sandboxId), container: dir });
+    const base: Record<string, string> = {};
+    if (process.env.PATH !== undefined) base.PATH = process.env.PATH;
+    if (process.env.HOME !== undefined) base.HOME = process.env.HOME;
+    const record: ContainerRecord = {
+      id, sandboxId, name: config.name, image: config.image, labels: { ...config.labels }, argv,
+      env: { ...base, ...volumes, ...config.env }, cwd: config.workingDir ?? dir,
+      stdoutPath: join(dir, 'stdout.log'), stderrPath: join(dir, 'stderr.log'),
+      state: 'created', createdAt: new Date().toISOString(),
+    };
+    await this.records().putContainer(record);
+    return id;
+  }
+
+  async startContainer(id: string): Promise<void> {
+    await this.serial(id, async () => {
+      const rec = await this.mustGet(id);
+      if (rec.state !== 'created') throw TugboatError.badRequest(`container ${id} is ${rec.state}, cannot start it`);
+      const out = await open(rec.stdoutPath, 'a');
+      const err = await open(rec.stderrPath, 'a');
+      let child: ChildProcess;
+      let exited: Promise<void> = Promise.resolve();
+      let failed: Promise<string> = Promise.resolve('');
+      try {
+        child = spawn(rec.argv[0], rec.argv.slice(1), { cwd: rec.cwd, env: rec.env, detached: true, stdio: ['ignore', out.fd, err.fd] });
+        // Listen before any await: a process that exits at once must not be missed.
+        const c = child;
+        failed = new Promise<string>((r) => c.once('error', (e) => r(e.message)));
+        if (c.pid !== undefined) {
+          exited = new Promise<void>((resolve) => {
+            c.once('exit', (code, signal) => {
+              void this.serial(id, () => this.recordExit(id, code ?? signalExitCode(signal))).finally(resolve);
+            });
+          });
+        }
+      } finally {
+        await out.close();
+        await err.close();
+      }
+      if (child.pid === undefined) {
+        const why = await failed;
+        await this.records().putContainer({ ...rec, state: 'exited', exitCode: 128, reason: 'StartError', finishedAt: new Date().toISOString() });
+        throw TugboatError.badRequest(`cannot start container ${id} (${rec.argv[0]}): ${why}`);
+      }
+      const pid = child.pid;
+      child.unref();
+      this.children.set(id, { child, exited });
+      const stat = await procStat(pid);
+      const startedAt = new Date();
+      await this.records().putContainer({ ...rec, state: 'running', pid, pidStartTicks: stat?.startTicks, startedAt: startedAt.toISOString() });
+      this.emit({ type: 'start', containerId: id, labels: rec.labels, at: startedAt });
+    });
+  }
+
+  async stopContainer(id: string, graceMs: number): Promise<void> {
+    const rec = await this.records().getContainer(id);
+    if (!rec || (await this.status(rec)).state !== 'running' || rec.pid === undefined) return;
+    signalGroup(rec.pid, 'SIGTERM');
+    if (!(await this.waitExit(rec, Math.max(0, graceMs)))) {
+      signalGroup(rec.pid, 'SIGKILL');
+      await this.waitExit(rec, 30_000, 137);
+    }
+    signalGroup(rec.pid, 'SIGKILL'); // leftovers of the group, if the leader exited without them
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    const rec = await this.records().getContainer(id);
+    if (!rec) return;
+    await this.stopContainer(id, 0);
+    await this.children.get(id)?.exited;
+    this.children.delete(id);
+    this.adopted.delete(id);
+    this.samples.delete(id);
+    this.reported.delete(id);
+    await this.serial(id, () => this.records().removeContainer(id));
+    this.emit({ type: 'remove', containerId: id, labels: rec.labels, at: new Date() });
+  }
+
+  async listContainers(labels?: Record<string, string>): Promise<ContainerStatus[]> {
+    const recs = (await this.records().containers()).filter((c) => hasLabels(c.labels, labels));
+    return Promise.all(recs.map((r) => this.status(r)));
+  }
+
+  async inspectContainer(id: string): Promise<ContainerStatus> {
+    return this.status(await this.mustGet(id));
+  }
+
+  async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const rec = await this.mustGet(id);
+    const running = async (): Promise<boolean> => {
+      const now = await this.records().getContainer(id);
+      return now !== undefined && (await this.status(now)).state !== 'exited';
+    };
+    yield* readLogs({ stdout: rec.stdoutPath, stderr: rec.stderrPath }, options, running);
+  }
+
+  async exec(id: string, command: string[], options: { timeoutMs?: number } = {}): Promise<ExecResult> {
+    const rec = await this.mustGet(id);
+    if ((await this.status(rec)).state !== 'running') throw TugboatError.badRequest(`container ${id} is not running`);
+    if (!Array.isArray(command) || command.length === 0) {
+      throw TugboatError.invalid({ kind: 'containers' }, id, [fieldError('command', 'must be a non-empty array of strings')]);
+    }
+    return runCommand(command, { env: rec.env, cwd: rec.cwd, timeoutMs: options.timeoutMs });
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    const rec = await this.mustGet(id);
+    const at = new Date();
+    const stat = rec.pid === undefined ? undefined : await procStat(rec.pid);
+    if (rec.pid === undefined || !isSameLiveProcess(stat, rec.pidStartTicks) || !stat) return { cpuMillis: 0, memoryBytes: 0, at };
+    const prev = this.samples.get(id) ?? { ticks: 0, atMs: Date.parse(rec.startedAt ?? rec.createdAt) };
+    this.samples.set(id, { ticks: stat.cpuTicks, atMs: at.getTime() });
+    const cpuMs = ((stat.cpuTicks - prev.ticks) / CLOCK_TICKS) * 1000;
+    const cpuMillis = Math.max(0, Math.round((cpuMs / Math.max(1, at.getTime() - prev.atMs)) * 1000));
+    return { cpuMillis, memoryBytes: await rssBytes(rec.pid), at };
+  }
+
+  events(signal?: AbortSignal): AsyncIterable<RuntimeEvent> {
+    const queue = new EventQueue<RuntimeEvent>(signal);
+    const listener = (e: RuntimeEvent): void => queue.push(e);
+    this.emitter.on('event', listener);
+    return queue.onClose(() => this.emitter.off('event', listener));
+  }
+
+  /** 127.0.0.1 and the port as is: pods share the host network. */
+  endpointFor(_sandbox: SandboxStatus, port: number): { host: string; port: number } {
+    return { host: '127.0.0.1', port };
+  }
+
+  /** Stops watching adopted processes; running processes are left running. */
+  async close(): Promise<void> {
+    if (this.poller) clearInterval(this.poller);
+    this.poller = undefined;
+    this.adopted.clear();
+  }
+
+  private records(): RecordStore {
+    return (this.store ??= new RecordStore(this.stateDir));
+  }
+
+  private async mustGet(id: string): Promise<ContainerRecord> {
+    const rec = await this.records().getContainer(id);
+    if (!rec) throw TugboatError.notFound({ kind: 'containers' }, id);
+    return rec;
+  }
+
+  /** Runs `fn` after every earlier serialised step of the same container. */
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const prev = this.chains.get(id) ?? Promise.resolve();
+    const next = prev.then(fn, fn);
+    const tail = next.catch(() => undefined);
+    this.chains.set(id, tail);
+    void tail.then(() => {
+      if (this.chains.get(id) === tail) this.chains.delete(id);
+    });
+    return next;
+  }
+
+  private emit(event: RuntimeEvent): void {
+    this.emitter.emit('event', event);
+  }
+
+  /**
+   * Records an exit (keeping a known exit code over an unknown one) and reports it once per
+   * instance.
+   */
+  private async recordExit(id: string, exitCode: number | undefined): Promise<void> {
+    const rec = await this.records().getContainer(id);
+    if (!rec) return;
+    const better = rec.state !== 'exited' || (rec.exitCode === undefined && exitCode !== undefined);
+    const finishedAt = rec.finishedAt ? new Date(rec.finishedAt) : new Date();
+    if (better) {
+      await this.records().putContainer({ ...rec, state: 'exited', exitCode, reason: exitReason(exitCode), finishedAt: finishedAt.toISOString() });
+    }
+    this.adopted.delete(id);
+    if (this.reported.has(id)) return;
+    this.reported.add(id);
+    const code = better ? exitCode : rec.exitCode;
+    this.emit({ type: 'exit', containerId: id, labels: rec.labels, ...(code !== undefined ? { exitCode: code } : {}), at: finishedAt });
+  }
+
+  /** Waits up to `ms` for the container's process to end; true when it did. */
+  private async waitExit(rec: ContainerRecord, ms: number, killedCode?: number): Promise<boolean> {
+    const own = this.children.get(rec.id);
+    const deadline = Date.now() + ms;
+    if (own) {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
+      const done = await Promise.race([own.exited.then(() => true as const), timeout]);
+      clearTimeout(timer);
+      return done;
+    }
+    for (;;) {
+      if (!isSameLiveProcess(await procStat(rec.pid as number), rec.pidStartTicks)) {
+        await this.serial(rec.id, () => this.recordExit(rec.id, killedCode));
+        return true;
+      }
+      if (Date.now() >= deadline) return false;
+      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
+    }
+  }
+
+  /** The status of a record, checking that a 'running' process still is (own children and adopted ones). */
+  private async status(rec: ContainerRecord): Promise<ContainerStatus> {
+    if (rec.state === 'running' && rec.pid !== undefined) {
+      const alive = isSameLiveProcess(await procStat(rec.pid), rec.pidStartTicks);
+      const own = this.children.get(rec.id);
+      if (!alive) {
+        if (own) await Promise.race([own.exited, sleep(5000)]);
+        else await this.serial(rec.id, () => this.recordExit(rec.id, undefined));
+        rec = (await this.records().getContainer(rec.id)) ?? { ...rec, state: 'exited', reason: 'Unknown' };
+      } else if (!own) this.watchAdopted(rec);
+    }
+    return toContainerStatus(rec);
+  }
+
+  /** Polls adopted processes (not our children) so that their exits become events. */
+  private watchAdopted(rec: ContainerRecord): void {
+    this.adopted.set(rec.id, rec);
+    if (this.poller) return;
+    this.poller = setInterval(() => {
+      for (const r of this.adopted.values()) void this.status(r).catch(() => undefined);
+      if (this.adopted.size === 0 && this.poller) {
+        clearInterval(this.poller);
+        this.poller = undefined;
+      }
+    }, this.options.adoptedPollMs ?? 1000);
+    this.poller.unref();
+  }
+}
+
+function toSandboxStatus(s: SandboxRecord): SandboxStatus {
+  return { id: s.id, ip: '127.0.0.1', state: s.state, labels: { ...s.labels }, createdAt: new Date(s.createdAt) };
+}
+
+function toContainerStatus(r: ContainerRecord): ContainerStatus {
+  const s: ContainerStatus = {
+    id: r.id, sandboxId: r.sandboxId, name: r.name, image: r.image, imageId: `process:${r.image}`,
+    state: r.state, createdAt: new Date(r.createdAt), labels: { ...r.labels },
+  };
+  if (r.state === 'exited') {
+    if (r.exitCode !== undefined) s.exitCode = r.exitCode;
+    s.reason = r.reason ?? exitReason(r.exitCode);
+  }
+  if (r.startedAt) s.startedAt = new Date(r.startedAt);
+  if (r.finishedAt) s.finishedAt = new Date(r.finishedAt);
+  return s;
+}
