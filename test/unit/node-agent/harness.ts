@@ -32,7 +32,7 @@ export interface Harness {
 
 export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime = new RecordingRuntime()): Promise<Harness> {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
-  const cluster = await Cluster.start({ clock, name: 'test' });
+  const cluster = await Cluster.start({ clock, name: 'test', scheduler: false });
   const agent = new NodeAgent(cluster.context, { name: 'node-a', runtime, clusterName: 'test', ...opts });
   await agent.start();
   const pods = cluster.client<Pod>('v1', 'Pod', 'default');

@@ -74,7 +74,7 @@ describe('NodeAgent: termination', () => {
 describe('NodeAgent: adoption and sweep', () => {
   it('a new agent over the same runtime adopts running containers and starts no duplicates', async () => {
     const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
-    const cluster = await Cluster.start({ clock, name: 'test' });
+    const cluster = await Cluster.start({ clock, name: 'test', scheduler: false });
     const runtime = new RecordingRuntime();
     const first = new NodeAgent(cluster.context, { name: 'node-a', runtime, clusterName: 'test' });
     await first.start();
