@@ -73,7 +73,7 @@ export class PodBuilder {
     return this;
   }
   terminating(): this {
-    this.pod.metadata.deletionTimestamp = '2026-01-01T00:00:00Z';
+    (this.pod.metadata as { deletionTimestamp?: string }).deletionTimestamp = '2026-01-01T00:00:00Z';
     return this;
   }
   private affinity(): core.Affinity {

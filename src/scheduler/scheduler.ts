@@ -1,0 +1,348 @@
+/**
+ * The scheduler component: watches nodes and pods, queues pending pods that name this scheduler,
+ * runs the framework's cycle for each, assumes the chosen node in its cache and binds in the
+ * background; on failure it reports PodScheduled=False with kube-scheduler's message, records a
+ * FailedScheduling Event, tries preemption and requeues with back-off.
+ */
+import PQueue from 'p-queue';
+import type { Namespace, Node, Pod, PriorityClass, core } from '../model/types.js';
+import type { ApiContext } from '../api/types.js';
+import type { Timer } from '../clock/types.js';
+import { TugboatError } from '../model/errors.js';
+import type { AnyPlugin, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './types.js';
+import { NodeInfoCache } from './node-info-cache.js';
+import { SchedulingQueue, type QueuedPodInfo } from './queue.js';
+import { PluginRegistry, defaultRegistry } from './registry.js';
+import { scheduleOne, seededRandom } from './schedule-one.js';
+import { findPreemption } from './preemption.js';
+import { podInfoOf, podKey } from './pod-info.js';
+import { runInformer, type InformerHandler } from './informer.js';
+
+/** Options of {@link Scheduler}. */
+export interface SchedulerOptions {
+  /** Pods whose spec.schedulerName is this name are scheduled. @default 'default-scheduler' */
+  schedulerName?: string;
+  /** Extra plugins, added after the built-in ones (names must be unique). */
+  plugins?: { preFilter?: PreFilterPlugin[]; filter?: FilterPlugin[]; preScore?: PreScorePlugin[]; score?: ScorePlugin[] };
+  /** Replaces the built-in plugin set entirely (`plugins` are still added to it). */
+  registry?: PluginRegistry;
+  /** Seed of the tie-breaking random choice between equally scored nodes. @default 1 */
+  seed?: number;
+  /** 0 = kube-scheduler's adaptive rule. @default 0 */
+  percentageOfNodesToScore?: number;
+  /** Binds running at once. @default 32 */
+  bindConcurrency?: number;
+  /** @default 1000 */
+  initialBackoffMs?: number;
+  /** @default 10000 */
+  maxBackoffMs?: number;
+  /** How long an unschedulable pod waits for a cluster event before it is retried anyway. @default 60000 */
+  unschedulableTimeoutMs?: number;
+  /** Preempt lower-priority pods for pods that fit nowhere. @default true */
+  preemption?: boolean;
+}
+
+const IGNORED_META = new Set(['resourceVersion', 'generation', 'managedFields']);
+
+/** True when a pending pod changed beyond status (as kube-scheduler's isPodUpdated). */
+function podUpdated(a: Pod, b: Pod): boolean {
+  const strip = (p: Pod) => JSON.stringify([Object.entries(p.metadata).filter(([k]) => !IGNORED_META.has(k)), p.spec]);
+  return strip(a) !== strip(b);
+}
+
+/** What of a node can change whether pods fit it. */
+function nodeShape(n: Node): string {
+  return JSON.stringify([n.metadata.labels, n.spec?.taints, n.spec?.unschedulable, n.status?.allocatable ?? n.status?.capacity]);
+}
+
+function isTerminal(p: Pod): boolean {
+  return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+}
+
+function setCondition(pod: Pod, cond: core.PodCondition, now: string): Pod {
+  const conditions = [...(pod.status?.conditions ?? [])];
+  const i = conditions.findIndex((c) => c.type === cond.type);
+  const prev = i >= 0 ? conditions[i] : undefined;
+  const next = { ...cond, lastProbeTime: null as unknown as string, lastTransitionTime: prev?.status === cond.status ? prev.lastTransitionTime : now };
+  if (i >= 0) conditions[i] = next;
+  else conditions.push(next);
+  return { ...pod, status: { ...(pod.status ?? {}), conditions } };
+}
+
+/**
+ * kube-scheduler for tugboat. Construct it with the cluster's ApiContext, `await start()`,
+ * and `await stop()` at the end. It reads and writes only through the context's clients.
+ */
+export class Scheduler {
+  /** The plugins this scheduler runs. */
+  readonly registry: PluginRegistry;
+  /** The incremental NodeInfo cache (read-only use outside the scheduler). */
+  readonly cache = new NodeInfoCache();
+  /** The scheduling queue. */
+  readonly queue: SchedulingQueue;
+  private readonly name: string;
+  private readonly random: () => number;
+  private readonly binds: PQueue;
+  private readonly priorityClasses = new Map<string, number>();
+  private defaultPriority: { name: string; value: number } | undefined;
+  private readonly pending = new Map<string, Pod>();
+  private abort: AbortController | undefined;
+  private timers: Timer[] = [];
+  private loop: Promise<void> | undefined;
+  private informers: Promise<void>[] = [];
+  private nextStart = 0;
+  private running = false;
+  private scheduled = 0;
+
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly options: SchedulerOptions = {},
+  ) {
+    this.name = options.schedulerName ?? 'default-scheduler';
+    this.registry = options.registry ?? defaultRegistry();
+    const extra = options.plugins ?? {};
+    const seen = new Set<AnyPlugin>();
+    for (const p of [...(extra.preFilter ?? []), ...(extra.filter ?? []), ...(extra.preScore ?? []), ...(extra.score ?? [])] as AnyPlugin[]) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      this.registry.register(p);
+    }
+    this.random = seededRandom(options.seed ?? 1);
+    this.binds = new PQueue({ concurrency: options.bindConcurrency ?? 32 });
+    this.queue = new SchedulingQueue(ctx.clock, {
+      initialBackoffMs: options.initialBackoffMs,
+      maxBackoffMs: options.maxBackoffMs,
+      unschedulableTimeoutMs: options.unschedulableTimeoutMs,
+      priorityOf: (pod) => this.priorityOf(pod),
+    });
+  }
+
+  /** Pods bound since start. */
+  get scheduledCount(): number {
+    return this.scheduled;
+  }
+
+  /** Lists and watches nodes, pods, namespaces and PriorityClasses, then starts scheduling. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const abort = (this.abort = new AbortController());
+    const watch = <T extends Node | Pod | Namespace | PriorityClass>(apiVersion: string, kind: string, handler: InformerHandler<T>, ns?: string) => {
+      const inf = runInformer(this.ctx.client<T>(apiVersion, kind, ns), handler, this.ctx.clock, abort.signal);
+      this.informers.push(inf.done);
+      return inf.synced;
+    };
+    await Promise.all([
+      watch<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass', (t, pc) => this.onPriorityClass(t, pc)),
+      watch<Namespace>('v1', 'Namespace', (t, ns) =>
+        t === 'DELETED' ? this.cache.removeNamespace(ns.metadata.name!) : this.cache.setNamespace(ns.metadata.name!, ns.metadata.labels),
+      ),
+      watch<Node>('v1', 'Node', (t, n, old) => this.onNode(t, n, old)),
+    ]);
+    await watch<Pod>('v1', 'Pod', (t, p, old) => this.onPod(t, p, old), '');
+    this.every(1000, () => this.queue.flushBackoffCompleted());
+    this.every(30_000, () => this.queue.flushUnschedulableLeftover());
+    this.loop = this.run();
+  }
+
+  /** Stops scheduling and watching; waits for binds in progress. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.abort?.abort();
+    this.queue.close();
+    for (const t of this.timers) t.cancel();
+    this.timers = [];
+    await this.loop;
+    await this.binds.onIdle();
+    await Promise.allSettled(this.informers);
+    this.informers = [];
+  }
+
+  private every(ms: number, fn: () => void): void {
+    const tick = () => {
+      if (!this.running) return;
+      fn();
+      this.timers.push(this.ctx.clock.setTimeout(tick, ms));
+    };
+    this.timers.push(this.ctx.clock.setTimeout(tick, ms));
+  }
+
+  private onPriorityClass(type: string, pc: PriorityClass): void {
+    const name = pc.metadata.name!;
+    if (type === 'DELETED') {
+      this.priorityClasses.delete(name);
+      if (this.defaultPriority?.name === name) this.defaultPriority = undefined;
+      return;
+    }
+    this.priorityClasses.set(name, pc.value);
+    if (pc.globalDefault) this.defaultPriority = { name, value: pc.value };
+    else if (this.defaultPriority?.name === name) this.defaultPriority = undefined;
+  }
+
+  /** spec.priority, else the PriorityClass's value, else the global default, else 0. */
+  private priorityOf(pod: Pod): number {
+    if (pod.spec?.priority !== undefined) return pod.spec.priority;
+    const cls = pod.spec?.priorityClassName;
+    if (cls && this.priorityClasses.has(cls)) return this.priorityClasses.get(cls)!;
+    return this.defaultPriority?.value ?? 0;
+  }
+
+  private onNode(type: string, node: Node, old: Node | undefined): void {
+    if (type === 'DELETED') {
+      this.cache.removeNode(node.metadata.name!);
+      return;
+    }
+    this.cache.setNode(node);
+    if (!old || nodeShape(old) !== nodeShape(node)) this.queue.moveAllToActiveOrBackoff();
+  }
+
+  private onPod(type: string, pod: Pod, old: Pod | undefined): void {
+    const key = podKey(pod);
+    if (type === 'DELETED') {
+      this.pending.delete(key);
+      this.queue.delete(key);
+      if (this.cache.hasPod(key)) {
+        this.cache.removePod(pod);
+        this.queue.moveAllToActiveOrBackoff();
+      }
+      return;
+    }
+    if (pod.spec?.nodeName) {
+      if (this.pending.delete(key)) this.queue.delete(key);
+      const had = this.cache.hasPod(key);
+      this.cache.setPod(pod);
+      if (had && isTerminal(pod)) this.queue.moveAllToActiveOrBackoff();
+      return;
+    }
+    const mine = (pod.spec?.schedulerName ?? 'default-scheduler') === this.name;
+    if (!mine || isTerminal(pod) || pod.metadata.deletionTimestamp) {
+      if (this.pending.delete(key)) this.queue.delete(key);
+      return;
+    }
+    const prev = this.pending.get(key);
+    this.pending.set(key, pod);
+    if (!prev || !old || podUpdated(prev, pod)) this.queue.update(pod);
+  }
+
+  private async run(): Promise<void> {
+    let n = 0;
+    while (this.running) {
+      await this.queue.wait();
+      if (!this.running) break;
+      const info = this.queue.pop();
+      if (!info) continue;
+      try {
+        this.cycle(info);
+      } catch (err) {
+        this.queue.requeueBackoff(info.key);
+        void this.ctx.events.record(info.pod, 'Warning', 'FailedScheduling', `scheduler error: ${(err as Error).message}`, this.name);
+      }
+      if (++n % 64 === 0 || this.binds.size > 1000) await new Promise<void>((r) => setImmediate(r));
+      if (this.binds.size > 1000) await this.binds.onSizeLessThan(500);
+    }
+  }
+
+  /** One scheduling cycle: decide synchronously, assume, bind in the background. */
+  private cycle(info: QueuedPodInfo): void {
+    let pod = this.pending.get(info.key) ?? info.pod;
+    if (pod.spec?.priority === undefined && (pod.spec?.priorityClassName || this.defaultPriority)) {
+      pod = { ...pod, spec: { ...pod.spec!, priority: this.priorityOf(pod) } };
+    }
+    const out = scheduleOne(this.registry, pod, this.cache, {
+      startIndex: this.nextStart,
+      percentageOfNodesToScore: this.options.percentageOfNodesToScore,
+      random: this.random,
+    });
+    const total = this.cache.nodeInfos().length;
+    if (total > 0) this.nextStart = (this.nextStart + out.processed) % total;
+    if (out.ok) {
+      const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName: out.nodeName } };
+      this.cache.assumePod(podInfoOf(assumed), out.nodeName);
+      void this.binds.add(() => this.bind(info.key, pod, out.nodeName)).catch(() => undefined);
+      return;
+    }
+    if (out.error) {
+      this.queue.requeueBackoff(info.key);
+      this.reportFailure(pod, out.message);
+      return;
+    }
+    let message = out.message;
+    if (this.options.preemption !== false) {
+      const pre = findPreemption(this.registry, pod, this.cache, out);
+      if (pre.result) void this.binds.add(() => this.preempt(pod, pre.result!.nodeName, pre.result!.victims)).catch(() => undefined);
+      else if (pre.message) message += ` ${pre.message}`;
+    }
+    this.queue.requeueUnschedulable(info.key);
+    this.reportFailure(pod, message);
+  }
+
+  private client(pod: Pod) {
+    return this.ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace ?? 'default');
+  }
+
+  /** Reads the latest pod, changes its status, writes it; retries on conflicts. */
+  private async writeStatus(pod: Pod, change: (p: Pod) => Pod): Promise<void> {
+    const client = this.client(pod);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const latest = await client.find(pod.metadata.name!);
+      if (!latest) return;
+      const next = change(latest);
+      if (next === latest) return;
+      try {
+        await client.updateStatus(next);
+        return;
+      } catch (err) {
+        if (!TugboatError.is(err, 'Conflict')) throw err;
+      }
+    }
+  }
+
+  private async bind(key: string, pod: Pod, nodeName: string): Promise<void> {
+    try {
+      await this.ctx.bindPod({ namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name!, nodeName, uid: pod.metadata.uid });
+    } catch (err) {
+      this.cache.forgetPod(key);
+      if (TugboatError.is(err, 'NotFound')) {
+        this.queue.done(key);
+        return;
+      }
+      // A pod bound meanwhile (by someone else) was dropped by the watch; requeue does nothing then.
+      this.queue.requeueBackoff(key);
+      if (TugboatError.is(err, 'Conflict')) return;
+      void this.ctx.events.record(pod, 'Warning', 'FailedScheduling', `Binding rejected: ${(err as Error).message}`, this.name);
+      return;
+    }
+    this.queue.done(key);
+    this.scheduled++;
+    const ns = pod.metadata.namespace ?? 'default';
+    void this.ctx.events.record(pod, 'Normal', 'Scheduled', `Successfully assigned ${ns}/${pod.metadata.name} to ${nodeName}`, this.name);
+  }
+
+  private reportFailure(pod: Pod, message: string): void {
+    const now = this.ctx.clock.now().toISOString();
+    void this.binds.add(async () => {
+      void this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, this.name).catch(() => undefined);
+      await this.writeStatus(pod, (p) => {
+        const c = p.status?.conditions?.find((x) => x.type === 'PodScheduled');
+        if (c?.status === 'False' && c.reason === 'Unschedulable' && c.message === message) return p;
+        return setCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now);
+      }).catch(() => undefined);
+    }).catch(() => undefined);
+  }
+
+  private async preempt(pod: Pod, nodeName: string, victims: Pod[]): Promise<void> {
+    for (const v of victims) {
+      void this.ctx.events.record(v, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata.uid ?? ''} on node ${nodeName}`, this.name);
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await this.client(v).delete(v.metadata.name!, { preconditions: { uid: v.metadata.uid } });
+          break;
+        } catch (err) {
+          if (!TugboatError.is(err, 'Conflict')) break; // NotFound or gone: nothing left to evict
+        }
+      }
+    }
+    await this.writeStatus(pod, (p) => ({ ...p, status: { ...(p.status ?? {}), nominatedNodeName: nodeName } })).catch(() => undefined);
+  }
+}

@@ -1,0 +1,120 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { Cluster } from '../../../src/api/cluster.js';
+import { FakeClock } from '../../../src/clock/fake-clock.js';
+import type { Node, Pod, PriorityClass } from '../../../src/model/types.js';
+import { Scheduler } from '../../../src/scheduler/scheduler.js';
+import { TugboatError } from '../../../src/model/errors.js';
+import type { FilterPlugin } from '../../../src/scheduler/types.js';
+import { unresolvable, success } from '../../../src/scheduler/status.js';
+import { makeNode, makePod } from './fixtures.js';
+
+const settle = () => new Promise<void>((r) => setImmediate(r));
+
+/** Lets the scheduler run until `check` holds (bounded number of event-loop turns, no timers). */
+async function until(check: () => Promise<boolean>, turns = 500): Promise<void> {
+  for (let i = 0; i < turns; i++) {
+    if (await check()) return;
+    await settle();
+  }
+  throw new Error('condition not reached');
+}
+
+let cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const f of cleanup.reverse()) await f();
+  cleanup = [];
+});
+
+async function setup(nodes: Node[], options: ConstructorParameters<typeof Scheduler>[1] = {}) {
+  const clock = new FakeClock();
+  // scheduler: false, so the Scheduler under test is the only one.
+  const cluster = await Cluster.start({ clock, scheduler: false });
+  cleanup.push(() => cluster.stop());
+  const nodeClient = cluster.client<Node>('v1', 'Node');
+  for (const n of nodes) {
+    const created = await nodeClient.create({ metadata: n.metadata, spec: n.spec });
+    await nodeClient.updateStatus({ ...created, status: n.status });
+  }
+  const scheduler = new Scheduler(cluster.context, options);
+  cleanup.push(() => scheduler.stop());
+  const pods = cluster.client<Pod>('v1', 'Pod', 'default');
+  const create = (p: Pod) => pods.create({ metadata: { name: p.metadata.name, labels: p.metadata.labels }, spec: p.spec });
+  return { cluster, clock, scheduler, pods, create };
+}
+
+describe('Scheduler on a Cluster', () => {
+  it('binds pods, and reports the unschedulable one with the condition, message and Event', async () => {
+    const { cluster, scheduler, pods, create } = await setup([
+      makeNode('n1').capacity({ cpu: '1' }).obj(),
+      makeNode('n2').capacity({ cpu: '1' }).obj(),
+      makeNode('gpu').taint('dedicated', 'gpu').obj(),
+    ]);
+    await create(makePod('a').req({ cpu: '600m' }).obj());
+    await scheduler.start();
+    await create(makePod('b').req({ cpu: '600m' }).obj());
+    await create(makePod('big').req({ cpu: '2' }).obj());
+    await until(async () => !!(await pods.get('a')).spec?.nodeName && !!(await pods.get('b')).spec?.nodeName);
+    const a = await pods.get('a');
+    const b = await pods.get('b');
+    expect(new Set([a.spec!.nodeName, b.spec!.nodeName])).toEqual(new Set(['n1', 'n2']));
+    await until(async () => (await pods.get('b')).status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True') ?? false);
+
+    const message = '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu.';
+    await until(async () => (await pods.get('big')).status?.conditions?.some((c) => c.type === 'PodScheduled') ?? false);
+    const big = await pods.get('big');
+    expect(big.spec?.nodeName).toBeUndefined();
+    const cond = big.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
+    expect(cond).toMatchObject({ status: 'False', reason: 'Unschedulable' });
+    expect(cond.message).toBe(message + ' preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.');
+    await until(async () => (await cluster.events.list('default')).some((e) => e.reason === 'FailedScheduling'));
+    const ev = (await cluster.events.list('default')).find((e) => e.reason === 'FailedScheduling')!;
+    expect(ev.message, JSON.stringify(ev)).toBe(cond.message);
+    expect(ev.type).toBe('Warning');
+  });
+
+  it('retries an unschedulable pod when a node appears', async () => {
+    const { cluster, scheduler, pods, create, clock } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
+    await scheduler.start();
+    await create(makePod('p').req({ cpu: '2' }).obj());
+    await until(async () => (await pods.get('p')).status?.conditions?.some((c) => c.reason === 'Unschedulable') ?? false);
+    const nodeClient = cluster.client<Node>('v1', 'Node');
+    const n = makeNode('large').capacity({ cpu: '8' }).obj();
+    const created = await nodeClient.create({ metadata: n.metadata, spec: n.spec });
+    await nodeClient.updateStatus({ ...created, status: n.status });
+    // The node event moves it to back-off (it failed less than a back-off ago); time moves it on.
+    await clock.advance(2000);
+    await until(async () => (await pods.get('p')).spec?.nodeName === 'large');
+  });
+
+  it('ignores pods for other schedulers and resolves PriorityClass priority for preemption', async () => {
+    const { cluster, scheduler, pods, create, clock } = await setup([makeNode('n1').capacity({ cpu: '1' }).obj()]);
+    await cluster.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass').create({ metadata: { name: 'high' }, value: 1000 });
+    const other = makePod('other').obj();
+    other.spec!.schedulerName = 'my-scheduler';
+    await create(other);
+    await create(makePod('low').req({ cpu: '1' }).obj());
+    await scheduler.start();
+    await until(async () => (await pods.get('low')).spec?.nodeName === 'n1');
+    const urgent = makePod('urgent').req({ cpu: '1' }).obj();
+    urgent.spec!.priorityClassName = 'high';
+    await create(urgent);
+    await until(async () => (await pods.get('urgent')).status?.nominatedNodeName === 'n1');
+    // The victim is deleted (gracefully: it is bound, so it may linger with a deletionTimestamp).
+    await until(async () => {
+      const low = await pods.find('low');
+      return !low || !!low.metadata.deletionTimestamp;
+    });
+    expect((await pods.get('other')).spec?.nodeName).toBeUndefined();
+    void clock;
+  });
+
+  it('runs user plugins and rejects a duplicate plugin name', async () => {
+    const noB: FilterPlugin = { name: 'NotB', filter: (_p, ni) => (ni.name === 'b' ? unresolvable('node is b') : success()) };
+    const { scheduler, pods, create } = await setup([makeNode('b').obj(), makeNode('c').obj()], { plugins: { filter: [noB] } });
+    await scheduler.start();
+    await create(makePod('x').obj());
+    await until(async () => !!(await pods.get('x')).spec?.nodeName);
+    expect((await pods.get('x')).spec!.nodeName).toBe('c');
+    expect(() => scheduler.registry.register({ name: 'NotB', filter: () => success() } as FilterPlugin)).toThrow(TugboatError);
+  });
+});
