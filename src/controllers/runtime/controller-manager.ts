@@ -132,16 +132,13 @@ export class ControllerManager {
   private contextFor(name: string): ReconcileContext {
     let c = this.contexts.get(name);
     if (!c) {
-      const ctx = this.ctx;
-      c = {
-        client: (apiVersion, kind, namespace) => ctx.client(apiVersion, kind, namespace),
-        clock: ctx.clock,
-        events: ctx.events,
-        cache: this.cache,
-        log: childLogger(this.log, { controller: name }),
-      };
+      // Everything of the ApiContext (whatever members it grows), plus the cache and a logger.
+      c = Object.create(this.ctx, {
+        cache: { value: this.cache, enumerable: true },
+        log: { value: childLogger(this.log, { controller: name }), enumerable: true },
+      }) as ReconcileContext;
       this.contexts.set(name, c);
     }
-    return c;
+    return c!;
   }
 }
