@@ -2,7 +2,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type Docker from 'dockerode';
 import { RUNTIME_LABELS, type SandboxConfig, type SandboxStatus } from '../types.js';
-import { ignoreStatus, toTugboatError } from './errors.js';
+import { dockerMessage, ignoreStatus, isNotFound, toTugboatError } from './errors.js';
 import { ensureSandboxImage } from './images.js';
 import { ensureClusterNetwork } from './network.js';
 import { DockerScope, networkNameFor } from './scope.js';
@@ -89,7 +89,12 @@ export async function runSandbox(scope: DockerScope, config: SandboxConfig): Pro
     throw toTugboatError(err, 'create', { kind: 'Sandbox', name: `${config.namespace}/${config.podName}` });
   }
   try {
-    await container.start();
+    await container.start().catch(async (err: unknown) => {
+      // A close() elsewhere may have removed the network just now: make it again, once.
+      if (config.hostNetwork || !isNotFound(err) || !/network/i.test(dockerMessage(err))) throw err;
+      await ensureClusterNetwork(scope, cluster);
+      await container.start();
+    });
     return toSandboxStatus(await container.inspect(), network, scope.hostAddress);
   } catch (err) {
     await ignoreStatus(container.remove({ force: true }), 409);

@@ -101,6 +101,15 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     expect(await leftovers(other.clusterName)).toEqual([]);
   });
 
+  it('a network removed behind its back is made again by the next sandbox', async () => {
+    await newPod(runtime);
+    await cleanUp(runtime); // removes every sandbox of the cluster, then the network
+    expect(await dockerClient().listNetworks({ filters: { name: [runtime.networkName] } })).toEqual([]);
+    const again = await newPod(runtime);
+    expect(again.sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    await runtime.removeSandbox(again.sandbox.id);
+  });
+
   it('close() keeps the network while a sandbox is left, and removes it after; nothing labelled remains', async () => {
     const { sandbox } = await newPod(runtime);
     await runtime.close();
