@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/api/cluster.js';
+import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
 
 const WEB = `
@@ -89,7 +90,7 @@ describe('cluster.apply', () => {
   it('rejects a manifest with one bad document and leaves the store as it was', async () => {
     const before = (await cluster.namespaces().list()).resourceVersion;
     const bad = WEB.replace('image: "nginx:1.25"', 'image: ""');
-    const err = await cluster.apply(bad).catch((e: TugboatError) => e);
+    const err = await rejection(cluster.apply(bad));
     expect(err).toBeInstanceOf(TugboatError);
     expect(err.reason).toBe('Invalid');
     expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.containers[0].image']);
@@ -106,8 +107,8 @@ describe('cluster.apply', () => {
   });
 
   it('fails BadRequest for YAML it cannot read or a kind it does not know', async () => {
-    expect((await cluster.apply('a: [1, 2').catch((e: TugboatError) => e)).reason).toBe('BadRequest');
-    const unknown = await cluster.apply({ apiVersion: 'nope/v1', kind: 'Thing', metadata: { name: 'x' } }).catch((e: TugboatError) => e);
+    expect((await rejection(cluster.apply('a: [1, 2'))).reason).toBe('BadRequest');
+    const unknown = await rejection(cluster.apply({ apiVersion: 'nope/v1', kind: 'Thing', metadata: { name: 'x' } }));
     expect(unknown.reason).toBe('BadRequest');
     expect(unknown.message).toContain('no matches for kind "Thing"');
   });
@@ -117,9 +118,8 @@ describe('cluster.apply', () => {
     expect(out[1].kind).toBe('Widget');
     const widgets = cluster.client('example.com/v1', 'Widget');
     expect((await widgets.get('w1')).spec).toEqual({ size: 3, color: 'red' });
-    const err = await widgets
-      .create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 0, color: 'green' } })
-      .catch((e: TugboatError) => e);
+    const err = await rejection(widgets
+      .create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 0, color: 'green' } }));
     expect(err.reason).toBe('Invalid');
     expect(err.causes.map((c) => c.field).sort()).toEqual(['spec.color', 'spec.size']);
     expect(await widgets.find('w2')).toBeUndefined();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/api/cluster.js';
+import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { Pod } from '../../../src/model/types.js';
 
@@ -12,7 +13,7 @@ describe('pod binding', () => {
     const bound = await cluster.context.bindPod({ namespace: 'default', name: 'p', nodeName: 'node-a', uid: created.metadata.uid });
     expect(bound.spec?.nodeName).toBe('node-a');
     expect(bound.status?.conditions?.find((c) => c.type === 'PodScheduled')?.status).toBe('True');
-    const again = await cluster.context.bindPod({ namespace: 'default', name: 'p', nodeName: 'node-b' }).catch((e: TugboatError) => e);
+    const again = await rejection(cluster.context.bindPod({ namespace: 'default', name: 'p', nodeName: 'node-b' }));
     expect(again.reason).toBe('Conflict');
     expect(again.message).toContain('already assigned to node "node-a"');
     expect((await cluster.pods().get('p')).spec?.nodeName).toBe('node-a');
@@ -21,7 +22,7 @@ describe('pod binding', () => {
   it('refuses a binding for a replaced pod (uid mismatch)', async () => {
     await using cluster = await Cluster.start({ scheduler: false, controllers: false });
     await cluster.pods().create(pod);
-    const err = await cluster.context.bindPod({ namespace: 'default', name: 'p', nodeName: 'n', uid: 'old' }).catch((e: TugboatError) => e);
+    const err = await rejection(cluster.context.bindPod({ namespace: 'default', name: 'p', nodeName: 'n', uid: 'old' }));
     expect(err.reason).toBe('Conflict');
     expect((await cluster.pods().get('p')).spec?.nodeName).toBeUndefined();
   });
@@ -29,7 +30,7 @@ describe('pod binding', () => {
   it('a normal update may not change spec.nodeName', async () => {
     await using cluster = await Cluster.start({ scheduler: false, controllers: false });
     const created = await cluster.pods().create(pod);
-    const err = await cluster.pods().update({ ...created, spec: { ...created.spec!, nodeName: 'x' } }).catch((e: TugboatError) => e);
+    const err = await rejection(cluster.pods().update({ ...created, spec: { ...created.spec!, nodeName: 'x' } }));
     expect(err.reason).toBe('Invalid');
   });
 });

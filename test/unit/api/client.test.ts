@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { produce } from 'immer';
 import { Cluster } from '../../../src/api/cluster.js';
+import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { ConfigMap, Deployment } from '../../../src/model/types.js';
 
@@ -54,12 +55,11 @@ describe('typed clients', () => {
 
   it('takes the client namespace when the object names none, and rejects another one', async () => {
     await cluster.namespaces().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
-    const cm = await cluster.configMaps('team').create({ metadata: { name: 'c' }, data: { a: '1' } } as ConfigMap);
+    const cm = await cluster.configMaps('team').create({ metadata: { name: 'c' }, data: { a: '1' } });
     expect(cm.metadata.namespace).toBe('team');
-    const err = await cluster
+    const err = await rejection(cluster
       .configMaps('team')
-      .create({ metadata: { name: 'd', namespace: 'default' } } as ConfigMap)
-      .catch((e: unknown) => e);
+      .create({ metadata: { name: 'd', namespace: 'default' } }));
     expect(TugboatError.is(err, 'BadRequest')).toBe(true);
     expect((err as Error).message).toContain('does not match the namespace');
     expect(await cluster.configMaps('default').find('d')).toBeUndefined();
@@ -67,7 +67,7 @@ describe('typed clients', () => {
 
   it('rejects objects in a missing namespace with NotFound and stores nothing', async () => {
     const before = (await cluster.deployments('').list()).resourceVersion;
-    const err = await cluster.deployments('nope').create(deployment('web')).catch((e: unknown) => e);
+    const err = await rejection(cluster.deployments('nope').create(deployment('web')));
     expect(TugboatError.is(err, 'NotFound')).toBe(true);
     expect((err as Error).message).toBe('namespaces "nope" not found');
     expect((await cluster.deployments('').list()).resourceVersion).toBe(before);
@@ -76,12 +76,12 @@ describe('typed clients', () => {
   it('fails AlreadyExists, NotFound and Conflict like Kubernetes', async () => {
     const d = await cluster.deployments().create(deployment('web'));
     expect(await reasonOf(cluster.deployments().create(deployment('web')))).toBe('AlreadyExists');
-    const nf = await cluster.deployments().get('nope').catch((e: TugboatError) => e);
+    const nf = await rejection(cluster.deployments().get('nope'));
     expect(nf.message).toBe('deployments.apps "nope" not found');
     expect(nf.code).toBe(404);
     const fresh = await cluster.deployments().update(produce(d, (x) => void (x.spec!.replicas = 3)));
     expect(fresh.spec?.replicas).toBe(3);
-    const stale = await cluster.deployments().update(produce(d, (x) => void (x.spec!.replicas = 5))).catch((e: TugboatError) => e);
+    const stale = await rejection(cluster.deployments().update(produce(d, (x) => void (x.spec!.replicas = 5))));
     expect(stale.reason).toBe('Conflict');
     expect(stale.code).toBe(409);
     expect((await cluster.deployments().get('web')).spec?.replicas).toBe(3);
@@ -131,9 +131,8 @@ describe('typed clients', () => {
 
   it('rejects an invalid update with causes naming the fields, and changes nothing', async () => {
     const d = await cluster.deployments().create(deployment('web'));
-    const err = await cluster.deployments()
-      .update(produce(d, (x) => void (x.spec!.selector = { matchLabels: { app: 'other' } })))
-      .catch((e: TugboatError) => e);
+    const err = await rejection(cluster.deployments()
+      .update(produce(d, (x) => void (x.spec!.selector = { matchLabels: { app: 'other' } }))));
     expect(err.reason).toBe('Invalid');
     expect(err.causes.map((c) => c.field)).toContain('spec.selector');
     expect((await cluster.deployments().get('web')).metadata.resourceVersion).toBe(d.metadata.resourceVersion);
@@ -149,8 +148,8 @@ describe('typed clients', () => {
         if (seen.length === 3) abort.abort();
       }
     })();
-    await cluster.configMaps().create({ metadata: { name: 'a', labels: { keep: 'yes' } } } as ConfigMap);
-    await cluster.configMaps().create({ metadata: { name: 'b', labels: { keep: 'no' } } } as ConfigMap);
+    await cluster.configMaps().create({ metadata: { name: 'a', labels: { keep: 'yes' } } });
+    await cluster.configMaps().create({ metadata: { name: 'b', labels: { keep: 'no' } } });
     await cluster.configMaps().patch('a', { data: { x: '1' } });
     await cluster.configMaps().delete('a');
     await done;
@@ -170,7 +169,7 @@ describe('typed clients', () => {
     });
     const ok = await cluster.deployments().create(deployment('ok'));
     expect(ok.metadata.labels?.stamped).toBe('yes');
-    const err = await cluster.deployments().create(deployment('bad', 'nginx:latest')).catch((e: TugboatError) => e);
+    const err = await rejection(cluster.deployments().create(deployment('bad', 'nginx:latest')));
     expect(err.reason).toBe('Forbidden');
     expect(err.message).toContain('latest images are not allowed');
     expect(await cluster.deployments().find('bad')).toBeUndefined();

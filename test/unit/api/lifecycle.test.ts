@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/api/cluster.js';
+import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { ConfigMap, KubeObject } from '../../../src/model/types.js';
 
@@ -92,7 +93,7 @@ describe('finalizers and garbage collection', () => {
 
   it('checks delete preconditions', async () => {
     const c = await cluster.configMaps().create(cm('c'));
-    const err = await cluster.configMaps().delete('c', { preconditions: { uid: 'other' } }).catch((e: TugboatError) => e);
+    const err = await rejection(cluster.configMaps().delete('c', { preconditions: { uid: 'other' } }));
     expect(err.reason).toBe('Conflict');
     await cluster.configMaps().delete('c', { preconditions: { uid: c.metadata.uid, resourceVersion: c.metadata.resourceVersion } });
     expect(await cluster.configMaps().find('c')).toBeUndefined();
@@ -132,7 +133,7 @@ describe('namespaces', () => {
     await cluster.secrets('team').create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, stringData: { k: 'v' } });
     const marked = await cluster.namespaces().delete('team');
     expect(marked.status?.phase).toBe('Terminating');
-    const err = await cluster.configMaps('team').create(cm('late')).catch((e: TugboatError) => e);
+    const err = await rejection(cluster.configMaps('team').create(cm('late')));
     expect(err.reason).toBe('Forbidden');
     await eventually(async () => (await cluster.namespaces().find('team')) === undefined);
     expect((await cluster.configMaps('team').list()).items).toHaveLength(0);
@@ -141,7 +142,7 @@ describe('namespaces', () => {
 
   it('refuses to delete the system namespaces', async () => {
     for (const ns of ['default', 'kube-system']) {
-      const err = await cluster.namespaces().delete(ns).catch((e: TugboatError) => e);
+      const err = await rejection(cluster.namespaces().delete(ns));
       expect(err.reason).toBe('Forbidden');
     }
   });
