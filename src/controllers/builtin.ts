@@ -1,7 +1,9 @@
 import type { Controller } from './runtime/types.js';
 import { replicaSetController } from './replicaset.js';
+import { deploymentController } from './deployment/controller.js';
+import { nodeLifecycleController } from './node-lifecycle.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
-  return [replicaSetController()];
+  return [replicaSetController(), deploymentController(), nodeLifecycleController()];
 }
