@@ -26,28 +26,36 @@ export function numFeasibleNodesToFind(numAllNodes: number, percentage = 0): num
   return Math.max(n, MIN_FEASIBLE_NODES_TO_FIND);
 }
 
-function guard(plugin: string, run: () => Status): Status {
-  try {
-    return withPlugin(run(), plugin);
-  } catch (err) {
-    return withPlugin(errorStatus(`${plugin}: ${(err as Error)?.message ?? String(err)}`), plugin);
-  }
+function thrown(plugin: string, err: unknown): Status {
+  return withPlugin(errorStatus(`${plugin}: ${(err as Error)?.message ?? String(err)}`), plugin);
 }
 
-/** Runs every PreFilter plugin; the first non-Success status is returned. */
+/** Runs every PreFilter plugin; the first non-Success status is returned (tagged with the plugin). */
 export function runPreFilter(registry: PluginRegistry, pod: Pod, state: CycleState, snapshot: ClusterSnapshot): Status | undefined {
   for (const p of registry.preFilter) {
-    const s = guard(p.name, () => p.preFilter(pod, state, snapshot));
-    if (s.code !== 'Success') return s;
+    let s: Status;
+    try {
+      s = p.preFilter(pod, state, snapshot);
+    } catch (err) {
+      return thrown(p.name, err);
+    }
+    if (s.code !== 'Success') return withPlugin(s, p.name);
   }
   return undefined;
 }
 
 /** Runs the Filter plugins on one node, stopping at the first failure (as kube-scheduler). */
 export function runFilters(registry: PluginRegistry, pod: Pod, nodeInfo: NodeInfo, state: CycleState): Status | undefined {
-  for (const p of registry.filter) {
-    const s = guard(p.name, () => p.filter(pod, nodeInfo, state));
-    if (s.code !== 'Success') return s;
+  const plugins = registry.filter;
+  for (let i = 0; i < plugins.length; i++) {
+    const p = plugins[i];
+    let s: Status;
+    try {
+      s = p.filter(pod, nodeInfo, state);
+    } catch (err) {
+      return thrown(p.name, err);
+    }
+    if (s.code !== 'Success') return withPlugin(s, p.name);
   }
   return undefined;
 }

@@ -47,13 +47,16 @@ export function taintTolerationPlugin(weight = 3): FilterPlugin & ScorePlugin {
     name: 'TaintToleration',
     weight,
     filter(pod, nodeInfo) {
+      if (!nodeInfo.node?.spec?.taints?.length) return success();
       const taint = findUntolerated(nodeInfo.node?.spec?.taints, pod.spec?.tolerations, HARD);
       return taint ? unresolvable(untoleratedTaintReason(taint)) : success();
     },
     score(pod, nodeInfo) {
+      const taints = nodeInfo.node?.spec?.taints;
+      if (!taints || taints.length === 0) return 0;
       let count = 0;
       const tolerations = (pod.spec?.tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
-      for (const taint of nodeInfo.node?.spec?.taints ?? []) {
+      for (const taint of taints) {
         if (taint.effect === 'PreferNoSchedule' && !tolerations.some((t) => tolerates(t, taint))) count++;
       }
       return count;
