@@ -69,9 +69,9 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
   async function adopt(ctx: ReconcileContext, rs: ReplicaSet, pod: Pod): Promise<Pod | undefined> {
     const refs = [...(pod.metadata.ownerReferences ?? []), replicaSetOwnerRef(rs)];
     try {
-      return await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion } }, 'merge');
+      return await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
     } catch (err) {
-      if (TugboatError.is(err, 'NotFound') || TugboatError.is(err, 'Conflict')) return undefined;
+      if (TugboatError.is(err, 'NotFound')) return undefined;
       throw err;
     }
   }
@@ -79,9 +79,9 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
   async function release(ctx: ReconcileContext, rs: ReplicaSet, pod: Pod): Promise<void> {
     const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid);
     try {
-      await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs, resourceVersion: pod.metadata.resourceVersion } }, 'merge');
+      await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
     } catch (err) {
-      if (!TugboatError.is(err, 'NotFound') && !TugboatError.is(err, 'Conflict')) throw err;
+      if (!TugboatError.is(err, 'NotFound')) throw err;
     }
   }
 

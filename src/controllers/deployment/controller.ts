@@ -21,9 +21,9 @@ async function patchOwners(ctx: ReconcileContext, rs: ReplicaSet, refs: ReplicaS
   try {
     return await ctx
       .client<ReplicaSet>(RS.apiVersion, RS.kind, rs.metadata.namespace)
-      .patch(rs.metadata.name ?? '', { metadata: { ownerReferences: refs, resourceVersion: rs.metadata.resourceVersion } }, 'merge');
+      .patch(rs.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
   } catch (err) {
-    if (TugboatError.is(err, 'NotFound') || TugboatError.is(err, 'Conflict')) return undefined;
+    if (TugboatError.is(err, 'NotFound')) return undefined;
     throw err;
   }
 }

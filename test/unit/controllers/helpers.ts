@@ -15,7 +15,8 @@ export interface Harness {
 
 export async function startHarness(controllers: Controller<any>[]): Promise<Harness> {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
-  const cluster = await Cluster.start({ clock });
+  // the cluster's own controllers and scheduler stay off: these tests run exactly the controllers given
+  const cluster = await Cluster.start({ clock, controllers: false, scheduler: false });
   const manager = new ControllerManager(cluster.context, { rateLimiter: { qps: Infinity } });
   for (const c of controllers) void manager.register(c);
   await manager.start();
