@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { ProcessRuntime } from '../../src/runtime-adapters/process/index.js';
 import { runContainerRuntimeConformance } from './container-runtime.cases.js';
 
-const SERVER = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), '127.0.0.1')`;
+// A pod's process binds to its own loopback address ($POD_IP), as the process runtime asks.
+const SERVER = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), process.env.POD_IP)`;
 
 runContainerRuntimeConformance('process', async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'tugboat-conf-process-'));

@@ -13,6 +13,7 @@ import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecResult, ImageInfo, LogLine, LogOptions,
   RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
 } from '../types.js';
+import { HOST_LOOPBACK, addressBlockFor, freeAddresses, isBlock } from './addresses.js';
 import { readLogs } from './log-files.js';
 import { materialiseMounts } from './mounts.js';
 import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
@@ -26,6 +27,9 @@ interface OwnChild {
   exited: Promise<void>;
 }
 
+/** A lease whose sandbox record is missing this long is the leftover of a crash. */
+const STALE_LEASE_MS = 10_000;
+
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
@@ -38,9 +42,12 @@ function signalGroup(pid: number, signal: NodeJS.Signals): void {
 
 /**
  * A runtime that runs each container's `command` + `args` as a host process, for machines
- * without Docker and for the demo. Honest limits: the image is only recorded (ensureImage
- * always succeeds); pods share the host network (sandbox ip 127.0.0.1, so ports must not clash);
- * mounts are host folders exported as `TUGBOAT_VOLUME_<NAME>` env variables, not remapped;
+ * without Docker and for the demo. Each sandbox gets its own loopback address
+ * (127.<block>.x.y, see {@link ProcessRuntimeOptions.addressBlock}) as its pod IP, given to its
+ * processes as `POD_IP`; but processes share the host's network, so a process must bind to
+ * `$POD_IP` (then the replicas of a Deployment can all use one port), or to 0.0.0.0 with ports
+ * that differ between pods. hostNetwork pods get 127.0.0.1. Honest limits: the image is only
+ * recorded (ensureImage always succeeds); mounts are host folders exported as `TUGBOAT_VOLUME_<NAME>` env variables, not remapped;
  * the env is exactly the container's plus PATH and HOME; no resource limits or security
  * settings are applied; timings (grace periods) are real time. A new instance over the same
  * `stateDir` adopts running processes (pid and start time checked against reuse); the exit
@@ -58,7 +65,13 @@ export class ProcessRuntime implements ContainerRuntime {
   private poller: NodeJS.Timeout | undefined;
   private readonly reported = new Set<string>();
 
-  constructor(private readonly options: ProcessRuntimeOptions = {}) {}
+  constructor(private readonly options: ProcessRuntimeOptions = {}) {
+    if (options.addressBlock !== undefined && !isBlock(options.addressBlock)) {
+      throw TugboatError.invalid({ kind: 'ProcessRuntimeOptions' }, 'options', [
+        fieldError('addressBlock', 'must be an integer in 1..254'),
+      ]);
+    }
+  }
 
   /** The folder of records, logs and volumes. */
   get stateDir(): string {
@@ -78,8 +91,15 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!config?.labels || typeof config.labels !== 'object') {
       throw TugboatError.invalid({ kind: 'sandboxes' }, String(config?.podName), [fieldError('labels', 'must be a map of strings')]);
     }
-    const record: SandboxRecord = { id: `proc-sb-${randomUUID()}`, labels: { ...config.labels }, state: 'ready', createdAt: new Date().toISOString() };
-    await this.records().putSandbox(record);
+    const id = `proc-sb-${randomUUID()}`;
+    const ip = config.hostNetwork ? HOST_LOOPBACK : await this.leaseAddress(id);
+    const record: SandboxRecord = { id, labels: { ...config.labels }, state: 'ready', createdAt: new Date().toISOString(), ip };
+    try {
+      await this.records().putSandbox(record);
+    } catch (err) {
+      if (!config.hostNetwork) await this.records().releaseAddress(ip);
+      throw err;
+    }
     return toSandboxStatus(record);
   }
 
@@ -92,7 +112,11 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async removeSandbox(id: string): Promise<void> {
     for (const c of await this.records().containers()) if (c.sandboxId === id) await this.removeContainer(c.id);
+    const s = await this.records().getSandbox(id);
     await this.records().removeSandbox(id);
+    if (s?.ip && s.ip !== HOST_LOOPBACK && (await this.records().addressLease(s.ip))?.sandboxId === id) {
+      await this.records().releaseAddress(s.ip);
+    }
   }
 
   async listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]> {
@@ -108,7 +132,8 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     if (!config?.labels || typeof config.labels !== 'object') causes.push(fieldError('labels', 'must be a map of strings'));
     if (causes.length) throw TugboatError.invalid({ kind: 'containers' }, String(config?.name), causes);
-    if (!(await this.records().getSandbox(sandboxId))) throw TugboatError.notFound({ kind: 'sandboxes' }, sandboxId);
+    const sandbox = await this.records().getSandbox(sandboxId);
+    if (!sandbox) throw TugboatError.notFound({ kind: 'sandboxes' }, sandboxId);
     const id = `proc-${randomUUID()}`;
     const dir = this.records().containerDir(id);
     const volumes = await materialiseMounts(config.mounts ?? [], { sandbox: this.records().sandboxDir(sandboxId), container: dir });
@@ -117,7 +142,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (process.env.HOME !== undefined) base.HOME = process.env.HOME;
     const record: ContainerRecord = {
       id, sandboxId, name: config.name, image: config.image, labels: { ...config.labels }, argv,
-      env: { ...base, ...volumes, ...config.env }, cwd: config.workingDir ?? dir,
+      env: { ...base, POD_IP: sandbox.ip ?? HOST_LOOPBACK, ...volumes, ...config.env }, cwd: config.workingDir ?? dir,
       stdoutPath: join(dir, 'stdout.log'), stderrPath: join(dir, 'stderr.log'),
       state: 'created', createdAt: new Date().toISOString(),
     };
@@ -235,9 +260,9 @@ export class ProcessRuntime implements ContainerRuntime {
     return queue.onClose(() => this.emitter.off('event', listener));
   }
 
-  /** 127.0.0.1 and the port as is: pods share the host network. */
-  endpointFor(_sandbox: SandboxStatus, port: number): { host: string; port: number } {
-    return { host: '127.0.0.1', port };
+  /** The sandbox's own loopback address (its pod IP) and the port as is. */
+  endpointFor(sandbox: SandboxStatus, port: number): { host: string; port: number } {
+    return { host: sandbox.ip || HOST_LOOPBACK, port };
   }
 
   /** Stops watching adopted processes; running processes are left running. */
@@ -245,6 +270,28 @@ export class ProcessRuntime implements ContainerRuntime {
     if (this.poller) clearInterval(this.poller);
     this.poller = undefined;
     this.adopted.clear();
+  }
+
+  /**
+   * Leases the first address of the block that no live sandbox holds. A lease left by a crash
+   * (its sandbox record never written or already removed) is taken back once it is stale.
+   */
+  private async leaseAddress(sandboxId: string): Promise<string> {
+    const block = this.options.addressBlock ?? addressBlockFor(this.stateDir);
+    const live = await this.records().sandboxes();
+    const taken = new Set(live.map((s) => s.ip ?? HOST_LOOPBACK));
+    const holders = new Set(live.map((s) => s.id));
+    for (const ip of freeAddresses(block, taken)) {
+      if (await this.records().leaseAddress(ip, sandboxId)) return ip;
+      const lease = await this.records().addressLease(ip);
+      if (lease && !holders.has(lease.sandboxId) && Date.now() - lease.sinceMs > STALE_LEASE_MS) {
+        if (!(await this.records().getSandbox(lease.sandboxId))) {
+          await this.records().releaseAddress(ip);
+          if (await this.records().leaseAddress(ip, sandboxId)) return ip;
+        }
+      }
+    }
+    throw new TugboatError('ServiceUnavailable', `no free pod address left in 127.${block}.0.0/16`);
   }
 
   private records(): RecordStore {
@@ -343,7 +390,7 @@ export class ProcessRuntime implements ContainerRuntime {
 }
 
 function toSandboxStatus(s: SandboxRecord): SandboxStatus {
-  return { id: s.id, ip: '127.0.0.1', state: s.state, labels: { ...s.labels }, createdAt: new Date(s.createdAt) };
+  return { id: s.id, ip: s.ip ?? HOST_LOOPBACK, state: s.state, labels: { ...s.labels }, createdAt: new Date(s.createdAt) };
 }
 
 function toContainerStatus(r: ContainerRecord): ContainerStatus {

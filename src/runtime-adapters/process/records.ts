@@ -1,10 +1,11 @@
 /**
  * The process runtime's state directory:
  * `sandboxes/<id>.json`, `sandboxes/<id>/volumes/<name>/` (emptyDir),
- * `containers/<id>/record.json`, `stdout.log`, `stderr.log`, `files/<volume>/` (ConfigMap/Secret files).
+ * `containers/<id>/record.json`, `stdout.log`, `stderr.log`, `files/<volume>/` (ConfigMap/Secret files),
+ * `addresses/<ip>` (the lease of a pod address: the id of the sandbox holding it).
  * Records are written atomically (temp file + rename), mode 0600 (they hold the env).
  */
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ContainerRecord, SandboxRecord } from './types.js';
 
@@ -80,5 +81,41 @@ export class RecordStore {
 
   async removeContainer(id: string): Promise<void> {
     await rm(this.containerDir(id), { recursive: true, force: true });
+  }
+
+  /**
+   * Leases a pod address to a sandbox: true when it was free (created exclusively, so two
+   * runtimes over one folder never lease the same address), false when someone holds it.
+   */
+  async leaseAddress(ip: string, sandboxId: string): Promise<boolean> {
+    await mkdir(join(this.root, 'addresses'), { recursive: true });
+    try {
+      const f = await open(this.addressPath(ip), 'wx', 0o600);
+      await f.writeFile(sandboxId);
+      await f.close();
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    }
+  }
+
+  /** Who holds an address lease and since when (ms), or undefined when nobody does. */
+  async addressLease(ip: string): Promise<{ sandboxId: string; sinceMs: number } | undefined> {
+    try {
+      const [sandboxId, info] = await Promise.all([readFile(this.addressPath(ip), 'utf8'), stat(this.addressPath(ip))]);
+      return { sandboxId, sinceMs: info.mtimeMs };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Ends an address lease. Idempotent. */
+  async releaseAddress(ip: string): Promise<void> {
+    await rm(this.addressPath(ip), { force: true });
+  }
+
+  private addressPath(ip: string): string {
+    return join(this.root, 'addresses', ip);
   }
 }

@@ -13,6 +13,13 @@ export interface ProcessRuntimeOptions {
   stateDir?: string;
   /** How often adopted processes (not children of this process) are checked for exit. @default 1000 */
   adoptedPollMs?: number;
+  /**
+   * The second octet of the pod addresses: each sandbox gets its own `127.<addressBlock>.x.y`
+   * (Linux routes all of 127.0.0.0/8 to loopback). Give two runtimes over different state
+   * directories different blocks to be sure their pods never share an address.
+   * @default a hash of `stateDir` into 1..254
+   */
+  addressBlock?: number;
 }
 
 /** The record of one sandbox (a pod): a folder for its emptyDir volumes and its labels. */
@@ -21,6 +28,8 @@ export interface SandboxRecord {
   labels: Record<string, string>;
   state: 'ready' | 'notready';
   createdAt: string;
+  /** The pod address (leased under `addresses/`); absent in records of older versions (127.0.0.1). */
+  ip?: string;
 }
 
 /** The record of one container: how to run it, and what happened to it. */

@@ -111,13 +111,13 @@ describe('ProcessRuntime', () => {
     await fresh.close();
   });
 
-  it('env is only the given env plus PATH and HOME; workingDir is honoured', async () => {
+  it('env is only the given env plus PATH, HOME and POD_IP; workingDir is honoured', async () => {
     process.env.TUGBOAT_SHOULD_NOT_LEAK = '1';
     const id = await run(['sh', '-c', 'env; pwd; exec sleep 1000'], { env: { GREETING: 'hi' }, workingDir: tmpdir() });
     const out = await until(async () => { const l = await lines(id); return l.some((x) => x === tmpdir()) && l; });
     delete process.env.TUGBOAT_SHOULD_NOT_LEAK;
     const names = out.filter((l) => l.includes('=')).map((l) => l.split('=')[0]).filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_');
-    expect(names.sort()).toEqual(['GREETING', 'HOME', 'PATH'].filter((n) => n !== 'HOME' || process.env.HOME !== undefined));
+    expect(names.sort()).toEqual(['GREETING', 'HOME', 'PATH', 'POD_IP'].filter((n) => n !== 'HOME' || process.env.HOME !== undefined));
     const r = await rt.exec(id, ['sh', '-c', 'echo "$GREETING"; pwd']);
     expect(r.stdout).toBe(`hi\n${tmpdir()}\n`);
   });
