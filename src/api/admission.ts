@@ -28,7 +28,9 @@ export type AdmissionVerdict = void | boolean | string | { causes: StatusCause[]
 export interface AdmissionPlugin {
   /** Shown in rejection messages. */
   name?: string;
+  /** Changes the draft in place before validation (mutating admission). */
   mutate?(request: AdmissionRequest): void | Promise<void>;
+  /** Admits or rejects the write (validating admission). */
   validate?(request: AdmissionRequest): AdmissionVerdict | Promise<AdmissionVerdict>;
 }
 

@@ -286,6 +286,7 @@ export class Cluster extends TypedClients {
     await this.stop();
   }
 
+  /** The shorthands' client factory. */
   protected override clientFor<T extends KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
     return this.client<T>(apiVersion, kind, namespace);
   }

@@ -16,7 +16,9 @@ export type WarningHandler = (warning: string, object: KubeObject) => void;
 
 /** Hooks that run after a successful write of a kind (e.g. registering a CRD's kind). */
 export interface WriteHooks {
+  /** Runs after an object of any kind was created or updated. */
   afterWrite?(type: ResourceType, obj: KubeObject): void | Promise<void>;
+  /** Runs after an object of any kind was removed from the store. */
   afterDelete?(type: ResourceType, obj: KubeObject): void | Promise<void>;
 }
 
@@ -47,6 +49,7 @@ export interface InternalWriteOptions extends WriteOptions {
 export class ObjectApi {
   constructor(private readonly options: ObjectApiOptions) {}
 
+  /** The store behind this API. */
   get store(): ObjectStore {
     return this.options.store;
   }
@@ -63,6 +66,7 @@ export class ObjectApi {
     return this.options.store.get({ resource: storeResourceOf(type), namespace: scopeNs(type, namespace), name });
   }
 
+  /** The objects of a kind (in one namespace, or all when undefined) that match the selectors. */
   list(type: ResourceType, namespace: string | undefined, options?: ListOptions): Promise<ObjectList> {
     return this.options.store.list(
       { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
@@ -70,6 +74,7 @@ export class ObjectApi {
     );
   }
 
+  /** Follows changes to a kind (in one namespace, or all when undefined). */
   watch(type: ResourceType, namespace: string | undefined, options?: WatchOptions): AsyncIterable<WatchEvent> {
     return this.options.store.watch(
       { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },

@@ -58,8 +58,11 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   get(name: string): Promise<T>;
   /** The object, or undefined. */
   find(name: string): Promise<T | undefined>;
+  /** The objects matching the selectors, and the resourceVersion the list was read at. */
   list(options?: ListOptions): Promise<ObjectList<T>>;
+  /** Follows changes (ADDED, MODIFIED, DELETED, BOOKMARK) in resourceVersion order; break out of the loop or abort to stop. */
   watch(options?: WatchOptions): AsyncIterable<WatchEvent<T>>;
+  /** Creates an object; fails AlreadyExists, Invalid (naming each bad field) or NotFound (missing namespace). */
   create(obj: T | Omit<T, 'apiVersion' | 'kind'>, options?: WriteOptions): Promise<T>;
   /** Replaces spec and metadata; status is kept (kinds with a status subresource). */
   update(obj: T, options?: WriteOptions): Promise<T>;

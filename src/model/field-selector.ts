@@ -17,7 +17,9 @@ export interface FieldSelector {
   readonly requirements: readonly FieldRequirement[];
   /** True when the object's fields satisfy every requirement. */
   matches(obj: KubeObject): boolean;
+  /** True for the selector that selects everything. */
   isEmpty(): boolean;
+  /** Kubernetes' canonical string form. */
   toString(): string;
 }
 

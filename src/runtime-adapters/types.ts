@@ -215,6 +215,7 @@ export interface ContainerRuntime {
 
   /** Creates a container in a sandbox; returns its id. */
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
+  /** Starts a created container. */
   startContainer(id: string): Promise<void>;
   /** SIGTERM, then SIGKILL after `graceMs`. Resolves once the container has exited. Idempotent. */
   stopContainer(id: string, graceMs: number): Promise<void>;

@@ -62,6 +62,7 @@ export interface NodeInfo {
 export interface ClusterSnapshot {
   /** Every node the scheduler knows, in a stable order. */
   nodeInfos(): readonly NodeInfo[];
+  /** The NodeInfo of a node by name. */
   nodeInfo(name: string): NodeInfo | undefined;
   /** True when some pod in the cluster has pod affinity or anti-affinity. */
   havePodsWithAffinity(): boolean;
@@ -108,6 +109,7 @@ export interface Plugin {
  * Returning a non-Success status makes the pod unschedulable on every node.
  */
 export interface PreFilterPlugin extends Plugin {
+  /** Computes the pod's state for this cycle into `state`. */
   preFilter(pod: Pod, state: CycleState, snapshot: ClusterSnapshot): Status;
   /** Updates the PreFilter state when preemption removes `victim` from `nodeInfo`. */
   removePod?(state: CycleState, pod: Pod, victim: PodInfo, nodeInfo: NodeInfo): void;
@@ -115,11 +117,13 @@ export interface PreFilterPlugin extends Plugin {
 
 /** Decides whether a pod may run on a node. Must be pure and fast: it runs on many nodes. */
 export interface FilterPlugin extends Plugin {
+  /** Success when the pod fits the node; Unschedulable with reasons otherwise. */
   filter(pod: Pod, nodeInfo: NodeInfo, state: CycleState): Status;
 }
 
 /** Runs once per cycle before Score, on the feasible nodes. */
 export interface PreScorePlugin extends Plugin {
+  /** Computes what scoring needs over the feasible nodes. */
   preScore(pod: Pod, state: CycleState, nodes: readonly NodeInfo[], snapshot: ClusterSnapshot): void;
 }
 
@@ -133,6 +137,7 @@ export interface NodeScore {
 export interface ScorePlugin extends Plugin {
   /** @default 1 */
   readonly weight?: number;
+  /** The node's raw score for the pod. */
   score(pod: Pod, nodeInfo: NodeInfo, state: CycleState): number;
   /** Rescales raw scores of all feasible nodes to 0..100 (in place). */
   normalize?(scores: NodeScore[], pod: Pod, state: CycleState): void;

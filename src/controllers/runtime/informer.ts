@@ -11,8 +11,11 @@ import type { Logger } from './types.js';
 
 /** Callbacks of an {@link Informer}; called after the cache is updated. */
 export interface InformerHandler<T extends KubeObject = KubeObject> {
+  /** An object appeared (or was listed). */
   onAdd?(obj: T): void;
+  /** An object changed. */
   onUpdate?(oldObj: T, newObj: T): void;
+  /** An object was deleted. */
   onDelete?(obj: T): void;
 }
 

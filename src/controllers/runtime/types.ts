@@ -51,9 +51,13 @@ export interface CacheReader {
 
 /** A structured logger (pino-compatible subset). */
 export interface Logger {
+  /** Logs at debug level. */
   debug(obj: object, msg?: string): void;
+  /** Logs at info level. */
   info(obj: object, msg?: string): void;
+  /** Logs at warn level. */
   warn(obj: object, msg?: string): void;
+  /** Logs at error level. */
   error(obj: object, msg?: string): void;
 }
 
@@ -75,6 +79,7 @@ export type ObservedChange = 'ADDED' | 'MODIFIED' | 'DELETED';
  * the old one too), the cache, and what happened.
  */
 export interface WatchSource<TReq = ReconcileRequest> extends KindRef {
+  /** The requests an event on this kind enqueues. */
   map(obj: KubeObject, cache: CacheReader, change: ObservedChange): TReq[] | Promise<TReq[]>;
 }
 
@@ -100,5 +105,10 @@ export interface Controller<TReq extends ReconcileRequest = ReconcileRequest> {
   owns?: KindRef[];
   /** Other kinds, mapped to requests. */
   watches?: WatchSource<TReq>[];
+  /**
+   * Brings the world to the object's desired state. Level-triggered and idempotent: it may run
+   * any number of times for the same state. Throwing retries with back-off (a `terminalError`
+   * does not retry); `{ requeueAfterMs }` asks for another run later.
+   */
   reconcile(request: TReq, ctx: ReconcileContext): Promise<ReconcileResult | void>;
 }
