@@ -60,7 +60,7 @@ spec: { size: 3, color: red }
 describe('cluster.apply', () => {
   let cluster: Cluster;
   beforeEach(async () => {
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ controllers: false, scheduler: false });
   });
   afterEach(async () => {
     await cluster.stop();

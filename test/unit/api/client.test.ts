@@ -28,7 +28,7 @@ async function reasonOf(p: Promise<unknown>): Promise<string> {
 describe('typed clients', () => {
   let cluster: Cluster;
   beforeEach(async () => {
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ controllers: false, scheduler: false });
   });
   afterEach(async () => {
     await cluster.stop();

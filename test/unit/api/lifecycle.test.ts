@@ -27,7 +27,7 @@ async function eventually(check: () => Promise<boolean>, tries = 200): Promise<v
 describe('finalizers and garbage collection', () => {
   let cluster: Cluster;
   beforeEach(async () => {
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ controllers: false, scheduler: false });
   });
   afterEach(async () => {
     await cluster.stop();
@@ -121,7 +121,7 @@ describe('finalizers and garbage collection', () => {
 describe('namespaces', () => {
   let cluster: Cluster;
   beforeEach(async () => {
-    cluster = await Cluster.start();
+    cluster = await Cluster.start({ controllers: false, scheduler: false });
   });
   afterEach(async () => {
     await cluster.stop();
@@ -150,7 +150,7 @@ describe('namespaces', () => {
 
 describe('events', () => {
   it('records Events and counts repeats', async () => {
-    await using cluster = await Cluster.start();
+    await using cluster = await Cluster.start({ controllers: false, scheduler: false });
     const c = await cluster.configMaps().create(cm('c'));
     await cluster.events.record(c, 'Warning', 'Broken', 'it broke');
     await cluster.events.record(c, 'Warning', 'Broken', 'it broke');
