@@ -104,6 +104,9 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
         node = await ctx.client<Node>(NODE.apiVersion, NODE.kind).update({ ...node, spec: { ...node.spec, taints } });
       }
       const unreachable = (node.spec?.taints ?? []).some((t) => t.key === TAINT_UNREACHABLE && t.effect === 'NoExecute');
+      // A node with no NoExecute taint whose status is known leaves every pod alone: skip the pods.
+      const noExecute = (node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute');
+      if (!noExecute && ready() !== 'Unknown') return wake !== undefined ? { requeueAfterMs: wake } : undefined;
       const pods = (await ctx.cache.list<Pod>('v1', 'Pod')).filter((p) => p.spec?.nodeName === req.name);
       for (const pod of pods) {
         if (pod.metadata.deletionTimestamp) {
