@@ -3,10 +3,11 @@
  * tells handlers about changes, as client-go's shared informers.
  */
 import type { ApiContext, ResourceClient } from '../../api/types.js';
-import type { KubeObject, LabelSelector } from '../../model/types.js';
+import type { KubeObject, LabelSelector, Labels } from '../../model/types.js';
 import type { Selector } from '../../model/selector.js';
 import { TugboatError } from '../../model/errors.js';
 import { labelsMatch } from './label-match.js';
+import { LabelIndex } from './label-index.js';
 import type { Logger } from './types.js';
 
 /** Callbacks of an {@link Informer}; called after the cache is updated. */
@@ -31,6 +32,7 @@ export function objectKey(namespace: string | undefined, name: string): string {
 export class Informer<T extends KubeObject = KubeObject> {
   private readonly objects = new Map<string, T>();
   private readonly byOwner = new Map<string, Set<string>>();
+  private readonly byLabel = new LabelIndex();
   private readonly handlers = new Set<InformerHandler<T>>();
   private readonly client: ResourceClient<T>;
   private abort: AbortController | undefined;
@@ -89,12 +91,21 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Cached objects, optionally of one namespace and matching a label selector. */
   list(options: { namespace?: string; labelSelector?: LabelSelector | Selector } = {}): T[] {
     const out: T[] = [];
-    for (const o of this.objects.values()) {
+    const keys = options.labelSelector ? this.byLabel.candidates(options.labelSelector) : undefined;
+    const candidates = keys ? this.objectsOf(keys) : this.objects.values();
+    for (const o of candidates) {
       if (options.namespace && o.metadata.namespace !== options.namespace) continue;
       if (options.labelSelector && !labelsMatch(options.labelSelector, o.metadata.labels)) continue;
       out.push(o);
     }
     return out;
+  }
+
+  private *objectsOf(keys: Iterable<string>): Iterable<T> {
+    for (const k of keys) {
+      const o = this.objects.get(k);
+      if (o) yield o;
+    }
   }
 
   /** Cached objects whose ownerReferences name `uid`. */
@@ -167,9 +178,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     const key = this.keyOf(obj);
     const old = this.objects.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion && old.metadata.uid === obj.metadata.uid) return;
-    if (old) this.unindex(old, key);
+    if (old) this.unindex(old, key, obj);
     this.objects.set(key, obj);
-    this.index(obj, key);
+    this.index(obj, key, old);
     if (old && old.metadata.uid !== obj.metadata.uid) {
       for (const h of this.handlers) h.onDelete?.(old);
       for (const h of this.handlers) h.onAdd?.(obj);
@@ -189,7 +200,8 @@ export class Informer<T extends KubeObject = KubeObject> {
     for (const h of this.handlers) h.onDelete?.(obj);
   }
 
-  private index(obj: T, key: string): void {
+  private index(obj: T, key: string, replaced?: T): void {
+    if (!replaced || !sameLabels(replaced.metadata.labels, obj.metadata.labels)) this.byLabel.add(key, obj.metadata.labels);
     for (const ref of obj.metadata.ownerReferences ?? []) {
       let set = this.byOwner.get(ref.uid);
       if (!set) this.byOwner.set(ref.uid, (set = new Set()));
@@ -197,13 +209,21 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private unindex(obj: T, key: string): void {
+  private unindex(obj: T, key: string, replacement?: T): void {
+    if (!replacement || !sameLabels(obj.metadata.labels, replacement.metadata.labels)) this.byLabel.remove(key, obj.metadata.labels);
     for (const ref of obj.metadata.ownerReferences ?? []) {
       const set = this.byOwner.get(ref.uid);
       set?.delete(key);
       if (set && set.size === 0) this.byOwner.delete(ref.uid);
     }
   }
+}
+
+function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  return ka.every((k) => a![k] === b?.[k]);
 }
 
 /** Waits a short real-time moment between failed watches (the store is local: no clock needed). */
