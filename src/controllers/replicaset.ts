@@ -58,6 +58,19 @@ function message(err: unknown): string {
 }
 
 /**
+ * The pods a ReplicaSet's claims can concern: those naming it as owner (to keep or release) and
+ * those its selector matches in its namespace (to adopt). Two indexed cache reads instead of
+ * scanning every pod of the namespace.
+ */
+async function claimCandidates(ctx: ReconcileContext, rs: ReplicaSet): Promise<Pod[]> {
+  const owned = await ctx.cache.ownedBy<Pod>(POD.apiVersion, POD.kind, rs.metadata.uid ?? '');
+  if (!rs.spec?.selector) return owned;
+  const matching = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: rs.metadata.namespace, labelSelector: rs.spec.selector });
+  const seen = new Set(owned);
+  return owned.concat(matching.filter((p) => !seen.has(p)));
+}
+
+/**
  * Creates the ReplicaSet controller. Register it with a {@link ControllerManager}. It uses
  * expectations (see `replicaset/expectations.ts`), creates in slow-start batches and deletes
  * in Kubernetes' order (see `replicaset/deletion-order.ts`).
@@ -169,11 +182,10 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       }
       const nowMs = ctx.clock.nowMs();
       const needsSync = expectations.satisfied(key, nowMs) && !rs.metadata.deletionTimestamp;
-      const all = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: rs.metadata.namespace });
       const claims = classifyClaims(
         { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp },
         rs.spec?.selector,
-        all.filter(isPodActive),
+        (await claimCandidates(ctx, rs)).filter(isPodActive),
       );
       const pods = [...claims.owned];
       for (const p of claims.adopt) {
