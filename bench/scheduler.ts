@@ -1,0 +1,187 @@
+/**
+ * Scale benchmark of the whole pipeline on MockRuntime with the real clock: N nodes (cpu 32,
+ * memory 128Gi, pods 110, three zones) and P pods as Deployments of mixed sizes (1 to 500
+ * replicas, cpu 100m-1, memory 128Mi-2Gi), from apply to every pod Running. Prints wall time,
+ * binding throughput, time to all Running and peak memory; asserts nothing.
+ * Run alone: `npx tsx bench/scheduler.ts [nodes] [pods]` (defaults: both sizes, 1,000/30,000
+ * and 5,000/150,000). Large sizes want a bigger heap: NODE_OPTIONS=--max-old-space-size=8192.
+ */
+import { pathToFileURL } from 'node:url';
+import { performance } from 'node:perf_hooks';
+import { Cluster } from '../src/api/cluster.js';
+import { RealClock } from '../src/clock/real-clock.js';
+import { MockRuntime } from '../src/runtime-adapters/mock/mock-runtime.js';
+import { ALL_NAMESPACES } from '../src/api/types.js';
+import type { Pod } from '../src/model/types.js';
+
+/** Deployment sizes, cycled until the pod count is reached (the last one is trimmed). */
+const SIZES = [1, 3, 10, 25, 50, 100, 200, 500, 5, 150, 2, 75, 300, 20];
+const CPU = ['100m', '250m', '500m', '1'];
+const MEMORY = ['128Mi', '256Mi', '512Mi', '1Gi', '2Gi'];
+
+/** One row of the printed table. */
+export interface SchedulerBenchResult {
+  nodes: number;
+  pods: number;
+  deployments: number;
+  /** Starting the cluster and registering every node. */
+  nodesReadyMs: number;
+  /** Applying every Deployment (the API calls themselves). */
+  applyMs: number;
+  /** From the first apply to the last pod Running. */
+  wallMs: number;
+  /** Pods bound per second, from the first binding to the last. */
+  bindRate: number;
+  /** From the first apply to the last binding. */
+  allBoundMs: number;
+  /** From the first apply to the last pod Running. */
+  allRunningMs: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+}
+
+function deploymentsFor(pods: number): { name: string; replicas: number; cpu: string; memory: string }[] {
+  const out: { name: string; replicas: number; cpu: string; memory: string }[] = [];
+  let left = pods;
+  for (let i = 0; left > 0; i++) {
+    const replicas = Math.min(left, SIZES[i % SIZES.length]);
+    out.push({ name: `app-${i}`, replicas, cpu: CPU[i % CPU.length], memory: MEMORY[(i * 7) % MEMORY.length] });
+    left -= replicas;
+  }
+  return out;
+}
+
+/** Runs one size and returns its figures. */
+export async function runSchedulerBench(nodeCount: number, podCount: number): Promise<SchedulerBenchResult> {
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 200);
+
+  const t0 = performance.now();
+  const runtime = new MockRuntime();
+  const nodes = Array.from({ length: nodeCount }, (_, i) => ({
+    name: `node-${i}`,
+    runtime,
+    capacity: { cpu: '32', memory: '128Gi', pods: '110' },
+    labels: { 'topology.kubernetes.io/zone': `zone-${i % 3}` },
+  }));
+  const cluster = await Cluster.start({ clock: new RealClock(), recordEvents: false, nodes });
+  const nodesReadyMs = performance.now() - t0;
+
+  // Count bindings and Running pods from one watch over all pods.
+  const bound = new Set<string>();
+  const running = new Set<string>();
+  let firstBind = 0;
+  let lastBind = 0;
+  let lastRunning = 0;
+  let done!: () => void;
+  const allRunning = new Promise<void>((resolve) => (done = resolve));
+  const abort = new AbortController();
+  const pods = cluster.client<Pod>('v1', 'Pod', ALL_NAMESPACES);
+  const watching = (async () => {
+    for await (const ev of pods.watch({ signal: abort.signal })) {
+      if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
+      const pod = ev.object as Pod;
+      const uid = pod.metadata.uid ?? '';
+      if (pod.spec?.nodeName && !bound.has(uid)) {
+        bound.add(uid);
+        lastBind = performance.now();
+        if (bound.size === 1) firstBind = lastBind;
+      }
+      if (pod.status?.phase === 'Running' && !running.has(uid)) {
+        running.add(uid);
+        lastRunning = performance.now();
+        if (running.size === podCount) done();
+      }
+    }
+  })().catch(() => undefined);
+
+  const deployments = deploymentsFor(podCount);
+  const tApply = performance.now();
+  for (const d of deployments) {
+    await cluster.apply({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: d.name, namespace: 'default' },
+      spec: {
+        replicas: d.replicas,
+        selector: { matchLabels: { app: d.name } },
+        template: {
+          metadata: { labels: { app: d.name } },
+          spec: { containers: [{ name: 'app', image: 'bench:1', resources: { requests: { cpu: d.cpu, memory: d.memory } } }] },
+        },
+      },
+    });
+  }
+  const applyMs = performance.now() - tApply;
+
+  const progress = setInterval(() => {
+    const s = ((performance.now() - tApply) / 1000).toFixed(0);
+    process.stderr.write(`  [${s}s] bound ${bound.size}/${podCount}, running ${running.size}/${podCount}, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`);
+  }, 5000);
+  await allRunning;
+  clearInterval(progress);
+  const wallMs = performance.now() - tApply;
+  sample();
+  abort.abort();
+  await watching;
+  clearInterval(sampler);
+  await cluster.stop();
+
+  return {
+    nodes: nodeCount,
+    pods: podCount,
+    deployments: deployments.length,
+    nodesReadyMs,
+    applyMs,
+    wallMs,
+    bindRate: (bound.size - 1) / ((lastBind - firstBind) / 1000),
+    allBoundMs: lastBind - tApply,
+    allRunningMs: lastRunning - tApply,
+    peakRssMiB: peakRss / 2 ** 20,
+    peakHeapMiB: peakHeap / 2 ** 20,
+  };
+}
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+/**
+ * Runs the scale benchmark (1,000 nodes / 30,000 pods, then 5,000 / 150,000, or the one size
+ * given) and prints a table.
+ */
+export async function benchScheduler(sizes: [number, number][] = [[1_000, 30_000], [5_000, 150_000]]): Promise<SchedulerBenchResult[]> {
+  const results: SchedulerBenchResult[] = [];
+  for (const [n, p] of sizes) {
+    process.stderr.write(`scheduler bench: ${int(n)} nodes, ${int(p)} pods...\n`);
+    results.push(await runSchedulerBench(n, p));
+    (globalThis as { gc?: () => void }).gc?.();
+  }
+  console.log('\nScheduler at scale: MockRuntime, RealClock, recordEvents: false, apply -> every pod Running');
+  console.table(
+    results.map((r) => ({
+      'nodes / pods': `${int(r.nodes)} / ${int(r.pods)}`,
+      deployments: r.deployments,
+      'nodes ready': secs(r.nodesReadyMs),
+      apply: secs(r.applyMs),
+      'binding rate': `${int(r.bindRate)} pods/s`,
+      'all bound': secs(r.allBoundMs),
+      'all Running': secs(r.allRunningMs),
+      wall: secs(r.wallMs),
+      'peak rss': `${int(r.peakRssMiB)} MiB`,
+      'peak heap': `${int(r.peakHeapMiB)} MiB`,
+    })),
+  );
+  return results;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [nodes, pods] = process.argv.slice(2).map(Number);
+  await benchScheduler(nodes && pods ? [[nodes, pods]] : undefined);
+  process.exit(0);
+}
