@@ -68,18 +68,18 @@ async function askEveryPod(cluster: Cluster): Promise<void> {
 }
 
 /** Runs `work` while a live table of the web pods is shown. */
-async function withTable<T>(cluster: Cluster, work: () => Promise<T>): Promise<T> {
+async function withTable<T>(cluster: Cluster, work: (table: PodTable) => Promise<T>): Promise<T> {
   const table = new PodTable(cluster.pods('default'), 'app=web');
   await table.start();
   try {
-    return await work();
+    return await work(table);
   } finally {
     await table.stop();
   }
 }
 
 /** Kills the web container of a pod behind the node agent's back, through the runtime. */
-async function killContainer(runtime: ContainerRuntime, pod: Pod): Promise<void> {
+async function killContainer(runtime: ContainerRuntime, pod: Pod, table: PodTable): Promise<void> {
   const [container] = await runtime.listContainers({
     [RUNTIME_LABELS.cluster]: CLUSTER,
     [RUNTIME_LABELS.podUid]: pod.metadata.uid ?? '',
@@ -87,7 +87,7 @@ async function killContainer(runtime: ContainerRuntime, pod: Pod): Promise<void>
   });
   if (!container || container.state !== 'running') throw new Error(`no running web container found for ${pod.metadata.name}`);
   await runtime.stopContainer(container.id, 0); // SIGKILL at once: docker kill, or kill -9 of the process
-  say(`  killed container ${container.id.slice(0, 12)} of ${pod.metadata.name}`);
+  table.note(`  killed container ${container.id.slice(0, 12)} of ${pod.metadata.name}`);
 }
 
 const restarts = (pod: Pod): number => pod.status?.containerStatuses?.[0]?.restartCount ?? 0;
@@ -126,8 +126,8 @@ async function main(): Promise<void> {
     const victim = items.find((p) => !p.metadata.deletionTimestamp && isReady(p));
     if (!victim?.metadata.name || !victim.spec?.nodeName) throw new Error('no ready web pod to kill');
     const before = restarts(victim);
-    await withTable(cluster, async () => {
-      await killContainer(runtimes[victim.spec?.nodeName as keyof typeof runtimes], victim);
+    await withTable(cluster, async (table) => {
+      await killContainer(runtimes[victim.spec?.nodeName as keyof typeof runtimes], victim, table);
       await cluster.waitFor(cluster.pods('default'), victim.metadata.name ?? '', (p) => !!p && restarts(p) > before && isReady(p), {
         timeoutMs: 30_000,
       });

@@ -67,6 +67,18 @@ export class PodTable {
     await this.following;
   }
 
+  /** Prints a line above the live table (on a terminal), or in the flow of changes. */
+  note(text: string): void {
+    if (!this.out.isTTY) {
+      this.out.write(`${text}\n`);
+      return;
+    }
+    // Up over the table, clear from there to the end of the screen, the note, then the table again.
+    this.out.write(`${this.drawn > 0 ? `\x1b[${this.drawn}A` : ''}\x1b[0J${text}\n`);
+    this.drawn = 0;
+    this.draw();
+  }
+
   private change(name: string, cells: string[] | undefined): void {
     const before = this.rows.get(name);
     if (cells && before && line(cells) === line(before)) return;
