@@ -66,8 +66,11 @@ async function claimCandidates(ctx: ReconcileContext, rs: ReplicaSet): Promise<P
   const owned = await ctx.cache.ownedBy<Pod>(POD.apiVersion, POD.kind, rs.metadata.uid ?? '');
   if (!rs.spec?.selector) return owned;
   const matching = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: rs.metadata.namespace, labelSelector: rs.spec.selector });
-  const seen = new Set(owned);
-  return owned.concat(matching.filter((p) => !seen.has(p)));
+  // The cache may move between the two reads: keep one (the later) version of each pod.
+  const byUid = new Map<string, Pod>();
+  for (const p of owned) byUid.set(p.metadata.uid ?? '', p);
+  for (const p of matching) byUid.set(p.metadata.uid ?? '', p);
+  return [...byUid.values()];
 }
 
 /**
