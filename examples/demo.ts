@@ -104,6 +104,11 @@ async function main(): Promise<void> {
     name: CLUSTER,
     nodes: Object.entries(runtimes).map(([name, runtime]) => ({ name, runtime })),
   });
+  // Ctrl-C: stop the cluster first, so no container or process outlives the demo.
+  process.once('SIGINT', () => {
+    say('\ninterrupted: stopping the cluster');
+    void cluster.stop().finally(() => process.exit(130));
+  });
   try {
     step('applying a web Deployment of 3 replicas (v1) and waiting for the rollout');
     await withTable(cluster, async () => {
