@@ -6,8 +6,7 @@
  * `TUGBOAT_DEMO_RUNTIME=docker|process` forces a runtime.
  */
 import { request } from 'node:http';
-import { Cluster, type Pod } from '../src/index.js';
-import { RUNTIME_LABELS, type ContainerRuntime } from '../src/runtime-adapters/types.js';
+import { Cluster, RUNTIME_LABELS, type ContainerRuntime, type Pod } from '../src/index.js';
 import { PodTable } from './demo/pod-table.js';
 import { chooseRuntime, webImage } from './demo/runtimes.js';
 

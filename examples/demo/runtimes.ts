@@ -8,9 +8,8 @@ import { access, mkdir, mkdtemp, rm, symlink, copyFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import type { ContainerRuntime } from '../../src/runtime-adapters/types.js';
-import { DockerRuntime } from '../../src/runtime-adapters/docker/index.js';
-import { ProcessRuntime } from '../../src/runtime-adapters/process/index.js';
+import { DockerRuntime } from '../../src/docker.js'; // 'tugboat/docker': loads dockerode only for Docker users
+import { ProcessRuntime, type ContainerRuntime } from '../../src/index.js';
 
 const run = promisify(execFile);
 
