@@ -6,6 +6,7 @@
 import type { KubeObject, ObjectMeta } from '../model/types.js';
 import { TugboatError, fieldError } from '../model/errors.js';
 import { jsonEqual } from './freeze.js';
+import { cloneJson } from './clone.js';
 
 /** The characters Kubernetes uses for generateName suffixes (no vowels, no look-alikes). */
 export const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -46,7 +47,7 @@ export function copyInput(obj: KubeObject): KubeObject {
     throw TugboatError.invalid({ kind: obj.kind }, '', [fieldError('metadata', 'Required value', 'FieldValueRequired')]);
   }
   try {
-    return structuredClone(obj);
+    return cloneJson(obj);
   } catch (err) {
     throw TugboatError.badRequest(`the object cannot be stored: ${(err as Error).message}`);
   }
