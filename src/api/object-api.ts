@@ -10,6 +10,7 @@ import { toStoreListOptions } from './list-options.js';
 import { applyPatch } from './patch.js';
 import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreate } from './object-meta.js';
 import { planDeletion, timestamp } from './deletion.js';
+import { cloneJson } from '../store/clone.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;
@@ -121,7 +122,7 @@ export class ObjectApi {
   ): Promise<KubeObject> {
     for (let attempt = 0; ; attempt++) {
       const old = await this.get(type, namespace, name);
-      const patched = applyPatch(structuredClone(old), patch, patchType) as KubeObject;
+      const patched = applyPatch(cloneJson(old), patch, patchType) as KubeObject;
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
         throw TugboatError.badRequest('the patch did not produce an object');
       }
@@ -148,7 +149,7 @@ export class ObjectApi {
       if (uid && pod.metadata.uid !== uid) throw TugboatError.conflict(subject(type), name, `the pod's UID is not ${uid}`);
       if (pod.metadata.deletionTimestamp) throw TugboatError.conflict(subject(type), name, 'the pod is being deleted');
       if (spec.nodeName) throw TugboatError.conflict(subject(type), name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-      const next = structuredClone(pod) as KubeObject & { spec: { nodeName?: string }; status?: { conditions?: { type: string }[] } };
+      const next = cloneJson(pod) as KubeObject & { spec: { nodeName?: string }; status?: { conditions?: { type: string }[] } };
       next.spec.nodeName = nodeName;
       const now = timestamp(this.options.clock.now());
       const conditions = (next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
@@ -186,7 +187,7 @@ export class ObjectApi {
       return removed;
     }
     if (plan.action === 'none') return old;
-    const marked = structuredClone(old) as KubeObject;
+    const marked = cloneJson(old) as KubeObject;
     plan.mark(marked);
     return this.options.store.update(storeResourceOf(type), marked);
   }
@@ -196,7 +197,7 @@ export class ObjectApi {
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw TugboatError.badRequest(`${type.kind}: expected an object`);
     }
-    const obj = structuredClone(input) as KubeObject;
+    const obj = cloneJson(input) as KubeObject;
     const apiVersion = apiVersionOf(type);
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
       throw TugboatError.badRequest(`apiVersion: "${String(obj.apiVersion)}" does not match the client's "${apiVersion}"`);
@@ -240,7 +241,7 @@ export class ObjectApi {
     let next: KubeObject;
     if (subresource === 'status') {
       if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
-      next = { ...structuredClone(old), status: obj.status } as KubeObject;
+      next = { ...cloneJson(old), status: obj.status } as KubeObject;
       writableMeta(next).resourceVersion = obj.metadata.resourceVersion ?? old.metadata.resourceVersion;
       if (next.status === undefined) delete next.status;
     } else {
@@ -248,7 +249,7 @@ export class ObjectApi {
       keepSystemFields(next, old);
       if (type.hasStatus) {
         if (old.status === undefined) delete next.status;
-        else next.status = structuredClone(old.status);
+        else next.status = cloneJson(old.status);
       }
       type.applyDefaults?.(next);
     }
