@@ -249,7 +249,7 @@ export interface ContainerRuntime {
 
   /**
    * The address at which a probe or a proxy reaches `port` of a pod's sandbox from this
-   * process: the pod IP for Docker, 127.0.0.1 for processes.
+   * process: the pod IP (Docker: its bridge address; processes: its own loopback address).
    */
   endpointFor?(sandbox: SandboxStatus, port: number): { host: string; port: number };
 
