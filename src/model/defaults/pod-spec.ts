@@ -95,12 +95,30 @@ export function defaultPodTemplate(template: core.PodTemplateSpec | undefined, o
   defaultPodSpec(template.spec, opts);
 }
 
+/** How long a pod tolerates a not-ready or unreachable node by default (Kubernetes' 300 s). */
+export const DEFAULT_NODE_TOLERATION_SECONDS = 300;
+
 /**
- * Fills a Pod's defaults: its spec, and container requests copied from limits where only
- * limits are set (done for Pods only, as in Kubernetes, not for templates).
+ * Adds the tolerations of Kubernetes' DefaultTolerationSeconds admission plugin: a pod that does
+ * not tolerate the node.kubernetes.io/not-ready (or unreachable) NoExecute taint gets a
+ * toleration of it for 300 s, so its pods leave a lost node after five minutes, not at once.
+ */
+export function defaultNodeTolerations(spec: core.PodSpec | undefined): void {
+  if (!spec) return;
+  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+    const tolerated = (spec.tolerations ?? []).some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
+    if (!tolerated) (spec.tolerations ??= []).push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_NODE_TOLERATION_SECONDS });
+  }
+}
+
+/**
+ * Fills a Pod's defaults: its spec, the default not-ready/unreachable tolerations, and container
+ * requests copied from limits where only limits are set (done for Pods only, as in Kubernetes,
+ * not for templates).
  */
 export function defaultPod(pod: { spec?: core.PodSpec }): void {
   defaultPodSpec(pod.spec);
+  defaultNodeTolerations(pod.spec);
   for (const c of [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])]) {
     const limits = c.resources?.limits;
     if (!limits || !c.resources) continue;
