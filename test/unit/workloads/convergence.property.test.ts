@@ -1,0 +1,107 @@
+/**
+ * Property: whatever sequence of scales, image updates, crashes, hand deletions and clock moves
+ * a Deployment goes through, once left alone it converges to exactly spec.replicas ready pods of
+ * the current template, and nothing else.
+ */
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import type { Pod } from '../../../src/model/types.js';
+import {
+  deployment,
+  imageOf,
+  isReady,
+  isTerminatingOrDone,
+  podsWith,
+  replicaSetsOf,
+  setImage,
+  settle,
+  startMockCluster,
+  untilConverged,
+} from '../../support/mock-cluster.js';
+
+type Action =
+  | { kind: 'scale'; replicas: number }
+  | { kind: 'image'; image: string }
+  | { kind: 'crash'; index: number }
+  | { kind: 'delete'; index: number }
+  | { kind: 'advance'; ms: number };
+
+const action: fc.Arbitrary<Action> = fc.oneof(
+  fc.record({ kind: fc.constant('scale' as const), replicas: fc.integer({ min: 0, max: 6 }) }),
+  fc.record({ kind: fc.constant('image' as const), image: fc.constantFrom('web:1', 'web:2', 'web:3') }),
+  fc.record({ kind: fc.constant('crash' as const), index: fc.nat(10) }),
+  fc.record({ kind: fc.constant('delete' as const), index: fc.nat(10) }),
+  fc.record({ kind: fc.constant('advance' as const), ms: fc.integer({ min: 0, max: 15_000 }) }),
+);
+
+const strategy = fc.oneof(
+  fc.constant({ type: 'Recreate' as const }),
+  fc.record({
+    type: fc.constant('RollingUpdate' as const),
+    rollingUpdate: fc.record({ maxSurge: fc.constantFrom(0, 1, 2, '25%'), maxUnavailable: fc.constantFrom(1, 2, '50%') }),
+  }),
+);
+
+describe('Deployment convergence (property)', () => {
+  it('converges to spec.replicas ready pods of the current template after any action sequence', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 5 }), strategy, fc.array(action, { minLength: 1, maxLength: 8 }), async (initial, strat, actions) => {
+        const m = await startMockCluster({ nodes: 3 });
+        try {
+          const { cluster, clock, runtime } = m;
+          for (const img of ['web:1', 'web:2', 'web:3']) runtime.image(img, { readyAfterMs: 1500, startupMs: 200, stopMs: 1000 });
+          await cluster.apply(deployment('web', { replicas: initial, strategy: strat }));
+          let replicas = initial;
+          let image = 'web:1';
+          const live = async (): Promise<Pod[]> => (await podsWith(cluster, 'default', { app: 'web' })).filter((p) => !isTerminatingOrDone(p));
+          for (const a of actions) {
+            if (a.kind === 'scale') {
+              replicas = a.replicas;
+              await cluster.scale('default', 'Deployment', 'web', replicas);
+            } else if (a.kind === 'image') {
+              image = a.image;
+              await setImage(cluster, 'default', 'web', image);
+            } else if (a.kind === 'crash' || a.kind === 'delete') {
+              const pods = await live();
+              const pod = pods[a.index % Math.max(1, pods.length)];
+              if (!pod) continue;
+              if (a.kind === 'crash') {
+                // A pod whose container is not running (yet, or in back-off) has nothing to crash.
+                const running = pod.status?.containerStatuses?.some((c) => c.state?.running);
+                if (running) {
+                  try {
+                    runtime.crash({ namespace: 'default', pod: pod.metadata.name! });
+                  } catch (err) {
+                    // The status may lag the runtime: the container already exited.
+                    if ((err as { reason?: string }).reason !== 'BadRequest') throw err;
+                  }
+                }
+              }
+              else await cluster.pods('default').delete(pod.metadata.name!).catch(() => undefined);
+            } else {
+              await settle(clock, a.ms, 1000);
+            }
+          }
+          await untilConverged(m, 'default', 'web', image, replicas, { maxMs: 900_000 });
+          // Stays converged: nothing more is created or deleted once settled.
+          await settle(clock, 20_000, 2000);
+          const pods = await podsWith(cluster, 'default', { app: 'web' });
+          expect(pods).toHaveLength(replicas);
+          expect(pods.every((p) => isReady(p) && imageOf(p) === image && !p.metadata.deletionTimestamp)).toBe(true);
+          const sets = await replicaSetsOf(cluster, 'default', 'web');
+          const current = sets.filter((rs) => rs.spec?.template?.spec?.containers[0]?.image === image);
+          expect(current).toHaveLength(1);
+          expect(current[0].spec?.replicas).toBe(replicas);
+          const hash = current[0].metadata.labels?.['pod-template-hash'];
+          expect(pods.every((p) => p.metadata.labels?.['pod-template-hash'] === hash)).toBe(true);
+          expect(sets.filter((rs) => rs !== current[0]).every((rs) => rs.spec?.replicas === 0)).toBe(true);
+          const d = await cluster.deployments('default').get('web');
+          expect(d.status).toMatchObject({ replicas, updatedReplicas: replicas, readyReplicas: replicas, availableReplicas: replicas });
+        } finally {
+          await m.stop();
+        }
+      }),
+      { numRuns: Number(process.env.WORKLOAD_PROPERTY_RUNS ?? 15) },
+    );
+  }, 60_000);
+});
