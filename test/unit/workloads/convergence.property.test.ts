@@ -18,6 +18,7 @@ import {
   startMockCluster,
   untilConverged,
 } from '../../support/mock-cluster.js';
+import { PodWatch } from './pod-watch.js';
 
 type Action =
   | { kind: 'scale'; replicas: number }
@@ -101,6 +102,54 @@ describe('Deployment convergence (property)', () => {
           await m.stop();
         }
       }),
+      { numRuns: Number(process.env.WORKLOAD_PROPERTY_RUNS ?? 15) },
+    );
+  }, 60_000);
+});
+
+describe('RollingUpdate bounds under rapid image changes (property)', () => {
+  it('never more than replicas + maxSurge live pods nor fewer than replicas - maxUnavailable ready pods, at every watch event', async () => {
+    const resolve = (v: number | string, n: number, up: boolean) => (typeof v === 'number' ? v : (up ? Math.ceil : Math.floor)((Number(v.slice(0, -1)) * n) / 100));
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 8 }),
+        fc.record({ maxSurge: fc.constantFrom(0, 1, 3, '25%', '50%'), maxUnavailable: fc.constantFrom(0, 1, 2, '25%') }).filter((s) => s.maxSurge !== 0 || s.maxUnavailable !== 0),
+        fc.array(fc.record({ image: fc.constantFrom('web:1', 'web:2', 'web:3'), afterMs: fc.integer({ min: 0, max: 6000 }) }), { minLength: 1, maxLength: 5 }),
+        async (replicas, rollingUpdate, updates) => {
+          const m = await startMockCluster({ nodes: 3 });
+          let watch: PodWatch | undefined;
+          try {
+            const { cluster, clock, runtime } = m;
+            for (const img of ['web:1', 'web:2', 'web:3']) runtime.image(img, { readyAfterMs: 2000, startupMs: 300, stopMs: 1500 });
+            await cluster.apply(deployment('web', { replicas, strategy: { type: 'RollingUpdate', rollingUpdate } }));
+            await untilConverged(m, 'default', 'web', 'web:1', replicas);
+            const surge = resolve(rollingUpdate.maxSurge, replicas, true);
+            let unavailable = resolve(rollingUpdate.maxUnavailable, replicas, false);
+            if (surge === 0 && unavailable === 0) unavailable = 1; // Kubernetes' rule when both resolve to 0
+            watch = new PodWatch(cluster, (pods) => {
+              const live = pods.filter((p) => !isTerminatingOrDone(p));
+              const ready = live.filter(isReady).length;
+              const out: string[] = [];
+              if (live.length > replicas + surge) out.push(`${live.length} live pods > ${replicas + surge}`);
+              if (ready < replicas - unavailable) out.push(`${ready} ready pods < ${replicas - unavailable}`);
+              return out;
+            });
+            await watch.ready;
+            const onStep = async () => watch!.record(`step +${clock.nowMs()}`, await podsWith(cluster, 'default', { app: 'web' }));
+            let image = 'web:1';
+            for (const u of updates) {
+              image = u.image;
+              await setImage(cluster, 'default', 'web', image);
+              await settle(clock, u.afterMs, 500, onStep);
+            }
+            await untilConverged(m, 'default', 'web', image, replicas, { onStep, maxMs: 300_000 });
+            expect(watch.violations).toEqual([]);
+          } finally {
+            await watch?.stop();
+            await m.stop();
+          }
+        },
+      ),
       { numRuns: Number(process.env.WORKLOAD_PROPERTY_RUNS ?? 15) },
     );
   }, 60_000);
