@@ -1,0 +1,313 @@
+/**
+ * Docker benchmark: on one dockerd, the time from apply to all replicas Ready for tugboat (a
+ * Cluster on DockerRuntime), for a plain loop of parallel dockerode create+start (the floor) and
+ * for Docker Swarm; and a rolling update of 20 replicas, tugboat against `docker service update`.
+ * Needs a Docker daemon with the test images (`bash .ci/docker.sh`).
+ * Run alone with `npx tsx bench/docker.ts [sizes...]`, or through bench/run.ts.
+ */
+import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import Docker from 'dockerode';
+import { Cluster } from '../src/api/cluster.js';
+import type { Deployment } from '../src/model/types.js';
+import { DockerRuntime } from '../src/runtime-adapters/docker/index.js';
+import { RUNTIME_LABELS } from '../src/runtime-adapters/types.js';
+
+const IMAGE_1 = 'tugboat-test/busybox:1';
+const IMAGE_2 = 'tugboat-test/busybox:2';
+const PAUSE = 'tugboat/pause:1';
+/** The same command everywhere: busybox httpd, exits at once on SIGTERM. */
+const SCRIPT = 'trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait $!';
+const BENCH_LABEL = 'io.tugboat.bench';
+const SERVICE_PREFIX = 'tb-bench-';
+const UPDATE_REPLICAS = 20;
+const TIMEOUT_MS = 300_000;
+
+const docker = new Docker();
+const run = promisify(execFile);
+
+/** One measured figure. */
+export interface DockerBenchRow {
+  scenario: string;
+  replicas: number;
+  ms: number;
+  note?: string;
+}
+
+/** A Deployment of `replicas` httpd pods, optionally with an HTTP readiness probe. */
+function deployment(name: string, replicas: number, probe: boolean): Deployment {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: name } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: {
+          terminationGracePeriodSeconds: 10,
+          containers: [
+            {
+              name: 'web',
+              image: IMAGE_1,
+              imagePullPolicy: 'IfNotPresent',
+              command: ['sh', '-c', SCRIPT],
+              ports: [{ containerPort: 8080 }],
+              ...(probe ? { readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } } : {}),
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+async function withCluster<T>(nodes: number, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
+  const name = `bench-${process.pid}-${nodes}n`;
+  const cluster = await Cluster.start({
+    name,
+    recordEvents: false,
+    nodes: Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}`, runtime: new DockerRuntime(), capacity: { cpu: '64', memory: '64Gi', pods: '110' } })),
+  });
+  try {
+    return await fn(cluster);
+  } finally {
+    await cluster.stop();
+    await removeLabelled(`${RUNTIME_LABELS.cluster}=${name}`);
+  }
+}
+
+/** tugboat: apply a Deployment, wait until its rollout is complete (every replica Ready and available). */
+async function tugboatCreate(replicas: number, nodes: number, probe: boolean): Promise<number> {
+  return withCluster(nodes, async (cluster) => {
+    const t0 = performance.now();
+    await cluster.apply(deployment('web', replicas, probe));
+    await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
+    return performance.now() - t0;
+  });
+}
+
+/** tugboat: a Deployment of 20 replicas rolls from image :1 to :2 (default maxSurge/maxUnavailable 25%). */
+async function tugboatUpdate(replicas: number, nodes: number): Promise<number> {
+  return withCluster(nodes, async (cluster) => {
+    await cluster.apply(deployment('web', replicas, false));
+    await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
+    const t0 = performance.now();
+    await cluster.deployments('default').patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: IMAGE_2 }] } } } }, 'strategic');
+    await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
+    return performance.now() - t0;
+  });
+}
+
+/** The floor: N containers created and started at once with dockerode, with or without a pause sandbox each. */
+async function floorCreate(replicas: number, withSandbox: boolean): Promise<number> {
+  const labels = { [BENCH_LABEL]: String(process.pid) };
+  const t0 = performance.now();
+  try {
+    await Promise.all(
+      Array.from({ length: replicas }, async () => {
+        let networkMode: string | undefined;
+        if (withSandbox) {
+          const sandbox = await docker.createContainer({ Image: PAUSE, Labels: labels });
+          await sandbox.start();
+          networkMode = `container:${sandbox.id}`;
+        }
+        const c = await docker.createContainer({
+          Image: IMAGE_1,
+          Cmd: ['sh', '-c', SCRIPT],
+          Labels: labels,
+          ...(networkMode ? { HostConfig: { NetworkMode: networkMode } } : {}),
+        });
+        await c.start();
+      }),
+    );
+    return performance.now() - t0;
+  } finally {
+    await removeLabelled(`${BENCH_LABEL}=${process.pid}`);
+  }
+}
+
+/** Whether this daemon is a swarm manager; initialises a single-node swarm if it is in none. */
+async function ensureSwarm(): Promise<{ initialised: boolean; gwbridgeMade?: boolean }> {
+  const info = (await docker.info()) as { Swarm?: { LocalNodeState?: string; ControlAvailable?: boolean } };
+  if (info.Swarm?.LocalNodeState === 'active') {
+    if (!info.Swarm.ControlAvailable) throw new Error('this daemon is a swarm worker, not a manager');
+    return { initialised: false };
+  }
+  const gwbridge = async (): Promise<boolean> => (await docker.listNetworks({ filters: { name: ['docker_gwbridge'] } })).length > 0;
+  const hadGwbridge = await gwbridge();
+  await run('docker', ['swarm', 'init', '--advertise-addr', '127.0.0.1']);
+  return { initialised: true, gwbridgeMade: !hadGwbridge };
+}
+
+interface TaskInfo {
+  State: string;
+  Image: string;
+}
+
+async function runningTasks(service: string): Promise<TaskInfo[]> {
+  const tasks = (await docker.listTasks({ filters: { service: [service], 'desired-state': ['running'] } })) as Array<{
+    Status?: { State?: string };
+    Spec?: { ContainerSpec?: { Image?: string } };
+  }>;
+  return tasks.map((t) => ({ State: t.Status?.State ?? '', Image: t.Spec?.ContainerSpec?.Image ?? '' }));
+}
+
+async function until(what: string, check: () => Promise<boolean>): Promise<void> {
+  const deadline = Date.now() + TIMEOUT_MS;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const allRunning = (tasks: TaskInfo[], n: number, image: string): boolean =>
+  tasks.length === n && tasks.every((t) => t.State === 'running' && t.Image.startsWith(image));
+
+async function createService(name: string, replicas: number, updateArgs: string[] = []): Promise<void> {
+  await run('docker', [
+    'service', 'create', '--detach', '--quiet', '--no-resolve-image',
+    '--name', name, '--replicas', String(replicas), ...updateArgs,
+    IMAGE_1, 'sh', '-c', SCRIPT,
+  ]);
+}
+
+async function removeService(name: string): Promise<void> {
+  await run('docker', ['service', 'rm', name]).catch(() => undefined);
+  await until(`service ${name}'s containers to go`, async () => {
+    const left = await docker.listContainers({ all: true, filters: { label: [`com.docker.swarm.service.name=${name}`] } });
+    return left.length === 0;
+  });
+}
+
+/** Swarm: `docker service create --replicas N`, polled until N tasks run. */
+async function swarmCreate(replicas: number): Promise<number> {
+  const name = `${SERVICE_PREFIX}${process.pid}-create-${replicas}`;
+  const t0 = performance.now();
+  try {
+    await createService(name, replicas);
+    await until(`${replicas} running tasks`, async () => allRunning(await runningTasks(name), replicas, IMAGE_1));
+    return performance.now() - t0;
+  } finally {
+    await removeService(name);
+  }
+}
+
+/** Swarm: `docker service update --image :2` of a running service, until the update completed. */
+async function swarmUpdate(replicas: number, updateArgs: string[]): Promise<number> {
+  const name = `${SERVICE_PREFIX}${process.pid}-update-${replicas}`;
+  try {
+    await createService(name, replicas, updateArgs);
+    await until(`${replicas} running tasks`, async () => allRunning(await runningTasks(name), replicas, IMAGE_1));
+    const t0 = performance.now();
+    await run('docker', ['service', 'update', '--detach', '--quiet', '--no-resolve-image', '--image', IMAGE_2, name]);
+    await until('the update to complete', async () => {
+      const svc = (await docker.getService(name).inspect()) as { UpdateStatus?: { State?: string } };
+      return svc.UpdateStatus?.State === 'completed' && allRunning(await runningTasks(name), replicas, IMAGE_2);
+    });
+    return performance.now() - t0;
+  } finally {
+    await removeService(name);
+  }
+}
+
+async function removeLabelled(label: string): Promise<void> {
+  const left = await docker.listContainers({ all: true, filters: { label: [label] } });
+  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+}
+
+const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
+const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFixed(2)}x` : '-');
+
+/**
+ * Runs the Docker benchmark and prints its table: creation of `sizes` replicas (tugboat on one and
+ * two nodes, the dockerode floor, Swarm) and a rolling update of 20 replicas (tugboat, Swarm with
+ * its defaults and with parallelism matched to tugboat's surge). Cleans up everything it made,
+ * and leaves the swarm if it initialised one.
+ */
+export async function benchDocker(sizes: number[] = [20, 50]): Promise<DockerBenchRow[]> {
+  try {
+    await docker.ping();
+    for (const image of [IMAGE_1, IMAGE_2, PAUSE]) await docker.getImage(image).inspect();
+  } catch (err) {
+    console.log(`\nDocker benchmark skipped: ${(err as Error).message} (run bash .ci/docker.sh)`);
+    return [];
+  }
+  const rows: DockerBenchRow[] = [];
+  const measure = async (scenario: string, replicas: number, fn: () => Promise<number>, note?: string): Promise<void> => {
+    const ms = await fn();
+    rows.push({ scenario, replicas, ms, ...(note ? { note } : {}) });
+    console.log(`  ${scenario}, ${replicas} replicas: ${secs(ms)}`);
+  };
+  const swarm = await ensureSwarm().catch((err: unknown) => {
+    console.log(`  Swarm unavailable: ${(err as Error).message}`);
+    return undefined;
+  });
+  console.log('\nDocker: apply -> all replicas Ready (one run each; same dockerd, image and command)');
+  try {
+    for (const n of sizes) {
+      await measure('floor: dockerode create+start, 1 container/replica', n, () => floorCreate(n, false));
+      await measure('floor: pause sandbox + container/replica', n, () => floorCreate(n, true), 'same Docker work as tugboat');
+      await measure('tugboat, 1 node', n, () => tugboatCreate(n, 1, false), 'Ready = container running');
+      await measure('tugboat, 2 nodes', n, () => tugboatCreate(n, 2, false));
+      await measure('tugboat, 1 node, HTTP readiness probe', n, () => tugboatCreate(n, 1, true), 'periodSeconds 1');
+      if (swarm) await measure('swarm: service create', n, () => swarmCreate(n), 'task state running');
+    }
+    const n = UPDATE_REPLICAS;
+    await measure('update: tugboat, 1 node', n, () => tugboatUpdate(n, 1), 'maxSurge 25% (5), maxUnavailable 25% (5)');
+    if (swarm) {
+      await measure('update: swarm defaults', n, () => swarmUpdate(n, []), 'parallelism 1, delay 0, stop-first');
+      await measure('update: swarm parallelism 5, start-first', n, () => swarmUpdate(n, ['--update-parallelism', '5', '--update-order', 'start-first']), "= tugboat's maxSurge");
+      await measure('update: swarm parallelism 10, stop-first', n, () => swarmUpdate(n, ['--update-parallelism', '10']), "= tugboat's surge + unavailable");
+    }
+  } finally {
+    if (swarm?.initialised) {
+      await run('docker', ['swarm', 'leave', '--force']).catch(() => undefined);
+      // `swarm init` made docker_gwbridge, which `swarm leave` keeps.
+      if (swarm.gwbridgeMade) await docker.getNetwork('docker_gwbridge').remove().catch(() => undefined);
+    }
+  }
+  printTable(rows);
+  return rows;
+}
+
+function printTable(rows: DockerBenchRow[]): void {
+  const find = (scenario: string, n: number): number | undefined => rows.find((r) => r.scenario === scenario && r.replicas === n)?.ms;
+  console.log('\nDocker benchmark (tugboat/floor against the 1-container floor; tugboat/swarm against swarm service create/update with defaults)');
+  console.table(
+    rows.map((r) => {
+      const tug = r.scenario.startsWith('tugboat') || r.scenario === 'update: tugboat, 1 node';
+      const floor = find('floor: dockerode create+start, 1 container/replica', r.replicas);
+      const swarm = r.scenario.startsWith('update') ? find('update: swarm defaults', r.replicas) : find('swarm: service create', r.replicas);
+      return {
+        scenario: r.scenario,
+        replicas: r.replicas,
+        time: secs(r.ms),
+        'tugboat/floor': tug && !r.scenario.startsWith('update') ? ratio(r.ms, floor) : '',
+        'tugboat/swarm': tug ? ratio(r.ms, swarm) : '',
+        note: r.note ?? '',
+      };
+    }),
+  );
+  const tugUpdate = find('update: tugboat, 1 node', UPDATE_REPLICAS);
+  const matched = find('update: swarm parallelism 5, start-first', UPDATE_REPLICAS);
+  const matched10 = find('update: swarm parallelism 10, stop-first', UPDATE_REPLICAS);
+  if (tugUpdate && matched) console.log(`tugboat/swarm rolling update with parallelism matched to maxSurge (5, start-first): ${ratio(tugUpdate, matched)}`);
+  if (tugUpdate && matched10) console.log(`tugboat/swarm rolling update with parallelism 10 (surge + unavailable): ${ratio(tugUpdate, matched10)}`);
+  console.log(
+    "Swarm's update defaults: --update-parallelism 1, --update-delay 0s, --update-order stop-first. " +
+      "tugboat's Deployment defaults: maxSurge 25%, maxUnavailable 25%. " +
+      'tugboat starts a pause sandbox per pod on a bridge network (2 containers/replica); Swarm runs 1 container/task. ' +
+      'Update done = tugboat rollout complete (kubectl rollout status rule) / Swarm UpdateStatus completed with every task running :2. ' +
+      'One run each on a shared machine: expect noise of 20-30%.',
+  );
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  await benchDocker(sizes.length ? sizes : undefined);
+  process.exit(0);
+}
