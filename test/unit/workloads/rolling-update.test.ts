@@ -153,3 +153,37 @@ describe('RollingUpdate on a mock cluster', () => {
     expect(d.status?.updatedReplicas).toBe(4);
   });
 });
+
+describe('a bad update does not take the service down', () => {
+  it.each([
+    ['never ready', { readyAfterMs: 1e9 }, 'Running'],
+    ['pull error', { pullError: 'manifest unknown' }, 'Pending'],
+  ] as const)('image %s: maxSurge 1 / maxUnavailable 1 removes at most one old pod and stalls', async (_label, behavior, phase) => {
+    m = await startMockCluster({ nodes: 3 });
+    const { cluster, clock, runtime } = m;
+    runtime.image('web:1', { readyAfterMs: 1000 });
+    runtime.image('bad:1', behavior);
+    await cluster.apply(deployment('web', { replicas: 5, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }));
+    await untilConverged(m, 'default', 'web', 'web:1', 5);
+    watch = new PodWatch(cluster, (pods) => {
+      const l = live(pods);
+      const ready = l.filter(isReady).length;
+      return [...(ready < 4 ? [`${ready} ready < 4`] : []), ...(l.length > 6 ? [`${l.length} pods > 6`] : [])];
+    });
+    await watch.ready;
+    await setImage(cluster, 'default', 'web', 'bad:1');
+    await settle(clock, 120_000, 2000, async () => watch!.record(`step +${clock.nowMs()}`, await podsWith(cluster, 'default', { app: 'web' })));
+    expect(watch.violations).toEqual([]);
+    const pods = live(await podsWith(cluster, 'default', { app: 'web' }));
+    const old = pods.filter((p) => imageOf(p) === 'web:1');
+    const bad = pods.filter((p) => imageOf(p) === 'bad:1');
+    expect(old).toHaveLength(4);
+    expect(old.every(isReady)).toBe(true);
+    expect(bad).toHaveLength(2);
+    expect(bad.every((p) => !isReady(p) && p.status?.phase === phase)).toBe(true);
+    if (phase === 'Pending') {
+      const reasons = bad.map((p) => p.status?.containerStatuses?.[0]?.state?.waiting?.reason);
+      expect(reasons.every((r) => r === 'ImagePullBackOff' || r === 'ErrImagePull')).toBe(true);
+    }
+  });
+});

@@ -81,3 +81,30 @@ describe('self-healing on a mock cluster', () => {
     await expect(cluster.scale('default', 'Deployment', 'web', -1)).rejects.toMatchObject({ reason: 'Invalid' });
   });
 });
+
+describe('whole-object lifecycles on a mock cluster', () => {
+  it('deleting the Deployment removes its ReplicaSets and pods (garbage collection)', async () => {
+    m = await startMockCluster({ nodes: 2 });
+    const { cluster, clock } = m;
+    await cluster.apply(deployment('web', { replicas: 3 }));
+    await untilConverged(m, 'default', 'web', 'web:1', 3);
+    await cluster.deployments('default').delete('web');
+    await until(clock, async () => (await podsWith(cluster, 'default', { app: 'web' })).length === 0, { maxMs: 60_000, what: 'pods gone' });
+    expect((await cluster.replicaSets('default').list()).items).toEqual([]);
+    expect(m.runtime.containers({ namespace: 'default' }).filter((c) => c.state === 'running')).toEqual([]);
+  });
+
+  it('removeNode: its pods are replaced on the other nodes', async () => {
+    m = await startMockCluster({ nodes: 3 });
+    const { cluster } = m;
+    await cluster.apply(deployment('web', { replicas: 6 }));
+    await untilConverged(m, 'default', 'web', 'web:1', 6);
+    const onC = (await podsWith(cluster, 'default', { app: 'web' })).filter((p) => p.spec?.nodeName === 'node-c');
+    expect(onC.length).toBeGreaterThan(0);
+    await cluster.removeNode('node-c');
+    await untilConverged(m, 'default', 'web', 'web:1', 6);
+    const pods = await podsWith(cluster, 'default', { app: 'web' });
+    expect(pods.every((p) => p.spec?.nodeName === 'node-a' || p.spec?.nodeName === 'node-b')).toBe(true);
+    expect(await cluster.client('v1', 'Node').find('node-c')).toBeUndefined();
+  });
+});
