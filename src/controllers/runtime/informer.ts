@@ -202,6 +202,7 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private index(obj: T, key: string, replaced?: T): void {
     if (!replaced || !sameLabels(replaced.metadata.labels, obj.metadata.labels)) this.byLabel.add(key, obj.metadata.labels);
+    if (replaced && sameOwners(replaced, obj)) return;
     for (const ref of obj.metadata.ownerReferences ?? []) {
       let set = this.byOwner.get(ref.uid);
       if (!set) this.byOwner.set(ref.uid, (set = new Set()));
@@ -211,12 +212,20 @@ export class Informer<T extends KubeObject = KubeObject> {
 
   private unindex(obj: T, key: string, replacement?: T): void {
     if (!replacement || !sameLabels(obj.metadata.labels, replacement.metadata.labels)) this.byLabel.remove(key, obj.metadata.labels);
+    if (replacement && sameOwners(obj, replacement)) return;
     for (const ref of obj.metadata.ownerReferences ?? []) {
       const set = this.byOwner.get(ref.uid);
       set?.delete(key);
       if (set && set.size === 0) this.byOwner.delete(ref.uid);
     }
   }
+}
+
+/** True when both name the same owner uids (the owner index stays as it is, in creation order). */
+function sameOwners(a: KubeObject, b: KubeObject): boolean {
+  const ra = a.metadata.ownerReferences ?? [];
+  const rb = b.metadata.ownerReferences ?? [];
+  return ra === rb || (ra.length === rb.length && ra.every((r, i) => r.uid === rb[i].uid));
 }
 
 function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
