@@ -7,6 +7,7 @@ import { TugboatError } from '../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { labelsMatch } from './runtime/label-match.js';
 import { classifyClaims } from './common/claim.js';
+import { claimCandidates } from './common/claim-candidates.js';
 import { controllerRef, isPodActive } from './common/pods.js';
 import { jsonEqual } from './common/conditions.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
@@ -55,22 +56,6 @@ function keyOf(ns: string | undefined, name: string): string {
 
 function message(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-/**
- * The pods a ReplicaSet's claims can concern: those naming it as owner (to keep or release) and
- * those its selector matches in its namespace (to adopt). Two indexed cache reads instead of
- * scanning every pod of the namespace.
- */
-async function claimCandidates(ctx: ReconcileContext, rs: ReplicaSet): Promise<Pod[]> {
-  const owned = await ctx.cache.ownedBy<Pod>(POD.apiVersion, POD.kind, rs.metadata.uid ?? '');
-  if (!rs.spec?.selector) return owned;
-  const matching = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: rs.metadata.namespace, labelSelector: rs.spec.selector });
-  // The cache may move between the two reads: keep one (the later) version of each pod.
-  const byUid = new Map<string, Pod>();
-  for (const p of owned) byUid.set(p.metadata.uid ?? '', p);
-  for (const p of matching) byUid.set(p.metadata.uid ?? '', p);
-  return [...byUid.values()];
 }
 
 /**
@@ -188,7 +173,7 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       const claims = classifyClaims(
         { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp },
         rs.spec?.selector,
-        (await claimCandidates(ctx, rs)).filter(isPodActive),
+        (await claimCandidates<Pod>(ctx.cache, POD, { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, selector: rs.spec?.selector })).filter(isPodActive),
       );
       const pods = [...claims.owned];
       for (const p of claims.adopt) {

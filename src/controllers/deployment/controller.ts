@@ -7,6 +7,7 @@ import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { labelsMatch } from '../runtime/label-match.js';
 import { classifyClaims } from '../common/claim.js';
+import { claimCandidates } from '../common/claim-candidates.js';
 import { controllerRef } from '../common/pods.js';
 import { isScalingEvent } from './planner.js';
 import { rolloutRolling } from './rolling.js';
@@ -30,7 +31,7 @@ async function patchOwners(ctx: ReconcileContext, rs: ReplicaSet, refs: ReplicaS
 
 /** The ReplicaSets a Deployment owns, adopting matching orphans and releasing non-matching ones. */
 async function claimReplicaSets(ctx: ReconcileContext, d: Deployment): Promise<ReplicaSet[]> {
-  const all = await ctx.cache.list<ReplicaSet>(RS.apiVersion, RS.kind, { namespace: d.metadata.namespace });
+  const all = await claimCandidates<ReplicaSet>(ctx.cache, RS, { uid: d.metadata.uid ?? '', namespace: d.metadata.namespace, selector: d.spec?.selector });
   const claims = classifyClaims({ uid: d.metadata.uid ?? '', namespace: d.metadata.namespace, deleting: !!d.metadata.deletionTimestamp }, d.spec?.selector, all);
   const owned = [...claims.owned];
   for (const rs of claims.adopt) {
