@@ -32,6 +32,8 @@ export interface SchedulerBenchResult {
   wallMs: number;
   /** Pods bound per second, from the first binding to the last. */
   bindRate: number;
+  /** From the first apply to the last pod created (by the ReplicaSet controller). */
+  allCreatedMs: number;
   /** From the first apply to the last binding. */
   allBoundMs: number;
   /** From the first apply to the last pod Running. */
@@ -74,6 +76,8 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
   const nodesReadyMs = performance.now() - t0;
 
   // Count bindings and Running pods from one watch over all pods.
+  const created = new Set<string>();
+  let lastCreated = 0;
   const bound = new Set<string>();
   const running = new Set<string>();
   let firstBind = 0;
@@ -88,6 +92,10 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
       if (ev.type !== 'ADDED' && ev.type !== 'MODIFIED') continue;
       const pod = ev.object as Pod;
       const uid = pod.metadata.uid ?? '';
+      if (ev.type === 'ADDED' && !created.has(uid)) {
+        created.add(uid);
+        lastCreated = performance.now();
+      }
       if (pod.spec?.nodeName && !bound.has(uid)) {
         bound.add(uid);
         lastBind = performance.now();
@@ -122,7 +130,7 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
 
   const progress = setInterval(() => {
     const s = ((performance.now() - tApply) / 1000).toFixed(0);
-    process.stderr.write(`  [${s}s] bound ${bound.size}/${podCount}, running ${running.size}/${podCount}, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stderr.write(`  [${s}s] created ${created.size}, bound ${bound.size}/${podCount}, running ${running.size}/${podCount}, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`);
   }, 5000);
   await allRunning;
   clearInterval(progress);
@@ -141,6 +149,7 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
     applyMs,
     wallMs,
     bindRate: (bound.size - 1) / ((lastBind - firstBind) / 1000),
+    allCreatedMs: lastCreated - tApply,
     allBoundMs: lastBind - tApply,
     allRunningMs: lastRunning - tApply,
     peakRssMiB: peakRss / 2 ** 20,
@@ -169,6 +178,7 @@ export async function benchScheduler(sizes: [number, number][] = [[1_000, 30_000
       deployments: r.deployments,
       'nodes ready': secs(r.nodesReadyMs),
       apply: secs(r.applyMs),
+      'all created': secs(r.allCreatedMs),
       'binding rate': `${int(r.bindRate)} pods/s`,
       'all bound': secs(r.allBoundMs),
       'all Running': secs(r.allRunningMs),
