@@ -11,6 +11,7 @@ import {
   isReady,
   nodeSpec,
   podsWith,
+  setImage,
   settle,
   startMockCluster,
   until,
@@ -142,5 +143,56 @@ describe('scheduling on a mock cluster', () => {
     expect(running.spec?.nodeName).toBe('roomy');
     expect(isReady(running)).toBe(true);
     expect(scheduled(running)?.status).toBe('True');
+  });
+});
+
+describe('scheduling during rollouts and under pressure', () => {
+  it('anti-affinity rollout with maxSurge 0 / maxUnavailable 1 completes: a new pod waits for the old one to be gone', async () => {
+    m = await startMockCluster({ nodes: 3 });
+    m.runtime.image('web:1', { readyAfterMs: 1000, stopMs: 4000 });
+    m.runtime.image('web:2', { readyAfterMs: 1000 });
+    const affinity = {
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] },
+    };
+    await m.cluster.apply(
+      deployment('web', { replicas: 3, podSpec: { affinity }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } }),
+    );
+    await untilConverged(m, 'default', 'web', 'web:1', 3);
+    await setImage(m.cluster, 'default', 'web', 'web:2');
+    await untilConverged(m, 'default', 'web', 'web:2', 3, { maxMs: 120_000 });
+    expect(countBy(await podsWith(m.cluster, 'default', { app: 'web' }), (p) => p.spec?.nodeName)).toEqual({ 'node-a': 1, 'node-b': 1, 'node-c': 1 });
+  });
+
+  /*
+   * BUG (reported to the lead): nothing resolves spec.priorityClassName into spec.priority when a
+   * pod is created (Kubernetes' Priority admission plugin does, and rejects unknown class names).
+   * The Scheduler resolves the class only for the pod it is placing, while the pods in its cache
+   * keep priority 0; so a replacement 'low' pod (10) preempts other 'low' pods and even the bound
+   * 'high' pods (seen as 0): endless preemption churn, and the high-priority Deployment never
+   * becomes available. Fix: a Priority admission step in src/api (spec.priority and
+   * preemptionPolicy from the class, the globalDefault class when none is named, Forbidden for an
+   * unknown class). Remove `.fails` once it lands.
+   */
+  it.fails('preemption: a high-priority Deployment evicts low-priority pods from a full cluster', async () => {
+    m = await startMockCluster({ nodes: 2, capacity: { cpu: '2', memory: '4Gi', pods: '110' } });
+    await m.cluster.apply([
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'low' }, value: 10 },
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'high' }, value: 1000 },
+    ]);
+    await m.cluster.apply(deployment('batch', { replicas: 4, requests: { cpu: '1' }, podSpec: { priorityClassName: 'low' } }));
+    await untilConverged(m, 'default', 'batch', 'web:1', 4);
+    expect((await podsWith(m.cluster, 'default', { app: 'batch' })).map((p) => p.spec?.priority)).toEqual([10, 10, 10, 10]);
+    await m.cluster.apply(deployment('api', { replicas: 2, requests: { cpu: '1' }, podSpec: { priorityClassName: 'high' } }));
+    await untilConverged(m, 'default', 'api', 'web:1', 2, { maxMs: 120_000 });
+    const batch = await podsWith(m.cluster, 'default', { app: 'batch' });
+    expect(batch.filter((p) => p.spec?.nodeName && !p.metadata.deletionTimestamp)).toHaveLength(2);
+    const pending = batch.filter((p) => !p.spec?.nodeName);
+    expect(pending).toHaveLength(2);
+    expect(pending.every((p) => scheduled(p)?.reason === 'Unschedulable')).toBe(true);
+    // And it stays so: no preemption churn among equal-priority pods.
+    await settle(m.clock, 60_000, 5000);
+    const events = (await m.cluster.events.list('default')).filter((e) => e.reason === 'Preempted');
+    expect(events.every((e) => e.involvedObject?.name?.startsWith('batch-'))).toBe(true);
+    expect(events).toHaveLength(2);
   });
 });
