@@ -110,19 +110,21 @@ export function prioritize(
   feasible: readonly NodeInfo[],
   snapshot: ClusterSnapshot,
 ): NodeScore[] {
-  const totals: NodeScore[] = feasible.map((ni) => ({ name: ni.name, score: 0 }));
+  const n = feasible.length;
+  const sums = new Float64Array(n);
   for (const p of registry.preScore) p.preScore(pod, state, feasible, snapshot);
+  // One array of per-node scores, refilled for each plugin (normalize rescales it in place).
+  const scores: NodeScore[] = new Array(n);
+  for (let i = 0; i < n; i++) scores[i] = { name: feasible[i].name, score: 0 };
   for (const p of registry.score) {
     const weight = p.weight ?? 1;
     if (weight === 0) continue;
-    const scores: NodeScore[] = feasible.map((ni) => ({ name: ni.name, score: p.score(pod, ni, state) }));
+    for (let i = 0; i < n; i++) scores[i].score = p.score(pod, feasible[i], state);
     p.normalize?.(scores, pod, state);
-    for (let i = 0; i < scores.length; i++) {
-      const s = Math.min(MAX_NODE_SCORE, Math.max(0, scores[i].score));
-      totals[i].score += s * weight;
-    }
+    for (let i = 0; i < n; i++) sums[i] += Math.min(MAX_NODE_SCORE, Math.max(0, scores[i].score)) * weight;
   }
-  return totals;
+  for (let i = 0; i < n; i++) scores[i].score = sums[i];
+  return scores;
 }
 
 /** A seeded pseudo-random source in [0, 1) (mulberry32), for reproducible tie-breaks. */
