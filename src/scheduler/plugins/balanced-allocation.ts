@@ -27,6 +27,12 @@ export function balancedAllocationPlugin(weight = 1): ScorePlugin {
       const req = podInfoOf(pod).requests;
       if (req.milliCpu === 0 && req.memory === 0) return 0; // best-effort pods: skipped, as k8s
       const alloc = nodeInfo.allocatable;
+      if (alloc.milliCpu > 0 && alloc.memory > 0) {
+        // The two-resource case of balancedScore, without arrays (runs for every feasible node).
+        const cpu = Math.min(1, (nodeInfo.requested.milliCpu + req.milliCpu) / alloc.milliCpu);
+        const memory = Math.min(1, (nodeInfo.requested.memory + req.memory) / alloc.memory);
+        return Math.trunc((1 - Math.abs(cpu - memory) / 2) * MAX_NODE_SCORE);
+      }
       const fractions: number[] = [];
       if (alloc.milliCpu > 0) fractions.push((nodeInfo.requested.milliCpu + req.milliCpu) / alloc.milliCpu);
       if (alloc.memory > 0) fractions.push((nodeInfo.requested.memory + req.memory) / alloc.memory);
