@@ -139,3 +139,25 @@ describe('rollout on a mock cluster', () => {
     });
   });
 });
+
+describe('revision history on a mock cluster', () => {
+  it('keeps revisionHistoryLimit old ReplicaSets and records the change cause', async () => {
+    m = await startMockCluster({ nodes: 2 });
+    const { cluster } = m;
+    const d = deployment('web', { replicas: 2 });
+    d.spec!.revisionHistoryLimit = 2;
+    await cluster.apply(d);
+    await untilConverged(m, 'default', 'web', 'web:1', 2);
+    for (const v of [2, 3, 4, 5]) {
+      await cluster.deployments('default').patch('web', {
+        metadata: { annotations: { 'kubernetes.io/change-cause': `set image web:${v}` } },
+        spec: { template: { spec: { containers: [{ name: 'app', image: `web:${v}` }] } } },
+      }, 'strategic');
+      await untilConverged(m, 'default', 'web', `web:${v}`, 2);
+    }
+    const history = await cluster.rollout('default', 'web').history();
+    expect(history.map((r) => r.revision)).toEqual([3, 4, 5]);
+    expect(history.map((r) => r.changeCause)).toEqual(['set image web:3', 'set image web:4', 'set image web:5']);
+    expect(await replicaSetsOf(cluster, 'default', 'web')).toHaveLength(3);
+  });
+});

@@ -196,3 +196,20 @@ describe('scheduling during rollouts and under pressure', () => {
     expect(events).toHaveLength(2);
   });
 });
+
+describe('scale-down of partly scheduled Deployments', () => {
+  it('scaling down deletes the unscheduled pod first', async () => {
+    m = await startMockCluster({ nodes: 2 });
+    const affinity = {
+      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] },
+    };
+    await m.cluster.apply(deployment('web', { replicas: 3, podSpec: { affinity } }));
+    const [pending] = await untilPendingReported(m, 'web');
+    const running = (await podsWith(m.cluster, 'default', { app: 'web' })).filter((p) => p.spec?.nodeName).map((p) => p.metadata.uid);
+    await m.cluster.scale('default', 'Deployment', 'web', 2);
+    await untilConverged(m, 'default', 'web', 'web:1', 2);
+    const left = await podsWith(m.cluster, 'default', { app: 'web' });
+    expect(left.map((p) => p.metadata.uid).sort()).toEqual(running.sort());
+    expect(left.some((p) => p.metadata.uid === pending.metadata.uid)).toBe(false);
+  });
+});

@@ -108,3 +108,21 @@ describe('whole-object lifecycles on a mock cluster', () => {
     expect(await cluster.client('v1', 'Node').find('node-c')).toBeUndefined();
   });
 });
+
+describe('scale-down order on a mock cluster', () => {
+  it('scaling down deletes a crash-looping (not ready) pod before ready ones', async () => {
+    m = await startMockCluster({ nodes: 2 });
+    const { cluster, clock, runtime } = m;
+    await cluster.apply(deployment('web', { replicas: 4, readinessProbe: false }));
+    await untilConverged(m, 'default', 'web', 'web:1', 4);
+    const pods = await podsWith(cluster, 'default', { app: 'web' });
+    const victim = pods[2].metadata.name!;
+    runtime.crash({ namespace: 'default', pod: victim });
+    await until(clock, async () => !isReady(await cluster.pods('default').get(victim)), { step: 500, maxMs: 5000, what: 'victim not ready' });
+    await cluster.scale('default', 'Deployment', 'web', 3);
+    await untilConverged(m, 'default', 'web', 'web:1', 3);
+    const left = (await podsWith(cluster, 'default', { app: 'web' })).map((p) => p.metadata.name);
+    expect(left).not.toContain(victim);
+    expect(left.sort()).toEqual(pods.map((p) => p.metadata.name).filter((n) => n !== victim).sort());
+  });
+});
