@@ -98,9 +98,21 @@ export function isQualifiedName(value: string): boolean {
   return qualifiedNameErrors(value).length === 0;
 }
 
+/**
+ * Problems of a label value (empty, or at most 63 alphanumerics, '-', '_' or '.', starting and
+ * ending alphanumeric), as messages; a value that is not a string gets 'must be a string'.
+ */
+export function labelValueErrors(value: unknown): string[] {
+  if (typeof value !== 'string') return ['must be a string'];
+  const errs: string[] = [];
+  if (value.length > 63) errs.push('must be no more than 63 characters');
+  if (value !== '' && !QUALIFIED_PART_RE.test(value)) errs.push(LABEL_VALUE_MSG);
+  return errs;
+}
+
 /** True for a valid label value: empty, or at most 63 alphanumerics, '-', '_' or '.'. */
 export function isValidLabelValue(value: string): boolean {
-  return value === '' || (value.length <= 63 && QUALIFIED_PART_RE.test(value));
+  return labelValueErrors(value).length === 0;
 }
 
 /** Checks a label map: a bad key is reported at `<field>`, a bad value at `<field>[key]`. */
@@ -109,12 +121,7 @@ export function validateLabels(labels: Record<string, unknown> | undefined | nul
   if (!labels) return causes;
   for (const [key, value] of Object.entries(labels)) {
     for (const m of qualifiedNameErrors(key)) causes.push(invalid(field, key, m));
-    if (typeof value !== 'string') {
-      causes.push(invalid(`${field}[${key}]`, value, 'must be a string'));
-      continue;
-    }
-    if (value.length > 63) causes.push(invalid(`${field}[${key}]`, value, 'must be no more than 63 characters'));
-    if (value !== '' && !QUALIFIED_PART_RE.test(value)) causes.push(invalid(`${field}[${key}]`, value, LABEL_VALUE_MSG));
+    for (const m of labelValueErrors(value)) causes.push(invalid(`${field}[${key}]`, value, m));
   }
   return causes;
 }

@@ -5,6 +5,7 @@
  */
 import type { LabelSelector, Labels } from './types.js';
 import { TugboatError, fieldError } from './errors.js';
+import { labelValueErrors, qualifiedNameErrors } from './names.js';
 
 /** A selector operator, as in Kubernetes' labels package (`Gt`/`Lt` only from the string syntax `a>1`, `a<1`). */
 export type SelectorOperator = 'In' | 'NotIn' | 'Exists' | 'DoesNotExist' | '=' | '==' | '!=' | 'Gt' | 'Lt';
@@ -27,52 +28,23 @@ export interface Selector {
   toString(): string;
 }
 
-// ---- label key and value validation (k8s.io/apimachinery/pkg/util/validation) ----
-
-const NAME_RE = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-const DNS1123_SUBDOMAIN_RE = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+// ---- label key and value validation: the rules live in names.ts ----
 
 /**
  * Problems with a label key (an optional DNS-1123 subdomain prefix and '/', then a name of at most
  * 63 characters); empty when valid. Use it to validate `metadata.labels` and selector keys.
+ * The same rule as {@link qualifiedNameErrors}.
  */
 export function validateLabelKey(key: string): string[] {
-  const parts = key.split('/');
-  const errs: string[] = [];
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0];
-  } else if (parts.length === 2) {
-    const prefix = parts[0];
-    name = parts[1];
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else {
-      if (prefix.length > 253) errs.push('prefix part must be no more than 253 characters');
-      if (!DNS1123_SUBDOMAIN_RE.test(prefix)) {
-        errs.push(
-          "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character",
-        );
-      }
-    }
-  } else {
-    return [`a valid label key ${NAME_MSG} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
-  if (!NAME_RE.test(name)) errs.push(`name part ${NAME_MSG}`);
-  return errs;
+  return qualifiedNameErrors(key);
 }
 
-/** Problems with a label value (empty, or at most 63 characters of `[A-Za-z0-9._-]` starting and ending alphanumeric). */
+/**
+ * Problems with a label value (empty, or at most 63 characters of `[A-Za-z0-9._-]` starting and
+ * ending alphanumeric); empty when valid. The same rule as {@link labelValueErrors}.
+ */
 export function validateLabelValue(value: string): string[] {
-  if (typeof value !== 'string') return ['must be a string'];
-  const errs: string[] = [];
-  if (value.length > 63) errs.push('must be no more than 63 characters');
-  if (value.length > 0 && !NAME_RE.test(value)) {
-    errs.push(`a valid label ${NAME_MSG}`);
-  }
-  return errs;
+  return labelValueErrors(value);
 }
 
 // ---- requirements and selectors ----
