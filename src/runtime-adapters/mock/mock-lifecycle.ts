@@ -67,7 +67,12 @@ export class MockLifecycle {
       if (c.starting) this.exit(c, KILLED);
       return;
     }
-    if (!c.stopping) {
+    if (graceMs <= 0) {
+      // SIGKILL at once, even while a graceful stop is waiting for the clock.
+      c.stopping = true;
+      c.killTimer?.cancel();
+      this.exit(c, KILLED);
+    } else if (!c.stopping) {
       c.stopping = true;
       const b = c.behavior;
       const stopMs = b.ignoresTerm ? Infinity : (b.stopMs ?? 0);

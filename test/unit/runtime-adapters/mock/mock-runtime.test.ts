@@ -184,4 +184,20 @@ describe('MockRuntime on a FakeClock', () => {
     await following;
     expect(followed).toEqual(['a', 'b', 'c']);
   });
+
+  it('a stop with no grace kills at once, even during a graceful stop waiting on the clock', async () => {
+    const { clock, runtime, start } = setup();
+    runtime.image('slowstop:1', { stopMs: 5000 });
+    const c = await start('slowstop:1');
+    await c.started;
+    let graceful = false;
+    void runtime.stopContainer(c.id, 30_000).then(() => (graceful = true));
+    await clock.advance(1000);
+    expect(await state(runtime, c.id)).toBe('running');
+    await runtime.stopContainer(c.id, 0);
+    const s = await runtime.inspectContainer(c.id);
+    expect([s.state, s.exitCode]).toEqual(['exited', 137]);
+    await new Promise((r) => setImmediate(r));
+    expect(graceful).toBe(true);
+  });
 });
