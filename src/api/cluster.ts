@@ -27,6 +27,7 @@ import type { ExecResult, LogLine } from '../runtime-adapters/types.js';
 import { NodePool, type NodeSpec } from './node-pool.js';
 import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
+import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from './priority-admission.js';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -142,6 +143,7 @@ export class Cluster extends TypedClients {
     this.builtins = options.controllers !== false && managerOptions.builtins !== false;
     this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {});
     this.nodePool = new NodePool(this.context, this.name);
+    this.admission.use(priorityAdmission(() => this.priorityClasses()));
     this.initialNodes = options.nodes ?? [];
   }
 
@@ -166,6 +168,9 @@ export class Cluster extends TypedClients {
     const namespaces = this.client('v1', 'Namespace');
     for (const name of SYSTEM_NAMESPACES) {
       if (!(await namespaces.find(name))) await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (!(await this.priorityClasses().find(pc.metadata.name!))) await this.priorityClasses().create(pc);
     }
     await this.gc.start();
     await this.namespaceController.start();
