@@ -6,7 +6,7 @@ import { TugboatError } from '../../model/errors.js';
 import type { ApiContext, PropagationPolicy } from '../../api/types.js';
 import { ALL_NAMESPACES } from '../../api/types.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../api/object-meta.js';
-import { listWatch } from './list-watch.js';
+import { listWatch } from '../../api/list-watch.js';
 import { OwnerGraph, type GraphNode } from './owner-graph.js';
 
 const RETRY_MS = 1000;
@@ -49,7 +49,7 @@ export class GarbageCollector {
         onSync: (objects) => this.onSync(type, objects),
         onEvent: (event) => this.onEvent(type, event),
       },
-      this.abort.signal,
+      { signal: this.abort.signal },
     ).catch(() => {
       /* the kind went away (CRD deleted) or the store closed */
     });

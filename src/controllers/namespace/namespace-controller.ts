@@ -5,7 +5,7 @@ import { setMaxListeners } from 'node:events';
 import { TugboatError } from '../../model/errors.js';
 import type { ApiContext } from '../../api/types.js';
 import { NAMESPACE_FINALIZER } from '../../api/object-meta.js';
-import { listWatch } from '../garbage-collector/list-watch.js';
+import { listWatch } from '../../api/list-watch.js';
 
 /**
  * Empties a namespace being deleted: deletes everything in it, waits (by watching, not polling)
@@ -33,7 +33,7 @@ export class NamespaceController {
           if (event.type !== 'DELETED') this.consider(event.object);
         },
       },
-      this.abort.signal,
+      { signal: this.abort.signal },
     ).catch(() => {});
   }
 
@@ -89,7 +89,7 @@ export class NamespaceController {
             check();
           },
         },
-        local.signal,
+        { signal: local.signal },
       ).catch(() => {});
     });
     await Promise.race([emptied, new Promise<void>((r) => this.abort.signal.addEventListener('abort', () => r(), { once: true }))]);
