@@ -1,10 +1,11 @@
 /**
- * A minimal list-then-watch loop for the scheduler: lists once (so `start()` can wait for the
- * initial state), watches from the list's resourceVersion, and relists when the watch ends or
- * its version expired, reporting vanished objects as DELETED.
+ * A minimal informer for the scheduler: runs the shared list-watch loop (so `start()` can wait
+ * for the initial state), keeps the last version of each object, and reports every change,
+ * including objects that vanished across a relist, as DELETED.
  */
 import type { KubeObject, WatchEventType } from '../model/types.js';
 import type { ResourceClient } from '../api/types.js';
+import { listWatch } from '../api/list-watch.js';
 import type { Clock } from '../clock/types.js';
 
 /** Called for every change; `old` is the previous version known. */
@@ -12,7 +13,13 @@ export type InformerHandler<T extends KubeObject> = (type: Exclude<WatchEventTyp
 
 const keyOf = (o: KubeObject) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
 
-/** Runs list+watch for one client until `signal` aborts. Resolves `synced` after the first list. */
+/** How long to wait before relisting after a failure (once the first list was read). */
+const RETRY_MS = 1000;
+
+/**
+ * Runs list+watch for one client until `signal` aborts. Resolves `synced` after the first list;
+ * rejects it if that list fails. Later failures relist after {@link RETRY_MS} of `clock` time.
+ */
 export function runInformer<T extends KubeObject>(
   client: ResourceClient<T>,
   handle: InformerHandler<T>,
@@ -26,13 +33,12 @@ export function runInformer<T extends KubeObject>(
     markSynced = resolve;
     failSynced = reject;
   });
-  let first = true;
-  const done = (async () => {
-    while (!signal.aborted) {
-      try {
-        const list = await client.list();
+  const done = listWatch(
+    client,
+    {
+      onSync: (items) => {
         const seen = new Set<string>();
-        for (const item of list.items) {
+        for (const item of items) {
           const k = keyOf(item);
           seen.add(k);
           const old = known.get(k);
@@ -45,28 +51,24 @@ export function runInformer<T extends KubeObject>(
             handle('DELETED', old, old);
           }
         }
-        if (first) {
-          first = false;
-          markSynced();
-        }
-        for await (const ev of client.watch({ resourceVersion: list.resourceVersion, signal })) {
-          if (ev.type === 'BOOKMARK') continue;
-          const k = keyOf(ev.object);
-          const old = known.get(k);
-          if (ev.type === 'DELETED') known.delete(k);
-          else known.set(k, ev.object);
-          handle(ev.type, ev.object, old);
-        }
-      } catch (err) {
-        if (signal.aborted) break;
-        if (first) {
-          first = false;
-          failSynced(err);
-          return;
-        }
-      }
-      if (!signal.aborted) await clock.sleep(1000, signal).catch(() => undefined);
-    }
-  })();
+      },
+      onEvent: (ev) => {
+        const k = keyOf(ev.object);
+        const old = known.get(k);
+        if (ev.type === 'DELETED') known.delete(k);
+        else known.set(k, ev.object);
+        handle(ev.type as Exclude<WatchEventType, 'BOOKMARK'>, ev.object, old);
+      },
+    },
+    {
+      signal,
+      onSynced: markSynced,
+      retry: async ({ synced: listed }) => {
+        if (!listed) return false;
+        await clock.sleep(RETRY_MS, signal).catch(() => undefined);
+        return true;
+      },
+    },
+  ).catch(failSynced);
   return { synced, done };
 }
