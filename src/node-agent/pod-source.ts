@@ -7,10 +7,14 @@
 import type { ApiContext, ResourceClient } from '../api/types.js';
 import { ALL_NAMESPACES } from '../api/types.js';
 import { TugboatError } from '../model/errors.js';
+import { listWatch } from '../api/list-watch.js';
 import type { Pod } from '../model/types.js';
 import type { PodSink } from './types.js';
 
 const dispatchers = new WeakMap<ApiContext, PodDispatcher>();
+
+/** How long to wait before relisting after a failed list or watch. */
+const RETRY_MS = 1000;
 
 /** Shares one watch of all pods among the node agents of an ApiContext. */
 export class PodDispatcher {
@@ -65,39 +69,23 @@ export class PodDispatcher {
     this.abort = abort;
     let markReady!: () => void;
     this.ready = new Promise((resolve) => (markReady = resolve));
-    void this.loop(abort.signal, markReady);
-  }
-
-  private async loop(signal: AbortSignal, markReady: () => void): Promise<void> {
-    let rv: string | undefined;
-    while (!signal.aborted) {
-      try {
-        if (rv === undefined) {
-          const list = await this.client.list();
-          if (signal.aborted) break;
-          this.replace(list.items);
-          rv = list.resourceVersion;
-          markReady();
-        }
-        for await (const ev of this.client.watch({ resourceVersion: rv, signal })) {
-          if (signal.aborted) break;
-          rv = ev.object.metadata.resourceVersion ?? rv;
-          if (ev.type === 'BOOKMARK') continue;
-          if (ev.type === 'DELETED') this.drop(ev.object.metadata.uid ?? '');
-          else this.put(ev.object);
-        }
-        if (signal.aborted) break;
-      } catch (err) {
-        if (signal.aborted) break;
-        if (TugboatError.is(err, 'Expired') || TugboatError.is(err, 'Gone')) {
-          rv = undefined;
-          continue;
-        }
-        rv = undefined;
-        await this.ctx.clock.sleep(1000, signal).catch(() => undefined);
-      }
-    }
-    markReady();
+    const { signal } = abort;
+    void listWatch(
+      this.client,
+      {
+        onSync: (items) => this.replace(items),
+        onEvent: (ev) => (ev.type === 'DELETED' ? this.drop(ev.object.metadata.uid ?? '') : this.put(ev.object)),
+      },
+      {
+        signal,
+        onSynced: markReady,
+        // Any failure relists after a second of clock time; the loop ends only when the last agent leaves.
+        retry: async () => {
+          await this.ctx.clock.sleep(RETRY_MS, signal).catch(() => undefined);
+          return true;
+        },
+      },
+    ).then(markReady, markReady);
   }
 
   /** A full list: every pod put, pods no longer listed dropped. */
