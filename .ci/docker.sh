@@ -26,7 +26,7 @@ daemon_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1
 start_daemon() {
   if daemon_answers; then return; fi
   log "starting dockerd"
-  nohup dockerd >/var/log/dockerd.log 2>&1 &
+  setsid nohup dockerd >>/var/log/dockerd.log 2>&1 < /dev/null &
   for _ in $(seq 1 60); do
     if daemon_answers; then log "dockerd is up"; return; fi
     sleep 0.5
