@@ -18,19 +18,12 @@ import { readLogs } from './log-files.js';
 import { materialiseMounts } from './mounts.js';
 import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
 import { RecordStore } from './records.js';
-import { runCommand, signalExitCode } from './run-command.js';
+import { runCommand } from './run-command.js';
+import { ExitTracker } from './exit-tracker.js';
 import type { ContainerRecord, ProcessRuntimeOptions, SandboxRecord } from './types.js';
-
-interface OwnChild {
-  child: ChildProcess;
-  /** Resolves once the exit is recorded and reported. */
-  exited: Promise<void>;
-}
 
 /** A lease whose sandbox record is missing this long is the leftover of a crash. */
 const STALE_LEASE_MS = 10_000;
-
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -57,13 +50,9 @@ export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process';
   private clusterName = 'default';
   private store: RecordStore | undefined;
-  private readonly children = new Map<string, OwnChild>();
   private readonly emitter = new EventEmitter();
   private readonly samples = new Map<string, { ticks: number; atMs: number }>();
-  private readonly chains = new Map<string, Promise<unknown>>();
-  private readonly adopted = new Map<string, ContainerRecord>();
-  private poller: NodeJS.Timeout | undefined;
-  private readonly reported = new Set<string>();
+  private readonly exits: ExitTracker;
 
   constructor(private readonly options: ProcessRuntimeOptions = {}) {
     if (options.addressBlock !== undefined && !isBlock(options.addressBlock)) {
@@ -71,6 +60,7 @@ export class ProcessRuntime implements ContainerRuntime {
         fieldError('addressBlock', 'must be an integer in 1..254'),
       ]);
     }
+    this.exits = new ExitTracker(() => this.records(), (e) => this.emit(e), options.adoptedPollMs);
   }
 
   /** The folder of records, logs and volumes. */
@@ -151,7 +141,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async startContainer(id: string): Promise<void> {
-    await this.serial(id, async () => {
+    await this.exits.serial(id, async () => {
       const rec = await this.mustGet(id);
       if (rec.state !== 'created') throw TugboatError.badRequest(`container ${id} is ${rec.state}, cannot start it`);
       const out = await open(rec.stdoutPath, 'a');
@@ -164,13 +154,7 @@ export class ProcessRuntime implements ContainerRuntime {
         // Listen before any await: a process that exits at once must not be missed.
         const c = child;
         failed = new Promise<string>((r) => c.once('error', (e) => r(e.message)));
-        if (c.pid !== undefined) {
-          exited = new Promise<void>((resolve) => {
-            c.once('exit', (code, signal) => {
-              void this.serial(id, () => this.recordExit(id, code ?? signalExitCode(signal))).finally(resolve);
-            });
-          });
-        }
+        if (c.pid !== undefined) exited = this.exits.followChild(id, c);
       } finally {
         await out.close();
         await err.close();
@@ -182,7 +166,7 @@ export class ProcessRuntime implements ContainerRuntime {
       }
       const pid = child.pid;
       child.unref();
-      this.children.set(id, { child, exited });
+      this.exits.own(id, exited);
       const stat = await procStat(pid);
       const startedAt = new Date();
       await this.records().putContainer({ ...rec, state: 'running', pid, pidStartTicks: stat?.startTicks, startedAt: startedAt.toISOString() });
@@ -194,9 +178,9 @@ export class ProcessRuntime implements ContainerRuntime {
     const rec = await this.records().getContainer(id);
     if (!rec || (await this.status(rec)).state !== 'running' || rec.pid === undefined) return;
     signalGroup(rec.pid, 'SIGTERM');
-    if (!(await this.waitExit(rec, Math.max(0, graceMs)))) {
+    if (!(await this.exits.waitExit(rec, Math.max(0, graceMs)))) {
       signalGroup(rec.pid, 'SIGKILL');
-      await this.waitExit(rec, 30_000, 137);
+      await this.exits.waitExit(rec, 30_000, 137);
     }
     signalGroup(rec.pid, 'SIGKILL'); // leftovers of the group, if the leader exited without them
   }
@@ -205,12 +189,9 @@ export class ProcessRuntime implements ContainerRuntime {
     const rec = await this.records().getContainer(id);
     if (!rec) return;
     await this.stopContainer(id, 0);
-    await this.children.get(id)?.exited;
-    this.children.delete(id);
-    this.adopted.delete(id);
+    await this.exits.forget(id);
     this.samples.delete(id);
-    this.reported.delete(id);
-    await this.serial(id, () => this.records().removeContainer(id));
+    await this.exits.serial(id, () => this.records().removeContainer(id));
     this.emit({ type: 'remove', containerId: id, labels: rec.labels, at: new Date() });
   }
 
@@ -267,9 +248,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   /** Stops watching adopted processes; running processes are left running. */
   async close(): Promise<void> {
-    if (this.poller) clearInterval(this.poller);
-    this.poller = undefined;
-    this.adopted.clear();
+    this.exits.close();
   }
 
   /**
@@ -304,88 +283,13 @@ export class ProcessRuntime implements ContainerRuntime {
     return rec;
   }
 
-  /** Runs `fn` after every earlier serialised step of the same container. */
-  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const prev = this.chains.get(id) ?? Promise.resolve();
-    const next = prev.then(fn, fn);
-    const tail = next.catch(() => undefined);
-    this.chains.set(id, tail);
-    void tail.then(() => {
-      if (this.chains.get(id) === tail) this.chains.delete(id);
-    });
-    return next;
-  }
-
   private emit(event: RuntimeEvent): void {
     this.emitter.emit('event', event);
   }
 
-  /**
-   * Records an exit (keeping a known exit code over an unknown one) and reports it once per
-   * instance.
-   */
-  private async recordExit(id: string, exitCode: number | undefined): Promise<void> {
-    const rec = await this.records().getContainer(id);
-    if (!rec) return;
-    const better = rec.state !== 'exited' || (rec.exitCode === undefined && exitCode !== undefined);
-    const finishedAt = rec.finishedAt ? new Date(rec.finishedAt) : new Date();
-    if (better) {
-      await this.records().putContainer({ ...rec, state: 'exited', exitCode, reason: exitReason(exitCode), finishedAt: finishedAt.toISOString() });
-    }
-    this.adopted.delete(id);
-    if (this.reported.has(id)) return;
-    this.reported.add(id);
-    const code = better ? exitCode : rec.exitCode;
-    this.emit({ type: 'exit', containerId: id, labels: rec.labels, ...(code !== undefined ? { exitCode: code } : {}), at: finishedAt });
-  }
-
-  /** Waits up to `ms` for the container's process to end; true when it did. */
-  private async waitExit(rec: ContainerRecord, ms: number, killedCode?: number): Promise<boolean> {
-    const own = this.children.get(rec.id);
-    const deadline = Date.now() + ms;
-    if (own) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((r) => (timer = setTimeout(() => r(false), ms)));
-      const done = await Promise.race([own.exited.then(() => true as const), timeout]);
-      clearTimeout(timer);
-      return done;
-    }
-    for (;;) {
-      if (!isSameLiveProcess(await procStat(rec.pid as number), rec.pidStartTicks)) {
-        await this.serial(rec.id, () => this.recordExit(rec.id, killedCode));
-        return true;
-      }
-      if (Date.now() >= deadline) return false;
-      await sleep(Math.min(50, Math.max(1, deadline - Date.now())));
-    }
-  }
-
-  /** The status of a record, checking that a 'running' process still is (own children and adopted ones). */
+  /** The status of a record, checking first that a 'running' process still is. */
   private async status(rec: ContainerRecord): Promise<ContainerStatus> {
-    if (rec.state === 'running' && rec.pid !== undefined) {
-      const alive = isSameLiveProcess(await procStat(rec.pid), rec.pidStartTicks);
-      const own = this.children.get(rec.id);
-      if (!alive) {
-        if (own) await Promise.race([own.exited, sleep(5000)]);
-        else await this.serial(rec.id, () => this.recordExit(rec.id, undefined));
-        rec = (await this.records().getContainer(rec.id)) ?? { ...rec, state: 'exited', reason: 'Unknown' };
-      } else if (!own) this.watchAdopted(rec);
-    }
-    return toContainerStatus(rec);
-  }
-
-  /** Polls adopted processes (not our children) so that their exits become events. */
-  private watchAdopted(rec: ContainerRecord): void {
-    this.adopted.set(rec.id, rec);
-    if (this.poller) return;
-    this.poller = setInterval(() => {
-      for (const r of this.adopted.values()) void this.status(r).catch(() => undefined);
-      if (this.adopted.size === 0 && this.poller) {
-        clearInterval(this.poller);
-        this.poller = undefined;
-      }
-    }, this.options.adoptedPollMs ?? 1000);
-    this.poller.unref();
+    return toContainerStatus(await this.exits.refresh(rec));
   }
 }
 
