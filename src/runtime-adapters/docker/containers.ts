@@ -5,7 +5,7 @@ import { toContainerStatus } from './container-status.js';
 import { toContainerPlan, type ContainerPlan } from './container-config.js';
 import { dockerStatus, ignoreStatus, toTugboatError } from './errors.js';
 import { randomSuffix } from './sandbox.js';
-import { DockerScope } from './scope.js';
+import type { DockerScope } from './scope.js';
 
 const subject = (id: string) => ({ kind: 'Container', name: id });
 
@@ -109,15 +109,5 @@ export async function inspectContainer(scope: DockerScope, id: string): Promise<
 
 /** Containers (any state, sandboxes excluded) whose labels include every given label. */
 export async function listContainers(scope: DockerScope, labels: Record<string, string> = {}): Promise<ContainerStatus[]> {
-  const list = await scope.docker.listContainers({
-    all: true,
-    filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=container`] },
-  });
-  const out = await Promise.all(
-    list.map((c) => inspectContainer(scope, c.Id).catch((err: unknown) => {
-      if ((err as { reason?: string }).reason === 'NotFound') return undefined;
-      throw err;
-    })),
-  );
-  return out.filter((s): s is ContainerStatus => s !== undefined);
+  return scope.inspectAll('container', labels, (id) => inspectContainer(scope, id));
 }

@@ -5,7 +5,7 @@ import { RUNTIME_LABELS, type SandboxConfig, type SandboxStatus } from '../types
 import { dockerMessage, ignoreStatus, isNotFound, toTugboatError } from './errors.js';
 import { ensureSandboxImage } from './images.js';
 import { ensureClusterNetwork } from './network.js';
-import { DockerScope, networkNameFor } from './scope.js';
+import { type DockerScope, networkNameFor } from './scope.js';
 
 /** The labels of a sandbox: the caller's, completed with the RUNTIME_LABELS ones. */
 export function sandboxLabels(config: SandboxConfig, clusterName: string, nodeName: string): Record<string, string> {
@@ -160,15 +160,5 @@ export async function removeSandbox(scope: DockerScope, id: string): Promise<voi
 
 /** Sandboxes (any state) whose labels include every given label. */
 export async function listSandboxes(scope: DockerScope, labels: Record<string, string> = {}): Promise<SandboxStatus[]> {
-  const list = await scope.docker.listContainers({
-    all: true,
-    filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=sandbox`] },
-  });
-  const out = await Promise.all(
-    list.map((c) => inspectSandbox(scope, c.Id).catch((err: unknown) => {
-      if ((err as { reason?: string }).reason === 'NotFound') return undefined;
-      throw err;
-    })),
-  );
-  return out.filter((s): s is SandboxStatus => s !== undefined);
+  return scope.inspectAll('sandbox', labels, (id) => inspectSandbox(scope, id));
 }

@@ -50,6 +50,25 @@ export class DockerScope {
     return Object.entries(labels).map(([k, v]) => `${k}=${v}`);
   }
 
+  /**
+   * Inspects each Docker container of a runtime role (`sandbox` or `container`, the
+   * RUNTIME_LABELS.role label) whose labels include every given label, in any state. One
+   * removed between the list and its inspection (inspect fails NotFound) is left out.
+   */
+  async inspectAll<T>(role: 'sandbox' | 'container', labels: Record<string, string>, inspect: (id: string) => Promise<T>): Promise<T[]> {
+    const list = await this.docker.listContainers({
+      all: true,
+      filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=${role}`] },
+    });
+    const out = await Promise.all(
+      list.map((c) => inspect(c.Id).catch((err: unknown) => {
+        if ((err as { reason?: string }).reason === 'NotFound') return undefined;
+        throw err;
+      })),
+    );
+    return out.filter((s): s is Awaited<T> => s !== undefined);
+  }
+
   /** The cluster label of the current cluster, as a filter entry. */
   get clusterFilter(): string {
     return `${RUNTIME_LABELS.cluster}=${this.clusterName}`;
