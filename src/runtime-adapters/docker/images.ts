@@ -32,12 +32,17 @@ export async function ensureImage(scope: DockerScope, ref: string, policy: PullP
   return scope.once(`pull:${ref}`, () => pull(scope, ref, signal));
 }
 
+/** Resolves once a pull or import progress stream is done; rejects with its error. */
+function finished(scope: DockerScope, stream: NodeJS.ReadableStream): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    scope.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
+  });
+}
+
 async function pull(scope: DockerScope, ref: string, signal?: AbortSignal): Promise<ImageInfo> {
   try {
     const stream = (await scope.docker.pull(ref, signal ? { abortSignal: signal } : {})) as NodeJS.ReadableStream;
-    await new Promise<void>((resolve, reject) => {
-      scope.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
-    });
+    await finished(scope, stream);
   } catch (err) {
     throw new ImagePullError(ref, `failed to pull image "${ref}": ${dockerMessage(err)}`, 'ErrImagePull');
   }
@@ -92,9 +97,7 @@ async function importPauseImage(scope: DockerScope, ref: string): Promise<ImageI
       tag,
       changes: ['ENV PATH=/bin', `CMD ${JSON.stringify(PAUSE_COMMAND)}`],
     } as object)) as NodeJS.ReadableStream;
-    await new Promise<void>((resolve, reject) => {
-      scope.docker.modem.followProgress(stream, (err: Error | null) => (err ? reject(err) : resolve()));
-    });
+    await finished(scope, stream);
   } catch (err) {
     throw new ImagePullError(ref, `could not build sandbox image "${ref}": ${dockerMessage(err)}`);
   }
