@@ -1,20 +1,14 @@
 import Docker from 'dockerode';
 import type { DockerRuntimeOptions } from './types.js';
 
-/** The options dockerode's modem understands, as plain data. */
-export interface ModemOptions {
-  socketPath?: string;
-  host?: string;
-  port?: number | string;
-  protocol?: 'http' | 'https' | 'ssh';
-  ca?: string | Buffer | Array<string | Buffer>;
-  cert?: string | Buffer;
-  key?: string | Buffer;
-  username?: string;
-  sshOptions?: Record<string, unknown>;
-  version?: string;
-  timeout?: number;
-}
+/**
+ * The options dockerode's modem understands, as plain data: the connection fields of
+ * DockerRuntimeOptions under the same names, plus `timeout` (from `timeoutMs`).
+ */
+export type ModemOptions = Pick<
+  DockerRuntimeOptions,
+  'socketPath' | 'host' | 'port' | 'protocol' | 'ca' | 'cert' | 'key' | 'username' | 'sshOptions' | 'version'
+> & { timeout?: number };
 
 /**
  * Maps DockerRuntimeOptions to dockerode's constructor options. Only what the user gave is set,
