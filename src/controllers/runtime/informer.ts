@@ -3,9 +3,9 @@
  * tells handlers about changes, as client-go's shared informers.
  */
 import type { ApiContext, ResourceClient } from '../../api/types.js';
-import type { KubeObject, LabelSelector, Labels } from '../../model/types.js';
+import type { KubeObject, LabelSelector, Labels, WatchEvent } from '../../model/types.js';
 import type { Selector } from '../../model/selector.js';
-import { TugboatError } from '../../model/errors.js';
+import { listWatch } from '../../api/list-watch.js';
 import { labelsMatch } from './label-match.js';
 import { LabelIndex } from './label-index.js';
 import type { Logger } from './types.js';
@@ -38,7 +38,6 @@ export class Informer<T extends KubeObject = KubeObject> {
   private abort: AbortController | undefined;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
-  private resourceVersion: string | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(
@@ -57,13 +56,29 @@ export class Informer<T extends KubeObject = KubeObject> {
     return () => this.handlers.delete(handler);
   }
 
-  /** Lists, then watches in the background. Resolves once the first list is cached. */
+  /**
+   * Lists, then watches in the background (the shared api/list-watch loop: relist on Expired,
+   * other failures logged and retried after a short real-time back-off). Resolves once the first
+   * list is cached; rejects when that list fails.
+   */
   async start(): Promise<void> {
     if (this.abort) return this.waitForSync();
     this.abort = new AbortController();
     const signal = this.abort.signal;
-    await this.relist();
-    this.loop = this.watchLoop(signal);
+    this.loop = listWatch(
+      this.client,
+      { onSync: (items) => this.replace(items), onEvent: (ev) => this.apply(ev) },
+      {
+        signal,
+        retry: async ({ error, failures, synced }) => {
+          if (!synced) return false;
+          this.log?.warn({ kind: this.kind, err: String(error) }, 'watch failed; retrying');
+          await sleepRealOrAbort(Math.min(1000, 10 * 2 ** failures), signal);
+          return true;
+        },
+      },
+    );
+    await Promise.race([this.waitForSync(), this.loop]);
   }
 
   /** Stops watching; the cache keeps its last contents. */
@@ -125,11 +140,10 @@ export class Informer<T extends KubeObject = KubeObject> {
     return this.objects.size;
   }
 
-  private async relist(): Promise<void> {
-    const list = await this.client.list();
-    this.resourceVersion = list.resourceVersion;
+  /** A full list: every object upserted, cached objects no longer listed removed. */
+  private replace(items: T[]): void {
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    for (const obj of items) {
       seen.add(this.keyOf(obj));
       this.upsert(obj);
     }
@@ -140,34 +154,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private async watchLoop(signal: AbortSignal): Promise<void> {
-    let failures = 0;
-    while (!signal.aborted) {
-      try {
-        const stream = this.client.watch({ resourceVersion: this.resourceVersion, signal });
-        for await (const ev of stream) {
-          if (signal.aborted) return;
-          failures = 0;
-          const rv = ev.object?.metadata?.resourceVersion;
-          if (rv) this.resourceVersion = rv;
-          if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.upsert(ev.object);
-          else if (ev.type === 'DELETED') this.remove(ev.object);
-        }
-      } catch (err) {
-        if (signal.aborted) return;
-        if (TugboatError.is(err, 'Expired') || TugboatError.is(err, 'Gone')) {
-          try {
-            await this.relist();
-            continue;
-          } catch (listErr) {
-            err = listErr;
-          }
-        }
-        failures++;
-        this.log?.warn({ kind: this.kind, err: String(err) }, 'watch failed; retrying');
-        await sleepRealOrAbort(Math.min(1000, 10 * 2 ** failures), signal);
-      }
-    }
+  private apply(ev: WatchEvent<T>): void {
+    if (ev.type === 'ADDED' || ev.type === 'MODIFIED') this.upsert(ev.object);
+    else if (ev.type === 'DELETED') this.remove(ev.object);
   }
 
   private keyOf(obj: KubeObject): string {
