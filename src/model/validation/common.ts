@@ -7,6 +7,27 @@ export function isObject<T>(v: T): v is T & Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * Checks an optional list of objects at `field`: absent passes, a value that is not a list is
+ * one cause, an item that is not an object is one cause at `field[i]`, and `check` adds the
+ * causes of each object item, given its path `field[i]`.
+ */
+export function validateObjectList<T>(
+  list: unknown,
+  field: string,
+  check: (item: T & Record<string, unknown>, at: string, causes: StatusCause[]) => void,
+): StatusCause[] {
+  if (list === undefined || list === null) return [];
+  if (!Array.isArray(list)) return [invalid(field, list, 'must be a list')];
+  const causes: StatusCause[] = [];
+  list.forEach((item: unknown, i) => {
+    const at = `${field}[${i}]`;
+    if (!isObject(item)) causes.push(invalid(at, item, 'must be an object'));
+    else check(item as T & Record<string, unknown>, at, causes);
+  });
+  return causes;
+}
+
 const IANA_RE = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** Problems of an IANA service name (a port name): at most 15 characters, lower-case, a letter, no '--'. */

@@ -2,7 +2,7 @@
 import type { core, StatusCause } from '../types.js';
 import { dns1123LabelErrors } from '../names.js';
 import { duplicate, invalid, notFound, notSupported, required } from './field-errors.js';
-import { ianaSvcNameErrors, isObject, validatePortNumber } from './common.js';
+import { ianaSvcNameErrors, isObject, validateObjectList, validatePortNumber } from './common.js';
 import { validateResources } from './resources.js';
 import { validateLifecycle, validateProbe } from './probes.js';
 
@@ -19,13 +19,8 @@ export interface ContainerContext {
 }
 
 function validatePorts(ports: unknown, field: string): StatusCause[] {
-  if (ports === undefined || ports === null) return [];
-  if (!Array.isArray(ports)) return [invalid(field, ports, 'must be a list')];
-  const causes: StatusCause[] = [];
   const names = new Set<string>();
-  ports.forEach((p: core.ContainerPort, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(p)) return void causes.push(invalid(at, p, 'must be an object'));
+  return validateObjectList<core.ContainerPort>(ports, field, (p, at, causes) => {
     if (p.name !== undefined && p.name !== '') {
       for (const m of ianaSvcNameErrors(p.name)) causes.push(invalid(`${at}.name`, p.name, m));
       if (names.has(p.name)) causes.push(duplicate(`${at}.name`, p.name));
@@ -36,16 +31,10 @@ function validatePorts(ports: unknown, field: string): StatusCause[] {
     if (p.hostPort !== undefined && p.hostPort !== 0) causes.push(...validatePortNumber(p.hostPort, `${at}.hostPort`));
     if (p.protocol !== undefined && !PROTOCOLS.includes(p.protocol)) causes.push(notSupported(`${at}.protocol`, p.protocol, PROTOCOLS));
   });
-  return causes;
 }
 
 function validateEnv(env: unknown, field: string): StatusCause[] {
-  if (env === undefined || env === null) return [];
-  if (!Array.isArray(env)) return [invalid(field, env, 'must be a list')];
-  const causes: StatusCause[] = [];
-  env.forEach((e: core.EnvVar, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(e)) return void causes.push(invalid(at, e, 'must be an object'));
+  return validateObjectList<core.EnvVar>(env, field, (e, at, causes) => {
     if (!e.name) causes.push(required(`${at}.name`));
     else if (!ENV_NAME_RE.test(e.name)) {
       causes.push(
@@ -62,17 +51,11 @@ function validateEnv(env: unknown, field: string): StatusCause[] {
       if (e.valueFrom.fieldRef && !e.valueFrom.fieldRef.fieldPath) causes.push(required(`${at}.valueFrom.fieldRef.fieldPath`));
     }
   });
-  return causes;
 }
 
 function validateMounts(mounts: unknown, field: string, volumes: ReadonlySet<string>): StatusCause[] {
-  if (mounts === undefined || mounts === null) return [];
-  if (!Array.isArray(mounts)) return [invalid(field, mounts, 'must be a list')];
-  const causes: StatusCause[] = [];
   const paths = new Set<string>();
-  mounts.forEach((m: core.VolumeMount, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(m)) return void causes.push(invalid(at, m, 'must be an object'));
+  return validateObjectList<core.VolumeMount>(mounts, field, (m, at, causes) => {
     if (!m.name) causes.push(required(`${at}.name`));
     else if (!volumes.has(m.name)) causes.push(notFound(`${at}.name`, m.name));
     if (!m.mountPath) causes.push(required(`${at}.mountPath`));
@@ -84,7 +67,6 @@ function validateMounts(mounts: unknown, field: string, volumes: ReadonlySet<str
       causes.push(invalid(`${at}.subPath`, m.subPath, "must be a relative path without '..'"));
     }
   });
-  return causes;
 }
 
 /** Checks one container at `field` (e.g. `spec.containers[0]`). Name uniqueness is checked by the pod. */

@@ -2,7 +2,7 @@
 import type { core, StatusCause } from '../types.js';
 import { dns1123LabelErrors, validateLabels } from '../names.js';
 import { duplicate, invalid, notSupported, required } from './field-errors.js';
-import { isObject, validateNonNegative, validatePositive } from './common.js';
+import { isObject, validateNonNegative, validateObjectList, validatePositive } from './common.js';
 import { validateContainer } from './container.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
@@ -15,12 +15,7 @@ export interface PodSpecRules {
 }
 
 function validateVolumes(volumes: unknown, field: string, names: Set<string>): StatusCause[] {
-  if (volumes === undefined || volumes === null) return [];
-  if (!Array.isArray(volumes)) return [invalid(field, volumes, 'must be a list')];
-  const causes: StatusCause[] = [];
-  volumes.forEach((v: core.Volume, i) => {
-    const at = `${field}[${i}]`;
-    if (!isObject(v)) return void causes.push(invalid(at, v, 'must be an object'));
+  return validateObjectList<core.Volume>(volumes, field, (v, at, causes) => {
     if (!v.name) causes.push(required(`${at}.name`));
     else {
       causes.push(...dns1123LabelErrors(v.name).map((m) => invalid(`${at}.name`, v.name, m)));
@@ -35,7 +30,6 @@ function validateVolumes(volumes: unknown, field: string, names: Set<string>): S
     if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) causes.push(required(`${at}.persistentVolumeClaim.claimName`));
     if (v.hostPath && !v.hostPath.path) causes.push(required(`${at}.hostPath.path`));
   });
-  return causes;
 }
 
 /** Checks a PodSpec at `field` (e.g. `spec` for a Pod, `spec.template.spec` for a Deployment). */
