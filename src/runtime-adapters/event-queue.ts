@@ -83,6 +83,23 @@ export class EventQueue<T> implements AsyncIterableIterator<T> {
   }
 }
 
+/** An emitter of `'event'`s, as eventemitter3's and node:events' EventEmitter. */
+export interface EventSource<T> {
+  on(name: 'event', listener: (event: T) => void): unknown;
+  off(name: 'event', listener: (event: T) => void): unknown;
+}
+
+/**
+ * The `'event'`s `emitter` emits from now on, as an EventQueue that detaches its listener when it
+ * ends (signal aborted or consumer stopped). The body of an in-process runtime's `events()`.
+ */
+export function eventsOf<T>(emitter: EventSource<T>, signal?: AbortSignal): EventQueue<T> {
+  const queue = new EventQueue<T>(signal);
+  const listener = (event: T): void => queue.push(event);
+  emitter.on('event', listener);
+  return queue.onClose(() => emitter.off('event', listener));
+}
+
 /** True when `labels` include every entry of `wanted` (no `wanted` matches everything). */
 export function hasLabels(labels: Record<string, string>, wanted?: Record<string, string>): boolean {
   if (!wanted) return true;

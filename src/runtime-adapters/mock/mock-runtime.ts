@@ -5,7 +5,7 @@ import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../../clock/types.js';
 import { RealClock } from '../../clock/real-clock.js';
 import { TugboatError } from '../../model/errors.js';
-import { EventQueue } from '../event-queue.js';
+import { eventsOf } from '../event-queue.js';
 import {
   RUNTIME_LABELS,
   type ContainerConfig,
@@ -280,10 +280,7 @@ export class MockRuntime implements ContainerRuntime {
   }
 
   events(signal?: AbortSignal): AsyncIterable<RuntimeEvent> {
-    const queue = new EventQueue<RuntimeEvent>(signal);
-    const listener = (e: RuntimeEvent): void => queue.push(e);
-    this.emitter.on('event', listener);
-    return queue.onClose(() => this.emitter.off('event', listener));
+    return eventsOf<RuntimeEvent>(this.emitter, signal);
   }
 
   /**

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { TugboatError, fieldError } from '../../model/errors.js';
-import { EventQueue, exitReason, hasLabels } from '../event-queue.js';
+import { eventsOf, exitReason, hasLabels } from '../event-queue.js';
 import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecResult, ImageInfo, LogLine, LogOptions,
   RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
@@ -235,10 +235,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   events(signal?: AbortSignal): AsyncIterable<RuntimeEvent> {
-    const queue = new EventQueue<RuntimeEvent>(signal);
-    const listener = (e: RuntimeEvent): void => queue.push(e);
-    this.emitter.on('event', listener);
-    return queue.onClose(() => this.emitter.off('event', listener));
+    return eventsOf<RuntimeEvent>(this.emitter, signal);
   }
 
   /** The sandbox's own loopback address (its pod IP) and the port as is. */
