@@ -34,6 +34,15 @@ export function lastHeartbeatMs(node: Node, lease: Lease | undefined): number | 
   return times.length ? Math.max(...times) : undefined;
 }
 
+/**
+ * True when the node's pods may need action: it has a NoExecute taint or its Ready status is
+ * Unknown. Otherwise the controller leaves every pod on it alone.
+ */
+export function podsNeedAttention(node: Node): boolean {
+  if ((node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute')) return true;
+  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown';
+}
+
 /** Creates the node lifecycle controller. */
 export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Controller {
   const grace = options.gracePeriodMs ?? 40_000;
@@ -79,9 +88,13 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
       {
         apiVersion: 'v1',
         kind: 'Pod',
-        map: (obj: KubeObject, _cache, change) => {
+        // A pod change matters only on a node whose pods need attention; when a node starts to
+        // need it, the node's own change reconciles it with all its pods.
+        map: async (obj: KubeObject, cache, change) => {
           const nodeName = (obj as Pod).spec?.nodeName;
-          return nodeName && change !== 'DELETED' ? [{ name: nodeName }] : [];
+          if (!nodeName || change === 'DELETED') return [];
+          const node = await cache.get<Node>(NODE.apiVersion, NODE.kind, undefined, nodeName);
+          return node && !podsNeedAttention(node) ? [] : [{ name: nodeName }];
         },
       },
     ],
@@ -105,8 +118,7 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
       }
       const unreachable = (node.spec?.taints ?? []).some((t) => t.key === TAINT_UNREACHABLE && t.effect === 'NoExecute');
       // A node with no NoExecute taint whose status is known leaves every pod alone: skip the pods.
-      const noExecute = (node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute');
-      if (!noExecute && ready() !== 'Unknown') return wake !== undefined ? { requeueAfterMs: wake } : undefined;
+      if (!podsNeedAttention(node)) return wake !== undefined ? { requeueAfterMs: wake } : undefined;
       const pods = (await ctx.cache.list<Pod>('v1', 'Pod')).filter((p) => p.spec?.nodeName === req.name);
       for (const pod of pods) {
         if (pod.metadata.deletionTimestamp) {
