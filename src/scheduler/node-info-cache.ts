@@ -48,6 +48,19 @@ interface PodState {
   assumed: boolean;
 }
 
+/**
+ * A copy of a node's NodeInfo with some pods taken off and others added: what the node would look
+ * like after a preemption, or with the pods nominated to it in place. The original is unchanged.
+ */
+export function nodeInfoVariant(ni: NodeInfo, change: { remove?: ReadonlySet<string>; add?: readonly PodInfo[] }): NodeInfo {
+  const copy = new MutableNodeInfo(ni.name);
+  copy.node = ni.node;
+  copy.allocatable = ni.allocatable;
+  for (const p of ni.pods.values()) if (!change.remove?.has(p.key)) copy.add(p);
+  for (const p of change.add ?? []) if (!copy.pods.has(p.key)) copy.add(p);
+  return copy;
+}
+
 /** A pod is finished (Succeeded or Failed) and holds no resources. */
 function isTerminal(pod: Pod): boolean {
   const phase = pod.status?.phase;

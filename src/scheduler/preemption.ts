@@ -7,7 +7,7 @@ import type { ClusterSnapshot, NodeInfo, PodInfo, Status } from './types.js';
 import type { CycleState } from './types.js';
 import type { PluginRegistry } from './registry.js';
 import { runFilters, fitErrorMessage } from './schedule-one.js';
-import { NodeInfoCache } from './node-info-cache.js';
+import { nodeInfoVariant } from './node-info-cache.js';
 import { podInfoOf } from './pod-info.js';
 
 /** Reason for nodes where preemption cannot help (their filter failure is unresolvable). */
@@ -37,17 +37,10 @@ function moreImportant(a: PodInfo, b: PodInfo): number {
   return b.priority - a.priority || startMs(a.pod) - startMs(b.pod);
 }
 
-function nodeWithout(ni: NodeInfo, evicted: ReadonlySet<string>): NodeInfo {
-  const c = new NodeInfoCache();
-  c.setNode(ni.node!);
-  for (const p of ni.pods.values()) if (!evicted.has(p.key)) c.assumePod(p, ni.name);
-  return c.nodeInfo(ni.name)!;
-}
-
 function fitsWithout(registry: PluginRegistry, pod: Pod, ni: NodeInfo, base: CycleState, evicted: PodInfo[]): boolean {
   const state = base.clone();
   const keys = new Set(evicted.map((v) => v.key));
-  const trimmed = nodeWithout(ni, keys);
+  const trimmed = nodeInfoVariant(ni, { remove: keys });
   for (const v of evicted) for (const p of registry.preFilter) p.removePod?.(state, pod, v, trimmed);
   return runFilters(registry, pod, trimmed, state) === undefined;
 }

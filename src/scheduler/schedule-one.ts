@@ -8,6 +8,9 @@ import type { ClusterSnapshot, NodeInfo, NodeScore, Status } from './types.js';
 import { CycleState, MAX_NODE_SCORE } from './types.js';
 import type { PluginRegistry } from './registry.js';
 import { errorStatus, withPlugin } from './status.js';
+import type { NominatedPods } from './nominated-pods.js';
+import { nodeInfoVariant } from './node-info-cache.js';
+import { podInfoOf } from './pod-info.js';
 
 /** kube-scheduler's floor of nodes to find feasible before stopping. */
 export const MIN_FEASIBLE_NODES_TO_FIND = 100;
@@ -71,6 +74,11 @@ export interface FilterResult {
 
 /** Options of {@link findNodesThatFit}. */
 export interface FindOptions {
+  /**
+   * Pods nominated to nodes by an earlier preemption: a node must fit the pod with those of
+   * higher or equal priority in place (and without them), as kube-scheduler filters.
+   */
+  nominated?: NominatedPods;
   /** Index of the node to start from (rotates between cycles). @default 0 */
   startIndex?: number;
   /** 0 = adaptive, as kube-scheduler. @default 0 */
@@ -92,10 +100,14 @@ export function findNodesThatFit(
   const feasible: NodeInfo[] = [];
   const statuses = new Map<string, Status>();
   let processed = 0;
+  const nominated = options.nominated?.size ? options.nominated : undefined;
+  const info = nominated ? podInfoOf(pod) : undefined;
   for (let i = 0; i < n && feasible.length < want; i++) {
     const ni = nodes[(start + i) % n];
     processed++;
-    const s = runFilters(registry, pod, ni, state);
+    const held = nominated && info ? nominated.holding(ni.name, info.key, info.priority) : [];
+    let s = held.length > 0 ? runFilters(registry, pod, nodeInfoVariant(ni, { add: held }), state) : undefined;
+    s ??= runFilters(registry, pod, ni, state);
     if (s) statuses.set(ni.name, s);
     else feasible.push(ni);
   }

@@ -11,6 +11,7 @@ import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { AnyPlugin, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './types.js';
 import { NodeInfoCache } from './node-info-cache.js';
+import { NominatedPods } from './nominated-pods.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.js';
 import { PluginRegistry, defaultRegistry } from './registry.js';
 import { scheduleOne, seededRandom } from './schedule-one.js';
@@ -86,6 +87,7 @@ export class Scheduler {
   private readonly priorityClasses = new Map<string, number>();
   private defaultPriority: { name: string; value: number } | undefined;
   private readonly pending = new Map<string, Pod>();
+  private readonly nominated = new NominatedPods();
   private abort: AbortController | undefined;
   private timers: Timer[] = [];
   private loop: Promise<void> | undefined;
@@ -199,6 +201,8 @@ export class Scheduler {
 
   private onPod(type: string, pod: Pod, old: Pod | undefined): void {
     const key = podKey(pod);
+    if (type === 'DELETED' || pod.spec?.nodeName || pod.metadata.deletionTimestamp) this.nominated.delete(key);
+    else this.nominated.set(podInfoOf(this.withPriority(pod)), pod.status?.nominatedNodeName);
     if (type === 'DELETED') {
       this.pending.delete(key);
       this.queue.delete(key);
@@ -245,11 +249,9 @@ export class Scheduler {
 
   /** One scheduling cycle: decide synchronously, assume, bind in the background. */
   private cycle(info: QueuedPodInfo): void {
-    let pod = this.pending.get(info.key) ?? info.pod;
-    if (pod.spec?.priority === undefined && (pod.spec?.priorityClassName || this.defaultPriority)) {
-      pod = { ...pod, spec: { ...pod.spec!, priority: this.priorityOf(pod) } };
-    }
+    const pod = this.withPriority(this.pending.get(info.key) ?? info.pod);
     const out = scheduleOne(this.registry, pod, this.cache, {
+      nominated: this.nominated,
       startIndex: this.nextStart,
       percentageOfNodesToScore: this.options.percentageOfNodesToScore,
       random: this.random,
@@ -270,11 +272,21 @@ export class Scheduler {
     let message = out.message;
     if (this.options.preemption !== false) {
       const pre = findPreemption(this.registry, pod, this.cache, out);
-      if (pre.result) void this.binds.add(() => this.preempt(pod, pre.result!.nodeName, pre.result!.victims)).catch(() => undefined);
+      if (pre.result) {
+        // Hold the room at once, before the victims are gone, so no lower pod takes it meanwhile.
+        this.nominated.set(podInfoOf(pod), pre.result.nodeName);
+        void this.binds.add(() => this.preempt(pod, pre.result!.nodeName, pre.result!.victims)).catch(() => undefined);
+      }
       else if (pre.message) message += ` ${pre.message}`;
     }
     this.queue.requeueUnschedulable(info.key);
     this.reportFailure(pod, message);
+  }
+
+  /** The pod with spec.priority resolved (pods created before their PriorityClass lack it). */
+  private withPriority(pod: Pod): Pod {
+    if (pod.spec?.priority !== undefined || !(pod.spec?.priorityClassName || this.defaultPriority)) return pod;
+    return { ...pod, spec: { ...pod.spec!, priority: this.priorityOf(pod) } };
   }
 
   private client(pod: Pod) {

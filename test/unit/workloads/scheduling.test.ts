@@ -164,16 +164,11 @@ describe('scheduling during rollouts and under pressure', () => {
   });
 
   /*
-   * BUG (reported to the lead): nothing resolves spec.priorityClassName into spec.priority when a
-   * pod is created (Kubernetes' Priority admission plugin does, and rejects unknown class names).
-   * The Scheduler resolves the class only for the pod it is placing, while the pods in its cache
-   * keep priority 0; so a replacement 'low' pod (10) preempts other 'low' pods and even the bound
-   * 'high' pods (seen as 0): endless preemption churn, and the high-priority Deployment never
-   * becomes available. Fix: a Priority admission step in src/api (spec.priority and
-   * preemptionPolicy from the class, the globalDefault class when none is named, Forbidden for an
-   * unknown class). Remove `.fails` once it lands.
+   * Needs the Priority admission (spec.priority from the PriorityClass on every pod) and the
+   * nominated-node hold (the room a preemption makes is kept for the preemptor, not taken by the
+   * victims' replacements).
    */
-  it.fails('preemption: a high-priority Deployment evicts low-priority pods from a full cluster', async () => {
+  it('preemption: a high-priority Deployment evicts low-priority pods from a full cluster', async () => {
     m = await startMockCluster({ nodes: 2, capacity: { cpu: '2', memory: '4Gi', pods: '110' } });
     await m.cluster.apply([
       { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'low' }, value: 10 },
