@@ -1,0 +1,133 @@
+/**
+ * The scheduler against the API only, measured as kube-scheduler's scheduler_perf measures it:
+ * a Cluster with no controllers and no node agents; N Node objects created directly (status
+ * allocatable cpu 32, memory 128Gi, pods 110, Ready=True, three zones), then P bare pods created
+ * directly through the API in batches while the scheduler runs. Reports pods bound per second
+ * from the first binding to the last. Nothing runs the pods: this is the scheduling throughput
+ * (watch -> queue -> filter/score -> bind -> store), not the whole pipeline.
+ * Run through bench/scheduler.ts.
+ */
+import { performance } from 'node:perf_hooks';
+import { Cluster } from '../src/api/cluster.js';
+import { RealClock } from '../src/clock/real-clock.js';
+import type { Node, Pod } from '../src/model/types.js';
+
+/** Pods created at once (scheduler_perf creates its pods in parallel batches too). */
+const BATCH = 500;
+const CPU = ['100m', '250m', '500m', '1'];
+const MEMORY = ['128Mi', '256Mi', '512Mi', '1Gi', '2Gi'];
+
+/** Figures of one scheduler-only run. */
+export interface SchedulerApiBenchResult {
+  nodes: number;
+  pods: number;
+  /** From the first pod created to the last created. */
+  createMs: number;
+  /** From the first pod created to the last binding. */
+  allBoundMs: number;
+  /** Pods bound per second, from the first binding to the last. */
+  bindRate: number;
+  peakRssMiB: number;
+  peakHeapMiB: number;
+}
+
+function nodeObject(i: number, now: string): Node {
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name: `node-${i}`, labels: { 'kubernetes.io/hostname': `node-${i}`, 'topology.kubernetes.io/zone': `zone-${i % 3}` } },
+    spec: {},
+    status: {
+      capacity: { cpu: '32', memory: '128Gi', pods: '110' },
+      allocatable: { cpu: '32', memory: '128Gi', pods: '110' },
+      conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: now, lastTransitionTime: now }],
+    },
+  } as Node;
+}
+
+function podObject(i: number): Pod {
+  // One "app" per 100 pods, sizes cycled per app as in the end-to-end run.
+  const app = Math.floor(i / 100);
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: `pod-${i}`, namespace: 'default', labels: { app: `app-${app}` } },
+    spec: {
+      containers: [{ name: 'app', image: 'bench:1', resources: { requests: { cpu: CPU[app % CPU.length], memory: MEMORY[(app * 7) % MEMORY.length] } } }],
+    },
+  };
+}
+
+/** Runs the scheduler against the API only at one size and returns its figures. */
+export async function runSchedulerApiBench(nodeCount: number, podCount: number): Promise<SchedulerApiBenchResult> {
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sample = (): void => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapUsed);
+  };
+  const sampler = setInterval(sample, 200);
+
+  const cluster = await Cluster.start({ clock: new RealClock(), recordEvents: false, controllers: false });
+  const scheduler = cluster.scheduler!;
+  const nodes = cluster.client<Node>('v1', 'Node');
+  const now = new Date().toISOString();
+  for (let i = 0; i < nodeCount; i += BATCH) {
+    const batch: Promise<unknown>[] = [];
+    for (let j = i; j < Math.min(nodeCount, i + BATCH); j++) {
+      batch.push(
+        nodes.create(nodeObject(j, now)).then((n) =>
+          // Status is a subresource: write it explicitly in case create reset it.
+          n.status?.allocatable ? n : nodes.updateStatus({ ...n, status: nodeObject(j, now).status }),
+        ),
+      );
+    }
+    await Promise.all(batch);
+  }
+  // Let the scheduler's node informer see every node before the pods come.
+  while (scheduler.cache.nodeInfos().length < nodeCount) await new Promise((r) => setTimeout(r, 10));
+
+  // Bindings counted from the scheduler's own counter, polled (as scheduler_perf samples its informer).
+  let firstBind = 0;
+  let lastBind = 0;
+  let seen = 0;
+  let done!: () => void;
+  const allBound = new Promise<void>((resolve) => (done = resolve));
+  const poll = setInterval(() => {
+    const n = scheduler.scheduledCount;
+    if (n === seen) return;
+    const t = performance.now();
+    if (seen === 0) firstBind = t;
+    seen = n;
+    lastBind = t;
+    if (n >= podCount) done();
+  }, 5);
+
+  const pods = cluster.pods('default');
+  const tCreate = performance.now();
+  for (let i = 0; i < podCount; i += BATCH) {
+    const batch: Promise<unknown>[] = [];
+    for (let j = i; j < Math.min(podCount, i + BATCH); j++) batch.push(pods.create(podObject(j)));
+    await Promise.all(batch);
+  }
+  const createMs = performance.now() - tCreate;
+  const progress = setInterval(() => {
+    process.stderr.write(`  [api-only] bound ${scheduler.scheduledCount}/${podCount}\n`);
+  }, 5000);
+  await allBound;
+  clearInterval(progress);
+  clearInterval(poll);
+  sample();
+  clearInterval(sampler);
+  await cluster.stop();
+  return {
+    nodes: nodeCount,
+    pods: podCount,
+    createMs,
+    allBoundMs: lastBind - tCreate,
+    bindRate: (podCount - 1) / ((lastBind - firstBind) / 1000),
+    peakRssMiB: peakRss / 2 ** 20,
+    peakHeapMiB: peakHeap / 2 ** 20,
+  };
+}
