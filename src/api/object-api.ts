@@ -105,7 +105,8 @@ export class ObjectApi {
 
   /** Replaces status only. */
   async updateStatus(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
-    const obj = this.decode(type, namespace, input);
+    // Only the envelope, metadata and status of the input matter to a status write: decode (copy) nothing else.
+    const obj = this.decode(type, namespace, statusPart(input));
     const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
     return this.replace(type, obj, old, 'status', options);
   }
@@ -149,12 +150,12 @@ export class ObjectApi {
       if (uid && pod.metadata.uid !== uid) throw TugboatError.conflict(subject(type), name, `the pod's UID is not ${uid}`);
       if (pod.metadata.deletionTimestamp) throw TugboatError.conflict(subject(type), name, 'the pod is being deleted');
       if (spec.nodeName) throw TugboatError.conflict(subject(type), name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
-      const next = cloneJson(pod) as KubeObject & { spec: { nodeName?: string }; status?: { conditions?: { type: string }[] } };
-      next.spec.nodeName = nodeName;
+      // The store copies what changed (spec, status) and shares the rest with the stored pod.
+      const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
       const now = timestamp(this.options.clock.now());
-      const conditions = (next.status?.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
+      const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
-      next.status = { ...(next.status ?? {}), conditions };
+      const next = { ...pod, spec: { ...spec, nodeName }, status: { ...status, conditions } } as KubeObject;
       try {
         return await this.options.store.update(storeResourceOf(type), next);
       } catch (err) {
@@ -241,7 +242,8 @@ export class ObjectApi {
     let next: KubeObject;
     if (subresource === 'status') {
       if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
-      next = { ...cloneJson(old), status: obj.status } as KubeObject;
+      const { status: _replaced, ...rest } = old;
+      next = { ...cloneJson(rest), status: obj.status } as KubeObject;
       writableMeta(next).resourceVersion = obj.metadata.resourceVersion ?? old.metadata.resourceVersion;
       if (next.status === undefined) delete next.status;
     } else {
@@ -254,6 +256,7 @@ export class ObjectApi {
       type.applyDefaults?.(next);
     }
     await this.admit('UPDATE', type, next, old, options, subresource);
+    if (subresource === 'status') keepAllButStatus(next, old);
     if (options.dryRun) return freezeDeep(next);
     const stored = await this.options.store.update(storeResourceOf(type), next);
     if (stored.metadata.deletionTimestamp && pendingFinalizers(stored).length === 0) {
@@ -308,6 +311,29 @@ export class ObjectApi {
       );
     }
   }
+}
+
+/**
+ * A status write changes status only (as Kubernetes' status strategies reset the rest): every
+ * other top-level field of `next` but metadata becomes `old`'s own (frozen, so the store shares
+ * it instead of copying it again).
+ */
+function keepAllButStatus(next: KubeObject, old: KubeObject): void {
+  const out = next as Record<string, unknown>;
+  for (const k of Object.keys(out)) if (k !== 'status' && k !== 'metadata' && !(k in old)) delete out[k];
+  for (const [k, v] of Object.entries(old)) if (k !== 'status' && k !== 'metadata') out[k] = v;
+}
+
+/** apiVersion, kind, metadata and status of a plain object input; anything else as it is. */
+function statusPart(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const { apiVersion, kind, metadata, status } = input as Record<string, unknown>;
+  const out: Record<string, unknown> = { apiVersion, kind, metadata };
+  if (status !== undefined) out.status = status;
+  if (apiVersion === undefined) delete out.apiVersion;
+  if (kind === undefined) delete out.kind;
+  if (metadata === undefined) delete out.metadata;
+  return out;
 }
 
 function scopeNs(type: ResourceType, namespace: string | undefined): string | undefined {

@@ -16,7 +16,7 @@ import type {
   StoreWatchOptions,
 } from './types.js';
 import { deepFreeze } from './freeze.js';
-import { carryOver, copyInput, metaOf, formatTimestamp, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
+import { assertStorable, carryOver, copyInput, metaOf, formatTimestamp, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from './preconditions.js';
 import { WatchHub } from './watch-hub.js';
@@ -86,19 +86,22 @@ export class MemoryStore implements ObjectStore {
 
   async update(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {
     this.assertOpen();
-    const copy = copyInput(obj);
+    assertStorable(obj);
+    const name = obj.metadata.name;
+    if (typeof name !== 'string' || !name) throw nameRequired(obj, 'metadata.name', 'name is required');
+    const namespace = (typeof obj.metadata.namespace === 'string' && obj.metadata.namespace) || undefined;
+    const stored = this.index.get(resource, namespace, name);
+    if (!stored) throw notFound(resource, name);
+    // Share what did not change with the stored version (frozen, so it is never copied again).
+    const copy = copyInput(obj, stored);
     const meta = metaOf(copy);
-    if (!meta.name) throw nameRequired(copy, 'metadata.name', 'name is required');
-    const namespace = meta.namespace || undefined;
-    const stored = this.index.get(resource, namespace, meta.name);
-    if (!stored) throw notFound(resource, meta.name);
     checkUpdatePreconditions(resource, stored, copy);
     carryOver(stored, copy);
     if (isNoop(stored, copy)) return stored;
     const rv = ++this.rv;
     meta.resourceVersion = String(rv);
     const object = deepFreeze(copy);
-    this.index.put(resource, namespace, meta.name, object);
+    this.index.put(resource, namespace, name, object);
     this.hub.publish({ type: 'MODIFIED', rv, resource, namespace, object, previous: stored });
     return object;
   }

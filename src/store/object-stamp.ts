@@ -6,7 +6,7 @@
 import type { KubeObject, ObjectMeta } from '../model/types.js';
 import { TugboatError, fieldError } from '../model/errors.js';
 import { jsonEqual } from './freeze.js';
-import { cloneJson } from './clone.js';
+import { cloneJson, cloneSharing } from './clone.js';
 
 /** The characters Kubernetes uses for generateName suffixes (no vowels, no look-alikes). */
 export const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -37,19 +37,25 @@ export function formatTimestamp(date: Date): string {
 
 /**
  * A private, mutable copy of a caller's object, so later mutations by the caller do not leak
- * into the store. Throws BadRequest when it is not a storable object.
+ * into the store. Throws BadRequest when it is not a storable object. With `stored` (the frozen
+ * current version of an update), the parts equal to `stored`'s are shared instead of copied.
  */
-export function copyInput(obj: KubeObject): KubeObject {
+export function copyInput(obj: KubeObject, stored?: KubeObject): KubeObject {
+  assertStorable(obj);
+  try {
+    return stored ? cloneSharing(obj, stored) : cloneJson(obj);
+  } catch (err) {
+    throw TugboatError.badRequest(`the object cannot be stored: ${(err as Error).message}`);
+  }
+}
+
+/** Throws BadRequest (or Invalid without metadata) when `obj` is not a storable object. */
+export function assertStorable(obj: KubeObject): void {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
     throw TugboatError.badRequest('the object to store must be a JSON object');
   }
   if (obj.metadata === null || typeof obj.metadata !== 'object') {
     throw TugboatError.invalid({ kind: obj.kind }, '', [fieldError('metadata', 'Required value', 'FieldValueRequired')]);
-  }
-  try {
-    return cloneJson(obj);
-  } catch (err) {
-    throw TugboatError.badRequest(`the object cannot be stored: ${(err as Error).message}`);
   }
 }
 

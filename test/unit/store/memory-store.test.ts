@@ -74,6 +74,19 @@ describe('MemoryStore (implementation details)', () => {
     expect(store.size()).toBe(2);
   });
 
+  it('shares the unchanged parts of an update with the stored version, and copies the changed ones', async () => {
+    const store = new MemoryStore();
+    const first = await store.create(PODS, { ...pod('a'), spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending' } });
+    const input = JSON.parse(JSON.stringify({ ...first, status: { phase: 'Running' } })) as KubeObject;
+    const second = await store.update(PODS, input);
+    expect(second.spec).toBe(first.spec);
+    expect(second.status).toEqual({ phase: 'Running' });
+    expect(second.status).not.toBe(input.status);
+    expect(Object.isFrozen(second.status)).toBe(true);
+    expect(second.metadata.resourceVersion).not.toBe(first.metadata.resourceVersion);
+    expect(first.metadata.resourceVersion).toBe(input.metadata.resourceVersion);
+  });
+
   it('retries generateName on a collision', async () => {
     const store = new MemoryStore();
     await store.create(PODS, pod('web-bbbbb'));
