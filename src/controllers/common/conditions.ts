@@ -39,7 +39,33 @@ export function removeCondition<C extends WorkloadCondition>(conds: readonly C[]
 
 /** Stable structural equality of plain JSON values (key order ignored). */
 export function jsonEqual(a: unknown, b: unknown): boolean {
-  return stableStringify(a) === stableStringify(b);
+  // The same verdict as comparing stableStringify's texts, without building them.
+  a = asJson(a);
+  b = asJson(b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let count = 0;
+  for (const k of Object.keys(ra)) {
+    if (ra[k] === undefined) continue;
+    count++;
+    if (rb[k] === undefined || !Object.prototype.hasOwnProperty.call(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+  }
+  for (const k of Object.keys(rb)) if (rb[k] !== undefined) count--;
+  return count === 0;
+}
+
+/** What JSON.stringify writes as null (undefined, NaN, infinities) as null; anything else as is. */
+function asJson(v: unknown): unknown {
+  if (v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return null;
+  return v;
 }
 
 /** JSON with object keys sorted (undefined members dropped): a canonical form for hashing. */
