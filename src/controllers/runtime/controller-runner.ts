@@ -118,6 +118,13 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
 
   private async dispatch(): Promise<void> {
     for (;;) {
+      if (this.queue.len() === 0 && !this.queue.isShuttingDown()) {
+        // Idle: wait for work, then let the rest of the burst that woke us (watch events are
+        // delivered in microtasks) reach the queue before taking, so events for one object
+        // coalesce into one reconcile, as they do in client-go while its workers are busy.
+        await this.queue.whenReady();
+        await new Promise<void>((r) => setImmediate(r));
+      }
       const req = await this.queue.get();
       if (req === undefined || this.stopped) {
         if (req !== undefined) this.queue.done(req);

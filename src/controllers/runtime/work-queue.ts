@@ -25,6 +25,7 @@ export class WorkQueue<T = string> {
   private readonly processing = new Set<string>();
   private readonly waiting = new Map<string, { at: number; timer: Timer }>();
   private readonly getters: ((item: T | undefined) => void)[] = [];
+  private readonly readyWaiters: (() => void)[] = [];
   private readonly limiter: RateLimiter<string>;
   private readonly keyOf: (item: T) => string;
   private shuttingDown = false;
@@ -86,6 +87,15 @@ export class WorkQueue<T = string> {
     return new Promise((resolve) => this.getters.push(resolve));
   }
 
+  /**
+   * Resolves once an item is ready to be taken (at once if one is) or the queue is shut down,
+   * without taking it: a consumer can let more adds arrive (and coalesce) before taking.
+   */
+  whenReady(): Promise<void> {
+    if (this.queue.length > 0 || this.shuttingDown) return Promise.resolve();
+    return new Promise((resolve) => this.readyWaiters.push(resolve));
+  }
+
   /** The next item if one is ready now, without waiting. */
   tryGet(): T | undefined {
     return this.queue.length > 0 ? this.take() : undefined;
@@ -120,6 +130,7 @@ export class WorkQueue<T = string> {
     for (const w of this.waiting.values()) w.timer.cancel();
     this.waiting.clear();
     for (const g of this.getters.splice(0)) g(undefined);
+    for (const w of this.readyWaiters.splice(0)) w();
   }
 
   /** True once {@link shutDown} was called. */
@@ -134,6 +145,7 @@ export class WorkQueue<T = string> {
       getter(this.take());
     } else {
       this.queue.push(key);
+      for (const w of this.readyWaiters.splice(0)) w();
     }
   }
 

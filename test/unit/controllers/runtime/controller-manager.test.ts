@@ -94,6 +94,26 @@ describe('ControllerManager', () => {
     expect(events.some((e) => e.reason === 'ReconcileError' && e.involvedObject?.name === 'broken')).toBe(true);
   });
 
+  it('coalesces a burst of events for one object, arriving while workers are idle, into one reconcile', async () => {
+    h = await startHarness([]);
+    const r = recorder('cm');
+    await h.manager.register(r.c);
+    const ctx = h.cluster.context;
+    const owner = await ctx.client<ConfigMap>('v1', 'ConfigMap', 'default').create(cm('owner'));
+    await h.idle();
+    r.seen.length = 0;
+    const ref = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid!, controller: true }];
+    const pc = ctx.client<Pod>('v1', 'Pod', 'default');
+    // ten owned pods created in one burst (no macrotask between them): one reconcile of the owner
+    await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        pc.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}`, ownerReferences: ref }, spec: { containers: [container] } }),
+      ),
+    );
+    await h.idle();
+    expect(r.seen).toEqual(['default/owner']);
+  });
+
   it('never reconciles one object twice at once, and runs several objects in parallel', async () => {
     h = await startHarness([]);
     const r = recorder('cm');

@@ -41,6 +41,23 @@ describe('WorkQueue', () => {
     expect(q.len()).toBe(0);
   });
 
+  it('whenReady resolves once an item is ready, without taking it, and on shutdown', async () => {
+    const q = new WorkQueue<string>(new FakeClock(), lenient);
+    let ready = false;
+    const p = q.whenReady().then(() => (ready = true));
+    await Promise.resolve();
+    expect(ready).toBe(false);
+    q.add('a');
+    await p;
+    expect(ready).toBe(true);
+    expect(q.len()).toBe(1);
+    await q.whenReady();
+    expect(await q.get()).toBe('a');
+    const waiting = q.whenReady();
+    q.shutDown();
+    await expect(waiting).resolves.toBeUndefined();
+  });
+
   it('adds after a delay on the clock, the earliest delay winning', async () => {
     const clock = new FakeClock();
     const q = new WorkQueue<string>(clock, lenient);
