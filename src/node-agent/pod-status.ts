@@ -187,19 +187,3 @@ export function buildPodStatus(v: PodView): core.PodStatus {
     ...(prev?.nominatedNodeName ? { nominatedNodeName: prev.nominatedNodeName } : {}),
   };
 }
-
-/** Structural equality of JSON-like values (key order ignored, undefined members ignored). */
-export function sameJson(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => sameJson(x, bb[i]));
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => ao[k] !== undefined);
-  const bk = Object.keys(bo).filter((k) => bo[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => sameJson(ao[k], bo[k]));
-}

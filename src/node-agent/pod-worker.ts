@@ -8,10 +8,11 @@ import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Pod } from '../model/types.js';
 import type { ContainerStatus, SandboxStatus } from '../runtime-adapters/types.js';
+import { jsonEqual } from '../store/freeze.js';
 import { sandboxConfig } from './container-config.js';
 import { newRecord, recordView, type ContainerRecord } from './container-record.js';
 import { restartContainer, shouldRestart, startContainer, type RunContext } from './container-runner.js';
-import { buildPodStatus, sameJson } from './pod-status.js';
+import { buildPodStatus } from './pod-status.js';
 import { ContainerProber } from './prober.js';
 import { runProbe } from './probes.js';
 import { rfc3339 } from './time-format.js';
@@ -80,7 +81,7 @@ export class PodWorker {
 
   /** A newer version of the pod arrived from the watch. */
   update(pod: Pod): void {
-    const echo = pod.metadata.resourceVersion === this.lastWrittenRv || (this.lastWritten !== undefined && pod.status === this.lastWritten) || (this.lastWritten !== undefined && sameJson(pod.status, this.lastWritten));
+    const echo = pod.metadata.resourceVersion === this.lastWrittenRv || (this.lastWritten !== undefined && jsonEqual(pod.status, this.lastWritten));
     this.pod = pod;
     if (!echo || pod.metadata.deletionTimestamp) this.requestSync();
   }
@@ -171,9 +172,8 @@ export class PodWorker {
   private async refresh(): Promise<void> {
     for (const rec of this.records) {
       if (rec.killRequest && rec.current?.state === 'running') {
-        const { kind, message } = rec.killRequest;
+        const { kind } = rec.killRequest;
         this.env.record(this.pod, 'Normal', 'Killing', `Container ${rec.spec.name} failed ${kind} probe, will be restarted`);
-        void message;
         const grace = (rec.spec[kind === 'liveness' ? 'livenessProbe' : 'startupProbe']?.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
         await this.env.runtime.stopContainer(rec.current.id, grace);
       }
@@ -284,7 +284,7 @@ export class PodWorker {
         now: this.env.ctx.clock.now(),
       });
       if (!this.terminal && (status.phase === 'Succeeded' || status.phase === 'Failed')) this.terminal = { phase: status.phase };
-      if (sameJson(status, this.pod.status)) return;
+      if (jsonEqual(status, this.pod.status)) return;
       try {
         this.lastWritten = status;
         const written = await client.updateStatus({ ...this.pod, status } as Pod);
