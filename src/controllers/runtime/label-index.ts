@@ -4,7 +4,7 @@
  * cached object. Callers still match the whole selector on the candidates.
  */
 import type { LabelSelector, Labels } from '../../model/types.js';
-import type { Selector } from '../../model/selector.js';
+import { isSelector, type Selector } from '../../model/selector.js';
 
 function pair(key: string, value: string): string {
   return `${key}=${value}`;
@@ -13,8 +13,8 @@ function pair(key: string, value: string): string {
 /** The `key=value` pairs every object a selector matches must carry. */
 export function requiredLabelPairs(selector: LabelSelector | Selector): string[] {
   const out: string[] = [];
-  if (typeof (selector as Selector).matches === 'function') {
-    for (const r of (selector as Selector).requirements) {
+  if (isSelector(selector)) {
+    for (const r of selector.requirements) {
       if (r.operator === '=' || r.operator === '==' || (r.operator === 'In' && r.values.length === 1)) out.push(pair(r.key, r.values[0]));
     }
     return out;

@@ -3,11 +3,7 @@
  * caches and controllers need it.
  */
 import type { LabelSelector, Labels } from '../../model/types.js';
-import type { Selector } from '../../model/selector.js';
-
-function isParsed(sel: LabelSelector | Selector): sel is Selector {
-  return typeof (sel as Selector).matches === 'function';
-}
+import { isSelector, type Selector } from '../../model/selector.js';
 
 /**
  * True when `labels` satisfy `selector`. An absent selector matches nothing (as for
@@ -15,7 +11,7 @@ function isParsed(sel: LabelSelector | Selector): sel is Selector {
  */
 export function labelsMatch(selector: LabelSelector | Selector | undefined | null, labels: Labels | undefined | null): boolean {
   if (!selector) return false;
-  if (isParsed(selector)) return selector.matches(labels);
+  if (isSelector(selector)) return selector.matches(labels);
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
     if (l[k] !== v) return false;
@@ -41,9 +37,4 @@ export function labelsMatch(selector: LabelSelector | Selector | undefined | nul
     }
   }
   return true;
-}
-
-/** True when the selector is absent or selects everything (no labels, no expressions). */
-export function selectorIsEmpty(selector: LabelSelector | undefined | null): boolean {
-  return !selector || (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0);
 }
