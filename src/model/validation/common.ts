@@ -1,4 +1,4 @@
-/** Small shared checks for validators: ports, non-negative numbers, IANA service names. */
+/** Small shared checks for validators: plain objects, object lists, ports, non-negative numbers, IANA service names. */
 import type { StatusCause } from '../types.js';
 import { invalid } from './field-errors.js';
 
@@ -70,20 +70,4 @@ export function validatePositive(value: unknown, field: string): StatusCause[] {
   if (value === undefined || value === null) return [];
   if (typeof value !== 'number' || !Number.isInteger(value)) return [invalid(field, value, 'must be an integer')];
   return value <= 0 ? [invalid(field, value, 'must be greater than 0')] : [];
-}
-
-/** Structural equality of JSON values (key order ignored, undefined members ignored). */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => deepEqual(x, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a).filter((k) => a[k] !== undefined);
-    const kb = Object.keys(b).filter((k) => b[k] !== undefined);
-    if (ka.length !== kb.length) return false;
-    return ka.every((k) => deepEqual(a[k], b[k]));
-  }
-  return false;
 }

@@ -4,13 +4,13 @@
  */
 import type { apps, batch, core, StatusCause } from '../types.js';
 import { forbidden, immutable } from './field-errors.js';
-import { deepEqual } from './common.js';
+import { jsonEqual } from '../../store/freeze.js';
 
 type WithSpec<S> = { spec?: S };
 
 /** Deployment, ReplicaSet, DaemonSet: spec.selector is immutable. */
 export function validateSelectorUpdate(obj: WithSpec<{ selector?: unknown }>, old: WithSpec<{ selector?: unknown }>): StatusCause[] {
-  return deepEqual(obj.spec?.selector, old.spec?.selector) ? [] : [immutable('spec.selector', obj.spec?.selector)];
+  return jsonEqual(obj.spec?.selector, old.spec?.selector) ? [] : [immutable('spec.selector', obj.spec?.selector)];
 }
 
 const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'persistentVolumeClaimRetentionPolicy', 'minReadySeconds'];
@@ -19,7 +19,7 @@ const STS_MUTABLE = ['replicas', 'ordinals', 'template', 'updateStrategy', 'pers
 export function validateStatefulSetUpdate(obj: WithSpec<apps.StatefulSetSpec>, old: WithSpec<apps.StatefulSetSpec>): StatusCause[] {
   const strip = (s: apps.StatefulSetSpec | undefined) =>
     Object.fromEntries(Object.entries(s ?? {}).filter(([k]) => !STS_MUTABLE.includes(k)));
-  if (deepEqual(strip(obj.spec), strip(old.spec))) return [];
+  if (jsonEqual(strip(obj.spec), strip(old.spec))) return [];
   return [
     forbidden(
       'spec',
@@ -31,8 +31,8 @@ export function validateStatefulSetUpdate(obj: WithSpec<apps.StatefulSetSpec>, o
 /** Job: spec.selector, spec.template and spec.completionMode are immutable. */
 export function validateJobUpdate(obj: WithSpec<batch.JobSpec>, old: WithSpec<batch.JobSpec>): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (!deepEqual(obj.spec?.selector, old.spec?.selector)) causes.push(immutable('spec.selector', obj.spec?.selector));
-  if (!deepEqual(obj.spec?.template, old.spec?.template)) causes.push(immutable('spec.template', obj.spec?.template));
+  if (!jsonEqual(obj.spec?.selector, old.spec?.selector)) causes.push(immutable('spec.selector', obj.spec?.selector));
+  if (!jsonEqual(obj.spec?.template, old.spec?.template)) causes.push(immutable('spec.template', obj.spec?.template));
   if (obj.spec?.completionMode !== old.spec?.completionMode) causes.push(immutable('spec.completionMode', obj.spec?.completionMode));
   return causes;
 }
@@ -47,7 +47,7 @@ export function validatePodUpdate(obj: WithSpec<core.PodSpec>, old: WithSpec<cor
   const causes: StatusCause[] = [];
   const oldTol = prev.tolerations ?? [];
   const newTol = next.tolerations ?? [];
-  if (!oldTol.every((t) => newTol.some((n) => deepEqual(n, t)))) {
+  if (!oldTol.every((t) => newTol.some((n) => jsonEqual(n, t)))) {
     causes.push(forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
   }
   if (prev.activeDeadlineSeconds !== undefined && (next.activeDeadlineSeconds === undefined || next.activeDeadlineSeconds > prev.activeDeadlineSeconds)) {
@@ -60,7 +60,7 @@ export function validatePodUpdate(obj: WithSpec<core.PodSpec>, old: WithSpec<cor
     activeDeadlineSeconds: undefined,
     tolerations: undefined,
   });
-  if (!deepEqual(mask(next), mask(prev))) {
+  if (!jsonEqual(mask(next), mask(prev))) {
     causes.push(
       forbidden(
         'spec',
@@ -88,7 +88,7 @@ export function validatePersistentVolumeClaimUpdate(obj: WithSpec<core.Persisten
     resources: { ...(s?.resources ?? {}), requests: undefined },
     volumeName: old.spec?.volumeName ? s?.volumeName : undefined,
   });
-  if (deepEqual(mask(obj.spec), mask(old.spec))) return [];
+  if (jsonEqual(mask(obj.spec), mask(old.spec))) return [];
   return [forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];
 }
 
@@ -98,7 +98,7 @@ export function validateConfigUpdate(obj: Record<string, unknown>, old: Record<s
   if (old.immutable === true) {
     if (obj.immutable !== true) causes.push(forbidden('immutable', 'field is immutable when `immutable` is set'));
     for (const k of ['data', 'binaryData', 'stringData']) {
-      if (k in old || k in obj) if (!deepEqual(obj[k], old[k]) && k !== 'stringData') causes.push(forbidden(k, 'field is immutable when `immutable` is set'));
+      if (k in old || k in obj) if (!jsonEqual(obj[k], old[k]) && k !== 'stringData') causes.push(forbidden(k, 'field is immutable when `immutable` is set'));
     }
   }
   if (old.kind === 'Secret' && (obj.type ?? 'Opaque') !== (old.type ?? 'Opaque')) causes.push(immutable('type', obj.type));
