@@ -14,12 +14,9 @@ import { Cluster } from '../src/api/cluster.js';
 import type { Deployment } from '../src/model/types.js';
 import { DockerRuntime } from '../src/runtime-adapters/docker/index.js';
 import { RUNTIME_LABELS } from '../src/runtime-adapters/types.js';
+import { HTTPD_SCRIPT, httpdDeployment } from '../test/support/docker-cluster.js';
+import { PAUSE_IMAGE, TEST_IMAGE, TEST_IMAGE_2 } from '../test/support/docker.js';
 
-const IMAGE_1 = 'tugboat-test/busybox:1';
-const IMAGE_2 = 'tugboat-test/busybox:2';
-const PAUSE = 'tugboat/pause:1';
-/** The same command everywhere: busybox httpd, exits at once on SIGTERM. */
-const SCRIPT = 'trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait $!';
 const BENCH_LABEL = 'io.tugboat.bench';
 const SERVICE_PREFIX = 'tb-bench-';
 const UPDATE_REPLICAS = 20;
@@ -36,33 +33,11 @@ export interface DockerBenchRow {
   note?: string;
 }
 
-/** A Deployment of `replicas` httpd pods, optionally with an HTTP readiness probe. */
+/** A Deployment of `replicas` httpd pods (test/support's), optionally without its HTTP readiness probe. */
 function deployment(name: string, replicas: number, probe: boolean): Deployment {
-  return {
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name, namespace: 'default' },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          terminationGracePeriodSeconds: 10,
-          containers: [
-            {
-              name: 'web',
-              image: IMAGE_1,
-              imagePullPolicy: 'IfNotPresent',
-              command: ['sh', '-c', SCRIPT],
-              ports: [{ containerPort: 8080 }],
-              ...(probe ? { readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1 } } : {}),
-            },
-          ],
-        },
-      },
-    },
-  };
+  const d = httpdDeployment(name, replicas);
+  if (!probe) delete d.spec!.template.spec!.containers[0]!.readinessProbe;
+  return d;
 }
 
 async function withCluster<T>(nodes: number, fn: (cluster: Cluster) => Promise<T>): Promise<T> {
@@ -96,7 +71,7 @@ async function tugboatUpdate(replicas: number, nodes: number): Promise<number> {
     await cluster.apply(deployment('web', replicas, false));
     await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
     const t0 = performance.now();
-    await cluster.deployments('default').patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: IMAGE_2 }] } } } }, 'strategic');
+    await cluster.deployments('default').patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: TEST_IMAGE_2 }] } } } }, 'strategic');
     await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
     return performance.now() - t0;
   });
@@ -111,13 +86,13 @@ async function floorCreate(replicas: number, withSandbox: boolean): Promise<numb
       Array.from({ length: replicas }, async () => {
         let networkMode: string | undefined;
         if (withSandbox) {
-          const sandbox = await docker.createContainer({ Image: PAUSE, Labels: labels });
+          const sandbox = await docker.createContainer({ Image: PAUSE_IMAGE, Labels: labels });
           await sandbox.start();
           networkMode = `container:${sandbox.id}`;
         }
         const c = await docker.createContainer({
-          Image: IMAGE_1,
-          Cmd: ['sh', '-c', SCRIPT],
+          Image: TEST_IMAGE,
+          Cmd: ['sh', '-c', HTTPD_SCRIPT],
           Labels: labels,
           ...(networkMode ? { HostConfig: { NetworkMode: networkMode } } : {}),
         });
@@ -171,7 +146,7 @@ async function createService(name: string, replicas: number, updateArgs: string[
   await run('docker', [
     'service', 'create', '--detach', '--quiet', '--no-resolve-image',
     '--name', name, '--replicas', String(replicas), ...updateArgs,
-    IMAGE_1, 'sh', '-c', SCRIPT,
+    TEST_IMAGE, 'sh', '-c', HTTPD_SCRIPT,
   ]);
 }
 
@@ -189,7 +164,7 @@ async function swarmCreate(replicas: number): Promise<number> {
   const t0 = performance.now();
   try {
     await createService(name, replicas);
-    await until(`${replicas} running tasks`, async () => allRunning(await runningTasks(name), replicas, IMAGE_1));
+    await until(`${replicas} running tasks`, async () => allRunning(await runningTasks(name), replicas, TEST_IMAGE));
     return performance.now() - t0;
   } finally {
     await removeService(name);
@@ -201,12 +176,12 @@ async function swarmUpdate(replicas: number, updateArgs: string[]): Promise<numb
   const name = `${SERVICE_PREFIX}${process.pid}-update-${replicas}`;
   try {
     await createService(name, replicas, updateArgs);
-    await until(`${replicas} running tasks`, async () => allRunning(await runningTasks(name), replicas, IMAGE_1));
+    await until(`${replicas} running tasks`, async () => allRunning(await runningTasks(name), replicas, TEST_IMAGE));
     const t0 = performance.now();
-    await run('docker', ['service', 'update', '--detach', '--quiet', '--no-resolve-image', '--image', IMAGE_2, name]);
+    await run('docker', ['service', 'update', '--detach', '--quiet', '--no-resolve-image', '--image', TEST_IMAGE_2, name]);
     await until('the update to complete', async () => {
       const svc = (await docker.getService(name).inspect()) as { UpdateStatus?: { State?: string } };
-      return svc.UpdateStatus?.State === 'completed' && allRunning(await runningTasks(name), replicas, IMAGE_2);
+      return svc.UpdateStatus?.State === 'completed' && allRunning(await runningTasks(name), replicas, TEST_IMAGE_2);
     });
     return performance.now() - t0;
   } finally {
@@ -231,7 +206,7 @@ const ratio = (a: number, b: number | undefined): string => (b ? `${(a / b).toFi
 export async function benchDocker(sizes: number[] = [20, 50]): Promise<DockerBenchRow[]> {
   try {
     await docker.ping();
-    for (const image of [IMAGE_1, IMAGE_2, PAUSE]) await docker.getImage(image).inspect();
+    for (const image of [TEST_IMAGE, TEST_IMAGE_2, PAUSE_IMAGE]) await docker.getImage(image).inspect();
   } catch (err) {
     console.log(`\nDocker benchmark skipped: ${(err as Error).message} (run bash .ci/docker.sh)`);
     return [];
