@@ -126,13 +126,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Cached objects whose ownerReferences name `uid`. */
   ownedBy(uid: string): T[] {
     const keys = this.byOwner.get(uid);
-    if (!keys) return [];
-    const out: T[] = [];
-    for (const k of keys) {
-      const o = this.objects.get(k);
-      if (o) out.push(o);
-    }
-    return out;
+    return keys ? [...this.objectsOf(keys)] : [];
   }
 
   /** Number of cached objects. */
