@@ -8,7 +8,7 @@ const milli = new Map<string, number>();
 const units = new Map<string, number>();
 const LIMIT = 10_000;
 
-function cached(map: Map<string, number>, q: string | number, field: string, f: (text: string | number) => number): number {
+function cached(map: Map<string, number>, q: string | number, f: (text: string | number) => number): number {
   if (typeof q === 'number') return f(q);
   let v = map.get(q);
   if (v === undefined) {
@@ -20,10 +20,10 @@ function cached(map: Map<string, number>, q: string | number, field: string, f: 
 
 /** Millicores (thousandths) of a quantity, rounded up as Kubernetes' MilliValue. */
 export function milliValue(q: string | number, field = 'quantity'): number {
-  return cached(milli, q, field, (t) => parseQuantity(t, field).milliValue());
+  return cached(milli, q, (t) => parseQuantity(t, field).milliValue());
 }
 
 /** Whole units (e.g. bytes) of a quantity, rounded up as Kubernetes' Value. */
 export function unitValue(q: string | number, field = 'quantity'): number {
-  return cached(units, q, field, (t) => parseQuantity(t, field).value());
+  return cached(units, q, (t) => parseQuantity(t, field).value());
 }
