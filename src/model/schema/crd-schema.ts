@@ -5,6 +5,7 @@
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { StatusCause } from '../types.js';
 import { invalid, notSupported, required } from '../validation/field-errors.js';
+import { isObject } from '../validation/common.js';
 
 /** An OpenAPI v3 schema node as CRDs write it (JSONSchemaProps), open for extensions. */
 export type SchemaNode = Record<string, unknown> & {
@@ -20,20 +21,16 @@ export type SchemaNode = Record<string, unknown> & {
 
 const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
 
-function isPlain(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Rewrites Kubernetes extensions into plain JSON Schema that ajv understands. */
 function toAjv(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toAjv);
-  if (!isPlain(node)) return node;
+  if (!isObject(node)) return node;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(node)) {
     if (k.startsWith('x-kubernetes-')) continue;
     if (k === 'default' || k === 'example' || k === 'enum') out[k] = v;
     else if (k === 'properties' || k === 'patternProperties' || k === 'definitions') {
-      out[k] = Object.fromEntries(Object.entries(isPlain(v) ? v : {}).map(([p, s]) => [p, toAjv(s)]));
+      out[k] = Object.fromEntries(Object.entries(isObject(v) ? v : {}).map(([p, s]) => [p, toAjv(s)]));
     } else out[k] = toAjv(v);
   }
   if (node['x-kubernetes-int-or-string'] === true && out.type === undefined) {
@@ -62,14 +59,14 @@ function fieldPath(instancePath: string, obj: unknown): string {
   for (const p of parts) {
     if (Array.isArray(cur)) path += `[${p}]`;
     else path += path ? `.${p}` : p;
-    cur = isPlain(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[p] : undefined;
+    cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[p] : undefined;
   }
   return path;
 }
 
 function valueAt(instancePath: string, obj: unknown): unknown {
   let cur: unknown = obj;
-  for (const p of instancePath.split('/').slice(1)) cur = isPlain(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[p] : undefined;
+  for (const p of instancePath.split('/').slice(1)) cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[p] : undefined;
   return cur;
 }
 
@@ -145,14 +142,14 @@ function walkUnknown(schema: SchemaNode | undefined, value: unknown, path: strin
     if (schema.items) value.forEach((v, i) => walkUnknown(schema.items, v, `${path}[${i}]`, out, prune));
     return;
   }
-  if (!isPlain(value)) return;
+  if (!isObject(value)) return;
   const embedded = schema['x-kubernetes-embedded-resource'] === true;
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
     if (embedded && (k === 'apiVersion' || k === 'kind' || k === 'metadata')) continue;
     const prop = schema.properties?.[k];
     if (prop) walkUnknown(prop, v, at, out, prune);
-    else if (isPlain(schema.additionalProperties)) walkUnknown(schema.additionalProperties, v, `${path}[${k}]`, out, prune);
+    else if (isObject(schema.additionalProperties)) walkUnknown(schema.additionalProperties, v, `${path}[${k}]`, out, prune);
     else if (schema.additionalProperties === true || allowsUnknown(schema)) continue;
     else {
       out.push(at);
@@ -180,10 +177,10 @@ export function applySchemaDefaults(schema: SchemaNode | undefined, value: unkno
     for (const v of value) applySchemaDefaults(schema.items, v);
     return;
   }
-  if (!isPlain(value)) return;
+  if (!isObject(value)) return;
   for (const [k, prop] of Object.entries(schema.properties ?? {})) {
     if (value[k] === undefined && prop.default !== undefined) value[k] = structuredClone(prop.default);
     applySchemaDefaults(prop, value[k]);
   }
-  if (isPlain(schema.additionalProperties)) for (const v of Object.values(value)) applySchemaDefaults(schema.additionalProperties, v);
+  if (isObject(schema.additionalProperties)) for (const v of Object.values(value)) applySchemaDefaults(schema.additionalProperties, v);
 }

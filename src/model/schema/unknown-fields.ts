@@ -3,10 +3,7 @@
  * schema does not have, reported as Kubernetes' warnings (`unknown field "spec.replica"`).
  */
 import { KIND_ROOTS, KNOWN_TYPES } from './known-fields.generated.js';
-
-function isPlain(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
+import { isObject } from '../validation/common.js';
 
 function walk(code: string, value: unknown, path: string, out: string[]): void {
   if (code === '' || value === null || value === undefined) return;
@@ -15,11 +12,11 @@ function walk(code: string, value: unknown, path: string, out: string[]): void {
     return;
   }
   if (code.startsWith('{}')) {
-    if (isPlain(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out);
+    if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out);
     return;
   }
   const fields = KNOWN_TYPES[code];
-  if (!fields || !isPlain(value)) return;
+  if (!fields || !isObject(value)) return;
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
     const sub = fields[k];
