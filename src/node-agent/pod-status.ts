@@ -3,6 +3,7 @@
  * containers: container statuses, phase (as kubelet's getPhase), conditions and QoS class.
  */
 import type { core, Pod } from '../model/types.js';
+import { exitReason } from '../runtime-adapters/conventions.js';
 import type { ContainerStatus as RuntimeContainer } from '../runtime-adapters/types.js';
 import { rfc3339 } from './time-format.js';
 import { quantityValue } from './resources.js';
@@ -43,7 +44,7 @@ function terminated(c: RuntimeContainer, runtimeName: string): core.ContainerSta
   const exitCode = c.exitCode ?? 0;
   return {
     exitCode,
-    reason: c.reason ?? (exitCode === 0 ? 'Completed' : 'Error'),
+    reason: c.reason ?? exitReason(exitCode),
     ...(c.startedAt ? { startedAt: rfc3339(c.startedAt) } : {}),
     ...(c.finishedAt ? { finishedAt: rfc3339(c.finishedAt) } : {}),
     containerID: `${runtimeName}://${c.id}`,

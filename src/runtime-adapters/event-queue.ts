@@ -1,6 +1,6 @@
 /**
  * A push-to-pull bridge for runtime event streams: values pushed in are handed out through an
- * async iterator. Used by the runtimes' `events()` and `logs({ follow })`.
+ * async iterator. Used by the in-process runtimes' `events()` (through `eventsOf`).
  */
 
 /**
@@ -98,16 +98,4 @@ export function eventsOf<T>(emitter: EventSource<T>, signal?: AbortSignal): Even
   const listener = (event: T): void => queue.push(event);
   emitter.on('event', listener);
   return queue.onClose(() => emitter.off('event', listener));
-}
-
-/** True when `labels` include every entry of `wanted` (no `wanted` matches everything). */
-export function hasLabels(labels: Record<string, string>, wanted?: Record<string, string>): boolean {
-  if (!wanted) return true;
-  for (const key in wanted) if (labels[key] !== wanted[key]) return false;
-  return true;
-}
-
-/** The reason Kubernetes gives a terminated container: 'Completed' for exit code 0, else 'Error'. */
-export function exitReason(exitCode: number | undefined): string {
-  return exitCode === 0 ? 'Completed' : exitCode === undefined ? 'Unknown' : 'Error';
 }

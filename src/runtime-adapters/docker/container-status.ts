@@ -1,4 +1,5 @@
 import type Docker from 'dockerode';
+import { exitReason } from '../conventions.js';
 import type { ContainerStatus } from '../types.js';
 
 const ZERO_TIME = '0001-01-01T00:00:00Z';
@@ -49,7 +50,7 @@ export function toContainerStatus(info: Docker.ContainerInspectInfo): ContainerS
   if (startedAt) status.startedAt = startedAt;
   if (state === 'exited') {
     status.exitCode = info.State.ExitCode;
-    status.reason = info.State.OOMKilled ? 'OOMKilled' : info.State.ExitCode === 0 ? 'Completed' : 'Error';
+    status.reason = info.State.OOMKilled ? 'OOMKilled' : exitReason(info.State.ExitCode);
     const finishedAt = time(info.State.FinishedAt === ZERO_TIME ? undefined : info.State.FinishedAt);
     if (finishedAt) status.finishedAt = finishedAt;
   }

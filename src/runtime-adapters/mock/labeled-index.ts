@@ -2,7 +2,7 @@
  * An in-memory table of labelled things (sandboxes, containers) indexed by pod uid, node and
  * pod name, so that lookups by the runtime labels cost O(matches), not O(everything).
  */
-import { hasLabels } from '../event-queue.js';
+import { hasLabels } from '../conventions.js';
 import { RUNTIME_LABELS } from '../types.js';
 
 /** What the index needs of an entry. */

@@ -4,7 +4,7 @@
  * bound clock, so a FakeClock drives everything; a frozen node's changes are held.
  */
 import type { Clock } from '../../clock/types.js';
-import { exitReason } from '../event-queue.js';
+import { exitReason } from '../conventions.js';
 import type { RuntimeEvent } from '../types.js';
 import type { FrozenNodes } from './frozen-nodes.js';
 import { nextChange, notify, type MockContainer } from './mock-container.js';

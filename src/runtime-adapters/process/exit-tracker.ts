@@ -5,7 +5,7 @@
  * record change of one container runs in order through {@link ExitTracker.serial}.
  */
 import type { ChildProcess } from 'node:child_process';
-import { exitReason } from '../event-queue.js';
+import { exitReason } from '../conventions.js';
 import type { RuntimeEvent } from '../types.js';
 import { isSameLiveProcess, procStat } from './proc.js';
 import type { RecordStore } from './records.js';

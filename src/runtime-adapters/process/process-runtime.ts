@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { TugboatError, fieldError } from '../../model/errors.js';
-import { eventsOf, exitReason, hasLabels } from '../event-queue.js';
+import { exitReason, hasLabels } from '../conventions.js';
+import { eventsOf } from '../event-queue.js';
 import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecResult, ImageInfo, LogLine, LogOptions,
   RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
