@@ -39,6 +39,11 @@ export type { ErrorSubject } from './model/errors.js';
 // The object model
 export type * from './model/types.js';
 export { writableMeta } from './model/types.js';
+/**
+ * immer's `produce`: objects from tugboat are frozen snapshots; change one with
+ * `produce(obj, (draft) => { ... })` and write the result back.
+ */
+export { produce } from 'immer';
 export {
   parseSelector,
   labelSelectorAsSelector,

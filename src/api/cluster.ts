@@ -104,7 +104,10 @@ export class Cluster extends TypedClients {
   private readonly api: ObjectApi;
   private readonly gc: GarbageCollector;
   private readonly namespaceController: NamespaceController;
+  private readonly registrar: CrdRegistrar;
   private readonly ownsStore: boolean;
+  private readonly builtins: boolean;
+  private readonly initialNodes: NodeSpec[];
   private stopped = false;
 
   private constructor(options: ClusterOptions) {
@@ -146,11 +149,6 @@ export class Cluster extends TypedClients {
     this.admission.use(priorityAdmission(() => this.priorityClasses()));
     this.initialNodes = options.nodes ?? [];
   }
-
-  private readonly builtins: boolean;
-  private readonly initialNodes: NodeSpec[];
-
-  private readonly registrar: CrdRegistrar;
 
   /**
    * Starts a cluster: an in-memory store and the real clock unless given, the system namespaces,

@@ -1,6 +1,7 @@
 import { writableMeta, type KubeObject } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
+import { rfc3339 } from '../clock/time-format.js';
 import type { DeleteOptions } from './types.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, pendingFinalizers } from './object-meta.js';
 
@@ -12,11 +13,6 @@ export type DeletionPlan =
   | { action: 'remove' }
   | { action: 'none' }
   | { action: 'mark'; mark(draft: KubeObject): void };
-
-/** Kubernetes' RFC 3339 timestamp, to the second. */
-export function timestamp(at: Date): string {
-  return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 interface PodLike {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
@@ -68,7 +64,7 @@ export function planDeletion(type: ResourceType, old: KubeObject, options: Delet
         if (adds.length) draft.metadata.finalizers = [...existing, ...adds];
         if (shortens) {
           writableMeta(draft).deletionGracePeriodSeconds = grace;
-          writableMeta(draft).deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
+          writableMeta(draft).deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
         }
       },
     };
@@ -78,7 +74,7 @@ export function planDeletion(type: ResourceType, old: KubeObject, options: Delet
     action: 'mark',
     mark: (draft) => {
       if (adds.length) draft.metadata.finalizers = [...existing, ...adds];
-      writableMeta(draft).deletionTimestamp = timestamp(new Date(now.getTime() + grace * 1000));
+      writableMeta(draft).deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
       writableMeta(draft).deletionGracePeriodSeconds = grace;
       if (isNamespace) draft.status = { ...(draft.status as object), phase: 'Terminating' };
     },

@@ -2,7 +2,7 @@ import type { Event, KubeObject } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
 import type { EventRecorder } from './types.js';
 import type { ResourceClient } from './types.js';
-import { timestamp } from './deletion.js';
+import { rfc3339 } from '../clock/time-format.js';
 
 /** How to reach the Event clients. */
 export type EventClientFor = (namespace: string) => ResourceClient<Event>;
@@ -34,7 +34,7 @@ export class ApiEventRecorder implements EventRecorder {
     const namespace = regarding.metadata.namespace || 'default';
     const uid = regarding.metadata.uid ?? '';
     const key = [namespace, regarding.kind, regarding.metadata.name, uid, type, reason, message].join('\u0000');
-    const now = timestamp(this.clock.now());
+    const now = rfc3339(this.clock.now());
     try {
       const known = this.seen.get(key);
       if (known) {

@@ -52,20 +52,6 @@ export class KindRegistry {
     return this.byResource.get(resource);
   }
 
-  /** Looks a kind up by plural, singular, short name or kind, case-insensitively (as kubectl does). */
-  resolve(name: string): ResourceType | undefined {
-    const n = name.toLowerCase();
-    const [head, ...rest] = n.split('.');
-    const group = rest.join('.');
-    for (const t of this.byKind.values()) {
-      if (group && t.group !== group) continue;
-      if (t.plural === head || t.singular === head || t.kind.toLowerCase() === head || t.shortNames?.includes(head)) {
-        return t;
-      }
-    }
-    return undefined;
-  }
-
   /** Every registered kind. */
   all(): ResourceType[] {
     return [...this.byKind.values()];

@@ -3,13 +3,14 @@ import type { ObjectStore } from '../store/types.js';
 import type { Clock } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
-import { freezeDeep } from './freeze.js';
+import { deepFreeze } from '../store/freeze.js';
 import type { AdmissionChain } from './admission.js';
 import type { DeleteOptions, ListOptions, PatchType, PodBinding, WatchOptions, WriteOptions } from './types.js';
 import { toStoreListOptions } from './list-options.js';
 import { applyPatch } from './patch.js';
 import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreate } from './object-meta.js';
-import { planDeletion, timestamp } from './deletion.js';
+import { planDeletion } from './deletion.js';
+import { rfc3339 } from '../clock/time-format.js';
 import { cloneJson } from '../store/clone.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
@@ -91,7 +92,7 @@ export class ObjectApi {
     if (!(options.dryRun && options.assumeNamespace)) await this.checkNamespace(type, obj);
     type.applyDefaults?.(obj);
     await this.admit('CREATE', type, obj, undefined, options);
-    const stored = options.dryRun ? freezeDeep(obj) : await this.options.store.create(storeResourceOf(type), obj);
+    const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
     if (!options.dryRun) await this.options.hooks?.afterWrite?.(type, stored);
     return stored;
   }
@@ -152,7 +153,7 @@ export class ObjectApi {
       if (spec.nodeName) throw TugboatError.conflict(subject(type), name, `pod ${name} is already assigned to node "${spec.nodeName}"`);
       // The store copies what changed (spec, status) and shares the rest with the stored pod.
       const status = (pod.status ?? {}) as { conditions?: { type: string }[] };
-      const now = timestamp(this.options.clock.now());
+      const now = rfc3339(this.options.clock.now());
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
       const next = { ...pod, spec: { ...spec, nodeName }, status: { ...status, conditions } } as KubeObject;
@@ -257,7 +258,7 @@ export class ObjectApi {
     }
     await this.admit('UPDATE', type, next, old, options, subresource);
     if (subresource === 'status') keepAllButStatus(next, old);
-    if (options.dryRun) return freezeDeep(next);
+    if (options.dryRun) return deepFreeze(next);
     const stored = await this.options.store.update(storeResourceOf(type), next);
     if (stored.metadata.deletionTimestamp && pendingFinalizers(stored).length === 0) {
       const removed = await this.options.store.delete(keyOf(type, stored), { uid: stored.metadata.uid });

@@ -59,9 +59,3 @@ export function prepareForCreate(type: ResourceType, obj: KubeObject): void {
     obj.spec = spec;
   }
 }
-
-/** The object's reference for messages: `kind/namespace/name`. */
-export function describe(obj: Pick<KubeObject, 'kind' | 'metadata'>): string {
-  const ns = obj.metadata.namespace ? `${obj.metadata.namespace}/` : '';
-  return `${obj.kind} ${ns}${obj.metadata.name ?? obj.metadata.generateName ?? ''}`;
-}

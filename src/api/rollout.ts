@@ -4,7 +4,7 @@ import type { Clock } from '../clock/types.js';
 import { templateForRevision } from '../controllers/deployment/revisions.js';
 import type { ResourceClient } from './types.js';
 import { waitFor } from './wait-for.js';
-import { timestamp } from './deletion.js';
+import { rfc3339 } from '../clock/time-format.js';
 
 /** The annotation that holds a ReplicaSet's (and its Deployment's) revision. */
 export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
@@ -87,7 +87,7 @@ export class Rollout {
 
   /** Replaces every pod, by stamping the template with the restart time. */
   restart(): Promise<Deployment> {
-    const patch = { spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: timestamp(this.clock.now()) } } } } };
+    const patch = { spec: { template: { metadata: { annotations: { [RESTARTED_AT_ANNOTATION]: rfc3339(this.clock.now()) } } } } };
     return this.deployments.patch(this.name, patch, 'strategic');
   }
 
