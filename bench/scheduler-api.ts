@@ -11,11 +11,17 @@ import { performance } from 'node:perf_hooks';
 import { Cluster } from '../src/api/cluster.js';
 import { RealClock } from '../src/clock/real-clock.js';
 import type { Node, Pod } from '../src/model/types.js';
+import { samplePeakMemory } from './peak-memory.js';
 
 /** Pods created at once (scheduler_perf creates its pods in parallel batches too). */
 const BATCH = 500;
 const CPU = ['100m', '250m', '500m', '1'];
 const MEMORY = ['128Mi', '256Mi', '512Mi', '1Gi', '2Gi'];
+
+/** The container requests of the i-th app of the scale runs (end to end and scheduler-only use the same mix). */
+export function appRequests(app: number): { cpu: string; memory: string } {
+  return { cpu: CPU[app % CPU.length], memory: MEMORY[(app * 7) % MEMORY.length] };
+}
 
 /** Figures of one scheduler-only run. */
 export interface SchedulerApiBenchResult {
@@ -53,21 +59,14 @@ function podObject(i: number): Pod {
     kind: 'Pod',
     metadata: { name: `pod-${i}`, namespace: 'default', labels: { app: `app-${app}` } },
     spec: {
-      containers: [{ name: 'app', image: 'bench:1', resources: { requests: { cpu: CPU[app % CPU.length], memory: MEMORY[(app * 7) % MEMORY.length] } } }],
+      containers: [{ name: 'app', image: 'bench:1', resources: { requests: appRequests(app) } }],
     },
   };
 }
 
 /** Runs the scheduler against the API only at one size and returns its figures. */
 export async function runSchedulerApiBench(nodeCount: number, podCount: number): Promise<SchedulerApiBenchResult> {
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const sampler = setInterval(sample, 200);
+  const memory = samplePeakMemory();
 
   const cluster = await Cluster.start({ clock: new RealClock(), recordEvents: false, controllers: false });
   const scheduler = cluster.scheduler!;
@@ -118,8 +117,7 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
   await allBound;
   clearInterval(progress);
   clearInterval(poll);
-  sample();
-  clearInterval(sampler);
+  const peaks = memory.stop();
   await cluster.stop();
   return {
     nodes: nodeCount,
@@ -127,7 +125,6 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
     createMs,
     allBoundMs: lastBind - tCreate,
     bindRate: (podCount - 1) / ((lastBind - firstBind) / 1000),
-    peakRssMiB: peakRss / 2 ** 20,
-    peakHeapMiB: peakHeap / 2 ** 20,
+    ...peaks,
   };
 }

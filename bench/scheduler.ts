@@ -16,12 +16,11 @@ import { RealClock } from '../src/clock/real-clock.js';
 import { MockRuntime } from '../src/runtime-adapters/mock/mock-runtime.js';
 import { ALL_NAMESPACES } from '../src/api/types.js';
 import type { Pod } from '../src/model/types.js';
-import { runSchedulerApiBench, type SchedulerApiBenchResult } from './scheduler-api.js';
+import { appRequests, runSchedulerApiBench, type SchedulerApiBenchResult } from './scheduler-api.js';
+import { samplePeakMemory } from './peak-memory.js';
 
 /** Deployment sizes, cycled until the pod count is reached (the last one is trimmed). */
 const SIZES = [1, 3, 10, 25, 50, 100, 200, 500, 5, 150, 2, 75, 300, 20];
-const CPU = ['100m', '250m', '500m', '1'];
-const MEMORY = ['128Mi', '256Mi', '512Mi', '1Gi', '2Gi'];
 
 /** One row of the printed table. */
 export interface SchedulerBenchResult {
@@ -51,7 +50,7 @@ function deploymentsFor(pods: number): { name: string; replicas: number; cpu: st
   let left = pods;
   for (let i = 0; left > 0; i++) {
     const replicas = Math.min(left, SIZES[i % SIZES.length]);
-    out.push({ name: `app-${i}`, replicas, cpu: CPU[i % CPU.length], memory: MEMORY[(i * 7) % MEMORY.length] });
+    out.push({ name: `app-${i}`, replicas, ...appRequests(i) });
     left -= replicas;
   }
   return out;
@@ -59,14 +58,7 @@ function deploymentsFor(pods: number): { name: string; replicas: number; cpu: st
 
 /** Runs one size and returns its figures. */
 export async function runSchedulerBench(nodeCount: number, podCount: number): Promise<SchedulerBenchResult> {
-  let peakRss = 0;
-  let peakHeap = 0;
-  const sample = (): void => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapUsed);
-  };
-  const sampler = setInterval(sample, 200);
+  const memory = samplePeakMemory();
 
   const t0 = performance.now();
   const runtime = new MockRuntime();
@@ -139,10 +131,9 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
   await allRunning;
   clearInterval(progress);
   const wallMs = performance.now() - tApply;
-  sample();
+  const peaks = memory.stop();
   abort.abort();
   await watching;
-  clearInterval(sampler);
   await cluster.stop();
 
   return {
@@ -156,8 +147,7 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
     allCreatedMs: lastCreated - tApply,
     allBoundMs: lastBind - tApply,
     allRunningMs: lastRunning - tApply,
-    peakRssMiB: peakRss / 2 ** 20,
-    peakHeapMiB: peakHeap / 2 ** 20,
+    ...peaks,
   };
 }
 
