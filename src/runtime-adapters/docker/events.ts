@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { RUNTIME_LABELS, type RuntimeEvent } from '../types.js';
 import type { DockerScope } from './scope.js';
 
@@ -111,13 +112,7 @@ async function* follow(scope: DockerScope, startNano: bigint, signal?: AbortSign
       stream?.destroy?.();
     }
     if (signal?.aborted) break;
-    await new Promise<void>((resolve) => {
-      const t = setTimeout(resolve, backoff);
-      signal?.addEventListener('abort', () => {
-        clearTimeout(t);
-        resolve();
-      }, { once: true });
-    });
+    await delay(backoff, undefined, { signal }).catch(() => undefined);
     backoff = Math.min(backoff * 2, 5000);
   }
 }

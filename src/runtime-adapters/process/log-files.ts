@@ -4,6 +4,7 @@
  * no time: the files do not record one.
  */
 import { open } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { LogLine, LogOptions } from '../types.js';
 
 /** Reads `path` from byte `offset`; returns the complete lines and the offset after them. */
@@ -26,18 +27,6 @@ async function readFrom(path: string, offset: number): Promise<{ lines: string[]
   } finally {
     await handle.close();
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }
 
 /**
@@ -72,6 +61,6 @@ export async function* readLogs(
     for (const line of o.lines) yield { stream: 'stdout', line };
     for (const line of e.lines) yield { stream: 'stderr', line };
     if (!alive) return;
-    await sleep(100, signal);
+    await delay(100, undefined, { signal }).catch(() => undefined);
   }
 }
