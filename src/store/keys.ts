@@ -1,17 +1,12 @@
 /**
- * Key strings of the store's maps: `resource/namespace/name`, with an empty namespace for
- * cluster-scoped objects. Reusable by any store that keys objects by a flat string.
+ * How a store resource is named: the flat key of one object (`resource/namespace/name`, for a
+ * store that keys objects by one string) and the plural/group label errors use.
  */
-import type { ListScope, ObjectKey } from './types.js';
+import type { ObjectKey } from './types.js';
 
 /** The flat key of one object: `core/pods/default/web` (cluster-scoped: `core/nodes//n1`). */
 export function encodeKey(key: ObjectKey): string {
   return `${key.resource}/${key.namespace ?? ''}/${key.name}`;
-}
-
-/** The key prefix of a scope: every object key in the scope starts with it. */
-export function encodeScopePrefix(scope: ListScope): string {
-  return scope.namespace === undefined ? `${scope.resource}/` : `${scope.resource}/${scope.namespace}/`;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Pure helpers that stamp store-owned metadata (uid, creationTimestamp, resourceVersion,
- * generation) and name generated objects. Shared by every ObjectStore implementation so the
- * memory, sqlite and etcd stores agree on these rules.
+ * generation) and name generated objects: the rules any ObjectStore implementation must follow,
+ * kept apart from MemoryStore so another store can reuse them.
  */
 import type { KubeObject, ObjectMeta } from '../model/types.js';
 import { TugboatError, fieldError } from '../model/errors.js';
