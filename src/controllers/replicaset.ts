@@ -4,6 +4,7 @@
  */
 import type { KubeObject, OwnerReference, Pod, ReplicaSet } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
+import { cloneJson } from '../store/clone.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { labelsMatch } from './runtime/label-match.js';
 import { classifyClaims } from './common/claim.js';
@@ -34,7 +35,7 @@ export function replicaSetOwnerRef(rs: ReplicaSet): OwnerReference {
 
 /** The pod a ReplicaSet creates from its template. */
 export function podFromTemplate(rs: ReplicaSet): Pod {
-  const t = structuredClone(rs.spec?.template ?? {}) as NonNullable<NonNullable<ReplicaSet['spec']>['template']>;
+  const t = cloneJson(rs.spec?.template ?? {}) as NonNullable<NonNullable<ReplicaSet['spec']>['template']>;
   return {
     apiVersion: 'v1',
     kind: 'Pod',

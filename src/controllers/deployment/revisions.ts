@@ -4,6 +4,7 @@
  */
 import type { Deployment, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
+import { cloneJson } from '../../store/clone.js';
 import { POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY, type PodTemplate, revisionOf, rsReplicas } from './util.js';
 
 /** The highest revision among `sets` (0 when none). */
@@ -44,7 +45,7 @@ export function templateForRevision(sets: readonly ReplicaSet[], toRevision?: nu
     target = byRev.find((rs) => revisionOf(rs) === toRevision);
     if (!target) throw new TugboatError('NotFound', `unable to find specified revision ${toRevision} in history`);
   }
-  const template = structuredClone(target.spec?.template ?? {}) as PodTemplate;
+  const template = cloneJson(target.spec?.template ?? {}) as PodTemplate;
   if (template.metadata?.labels) {
     const labels = { ...template.metadata.labels };
     delete labels[POD_TEMPLATE_HASH];

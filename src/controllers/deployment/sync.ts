@@ -4,6 +4,7 @@
  */
 import type { apps, Deployment, OwnerReference, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
+import { cloneJson } from '../../store/clone.js';
 import type { ReconcileContext } from '../runtime/types.js';
 import { getCondition, jsonEqual, setCondition } from '../common/conditions.js';
 import { maxSurge, newRSNewReplicas, planScale } from './planner.js';
@@ -102,9 +103,9 @@ export class DeploymentSync {
   private async createNewRS(oldRSs: ReplicaSet[], revision: number): Promise<ReplicaSet> {
     const d = this.d;
     const hash = computeTemplateHash(d.spec?.template, d.status?.collisionCount);
-    const template = structuredClone(d.spec?.template ?? {}) as NonNullable<apps.DeploymentSpec['template']>;
+    const template = cloneJson(d.spec?.template ?? {}) as NonNullable<apps.DeploymentSpec['template']>;
     template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash } };
-    const selector = structuredClone(d.spec?.selector ?? {});
+    const selector = cloneJson(d.spec?.selector ?? {});
     selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash };
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!SKIP_COPY.has(k)) annotations[k] = v;
