@@ -17,13 +17,13 @@ export const PAUSE_IMAGE = 'tugboat/pause:1';
 export const MISSING_IMAGE = 'tugboat-test/absent:1';
 
 /** Whether Docker tests can run here, and why not. */
-export type DockerCheck = { ok: true } | { ok: false; reason: string };
+type DockerCheck = { ok: true } | { ok: false; reason: string };
 
 /** True in CI, where Docker is required. */
-export const dockerRequired = Boolean(process.env.CI);
+const dockerRequired = Boolean(process.env.CI);
 
 /** Asks the daemon (DOCKER_HOST or the local socket) whether it answers and has the test images. */
-export async function checkDocker(images: string[] = [TEST_IMAGE, TEST_IMAGE_2]): Promise<DockerCheck> {
+async function checkDocker(images: string[] = [TEST_IMAGE, TEST_IMAGE_2]): Promise<DockerCheck> {
   const docker = new Docker();
   try {
     await withTimeout(docker.ping(), 5000);

@@ -74,7 +74,7 @@ export async function startMockCluster(options: MockClusterOptions = {}): Promis
  * Stops a cluster while moving the fake clock: node agents stop containers gracefully, and a mock
  * image with `stopMs` only exits when its clock moves.
  */
-export async function stopDriven(cluster: Cluster, clock: FakeClock): Promise<void> {
+async function stopDriven(cluster: Cluster, clock: FakeClock): Promise<void> {
   let done = false;
   const stopping = cluster.stop().finally(() => (done = true));
   for (let i = 0; i < 600 && !done; i++) {
