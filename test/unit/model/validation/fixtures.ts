@@ -1,5 +1,6 @@
 /** Small builders of valid objects for validation tests. */
 import type { KubeObject } from '../../../../src/model/types.js';
+import type { ResourceType } from '../../../../src/model/resource-type.js';
 
 export const podSpec = () => ({
   restartPolicy: 'Always',
@@ -32,3 +33,7 @@ export function edit<T>(obj: T, change: (o: any) => void): T {
   change(copy);
   return copy;
 }
+
+/** The fields named by the causes `rt` finds in `obj` (an update when `old` is given). */
+export const fields = (rt: ResourceType<any>, obj: unknown, old?: unknown): string[] =>
+  rt.validate!(obj as never, old as never).causes.map((c) => c.field);

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { IngressType, ServiceType, ConfigMapType, SecretType, PersistentVolumeClaimType } from '../../../../src/model/kinds/index.js';
-import type { ResourceType } from '../../../../src/model/resource-type.js';
-import { edit } from './fixtures.js';
-
-const fields = (rt: ResourceType<any>, obj: unknown, old?: unknown) => rt.validate!(obj as never, old as never).causes.map((c) => c.field);
+import { edit, fields } from './fixtures.js';
 
 const service = () => ({
   apiVersion: 'v1',

@@ -1,9 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DaemonSetType, DeploymentType, ReplicaSetType, StatefulSetType } from '../../../../src/model/kinds/index.js';
-import type { ResourceType } from '../../../../src/model/resource-type.js';
-import { deployment, edit } from './fixtures.js';
-
-const fields = (rt: ResourceType<any>, obj: unknown, old?: unknown) => rt.validate!(obj as never, old as never).causes.map((c) => c.field);
+import { deployment, edit, fields } from './fixtures.js';
 
 describe('Deployment validation', () => {
   it('accepts a valid deployment', () => {
