@@ -4,8 +4,8 @@ import { MemoryStore } from '../../../src/store/memory-store.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { KubeObject, WatchEvent } from '../../../src/model/types.js';
 import { parseSelector } from '../../../src/model/selector.js';
+import { PODS, take } from '../../conformance/object-store.helpers.js';
 
-const PODS = 'core/pods';
 const NAMES = ['a', 'b', 'c'];
 
 const pod = (name: string, labels: Record<string, string> = {}): KubeObject => ({
@@ -65,16 +65,6 @@ async function apply(store: MemoryStore, commands: Command[]): Promise<Committed
     } catch (err) {
       if (!TugboatError.is(err, 'AlreadyExists') && !TugboatError.is(err, 'NotFound')) throw err;
     }
-  }
-  return out;
-}
-
-async function take(it: AsyncIterator<WatchEvent>, n: number): Promise<WatchEvent[]> {
-  const out: WatchEvent[] = [];
-  while (out.length < n) {
-    const r = await it.next();
-    if (r.done) throw new Error('watch ended early');
-    out.push(r.value);
   }
   return out;
 }
