@@ -70,7 +70,8 @@ export class ControllerManager {
     const runner = new ControllerRunner<TReq>(
       controller,
       { informer: (ref) => this.informer(ref), cache: this.cache, context: (name) => this.contextFor(name) },
-      { clock: this.ctx.clock, ...this.options.rateLimiter },
+      this.ctx.clock,
+      this.options.rateLimiter,
       this.workers,
     );
     this.runners.set(controller.name, runner);

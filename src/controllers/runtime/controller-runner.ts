@@ -4,19 +4,21 @@
  */
 import PQueue from 'p-queue';
 import type { KubeObject } from '../../model/types.js';
+import type { Clock } from '../../clock/types.js';
 import type { Informer, InformerHandler } from './informer.js';
-import { WorkQueue, type WorkQueueOptions } from './work-queue.js';
+import { WorkQueue } from './work-queue.js';
+import type { RateLimiterOptions } from './rate-limiter.js';
 import { isTerminalError } from './terminal-error.js';
 import type { CacheReader, Controller, KindRef, ObservedChange, ReconcileContext, ReconcileRequest } from './types.js';
 
 /** Group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
-export function groupOf(apiVersion: string): string {
+function groupOf(apiVersion: string): string {
   const i = apiVersion.indexOf('/');
   return i < 0 ? '' : apiVersion.slice(0, i);
 }
 
 /** The requests of an object's controlling owners of kind `owner`. */
-export function controllerOwnerRequests(obj: KubeObject, owner: KindRef): ReconcileRequest[] {
+function controllerOwnerRequests(obj: KubeObject, owner: KindRef): ReconcileRequest[] {
   const group = groupOf(owner.apiVersion);
   return (obj.metadata.ownerReferences ?? [])
     .filter((r) => r.controller === true && r.kind === owner.kind && groupOf(r.apiVersion) === group)
@@ -47,10 +49,11 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
   constructor(
     readonly controller: Controller<TReq>,
     private readonly host: RunnerHost,
-    private readonly clockQueueOptions: { clock: import('../../clock/types.js').Clock } & WorkQueueOptions<TReq>,
+    clock: Clock,
+    rateLimiter: RateLimiterOptions | undefined,
     concurrency: number,
   ) {
-    this.queue = new WorkQueue<TReq>(clockQueueOptions.clock, { ...clockQueueOptions, keyOf: requestKey });
+    this.queue = new WorkQueue<TReq>(clock, { ...rateLimiter, keyOf: requestKey });
     this.workers = new PQueue({ concurrency });
   }
 
