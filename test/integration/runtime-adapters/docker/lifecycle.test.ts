@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
 import { ImagePullError, RUNTIME_LABELS, type RuntimeEvent } from '../../../../src/runtime-adapters/types.js';
 import { dockerClient, dockerForTests, TEST_IMAGE } from '../../../support/docker.js';
-import { boundRuntime, cleanUp, leftovers, newPod, runIn, shell } from './harness.js';
+import { clusterLeftovers } from '../../../support/docker-cluster.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell } from './harness.js';
 
 const docker = await dockerForTests();
 const sleepy = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
@@ -98,7 +99,7 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     })();
     await cleanUp(other);
     await closing;
-    expect(await leftovers(other.clusterName)).toEqual([]);
+    expect(await clusterLeftovers(other.clusterName)).toEqual([]);
   });
 
   it('a network removed behind its back is made again by the next sandbox', async () => {
@@ -121,6 +122,6 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     }
     expect(sandbox.id).toBeTruthy();
     await runtime.close();
-    expect(await leftovers(clusterName)).toEqual([]);
+    expect(await clusterLeftovers(clusterName)).toEqual([]);
   });
 });

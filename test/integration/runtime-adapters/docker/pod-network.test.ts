@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
 import { dockerForTests } from '../../../support/docker.js';
-import { boundRuntime, cleanUp, httpGet, newPod, runIn, shell, waitFor } from './harness.js';
+import { httpGet } from '../../../support/docker-cluster.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
 
 const docker = await dockerForTests();
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
 import { dockerClient, dockerForTests } from '../../../support/docker.js';
-import { boundRuntime, cleanUp, leftovers, newPod, runIn, shell, waitFor } from './harness.js';
+import { clusterLeftovers } from '../../../support/docker-cluster.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
 
 const docker = await dockerForTests();
 const sleepy = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
@@ -90,6 +91,6 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
 
   it('nothing labelled with the cluster remains after the sandboxes are removed and the runtime closed', async () => {
     await cleanUp(runtime);
-    expect(await leftovers(clusterName)).toEqual([]);
+    expect(await clusterLeftovers(clusterName)).toEqual([]);
   });
 });
