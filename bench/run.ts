@@ -1,14 +1,11 @@
 /**
  * Runs every benchmark and prints its figures: `npm run bench`. The ObjectStore, the scheduler at
- * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), and Docker when
- * bench/docker.ts is there and a Docker daemon answers. The 150,000-pod run needs a heap larger
- * than Node's default, so this script re-runs itself with --max-old-space-size=8192 when the
- * heap limit is lower.
+ * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), and Docker when a
+ * Docker daemon answers. The 150,000-pod run needs a heap larger than Node's default, so this
+ * script re-runs itself with --max-old-space-size=8192 when the heap limit is lower.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { getHeapStatistics } from 'node:v8';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const HEAP_MB = 8192;
 
@@ -24,14 +21,11 @@ const { benchScheduler } = await import('./scheduler.js');
 await benchStore();
 await benchScheduler();
 
-const dockerBench = fileURLToPath(new URL('./docker.ts', import.meta.url));
-if (existsSync(dockerBench)) {
-  const { DockerRuntime } = await import('../src/runtime-adapters/docker/index.js');
-  if (await DockerRuntime.available()) {
-    const { benchDocker } = (await import(pathToFileURL(dockerBench).href)) as { benchDocker: () => Promise<unknown> };
-    await benchDocker();
-  } else {
-    console.log('\nDocker: no daemon answers; skipped (start one with `bash .ci/docker.sh`).');
-  }
+const { DockerRuntime } = await import('../src/runtime-adapters/docker/index.js');
+if (await DockerRuntime.available()) {
+  const { benchDocker } = await import('./docker.js');
+  await benchDocker();
+} else {
+  console.log('\nDocker: no daemon answers; skipped (start one with `bash .ci/docker.sh`).');
 }
 process.exit(0);
