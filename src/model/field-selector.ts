@@ -4,6 +4,7 @@
  */
 import type { KubeObject } from './types.js';
 import { TugboatError, fieldError } from './errors.js';
+import { compareStrings } from './label-requirement.js';
 
 /** One field requirement: `field=value`, `field==value` or `field!=value`. */
 export interface FieldRequirement {
@@ -141,7 +142,7 @@ function invalid(text: string, message: string, fieldPath: string): TugboatError
 export function parseFieldSelector(text: string, fieldPath = 'fieldSelector'): FieldSelector {
   if (typeof text !== 'string') throw invalid(String(text), 'must be a string', fieldPath);
   const reqs: FieldRequirement[] = [];
-  for (const term of splitTerms(text).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))) {
+  for (const term of splitTerms(text).sort(compareStrings)) {
     if (term === '') continue;
     const parts = splitTerm(term);
     if (parts === undefined) throw invalid(text, `can't understand '${term}'`, fieldPath);
@@ -156,7 +157,7 @@ export function parseFieldSelector(text: string, fieldPath = 'fieldSelector'): F
 
 /** A field selector requiring every `field=value` pair of the record, sorted by field. */
 export function fieldSelectorFromSet(fields: Record<string, string> | undefined | null): FieldSelector {
-  const entries = Object.entries(fields ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const entries = Object.entries(fields ?? {}).sort(([a], [b]) => compareStrings(a, b));
   return new ParsedFieldSelector(entries.map(([field, value]) => ({ field, operator: '=', value: String(value) })));
 }
 

@@ -3,11 +3,7 @@
  * namespace touches only its objects and listing a resource touches only that resource.
  */
 import type { KubeObject } from '../model/types.js';
-
-/** Byte-wise string order, as Kubernetes sorts keys. */
-export function compareStrings(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
+import { compareStrings } from '../model/label-requirement.js';
 
 /**
  * ObjectIndex stores frozen objects by resource, namespace (`''` for cluster-scoped) and name.
