@@ -4,10 +4,10 @@
  * kube-node-lease renewed every interval and the Ready condition's lastHeartbeatTime refreshed.
  */
 import type { ApiContext } from '../api/types.js';
+import { microTime, rfc3339 } from '../clock/time-format.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { core, Lease, Node } from '../model/types.js';
-import { microTime, rfc3339 } from './time-format.js';
 import type { NodeAgentOptions, NodeResources } from './types.js';
 
 /** Default capacity of a node. */

@@ -2,10 +2,10 @@
  * The pod status the kubelet reports, as pure functions of what the agent knows about its
  * containers: container statuses, phase (as kubelet's getPhase), conditions and QoS class.
  */
+import { rfc3339 } from '../clock/time-format.js';
 import type { core, Pod } from '../model/types.js';
 import { exitReason } from '../runtime-adapters/conventions.js';
 import type { ContainerStatus as RuntimeContainer } from '../runtime-adapters/types.js';
-import { rfc3339 } from './time-format.js';
 import { quantityValue } from './resources.js';
 
 /** What the agent knows about one container of a pod. */

@@ -4,6 +4,7 @@
  * (written only when it changed). Runtime events, watch updates, probes and timers ask for syncs;
  * syncs never overlap and requests during one are coalesced into one more.
  */
+import { rfc3339 } from '../clock/time-format.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Pod } from '../model/types.js';
@@ -15,7 +16,6 @@ import { restartContainer, shouldRestart, startContainer, type RunContext } from
 import { buildPodStatus } from './pod-status.js';
 import { ContainerProber } from './prober.js';
 import { runProbe } from './probes.js';
-import { rfc3339 } from './time-format.js';
 import { terminatePod, stopAll } from './termination.js';
 import { attemptOf, type WorkerEnv } from './worker-env.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { rfc3339 } from '../../../src/node-agent/time-format.js';
+import { rfc3339 } from '../../../src/clock/time-format.js';
 
 describe('rfc3339', () => {
   it('formats any instant (repeated or not) as ISO seconds with Z', () => {
