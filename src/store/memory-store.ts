@@ -5,7 +5,8 @@
 import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
 import { RealClock } from '../clock/real-clock.js';
-import { TugboatError, fieldError } from '../model/errors.js';
+import { TugboatError } from '../model/errors.js';
+import { required } from '../model/validation/field-errors.js';
 import type {
   DeletePreconditions,
   ListScope,
@@ -88,7 +89,7 @@ export class MemoryStore implements ObjectStore {
     this.assertOpen();
     assertStorable(obj);
     const name = obj.metadata.name;
-    if (typeof name !== 'string' || !name) throw nameRequired(obj, 'metadata.name', 'name is required');
+    if (typeof name !== 'string' || !name) throw nameRequired(obj, 'name is required');
     const namespace = (typeof obj.metadata.namespace === 'string' && obj.metadata.namespace) || undefined;
     const stored = this.index.get(resource, namespace, name);
     if (!stored) throw notFound(resource, name);
@@ -177,7 +178,7 @@ export class MemoryStore implements ObjectStore {
 
   private pickGeneratedName(resource: string, namespace: string | undefined, obj: KubeObject): string {
     const prefix = obj.metadata.generateName;
-    if (!prefix) throw nameRequired(obj, 'metadata.name', 'name or generateName is required');
+    if (!prefix) throw nameRequired(obj, 'name or generateName is required');
     let name = generateName(prefix);
     for (let i = 1; i < GENERATE_NAME_ATTEMPTS && this.index.get(resource, namespace, name); i++) name = generateName(prefix);
     return name;
@@ -197,6 +198,7 @@ function toFilter(scope: ListScope, options: StoreListOptions): WatchFilter {
   };
 }
 
-function nameRequired(obj: KubeObject, field: string, message: string): TugboatError {
-  return TugboatError.invalid({ kind: obj.kind }, '', [fieldError(field, `Required value: ${message}`, 'FieldValueRequired')]);
+/** Invalid: metadata.name (Required value: `message`). */
+function nameRequired(obj: KubeObject, message: string): TugboatError {
+  return TugboatError.invalid({ kind: obj.kind }, '', [required('metadata.name', message)]);
 }

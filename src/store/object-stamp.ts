@@ -4,7 +4,8 @@
  * kept apart from MemoryStore so another store can reuse them.
  */
 import type { KubeObject, ObjectMeta } from '../model/types.js';
-import { TugboatError, fieldError } from '../model/errors.js';
+import { TugboatError } from '../model/errors.js';
+import { required } from '../model/validation/field-errors.js';
 import { jsonEqual } from './freeze.js';
 import { cloneJson, cloneSharing } from './clone.js';
 
@@ -55,7 +56,7 @@ export function assertStorable(obj: KubeObject): void {
     throw TugboatError.badRequest('the object to store must be a JSON object');
   }
   if (obj.metadata === null || typeof obj.metadata !== 'object') {
-    throw TugboatError.invalid({ kind: obj.kind }, '', [fieldError('metadata', 'Required value', 'FieldValueRequired')]);
+    throw TugboatError.invalid({ kind: obj.kind }, '', [required('metadata')]);
   }
 }
 
