@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
+import type { LogLine, LogOptions } from '../../../../src/runtime-adapters/types.js';
 import { dockerClient, dockerForTests } from '../../../support/docker.js';
 import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
 
@@ -15,6 +16,14 @@ describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics'
   afterAll(async () => {
     if (runtime) await cleanUp(runtime);
   });
+
+  /** A container's log lines (each shown by `show`) once it printed any. */
+  const outputOf = (id: string, what: string, options?: LogOptions, show = (l: LogLine) => l.line): Promise<string[]> =>
+    waitFor(async () => {
+      const got: string[] = [];
+      for await (const l of runtime.logs(id, options)) got.push(show(l));
+      return got.length ? got : undefined;
+    }, what);
 
   it('a container over its memory limit is OOMKilled', async () => {
     const { sandbox } = await newPod(runtime);
@@ -72,29 +81,17 @@ describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics'
       workingDir: '/tmp',
     });
     await runtime.startContainer(id);
-    const lines = await waitFor(async () => {
-      const got: string[] = [];
-      for await (const l of runtime.logs(id)) got.push(l.line);
-      return got.length ? got : undefined;
-    }, 'the output');
+    const lines = await outputOf(id, 'the output');
     expect(lines).toEqual(['hello from /tmp']);
     const argsOnly = await runtime.createContainer(sandbox.id, { ...shell('args', ''), command: undefined, args: ['echo', 'args-only'] });
     // The image has no ENTRYPOINT, so args are the whole command line.
     await runtime.startContainer(argsOnly);
-    const out = await waitFor(async () => {
-      const got: string[] = [];
-      for await (const l of runtime.logs(argsOnly, { timestamps: true })) got.push(`${l.time instanceof Date}:${l.line}`);
-      return got.length ? got : undefined;
-    }, 'the args output');
+    const out = await outputOf(argsOnly, 'the args output', { timestamps: true }, (l) => `${l.time instanceof Date}:${l.line}`);
     expect(out).toEqual(['true:args-only']);
     // The image's CMD is ["/bin/sh"]: kept, echo would print it too.
     const commandOnly = await runtime.createContainer(sandbox.id, { ...shell('command', ''), command: ['echo', 'command-only'] });
     await runtime.startContainer(commandOnly);
-    const printed = await waitFor(async () => {
-      const got: string[] = [];
-      for await (const l of runtime.logs(commandOnly)) got.push(l.line);
-      return got.length ? got : undefined;
-    }, 'the command output');
+    const printed = await outputOf(commandOnly, 'the command output');
     expect(printed).toEqual(['command-only']);
   });
 
