@@ -1,7 +1,7 @@
 /** Validation of a PodSpec: containers, unique names, volumes, policies, node selector. */
 import type { core, StatusCause } from '../types.js';
 import { dns1123LabelErrors, validateLabels } from '../names.js';
-import { duplicate, invalid, notSupported, required } from './field-errors.js';
+import { duplicate, forbidden, invalid, notSupported, required } from './field-errors.js';
 import { isObject, validateNonNegative, validateObjectList, validatePositive } from './common.js';
 import { validateContainer } from './container.js';
 
@@ -24,7 +24,7 @@ function validateVolumes(volumes: unknown, field: string, names: Set<string>): S
     }
     const sources = Object.keys(v).filter((k) => k !== 'name' && (v as Record<string, unknown>)[k] != null);
     if (sources.length === 0) causes.push(required(at, 'must specify a volume type'));
-    else if (sources.length > 1) causes.push({ field: `${at}.${sources[1]}`, message: 'Forbidden: may not specify more than 1 volume type', reason: 'FieldValueForbidden' });
+    else if (sources.length > 1) causes.push(forbidden(`${at}.${sources[1]}`, 'may not specify more than 1 volume type'));
     if (v.configMap && !v.configMap.name) causes.push(required(`${at}.configMap.name`));
     if (v.secret && !v.secret.secretName) causes.push(required(`${at}.secret.secretName`));
     if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) causes.push(required(`${at}.persistentVolumeClaim.claimName`));

@@ -2,7 +2,7 @@
 import type { LabelSelector, StatusCause } from '../types.js';
 import { parseSelector } from '../selector.js';
 import { validateLabels } from '../names.js';
-import { invalid, required } from './field-errors.js';
+import { forbidden, invalid, required } from './field-errors.js';
 import { isObject } from './common.js';
 
 /**
@@ -25,7 +25,7 @@ export function validateSelectorMatchesTemplate(
     } else if ((e.operator === 'In' || e.operator === 'NotIn') && !(e.values?.length)) {
       causes.push(required(`${at}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\''));
     } else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && e.values?.length) {
-      causes.push({ field: `${at}.values`, message: "Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'", reason: 'FieldValueForbidden' });
+      causes.push(forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     }
   });
   if (causes.length > 0) return causes;
