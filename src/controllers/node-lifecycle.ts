@@ -7,7 +7,7 @@
 import type { KubeObject, Lease, Node, Pod } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
-import { jsonEqual } from './common/conditions.js';
+import { jsonEqual } from './common/json.js';
 import { TAINT_UNREACHABLE, desiredTaints, evictionTimeMs } from './node-lifecycle/taints.js';
 
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;

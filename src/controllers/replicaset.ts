@@ -10,7 +10,7 @@ import { labelsMatch } from './runtime/label-match.js';
 import { classifyClaims } from './common/claim.js';
 import { claimCandidates } from './common/claim-candidates.js';
 import { controllerRef, isPodActive } from './common/pods.js';
-import { jsonEqual } from './common/conditions.js';
+import { jsonEqual } from './common/json.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
 import { slowStartBatch } from './replicaset/slow-start.js';
 import { podsToDelete } from './replicaset/deletion-order.js';

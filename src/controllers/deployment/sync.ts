@@ -6,7 +6,8 @@ import type { apps, Deployment, OwnerReference, ReplicaSet } from '../../model/t
 import { TugboatError } from '../../model/errors.js';
 import { cloneJson } from '../../store/clone.js';
 import type { ReconcileContext } from '../runtime/types.js';
-import { getCondition, jsonEqual, setCondition } from '../common/conditions.js';
+import { getCondition, setCondition } from '../common/conditions.js';
+import { jsonEqual } from '../common/json.js';
 import { maxSurge, newRSNewReplicas, planScale } from './planner.js';
 import { maxRevision, replicaSetsToCleanUp, revisionAnnotations } from './revisions.js';
 import { REASONS, hasProgressDeadline, msUntilDeadline } from './progress.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { jsonEqual, stableStringify } from '../../../../src/controllers/common/conditions.js';
+import { jsonEqual, stableStringify } from '../../../../src/controllers/common/json.js';
 
 describe('jsonEqual', () => {
   it('agrees with comparing stableStringify texts', () => {

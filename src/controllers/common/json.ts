@@ -1,0 +1,46 @@
+/**
+ * Structural equality and a canonical text of plain JSON values (key order ignored, undefined
+ * members dropped): how controllers tell whether a status or template really changed.
+ */
+
+/** Stable structural equality of plain JSON values (key order ignored). */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  // The same verdict as comparing stableStringify's texts, without building them.
+  a = asJson(a);
+  b = asJson(b);
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ra = a as Record<string, unknown>;
+  const rb = b as Record<string, unknown>;
+  let count = 0;
+  for (const k of Object.keys(ra)) {
+    if (ra[k] === undefined) continue;
+    count++;
+    if (rb[k] === undefined || !Object.prototype.hasOwnProperty.call(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+  }
+  for (const k of Object.keys(rb)) if (rb[k] !== undefined) count--;
+  return count === 0;
+}
+
+/** What JSON.stringify writes as null (undefined, NaN, infinities) as null; anything else as is. */
+function asJson(v: unknown): unknown {
+  if (v === undefined || (typeof v === 'number' && !Number.isFinite(v))) return null;
+  return v;
+}
+
+/** JSON with object keys sorted (undefined members dropped): a canonical form for hashing. */
+export function stableStringify(v: unknown): string {
+  if (v === undefined) return 'null';
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x) => stableStringify(x)).join(',')}]`;
+  const entries = Object.entries(v as Record<string, unknown>)
+    .filter(([, x]) => x !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${stableStringify(x)}`).join(',')}}`;
+}
