@@ -17,7 +17,7 @@ export interface PodOwner {
 }
 
 /** The RUNTIME_LABELS of a pod's sandbox and containers. */
-export function podLabels(pod: Pod, owner: PodOwner): Record<string, string> {
+function podLabels(pod: Pod, owner: PodOwner): Record<string, string> {
   return {
     [RUNTIME_LABELS.cluster]: owner.clusterName,
     [RUNTIME_LABELS.node]: owner.nodeName,
@@ -28,7 +28,7 @@ export function podLabels(pod: Pod, owner: PodOwner): Record<string, string> {
 }
 
 /** The port mappings of a container spec. */
-export function portMappings(container: core.Container): PortMapping[] {
+function portMappings(container: core.Container): PortMapping[] {
   return (container.ports ?? []).map((p) => ({
     containerPort: p.containerPort,
     ...(p.hostPort !== undefined ? { hostPort: p.hostPort } : {}),
@@ -53,7 +53,7 @@ export function sandboxConfig(pod: Pod, owner: PodOwner): SandboxConfig {
 }
 
 /** A container's security settings: its securityContext over the pod's. */
-export function securitySettings(pod: Pod, c: core.Container): SecuritySettings | undefined {
+function securitySettings(pod: Pod, c: core.Container): SecuritySettings | undefined {
   const ps = pod.spec?.securityContext ?? {};
   const cs = c.securityContext ?? {};
   const out: SecuritySettings = {};

@@ -30,7 +30,7 @@ function podRef(pod: Pod): string {
 }
 
 /** Makes sure the container's image is present; false (with the waiting reason set) when it is not. */
-export async function pullImage(rc: RunContext, rec: ContainerRecord): Promise<boolean> {
+async function pullImage(rc: RunContext, rec: ContainerRecord): Promise<boolean> {
   const { env, pod } = rc;
   const image = rec.spec.image ?? '';
   const policy = (rec.spec.imagePullPolicy ?? defaultPullPolicy(image)) as PullPolicy;

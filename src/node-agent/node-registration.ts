@@ -11,10 +11,10 @@ import type { core, Lease, Node } from '../model/types.js';
 import type { NodeAgentOptions, NodeResources } from './types.js';
 
 /** Default capacity of a node. */
-export const DEFAULT_CAPACITY = { cpu: '4', memory: '8Gi', pods: '110' } as const;
+const DEFAULT_CAPACITY = { cpu: '4', memory: '8Gi', pods: '110' } as const;
 
 /** The namespace of node Leases. */
-export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 function resources(r: NodeResources | undefined, fallback: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...fallback };
@@ -28,7 +28,7 @@ function arch(): string {
 }
 
 /** The Node's labels: the given ones plus kubernetes.io/hostname, os and arch. */
-export function nodeLabels(options: NodeAgentOptions): Record<string, string> {
+function nodeLabels(options: NodeAgentOptions): Record<string, string> {
   return {
     'kubernetes.io/hostname': options.name,
     'kubernetes.io/os': 'linux',
@@ -40,7 +40,7 @@ export function nodeLabels(options: NodeAgentOptions): Record<string, string> {
 }
 
 /** The Node's status as its agent reports it (Ready, capacity, nodeInfo, addresses). */
-export function nodeStatus(options: NodeAgentOptions, now: Date, prev?: core.NodeStatus, hostIP = '127.0.0.1'): core.NodeStatus {
+function nodeStatus(options: NodeAgentOptions, now: Date, prev?: core.NodeStatus, hostIP = '127.0.0.1'): core.NodeStatus {
   const capacity = resources(options.capacity, DEFAULT_CAPACITY);
   const allocatable = resources(options.allocatable, capacity);
   const t = rfc3339(now);
@@ -105,7 +105,7 @@ export async function registerNode(ctx: ApiContext, options: NodeAgentOptions, h
 }
 
 /** Writes the Node's status (fresh heartbeat times), retrying on Conflict; re-registers a deleted Node. */
-export async function writeNodeStatus(ctx: ApiContext, options: NodeAgentOptions, hostIP: string, node?: Node): Promise<Node> {
+async function writeNodeStatus(ctx: ApiContext, options: NodeAgentOptions, hostIP: string, node?: Node): Promise<Node> {
   const client = ctx.client<Node>('v1', 'Node');
   for (let attempt = 0; ; attempt++) {
     node ??= await client.find(options.name);

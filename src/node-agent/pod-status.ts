@@ -81,7 +81,7 @@ export function containerStatus(v: ContainerView, runtimeName: string, defaultWa
 }
 
 /** True when an init container status shows a successful exit. */
-export function initDone(s: core.ContainerStatus): boolean {
+function initDone(s: core.ContainerStatus): boolean {
   return s.state?.terminated?.exitCode === 0;
 }
 

@@ -9,7 +9,7 @@ import type { core } from '../model/types.js';
 import type { ContainerRuntime, ProbeAction, ProbeOutcome, SandboxStatus } from '../runtime-adapters/types.js';
 
 /** Resolves a port (number, numeric string, or a named container port). */
-export function resolvePort(port: number | string | undefined, container: core.Container): number {
+function resolvePort(port: number | string | undefined, container: core.Container): number {
   if (typeof port === 'number') return port;
   if (port === undefined) return 0;
   if (/^\d+$/.test(port)) return Number(port);

@@ -8,7 +8,7 @@ import type { PodWorker } from './pod-worker.js';
 import { probeAction, runProbe } from './probes.js';
 
 /** The grace period of a pod being deleted, in ms: deletionGracePeriodSeconds, else terminationGracePeriodSeconds. */
-export function deletionGraceMs(worker: PodWorker): number {
+function deletionGraceMs(worker: PodWorker): number {
   const pod = worker.pod;
   return (pod.metadata.deletionGracePeriodSeconds ?? pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
 }
@@ -43,7 +43,7 @@ export async function stopAll(worker: PodWorker, graceMs: number, remove = true)
 }
 
 /** Removes every container and the sandbox of the pod from the runtime. */
-export async function removeRuntimeObjects(worker: PodWorker): Promise<void> {
+async function removeRuntimeObjects(worker: PodWorker): Promise<void> {
   const env = worker.env;
   for (const rec of worker.records) {
     for (const c of [rec.previous, rec.current]) if (c) await env.limit(() => env.runtime.removeContainer(c.id)).catch(() => undefined);

@@ -70,7 +70,7 @@ export function emptyDirVolumeName(podUid: string, volume: string): string {
 }
 
 /** The labels of a pod's container: the caller's, completed with the RUNTIME_LABELS ones. */
-export function containerLabels(config: ContainerConfig, at: PodPlacement): Record<string, string> {
+function containerLabels(config: ContainerConfig, at: PodPlacement): Record<string, string> {
   const s = at.sandboxLabels;
   return {
     [RUNTIME_LABELS.node]: s[RUNTIME_LABELS.node] ?? at.nodeName,

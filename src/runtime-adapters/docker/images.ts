@@ -6,7 +6,7 @@ import { buildTar } from './tar.js';
 import { DEFAULT_SANDBOX_IMAGE } from './types.js';
 
 /** The image's id when the daemon has it, else undefined. */
-export async function findImage(scope: DockerScope, ref: string): Promise<ImageInfo | undefined> {
+async function findImage(scope: DockerScope, ref: string): Promise<ImageInfo | undefined> {
   try {
     const info = await scope.docker.getImage(ref).inspect();
     return { ref, id: info.Id };
@@ -64,12 +64,12 @@ export async function ensureSandboxImage(scope: DockerScope): Promise<ImageInfo>
 }
 
 /** True for the sandbox images the adapter builds itself: `tugboat/pause:<tag>` (the default among them). */
-export function isBuildablePauseImage(ref: string): boolean {
+function isBuildablePauseImage(ref: string): boolean {
   return ref === DEFAULT_SANDBOX_IMAGE || ref.startsWith('tugboat/pause:');
 }
 
 /** The command of the default sandbox image: sleep forever, exit 0 at once on SIGTERM/SIGINT. */
-export const PAUSE_COMMAND = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
+const PAUSE_COMMAND = ['/bin/sh', '-c', 'trap "exit 0" TERM INT; while :; do sleep 3600 & wait $!; done'];
 
 async function importPauseImage(scope: DockerScope, ref: string): Promise<ImageInfo> {
   let busybox: Buffer;

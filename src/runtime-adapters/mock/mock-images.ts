@@ -8,7 +8,7 @@ import type { MockImageBehavior } from './types.js';
 const DEFAULT_BEHAVIOR: MockImageBehavior = Object.freeze({});
 
 /** Throws a TugboatError naming the field when a behaviour is malformed. */
-export function validateBehavior(ref: string, b: MockImageBehavior): void {
+function validateBehavior(ref: string, b: MockImageBehavior): void {
   const causes: { field: string; message: string }[] = [];
   if (typeof ref !== 'string' || ref.length === 0) causes.push({ field: 'ref', message: 'must be a non-empty string' });
   for (const field of ['startupMs', 'readyAfterMs', 'exitAfterMs', 'stopMs'] as const) {

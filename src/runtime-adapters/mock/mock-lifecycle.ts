@@ -12,7 +12,7 @@ import { nextChange, notify, type MockContainer } from './mock-container.js';
 /** Exit code of a SIGKILLed process (128 + 9). */
 export const KILLED = 137;
 /** Exit code of a process ended by SIGTERM without a handler (128 + 15). */
-export const TERMINATED = 143;
+const TERMINATED = 143;
 
 /** True once a container has exited or was removed (a function, so TS does not narrow across awaits). */
 function ended(c: MockContainer): boolean {

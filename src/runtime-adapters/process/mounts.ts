@@ -10,7 +10,7 @@ import { basename, dirname, join, normalize } from 'node:path';
 import type { Mount } from '../types.js';
 
 /** The env variable name under which a mount's host path is exported. */
-export function volumeEnvName(mount: Mount): string {
+function volumeEnvName(mount: Mount): string {
   const name = mount.kind === 'hostPath' ? basename(mount.containerPath) || 'root' : mount.volume;
   return `TUGBOAT_VOLUME_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
