@@ -5,6 +5,7 @@
 import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
 import { RealClock } from '../clock/real-clock.js';
+import { rfc3339 } from '../clock/time-format.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
 import type {
@@ -17,7 +18,7 @@ import type {
   StoreWatchOptions,
 } from './types.js';
 import { deepFreeze } from './freeze.js';
-import { assertStorable, carryOver, copyInput, metaOf, formatTimestamp, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
+import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from './preconditions.js';
 import { WatchHub } from './watch-hub.js';
@@ -78,7 +79,7 @@ export class MemoryStore implements ObjectStore {
     if (!meta.name) meta.name = this.pickGeneratedName(resource, namespace, copy);
     if (this.index.get(resource, namespace, meta.name)) throw alreadyExists(resource, meta.name);
     const rv = ++this.rv;
-    stampCreated(copy, { uid: this.makeUid(), creationTimestamp: formatTimestamp(this.clock.now()), resourceVersion: String(rv) });
+    stampCreated(copy, { uid: this.makeUid(), creationTimestamp: rfc3339(this.clock.now()), resourceVersion: String(rv) });
     const object = deepFreeze(copy);
     this.index.put(resource, namespace, meta.name, object);
     this.hub.publish({ type: 'ADDED', rv, resource, namespace, object });

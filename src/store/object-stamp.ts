@@ -31,11 +31,6 @@ export function generateName(prefix: string, random: () => number = Math.random)
   return prefix.slice(0, room) + generateNameSuffix(random);
 }
 
-/** RFC 3339 in seconds, as Kubernetes writes timestamps: `2026-01-01T00:00:00Z`. */
-export function formatTimestamp(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * A private, mutable copy of a caller's object, so later mutations by the caller do not leak
  * into the store. Throws BadRequest when it is not a storable object. With `stored` (the frozen

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { bodyChanged, carryOver, formatTimestamp, generateName, isNoop, parseResourceVersion } from '../../../src/store/object-stamp.js';
+import { bodyChanged, carryOver, generateName, isNoop, parseResourceVersion } from '../../../src/store/object-stamp.js';
+import { rfc3339 } from '../../../src/clock/time-format.js';
 import { deepFreeze, jsonEqual } from '../../../src/store/freeze.js';
 import { encodeKey, qualifiedResource } from '../../../src/store/keys.js';
 import type { KubeObject } from '../../../src/model/types.js';
@@ -14,7 +15,7 @@ const base = (): KubeObject => ({
 
 describe('object stamping', () => {
   it('formats timestamps like Kubernetes, without milliseconds', () => {
-    expect(formatTimestamp(new Date('2026-01-01T00:00:00.999Z'))).toBe('2026-01-01T00:00:00Z');
+    expect(rfc3339(new Date('2026-01-01T00:00:00.999Z'))).toBe('2026-01-01T00:00:00Z');
   });
 
   it('truncates long generateName prefixes to fit 63 characters', () => {
