@@ -24,7 +24,7 @@ export interface ContainerRecord {
   prober?: ContainerProber;
   proberFor?: string;
   /** A probe asked for this container to be killed (then restarted as the policy says). */
-  killRequest?: { kind: 'liveness' | 'startup'; message: string };
+  killRequest?: { kind: 'liveness' | 'startup' };
 }
 
 /** A fresh record for a container spec. */

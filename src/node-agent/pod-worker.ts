@@ -256,8 +256,8 @@ export class PodWorker {
       run: (action, timeoutMs) => runProbe(env.runtime, cur.id, this.sandbox, action, timeoutMs),
       onChange: () => this.requestSync(),
       onUnhealthy: (_kind, message) => env.record(this.pod, 'Warning', 'Unhealthy', message),
-      onFailed: (kind, message) => {
-        rec.killRequest = { kind, message };
+      onFailed: (kind) => {
+        rec.killRequest = { kind };
         this.requestSync();
       },
     });

@@ -20,7 +20,7 @@ export interface ProberHooks {
   /** One probe run failed (for the Unhealthy event). */
   onUnhealthy(kind: ProbeKind, message: string): void;
   /** A liveness or startup probe reached its failureThreshold: the container must be restarted. */
-  onFailed(kind: 'liveness' | 'startup', message: string): void;
+  onFailed(kind: 'liveness' | 'startup'): void;
 }
 
 interface Loop {
@@ -57,11 +57,6 @@ export class ContainerProber {
     add('readiness', container.readinessProbe);
     this.started = !this.loops.has('startup');
     this.ready = !this.loops.has('readiness');
-  }
-
-  /** True when this container has any probe at all. */
-  get hasProbes(): boolean {
-    return this.loops.size > 0;
   }
 
   /** Starts the loops (startup first, if any). */
@@ -112,9 +107,9 @@ export class ContainerProber {
         this.startMain();
         return;
       }
-      if (l.failures >= failureThreshold) return this.fail('startup', outcome.message);
+      if (l.failures >= failureThreshold) return this.fail('startup');
     } else if (l.kind === 'liveness') {
-      if (!ok && l.failures >= failureThreshold) return this.fail('liveness', outcome.message);
+      if (!ok && l.failures >= failureThreshold) return this.fail('liveness');
     } else {
       const was = this.ready;
       if (ok && l.successes >= successThreshold) this.ready = true;
@@ -124,8 +119,8 @@ export class ContainerProber {
     this.schedule(l, false);
   }
 
-  private fail(kind: 'liveness' | 'startup', message: string | undefined): void {
+  private fail(kind: 'liveness' | 'startup'): void {
     this.stop();
-    this.hooks.onFailed(kind, message ?? '');
+    this.hooks.onFailed(kind);
   }
 }
