@@ -7,8 +7,7 @@ import { TugboatError } from '../model/errors.js';
 import { cloneJson } from '../store/clone.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { labelsMatch } from './runtime/label-match.js';
-import { classifyClaims } from './common/claim.js';
-import { claimCandidates } from './common/claim-candidates.js';
+import { claimObjects } from './common/claim-objects.js';
 import { controllerRef, isPodActive } from './common/pods.js';
 import { jsonEqual } from './common/json.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
@@ -67,25 +66,6 @@ function message(err: unknown): string {
 export function replicaSetController(options: ReplicaSetControllerOptions = {}): Controller {
   const burst = options.burstReplicas ?? 500;
   const expectations = new Expectations(options.expectationsTtlMs ?? EXPECTATIONS_TTL_MS);
-
-  async function adopt(ctx: ReconcileContext, rs: ReplicaSet, pod: Pod): Promise<Pod | undefined> {
-    const refs = [...(pod.metadata.ownerReferences ?? []), replicaSetOwnerRef(rs)];
-    try {
-      return await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
-    } catch (err) {
-      if (TugboatError.is(err, 'NotFound')) return undefined;
-      throw err;
-    }
-  }
-
-  async function release(ctx: ReconcileContext, rs: ReplicaSet, pod: Pod): Promise<void> {
-    const refs = (pod.metadata.ownerReferences ?? []).filter((r) => r.uid !== rs.metadata.uid);
-    try {
-      await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).patch(pod.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
-    } catch (err) {
-      if (!TugboatError.is(err, 'NotFound')) throw err;
-    }
-  }
 
   async function manage(ctx: ReconcileContext, rs: ReplicaSet, pods: Pod[]): Promise<ManageError | undefined> {
     const key = keyOf(rs.metadata.namespace, rs.metadata.name ?? '');
@@ -171,17 +151,12 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       }
       const nowMs = ctx.clock.nowMs();
       const needsSync = expectations.satisfied(key, nowMs) && !rs.metadata.deletionTimestamp;
-      const claims = classifyClaims(
-        { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp },
-        rs.spec?.selector,
-        (await claimCandidates<Pod>(ctx.cache, POD, { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, selector: rs.spec?.selector })).filter(isPodActive),
+      const pods = await claimObjects<Pod>(
+        ctx,
+        POD,
+        { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp, selector: rs.spec?.selector, ownerRef: replicaSetOwnerRef(rs) },
+        isPodActive,
       );
-      const pods = [...claims.owned];
-      for (const p of claims.adopt) {
-        const adopted = await adopt(ctx, rs, p);
-        if (adopted) pods.push(adopted);
-      }
-      for (const p of claims.release) await release(ctx, rs, p);
       const manageError = needsSync ? await manage(ctx, rs, pods) : undefined;
       const { status, requeueAfterMs } = calculateReplicaSetStatus(rs, pods, nowMs, manageError);
       await writeStatus(ctx, rs, status);

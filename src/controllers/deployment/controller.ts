@@ -3,11 +3,9 @@
  * revisions and history, scales proportionally, and reports progress, as Kubernetes does.
  */
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../model/types.js';
-import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { labelsMatch } from '../runtime/label-match.js';
-import { classifyClaims } from '../common/claim.js';
-import { claimCandidates } from '../common/claim-candidates.js';
+import { claimObjects } from '../common/claim-objects.js';
 import { controllerRef } from '../common/pods.js';
 import { isScalingEvent } from './planner.js';
 import { rolloutRolling } from './rolling.js';
@@ -18,28 +16,15 @@ import { calculateStatus } from './status.js';
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
 const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
 
-async function patchOwners(ctx: ReconcileContext, rs: ReplicaSet, refs: ReplicaSet['metadata']['ownerReferences']): Promise<ReplicaSet | undefined> {
-  try {
-    return await ctx
-      .client<ReplicaSet>(RS.apiVersion, RS.kind, rs.metadata.namespace)
-      .patch(rs.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
-  } catch (err) {
-    if (TugboatError.is(err, 'NotFound')) return undefined;
-    throw err;
-  }
-}
-
 /** The ReplicaSets a Deployment owns, adopting matching orphans and releasing non-matching ones. */
-async function claimReplicaSets(ctx: ReconcileContext, d: Deployment): Promise<ReplicaSet[]> {
-  const all = await claimCandidates<ReplicaSet>(ctx.cache, RS, { uid: d.metadata.uid ?? '', namespace: d.metadata.namespace, selector: d.spec?.selector });
-  const claims = classifyClaims({ uid: d.metadata.uid ?? '', namespace: d.metadata.namespace, deleting: !!d.metadata.deletionTimestamp }, d.spec?.selector, all);
-  const owned = [...claims.owned];
-  for (const rs of claims.adopt) {
-    const adopted = await patchOwners(ctx, rs, [...(rs.metadata.ownerReferences ?? []), deploymentOwnerRef(d)]);
-    if (adopted) owned.push(adopted);
-  }
-  for (const rs of claims.release) await patchOwners(ctx, rs, (rs.metadata.ownerReferences ?? []).filter((r) => r.uid !== d.metadata.uid));
-  return owned;
+function claimReplicaSets(ctx: ReconcileContext, d: Deployment): Promise<ReplicaSet[]> {
+  return claimObjects<ReplicaSet>(ctx, RS, {
+    uid: d.metadata.uid ?? '',
+    namespace: d.metadata.namespace,
+    deleting: !!d.metadata.deletionTimestamp,
+    selector: d.spec?.selector,
+    ownerRef: deploymentOwnerRef(d),
+  });
 }
 
 /**
