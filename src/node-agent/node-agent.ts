@@ -7,7 +7,7 @@
 import PQueue from 'p-queue';
 import type { ApiContext, ResourceClient } from '../api/types.js';
 import type { Timer } from '../clock/types.js';
-import { TugboatError } from '../model/errors.js';
+import { fieldError, TugboatError } from '../model/errors.js';
 import type { ConfigMap, Pod, Secret } from '../model/types.js';
 import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
 import { removeAll, RuntimeInventory } from './adoption.js';
@@ -46,9 +46,9 @@ export class NodeAgent {
     private readonly ctx: ApiContext,
     private readonly options: NodeAgentOptions,
   ) {
-    if (!options?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [{ field: 'name', message: 'Required value', reason: 'FieldValueRequired' }]);
-    if (!options.runtime) throw TugboatError.invalid({ kind: 'Node' }, options.name, [{ field: 'runtime', message: 'Required value', reason: 'FieldValueRequired' }]);
-    if (!options.clusterName) throw TugboatError.invalid({ kind: 'Node' }, options.name, [{ field: 'clusterName', message: 'Required value', reason: 'FieldValueRequired' }]);
+    if (!options?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [fieldError('name', 'Required value', 'FieldValueRequired')]);
+    if (!options.runtime) throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('runtime', 'Required value', 'FieldValueRequired')]);
+    if (!options.clusterName) throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('clusterName', 'Required value', 'FieldValueRequired')]);
     this.name = options.name;
     this.queue = new PQueue({ concurrency: options.runtimeConcurrency ?? 8 });
     const source: ConfigSource = {

@@ -1,4 +1,4 @@
-import { TugboatError } from '../../model/errors.js';
+import { fieldError, TugboatError } from '../../model/errors.js';
 import type { ExecResult } from '../types.js';
 import { StreamDemuxer } from './demux.js';
 import { toTugboatError } from './errors.js';
@@ -17,7 +17,7 @@ export async function execInContainer(
 ): Promise<ExecResult> {
   const subject = { kind: 'Container', name: id };
   if (command.length === 0) {
-    throw TugboatError.invalid({ kind: 'Exec' }, id, [{ field: 'command', message: 'must not be empty', reason: 'FieldValueRequired' }]);
+    throw TugboatError.invalid({ kind: 'Exec' }, id, [fieldError('command', 'must not be empty', 'FieldValueRequired')]);
   }
   let exec;
   let stream: NodeJS.ReadableStream & { destroy?: () => void };

@@ -4,7 +4,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { Clock } from '../../clock/types.js';
 import { RealClock } from '../../clock/real-clock.js';
-import { TugboatError } from '../../model/errors.js';
+import { fieldError, TugboatError } from '../../model/errors.js';
 import { eventsOf } from '../event-queue.js';
 import {
   RUNTIME_LABELS,
@@ -94,9 +94,7 @@ export class MockRuntime implements ContainerRuntime {
   crash(selector: MockPodSelector & { exitCode?: number }): string[] {
     const code = selector.exitCode ?? 1;
     if (!(Number.isInteger(code) && code >= 0 && code <= 255)) {
-      throw TugboatError.invalid({ kind: 'containers' }, `${selector.namespace}/${selector.pod}`, [
-        { field: 'exitCode', message: 'must be an integer from 0 to 255', reason: 'FieldValueInvalid' },
-      ]);
+      throw TugboatError.invalid({ kind: 'containers' }, `${selector.namespace}/${selector.pod}`, [fieldError('exitCode', 'must be an integer from 0 to 255')]);
     }
     return this.hit(selector, 'crash', (c) => this.lifecycle.exit(c, code));
   }
