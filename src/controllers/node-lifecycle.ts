@@ -8,6 +8,7 @@ import type { KubeObject, Lease, Node, Pod } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { jsonEqual } from './common/json.js';
+import { timeMs } from './common/time.js';
 import { TAINT_UNREACHABLE, desiredTaints, evictionTimeMs } from './node-lifecycle/taints.js';
 
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
@@ -21,16 +22,10 @@ export interface NodeLifecycleOptions {
   gracePeriodMs?: number;
 }
 
-function ms(t: string | undefined | null): number | undefined {
-  if (!t) return undefined;
-  const n = Date.parse(t);
-  return Number.isNaN(n) ? undefined : n;
-}
-
 /** The last heartbeat of a node: its Lease renewal or its Ready condition's heartbeat. */
 export function lastHeartbeatMs(node: Node, lease: Lease | undefined): number | undefined {
   const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
-  const times = [ms(lease?.spec?.renewTime), ms(ready?.lastHeartbeatTime), ms(node.metadata.creationTimestamp)].filter((x): x is number => x !== undefined);
+  const times = [timeMs(lease?.spec?.renewTime), timeMs(ready?.lastHeartbeatTime), timeMs(node.metadata.creationTimestamp)].filter((x): x is number => x !== undefined);
   return times.length ? Math.max(...times) : undefined;
 }
 

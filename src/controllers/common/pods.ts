@@ -2,6 +2,7 @@
  * Pod state as workload controllers read it (Kubernetes' podutil): active, ready, available.
  */
 import type { Pod } from '../../model/types.js';
+import { timeMs } from './time.js';
 
 /** A pod counts toward a workload while it is not terminating and not Succeeded/Failed. */
 export function isPodActive(pod: Pod): boolean {
@@ -22,9 +23,7 @@ export function isPodReady(pod: Pod): boolean {
 /** When the pod last became ready (ms), or undefined when not ready or unknown. */
 export function podReadySinceMs(pod: Pod): number | undefined {
   const c = readyCondition(pod);
-  if (c?.status !== 'True' || !c.lastTransitionTime) return undefined;
-  const t = Date.parse(c.lastTransitionTime);
-  return Number.isNaN(t) ? undefined : t;
+  return c?.status === 'True' ? timeMs(c.lastTransitionTime) : undefined;
 }
 
 /**

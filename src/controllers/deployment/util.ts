@@ -3,6 +3,7 @@
  */
 import type { apps, Deployment, ReplicaSet } from '../../model/types.js';
 import { jsonEqual, stableStringify } from '../common/json.js';
+import { timeMs } from '../common/time.js';
 
 /** The label (on RS selector, template and pods) that tells a Deployment's ReplicaSets apart. */
 export const POD_TEMPLATE_HASH = 'pod-template-hash';
@@ -57,8 +58,7 @@ export function revisionOf(obj: { metadata: { annotations?: Record<string, strin
 
 /** Creation time in ms (0 when absent). */
 export function createdMs(obj: { metadata: { creationTimestamp?: string } }): number {
-  const t = obj.metadata.creationTimestamp ? Date.parse(obj.metadata.creationTimestamp) : 0;
-  return Number.isNaN(t) ? 0 : t;
+  return timeMs(obj.metadata.creationTimestamp) ?? 0;
 }
 
 /** Oldest first; name breaks ties (Kubernetes' ReplicaSetsByCreationTimestamp). */

@@ -3,6 +3,7 @@
  */
 import type { Pod } from '../../model/types.js';
 import { isPodReady, maxContainerRestarts, podReadySinceMs } from '../common/pods.js';
+import { timeMs } from '../common/time.js';
 
 const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
@@ -13,12 +14,6 @@ function deletionCost(pod: Pod): number {
   const v = pod.metadata.annotations?.[POD_DELETION_COST];
   const n = v === undefined ? 0 : Number.parseInt(v, 10);
   return Number.isFinite(n) ? n : 0;
-}
-
-function timeMs(t: string | undefined): number | undefined {
-  if (!t) return undefined;
-  const n = Date.parse(t);
-  return Number.isNaN(n) ? undefined : n;
 }
 
 /** Kubernetes' afterOrZero: an empty time sorts first, then the later time. */
