@@ -12,7 +12,6 @@ import {
   createdMs,
   deploymentReplicas,
   rsReplicas,
-  sumAvailableReplicas,
   sumReplicas,
 } from './util.js';
 
@@ -107,8 +106,9 @@ export function planOldReplicaSets(d: Deployment, allRSs: readonly ReplicaSet[],
     out.set(rs.metadata.name ?? '', cur - n);
     cleaned += n;
   }
-  // 2. healthy replicas, keeping minAvailable available
-  const available = sumAvailableReplicas(allRSs);
+  // 2. healthy replicas, keeping minAvailable available. A ReplicaSet never keeps more pods than
+  // its spec: counting its (possibly not yet updated) status above that would scale down twice.
+  const available = allRSs.reduce((n, rs) => n + Math.min(rs.status?.availableReplicas ?? 0, size(rs)), 0);
   if (available <= minAvailable) return out;
   const budget = available - minAvailable;
   let scaled = 0;

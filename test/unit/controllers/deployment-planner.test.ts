@@ -83,6 +83,15 @@ describe('rolling update planner', () => {
     );
   });
 
+  it('does not scale an old ReplicaSet down twice while its status still counts pods above its spec', () => {
+    // 7 replicas, maxUnavailable 1: the old RS was already scaled 4 -> 3, its status still says 4 available;
+    // 4 new pods are available. Only one more old pod may go (7 available -> 6), not two.
+    const d = deploy(7, 4, 1);
+    const oldRS = rs('old', 3, 4, 0);
+    const newRS = rs('new', 4, 4, 10);
+    expect(planOldReplicaSets(d, [oldRS, newRS], [oldRS], newRS).get('old')).toBe(2);
+  });
+
   it('scales proportionally mid-rollout, leftovers to the largest ReplicaSet', () => {
     const d = deploy(15, 3, 0);
     const ann = { 'deployment.kubernetes.io/max-replicas': '13', 'deployment.kubernetes.io/desired-replicas': '10' };
