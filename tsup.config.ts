@@ -1,7 +1,14 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts', docker: 'src/docker.ts' },
+  entry: {
+    index: 'src/index.ts',
+    controllers: 'src/controllers.ts',
+    scheduler: 'src/scheduler.ts',
+    store: 'src/store.ts',
+    runtime: 'src/runtime.ts',
+    docker: 'src/docker.ts',
+  },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

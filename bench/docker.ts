@@ -10,7 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import Docker from 'dockerode';
-import { Cluster } from '../src/api/cluster.js';
+import { Cluster } from '../src/cluster/cluster.js';
 import type { Deployment } from '../src/model/types.js';
 import { DockerRuntime } from '../src/runtime-adapters/docker/index.js';
 import { RUNTIME_LABELS } from '../src/runtime-adapters/types.js';

@@ -8,7 +8,7 @@
  * Run through bench/scheduler.ts.
  */
 import { performance } from 'node:perf_hooks';
-import { Cluster } from '../src/api/cluster.js';
+import { Cluster } from '../src/cluster/cluster.js';
 import { RealClock } from '../src/clock/real-clock.js';
 import type { Node, Pod } from '../src/model/types.js';
 import { samplePeakMemory } from './peak-memory.js';

@@ -11,10 +11,10 @@
  */
 import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Cluster } from '../src/api/cluster.js';
+import { Cluster } from '../src/cluster/cluster.js';
 import { RealClock } from '../src/clock/real-clock.js';
 import { MockRuntime } from '../src/runtime-adapters/mock/mock-runtime.js';
-import { ALL_NAMESPACES } from '../src/api/types.js';
+import { ALL_NAMESPACES } from '../src/client/types.js';
 import type { Pod } from '../src/model/types.js';
 import { appRequests, runSchedulerApiBench, type SchedulerApiBenchResult } from './scheduler-api.js';
 import { samplePeakMemory } from './peak-memory.js';

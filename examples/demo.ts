@@ -6,7 +6,8 @@
  * `TUGBOAT_DEMO_RUNTIME=docker|process` forces a runtime.
  */
 import { request } from 'node:http';
-import { Cluster, RUNTIME_LABELS, type ContainerRuntime, type Pod } from '../src/index.js';
+import { Cluster, type ContainerRuntime, type Pod } from '../src/index.js';
+import { RUNTIME_LABELS } from '../src/runtime.js';
 import { PodTable } from './demo/pod-table.js';
 import { chooseRuntime, webImage } from './demo/runtimes.js';
 

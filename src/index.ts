@@ -1,13 +1,24 @@
 /**
  * tugboat: Kubernetes-style container orchestration as a TypeScript library.
  *
- * Start with {@link Cluster.start}; everything users need is exported from here.
+ * Start with {@link Cluster.start}. This entry point is for users of a cluster: the cluster, its
+ * clients, the object model and its helpers, errors, clocks and the built-in runtimes. Other
+ * audiences have their own: `tugboat/controllers` (write controllers), `tugboat/scheduler`
+ * (scheduler plugins), `tugboat/store` (object stores), `tugboat/runtime` (container runtimes),
+ * `tugboat/docker` (the Docker runtime) and `tugboat/testing` (test harnesses).
  * @packageDocumentation
  */
 
-// The cluster and its API
-export { Cluster, SYSTEM_NAMESPACES } from './api/cluster.js';
-export type { ClusterOptions, ClusterEvents, ClusterEventLog } from './api/cluster.js';
+// The cluster
+export { Cluster, SYSTEM_NAMESPACES } from './cluster/cluster.js';
+export type { ClusterOptions, ClusterEvents, ClusterEventLog, ScalableKind } from './cluster/cluster.js';
+export type { NodeSpec } from './cluster/node-pool.js';
+export { Rollout, RESTARTED_AT_ANNOTATION } from './cluster/rollout.js';
+export type { RolloutRevision, RolloutStatusOptions } from './cluster/rollout.js';
+export type { WaitForOptions } from './cluster/wait-for.js';
+export { waitFor } from './cluster/wait-for.js';
+
+// Clients: the contract every component reads and writes through
 export type {
   ResourceClient,
   ApiContext,
@@ -18,15 +29,17 @@ export type {
   DeleteOptions,
   PatchType,
   PropagationPolicy,
-} from './api/types.js';
-export { ALL_NAMESPACES } from './api/types.js';
+  PodBinding,
+} from './client/types.js';
+export { ALL_NAMESPACES } from './client/types.js';
+
+// The API: admission, apply, patches
 export { AdmissionChain } from './api/admission.js';
 export type { AdmissionPlugin, AdmissionRequest, AdmissionVerdict } from './api/admission.js';
 export { KindRegistry } from './api/kind-registry.js';
-export { ObjectApi } from './api/object-api.js';
-export type { ObjectApiOptions, WarningHandler, WriteHooks, InternalWriteOptions } from './api/object-api.js';
+export type { WarningHandler } from './api/object-api.js';
 export type { ApplyOptions, ApplyResult } from './api/apply.js';
-export { LAST_APPLIED, applyManifests } from './api/apply.js';
+export { LAST_APPLIED } from './api/apply.js';
 export type { ManifestInput } from './api/manifest.js';
 export { decodeManifests } from './api/manifest.js';
 export { mergePatch, strategicMergePatch, jsonPatch } from './api/patch.js';
@@ -68,128 +81,19 @@ export type { Clock, Timer } from './clock/types.js';
 export { RealClock } from './clock/real-clock.js';
 export { FakeClock } from './clock/fake-clock.js';
 
-// Stores
-export type {
-  ObjectStore,
-  ObjectKey,
-  ListScope,
-  StoreListOptions,
-  StoreWatchOptions,
-  DeletePreconditions,
-  ResourceName,
-} from './store/types.js';
-export { MemoryStore } from './store/memory-store.js';
-export type { MemoryStoreOptions } from './store/memory-store.js';
-
-// Controllers: the runtime users write their own controllers with, and the built-in ones
-export {
-  ControllerManager,
-  terminalError,
-  isTerminalError,
-  TerminalError,
-  WorkQueue,
-  RateLimiter,
-  Informer,
-  replicaSetController,
-  deploymentController,
-  nodeLifecycleController,
-  templateForRevision,
-} from './controllers/index.js';
-export type {
-  ControllerManagerOptions,
-  Controller,
-  ReconcileRequest,
-  ReconcileResult,
-  ReconcileContext,
-  CacheReader,
-  CacheListOptions,
-  KindRef,
-  Logger,
-  WorkQueueOptions,
-  RateLimiterOptions,
-  InformerHandler,
-  WatchSource,
-  ObservedChange,
-  ReplicaSetControllerOptions,
-  NodeLifecycleOptions,
-} from './controllers/index.js';
-
-// Scheduler: the component, the plugin framework and the built-in plugins
-export {
-  Scheduler,
-  CycleState,
-  MAX_NODE_SCORE,
-  success,
-  unschedulable,
-  unresolvable,
-  errorStatus,
-  isSuccess,
-  PluginRegistry,
-  defaultPlugins,
-  defaultRegistry,
-  nodeNamePlugin,
-  nodeUnschedulablePlugin,
-  nodeResourcesFitPlugin,
-  nodeAffinityPlugin,
-  taintTolerationPlugin,
-  interPodAffinityPlugin,
-  podTopologySpreadPlugin,
-  leastAllocatedPlugin,
-  balancedAllocationPlugin,
-} from './scheduler/index.js';
-export type {
-  SchedulerOptions,
-  AnyPlugin,
-  FilterPlugin,
-  ScorePlugin,
-  PreFilterPlugin,
-  PreScorePlugin,
-  Plugin,
-  NodeInfo,
-  NodeScore,
-  PodInfo,
-  PluginStatus,
-  PluginStatusCode,
-  ClusterSnapshot,
-  Resources,
-  InterPodAffinityOptions,
-} from './scheduler/index.js';
-export { NodeInfoCache, SchedulingQueue } from './scheduler/index.js';
-export type { SchedulingQueueOptions, QueuedPodInfo, QueueLocation } from './scheduler/queue.js';
-
-// Nodes and container runtimes (DockerRuntime is in the 'tugboat/docker' entry point)
-export { NodeAgent } from './node-agent/node-agent.js';
-export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions } from './node-agent/types.js';
-export type { NodeSpec } from './api/node-pool.js';
-export { NodePool } from './api/node-pool.js';
-export { Rollout, REVISION_ANNOTATION, RESTARTED_AT_ANNOTATION } from './api/rollout.js';
-export type { RolloutRevision, RolloutStatusOptions } from './api/rollout.js';
-export type { WaitForOptions } from './api/wait-for.js';
-export { waitFor } from './api/wait-for.js';
-export type { ScalableKind } from './api/cluster.js';
-export type { PodBinding } from './api/types.js';
+// Built-in runtimes (contracts in 'tugboat/runtime', Docker in 'tugboat/docker')
 export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
 export type { MockImageBehavior, MockRuntimeOptions, MockPodSelector, MockContainerInfo, MockCallCounters } from './runtime-adapters/mock/index.js';
 export { ProcessRuntime } from './runtime-adapters/process/index.js';
 export type { ProcessRuntimeOptions } from './runtime-adapters/process/index.js';
-export { RUNTIME_LABELS, ImagePullError } from './runtime-adapters/types.js';
-export type {
-  ContainerRuntime,
-  ContainerConfig,
-  ContainerStatus,
-  SandboxConfig,
-  SandboxStatus,
-  RuntimeEvent,
-  RuntimeBinding,
-  Mount,
-  PortMapping,
-  PullPolicy,
-  LogLine,
-  LogOptions,
-  ExecResult,
-  ContainerStats,
-  ImageInfo,
-  ProbeAction,
-  ProbeOutcome,
-  SecuritySettings,
-} from './runtime-adapters/types.js';
+export type { PodLogOptions } from './node-agent/types.js';
+export type { LogLine, ExecResult, ContainerRuntime } from './runtime-adapters/types.js';
+
+// Stores (the contract and the default; more in 'tugboat/store')
+export { MemoryStore } from './store/memory-store.js';
+export type { MemoryStoreOptions } from './store/memory-store.js';
+export type { ObjectStore } from './store/types.js';
+
+// Controllers (the contract; the runtime and helpers are in 'tugboat/controllers')
+export type { Controller, ReconcileRequest, ReconcileResult, ReconcileContext, KindRef, Logger } from './controllers/runtime/types.js';
+export { terminalError } from './controllers/runtime/terminal-error.js';

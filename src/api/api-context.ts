@@ -3,7 +3,7 @@ import type { Clock } from '../clock/types.js';
 import type { KindRegistry } from './kind-registry.js';
 import type { ObjectApi } from './object-api.js';
 import { BoundResourceClient } from './resource-client.js';
-import type { ApiContext, EventRecorder, PodBinding, ResourceClient } from './types.js';
+import type { ApiContext, EventRecorder, PodBinding, ResourceClient } from '../client/types.js';
 import type { Pod } from '../model/types.js';
 
 /**

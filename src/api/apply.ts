@@ -10,7 +10,7 @@ import { MERGE_KEYS, strategicMergePatch } from './patch.js';
 /** The annotation where apply keeps the configuration it last applied (as kubectl does). */
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
-/** Options of {@link applyManifests}. */
+/** Options of `cluster.apply`. */
 export interface ApplyOptions {
   /** Namespace for namespaced objects that name none. @default 'default' */
   namespace?: string;

@@ -2,7 +2,7 @@ import { writableMeta, type KubeObject } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
 import { rfc3339 } from '../clock/time-format.js';
-import type { DeleteOptions } from './types.js';
+import type { DeleteOptions } from '../client/types.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, pendingFinalizers } from './object-meta.js';
 
 /** Namespaces Kubernetes refuses to delete. */

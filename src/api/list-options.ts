@@ -1,7 +1,7 @@
 import { parseSelector, isSelector, type Selector } from '../model/selector.js';
 import { parseFieldSelector, type FieldSelector } from '../model/field-selector.js';
 import type { StoreListOptions } from '../store/types.js';
-import type { ListOptions } from './types.js';
+import type { ListOptions } from '../client/types.js';
 
 function toLabelSelector(input: ListOptions['labelSelector']): Selector | undefined {
   if (input === undefined || input === '') return undefined;

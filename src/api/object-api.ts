@@ -3,15 +3,15 @@ import type { ObjectStore } from '../store/types.js';
 import type { Clock } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
-import { deepFreeze } from '../store/freeze.js';
+import { deepFreeze } from '../model/freeze.js';
 import type { AdmissionChain } from './admission.js';
-import type { DeleteOptions, ListOptions, PatchType, PodBinding, WatchOptions, WriteOptions } from './types.js';
+import type { DeleteOptions, ListOptions, PatchType, PodBinding, WatchOptions, WriteOptions } from '../client/types.js';
 import { toStoreListOptions } from './list-options.js';
 import { applyPatch } from './patch.js';
 import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreate } from './object-meta.js';
 import { planDeletion } from './deletion.js';
 import { rfc3339 } from '../clock/time-format.js';
-import { cloneJson } from '../store/clone.js';
+import { cloneJson } from '../model/clone.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;

@@ -1,12 +1,8 @@
 import type { KubeObject } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 
-/** Finalizer that holds an owner until its blocking dependents are gone (Foreground deletion). */
-export const FOREGROUND_FINALIZER = 'foregroundDeletion';
-/** Finalizer that makes the garbage collector orphan dependents (Orphan deletion). */
-export const ORPHAN_FINALIZER = 'orphan';
-/** The namespace finalizer in spec.finalizers, removed once a namespace is empty. */
-export const NAMESPACE_FINALIZER = 'kubernetes';
+export { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, NAMESPACE_FINALIZER } from '../model/well-known.js';
+import { NAMESPACE_FINALIZER } from '../model/well-known.js';
 
 /** The metadata fields only the API server sets; a client's values are ignored on write. */
 const SYSTEM_FIELDS = ['uid', 'creationTimestamp', 'deletionTimestamp', 'deletionGracePeriodSeconds', 'generation', 'selfLink'] as const;

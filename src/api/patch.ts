@@ -1,5 +1,5 @@
 import { TugboatError } from '../model/errors.js';
-import type { PatchType } from './types.js';
+import type { PatchType } from '../client/types.js';
 
 type Json = unknown;
 

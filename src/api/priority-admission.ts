@@ -1,7 +1,7 @@
 import type { PriorityClass } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { AdmissionPlugin } from './admission.js';
-import type { ResourceClient } from './types.js';
+import type { ResourceClient } from '../client/types.js';
 
 /** The PriorityClasses every cluster has, as in Kubernetes. */
 export const SYSTEM_PRIORITY_CLASSES: readonly PriorityClass[] = [

@@ -8,7 +8,7 @@ import type {
   ResourceClient,
   WatchOptions,
   WriteOptions,
-} from './types.js';
+} from '../client/types.js';
 
 /**
  * The ResourceClient of one kind in one namespace (or cluster-wide), over the ObjectApi.

@@ -1,6 +1,6 @@
 /**
  * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, node
- * lifecycle). The lead re-exports these from src/index.ts.
+ * lifecycle). Exported as `tugboat/controllers`.
  */
 export { ControllerManager, type ControllerManagerOptions } from './runtime/controller-manager.js';
 export type {
@@ -18,7 +18,7 @@ export type {
 export { terminalError, isTerminalError, TerminalError } from './runtime/terminal-error.js';
 export { WorkQueue, type WorkQueueOptions } from './runtime/work-queue.js';
 export { RateLimiter, type RateLimiterOptions } from './runtime/rate-limiter.js';
-export { Informer, type InformerHandler } from './runtime/informer.js';
+export { Informer, type InformerHandler } from '../client/informer.js';
 export { replicaSetController, type ReplicaSetControllerOptions } from './replicaset.js';
-export { deploymentController, templateForRevision } from './deployment/index.js';
+export { deploymentController } from './deployment/index.js';
 export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';

@@ -4,9 +4,9 @@
  */
 import type { KubeObject, OwnerReference, Pod, ReplicaSet } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
-import { cloneJson } from '../store/clone.js';
+import { cloneJson } from '../model/clone.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
-import { labelsMatch } from './runtime/label-match.js';
+import { labelsMatch } from '../client/label-match.js';
 import { claimObjects } from './common/claim-objects.js';
 import { controllerRef, isPodActive } from './common/pods.js';
 import { jsonEqual } from './common/json.js';

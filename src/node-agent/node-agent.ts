@@ -5,7 +5,7 @@
  * rest, and serves logs and exec.
  */
 import PQueue from 'p-queue';
-import type { ApiContext, ResourceClient } from '../api/types.js';
+import type { ApiContext, ResourceClient } from '../client/types.js';
 import type { Timer } from '../clock/types.js';
 import { fieldError, TugboatError } from '../model/errors.js';
 import type { ConfigMap, Pod, Secret } from '../model/types.js';

@@ -3,7 +3,7 @@
  * Ready condition) created or updated on start, and the heartbeat: the Lease in
  * kube-node-lease renewed every interval and the Ready condition's lastHeartbeatTime refreshed.
  */
-import type { ApiContext } from '../api/types.js';
+import type { ApiContext } from '../client/types.js';
 import { microTime, rfc3339 } from '../clock/time-format.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';

@@ -4,10 +4,10 @@
  * spec.nodeName. It is reference-counted (the first agent starts it, the last one stops it) and
  * relists when its watch expires. This is what lets 5,000 agents share a process.
  */
-import type { ApiContext, ResourceClient } from '../api/types.js';
-import { ALL_NAMESPACES } from '../api/types.js';
+import type { ApiContext, ResourceClient } from '../client/types.js';
+import { ALL_NAMESPACES } from '../client/types.js';
 import { TugboatError } from '../model/errors.js';
-import { listWatch } from '../api/list-watch.js';
+import { listWatch } from '../client/list-watch.js';
 import type { Pod } from '../model/types.js';
 import type { PodSink } from './types.js';
 

@@ -38,7 +38,7 @@ export interface NodeAgentOptions {
   resyncIntervalMs?: number;
 }
 
-/** Options of {@link NodeAgent.logs}. */
+/** Options of `cluster.logs` (and a node agent's logs). */
 export interface PodLogOptions {
   /** Which container; required when the pod has several. */
   container?: string;

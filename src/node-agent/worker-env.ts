@@ -2,7 +2,7 @@
  * What a pod worker needs from its node agent: the runtime (with the node's concurrency limit),
  * the API, the clock, the node's identity and a few shared caches.
  */
-import type { ApiContext, ResourceClient } from '../api/types.js';
+import type { ApiContext, ResourceClient } from '../client/types.js';
 import type { Pod } from '../model/types.js';
 import { RUNTIME_LABELS, type ContainerRuntime, type ContainerStatus } from '../runtime-adapters/types.js';
 import type { ConfigSource } from './config-error.js';

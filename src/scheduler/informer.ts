@@ -4,8 +4,8 @@
  * including objects that vanished across a relist, as DELETED.
  */
 import type { KubeObject, WatchEventType } from '../model/types.js';
-import type { ResourceClient } from '../api/types.js';
-import { listWatch } from '../api/list-watch.js';
+import type { ResourceClient } from '../client/types.js';
+import { listWatch } from '../client/list-watch.js';
 import type { Clock } from '../clock/types.js';
 
 /** Called for every change; `old` is the previous version known. */

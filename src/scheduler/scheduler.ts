@@ -6,7 +6,7 @@
  */
 import PQueue from 'p-queue';
 import type { Namespace, Node, Pod, PriorityClass, core } from '../model/types.js';
-import type { ApiContext } from '../api/types.js';
+import type { ApiContext } from '../client/types.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { AnyPlugin, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './types.js';
@@ -77,9 +77,9 @@ function setCondition(pod: Pod, cond: core.PodCondition, now: string): Pod {
 export class Scheduler {
   /** The plugins this scheduler runs. */
   readonly registry: PluginRegistry;
-  /** The incremental NodeInfo cache (read-only use outside the scheduler). */
+  /** The incremental NodeInfo cache (read-only use outside the scheduler). @internal */
   readonly cache = new NodeInfoCache();
-  /** The scheduling queue. */
+  /** The scheduling queue. @internal */
   readonly queue: SchedulingQueue;
   private readonly name: string;
   private readonly random: () => number;

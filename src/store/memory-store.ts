@@ -17,7 +17,7 @@ import type {
   StoreListOptions,
   StoreWatchOptions,
 } from './types.js';
-import { deepFreeze } from './freeze.js';
+import { deepFreeze } from '../model/freeze.js';
 import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from './preconditions.js';

@@ -6,8 +6,8 @@
 import type { KubeObject, ObjectMeta } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
-import { jsonEqual } from './freeze.js';
-import { cloneJson, cloneSharing } from './clone.js';
+import { jsonEqual } from '../model/freeze.js';
+import { cloneJson, cloneSharing } from '../model/clone.js';
 
 /** The characters Kubernetes uses for generateName suffixes (no vowels, no look-alikes). */
 export const GENERATE_NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';

@@ -5,7 +5,7 @@
  */
 import type { KubeObject, WatchEvent } from '../model/types.js';
 import type { ListScope, StoreListOptions } from './types.js';
-import { deepFreeze } from './freeze.js';
+import { deepFreeze } from '../model/freeze.js';
 
 /** One committed change, as the store records it in its history. */
 export interface Change {

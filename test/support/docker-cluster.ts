@@ -4,8 +4,8 @@
  * containers as Docker sees them, and what a cluster leaves behind.
  */
 import { request } from 'node:http';
-import { Cluster } from '../../src/api/cluster.js';
-import type { NodeSpec } from '../../src/api/node-pool.js';
+import { Cluster } from '../../src/cluster/cluster.js';
+import type { NodeSpec } from '../../src/cluster/node-pool.js';
 import type { Deployment, Pod } from '../../src/model/types.js';
 import { DockerRuntime } from '../../src/runtime-adapters/docker/index.js';
 import { RUNTIME_LABELS } from '../../src/runtime-adapters/types.js';

@@ -3,7 +3,7 @@
  * shared MockRuntime, plus helpers to move time in steps and to read pods and Deployments.
  * No real I/O and no real sleeps: only event-loop turns to let promises settle.
  */
-import { Cluster, type ClusterOptions } from '../../src/api/cluster.js';
+import { Cluster, type ClusterOptions } from '../../src/cluster/cluster.js';
 import { FakeClock } from '../../src/clock/fake-clock.js';
 import type { Deployment, Pod, ReplicaSet, core } from '../../src/model/types.js';
 import { MockRuntime } from '../../src/runtime-adapters/mock/index.js';

@@ -3,7 +3,7 @@
  * adopt (orphans matching its selector) and should release (owned, no longer matching).
  */
 import type { KubeObject, LabelSelector } from '../../model/types.js';
-import { labelsMatch } from '../runtime/label-match.js';
+import { labelsMatch } from '../../client/label-match.js';
 import { controllerRef } from './pods.js';
 
 /** The owner side of a claim. */

@@ -4,7 +4,7 @@
  */
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../model/types.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
-import { labelsMatch } from '../runtime/label-match.js';
+import { labelsMatch } from '../../client/label-match.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { controllerRef } from '../common/pods.js';
 import { isScalingEvent } from './planner.js';

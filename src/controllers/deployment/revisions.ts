@@ -4,7 +4,7 @@
  */
 import type { Deployment, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
-import { cloneJson } from '../../store/clone.js';
+import { cloneJson } from '../../model/clone.js';
 import { POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY, type PodTemplate, revisionOf, rsReplicas } from './util.js';
 
 /** The highest revision among `sets` (0 when none). */

@@ -4,7 +4,7 @@
  */
 import type { apps, Deployment, OwnerReference, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
-import { cloneJson } from '../../store/clone.js';
+import { cloneJson } from '../../model/clone.js';
 import type { ReconcileContext } from '../runtime/types.js';
 import { getCondition, setCondition } from '../common/conditions.js';
 import { jsonEqual } from '../common/json.js';

@@ -3,10 +3,10 @@ import type { ResourceType } from '../../model/resource-type.js';
 import { apiVersionOf } from '../../model/resource-type.js';
 import { setMaxListeners } from 'node:events';
 import { TugboatError } from '../../model/errors.js';
-import type { ApiContext, PropagationPolicy } from '../../api/types.js';
-import { ALL_NAMESPACES } from '../../api/types.js';
-import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../api/object-meta.js';
-import { listWatch } from '../../api/list-watch.js';
+import type { ApiContext, PropagationPolicy } from '../../client/types.js';
+import { ALL_NAMESPACES } from '../../client/types.js';
+import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from '../../model/well-known.js';
+import { listWatch } from '../../client/list-watch.js';
 import { OwnerGraph, type GraphNode } from './owner-graph.js';
 
 const RETRY_MS = 1000;

@@ -3,9 +3,9 @@ import type { ResourceType } from '../../model/resource-type.js';
 import { apiVersionOf } from '../../model/resource-type.js';
 import { setMaxListeners } from 'node:events';
 import { TugboatError } from '../../model/errors.js';
-import type { ApiContext } from '../../api/types.js';
-import { NAMESPACE_FINALIZER } from '../../api/object-meta.js';
-import { listWatch } from '../../api/list-watch.js';
+import type { ApiContext } from '../../client/types.js';
+import { NAMESPACE_FINALIZER } from '../../model/well-known.js';
+import { listWatch } from '../../client/list-watch.js';
 
 /**
  * Empties a namespace being deleted: deletes everything in it, waits (by watching, not polling)

@@ -2,10 +2,11 @@
  * The controller manager: shares informers between controllers and runs each controller's
  * work queue and workers (controller-runtime's `Manager`).
  */
-import type { ApiContext } from '../../api/types.js';
+import type { ApiContext } from '../../client/types.js';
 import type { KubeObject } from '../../model/types.js';
 import { TugboatError, fieldError } from '../../model/errors.js';
-import { Informer } from './informer.js';
+import { silentLogger } from '../../client/logger.js';
+import { Informer } from '../../client/informer.js';
 import { ControllerRunner } from './controller-runner.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import type { CacheListOptions, CacheReader, Controller, KindRef, Logger, ReconcileContext, ReconcileRequest } from './types.js';
@@ -20,7 +21,6 @@ export interface ControllerManagerOptions {
   logger?: Logger;
 }
 
-const silent: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 function childLogger(log: Logger, bindings: object): Logger {
   const l = log as Logger & { child?: (b: object) => Logger };
@@ -43,7 +43,7 @@ export class ControllerManager {
 
   constructor(private readonly ctx: ApiContext, private readonly options: ControllerManagerOptions = {}) {
     this.workers = options.workers ?? 4;
-    this.log = options.logger ?? silent;
+    this.log = options.logger ?? silentLogger;
     this.cache = {
       get: async <T extends KubeObject>(apiVersion: string, kind: string, ns: string | undefined, name: string) =>
         (await this.informer({ apiVersion, kind })).get(ns || undefined, name) as T | undefined,

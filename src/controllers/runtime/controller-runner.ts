@@ -5,7 +5,7 @@
 import PQueue from 'p-queue';
 import type { KubeObject } from '../../model/types.js';
 import type { Clock } from '../../clock/types.js';
-import type { Informer, InformerHandler } from './informer.js';
+import type { Informer, InformerHandler } from '../../client/informer.js';
 import { WorkQueue } from './work-queue.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { isTerminalError } from './terminal-error.js';

@@ -2,9 +2,12 @@
  * The controller contract, modelled on controller-runtime's `reconcile.Reconciler`: one async
  * `reconcile(request, ctx)` per controller, driven by informers and a rate-limited work queue.
  */
-import type { ApiContext } from '../../api/types.js';
+import type { ApiContext } from '../../client/types.js';
 import type { KubeObject, LabelSelector } from '../../model/types.js';
 import type { Selector } from '../../model/selector.js';
+import type { Logger } from '../../client/logger.js';
+
+export type { Logger };
 
 /** Which object a reconcile is about: its namespace (absent for cluster-scoped kinds) and name. */
 export interface ReconcileRequest {
@@ -47,18 +50,6 @@ export interface CacheReader {
   list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: CacheListOptions): Promise<T[]>;
   /** The cached objects of a kind that name `ownerUid` in their ownerReferences. */
   ownedBy<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, ownerUid: string): Promise<T[]>;
-}
-
-/** A structured logger (pino-compatible subset). */
-export interface Logger {
-  /** Logs at debug level. */
-  debug(obj: object, msg?: string): void;
-  /** Logs at info level. */
-  info(obj: object, msg?: string): void;
-  /** Logs at warn level. */
-  warn(obj: object, msg?: string): void;
-  /** Logs at error level. */
-  error(obj: object, msg?: string): void;
 }
 
 /**

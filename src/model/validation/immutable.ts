@@ -4,7 +4,7 @@
  */
 import type { apps, batch, core, StatusCause } from '../types.js';
 import { forbidden, immutable } from './field-errors.js';
-import { jsonEqual } from '../../store/freeze.js';
+import { jsonEqual } from '../freeze.js';
 
 type WithSpec<S> = { spec?: S };
 

@@ -3,7 +3,7 @@
  * running containers by their labels and starts no duplicates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../src/api/cluster.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
 import { NodeAgent } from '../../../src/node-agent/node-agent.js';
 import { DockerRuntime } from '../../../src/runtime-adapters/docker/index.js';
 import { dockerClient, dockerForTests, testClusterName } from '../../support/docker.js';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../src/api/cluster.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
 import { dockerForTests, testClusterName } from '../../support/docker.js';
 import { appContainers, clusterLeftovers, removeLeftovers, startDockerCluster } from '../../support/docker-cluster.js';
 

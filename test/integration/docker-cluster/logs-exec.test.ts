@@ -2,7 +2,7 @@
  * `cluster.logs` and `cluster.exec` on real Docker containers: what kubectl logs and kubectl exec do.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../src/api/cluster.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
 import type { Deployment } from '../../../src/model/types.js';
 import { TEST_IMAGE, dockerForTests, testClusterName } from '../../support/docker.js';
 import { podsOf, removeLeftovers, rolledOut, startDockerCluster } from '../../support/docker-cluster.js';

@@ -4,7 +4,7 @@
  * container, and `cluster.stop()` leaves nothing labelled with the cluster on the daemon.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Cluster } from '../../../src/api/cluster.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
 import type { Pod } from '../../../src/model/types.js';
 import { dockerClient, dockerForTests, TEST_IMAGE_2, testClusterName } from '../../support/docker.js';
 import {

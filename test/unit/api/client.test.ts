@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { produce } from 'immer';
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { ConfigMap, Deployment } from '../../../src/model/types.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { rejection } from '../../support/rejection.js';
 import type { Pod } from '../../../src/model/types.js';
 

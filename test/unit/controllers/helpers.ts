@@ -1,6 +1,6 @@
 /** Test helpers: a cluster with a controller manager on a FakeClock, and a stand-in kubelet. */
 import { FakeClock } from '../../../src/clock/fake-clock.js';
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { ControllerManager } from '../../../src/controllers/runtime/controller-manager.js';
 import type { Controller } from '../../../src/controllers/runtime/types.js';
 import type { Pod } from '../../../src/model/types.js';

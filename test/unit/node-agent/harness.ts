@@ -1,5 +1,5 @@
 /** Test harness of the node agent: a Cluster on a FakeClock, a MockRuntime and one agent. */
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { Pod, core } from '../../../src/model/types.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/api/cluster.js';
-import type { ApiContext } from '../../../src/api/types.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
+import type { ApiContext } from '../../../src/client/types.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { KubeObject, Pod } from '../../../src/model/types.js';
 import { NodeAgent } from '../../../src/node-agent/node-agent.js';

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { Node, Pod, PriorityClass } from '../../../src/model/types.js';
 import { Scheduler } from '../../../src/scheduler/scheduler.js';

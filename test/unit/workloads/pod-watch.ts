@@ -2,7 +2,7 @@
  * A pod watch across all namespaces that keeps the store's pods as of the last event, and runs
  * a check on that state after every event (so invariants are checked at every step).
  */
-import type { Cluster } from '../../../src/api/cluster.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
 import type { Pod } from '../../../src/model/types.js';
 
 /** Watches every pod; `check` sees the pods after each event and returns violations (strings). */

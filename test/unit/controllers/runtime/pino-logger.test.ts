@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { Cluster } from '../../../../src/api/cluster.js';
+import { Cluster } from '../../../../src/cluster/cluster.js';
 import { terminalError } from '../../../../src/controllers/runtime/terminal-error.js';
 
 describe('a pino logger as the controllers logger', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isExpired, listWatch, type ListWatchFailure, type ListWatchHandler } from '../../../src/api/list-watch.js';
-import type { ResourceClient, WatchOptions } from '../../../src/api/types.js';
+import { isExpired, listWatch, type ListWatchFailure, type ListWatchHandler } from '../../../src/client/list-watch.js';
+import type { ResourceClient, WatchOptions } from '../../../src/client/types.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { KubeObject, ObjectList, WatchEvent } from '../../../src/model/types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rolloutComplete } from '../../../src/api/rollout.js';
+import { rolloutComplete } from '../../../src/cluster/rollout.js';
 import type { Deployment } from '../../../src/model/types.js';
 
 const dep = (status: Deployment['status'], replicas = 3, generation = 2): Deployment => ({

@@ -2,13 +2,13 @@
  * An informer: lists and watches one kind across all namespaces into an in-memory cache and
  * tells handlers about changes, as client-go's shared informers.
  */
-import type { ApiContext, ResourceClient } from '../../api/types.js';
-import type { KubeObject, LabelSelector, Labels, WatchEvent } from '../../model/types.js';
-import type { Selector } from '../../model/selector.js';
-import { listWatch } from '../../api/list-watch.js';
+import type { ApiContext, ResourceClient } from './types.js';
+import type { KubeObject, LabelSelector, Labels, WatchEvent } from '../model/types.js';
+import type { Selector } from '../model/selector.js';
+import { listWatch } from './list-watch.js';
 import { labelsMatch } from './label-match.js';
 import { LabelIndex } from './label-index.js';
-import type { Logger } from './types.js';
+import type { Logger } from './logger.js';
 
 /** Callbacks of an {@link Informer}; called after the cache is updated. */
 export interface InformerHandler<T extends KubeObject = KubeObject> {

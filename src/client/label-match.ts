@@ -2,8 +2,8 @@
  * Matching labels against a LabelSelector object (matchLabels + matchExpressions), as the
  * caches and controllers need it.
  */
-import type { LabelSelector, Labels } from '../../model/types.js';
-import { isSelector, type Selector } from '../../model/selector.js';
+import type { LabelSelector, Labels } from '../model/types.js';
+import { isSelector, type Selector } from '../model/selector.js';
 
 /**
  * True when `labels` satisfy `selector`. An absent selector matches nothing (as for

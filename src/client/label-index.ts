@@ -3,8 +3,8 @@
  * selector reads the objects carrying one of the selector's equality labels instead of every
  * cached object. Callers still match the whole selector on the candidates.
  */
-import type { LabelSelector, Labels } from '../../model/types.js';
-import { isSelector, type Selector } from '../../model/selector.js';
+import type { LabelSelector, Labels } from '../model/types.js';
+import { isSelector, type Selector } from '../model/selector.js';
 
 function pair(key: string, value: string): string {
   return `${key}=${value}`;

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
-import type { ResourceClient } from './types.js';
+import type { ResourceClient } from '../client/types.js';
 
 /** Options of {@link waitFor}. */
 export interface WaitForOptions {

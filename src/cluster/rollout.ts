@@ -2,7 +2,7 @@ import type { Deployment, ReplicaSet, core } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Clock } from '../clock/types.js';
 import { templateForRevision } from '../controllers/deployment/revisions.js';
-import type { ResourceClient } from './types.js';
+import type { ResourceClient } from '../client/types.js';
 import { waitFor } from './wait-for.js';
 import { rfc3339 } from '../clock/time-format.js';
 

@@ -6,15 +6,15 @@ import type { ObjectStore } from '../store/types.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { BUILTIN_KINDS } from '../model/kinds/index.js';
 import { TugboatError } from '../model/errors.js';
-import { KindRegistry } from './kind-registry.js';
-import { AdmissionChain } from './admission.js';
-import { ObjectApi } from './object-api.js';
-import { ClusterApiContext } from './api-context.js';
-import { ApiEventRecorder, noopEventRecorder } from './event-recorder.js';
-import { CrdRegistrar } from './crd-registrar.js';
-import { applyManifests, type ApplyOptions, type ApplyResult } from './apply.js';
-import type { ManifestInput } from './manifest.js';
-import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from './types.js';
+import { KindRegistry } from '../api/kind-registry.js';
+import { AdmissionChain } from '../api/admission.js';
+import { ObjectApi } from '../api/object-api.js';
+import { ClusterApiContext } from '../api/api-context.js';
+import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
+import { CrdRegistrar } from '../api/crd-registrar.js';
+import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
+import type { ManifestInput } from '../api/manifest.js';
+import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
 import { TypedClients } from './typed-clients.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
@@ -27,7 +27,7 @@ import type { ExecResult, LogLine } from '../runtime-adapters/types.js';
 import { NodePool, type NodeSpec } from './node-pool.js';
 import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
-import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from './priority-admission.js';
+import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from '../api/priority-admission.js';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -97,7 +97,7 @@ export class Cluster extends TypedClients {
   readonly controllers: ControllerManager;
   /** The scheduler, unless started with `scheduler: false`. */
   readonly scheduler: Scheduler | undefined;
-  /** The nodes and their agents. */
+  /** The nodes and their agents. @internal */
   readonly nodePool: NodePool;
 
   private readonly emitter = new EventEmitter<ClusterEvents>();

@@ -1,5 +1,5 @@
 import type * as T from '../model/types.js';
-import type { ResourceClient } from './types.js';
+import type { ResourceClient } from '../client/types.js';
 
 /**
  * Typed shorthands for the built-in kinds: `cluster.pods('web')`, `cluster.deployments()`, ...

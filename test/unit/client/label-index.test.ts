@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LabelIndex, requiredLabelPairs } from '../../../../src/controllers/runtime/label-index.js';
-import { labelsMatch } from '../../../../src/controllers/runtime/label-match.js';
-import { parseSelector } from '../../../../src/model/selector.js';
-import type { LabelSelector } from '../../../../src/model/types.js';
+import { LabelIndex, requiredLabelPairs } from '../../../src/client/label-index.js';
+import { labelsMatch } from '../../../src/client/label-match.js';
+import { parseSelector } from '../../../src/model/selector.js';
+import type { LabelSelector } from '../../../src/model/types.js';
 
 const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier', 'zone'), fc.constantFrom('a', 'b', 'c'), { maxKeys: 3 });
 const selectorArb: fc.Arbitrary<LabelSelector> = fc.record(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { cloneJson, cloneSharing } from '../../../src/store/clone.js';
+import { cloneJson, cloneSharing } from '../../../src/model/clone.js';
 
 describe('cloneJson', () => {
   it('copies JSON values as structuredClone does, sharing nothing with the input', () => {

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { ConfigMap, KubeObject } from '../../../src/model/types.js';

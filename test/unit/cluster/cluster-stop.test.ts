@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/api/cluster.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
 

@@ -3,8 +3,8 @@ import { TugboatError } from '../model/errors.js';
 import { NodeAgent } from '../node-agent/node-agent.js';
 import type { NodeAgentOptions, PodLogOptions } from '../node-agent/types.js';
 import type { ContainerRuntime, ExecResult, LogLine } from '../runtime-adapters/types.js';
-import type { ApiContext } from './types.js';
-import { ALL_NAMESPACES } from './types.js';
+import type { ApiContext } from '../client/types.js';
+import { ALL_NAMESPACES } from '../client/types.js';
 
 /** A node to add to a cluster: its name, runtime, capacity, labels and taints. */
 export type NodeSpec = Omit<NodeAgentOptions, 'clusterName'>;

@@ -1,0 +1,33 @@
+/**
+ * For people implementing a container runtime: the CRI-shaped `ContainerRuntime` contract, the
+ * labels tugboat puts on what it creates, and the built-in mock and process runtimes.
+ * `import { type ContainerRuntime, RUNTIME_LABELS } from 'tugboat/runtime'`.
+ * @packageDocumentation
+ */
+export { RUNTIME_LABELS, ImagePullError } from './runtime-adapters/types.js';
+export type {
+  ContainerRuntime,
+  ContainerConfig,
+  ContainerStatus,
+  SandboxConfig,
+  SandboxStatus,
+  RuntimeEvent,
+  RuntimeBinding,
+  Mount,
+  PortMapping,
+  PullPolicy,
+  LogLine,
+  LogOptions,
+  ExecResult,
+  ContainerStats,
+  ImageInfo,
+  ProbeAction,
+  ProbeOutcome,
+  SecuritySettings,
+} from './runtime-adapters/types.js';
+export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
+export type { MockImageBehavior, MockRuntimeOptions, MockPodSelector, MockContainerInfo, MockCallCounters } from './runtime-adapters/mock/index.js';
+export { ProcessRuntime } from './runtime-adapters/process/index.js';
+export type { ProcessRuntimeOptions } from './runtime-adapters/process/index.js';
+export { NodeAgent } from './node-agent/node-agent.js';
+export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions } from './node-agent/types.js';
