@@ -5,6 +5,7 @@ import type { ObjectApi } from './object-api.js';
 import { BoundResourceClient } from './resource-client.js';
 import type { ApiContext, EventRecorder, PodBinding, ResourceClient } from '../client/types.js';
 import type { Pod } from '../model/types.js';
+import type { ResourceType } from '../model/resource-type.js';
 
 /**
  * The ApiContext handed to every component: typed clients over one ObjectApi (cached per kind
@@ -19,6 +20,10 @@ export class ClusterApiContext implements ApiContext {
     readonly clock: Clock,
     readonly events: EventRecorder,
   ) {}
+
+  async discover(): Promise<ResourceType[]> {
+    return this.registry.all();
+  }
 
   async bindPod(binding: PodBinding): Promise<Pod> {
     return (await this.api.bindPod(this.registry.get('v1', 'Pod'), binding)) as Pod;

@@ -95,6 +95,12 @@ export interface ApiContext {
    * {@link ALL_NAMESPACES} to list or watch across namespaces.
    */
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
+  /**
+   * Discovery: every kind the API serves now, built-in and from CustomResourceDefinitions (as
+   * `kubectl api-resources`). Components that act on every kind (the garbage collector, the
+   * namespace controller) read it, and watch CustomResourceDefinitions to learn of new ones.
+   */
+  discover(): Promise<ResourceType[]>;
   readonly clock: import('../clock/types.js').Clock;
   readonly events: EventRecorder;
   /**

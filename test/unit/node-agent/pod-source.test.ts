@@ -15,6 +15,7 @@ describe('shared pod dispatcher', () => {
     const ctx: ApiContext = {
       clock: base.clock,
       events: base.events,
+      discover: () => base.discover(),
       bindPod: (binding) => base.bindPod(binding),
       client<T extends KubeObject>(apiVersion: string, kind: string, namespace?: string) {
         const c = base.client<T>(apiVersion, kind, namespace);
