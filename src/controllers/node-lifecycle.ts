@@ -7,7 +7,7 @@
 import type { KubeObject, Lease, Node, Pod } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
-import { jsonEqual } from './common/json.js';
+import { jsonEqual } from '../model/json.js';
 import { timeMs } from './common/time.js';
 import { TAINT_UNREACHABLE, desiredTaints, evictionTimeMs } from './node-lifecycle/taints.js';
 

@@ -9,7 +9,7 @@ import type { Controller, ReconcileContext, ReconcileResult } from './runtime/ty
 import { labelsMatch } from '../client/label-match.js';
 import { claimObjects } from './common/claim-objects.js';
 import { controllerRef, isPodActive } from './common/pods.js';
-import { jsonEqual } from './common/json.js';
+import { jsonEqual } from '../model/json.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
 import { slowStartBatch } from './replicaset/slow-start.js';
 import { podsToDelete } from './replicaset/deletion-order.js';

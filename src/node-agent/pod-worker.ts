@@ -9,7 +9,7 @@ import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Pod } from '../model/types.js';
 import type { ContainerStatus, SandboxStatus } from '../runtime-adapters/types.js';
-import { jsonEqual } from '../model/freeze.js';
+import { jsonEqual } from '../model/json.js';
 import { sandboxConfig } from './container-config.js';
 import { newRecord, recordView, type ContainerRecord } from './container-record.js';
 import { restartContainer, shouldRestart, startContainer, type RunContext } from './container-runner.js';

@@ -6,7 +6,7 @@
 import type { KubeObject, ObjectMeta } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
-import { jsonEqual } from '../model/freeze.js';
+import { jsonEqual } from '../model/json.js';
 import { cloneJson, cloneSharing } from '../model/clone.js';
 
 /** The characters Kubernetes uses for generateName suffixes (no vowels, no look-alikes). */

@@ -7,7 +7,7 @@ import { TugboatError } from '../../model/errors.js';
 import { cloneJson } from '../../model/clone.js';
 import type { ReconcileContext } from '../runtime/types.js';
 import { getCondition, setCondition } from '../common/conditions.js';
-import { jsonEqual } from '../common/json.js';
+import { jsonEqual } from '../../model/json.js';
 import { maxSurge, newRSNewReplicas, planScale } from './planner.js';
 import { maxRevision, replicaSetsToCleanUp, revisionAnnotations } from './revisions.js';
 import { REASONS, hasProgressDeadline, msUntilDeadline } from './progress.js';

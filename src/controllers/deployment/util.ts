@@ -2,7 +2,7 @@
  * Deployment helpers shared by the planner and the sync loop (Kubernetes' deployment/util).
  */
 import type { apps, Deployment, ReplicaSet } from '../../model/types.js';
-import { jsonEqual, stableStringify } from '../common/json.js';
+import { jsonEqual, stableStringify } from '../../model/json.js';
 import { timeMs } from '../common/time.js';
 
 /** The label (on RS selector, template and pods) that tells a Deployment's ReplicaSets apart. */

@@ -4,7 +4,7 @@
  */
 import type { apps, batch, core, StatusCause } from '../types.js';
 import { forbidden, immutable } from './field-errors.js';
-import { jsonEqual } from '../freeze.js';
+import { jsonEqual } from '../json.js';
 
 type WithSpec<S> = { spec?: S };
 

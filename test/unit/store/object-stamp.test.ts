@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { bodyChanged, carryOver, generateName, isNoop, parseResourceVersion } from '../../../src/store/object-stamp.js';
 import { rfc3339 } from '../../../src/clock/time-format.js';
-import { deepFreeze, jsonEqual } from '../../../src/model/freeze.js';
+import { deepFreeze } from '../../../src/model/freeze.js';
+import { jsonEqual } from '../../../src/model/json.js';
 import { encodeKey, qualifiedResource } from '../../../src/store/keys.js';
 import type { KubeObject } from '../../../src/model/types.js';
 

@@ -1,9 +1,14 @@
 /**
- * Structural equality and a canonical text of plain JSON values (key order ignored, undefined
- * members dropped): how controllers tell whether a status or template really changed.
+ * Structural equality and a canonical text of plain JSON values, with the semantics of a JSON
+ * round trip: how the store tells a no-op write, validation an immutable field, and controllers
+ * whether a status or template really changed. The one JSON equality of tugboat.
  */
 
-/** Stable structural equality of plain JSON values (key order ignored). */
+/**
+ * True when `a` and `b` are equal after a JSON round trip (`JSON.parse(JSON.stringify(x))`),
+ * object key order ignored: a member whose value is `undefined` is absent; `undefined` elsewhere
+ * (an array item, a top-level value), `NaN` and the infinities read as `null`; `-0` equals `0`.
+ */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   // The same verdict as comparing stableStringify's texts, without building them.
   a = asJson(a);
