@@ -6,6 +6,7 @@
  */
 import type { KubeObject, Lease, Node, Pod } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
+import { rfc3339 } from '../clock/time-format.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { jsonEqual } from '../model/json.js';
 import { timeMs } from './common/time.js';
@@ -98,7 +99,7 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
       if (!node) return;
       const lease = await ctx.cache.get<Lease>(LEASE.apiVersion, LEASE.kind, LEASE_NS, req.name);
       const nowMs = ctx.clock.nowMs();
-      const nowIso = new Date(nowMs).toISOString();
+      const nowIso = rfc3339(nowMs);
       const beat = lastHeartbeatMs(node, lease) ?? nowMs;
       let wake: number | undefined;
       const ready = () => node!.status?.conditions?.find((c) => c.type === 'Ready')?.status;

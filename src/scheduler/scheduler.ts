@@ -18,6 +18,7 @@ import { scheduleOne, seededRandom } from './schedule-one.js';
 import { findPreemption } from './preemption.js';
 import { podInfoOf, podKey } from './pod-info.js';
 import { runInformer, type InformerHandler } from './informer.js';
+import { rfc3339 } from '../clock/time-format.js';
 
 /** Options of {@link Scheduler}. */
 export interface SchedulerOptions {
@@ -332,7 +333,7 @@ export class Scheduler {
   }
 
   private reportFailure(pod: Pod, message: string): void {
-    const now = this.ctx.clock.now().toISOString();
+    const now = rfc3339(this.ctx.clock.now());
     void this.binds.add(async () => {
       void this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, this.name).catch(() => undefined);
       await this.writeStatus(pod, (p) => {

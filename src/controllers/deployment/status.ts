@@ -3,6 +3,7 @@
  * syncRolloutStatus), as pure functions.
  */
 import type { apps, Deployment, ReplicaSet } from '../../model/types.js';
+import { rfc3339 } from '../../clock/time-format.js';
 import { getCondition, removeCondition, setCondition, type WorkloadCondition } from '../common/conditions.js';
 import { maxUnavailable } from './planner.js';
 import { REASONS, deploymentComplete, deploymentProgressing, deploymentTimedOut, hasProgressDeadline } from './progress.js';
@@ -12,7 +13,7 @@ type DCondition = apps.DeploymentCondition & WorkloadCondition;
 
 /** A Deployment condition stamped at `nowMs`. */
 export function condition(type: string, status: string, reason: string, message: string, nowMs: number): DCondition {
-  const t = new Date(nowMs).toISOString();
+  const t = rfc3339(nowMs);
   return { type, status, reason, message, lastUpdateTime: t, lastTransitionTime: t };
 }
 

@@ -2,6 +2,7 @@
  * A ReplicaSet's status from its pods (Kubernetes' calculateStatus), as a pure function.
  */
 import type { apps, Pod, ReplicaSet } from '../../model/types.js';
+import { rfc3339 } from '../../clock/time-format.js';
 import { getCondition, removeCondition, setCondition } from '../common/conditions.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../common/pods.js';
 
@@ -36,7 +37,7 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
   let conditions = rs.status?.conditions;
   const failure = getCondition(conditions, 'ReplicaFailure');
   if (manageError && !failure) {
-    const now = new Date(nowMs).toISOString();
+    const now = rfc3339(nowMs);
     conditions = setCondition(conditions, { type: 'ReplicaFailure', status: 'True', reason: manageError.reason, message: manageError.message, lastTransitionTime: now });
   } else if (!manageError && failure) {
     conditions = removeCondition(conditions, 'ReplicaFailure');

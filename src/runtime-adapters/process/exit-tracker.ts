@@ -5,6 +5,7 @@
  * record change of one container runs in order through {@link ExitTracker.serial}.
  */
 import type { ChildProcess } from 'node:child_process';
+import { rfc3339Nano } from '../../clock/time-format.js';
 import { exitReason } from '../conventions.js';
 import type { RuntimeEvent } from '../types.js';
 import { isSameLiveProcess, procStat } from './proc.js';
@@ -76,7 +77,7 @@ export class ExitTracker {
     const better = rec.state !== 'exited' || (rec.exitCode === undefined && exitCode !== undefined);
     const finishedAt = rec.finishedAt ? new Date(rec.finishedAt) : new Date();
     if (better) {
-      await this.records().putContainer({ ...rec, state: 'exited', exitCode, reason: exitReason(exitCode), finishedAt: finishedAt.toISOString() });
+      await this.records().putContainer({ ...rec, state: 'exited', exitCode, reason: exitReason(exitCode), finishedAt: rfc3339Nano(finishedAt) });
     }
     this.adopted.delete(id);
     if (this.reported.has(id)) return;

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { TugboatError, fieldError } from '../../model/errors.js';
+import { rfc3339Nano } from '../../clock/time-format.js';
 import { exitReason, hasLabels } from '../conventions.js';
 import { eventsOf } from '../event-queue.js';
 import type {
@@ -84,7 +85,7 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     const id = `proc-sb-${randomUUID()}`;
     const ip = config.hostNetwork ? HOST_LOOPBACK : await this.leaseAddress(id);
-    const record: SandboxRecord = { id, labels: { ...config.labels }, state: 'ready', createdAt: new Date().toISOString(), ip };
+    const record: SandboxRecord = { id, labels: { ...config.labels }, state: 'ready', createdAt: rfc3339Nano(Date.now()), ip };
     try {
       await this.records().putSandbox(record);
     } catch (err) {
@@ -135,7 +136,7 @@ export class ProcessRuntime implements ContainerRuntime {
       id, sandboxId, name: config.name, image: config.image, labels: { ...config.labels }, argv,
       env: { ...base, POD_IP: sandbox.ip ?? HOST_LOOPBACK, ...volumes, ...config.env }, cwd: config.workingDir ?? dir,
       stdoutPath: join(dir, 'stdout.log'), stderrPath: join(dir, 'stderr.log'),
-      state: 'created', createdAt: new Date().toISOString(),
+      state: 'created', createdAt: rfc3339Nano(Date.now()),
     };
     await this.records().putContainer(record);
     return id;
@@ -162,7 +163,7 @@ export class ProcessRuntime implements ContainerRuntime {
       }
       if (child.pid === undefined) {
         const why = await failed;
-        await this.records().putContainer({ ...rec, state: 'exited', exitCode: 128, reason: 'StartError', finishedAt: new Date().toISOString() });
+        await this.records().putContainer({ ...rec, state: 'exited', exitCode: 128, reason: 'StartError', finishedAt: rfc3339Nano(Date.now()) });
         throw TugboatError.badRequest(`cannot start container ${id} (${rec.argv[0]}): ${why}`);
       }
       const pid = child.pid;
@@ -170,7 +171,7 @@ export class ProcessRuntime implements ContainerRuntime {
       this.exits.own(id, exited);
       const stat = await procStat(pid);
       const startedAt = new Date();
-      await this.records().putContainer({ ...rec, state: 'running', pid, pidStartTicks: stat?.startTicks, startedAt: startedAt.toISOString() });
+      await this.records().putContainer({ ...rec, state: 'running', pid, pidStartTicks: stat?.startTicks, startedAt: rfc3339Nano(startedAt) });
       this.emit({ type: 'start', containerId: id, labels: rec.labels, at: startedAt });
     });
   }

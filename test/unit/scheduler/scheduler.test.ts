@@ -72,6 +72,16 @@ describe('Scheduler on a Cluster', () => {
     expect(ev.type).toBe('Warning');
   });
 
+  it('stamps the Unschedulable condition in whole seconds, as metav1.Time', async () => {
+    const { scheduler, pods, create, clock } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
+    await clock.advance(1123);
+    await scheduler.start();
+    await create(makePod('p').req({ cpu: '2' }).obj());
+    await until(async () => (await pods.get('p')).status?.conditions?.some((c) => c.reason === 'Unschedulable') ?? false);
+    const cond = (await pods.get('p')).status!.conditions!.find((c) => c.type === 'PodScheduled')!;
+    expect(cond.lastTransitionTime).toBe('2026-01-01T00:00:01Z');
+  });
+
   it('retries an unschedulable pod when a node appears', async () => {
     const { cluster, scheduler, pods, create, clock } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
     await scheduler.start();
