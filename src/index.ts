@@ -13,7 +13,7 @@
 export { Cluster, SYSTEM_NAMESPACES } from './cluster/cluster.js';
 export type { ClusterOptions, ClusterEvents, ClusterEventLog, ScalableKind } from './cluster/cluster.js';
 export type { NodeSpec } from './cluster/node-pool.js';
-export { Rollout, RESTARTED_AT_ANNOTATION } from './cluster/rollout.js';
+export { Rollout } from './cluster/rollout.js';
 export type { RolloutRevision, RolloutStatusOptions } from './cluster/rollout.js';
 export type { WaitForOptions } from './cluster/wait-for.js';
 export { waitFor } from './cluster/wait-for.js';
@@ -39,7 +39,6 @@ export type { AdmissionPlugin, AdmissionRequest, AdmissionVerdict } from './api/
 export { KindRegistry } from './api/kind-registry.js';
 export type { WarningHandler } from './api/object-api.js';
 export type { ApplyOptions, ApplyResult } from './api/apply.js';
-export { LAST_APPLIED } from './api/apply.js';
 export type { ManifestInput } from './api/manifest.js';
 export { decodeManifests } from './api/manifest.js';
 export { mergePatch, strategicMergePatch, jsonPatch } from './api/patch.js';
@@ -75,6 +74,8 @@ export { apiVersionOf, storeResourceOf } from './model/resource-type.js';
 export type { ResourceType, NameFormat, ValidationResult } from './model/resource-type.js';
 export { BUILTIN_KINDS } from './model/kinds/index.js';
 export { resourceTypeFromCRD } from './model/crd.js';
+/** Well-known label, annotation, taint, finalizer and namespace names (Kubernetes' own values). */
+export * from './model/well-known.js';
 
 // Time
 export type { Clock, Timer } from './clock/types.js';

@@ -6,9 +6,8 @@ import { resourceTypeFromCRD } from '../model/crd.js';
 import type { ObjectApi } from './object-api.js';
 import { applyOrder, decodeManifests, type ManifestInput } from './manifest.js';
 import { MERGE_KEYS, strategicMergePatch } from './patch.js';
+import { LAST_APPLIED } from '../model/well-known.js';
 
-/** The annotation where apply keeps the configuration it last applied (as kubectl does). */
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /** Options of `cluster.apply`. */
 export interface ApplyOptions {

@@ -6,6 +6,7 @@ import type { ObjectStore } from '../store/types.js';
 import { MemoryStore } from '../store/memory-store.js';
 import { BUILTIN_KINDS } from '../model/kinds/index.js';
 import { TugboatError } from '../model/errors.js';
+import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import { KindRegistry } from '../api/kind-registry.js';
 import { AdmissionChain } from '../api/admission.js';
 import { ObjectApi } from '../api/object-api.js';
@@ -59,7 +60,7 @@ export interface ClusterOptions {
 export type ScalableKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet';
 
 /** The namespaces every cluster has. */
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE] as const;
 
 /** What `cluster.on(...)` reports. */
 export interface ClusterEvents {

@@ -5,13 +5,8 @@ import { templateForRevision } from '../controllers/deployment/revisions.js';
 import type { ResourceClient } from '../client/types.js';
 import { waitFor } from './wait-for.js';
 import { rfc3339 } from '../clock/time-format.js';
+import { CHANGE_CAUSE_ANNOTATION, RESTARTED_AT_ANNOTATION, REVISION_ANNOTATION } from '../model/well-known.js';
 
-/** The annotation that holds a ReplicaSet's (and its Deployment's) revision. */
-export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
-/** The annotation `restart()` sets on the pod template, as `kubectl rollout restart`. */
-export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
-/** The annotation kubectl reads a revision's change cause from. */
-export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 
 /** One revision of a Deployment, as `kubectl rollout history` shows it. */
 export interface RolloutRevision {

@@ -10,11 +10,11 @@ import { rfc3339 } from '../clock/time-format.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { jsonEqual } from '../model/json.js';
 import { timeMs } from './common/time.js';
-import { TAINT_UNREACHABLE, desiredTaints, evictionTimeMs } from './node-lifecycle/taints.js';
+import { desiredTaints, evictionTimeMs } from './node-lifecycle/taints.js';
+import { NODE_LEASE_NAMESPACE as LEASE_NS, TAINT_NODE_UNREACHABLE as TAINT_UNREACHABLE } from '../model/well-known.js';
 
 const NODE = { apiVersion: 'v1', kind: 'Node' } as const;
 const LEASE = { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease' } as const;
-const LEASE_NS = 'kube-node-lease';
 const COMPONENT = 'node-controller';
 
 /** Options of {@link nodeLifecycleController}. */

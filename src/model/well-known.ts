@@ -1,7 +1,10 @@
 /**
- * Well-known names Kubernetes gives meaning to: finalizers, annotations and labels that several
- * parts of tugboat read or write. One definition each.
+ * Well-known names Kubernetes gives meaning to: finalizers, labels, annotations, taints and
+ * namespaces that several parts of tugboat (or its users) read or write. One definition each;
+ * the values are Kubernetes' own, so objects move between tugboat and Kubernetes unchanged.
  */
+
+// Finalizers
 
 /** Finalizer that holds an owner until its blocking dependents are gone (Foreground deletion). */
 export const FOREGROUND_FINALIZER = 'foregroundDeletion';
@@ -9,3 +12,60 @@ export const FOREGROUND_FINALIZER = 'foregroundDeletion';
 export const ORPHAN_FINALIZER = 'orphan';
 /** The namespace finalizer in spec.finalizers, removed once a namespace is empty. */
 export const NAMESPACE_FINALIZER = 'kubernetes';
+
+// Labels
+
+/** Node label: the node's hostname (the usual topologyKey for spreading over nodes). */
+export const LABEL_HOSTNAME = 'kubernetes.io/hostname';
+/** Node label: the node's operating system (`linux`). */
+export const LABEL_OS = 'kubernetes.io/os';
+/** Node label: the node's CPU architecture (`amd64`, `arm64`). */
+export const LABEL_ARCH = 'kubernetes.io/arch';
+/** Node label: the deprecated beta form of {@link LABEL_OS}, still set by kubelets. */
+export const LABEL_OS_BETA = 'beta.kubernetes.io/os';
+/** Node label: the deprecated beta form of {@link LABEL_ARCH}, still set by kubelets. */
+export const LABEL_ARCH_BETA = 'beta.kubernetes.io/arch';
+/** Namespace label set to the namespace's own name, so selectors can pick namespaces by name. */
+export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
+/**
+ * The label (on a ReplicaSet's selector, template and pods) that tells a Deployment's
+ * ReplicaSets apart: the hash of the pod template (Kubernetes' DefaultDeploymentUniqueLabelKey).
+ */
+export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
+/** The label naming the ControllerRevision a StatefulSet's or DaemonSet's pod was made from. */
+export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
+
+// Annotations
+
+/** The revision of a Deployment and of each of its ReplicaSets. */
+export const REVISION_ANNOTATION = 'deployment.kubernetes.io/revision';
+/** The earlier revisions a ReplicaSet had (comma-separated), when an old template came back. */
+export const REVISION_HISTORY_ANNOTATION = 'deployment.kubernetes.io/revision-history';
+/** On a ReplicaSet: its Deployment's replicas when it was last scaled. */
+export const DESIRED_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/desired-replicas';
+/** On a ReplicaSet: its Deployment's replicas + maxSurge when it was last scaled. */
+export const MAX_REPLICAS_ANNOTATION = 'deployment.kubernetes.io/max-replicas';
+/** The annotation the removed `rollback` subresource used; never copied to ReplicaSets. */
+export const DEPRECATED_ROLLBACK_TO_ANNOTATION = 'deprecated.deployment.rollback.to';
+/** The annotation where apply keeps the configuration it last applied (as kubectl does). */
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+/** The pod-template annotation a restart sets to the time, as `kubectl rollout restart`. */
+export const RESTARTED_AT_ANNOTATION = 'kubectl.kubernetes.io/restartedAt';
+/** The annotation kubectl reads a revision's change cause from. */
+export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
+/** The pod annotation that lowers (or raises) the cost of deleting it when its ReplicaSet scales down. */
+export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
+
+// Taints
+
+/** Taint of a node whose Ready condition is False. */
+export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
+/** Taint of a node whose Ready condition is Unknown (heartbeats stopped). */
+export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
+/** Taint of a cordoned node (spec.unschedulable). */
+export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+// Namespaces
+
+/** The namespace of the nodes' heartbeat Leases. */
+export const NODE_LEASE_NAMESPACE = 'kube-node-lease';

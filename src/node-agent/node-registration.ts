@@ -5,6 +5,7 @@
  */
 import type { ApiContext } from '../client/types.js';
 import { microTime, rfc3339 } from '../clock/time-format.js';
+import { LABEL_ARCH, LABEL_ARCH_BETA, LABEL_HOSTNAME, LABEL_OS, LABEL_OS_BETA, NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { core, Lease, Node } from '../model/types.js';
@@ -14,7 +15,6 @@ import type { NodeAgentOptions, NodeResources } from './types.js';
 const DEFAULT_CAPACITY = { cpu: '4', memory: '8Gi', pods: '110' } as const;
 
 /** The namespace of node Leases. */
-const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 
 function resources(r: NodeResources | undefined, fallback: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = { ...fallback };
@@ -30,11 +30,11 @@ function arch(): string {
 /** The Node's labels: the given ones plus kubernetes.io/hostname, os and arch. */
 function nodeLabels(options: NodeAgentOptions): Record<string, string> {
   return {
-    'kubernetes.io/hostname': options.name,
-    'kubernetes.io/os': 'linux',
-    'kubernetes.io/arch': arch(),
-    'beta.kubernetes.io/os': 'linux',
-    'beta.kubernetes.io/arch': arch(),
+    [LABEL_HOSTNAME]: options.name,
+    [LABEL_OS]: 'linux',
+    [LABEL_ARCH]: arch(),
+    [LABEL_OS_BETA]: 'linux',
+    [LABEL_ARCH_BETA]: arch(),
     ...(options.labels ?? {}),
   };
 }

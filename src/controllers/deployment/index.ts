@@ -3,4 +3,4 @@
  */
 export { deploymentController } from './controller.js';
 export { templateForRevision } from './revisions.js';
-export { computeTemplateHash, POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY } from './util.js';
+export { computeTemplateHash } from './util.js';

@@ -4,9 +4,8 @@
  * Every function returns target sizes; the caller writes them.
  */
 import type { Deployment, ReplicaSet } from '../../model/types.js';
+import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION } from '../../model/well-known.js';
 import {
-  MAX_REPLICAS,
-  DESIRED_REPLICAS,
   activeSets,
   byCreation,
   createdMs,
@@ -134,14 +133,14 @@ function annotationInt(rs: ReplicaSet, key: string): number | undefined {
 export function isSaturated(d: Deployment, newRS: ReplicaSet | undefined): boolean {
   if (!newRS) return false;
   const replicas = deploymentReplicas(d);
-  return rsReplicas(newRS) === replicas && annotationInt(newRS, DESIRED_REPLICAS) === replicas && (newRS.status?.availableReplicas ?? 0) === replicas;
+  return rsReplicas(newRS) === replicas && annotationInt(newRS, DESIRED_REPLICAS_ANNOTATION) === replicas && (newRS.status?.availableReplicas ?? 0) === replicas;
 }
 
 /** True when some active RS was last scaled for a different Deployment size (a scaling event). */
 export function isScalingEvent(d: Deployment, sets: readonly (ReplicaSet | undefined)[]): boolean {
   const replicas = deploymentReplicas(d);
   return activeSets(sets).some((rs) => {
-    const desired = annotationInt(rs, DESIRED_REPLICAS);
+    const desired = annotationInt(rs, DESIRED_REPLICAS_ANNOTATION);
     return desired !== undefined && desired !== replicas;
   });
 }
@@ -194,7 +193,7 @@ function proportion(rs: ReplicaSet, d: Deployment, toAdd: number, added: number)
   if (deploymentReplicas(d) === 0) fraction = -cur;
   else {
     const target = deploymentReplicas(d) + maxSurge(d);
-    const annotated = annotationInt(rs, MAX_REPLICAS) ?? d.status?.replicas ?? 0;
+    const annotated = annotationInt(rs, MAX_REPLICAS_ANNOTATION) ?? d.status?.replicas ?? 0;
     fraction = annotated > 0 ? Math.round((cur * target) / annotated) - cur : 0;
   }
   const allowed = toAdd - added;

@@ -5,7 +5,8 @@
 import type { Deployment, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
 import { cloneJson } from '../../model/clone.js';
-import { POD_TEMPLATE_HASH, REVISION, REVISION_HISTORY, type PodTemplate, revisionOf, rsReplicas } from './util.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION } from '../../model/well-known.js';
+import { type PodTemplate, revisionOf, rsReplicas } from './util.js';
 
 /** The highest revision among `sets` (0 when none). */
 export function maxRevision(sets: readonly ReplicaSet[]): number {
@@ -19,10 +20,10 @@ export function maxRevision(sets: readonly ReplicaSet[]): number {
 export function revisionAnnotations(rs: ReplicaSet, next: number): Record<string, string> | undefined {
   const current = revisionOf(rs);
   if (current >= next) return undefined;
-  const annotations: Record<string, string> = { ...(rs.metadata.annotations ?? {}), [REVISION]: String(next) };
+  const annotations: Record<string, string> = { ...(rs.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(next) };
   if (current > 0) {
-    const prior = rs.metadata.annotations?.[REVISION_HISTORY];
-    annotations[REVISION_HISTORY] = prior ? `${prior},${current}` : String(current);
+    const prior = rs.metadata.annotations?.[REVISION_HISTORY_ANNOTATION];
+    annotations[REVISION_HISTORY_ANNOTATION] = prior ? `${prior},${current}` : String(current);
   }
   return annotations;
 }
@@ -48,7 +49,7 @@ export function templateForRevision(sets: readonly ReplicaSet[], toRevision?: nu
   const template = cloneJson(target.spec?.template ?? {}) as PodTemplate;
   if (template.metadata?.labels) {
     const labels = { ...template.metadata.labels };
-    delete labels[POD_TEMPLATE_HASH];
+    delete labels[POD_TEMPLATE_HASH_LABEL];
     template.metadata = { ...template.metadata, labels };
   }
   return template;

@@ -13,11 +13,15 @@ import { maxRevision, replicaSetsToCleanUp, revisionAnnotations } from './revisi
 import { REASONS, hasProgressDeadline, msUntilDeadline } from './progress.js';
 import { calculateStatus, condition, rolloutStatus } from './status.js';
 import {
-  DESIRED_REPLICAS,
-  MAX_REPLICAS,
-  POD_TEMPLATE_HASH,
-  REVISION,
-  REVISION_HISTORY,
+  DEPRECATED_ROLLBACK_TO_ANNOTATION,
+  DESIRED_REPLICAS_ANNOTATION,
+  LAST_APPLIED,
+  MAX_REPLICAS_ANNOTATION,
+  POD_TEMPLATE_HASH_LABEL,
+  REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
+} from '../../model/well-known.js';
+import {
   computeTemplateHash,
   deploymentReplicas,
   equalIgnoreHash,
@@ -31,12 +35,12 @@ import {
 export const COMPONENT = 'deployment-controller';
 
 const SKIP_COPY = new Set([
-  'kubectl.kubernetes.io/last-applied-configuration',
-  REVISION,
-  REVISION_HISTORY,
-  DESIRED_REPLICAS,
-  MAX_REPLICAS,
-  'deprecated.deployment.rollback.to',
+  LAST_APPLIED,
+  REVISION_ANNOTATION,
+  REVISION_HISTORY_ANNOTATION,
+  DESIRED_REPLICAS_ANNOTATION,
+  MAX_REPLICAS_ANNOTATION,
+  DEPRECATED_ROLLBACK_TO_ANNOTATION,
 ]);
 
 /** The controller reference a Deployment puts on its ReplicaSets. */
@@ -105,15 +109,15 @@ export class DeploymentSync {
     const d = this.d;
     const hash = computeTemplateHash(d.spec?.template, d.status?.collisionCount);
     const template = cloneJson(d.spec?.template ?? {}) as NonNullable<apps.DeploymentSpec['template']>;
-    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH]: hash } };
+    template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
     const selector = cloneJson(d.spec?.selector ?? {});
-    selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH]: hash };
+    selector.matchLabels = { ...(selector.matchLabels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash };
     const annotations: Record<string, string> = {};
     for (const [k, v] of Object.entries(d.metadata.annotations ?? {})) if (!SKIP_COPY.has(k)) annotations[k] = v;
     const replicas = newRSNewReplicas(d, oldRSs, undefined);
-    annotations[REVISION] = String(revision);
-    annotations[DESIRED_REPLICAS] = String(deploymentReplicas(d));
-    annotations[MAX_REPLICAS] = String(deploymentReplicas(d) + maxSurge(d));
+    annotations[REVISION_ANNOTATION] = String(revision);
+    annotations[DESIRED_REPLICAS_ANNOTATION] = String(deploymentReplicas(d));
+    annotations[MAX_REPLICAS_ANNOTATION] = String(deploymentReplicas(d) + maxSurge(d));
     const name = `${d.metadata.name}-${hash}`;
     let rs: ReplicaSet;
     try {
@@ -143,8 +147,8 @@ export class DeploymentSync {
 
   /** Sets the Deployment's revision annotation; true when it changed. */
   private async setRevision(revision: number): Promise<boolean> {
-    if (revision <= 0 || this.d.metadata.annotations?.[REVISION] === String(revision)) return false;
-    this.d = await this.dClient().update({ ...this.d, metadata: { ...this.d.metadata, annotations: { ...(this.d.metadata.annotations ?? {}), [REVISION]: String(revision) } } });
+    if (revision <= 0 || this.d.metadata.annotations?.[REVISION_ANNOTATION] === String(revision)) return false;
+    this.d = await this.dClient().update({ ...this.d, metadata: { ...this.d.metadata, annotations: { ...(this.d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(revision) } } });
     return true;
   }
 
@@ -155,11 +159,11 @@ export class DeploymentSync {
     const max = String(deploymentReplicas(d) + maxSurge(d));
     const cur = rsReplicas(rs);
     const ann = rs.metadata.annotations ?? {};
-    if (cur === size && ann[DESIRED_REPLICAS] === desired && ann[MAX_REPLICAS] === max) return rs;
+    if (cur === size && ann[DESIRED_REPLICAS_ANNOTATION] === desired && ann[MAX_REPLICAS_ANNOTATION] === max) return rs;
     const updated = this.replace(
       await this.rsClient().update({
         ...rs,
-        metadata: { ...rs.metadata, annotations: { ...ann, [DESIRED_REPLICAS]: desired, [MAX_REPLICAS]: max } },
+        metadata: { ...rs.metadata, annotations: { ...ann, [DESIRED_REPLICAS_ANNOTATION]: desired, [MAX_REPLICAS_ANNOTATION]: max } },
         spec: { ...(rs.spec as apps.ReplicaSetSpec), replicas: size },
       }),
     );

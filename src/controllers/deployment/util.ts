@@ -4,17 +4,7 @@
 import type { apps, Deployment, ReplicaSet } from '../../model/types.js';
 import { jsonEqual, stableStringify } from '../../model/json.js';
 import { timeMs } from '../common/time.js';
-
-/** The label (on RS selector, template and pods) that tells a Deployment's ReplicaSets apart. */
-export const POD_TEMPLATE_HASH = 'pod-template-hash';
-/** The revision annotation of Deployments and their ReplicaSets. */
-export const REVISION = 'deployment.kubernetes.io/revision';
-/** The earlier revisions an RS had (comma-separated), when an old template came back. */
-export const REVISION_HISTORY = 'deployment.kubernetes.io/revision-history';
-/** The Deployment's replicas when the RS was last scaled. */
-export const DESIRED_REPLICAS = 'deployment.kubernetes.io/desired-replicas';
-/** The Deployment's replicas + maxSurge when the RS was last scaled. */
-export const MAX_REPLICAS = 'deployment.kubernetes.io/max-replicas';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../../model/well-known.js';
 
 /** The template of a Deployment or ReplicaSet. */
 export type PodTemplate = NonNullable<apps.DeploymentSpec['template']>;
@@ -51,7 +41,7 @@ export function sumAvailableReplicas(sets: readonly (ReplicaSet | undefined)[]):
 
 /** The revision of an object (0 when absent or unparsable). */
 export function revisionOf(obj: { metadata: { annotations?: Record<string, string> } } | undefined): number {
-  const v = obj?.metadata.annotations?.[REVISION];
+  const v = obj?.metadata.annotations?.[REVISION_ANNOTATION];
   const n = v === undefined ? 0 : Number.parseInt(v, 10);
   return Number.isFinite(n) ? n : 0;
 }
@@ -74,7 +64,7 @@ export function activeSets(sets: readonly (ReplicaSet | undefined)[]): ReplicaSe
 function withoutHash(t: PodTemplate | undefined): unknown {
   if (!t) return {};
   const labels = { ...(t.metadata?.labels ?? {}) };
-  delete labels[POD_TEMPLATE_HASH];
+  delete labels[POD_TEMPLATE_HASH_LABEL];
   return { ...t, metadata: { ...(t.metadata ?? {}), labels } };
 }
 

@@ -3,11 +3,7 @@
  * for, and when a pod on a NoExecute-tainted node must be evicted.
  */
 import type { core } from '../../model/types.js';
-
-/** Taint of a node whose Ready condition is False. */
-export const TAINT_NOT_READY = 'node.kubernetes.io/not-ready';
-/** Taint of a node whose Ready condition is Unknown (heartbeats stopped). */
-export const TAINT_UNREACHABLE = 'node.kubernetes.io/unreachable';
+import { TAINT_NODE_NOT_READY as TAINT_NOT_READY, TAINT_NODE_UNREACHABLE as TAINT_UNREACHABLE } from '../../model/well-known.js';
 
 /**
  * The node's taints updated for its Ready status: not-ready (False) or unreachable (Unknown)

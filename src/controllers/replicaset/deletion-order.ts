@@ -4,11 +4,10 @@
 import type { Pod } from '../../model/types.js';
 import { isPodReady, maxContainerRestarts, podReadySinceMs } from '../common/pods.js';
 import { timeMs } from '../common/time.js';
+import { POD_DELETION_COST_ANNOTATION as POD_DELETION_COST } from '../../model/well-known.js';
 
 const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
-/** The annotation that lowers (or raises) the cost of deleting a pod. */
-export const POD_DELETION_COST = 'controller.kubernetes.io/pod-deletion-cost';
 
 function deletionCost(pod: Pod): number {
   const v = pod.metadata.annotations?.[POD_DELETION_COST];

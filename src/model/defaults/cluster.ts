@@ -1,5 +1,6 @@
 /** Kubernetes' defaulting of cluster-level and storage kinds: Namespace, Secret, volumes, classes, HPA. */
 import type { core, storage, scheduling, autoscaling, ObjectMeta } from '../types.js';
+import { LABEL_METADATA_NAME } from '../well-known.js';
 
 /** Namespace: status.phase Active and the `kubernetes.io/metadata.name` label. */
 export function defaultNamespace(ns: { metadata: ObjectMeta; status?: core.NamespaceStatus }): void {
@@ -7,7 +8,7 @@ export function defaultNamespace(ns: { metadata: ObjectMeta; status?: core.Names
   ns.status.phase ||= 'Active';
   if (ns.metadata.name) {
     ns.metadata.labels ??= {};
-    ns.metadata.labels['kubernetes.io/metadata.name'] = ns.metadata.name;
+    ns.metadata.labels[LABEL_METADATA_NAME] = ns.metadata.name;
   }
 }
 

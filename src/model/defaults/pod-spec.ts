@@ -3,6 +3,7 @@
  * Every function fills only what is unset, so defaulting twice equals defaulting once.
  */
 import type { core } from '../types.js';
+import { TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE } from '../well-known.js';
 
 /** Options for defaulting a pod spec. */
 export interface PodSpecDefaultOptions {
@@ -105,7 +106,7 @@ export const DEFAULT_NODE_TOLERATION_SECONDS = 300;
  */
 export function defaultNodeTolerations(spec: core.PodSpec | undefined): void {
   if (!spec) return;
-  for (const key of ['node.kubernetes.io/not-ready', 'node.kubernetes.io/unreachable']) {
+  for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]) {
     const tolerated = (spec.tolerations ?? []).some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
     if (!tolerated) (spec.tolerations ??= []).push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_NODE_TOLERATION_SECONDS });
   }

@@ -5,10 +5,11 @@
 import type { FilterPlugin } from '../types.js';
 import { success, unresolvable } from '../status.js';
 import { tolerates } from './taint-toleration.js';
+import { TAINT_NODE_UNSCHEDULABLE } from '../../model/well-known.js';
 
 /** The reason NodeUnschedulable reports. */
 export const ERR_NODE_UNSCHEDULABLE = 'node(s) were unschedulable';
-const UNSCHEDULABLE_TAINT = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' } as const;
+const UNSCHEDULABLE_TAINT = { key: TAINT_NODE_UNSCHEDULABLE, effect: 'NoSchedule' } as const;
 
 /** Creates the NodeUnschedulable filter plugin. */
 export function nodeUnschedulablePlugin(): FilterPlugin {

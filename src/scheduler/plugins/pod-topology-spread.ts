@@ -11,6 +11,7 @@ import { success, unresolvable, unschedulable } from '../status.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 import { findUntolerated } from './taint-toleration.js';
 import { NOTHING_SELECTOR } from '../pod-info.js';
+import { LABEL_HOSTNAME as HOSTNAME } from '../../model/well-known.js';
 
 /** Reasons PodTopologySpread reports. */
 export const ERR_TOPOLOGY_SPREAD = "node(s) didn't match pod topology spread constraints";
@@ -18,7 +19,6 @@ export const ERR_TOPOLOGY_LABEL = "node(s) didn't match pod topology spread cons
 
 const NAME = 'PodTopologySpread';
 const SCORE_KEY = 'PreScorePodTopologySpread';
-const HOSTNAME = 'kubernetes.io/hostname';
 
 interface Constraint {
   maxSkew: number;
