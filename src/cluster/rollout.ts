@@ -5,6 +5,7 @@ import { templateForRevision } from '../controllers/deployment/revisions.js';
 import type { ResourceClient } from '../client/types.js';
 import { waitFor } from './wait-for.js';
 import { rfc3339 } from '../clock/time-format.js';
+import { getCondition } from '../model/conditions.js';
 import { CHANGE_CAUSE_ANNOTATION, RESTARTED_AT_ANNOTATION, REVISION_ANNOTATION } from '../model/well-known.js';
 
 
@@ -99,7 +100,7 @@ export function rolloutComplete(d: Deployment | undefined, name: string): boolea
   const generation = d.metadata.generation ?? 0;
   const status = d.status ?? {};
   if ((status.observedGeneration ?? 0) < generation) return false;
-  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
+  const progressing = getCondition(status.conditions, 'Progressing');
   if (progressing?.reason === 'ProgressDeadlineExceeded') {
     throw new TugboatError('Timeout', `deployment "${name}" exceeded its progress deadline`);
   }

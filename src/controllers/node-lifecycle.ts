@@ -7,6 +7,7 @@
 import type { KubeObject, Lease, Node, Pod } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import { rfc3339 } from '../clock/time-format.js';
+import { getCondition, setCondition } from '../model/conditions.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { jsonEqual } from '../model/json.js';
 import { timeMs } from './common/time.js';
@@ -25,7 +26,7 @@ export interface NodeLifecycleOptions {
 
 /** The last heartbeat of a node: its Lease renewal or its Ready condition's heartbeat. */
 export function lastHeartbeatMs(node: Node, lease: Lease | undefined): number | undefined {
-  const ready = node.status?.conditions?.find((c) => c.type === 'Ready');
+  const ready = getCondition(node.status?.conditions, 'Ready');
   const times = [timeMs(lease?.spec?.renewTime), timeMs(ready?.lastHeartbeatTime), timeMs(node.metadata.creationTimestamp)].filter((x): x is number => x !== undefined);
   return times.length ? Math.max(...times) : undefined;
 }
@@ -36,7 +37,7 @@ export function lastHeartbeatMs(node: Node, lease: Lease | undefined): number | 
  */
 export function podsNeedAttention(node: Node): boolean {
   if ((node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute')) return true;
-  return node.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'Unknown';
+  return getCondition(node.status?.conditions, 'Ready')?.status === 'Unknown';
 }
 
 /** Creates the node lifecycle controller. */
@@ -44,13 +45,11 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
   const grace = options.gracePeriodMs ?? 40_000;
 
   async function markUnknown(ctx: ReconcileContext, node: Node, nowIso: string): Promise<Node> {
-    const conds = [...(node.status?.conditions ?? [])];
-    if (!conds.some((c) => c.type === 'Ready')) conds.push({ type: 'Ready', status: 'Unknown' });
-    const next = conds.map((c) =>
-      c.status === 'Unknown' && c.reason === 'NodeStatusUnknown'
-        ? c
-        : { ...c, status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.', lastTransitionTime: nowIso },
-    );
+    // Kubernetes' tryUpdateNodeHealth: every condition (and a missing Ready) becomes Unknown.
+    const unknown = { status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' };
+    let next = node.status?.conditions ?? [];
+    if (!getCondition(next, 'Ready')) next = setCondition(next, { type: 'Ready', ...unknown }, { now: nowIso });
+    for (const c of next) if (c.status !== 'Unknown') next = setCondition(next, { ...c, ...unknown }, { now: nowIso });
     const updated = await ctx.client<Node>(NODE.apiVersion, NODE.kind).updateStatus({ ...node, status: { ...node.status, conditions: next } });
     await ctx.events.record(updated, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, COMPONENT);
     return updated;
@@ -66,9 +65,9 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
   }
 
   async function markPodNotReady(ctx: ReconcileContext, pod: Pod, nowIso: string): Promise<void> {
-    const conds = pod.status?.conditions ?? [];
-    if (!conds.some((c) => c.type === 'Ready' && c.status === 'True')) return;
-    const next = conds.map((c) => (c.type === 'Ready' ? { ...c, status: 'False', lastTransitionTime: nowIso } : c));
+    const ready = getCondition(pod.status?.conditions, 'Ready');
+    if (ready?.status !== 'True') return;
+    const next = setCondition(pod.status?.conditions, { ...ready, status: 'False' }, { now: nowIso });
     try {
       await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).updateStatus({ ...pod, status: { ...pod.status, conditions: next } });
     } catch (err) {
@@ -102,7 +101,7 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
       const nowIso = rfc3339(nowMs);
       const beat = lastHeartbeatMs(node, lease) ?? nowMs;
       let wake: number | undefined;
-      const ready = () => node!.status?.conditions?.find((c) => c.type === 'Ready')?.status;
+      const ready = () => getCondition(node!.status?.conditions, 'Ready')?.status;
       if (beat + grace < nowMs) {
         if (ready() !== 'Unknown') node = await markUnknown(ctx, node, nowIso);
       } else {

@@ -5,6 +5,7 @@
  */
 import type { ApiContext } from '../client/types.js';
 import { microTime, rfc3339 } from '../clock/time-format.js';
+import { getCondition, transitioned } from '../model/conditions.js';
 import { LABEL_ARCH, LABEL_ARCH_BETA, LABEL_HOSTNAME, LABEL_OS, LABEL_OS_BETA, NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
@@ -44,10 +45,8 @@ function nodeStatus(options: NodeAgentOptions, now: Date, prev?: core.NodeStatus
   const capacity = resources(options.capacity, DEFAULT_CAPACITY);
   const allocatable = resources(options.allocatable, capacity);
   const t = rfc3339(now);
-  const cond = (type: string, status: string, reason: string, message: string): core.NodeCondition => {
-    const old = prev?.conditions?.find((c) => c.type === type);
-    return { type, status, reason, message, lastHeartbeatTime: t, lastTransitionTime: old?.status === status && old.lastTransitionTime ? old.lastTransitionTime : t };
-  };
+  const cond = (type: string, status: string, reason: string, message: string): core.NodeCondition =>
+    transitioned(getCondition(prev?.conditions, type), { type, status, reason, message, lastHeartbeatTime: t }, t);
   return {
     capacity,
     allocatable,

@@ -3,6 +3,7 @@
  * containers: container statuses, phase (as kubelet's getPhase), conditions and QoS class.
  */
 import { rfc3339 } from '../clock/time-format.js';
+import { getCondition, transitioned } from '../model/conditions.js';
 import type { core, Pod } from '../model/types.js';
 import { exitReason } from '../runtime-adapters/conventions.js';
 import type { ContainerStatus as RuntimeContainer } from '../runtime-adapters/types.js';
@@ -133,14 +134,8 @@ const MANAGED = new Set(['PodReadyToStartContainers', 'Initialized', 'Containers
 
 function condition(prev: core.PodCondition[] | undefined, type: string, ok: boolean, now: Date, reason?: string, message?: string): core.PodCondition {
   const status = ok ? 'True' : 'False';
-  const old = prev?.find((c) => c.type === type);
-  return {
-    type,
-    status,
-    lastTransitionTime: old && old.status === status && old.lastTransitionTime ? old.lastTransitionTime : rfc3339(now),
-    ...(!ok && reason ? { reason } : {}),
-    ...(!ok && message ? { message } : {}),
-  };
+  const next = { type, status, ...(!ok && reason ? { reason } : {}), ...(!ok && message ? { message } : {}) };
+  return transitioned(getCondition(prev, type), next, rfc3339(now));
 }
 
 /** The pod status the agent reports, keeping what others own (PodScheduled, foreign conditions, nominatedNodeName). */
@@ -153,9 +148,9 @@ export function buildPodStatus(v: PodView): core.PodStatus {
   const phase = v.terminal?.phase ?? podPhase(spec, initStatuses, appStatuses);
   const done = phase === 'Succeeded' || phase === 'Failed';
   const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
-  const gates = (spec.readinessGates ?? []).filter((g) => prev?.conditions?.find((c) => c.type === g.conditionType)?.status !== 'True');
+  const gates = (spec.readinessGates ?? []).filter((g) => getCondition(prev?.conditions, g.conditionType)?.status !== 'True');
   const prevConds = prev?.conditions;
-  const scheduled = prevConds?.find((c) => c.type === 'PodScheduled') ?? condition(undefined, 'PodScheduled', true, v.now);
+  const scheduled = getCondition(prevConds, 'PodScheduled') ?? condition(undefined, 'PodScheduled', true, v.now);
   const containersReady = done
     ? condition(prevConds, 'ContainersReady', false, v.now, 'PodCompleted')
     : condition(prevConds, 'ContainersReady', unready.length === 0, v.now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);

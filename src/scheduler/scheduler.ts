@@ -19,6 +19,7 @@ import { findPreemption } from './preemption.js';
 import { podInfoOf, podKey } from './pod-info.js';
 import { runInformer, type InformerHandler } from './informer.js';
 import { rfc3339 } from '../clock/time-format.js';
+import { getCondition, setCondition } from '../model/conditions.js';
 
 /** Options of {@link Scheduler}. */
 export interface SchedulerOptions {
@@ -61,13 +62,8 @@ function isTerminal(p: Pod): boolean {
   return p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
 }
 
-function setCondition(pod: Pod, cond: core.PodCondition, now: string): Pod {
-  const conditions = [...(pod.status?.conditions ?? [])];
-  const i = conditions.findIndex((c) => c.type === cond.type);
-  const prev = i >= 0 ? conditions[i] : undefined;
-  const next = { ...cond, lastProbeTime: null as unknown as string, lastTransitionTime: prev?.status === cond.status ? prev.lastTransitionTime : now };
-  if (i >= 0) conditions[i] = next;
-  else conditions.push(next);
+function withCondition(pod: Pod, cond: core.PodCondition, now: string): Pod {
+  const conditions = setCondition(pod.status?.conditions, { ...cond, lastProbeTime: null as unknown as string }, { now });
   return { ...pod, status: { ...(pod.status ?? {}), conditions } };
 }
 
@@ -337,9 +333,9 @@ export class Scheduler {
     void this.binds.add(async () => {
       void this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, this.name).catch(() => undefined);
       await this.writeStatus(pod, (p) => {
-        const c = p.status?.conditions?.find((x) => x.type === 'PodScheduled');
+        const c = getCondition(p.status?.conditions, 'PodScheduled');
         if (c?.status === 'False' && c.reason === 'Unschedulable' && c.message === message) return p;
-        return setCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now);
+        return withCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now);
       }).catch(() => undefined);
     }).catch(() => undefined);
   }

@@ -3,6 +3,7 @@
  */
 import type { Pod } from '../../model/types.js';
 import { timeMs } from './time.js';
+import { getCondition } from '../../model/conditions.js';
 
 /** A pod counts toward a workload while it is not terminating and not Succeeded/Failed. */
 export function isPodActive(pod: Pod): boolean {
@@ -12,7 +13,7 @@ export function isPodActive(pod: Pod): boolean {
 
 /** The pod's Ready condition, if any. */
 export function readyCondition(pod: Pod): { status: string; lastTransitionTime?: string } | undefined {
-  return pod.status?.conditions?.find((c) => c.type === 'Ready');
+  return getCondition(pod.status?.conditions, 'Ready');
 }
 
 /** True when the pod's Ready condition is True. */

@@ -3,7 +3,7 @@
  * DeploymentTimedOut): pure predicates over old and new status.
  */
 import type { apps, Deployment } from '../../model/types.js';
-import { getCondition } from '../common/conditions.js';
+import { getCondition } from '../../model/conditions.js';
 import { deploymentReplicas } from './util.js';
 
 /** Progressing condition reasons, as Kubernetes names them. */

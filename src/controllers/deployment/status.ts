@@ -4,12 +4,15 @@
  */
 import type { apps, Deployment, ReplicaSet } from '../../model/types.js';
 import { rfc3339 } from '../../clock/time-format.js';
-import { getCondition, removeCondition, setCondition, type WorkloadCondition } from '../common/conditions.js';
+import { getCondition, removeCondition, setCondition, type SetConditionOptions } from '../../model/conditions.js';
 import { maxUnavailable } from './planner.js';
 import { REASONS, deploymentComplete, deploymentProgressing, deploymentTimedOut, hasProgressDeadline } from './progress.js';
 import { deploymentReplicas, sumActualReplicas, sumAvailableReplicas, sumReadyReplicas } from './util.js';
 
-type DCondition = apps.DeploymentCondition & WorkloadCondition;
+type DCondition = apps.DeploymentCondition & { type: string; status: string };
+
+/** Kubernetes' SetDeploymentCondition: a condition of unchanged status and reason is left as it is. */
+export const DEPLOYMENT_CONDITION: SetConditionOptions = { keepSameReason: true };
 
 /** A Deployment condition stamped at `nowMs`. */
 export function condition(type: string, status: string, reason: string, message: string, nowMs: number): DCondition {
@@ -32,8 +35,8 @@ export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet
   let conds = [...((d.status?.conditions ?? []) as DCondition[])];
   conds =
     available >= deploymentReplicas(d) - maxUnavailable(d)
-      ? setCondition(conds, condition('Available', 'True', REASONS.minAvailable, 'Deployment has minimum availability.', nowMs))
-      : setCondition(conds, condition('Available', 'False', REASONS.minUnavailable, 'Deployment does not have minimum availability.', nowMs));
+      ? setCondition(conds, condition('Available', 'True', REASONS.minAvailable, 'Deployment has minimum availability.', nowMs), DEPLOYMENT_CONDITION)
+      : setCondition(conds, condition('Available', 'False', REASONS.minUnavailable, 'Deployment does not have minimum availability.', nowMs), DEPLOYMENT_CONDITION);
   status.conditions = conds;
   return status;
 }
@@ -48,20 +51,19 @@ export function rolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet |
   if (hasProgressDeadline(d) && !complete) {
     const withConds = { ...s, conditions: conds };
     if (deploymentComplete(d, withConds)) {
-      conds = setCondition(conds, condition('Progressing', 'True', REASONS.newRSAvailable, `ReplicaSet "${newRS?.metadata.name}" has successfully progressed.`, nowMs));
+      conds = setCondition(conds, condition('Progressing', 'True', REASONS.newRSAvailable, `ReplicaSet "${newRS?.metadata.name}" has successfully progressed.`, nowMs), DEPLOYMENT_CONDITION);
     } else if (deploymentProgressing(d, withConds)) {
       const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" is progressing.` : `Deployment "${d.metadata.name}" is progressing.`;
-      const c = condition('Progressing', 'True', REASONS.rsUpdated, msg, nowMs);
-      if (current?.status === 'True') c.lastTransitionTime = current.lastTransitionTime;
-      conds = [...removeCondition(conds, 'Progressing'), c];
+      // Progress refreshes lastUpdateTime even when the reason is unchanged (Kubernetes special-cases it too).
+      conds = setCondition(conds, condition('Progressing', 'True', REASONS.rsUpdated, msg, nowMs));
     } else if (deploymentTimedOut(d, withConds, nowMs)) {
       const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
-      conds = setCondition(conds, condition('Progressing', 'False', REASONS.timedOut, msg, nowMs));
+      conds = setCondition(conds, condition('Progressing', 'False', REASONS.timedOut, msg, nowMs), DEPLOYMENT_CONDITION);
     }
   }
   const failure = [newRS, ...allRSs].map((rs) => getCondition(rs?.status?.conditions, 'ReplicaFailure')).find((c) => c?.status === 'True');
   conds = failure
-    ? setCondition(conds, condition('ReplicaFailure', failure.status, failure.reason ?? 'FailedCreate', failure.message ?? '', nowMs))
+    ? setCondition(conds, condition('ReplicaFailure', failure.status, failure.reason ?? 'FailedCreate', failure.message ?? '', nowMs), DEPLOYMENT_CONDITION)
     : removeCondition(conds, 'ReplicaFailure');
   return { ...s, conditions: conds };
 }

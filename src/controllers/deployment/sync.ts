@@ -6,12 +6,12 @@ import type { apps, Deployment, OwnerReference, ReplicaSet } from '../../model/t
 import { TugboatError } from '../../model/errors.js';
 import { cloneJson } from '../../model/clone.js';
 import type { ReconcileContext } from '../runtime/types.js';
-import { getCondition, setCondition } from '../common/conditions.js';
+import { getCondition, setCondition } from '../../model/conditions.js';
 import { jsonEqual } from '../../model/json.js';
 import { maxSurge, newRSNewReplicas, planScale } from './planner.js';
 import { maxRevision, replicaSetsToCleanUp, revisionAnnotations } from './revisions.js';
 import { REASONS, hasProgressDeadline, msUntilDeadline } from './progress.js';
-import { calculateStatus, condition, rolloutStatus } from './status.js';
+import { DEPLOYMENT_CONDITION, calculateStatus, condition, rolloutStatus } from './status.js';
 import {
   DEPRECATED_ROLLBACK_TO_ANNOTATION,
   DESIRED_REPLICAS_ANNOTATION,
@@ -96,7 +96,7 @@ export class DeploymentSync {
       }
       const changed = await this.setRevision(revisionOf(rs));
       if (changed && hasProgressDeadline(this.d) && !getCondition(this.d.status?.conditions, 'Progressing')) {
-        await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'True', REASONS.foundNewRS, `Found new replica set "${rs.metadata.name}"`, this.nowMs)));
+        await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'True', REASONS.foundNewRS, `Found new replica set "${rs.metadata.name}"`, this.nowMs), DEPLOYMENT_CONDITION));
       }
       return { newRS: rs, oldRSs };
     }
@@ -139,7 +139,7 @@ export class DeploymentSync {
     this.replace(rs);
     if (replicas > 0) await this.ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} to ${replicas}`, COMPONENT);
     if (hasProgressDeadline(d)) {
-      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'True', REASONS.newRSCreated, `Created new replica set "${name}"`, this.nowMs)));
+      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'True', REASONS.newRSCreated, `Created new replica set "${name}"`, this.nowMs), DEPLOYMENT_CONDITION));
     }
     await this.setRevision(revision);
     return rs;
@@ -229,9 +229,9 @@ export class DeploymentSync {
     if (cond?.reason === REASONS.timedOut) return;
     const pausedCond = cond?.reason === REASONS.paused;
     if (this.d.spec?.paused && !pausedCond) {
-      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'Unknown', REASONS.paused, 'Deployment is paused', this.nowMs)));
+      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'Unknown', REASONS.paused, 'Deployment is paused', this.nowMs), DEPLOYMENT_CONDITION));
     } else if (!this.d.spec?.paused && pausedCond) {
-      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'Unknown', REASONS.resumed, 'Deployment is resumed', this.nowMs)));
+      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'Unknown', REASONS.resumed, 'Deployment is resumed', this.nowMs), DEPLOYMENT_CONDITION));
     }
   }
 

@@ -3,7 +3,7 @@
  */
 import type { apps, Pod, ReplicaSet } from '../../model/types.js';
 import { rfc3339 } from '../../clock/time-format.js';
-import { getCondition, removeCondition, setCondition } from '../common/conditions.js';
+import { getCondition, removeCondition, setCondition } from '../../model/conditions.js';
 import { isPodAvailable, isPodReady, msUntilAvailable } from '../common/pods.js';
 
 /** An error of the last create/delete round, reported as the ReplicaFailure condition. */
@@ -38,7 +38,7 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
   const failure = getCondition(conditions, 'ReplicaFailure');
   if (manageError && !failure) {
     const now = rfc3339(nowMs);
-    conditions = setCondition(conditions, { type: 'ReplicaFailure', status: 'True', reason: manageError.reason, message: manageError.message, lastTransitionTime: now });
+    conditions = setCondition(conditions, { type: 'ReplicaFailure', status: 'True', reason: manageError.reason, message: manageError.message, lastTransitionTime: now }, { keepSameReason: true });
   } else if (!manageError && failure) {
     conditions = removeCondition(conditions, 'ReplicaFailure');
   }
