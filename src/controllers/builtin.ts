@@ -2,8 +2,9 @@ import type { Controller } from './runtime/types.js';
 import { replicaSetController } from './replicaset.js';
 import { deploymentController } from './deployment/controller.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
+import { jobController } from './job/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
-  return [replicaSetController(), deploymentController(), nodeLifecycleController()];
+  return [replicaSetController(), deploymentController(), nodeLifecycleController(), jobController()];
 }

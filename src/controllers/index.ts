@@ -1,5 +1,5 @@
 /**
- * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, node
+ * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, Job, node
  * lifecycle). Exported as `tugboat/controllers`.
  */
 export { ControllerManager, type ControllerManagerOptions } from './runtime/controller-manager.js';
@@ -22,3 +22,4 @@ export { Informer, type InformerHandler } from '../client/informer.js';
 export { replicaSetController, type ReplicaSetControllerOptions } from './replicaset.js';
 export { deploymentController } from './deployment/index.js';
 export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
+export { jobController, type JobControllerOptions } from './job/index.js';

@@ -7,6 +7,45 @@ import { validatePodSpec } from './pod-spec.js';
 import { validateSelectorMatchesTemplate } from './selector-match.js';
 import { cronScheduleErrors } from './cron.js';
 
+/** Kubernetes' maxParallelismForIndexedJob. */
+const MAX_INDEXED_PARALLELISM = 100_000;
+const POLICY_ACTIONS = ['Count', 'FailJob', 'FailIndex', 'Ignore'];
+
+/** Checks spec.podFailurePolicy as Kubernetes does: at most 20 rules, one requirement each, exit codes 1-255. */
+function validatePodFailurePolicy(spec: batch.JobSpec, field: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  const rules = spec.podFailurePolicy?.rules ?? [];
+  if (rules.length > 20) causes.push(invalid(`${field}.rules`, rules.length, 'must have at most 20 elements'));
+  const restart = spec.template?.spec?.restartPolicy;
+  if (restart !== 'Never') causes.push(invalid(`${field.replace(/podFailurePolicy$/, 'template.spec.restartPolicy')}`, restart ?? '', 'only "Never" is supported when podFailurePolicy is specified'));
+  const names = new Set((spec.template?.spec?.containers ?? []).concat(spec.template?.spec?.initContainers ?? []).map((c) => c.name));
+  rules.forEach((rule, i) => {
+    const at = `${field}.rules[${i}]`;
+    if (!POLICY_ACTIONS.includes(rule.action)) causes.push(notSupported(`${at}.action`, rule.action, POLICY_ACTIONS));
+    else if (rule.action === 'FailIndex' && spec.backoffLimitPerIndex == null) causes.push(invalid(`${at}.action`, rule.action, 'requires the backoffLimitPerIndex to be set'));
+    if (!!rule.onExitCodes === !!rule.onPodConditions) {
+      causes.push(invalid(at, '', 'specifying one of OnExitCodes and OnPodConditions is required'));
+      return;
+    }
+    const codes = rule.onExitCodes;
+    if (codes) {
+      if (!['In', 'NotIn'].includes(codes.operator)) causes.push(notSupported(`${at}.onExitCodes.operator`, codes.operator, ['In', 'NotIn']));
+      if (codes.containerName && !names.has(codes.containerName)) causes.push(invalid(`${at}.onExitCodes.containerName`, codes.containerName, 'must be one of the container or initContainer names in the pod template'));
+      const values = codes.values ?? [];
+      if (values.length === 0 || values.length > 255) causes.push(invalid(`${at}.onExitCodes.values`, values.length, 'at least one value is required, at most 255'));
+      values.forEach((v, j) => {
+        if (codes.operator === 'In' && v === 0) causes.push(invalid(`${at}.onExitCodes.values[${j}]`, v, 'must not be 0 for the In operator'));
+        if (j > 0 && values[j - 1] >= v) causes.push(invalid(`${at}.onExitCodes.values[${j}]`, v, values[j - 1] === v ? 'duplicate value' : 'must be ordered'));
+      });
+    }
+    (rule.onPodConditions ?? []).forEach((p, j) => {
+      if (!['True', 'False', 'Unknown'].includes(p.status)) causes.push(notSupported(`${at}.onPodConditions[${j}].status`, p.status, ['True', 'False', 'Unknown']));
+      if (!p.type) causes.push(required(`${at}.onPodConditions[${j}].type`));
+    });
+  });
+  return causes;
+}
+
 /** Checks a JobSpec at `field` (`spec` for a Job, `spec.jobTemplate.spec` for a CronJob). */
 export function validateJobSpec(spec: batch.JobSpec | undefined, field: string): StatusCause[] {
   if (!isObject(spec)) return [required(field)];
@@ -22,6 +61,10 @@ export function validateJobSpec(spec: batch.JobSpec | undefined, field: string):
   if (spec.completionMode === 'Indexed' && spec.completions == null) {
     causes.push(required(`${field}.completions`, 'when completion mode is Indexed'));
   }
+  if (spec.completionMode === 'Indexed' && spec.parallelism != null && spec.parallelism > MAX_INDEXED_PARALLELISM) {
+    causes.push(invalid(`${field}.parallelism`, spec.parallelism, `must be less than or equal to ${MAX_INDEXED_PARALLELISM} when completion mode is Indexed`));
+  }
+  if (spec.podFailurePolicy !== undefined) causes.push(...validatePodFailurePolicy(spec, `${field}.podFailurePolicy`));
   if (!spec.template) return [...causes, required(`${field}.template`)];
   causes.push(...validateLabels(spec.template.metadata?.labels, `${field}.template.metadata.labels`));
   // The API layer generates the selector of a Job when it is absent; a given one must match.

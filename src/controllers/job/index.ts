@@ -1,0 +1,2 @@
+/** The Job controller and its pure decisions. */
+export { jobController, type JobControllerOptions } from './controller.js';
