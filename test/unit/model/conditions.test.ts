@@ -35,7 +35,7 @@ describe('conditions', () => {
   });
 
   it('returns the same list when nothing changes, and is idempotent', () => {
-    const before = [{ type: 'Ready', status: 'True', reason: 'A', lastTransitionTime: T0 }];
+    const before: Condition[] = [{ type: 'Ready', status: 'True', reason: 'A', lastTransitionTime: T0 }];
     expect(setCondition(before, { type: 'Ready', status: 'True', reason: 'A' }, { now: T1 })).toBe(before);
     const once = setCondition(before, { type: 'Ready', status: 'False', reason: 'B' }, { now: T1 });
     expect(setCondition(once, { type: 'Ready', status: 'False', reason: 'B' }, { now: '2026-01-02T00:00:00Z' })).toBe(once);
@@ -49,10 +49,10 @@ describe('conditions', () => {
   });
 
   it('transitioned keeps the previous time only when the status is unchanged and the time known', () => {
-    expect(transitioned({ type: 'Ready', status: 'True', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T0);
-    expect(transitioned({ type: 'Ready', status: 'True' }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
-    expect(transitioned({ type: 'Ready', status: 'False', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
-    expect(transitioned(undefined, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
+    expect(transitioned<Condition>({ type: 'Ready', status: 'True', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T0);
+    expect(transitioned<Condition>({ type: 'Ready', status: 'True' }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
+    expect(transitioned<Condition>({ type: 'Ready', status: 'False', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
+    expect(transitioned<Condition>(undefined, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
   });
 
   it('removeCondition drops the type and keeps the rest', () => {
