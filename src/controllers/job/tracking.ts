@@ -5,7 +5,7 @@
  * at any point is therefore counted exactly once.
  */
 import type { batch, Job, Pod } from '../../model/types.js';
-import { jsonEqual } from '../common/json.js';
+import { jsonEqual } from '../../model/json.js';
 import { ensureJobCondition, newJobCondition, type JobCondition } from './conditions.js';
 import { completionIndexOf, formatIndexes } from './indexes.js';
 import { hasTrackingFinalizer } from './names.js';
