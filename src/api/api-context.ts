@@ -22,6 +22,8 @@ export class ClusterApiContext implements ApiContext {
   ) {}
 
   async discover(): Promise<ResourceType[]> {
+    // Catch up with the store's CRDs first, so a kind created through another API layer is listed.
+    await this.api.syncKinds();
     return this.registry.all();
   }
 

@@ -2,7 +2,7 @@ import { writableMeta, type CustomResourceDefinition, type KubeObject } from '..
 import { TugboatError } from '../model/errors.js';
 import { KindRegistry } from './kind-registry.js';
 import type { ResourceType } from '../model/resource-type.js';
-import { resourceTypeFromCRD } from '../model/crd.js';
+import { crdKindRef, resourceTypeFromCRD } from '../model/crd.js';
 import type { ObjectApi } from './object-api.js';
 import { applyOrder, decodeManifests, type ManifestInput } from './manifest.js';
 import { MERGE_KEYS, strategicMergePatch } from './patch.js';
@@ -50,6 +50,12 @@ function removals(last: unknown, next: unknown, field = ''): unknown {
   return out;
 }
 
+/** `apiVersion|kind` of the kind a CRD of a manifest defines (its served version). */
+function crdKey(obj: KubeObject): string {
+  const ref = crdKindRef(obj as CustomResourceDefinition);
+  return ref ? `${ref.apiVersion}|${ref.kind}` : '';
+}
+
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
@@ -69,6 +75,9 @@ export async function applyManifests(
     .map((obj, index) => ({ obj, index }))
     .sort((a, b) => applyOrder(a.obj) - applyOrder(b.obj) || a.index - b.index)
     .map((e) => e.obj);
+  // A kind this layer does not serve yet may come from a CRD written through another API layer.
+  const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => crdKey(o)));
+  if (objects.some((o) => !registry.find(o.apiVersion, o.kind) && !defined.has(`${o.apiVersion}|${o.kind}`))) await api.syncKinds();
   if (!options.dryRun) await checkAll(api, registry, objects, options);
   const warnings: string[] = [];
   const applied: KubeObject[] = [];

@@ -4,6 +4,7 @@ import { TugboatError } from '../model/errors.js';
 import { rfc3339 } from '../clock/time-format.js';
 import type { DeleteOptions } from '../client/types.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, pendingFinalizers } from './object-meta.js';
+import { CRD_CLEANUP_FINALIZER, setCRDCondition, type CRDCondition } from '../model/crd.js';
 
 /** Namespaces Kubernetes refuses to delete. */
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
@@ -37,6 +38,7 @@ function podGrace(obj: KubeObject, options: DeleteOptions): number {
 export function planDeletion(type: ResourceType, old: KubeObject, options: DeleteOptions, now: Date): DeletionPlan {
   const isNamespace = type.group === '' && type.kind === 'Namespace';
   const isPod = type.group === '' && type.kind === 'Pod';
+  const isCRD = type.group === 'apiextensions.k8s.io' && type.kind === 'CustomResourceDefinition';
   const name = old.metadata.name ?? '';
   if (isNamespace && PROTECTED_NAMESPACES.has(name)) {
     throw TugboatError.forbidden(`namespaces "${name}" is forbidden: this namespace may not be deleted`, {
@@ -51,6 +53,8 @@ export function planDeletion(type: ResourceType, old: KubeObject, options: Delet
   const add = policy === 'Foreground' ? FOREGROUND_FINALIZER : policy === 'Orphan' ? ORPHAN_FINALIZER : undefined;
   const existing = old.metadata.finalizers ?? [];
   const adds = add && !existing.includes(add) ? [add] : [];
+  // A CRD's first deletion adds the cleanup finalizer: its objects are deleted before it goes.
+  if (isCRD && !old.metadata.deletionTimestamp && !existing.includes(CRD_CLEANUP_FINALIZER)) adds.push(CRD_CLEANUP_FINALIZER);
   const grace = isPod ? podGrace(old, options) : 0;
   const held = pendingFinalizers(old).length + adds.length > 0;
 
@@ -77,6 +81,23 @@ export function planDeletion(type: ResourceType, old: KubeObject, options: Delet
       writableMeta(draft).deletionTimestamp = rfc3339(new Date(now.getTime() + grace * 1000));
       writableMeta(draft).deletionGracePeriodSeconds = grace;
       if (isNamespace) draft.status = { ...(draft.status as object), phase: 'Terminating' };
+      if (isCRD) markCRDTerminating(draft, rfc3339(now));
     },
   };
+}
+
+/** Kubernetes' first deletion of a CRD: Terminating=True, the cleanup of its objects pending. */
+function markCRDTerminating(draft: KubeObject, now: string): void {
+  const status = (draft.status ?? {}) as { conditions?: CRDCondition[] };
+  const conditions = setCRDCondition(
+    status.conditions,
+    {
+      type: 'Terminating',
+      status: 'True',
+      reason: 'InstanceDeletionPending',
+      message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+    },
+    now,
+  );
+  draft.status = { ...status, conditions };
 }

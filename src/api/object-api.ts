@@ -12,16 +12,25 @@ import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreat
 import { planDeletion } from './deletion.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { cloneJson } from '../model/clone.js';
+import { isCRDKind } from './crd-registrar.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;
 
-/** Hooks that run after a successful write of a kind (e.g. registering a CRD's kind). */
-export interface WriteHooks {
-  /** Runs after an object of any kind was created or updated. */
-  afterWrite?(type: ResourceType, obj: KubeObject): void | Promise<void>;
-  /** Runs after an object of any kind was removed from the store. */
-  afterDelete?(type: ResourceType, obj: KubeObject): void | Promise<void>;
+/**
+ * The kinds an API layer serves from CustomResourceDefinitions, kept in step with the store
+ * (the CRD registrar). The object API asks it whether a kind is still served before each request,
+ * and has it catch up with the store after each CRD write.
+ */
+export interface ServedKinds {
+  /** The kind as served now (it follows its CRD's updates), or undefined; does not read the store. */
+  current(type: ResourceType): ResourceType | undefined;
+  /** As `current`, catching up with the store first when the kind is not served. */
+  resolve(type: ResourceType): Promise<ResourceType | undefined>;
+  /** True when the kind's CRD is being deleted (its objects may not be created). */
+  terminating(type: ResourceType): boolean;
+  /** Catches up with the CRDs in the store. */
+  sync(): Promise<unknown>;
 }
 
 /** What the object API needs. */
@@ -30,7 +39,8 @@ export interface ObjectApiOptions {
   admission: AdmissionChain;
   clock: Clock;
   onWarning?: WarningHandler;
-  hooks?: WriteHooks;
+  /** The kinds served from CRDs; without it every kind handed in is served. */
+  kinds?: ServedKinds;
 }
 
 const PATCH_RETRIES = 8;
@@ -65,11 +75,13 @@ export class ObjectApi {
 
   /** The object, or undefined. */
   async find(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
     return this.options.store.get({ resource: storeResourceOf(type), namespace: scopeNs(type, namespace), name });
   }
 
   /** The objects of a kind (in one namespace, or all when undefined) that match the selectors. */
-  list(type: ResourceType, namespace: string | undefined, options?: ListOptions): Promise<ObjectList> {
+  async list(type: ResourceType, namespace: string | undefined, options?: ListOptions): Promise<ObjectList> {
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
     return this.options.store.list(
       { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
       toStoreListOptions(options),
@@ -78,14 +90,33 @@ export class ObjectApi {
 
   /** Follows changes to a kind (in one namespace, or all when undefined). */
   watch(type: ResourceType, namespace: string | undefined, options?: WatchOptions): AsyncIterable<WatchEvent> {
-    return this.options.store.watch(
-      { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
-      { ...toStoreListOptions(options), resourceVersion: options?.resourceVersion, signal: options?.signal },
-    );
+    const watchStore = (): AsyncIterable<WatchEvent> =>
+      this.options.store.watch(
+        { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
+        { ...toStoreListOptions(options), resourceVersion: options?.resourceVersion, signal: options?.signal },
+      );
+    if (!this.options.kinds || this.options.kinds.current(type)) return watchStore();
+    const served = (): Promise<ResourceType> => this.served(type);
+    return (async function* () {
+      await served();
+      yield* watchStore();
+    })();
+  }
+
+  /** Catches up with the kinds the store's CRDs define (apply does before looking kinds up). */
+  async syncKinds(): Promise<void> {
+    await this.options.kinds?.sync();
   }
 
   /** Creates an object; `namespace` is the client's (undefined for cluster-scoped kinds). */
   async create(type: ResourceType, namespace: string | undefined, input: unknown, options: InternalWriteOptions = {}): Promise<KubeObject> {
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
+    if (this.options.kinds?.terminating(type)) {
+      throw new TugboatError('MethodNotAllowed', 'create not allowed while custom resource definition is terminating', {
+        group: type.group,
+        kind: type.plural,
+      });
+    }
     const obj = this.decode(type, namespace, input);
     clearSystemFields(obj);
     prepareForCreate(type, obj);
@@ -93,12 +124,13 @@ export class ObjectApi {
     type.applyDefaults?.(obj);
     await this.admit('CREATE', type, obj, undefined, options);
     const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
-    if (!options.dryRun) await this.options.hooks?.afterWrite?.(type, stored);
+    if (!options.dryRun) await this.afterWrite(type);
     return stored;
   }
 
   /** Replaces spec and metadata (status is kept for kinds with a status subresource). */
   async update(type: ResourceType, namespace: string | undefined, input: unknown, options: InternalWriteOptions = {}): Promise<KubeObject> {
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
     const obj = this.decode(type, namespace, input);
     const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
     return this.replace(type, obj, old, undefined, options);
@@ -107,6 +139,7 @@ export class ObjectApi {
   /** Replaces status only. */
   async updateStatus(type: ResourceType, namespace: string | undefined, input: unknown, options: WriteOptions = {}): Promise<KubeObject> {
     // Only the envelope, metadata and status of the input matter to a status write: decode (copy) nothing else.
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
     const obj = this.decode(type, namespace, statusPart(input));
     const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
     return this.replace(type, obj, old, 'status', options);
@@ -122,6 +155,7 @@ export class ObjectApi {
     options: WriteOptions = {},
     subresource?: 'status',
   ): Promise<KubeObject> {
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
     for (let attempt = 0; ; attempt++) {
       const old = await this.get(type, namespace, name);
       const patched = applyPatch(cloneJson(old), patch, patchType) as KubeObject;
@@ -167,6 +201,7 @@ export class ObjectApi {
 
   /** Deletes as Kubernetes does: finalizers and graceful pod deletion first set deletionTimestamp. */
   async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
+    type = this.options.kinds?.current(type) ?? (await this.served(type));
     const old = await this.get(type, namespace, name);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
@@ -185,13 +220,34 @@ export class ObjectApi {
     const plan = planDeletion(type, old, options, this.options.clock.now());
     if (plan.action === 'remove') {
       const removed = await this.options.store.delete(keyOf(type, old), { uid: old.metadata.uid });
-      await this.options.hooks?.afterDelete?.(type, removed);
+      await this.afterWrite(type);
       return removed;
     }
     if (plan.action === 'none') return old;
     const marked = cloneJson(old) as KubeObject;
     plan.mark(marked);
-    return this.options.store.update(storeResourceOf(type), marked);
+    const stored = await this.options.store.update(storeResourceOf(type), marked);
+    await this.afterWrite(type);
+    return stored;
+  }
+
+  /**
+   * The kind as this API layer serves it now (a CRD's kind follows its CRD's updates); NotFound
+   * when it is not served, as Kubernetes answers for a resource it does not know.
+   */
+  private async served(type: ResourceType): Promise<ResourceType> {
+    const kinds = this.options.kinds;
+    if (!kinds) return type;
+    const now = kinds.current(type) ?? (await kinds.resolve(type));
+    if (!now) {
+      throw new TugboatError('NotFound', 'the server could not find the requested resource', { group: type.group, kind: type.plural });
+    }
+    return now;
+  }
+
+  /** After a CRD write, serve what the store's CRDs define now (so the write's kind is served when it returns). */
+  private async afterWrite(type: ResourceType): Promise<void> {
+    if (isCRDKind(type)) await this.options.kinds?.sync();
   }
 
   /** Parses the caller's object into a plain, mutable copy with the envelope checked. */
@@ -262,10 +318,10 @@ export class ObjectApi {
     const stored = await this.options.store.update(storeResourceOf(type), next);
     if (stored.metadata.deletionTimestamp && pendingFinalizers(stored).length === 0) {
       const removed = await this.options.store.delete(keyOf(type, stored), { uid: stored.metadata.uid });
-      await this.options.hooks?.afterDelete?.(type, removed);
+      await this.afterWrite(type);
       return removed;
     }
-    await this.options.hooks?.afterWrite?.(type, stored);
+    await this.afterWrite(type);
     return stored;
   }
 

@@ -21,6 +21,7 @@ import { GarbageCollector } from '../controllers/garbage-collector/garbage-colle
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { ControllerManager, type ControllerManagerOptions } from '../controllers/runtime/controller-manager.js';
 import { builtinControllers } from '../controllers/builtin.js';
+import { crdCleanupController } from '../controllers/crd-cleanup/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import type { PodLogOptions } from '../node-agent/types.js';
@@ -123,7 +124,7 @@ export class Cluster extends TypedClients {
       store: this.store,
       admission: this.admission,
       clock: this.clock,
-      hooks: registrar,
+      kinds: registrar,
       onWarning: (warning, obj) => {
         options.onWarning?.(warning, obj);
         this.emitter.emit('warning', warning, obj);
@@ -163,7 +164,7 @@ export class Cluster extends TypedClients {
   }
 
   private async boot(): Promise<void> {
-    await this.registrar.loadExisting();
+    await this.registrar.start();
     const namespaces = this.client('v1', 'Namespace');
     for (const name of SYSTEM_NAMESPACES) {
       if (!(await namespaces.find(name))) await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -173,6 +174,8 @@ export class Cluster extends TypedClients {
     }
     await this.gc.start();
     await this.namespaceController.start();
+    // The API's own controller (it runs in Kubernetes' apiextensions server): CRD deletion.
+    this.controllers.register(crdCleanupController());
     if (this.builtins) for (const c of builtinControllers()) this.controllers.register(c);
     await this.controllers.start();
     await this.scheduler?.start();
@@ -282,6 +285,7 @@ export class Cluster extends TypedClients {
     await this.nodePool.stopAll();
     await this.namespaceController.stop();
     await this.gc.stop();
+    await this.registrar.stop();
     if (this.ownsStore) await this.store.close();
   }
 

@@ -128,6 +128,8 @@ describe('cluster.apply', () => {
   it('drops a CRD kind and its objects when the CRD is deleted', async () => {
     await cluster.apply(WIDGET_CRD);
     await cluster.customResourceDefinitions().delete('widgets.example.com');
+    // The cleanup controller deletes the widgets through the API, then lets the CRD go.
+    await cluster.waitFor(cluster.customResourceDefinitions(), 'widgets.example.com', (crd) => crd === undefined);
     expect(() => cluster.client('example.com/v1', 'Widget')).toThrow(TugboatError);
     expect((await cluster.store.list({ resource: 'example.com/widgets' })).items).toHaveLength(0);
   });

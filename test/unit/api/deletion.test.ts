@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { planDeletion } from '../../../src/api/deletion.js';
-import { PodType, ConfigMapType, NamespaceType } from '../../../src/model/kinds/index.js';
+import { PodType, ConfigMapType, NamespaceType, CustomResourceDefinitionType } from '../../../src/model/kinds/index.js';
+import type { ResourceType } from '../../../src/model/resource-type.js';
 import type { KubeObject } from '../../../src/model/types.js';
 import { TugboatError } from '../../../src/model/errors.js';
 
@@ -49,5 +50,23 @@ describe('planDeletion', () => {
 
   it('rejects an unknown propagation policy', () => {
     expect(() => planDeletion(ConfigMapType, cm, { propagationPolicy: 'Sideways' as never }, now)).toThrow(/propagationPolicy/);
+  });
+
+  it("adds the CRD cleanup finalizer and the Terminating condition on a CRD's first deletion", () => {
+    const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' } };
+    const type = CustomResourceDefinitionType as unknown as ResourceType;
+    const marked = apply(crd, planDeletion(type, crd, {}, now));
+    expect(marked.metadata.finalizers).toEqual(['customresourcecleanup.apiextensions.k8s.io']);
+    expect(marked.metadata.deletionTimestamp).toBe('2026-01-01T00:00:00Z');
+    expect((marked.status as { conditions: unknown[] }).conditions).toEqual([
+      {
+        type: 'Terminating',
+        status: 'True',
+        reason: 'InstanceDeletionPending',
+        message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
+        lastTransitionTime: '2026-01-01T00:00:00Z',
+      },
+    ]);
+    expect(planDeletion(type, marked, {}, now).action).toBe('none');
   });
 });
