@@ -6,7 +6,7 @@
 import type { CustomResourceDefinition, KubeObject } from '../model/types.js';
 import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
 import { resourceTypeFromCRD } from '../model/crd.js';
-import { jsonEqual } from '../model/freeze.js';
+import { jsonEqual } from '../model/json.js';
 import type { ObjectStore } from '../store/types.js';
 import { isExpired } from '../client/list-watch.js';
 import type { KindRegistry } from './kind-registry.js';

@@ -4,7 +4,8 @@ import { TugboatError } from '../model/errors.js';
 import { rfc3339 } from '../clock/time-format.js';
 import type { DeleteOptions } from '../client/types.js';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER, pendingFinalizers } from './object-meta.js';
-import { CRD_CLEANUP_FINALIZER, setCRDCondition, type CRDCondition } from '../model/crd.js';
+import { CRD_CLEANUP_FINALIZER, type CRDCondition } from '../model/crd.js';
+import { setCondition } from '../model/conditions.js';
 
 /** Namespaces Kubernetes refuses to delete. */
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
@@ -89,7 +90,7 @@ export function planDeletion(type: ResourceType, old: KubeObject, options: Delet
 /** Kubernetes' first deletion of a CRD: Terminating=True, the cleanup of its objects pending. */
 function markCRDTerminating(draft: KubeObject, now: string): void {
   const status = (draft.status ?? {}) as { conditions?: CRDCondition[] };
-  const conditions = setCRDCondition(
+  const conditions = setCondition(
     status.conditions,
     {
       type: 'Terminating',
@@ -97,7 +98,7 @@ function markCRDTerminating(draft: KubeObject, now: string): void {
       reason: 'InstanceDeletionPending',
       message: 'CustomResourceDefinition marked for deletion; CustomResource deletion will begin soon',
     },
-    now,
+    { now },
   );
   draft.status = { ...status, conditions };
 }

@@ -136,21 +136,6 @@ export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io
 /** A condition of a CustomResourceDefinition's status (`Terminating`, `Established`, ...). */
 export type CRDCondition = apiext.CustomResourceDefinitionCondition;
 
-/**
- * Kubernetes' SetCRDCondition: the CRD's conditions with `cond` set (replacing the one of its
- * type). The lastTransitionTime is kept while the status stays the same, else set to `now`.
- * Returns a new list.
- */
-export function setCRDCondition(conditions: readonly CRDCondition[] | undefined, cond: Omit<CRDCondition, 'lastTransitionTime'>, now: string): CRDCondition[] {
-  const list = [...(conditions ?? [])];
-  const i = list.findIndex((c) => c.type === cond.type);
-  const prev = i >= 0 ? list[i] : undefined;
-  const next: CRDCondition = { ...cond, lastTransitionTime: prev && prev.status === cond.status ? prev.lastTransitionTime : now };
-  if (i >= 0) list[i] = next;
-  else list.push(next);
-  return list;
-}
-
 /** The kind a CRD defines, as a client names it: the served version's apiVersion and the kind. */
 export function crdKindRef(crd: CustomResourceDefinition): { apiVersion: string; kind: string; namespaced: boolean } | undefined {
   const version = crdServedVersion(crd);

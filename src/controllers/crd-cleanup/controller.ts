@@ -6,7 +6,8 @@
  */
 import type { CustomResourceDefinition, KubeObject } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
-import { CRD_CLEANUP_FINALIZER, crdKindRef, setCRDCondition, type CRDCondition } from '../../model/crd.js';
+import { CRD_CLEANUP_FINALIZER, crdKindRef, type CRDCondition } from '../../model/crd.js';
+import { setCondition } from '../../model/conditions.js';
 import { rfc3339 } from '../../clock/time-format.js';
 import { ALL_NAMESPACES, type ResourceClient } from '../../client/types.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
@@ -119,6 +120,6 @@ async function setTerminating(
 ): Promise<CustomResourceDefinition> {
   const current = crd.status?.conditions?.find((c) => c.type === 'Terminating');
   if (current && current.status === cond.status && current.reason === cond.reason && current.message === cond.message) return crd;
-  const conditions = setCRDCondition(crd.status?.conditions, { type: 'Terminating', ...cond }, rfc3339(ctx.clock.now()));
+  const conditions = setCondition(crd.status?.conditions, { type: 'Terminating', ...cond }, { now: rfc3339(ctx.clock.now()) });
   return crds.updateStatus({ ...crd, status: { ...crd.status, conditions } } as CustomResourceDefinition);
 }
