@@ -5,6 +5,7 @@ import type { WatchEvent } from '../model/types.js';
 import type { Clock, Timer } from '../clock/types.js';
 import type { Change, WatchFilter } from './watch-filter.js';
 import { toWatchEvent } from './watch-filter.js';
+import { AsyncQueue } from '../model/async-queue.js';
 
 /** What a {@link WatchStream} needs from its store. */
 export interface WatchStreamOptions {
@@ -25,17 +26,13 @@ export interface WatchStreamOptions {
 }
 
 /**
- * WatchStream buffers the events of one watch and hands them out through `next()`.
+ * WatchStream buffers the events of one watch (in an AsyncQueue) and hands them out through `next()`.
  * The buffer is unbounded: a consumer that never reads keeps every event in memory, but
  * never slows down writers or other watchers. It ends (and detaches from the store) on
  * `return()` (a `break` out of for-await), when the signal aborts, or on `end()`.
  */
 export class WatchStream implements AsyncIterableIterator<WatchEvent> {
-  private queue: WatchEvent[] = [];
-  private head = 0;
-  private waiter: ((result: IteratorResult<WatchEvent>) => void) | undefined;
-  private failure: Error | undefined;
-  private finished = false;
+  private readonly queue = new AsyncQueue<WatchEvent>();
   private progress: number;
   private detach: (() => void) | undefined;
   private timer: Timer | undefined;
@@ -44,14 +41,21 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   constructor(private readonly options: WatchStreamOptions) {
     this.progress = options.after;
     if (options.error) {
-      this.failure = options.error;
+      this.queue.fail(options.error);
       return;
     }
     if (options.signal?.aborted) {
-      this.finished = true;
+      this.queue.close();
       return;
     }
-    for (const event of options.initial ?? []) this.enqueue(event);
+    this.queue.onClose(() => {
+      this.detach?.();
+      this.detach = undefined;
+      this.timer?.cancel();
+      this.timer = undefined;
+      options.signal?.removeEventListener('abort', this.onAbort);
+    });
+    for (const event of options.initial ?? []) this.queue.push(event);
     for (const change of options.replay ?? []) this.accept(change);
     this.detach = options.subscribe((change) => this.accept(change));
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -68,71 +72,31 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   }
 
   next(): Promise<IteratorResult<WatchEvent>> {
-    if (this.head < this.queue.length) {
-      const value = this.queue[this.head++];
-      if (this.head > 1024 && this.head * 2 > this.queue.length) {
-        this.queue = this.queue.slice(this.head);
-        this.head = 0;
-      }
-      return Promise.resolve({ done: false, value });
-    }
-    if (this.failure) {
-      const failure = this.failure;
-      this.failure = undefined;
-      this.end();
-      return Promise.reject(failure);
-    }
-    if (this.finished) return Promise.resolve({ done: true, value: undefined });
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
+    return this.queue.next();
   }
 
   return(): Promise<IteratorResult<WatchEvent>> {
-    this.end();
-    return Promise.resolve({ done: true, value: undefined });
+    return this.queue.return();
   }
 
   /** Ends the watch: drops buffered events, detaches from the store, wakes a pending `next()`. */
   end(): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.failure = undefined;
-    this.queue = [];
-    this.head = 0;
-    this.detach?.();
-    this.detach = undefined;
-    this.timer?.cancel();
-    this.timer = undefined;
-    this.options.signal?.removeEventListener('abort', this.onAbort);
-    const waiter = this.waiter;
-    this.waiter = undefined;
-    waiter?.({ done: true, value: undefined });
+    this.queue.close();
   }
 
   private accept(change: Change): void {
-    if (this.finished || change.rv <= this.options.after) return;
+    if (this.queue.ended || change.rv <= this.options.after) return;
     this.progress = change.rv;
     const event = toWatchEvent(change, this.options.filter);
-    if (event) this.enqueue(event);
-  }
-
-  private enqueue(event: WatchEvent): void {
-    const waiter = this.waiter;
-    if (waiter) {
-      this.waiter = undefined;
-      waiter({ done: false, value: event });
-    } else {
-      this.queue.push(event);
-    }
+    if (event) this.queue.push(event);
   }
 
   private scheduleBookmark(): void {
     const interval = this.options.bookmarkIntervalMs;
-    if (interval === undefined || interval <= 0 || this.finished) return;
+    if (interval === undefined || interval <= 0 || this.queue.ended) return;
     this.timer = this.options.clock.setTimeout(() => {
-      if (this.finished) return;
-      this.enqueue(bookmark(this.progress));
+      if (this.queue.ended) return;
+      this.queue.push(bookmark(this.progress));
       this.scheduleBookmark();
     }, interval);
   }
