@@ -3,8 +3,9 @@ import { replicaSetController } from './replicaset.js';
 import { deploymentController } from './deployment/controller.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
 import { jobController } from './job/index.js';
+import { cronJobController } from './cronjob/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
-  return [replicaSetController(), deploymentController(), nodeLifecycleController(), jobController()];
+  return [replicaSetController(), deploymentController(), nodeLifecycleController(), jobController(), cronJobController()];
 }

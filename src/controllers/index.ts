@@ -1,5 +1,5 @@
 /**
- * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, Job, node
+ * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, Job, CronJob, node
  * lifecycle). Exported as `tugboat/controllers`.
  */
 export { ControllerManager, type ControllerManagerOptions } from './runtime/controller-manager.js';
@@ -23,3 +23,4 @@ export { replicaSetController, type ReplicaSetControllerOptions } from './replic
 export { deploymentController } from './deployment/index.js';
 export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 export { jobController, type JobControllerOptions } from './job/index.js';
+export { cronJobController, parseSchedule, type Schedule } from './cronjob/index.js';

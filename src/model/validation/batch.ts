@@ -83,6 +83,21 @@ export function validateJob(job: { spec?: batch.JobSpec }): StatusCause[] {
   return validateJobSpec(job.spec, 'spec');
 }
 
+/** Kubernetes' validateTimeZone: an explicit IANA name (not empty, not "Local"). */
+function validateTimeZone(tz: string): StatusCause[] {
+  if (tz === '') return [invalid('spec.timeZone', tz, 'timeZone must be nil or non-empty string')];
+  if (tz.toLowerCase() === 'local') return [invalid('spec.timeZone', tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones')];
+  try {
+    const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
+    // Zone names are case-sensitive (Go loads them from files): "america/new_york" is unknown.
+    if (resolved !== tz && resolved.toLowerCase() === tz.toLowerCase()) throw new RangeError(tz);
+    if (/^[+-]/.test(tz)) throw new RangeError(tz);
+    return [];
+  } catch {
+    return [invalid('spec.timeZone', tz, `unknown time zone ${tz}`)];
+  }
+}
+
 /** Checks a CronJob: name length (52), schedule syntax, policies, limits and the job template. */
 export function validateCronJob(cj: { metadata: ObjectMeta; spec?: batch.CronJobSpec }): StatusCause[] {
   const causes: StatusCause[] = [];
@@ -90,7 +105,14 @@ export function validateCronJob(cj: { metadata: ObjectMeta; spec?: batch.CronJob
   const spec = cj.spec;
   if (!isObject(spec)) return [...causes, required('spec')];
   if (!spec.schedule) causes.push(required('spec.schedule'));
-  else for (const m of cronScheduleErrors(spec.schedule)) causes.push(invalid('spec.schedule', spec.schedule, m));
+  else {
+    for (const m of cronScheduleErrors(spec.schedule)) causes.push(invalid('spec.schedule', spec.schedule, m));
+    // Kubernetes' validateScheduleFormat rejects TZ anywhere in a new schedule.
+    if (spec.schedule.includes('TZ') && !/^(CRON_)?TZ=/.test(spec.schedule.trim())) {
+      causes.push(invalid('spec.schedule', spec.schedule, 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead'));
+    }
+  }
+  if (spec.timeZone != null) causes.push(...validateTimeZone(spec.timeZone));
   if (spec.concurrencyPolicy !== undefined && !['Allow', 'Forbid', 'Replace'].includes(spec.concurrencyPolicy)) {
     causes.push(notSupported('spec.concurrencyPolicy', spec.concurrencyPolicy, ['Allow', 'Forbid', 'Replace']));
   }

@@ -1,6 +1,6 @@
 /** Validation of Job specs as Kubernetes' ValidateJobSpec rejects them (podFailurePolicy, Indexed limits, restartPolicy). */
 import { describe, expect, it } from 'vitest';
-import { validateJob } from '../../../src/model/validation/batch.js';
+import { validateCronJob, validateJob } from '../../../src/model/validation/batch.js';
 import type { Job } from '../../../src/model/types.js';
 
 function spec(s: Partial<NonNullable<Job['spec']>>, restartPolicy = 'Never'): { spec: NonNullable<Job['spec']> } {
@@ -52,5 +52,27 @@ describe('Job validation', () => {
 
   it('rejects restartPolicy Always in a Job template', () => {
     expect(fields(spec({}, 'Always'))).toEqual([expect.stringMatching(/^spec.template.spec.restartPolicy: Unsupported value: "Always"/)]);
+  });
+});
+
+describe('CronJob validation', () => {
+  const cj = (schedule: string, timeZone?: string) => ({
+    metadata: { name: 'c' },
+    spec: { schedule, ...(timeZone !== undefined ? { timeZone } : {}), jobTemplate: { spec: spec({}).spec } },
+  });
+  const out = (schedule: string, timeZone?: string) => validateCronJob(cj(schedule, timeZone)).map((c) => `${c.field}: ${c.message}`);
+
+  it('accepts the macros, five fields and an IANA time zone', () => {
+    for (const s of ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '*/5 * * * *', '0 0 * * SUN']) expect(out(s, 'America/New_York')).toEqual([]);
+  });
+
+  it('rejects TZ in the schedule, day-of-week 7, and unknown or implicit time zones', () => {
+    expect(out('TZ=UTC 0 * * * *')).toEqual(['spec.schedule: Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead']);
+    expect(out('CRON_TZ=UTC 0 * * * *')[0]).toMatch(/cannot use TZ or CRON_TZ/);
+    expect(out('0 0 * * 7')[0]).toMatch(/^spec.schedule: Invalid value: "0 0 \* \* 7": day of week out of range/);
+    expect(out('0 * * * *', 'Mars/Olympus')).toEqual(['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']);
+    expect(out('0 * * * *', 'america/new_york')).toEqual(['spec.timeZone: Invalid value: "america/new_york": unknown time zone america/new_york']);
+    expect(out('0 * * * *', 'Local')[0]).toMatch(/must be an explicit time zone/);
+    expect(out('0 * * * *', '')[0]).toMatch(/must be nil or non-empty string/);
   });
 });
