@@ -8,6 +8,7 @@ export default defineConfig({
     store: 'src/store.ts',
     runtime: 'src/runtime.ts',
     docker: 'src/docker.ts',
+    testing: 'src/testing.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

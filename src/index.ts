@@ -16,6 +16,7 @@ export type { NodeSpec } from './cluster/node-pool.js';
 export { Rollout } from './cluster/rollout.js';
 export type { RolloutRevision, RolloutStatusOptions } from './cluster/rollout.js';
 export type { WaitForOptions } from './cluster/wait-for.js';
+export type { AdvanceUntilOptions, SettleOptions } from './cluster/settle.js';
 export { waitFor } from './cluster/wait-for.js';
 
 // Clients: the contract every component reads and writes through

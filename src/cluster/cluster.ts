@@ -1,21 +1,16 @@
 import { EventEmitter } from 'eventemitter3';
-import type { Event, KubeObject } from '../model/types.js';
+import type { KubeObject } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
 import { RealClock } from '../clock/real-clock.js';
 import type { ObjectStore } from '../store/types.js';
 import { MemoryStore } from '../store/memory-store.js';
-import { BUILTIN_KINDS } from '../model/kinds/index.js';
 import { TugboatError } from '../model/errors.js';
-import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
-import { KindRegistry } from '../api/kind-registry.js';
-import { AdmissionChain } from '../api/admission.js';
-import { ObjectApi } from '../api/object-api.js';
-import { ClusterApiContext } from '../api/api-context.js';
-import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
-import { CrdRegistrar } from '../api/crd-registrar.js';
+import type { KindRegistry } from '../api/kind-registry.js';
+import type { AdmissionChain } from '../api/admission.js';
+import type { ObjectApi } from '../api/object-api.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
-import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
+import type { ApiContext, ResourceClient } from '../client/types.js';
 import { TypedClients } from './typed-clients.js';
 import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
@@ -29,7 +24,10 @@ import type { ExecResult, LogLine } from '../runtime-adapters/types.js';
 import { NodePool, type NodeSpec } from './node-pool.js';
 import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
-import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from '../api/priority-admission.js';
+import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type SettleOptions } from './settle.js';
+import { ApiServer, type ClusterEventLog } from './api-server.js';
+
+export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -60,19 +58,10 @@ export interface ClusterOptions {
 /** Kinds `cluster.scale` can scale. */
 export type ScalableKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet';
 
-/** The namespaces every cluster has. */
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE] as const;
-
 /** What `cluster.on(...)` reports. */
 export interface ClusterEvents {
   /** A write raised a warning (unknown or unimplemented field). */
   warning: (warning: string, object: KubeObject) => void;
-}
-
-/** Events about objects, recorded as Event objects: `record` one, `list` them. */
-export interface ClusterEventLog extends EventRecorder {
-  /** The Events of a namespace (all namespaces when omitted). */
-  list(namespace?: string, options?: ListOptions): Promise<Event[]>;
 }
 
 /**
@@ -90,7 +79,7 @@ export class Cluster extends TypedClients {
   /** Every kind the API serves, built-in and from CRDs. */
   readonly registry: KindRegistry;
   /** The admission chain: `cluster.admission.use({ mutate?, validate? })`. */
-  readonly admission = new AdmissionChain();
+  readonly admission: AdmissionChain;
   /** Events about objects, recorded as Event objects. */
   readonly events: ClusterEventLog;
   /** What components are handed: clients, clock and event recorder. */
@@ -106,7 +95,7 @@ export class Cluster extends TypedClients {
   private readonly api: ObjectApi;
   private readonly gc: GarbageCollector;
   private readonly namespaceController: NamespaceController;
-  private readonly registrar: CrdRegistrar;
+  private readonly apiServer: ApiServer;
   private readonly ownsStore: boolean;
   private readonly builtins: boolean;
   private readonly initialNodes: NodeSpec[];
@@ -118,37 +107,28 @@ export class Cluster extends TypedClients {
     this.clock = options.clock ?? new RealClock();
     this.ownsStore = !options.store;
     this.store = options.store ?? new MemoryStore({ clock: this.clock });
-    this.registry = new KindRegistry(BUILTIN_KINDS);
-    const registrar = new CrdRegistrar(this.registry, this.store, (type) => this.gc?.watchKind(type));
-    this.api = new ObjectApi({
+    this.apiServer = new ApiServer({
       store: this.store,
-      admission: this.admission,
       clock: this.clock,
-      kinds: registrar,
+      recordEvents: options.recordEvents,
       onWarning: (warning, obj) => {
         options.onWarning?.(warning, obj);
         this.emitter.emit('warning', warning, obj);
       },
+      onKind: (type) => this.gc?.watchKind(type),
     });
-    const recorder =
-      options.recordEvents === false
-        ? noopEventRecorder
-        : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), this.clock);
-    this.events = {
-      record: (...args) => recorder.record(...args),
-      list: async (namespace, listOptions) =>
-        (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items,
-    };
-    this.context = new ClusterApiContext(this.api, this.registry, this.clock, this.events);
+    this.registry = this.apiServer.registry;
+    this.admission = this.apiServer.admission;
+    this.api = this.apiServer.api;
+    this.events = this.apiServer.events;
+    this.context = this.apiServer.context;
     this.gc = new GarbageCollector(this.context, () => this.registry.all());
     this.namespaceController = new NamespaceController(this.context, () => this.registry.all());
-    this.registrar = registrar;
     const managerOptions = options.controllers === false ? {} : (options.controllers ?? {});
     this.controllers = new ControllerManager(this.context, managerOptions);
     this.builtins = options.controllers !== false && managerOptions.builtins !== false;
     this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {});
     this.nodePool = new NodePool(this.context, this.name);
-    this.admission.use(priorityAdmission(() => this.priorityClasses()));
     this.initialNodes = options.nodes ?? [];
   }
 
@@ -164,14 +144,7 @@ export class Cluster extends TypedClients {
   }
 
   private async boot(): Promise<void> {
-    await this.registrar.start();
-    const namespaces = this.client('v1', 'Namespace');
-    for (const name of SYSTEM_NAMESPACES) {
-      if (!(await namespaces.find(name))) await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
-    }
-    for (const pc of SYSTEM_PRIORITY_CLASSES) {
-      if (!(await this.priorityClasses().find(pc.metadata.name!))) await this.priorityClasses().create(pc);
-    }
+    await this.apiServer.boot();
     await this.gc.start();
     await this.namespaceController.start();
     // The API's own controller (it runs in Kubernetes' apiextensions server): CRD deletion.
@@ -268,9 +241,38 @@ export class Cluster extends TypedClients {
     return () => this.emitter.off(event, listener as never);
   }
 
-  /** Resolves when the garbage collector has no work left (handy in tests). */
-  async settled(): Promise<void> {
-    await this.gc.idle();
+  /**
+   * Resolves when the whole cluster is idle: no controller has queued or running work, the
+   * scheduler has no pod to schedule and no bind in flight, no node agent is syncing a pod, the
+   * garbage collector is done, and the store has taken no write for a few event-loop turns. Work
+   * that waits on the clock (back-offs, requeueAfter, probes) does not count: on a FakeClock,
+   * move time (or use {@link advanceUntil}). Fails Timeout, naming the busy parts, after
+   * `timeoutMs` of wall time.
+   */
+  async settled(options: SettleOptions = {}): Promise<void> {
+    await settle({ clock: this.clock, store: this.store, parts: this.idleParts, idle: () => this.gc.idle() }, options);
+  }
+
+  /**
+   * For clusters on a {@link FakeClock}: advances the clock by `stepMs` at a time, letting the
+   * cluster settle after each step, until `predicate` (sync or async) returns a truthy value,
+   * which it resolves with. A predicate that throws counts as not holding yet. Fails Timeout
+   * after `maxMs` of fake time, saying how far it went and the last result or error; fails
+   * BadRequest when the cluster's clock is not a FakeClock.
+   *
+   * @example
+   * const pod = await cluster.advanceUntil(async () => (await cluster.pods().find('web'))?.status?.phase === 'Running');
+   */
+  async advanceUntil<T>(predicate: () => T | Promise<T>, options: AdvanceUntilOptions = {}): Promise<T> {
+    return advanceUntil(this.clock, () => this.settled({ timeoutMs: options.settleTimeoutMs }), predicate, options);
+  }
+
+  private get idleParts(): IdlePart[] {
+    const parts: IdlePart[] = [{ name: 'controllers', isIdle: () => this.controllers.isIdle() }];
+    const scheduler = this.scheduler;
+    if (scheduler) parts.push({ name: 'scheduler', isIdle: () => scheduler.isIdle() });
+    parts.push({ name: 'node agents', isIdle: () => this.nodePool.isIdle(), mayWaitOnClock: true });
+    return parts;
   }
 
   /**
@@ -285,7 +287,7 @@ export class Cluster extends TypedClients {
     await this.nodePool.stopAll();
     await this.namespaceController.stop();
     await this.gc.stop();
-    await this.registrar.stop();
+    await this.apiServer.stop();
     if (this.ownsStore) await this.store.close();
   }
 

@@ -77,6 +77,12 @@ export class NodePool {
     return [...this.agents.keys()];
   }
 
+  /** True when every agent is idle (see NodeAgent.isIdle). */
+  isIdle(): boolean {
+    for (const a of this.agents.values()) if (!a.isIdle()) return false;
+    return true;
+  }
+
   /** A container's output, from the agent of the pod's node. */
   async *logs(namespace: string, podName: string, options: PodLogOptions = {}): AsyncIterable<LogLine> {
     yield* (await this.agentOf(namespace, podName)).logs(namespace, podName, options);

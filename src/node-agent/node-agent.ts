@@ -112,6 +112,13 @@ export class NodeAgent {
     this.state = 'killed';
   }
 
+  /** True when no pod worker is syncing and no runtime call is queued or running. */
+  isIdle(): boolean {
+    if (this.queue.size > 0 || this.queue.pending > 0) return false;
+    for (const w of this.workers.values()) if (w.syncing) return false;
+    return true;
+  }
+
   /** True while the agent runs. */
   get running(): boolean {
     return this.state === 'running';
@@ -161,11 +168,14 @@ export class NodeAgent {
       if (extra.length || found.staleSandboxes.length) void removeAll(this.options.runtime, extra, found.staleSandboxes);
     }
     worker.requestSync();
+    this.scheduleResync();
   }
 
+  /** Arms the periodic resync while the node has pods (an agent without pods sets no timer for it). */
   private scheduleResync(): void {
-    if (this.state !== 'running') return;
+    if (this.state !== 'running' || this.resyncTimer || this.workers.size === 0) return;
     this.resyncTimer = this.ctx.clock.setTimeout(() => {
+      this.resyncTimer = undefined;
       for (const w of this.workers.values()) w.requestSync();
       this.scheduleResync();
     }, this.options.resyncIntervalMs ?? 30_000);
@@ -175,6 +185,7 @@ export class NodeAgent {
     this.state = to;
     this.heartbeat?.stop();
     this.resyncTimer?.cancel();
+    this.resyncTimer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     PodDispatcher.for(this.ctx).unregister(this.name, this.sink);

@@ -112,6 +112,11 @@ export class PodWorker {
     })();
   }
 
+  /** True while a sync is under way. */
+  get syncing(): boolean {
+    return this.running !== undefined;
+  }
+
   /** Resolves when no sync is under way. */
   async idle(): Promise<void> {
     while (this.running) await this.running;

@@ -34,6 +34,11 @@ export interface SchedulingQueueOptions {
   unschedulableTimeoutMs?: number;
   /** Priority of a pod (e.g. resolving priorityClassName). @default spec.priority or 0 */
   priorityOf?: (pod: Pod) => number;
+  /**
+   * Called when a pod starts waiting on time (back-off or parked unschedulable), so the owner
+   * can arm one timer for {@link SchedulingQueue.nextFlushAtMs} instead of flushing periodically.
+   */
+  onWaiting?: () => void;
 }
 
 /** Where a pod is in the queue. */
@@ -45,7 +50,10 @@ interface InFlight {
   updated: boolean;
 }
 
-/** kube-scheduler's scheduling queue. Time comes from the injected clock; flushes are explicit. */
+/**
+ * kube-scheduler's scheduling queue. Time comes from the injected clock; flushes are explicit:
+ * the owner calls them at {@link SchedulingQueue.nextFlushAtMs} (nothing is due when no pod waits).
+ */
 export class SchedulingQueue {
   private readonly active = new KeyedHeap<QueuedPodInfo>(
     (i) => i.key,
@@ -67,6 +75,7 @@ export class SchedulingQueue {
   private readonly maxBackoff: number;
   private readonly unschedulableTimeout: number;
   private readonly priorityOf: (pod: Pod) => number;
+  private readonly onWaiting: () => void;
 
   constructor(
     private readonly clock: Pick<Clock, 'nowMs'>,
@@ -76,6 +85,7 @@ export class SchedulingQueue {
     this.maxBackoff = options.maxBackoffMs ?? 10_000;
     this.unschedulableTimeout = options.unschedulableTimeoutMs ?? 60_000;
     this.priorityOf = options.priorityOf ?? podPriority;
+    this.onWaiting = options.onWaiting ?? (() => undefined);
   }
 
   /** The back-off of a pod after `attempts` failures: initial doubling, capped. */
@@ -108,8 +118,13 @@ export class SchedulingQueue {
   /** Active if its back-off is over, else back-off. */
   private toActiveOrBackoff(info: QueuedPodInfo): void {
     info.unschedulableSince = undefined;
-    if (this.backoffExpiry(info) > this.clock.nowMs()) this.backoff.push(info);
+    if (this.backoffExpiry(info) > this.clock.nowMs()) this.toBackoff(info);
     else this.toActive(info);
+  }
+
+  private toBackoff(info: QueuedPodInfo): void {
+    this.backoff.push(info);
+    this.onWaiting();
   }
 
   /** Where the pod is, if queued or being scheduled. */
@@ -207,17 +222,18 @@ export class SchedulingQueue {
     if (!done) return;
     const { info, changed } = done;
     if (changed) {
-      this.backoff.push(info);
+      this.toBackoff(info);
       return;
     }
     info.unschedulableSince = this.clock.nowMs();
     this.unschedulable.set(info.key, info);
+    this.onWaiting();
   }
 
   /** The pod's cycle failed with an error (e.g. the bind failed): retry after back-off. */
   requeueBackoff(key: string): void {
     const done = this.finish(key);
-    if (done) this.backoff.push(done.info);
+    if (done) this.toBackoff(done.info);
   }
 
   /** A cluster event that may make parked pods schedulable: move them all back. */
@@ -227,7 +243,22 @@ export class SchedulingQueue {
     this.moveRequestCycle = this.schedulingCycle;
   }
 
-  /** Moves pods whose back-off is over to activeQ. Call it every second. */
+  /**
+   * When the next flush has work: the earliest back-off expiry, or the earliest time a parked
+   * pod reaches the unschedulable timeout. Undefined when no pod waits on time.
+   */
+  nextFlushAtMs(): number | undefined {
+    const top = this.backoff.peek();
+    const backoffAt = top ? this.backoffExpiry(top) : Infinity;
+    // Pods are parked in time order (a Map keeps insertion order and a re-park re-inserts), so
+    // the first one is the first to time out.
+    const first = this.unschedulable.values().next().value as QueuedPodInfo | undefined;
+    const parkedAt = first ? (first.unschedulableSince ?? this.clock.nowMs()) + this.unschedulableTimeout : Infinity;
+    const at = Math.min(backoffAt, parkedAt);
+    return at === Infinity ? undefined : at;
+  }
+
+  /** Moves pods whose back-off is over to activeQ. */
   flushBackoffCompleted(): void {
     const now = this.clock.nowMs();
     for (;;) {
@@ -238,7 +269,7 @@ export class SchedulingQueue {
     }
   }
 
-  /** Moves pods parked longer than the timeout back. Call it every 30 seconds. */
+  /** Moves pods parked longer than the timeout back. */
   flushUnschedulableLeftover(): void {
     const now = this.clock.nowMs();
     for (const [key, info] of this.unschedulable) {

@@ -45,6 +45,9 @@ export interface SchedulerOptions {
   preemption?: boolean;
 }
 
+/** Flushes of the back-off and unschedulable pods happen on whole seconds of the clock. */
+const FLUSH_GRANULARITY_MS = 1000;
+
 const IGNORED_META = new Set(['resourceVersion', 'generation', 'managedFields']);
 
 /** True when a pending pod changed beyond status (as kube-scheduler's isPodUpdated). */
@@ -86,7 +89,8 @@ export class Scheduler {
   private readonly pending = new Map<string, Pod>();
   private readonly nominated = new NominatedPods();
   private abort: AbortController | undefined;
-  private timers: Timer[] = [];
+  /** The one flush timer, armed only while some pod waits on time (back-off, unschedulable). */
+  private flush: { at: number; timer: Timer } | undefined;
   private loop: Promise<void> | undefined;
   private informers: Promise<void>[] = [];
   private nextStart = 0;
@@ -113,6 +117,7 @@ export class Scheduler {
       maxBackoffMs: options.maxBackoffMs,
       unschedulableTimeoutMs: options.unschedulableTimeoutMs,
       priorityOf: (pod) => this.priorityOf(pod),
+      onWaiting: () => this.armFlush(),
     });
   }
 
@@ -139,8 +144,7 @@ export class Scheduler {
       watch<Node>('v1', 'Node', (t, n, old) => this.onNode(t, n, old)),
     ]);
     await watch<Pod>('v1', 'Pod', (t, p, old) => this.onPod(t, p, old), '');
-    this.every(1000, () => this.queue.flushBackoffCompleted());
-    this.every(30_000, () => this.queue.flushUnschedulableLeftover());
+    this.armFlush();
     this.loop = this.run();
   }
 
@@ -150,21 +154,44 @@ export class Scheduler {
     this.running = false;
     this.abort?.abort();
     this.queue.close();
-    for (const t of this.timers) t.cancel();
-    this.timers = [];
+    this.flush?.timer.cancel();
+    this.flush = undefined;
     await this.loop;
     await this.binds.onIdle();
     await Promise.allSettled(this.informers);
     this.informers = [];
   }
 
-  private every(ms: number, fn: () => void): void {
-    const tick = () => {
+  /**
+   * True when the scheduler has nothing to do until time passes or the cluster changes: no pod is
+   * ready to schedule or in a cycle, and no bind, preemption or status write runs. Pods waiting
+   * out a back-off or parked as unschedulable do not count (they wait on time or on events).
+   */
+  isIdle(): boolean {
+    const q = this.queue.counts();
+    return q.active === 0 && q.inFlight === 0 && this.binds.size === 0 && this.binds.pending === 0;
+  }
+
+  /**
+   * Arms the flush timer for the queue's next due time, rounded up to a whole second (as
+   * kube-scheduler's 1 s back-off flush), unless one is armed as early. Nothing is armed when no
+   * pod waits on time, so an idle scheduler sets no timer.
+   */
+  private armFlush(): void {
+    if (!this.running) return;
+    const due = this.queue.nextFlushAtMs();
+    if (due === undefined) return;
+    const at = Math.ceil(due / FLUSH_GRANULARITY_MS) * FLUSH_GRANULARITY_MS;
+    if (this.flush && this.flush.at <= at) return;
+    this.flush?.timer.cancel();
+    const timer = this.ctx.clock.setTimeout(() => {
+      this.flush = undefined;
       if (!this.running) return;
-      fn();
-      this.timers.push(this.ctx.clock.setTimeout(tick, ms));
-    };
-    this.timers.push(this.ctx.clock.setTimeout(tick, ms));
+      this.queue.flushBackoffCompleted();
+      this.queue.flushUnschedulableLeftover();
+      this.armFlush();
+    }, Math.max(0, at - this.ctx.clock.nowMs()));
+    this.flush = { at, timer };
   }
 
   private onPriorityClass(type: string, pc: PriorityClass): void {

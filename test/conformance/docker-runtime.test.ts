@@ -1,7 +1,7 @@
 import { describe, it } from 'vitest';
 import { DockerRuntime } from '../../src/runtime-adapters/docker/index.js';
 import { dockerForTests, MISSING_IMAGE, TEST_IMAGE } from '../support/docker.js';
-import { runContainerRuntimeConformance } from './container-runtime.cases.js';
+import { runContainerRuntimeConformance } from '../../src/testing.js';
 
 // In CI this throws when the daemon or the images are missing: the file fails, never skips.
 const docker = await dockerForTests();
@@ -10,7 +10,7 @@ const docker = await dockerForTests();
 const untilTerm = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
 
 if (docker) {
-  runContainerRuntimeConformance('docker', async () => {
+  runContainerRuntimeConformance({ name: 'docker', setup: async () => {
     const runtime = new DockerRuntime();
     return {
       runtime,
@@ -32,7 +32,7 @@ if (docker) {
       },
       cleanup: async () => undefined,
     };
-  });
+  } });
 } else {
   describe.skip('ContainerRuntime conformance: docker (no Docker daemon here)', () => {
     it('needs a Docker daemon', () => undefined);

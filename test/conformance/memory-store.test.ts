@@ -1,4 +1,4 @@
-import { runObjectStoreConformance } from './object-store.cases.js';
+import { runObjectStoreConformance } from '../../src/testing.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
-runObjectStoreConformance('MemoryStore', (options) => new MemoryStore(options));
+runObjectStoreConformance({ name: 'MemoryStore', newStore: (options) => new MemoryStore(options) });

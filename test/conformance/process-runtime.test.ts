@@ -2,12 +2,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessRuntime } from '../../src/runtime-adapters/process/index.js';
-import { runContainerRuntimeConformance } from './container-runtime.cases.js';
+import { runContainerRuntimeConformance } from '../../src/testing.js';
 
 // A pod's process binds to its own loopback address ($POD_IP), as the process runtime asks.
 const SERVER = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), process.env.POD_IP)`;
 
-runContainerRuntimeConformance('process', async () => {
+runContainerRuntimeConformance({ name: 'process', setup: async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'tugboat-conf-process-'));
   return {
     runtime: new ProcessRuntime({ stateDir, adoptedPollMs: 200 }),
@@ -25,4 +25,4 @@ runContainerRuntimeConformance('process', async () => {
     },
     cleanup: () => rm(stateDir, { recursive: true, force: true }),
   };
-});
+} });

@@ -99,6 +99,12 @@ export class ControllerManager {
     return [...this.runners.keys()];
   }
 
+  /** True now when every controller's queue is empty and no reconcile runs (delayed requeues do not count). */
+  isIdle(): boolean {
+    for (const r of this.runners.values()) if (!r.isIdle()) return false;
+    return true;
+  }
+
   /**
    * Resolves when every controller's queue is empty and no reconcile runs, stably over a few
    * event-loop turns (so watch events in flight are delivered). Delayed requeues do not count.
@@ -109,8 +115,7 @@ export class ControllerManager {
     const max = options.maxTurns ?? 200_000;
     let quiet = 0;
     for (let turn = 0; turn < max; turn++) {
-      const idle = [...this.runners.values()].every((r) => r.isIdle());
-      quiet = idle ? quiet + 1 : 0;
+      quiet = this.isIdle() ? quiet + 1 : 0;
       if (quiet >= stable) return;
       await new Promise((r) => setImmediate(r));
     }

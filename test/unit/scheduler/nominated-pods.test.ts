@@ -4,7 +4,7 @@ import { defaultRegistry } from '../../../src/scheduler/registry.js';
 import { scheduleOne } from '../../../src/scheduler/schedule-one.js';
 import { NominatedPods } from '../../../src/scheduler/nominated-pods.js';
 import { podInfoOf } from '../../../src/scheduler/pod-info.js';
-import { makeNode, makePod } from './fixtures.js';
+import { makeNode, makePod } from '../../../src/testing.js';
 
 describe('nominated pods hold the room a preemption made', () => {
   const node = makeNode('n1').capacity({ cpu: '2' }).obj();

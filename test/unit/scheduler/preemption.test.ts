@@ -4,7 +4,7 @@ import { defaultRegistry } from '../../../src/scheduler/registry.js';
 import { scheduleOne } from '../../../src/scheduler/schedule-one.js';
 import { findPreemption } from '../../../src/scheduler/preemption.js';
 import type { Node, Pod } from '../../../src/model/types.js';
-import { makeNode, makePod } from './fixtures.js';
+import { makeNode, makePod } from '../../../src/testing.js';
 
 function preempt(nodes: Node[], existing: Pod[], pod: Pod) {
   const registry = defaultRegistry();

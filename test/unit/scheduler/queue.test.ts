@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { SchedulingQueue } from '../../../src/scheduler/queue.js';
-import { makePod } from './fixtures.js';
+import { makePod } from '../../../src/testing.js';
 
 function manualClock() {
   const c = { t: 0, nowMs: () => c.t };
@@ -151,5 +151,34 @@ describe('SchedulingQueue', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('SchedulingQueue due times', () => {
+  it('has nothing due while no pod waits; then the earliest back-off expiry or unschedulable timeout; onWaiting tells each time a pod starts waiting', () => {
+    const clock = manualClock();
+    let told = 0;
+    const q = new SchedulingQueue(clock, { onWaiting: () => told++ });
+    expect(q.nextFlushAtMs()).toBeUndefined();
+    q.add(makePod('a').obj());
+    q.add(makePod('b').obj());
+    expect(q.nextFlushAtMs()).toBeUndefined(); // active pods wait on nothing
+    expect(told).toBe(0);
+    q.pop();
+    q.pop();
+    clock.t = 100;
+    q.requeueUnschedulable('default/a');
+    expect(told).toBe(1);
+    expect(q.nextFlushAtMs()).toBe(100 + 60_000);
+    clock.t = 200;
+    q.requeueBackoff('default/b');
+    expect(told).toBe(2);
+    expect(q.nextFlushAtMs()).toBe(200 + 1000);
+    clock.t = 1200;
+    q.flushBackoffCompleted();
+    expect(q.locate('default/b')).toBe('active');
+    expect(q.nextFlushAtMs()).toBe(100 + 60_000);
+    q.delete('default/a');
+    expect(q.nextFlushAtMs()).toBeUndefined();
   });
 });

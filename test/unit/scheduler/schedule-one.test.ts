@@ -5,7 +5,7 @@ import { defaultRegistry } from '../../../src/scheduler/registry.js';
 import { fitErrorMessage, numFeasibleNodesToFind, scheduleOne, seededRandom, selectHost } from '../../../src/scheduler/schedule-one.js';
 import { podInfoOf } from '../../../src/scheduler/pod-info.js';
 import { unschedulable } from '../../../src/scheduler/status.js';
-import { makeNode, makePod } from './fixtures.js';
+import { makeNode, makePod } from '../../../src/testing.js';
 
 /** Schedules pods one after another, assuming each on its chosen node. */
 function placeAll(nodes: Node[], pods: Pod[], existing: Pod[] = []): (string | undefined)[] {

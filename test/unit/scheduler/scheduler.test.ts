@@ -6,7 +6,7 @@ import { Scheduler } from '../../../src/scheduler/scheduler.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { FilterPlugin } from '../../../src/scheduler/types.js';
 import { unresolvable, success } from '../../../src/scheduler/status.js';
-import { makeNode, makePod } from './fixtures.js';
+import { makeNode, makePod } from '../../../src/testing.js';
 
 const settle = () => new Promise<void>((r) => setImmediate(r));
 

@@ -4,7 +4,7 @@ import { MemoryStore } from '../../../src/store/memory-store.js';
 import { TugboatError } from '../../../src/model/errors.js';
 import type { KubeObject, WatchEvent } from '../../../src/model/types.js';
 import { parseSelector } from '../../../src/model/selector.js';
-import { PODS, take } from '../../conformance/object-store.helpers.js';
+import { PODS, take } from '../../../src/testing/conformance/object-store-helpers.js';
 
 const NAMES = ['a', 'b', 'c'];
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nodeAffinityPlugin } from '../../../../src/scheduler/plugins/node-affinity.js';
 import { buildNodeInfo } from '../../../../src/scheduler/node-info-cache.js';
 import { CycleState, type NodeScore } from '../../../../src/scheduler/types.js';
-import { makeNode, makePod } from '../fixtures.js';
+import { makeNode, makePod } from '../../../../src/testing.js';
 
 const plugin = nodeAffinityPlugin();
 const node = makeNode('n1').label('zone', 'a').label('gen', '5').obj();

@@ -3,7 +3,7 @@ import { nodeResourcesFitPlugin } from '../../../../src/scheduler/plugins/node-r
 import { buildNodeInfo } from '../../../../src/scheduler/node-info-cache.js';
 import { podRequests } from '../../../../src/scheduler/resources.js';
 import { CycleState } from '../../../../src/scheduler/types.js';
-import { makeNode, makePod } from '../fixtures.js';
+import { makeNode, makePod } from '../../../../src/testing.js';
 
 const plugin = nodeResourcesFitPlugin();
 

@@ -4,7 +4,7 @@ import { nodeUnschedulablePlugin } from '../../../../src/scheduler/plugins/node-
 import { nodeNamePlugin } from '../../../../src/scheduler/plugins/node-name.js';
 import { buildNodeInfo } from '../../../../src/scheduler/node-info-cache.js';
 import { CycleState, type NodeScore } from '../../../../src/scheduler/types.js';
-import { makeNode, makePod } from '../fixtures.js';
+import { makeNode, makePod } from '../../../../src/testing.js';
 
 const tt = taintTolerationPlugin();
 

@@ -1,11 +1,12 @@
 /**
- * The ObjectStore conformance suite. Every store (memory, sqlite, etcd) runs it:
- * `runObjectStoreConformance('MemoryStore', (o) => new MemoryStore(o))`.
+ * The ObjectStore conformance suite. Every store (memory, sqlite, etcd, yours) runs it:
+ * `runObjectStoreConformance({ name: 'MemoryStore', newStore: (o) => new MemoryStore(o) })`.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import type { ObjectStore } from '../../src/store/types.js';
-import { FakeClock } from '../../src/clock/fake-clock.js';
-import { objectStoreWatchCases } from './object-store-watch.cases.js';
+import { afterEach, describe, expect } from 'vitest';
+import type { ObjectStore } from '../../store/types.js';
+import { FakeClock } from '../../clock/fake-clock.js';
+import { objectStoreWatchCases } from './object-store-watch.js';
+import { ConformanceCases, type SkippedCases } from './cases.js';
 import {
   PODS,
   expectReason,
@@ -15,20 +16,35 @@ import {
   pod,
   take,
   type ConformanceStoreOptions,
-} from './object-store.helpers.js';
+} from './object-store-helpers.js';
 
-export type { ConformanceStoreOptions } from './object-store.helpers.js';
+export type { ConformanceStoreOptions } from './object-store-helpers.js';
+
+/** Options of {@link runObjectStoreConformance}. */
+export interface ObjectStoreConformanceOptions {
+  /** Shown in the test report: `ObjectStore conformance: <name>`. */
+  name: string;
+  /** Makes a fresh, empty store for one case (the suite closes it after the case). */
+  newStore: (options: ConformanceStoreOptions) => Promise<ObjectStore> | ObjectStore;
+  /**
+   * Cases this store does not pass yet, with the reason, by name (`'<group> > <title>'`, e.g.
+   * `'watch > sends BOOKMARK events ...'`): reported as skipped. Naming a case that does not
+   * exist fails the suite.
+   */
+  skip?: SkippedCases;
+}
 
 /**
- * Registers the conformance cases for one ObjectStore implementation.
- * @param name shown in the test report
- * @param makeStore makes a fresh, empty store
+ * Registers the ObjectStore conformance cases (vitest `describe`/`it`) for one implementation.
+ * Call it at the top level of a test file.
+ *
+ * @example
+ * runObjectStoreConformance({ name: 'MemoryStore', newStore: (options) => new MemoryStore(options) });
  */
-export function runObjectStoreConformance(
-  name: string,
-  makeStore: (options: ConformanceStoreOptions) => Promise<ObjectStore> | ObjectStore,
-): void {
+export function runObjectStoreConformance(options: ObjectStoreConformanceOptions): void {
+  const { name, newStore: makeStore } = options;
   describe(`ObjectStore conformance: ${name}`, () => {
+    const cases = ConformanceCases.of(options.skip);
     const open: ObjectStore[] = [];
     const fresh = async (options: ConformanceStoreOptions = {}): Promise<ObjectStore> => {
       const store = await makeStore(options);
@@ -39,8 +55,8 @@ export function runObjectStoreConformance(
       for (const s of open.splice(0)) await s.close();
     });
 
-    describe('create', () => {
-      it('stamps uid, creationTimestamp (RFC 3339, seconds), resourceVersion and generation 1', async () => {
+    cases.group('create', (cases) => {
+      cases.case('stamps uid, creationTimestamp (RFC 3339, seconds), resourceVersion and generation 1', async () => {
         const clock = new FakeClock(new Date('2026-03-04T05:06:07.890Z'));
         const store = await fresh({ clock });
         const created = await store.create(PODS, pod('web'));
@@ -53,7 +69,7 @@ export function runObjectStoreConformance(
         expect(other.metadata.uid).not.toBe(created.metadata.uid);
       });
 
-      it('hands out deeply frozen objects, and get returns the stored state', async () => {
+      cases.case('hands out deeply frozen objects, and get returns the stored state', async () => {
         const store = await fresh();
         const created = await store.create(PODS, pod('web', 'default', { labels: { app: 'web' } }));
         const got = await store.get({ resource: PODS, namespace: 'default', name: 'web' });
@@ -66,7 +82,7 @@ export function runObjectStoreConformance(
         }
       });
 
-      it('copies the input: later changes by the caller do not reach the store', async () => {
+      cases.case('copies the input: later changes by the caller do not reach the store', async () => {
         const store = await fresh();
         const input = pod('web', 'default', { labels: { app: 'web' } });
         await store.create(PODS, input);
@@ -78,7 +94,7 @@ export function runObjectStoreConformance(
         expect((got!.spec as { containers: { image: string }[] }).containers[0].image).toBe('nginx');
       });
 
-      it('fails AlreadyExists on a taken key, but not across namespaces or resources', async () => {
+      cases.case('fails AlreadyExists on a taken key, but not across namespaces or resources', async () => {
         const store = await fresh();
         await store.create(PODS, pod('web'));
         await expectReason(store.create(PODS, pod('web')), 'AlreadyExists', /pods "web" already exists/);
@@ -87,7 +103,7 @@ export function runObjectStoreConformance(
         expect((await store.list({ resource: PODS })).items).toHaveLength(2);
       });
 
-      it('rejects a set resourceVersion with BadRequest and stores nothing', async () => {
+      cases.case('rejects a set resourceVersion with BadRequest and stores nothing', async () => {
         const store = await fresh();
         const before = await store.currentResourceVersion();
         const obj = pod('web');
@@ -97,13 +113,13 @@ export function runObjectStoreConformance(
         expect(await store.currentResourceVersion()).toBe(before);
       });
 
-      it('requires a name or a generateName', async () => {
+      cases.case('requires a name or a generateName', async () => {
         const store = await fresh();
         const err = await expectReason(store.create(PODS, pod('')), 'Invalid');
         expect(err.causes.map((c) => c.field)).toContain('metadata.name');
       });
 
-      it('generateName appends 5 characters of Kubernetes\' alphabet', async () => {
+      cases.case('generateName appends 5 characters of Kubernetes\' alphabet', async () => {
         const store = await fresh();
         const seen = new Set<string>();
         for (let i = 0; i < 20; i++) {
@@ -117,7 +133,7 @@ export function runObjectStoreConformance(
         expect(seen.size).toBe(20);
       });
 
-      it('gives every write the next store-wide resourceVersion', async () => {
+      cases.case('gives every write the next store-wide resourceVersion', async () => {
         const store = await fresh();
         const start = Number(await store.currentResourceVersion());
         const a = await store.create(PODS, pod('a'));
@@ -133,13 +149,13 @@ export function runObjectStoreConformance(
       });
     });
 
-    describe('update', () => {
-      it('fails NotFound when the object is absent', async () => {
+    cases.group('update', (cases) => {
+      cases.case('fails NotFound when the object is absent', async () => {
         const store = await fresh();
         await expectReason(store.update(PODS, pod('ghost')), 'NotFound', /pods "ghost" not found/);
       });
 
-      it('fails Conflict on a stale resourceVersion; without one it updates unconditionally', async () => {
+      cases.case('fails Conflict on a stale resourceVersion; without one it updates unconditionally', async () => {
         const store = await fresh();
         const v1 = await store.create(PODS, pod('web'));
         const v2 = await store.update(PODS, { ...v1, metadata: { ...v1.metadata, labels: { v: '2' } } });
@@ -154,7 +170,7 @@ export function runObjectStoreConformance(
         expect(Number(v3.metadata.resourceVersion)).toBeGreaterThan(Number(v2.metadata.resourceVersion));
       });
 
-      it('keeps uid and creationTimestamp; a different uid is a failed precondition', async () => {
+      cases.case('keeps uid and creationTimestamp; a different uid is a failed precondition', async () => {
         const clock = new FakeClock();
         const store = await fresh({ clock });
         const v1 = await store.create(PODS, pod('web'));
@@ -165,7 +181,7 @@ export function runObjectStoreConformance(
         await expectReason(store.update(PODS, { ...v2, metadata: { ...v2.metadata, uid: 'other', labels: {} } }), 'Conflict', /UID/);
       });
 
-      it('bumps generation only when something besides metadata and status changes', async () => {
+      cases.case('bumps generation only when something besides metadata and status changes', async () => {
         const store = await fresh();
         const v1 = await store.create(PODS, pod('web'));
         const labelled = await store.update(PODS, { ...v1, metadata: { ...v1.metadata, labels: { a: 'b' } } });
@@ -181,7 +197,7 @@ export function runObjectStoreConformance(
         expect(forged.metadata.generation).toBe(3);
       });
 
-      it('skips a no-op update: same object, no new resourceVersion, no watch event', async () => {
+      cases.case('skips a no-op update: same object, no new resourceVersion, no watch event', async () => {
         const store = await fresh();
         const v1 = await store.create(PODS, pod('web', 'default', { labels: { a: 'b' } }));
         const it = store.watch({ resource: PODS }, { resourceVersion: v1.metadata.resourceVersion })[Symbol.asyncIterator]();
@@ -196,7 +212,7 @@ export function runObjectStoreConformance(
         await it.return?.();
       });
 
-      it('accepts frozen inputs and returns a new frozen object', async () => {
+      cases.case('accepts frozen inputs and returns a new frozen object', async () => {
         const store = await fresh();
         const v1 = await store.create(PODS, pod('web'));
         const v2 = await store.update(PODS, Object.freeze({ ...v1, status: { phase: 'Pending' } }));
@@ -205,13 +221,13 @@ export function runObjectStoreConformance(
       });
     });
 
-    describe('delete', () => {
-      it('fails NotFound when the object is absent', async () => {
+    cases.group('delete', (cases) => {
+      cases.case('fails NotFound when the object is absent', async () => {
         const store = await fresh();
         await expectReason(store.delete({ resource: PODS, namespace: 'default', name: 'ghost' }), 'NotFound');
       });
 
-      it('checks uid and resourceVersion preconditions, then removes the object', async () => {
+      cases.case('checks uid and resourceVersion preconditions, then removes the object', async () => {
         const store = await fresh();
         const v1 = await store.create(PODS, pod('web'));
         const key = { resource: PODS, namespace: 'default', name: 'web' };
@@ -226,8 +242,8 @@ export function runObjectStoreConformance(
       });
     });
 
-    describe('list', () => {
-      it('returns a resource\'s objects sorted by namespace then name, with the current resourceVersion', async () => {
+    cases.group('list', (cases) => {
+      cases.case('returns a resource\'s objects sorted by namespace then name, with the current resourceVersion', async () => {
         const store = await fresh();
         for (const [ns, n] of [['b', 'z'], ['a', 'y'], ['b', 'a'], ['a', 'b'], ['c', 'm']]) await store.create(PODS, pod(n, ns));
         await store.create('core/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'a' } });
@@ -238,7 +254,7 @@ export function runObjectStoreConformance(
         expect((await store.list({ resource: 'core/nothing' })).items).toEqual([]);
       });
 
-      it('lists cluster-scoped objects', async () => {
+      cases.case('lists cluster-scoped objects', async () => {
         const store = await fresh();
         await store.create('core/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n2' } });
         await store.create('core/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' } });
@@ -246,7 +262,7 @@ export function runObjectStoreConformance(
         expect(await store.get({ resource: 'core/nodes', name: 'n1' })).toBeDefined();
       });
 
-      it('filters by label and field selectors', async () => {
+      cases.case('filters by label and field selectors', async () => {
         const store = await fresh();
         await store.create(PODS, pod('a', 'default', { labels: { app: 'web' }, status: { phase: 'Running' } }));
         await store.create(PODS, pod('b', 'default', { labels: { app: 'db' }, status: { phase: 'Running' } }));
@@ -261,9 +277,10 @@ export function runObjectStoreConformance(
       });
     });
 
-    objectStoreWatchCases(fresh);
+    objectStoreWatchCases(fresh, cases);
+    cases.checkSkips();
 
-    it('rejects operations after close', async () => {
+    cases.case('rejects operations after close', async () => {
       const store = await fresh();
       await store.close();
       await expectReason(store.create(PODS, pod('a')), 'ServiceUnavailable');

@@ -3,7 +3,7 @@
  * (mock, process, docker, ...) must pass. Each runtime's test file is a few lines:
  *
  * ```ts
- * runContainerRuntimeConformance('process', async ({ clusterName }) => ({ runtime, reopen, fixtures, cleanup }));
+ * runContainerRuntimeConformance({ name: 'process', setup: async ({ clusterName }) => ({ runtime, reopen, fixtures, cleanup }) });
  * ```
  *
  * Real time, generous timeouts, no timed assertions. Events: the suite calls `events()` before
@@ -12,8 +12,10 @@
  */
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RealClock } from '../../src/clock/real-clock.js';
+import { afterAll, beforeAll, describe, expect } from 'vitest';
+import { eventually } from '../eventually.js';
+import { ConformanceCases, type SkippedCases } from './cases.js';
+import { RealClock } from '../../clock/real-clock.js';
 import {
   ImagePullError,
   RUNTIME_LABELS,
@@ -23,7 +25,7 @@ import {
   type LogLine,
   type RuntimeEvent,
   type SandboxStatus,
-} from '../../src/runtime-adapters/types.js';
+} from '../../runtime-adapters/types.js';
 
 /** What a fixture contributes to a ContainerConfig; the suite adds name, labels, mounts, ports and resources. */
 export type FixtureContainer = Pick<ContainerConfig, 'image'> &
@@ -66,22 +68,6 @@ export interface ConformanceContext {
 const NS = 'conformance';
 const LONG = 60_000;
 
-/** Polls `fn` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
-export async function waitUntil<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 /** A TCP port that was free a moment ago on 127.0.0.1. */
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -112,16 +98,30 @@ async function collect<T>(it: AsyncIterable<T>, limit = Infinity): Promise<T[]> 
   return out;
 }
 
+/** Options of {@link runContainerRuntimeConformance}. */
+export interface ContainerRuntimeConformanceOptions {
+  /** Shown in the test report: `ContainerRuntime conformance: <name>`. */
+  name: string;
+  /** Makes the runtime under test and its fixtures; called once for the suite. */
+  setup: (ctx: ConformanceContext) => Promise<RuntimeHarness>;
+  /**
+   * Cases this runtime does not pass yet, with the reason, by title: reported as skipped.
+   * Naming a case that does not exist fails the suite.
+   */
+  skip?: SkippedCases;
+}
+
 /**
- * Registers the conformance cases for one runtime.
- * @param name shown in the describe block
- * @param setup makes the runtime under test; called once per suite
+ * Registers the ContainerRuntime conformance cases (vitest `describe`/`it`, real time) for one
+ * runtime. Call it at the top level of a test file.
+ *
+ * @example
+ * runContainerRuntimeConformance({ name: 'mine', setup: async () => ({ runtime, reopen, fixtures, cleanup }) });
  */
-export function runContainerRuntimeConformance(
-  name: string,
-  setup: (ctx: ConformanceContext) => Promise<RuntimeHarness>,
-): void {
+export function runContainerRuntimeConformance(options: ContainerRuntimeConformanceOptions): void {
+  const { name, setup } = options;
   describe(`ContainerRuntime conformance: ${name}`, () => {
+    const cases = ConformanceCases.of(options.skip);
     const ctx: ConformanceContext = {
       clusterName: `conf-${name}-${process.pid}-${Date.now().toString(36)}`,
       nodeName: 'conf-node',
@@ -204,7 +204,7 @@ export function runContainerRuntimeConformance(
     }
 
     const exited = (r: ContainerRuntime, id: string): Promise<ContainerStatus> =>
-      waitUntil(async () => {
+      eventually(async () => {
         const s = await r.inspectContainer(id);
         return s.state === 'exited' ? s : undefined;
       }, `container ${id} to exit`);
@@ -215,7 +215,7 @@ export function runContainerRuntimeConformance(
       return (await httpGet(ep.host, ep.port)) === 200;
     }
 
-    it('ensureImage: IfNotPresent and Always give the image; Never on a missing image is ErrImageNeverPull', async () => {
+    cases.case('ensureImage: IfNotPresent and Always give the image; Never on a missing image is ErrImageNeverPull', async () => {
       const info = await rt.ensureImage(h.fixtures.image, 'IfNotPresent');
       expect(info.ref).toBe(h.fixtures.image);
       expect(typeof info.id).toBe('string');
@@ -228,7 +228,7 @@ export function runContainerRuntimeConformance(
       expect((err as ImagePullError).image).toBe(h.fixtures.missingImage);
     }, LONG);
 
-    it('sandboxes: run, list by labels, stop and remove (idempotent)', async () => {
+    cases.case('sandboxes: run, list by labels, stop and remove (idempotent)', async () => {
       const p = await pod();
       expect(p.sandbox.state).toBe('ready');
       expect(p.sandbox.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
@@ -244,7 +244,7 @@ export function runContainerRuntimeConformance(
       expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid })).toEqual([]);
     }, LONG);
 
-    it('create and start: the container runs and serves', async () => {
+    cases.case('create and start: the container runs and serves', async () => {
       const port = await freePort();
       const p = await pod();
       const id = await rt.createContainer(p.sandbox.id, config(p, h.fixtures.server(port)));
@@ -257,11 +257,11 @@ export function runContainerRuntimeConformance(
       expect(running.state).toBe('running');
       expect(running.startedAt).toBeInstanceOf(Date);
       expect(running.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
-      await waitUntil(() => httpOk(p.sandbox, id, port).catch(() => false), 'the server to answer');
+      await eventually(() => httpOk(p.sandbox, id, port).catch(() => false), 'the server to answer');
       await rt.stopContainer(id, 10_000);
     }, LONG);
 
-    it('stop: a container that handles SIGTERM exits without waiting for the grace period', async () => {
+    cases.case('stop: a container that handles SIGTERM exits without waiting for the grace period', async () => {
       const port = await freePort();
       const c = await run(h.fixtures.server(port));
       // A grace longer than the test's timeout: waiting for it fails the test.
@@ -270,7 +270,7 @@ export function runContainerRuntimeConformance(
       await rt.stopContainer(c.id, 10 * LONG);
     }, LONG);
 
-    it('stop: a container that ignores SIGTERM is killed after the grace period', async () => {
+    cases.case('stop: a container that ignores SIGTERM is killed after the grace period', async () => {
       const c = await run(h.fixtures.ignoresTerm());
       await rt.stopContainer(c.id, 1000);
       const s = await rt.inspectContainer(c.id);
@@ -279,7 +279,7 @@ export function runContainerRuntimeConformance(
       expect(s.reason).toBe('Error');
     }, LONG);
 
-    it('exit codes: 0 is Completed, anything else is Error', async () => {
+    cases.case('exit codes: 0 is Completed, anything else is Error', async () => {
       const ok = await run(h.fixtures.exits(0));
       const bad = await run(h.fixtures.exits(3));
       const a = await exited(rt, ok.id);
@@ -289,7 +289,7 @@ export function runContainerRuntimeConformance(
       expect(b.finishedAt).toBeInstanceOf(Date);
     }, LONG);
 
-    it('crash and restart: a new container in the same sandbox after the first exited', async () => {
+    cases.case('crash and restart: a new container in the same sandbox after the first exited', async () => {
       const c = await run(h.fixtures.exits(2));
       await exited(rt, c.id);
       const port = await freePort();
@@ -304,10 +304,10 @@ export function runContainerRuntimeConformance(
       await rt.stopContainer(id2, 10_000);
     }, LONG);
 
-    it('logs: order, tail, and follow ends when the container exits', async () => {
+    cases.case('logs: order, tail, and follow ends when the container exits', async () => {
       const lines = ['first line', 'second line', 'third line'];
       const c = await run(h.fixtures.prints(lines));
-      const all = await waitUntil(async () => {
+      const all = await eventually(async () => {
         const got = (await collect(rt.logs(c.id))).map((l) => l.line);
         return got.length >= 3 ? got : undefined;
       }, 'three log lines');
@@ -319,20 +319,20 @@ export function runContainerRuntimeConformance(
       const following = (async () => {
         for await (const l of rt.logs(c.id, { follow: true })) followed.push(l);
       })();
-      await waitUntil(async () => followed.length >= 3, 'followed lines');
+      await eventually(async () => followed.length >= 3, 'followed lines');
       await rt.stopContainer(c.id, 1000);
       await following; // ends on exit, else the test times out
       expect(followed.map((l) => l.line)).toEqual(lines);
     }, LONG);
 
-    it('logs: follow ends when the signal aborts', async () => {
+    cases.case('logs: follow ends when the signal aborts', async () => {
       const c = await run(h.fixtures.prints(['only']));
       const ac = new AbortController();
       const seen: string[] = [];
       const following = (async () => {
         for await (const l of rt.logs(c.id, { follow: true, signal: ac.signal })) seen.push(l.line);
       })();
-      await waitUntil(async () => seen.length >= 1, 'the line');
+      await eventually(async () => seen.length >= 1, 'the line');
       ac.abort();
       await following;
       expect(seen).toEqual(['only']);
@@ -340,7 +340,7 @@ export function runContainerRuntimeConformance(
       await rt.stopContainer(c.id, 1000);
     }, LONG);
 
-    it('exec: exit code and stdout', async () => {
+    cases.case('exec: exit code and stdout', async () => {
       const c = await run(h.fixtures.server(await freePort()));
       const r = await rt.exec(c.id, h.fixtures.execCommand('hello-exec', 3));
       expect(r.exitCode).toBe(3);
@@ -350,7 +350,7 @@ export function runContainerRuntimeConformance(
       await rt.stopContainer(c.id, 10_000);
     }, LONG);
 
-    it('stats: numbers for a running container', async () => {
+    cases.case('stats: numbers for a running container', async () => {
       const c = await run(h.fixtures.server(await freePort()));
       const s = await rt.stats(c.id);
       expect(Number.isFinite(s.cpuMillis) && s.cpuMillis >= 0).toBe(true);
@@ -359,7 +359,7 @@ export function runContainerRuntimeConformance(
       await rt.stopContainer(c.id, 10_000);
     }, LONG);
 
-    it('events: start and exit (with its code) arrive without asking', async () => {
+    cases.case('events: start and exit (with its code) arrive without asking', async () => {
       const ac = new AbortController();
       const stream = rt.events(ac.signal);
       const p = await pod();
@@ -383,7 +383,7 @@ export function runContainerRuntimeConformance(
       expect(seen.findIndex((e) => e.type === 'start')).toBeLessThan(seen.findIndex((e) => e.type === 'exit'));
     }, LONG);
 
-    it('adoption: a reopened runtime lists the running sandboxes and containers with their labels, and stops them', async () => {
+    cases.case('adoption: a reopened runtime lists the running sandboxes and containers with their labels, and stops them', async () => {
       const c = await run(h.fixtures.server(await freePort()));
       const again = bind(await h.reopen());
       extra.push(again);
@@ -400,7 +400,7 @@ export function runContainerRuntimeConformance(
       expect((await rt.listContainers({ [RUNTIME_LABELS.podUid]: c.uid }))[0]?.state).toBe('exited');
     }, LONG);
 
-    it('cleanup: removed containers and sandboxes are gone', async () => {
+    cases.case('cleanup: removed containers and sandboxes are gone', async () => {
       const c = await run(h.fixtures.server(await freePort()));
       const done = await run(h.fixtures.exits(0));
       await exited(rt, done.id);
@@ -415,5 +415,6 @@ export function runContainerRuntimeConformance(
         await expect(rt.inspectContainer(x.id)).rejects.toThrow();
       }
     }, LONG);
+    cases.checkSkips();
   });
 }

@@ -2,14 +2,15 @@
  * ObjectStore conformance cases of watch: replay, Expired, selector transitions, ending,
  * per-watcher queues and bookmarks.
  */
-import { describe, expect, it } from 'vitest';
-import { FakeClock } from '../../src/clock/fake-clock.js';
-import { PODS, expectReason, fieldIs, labelIs, pod, summary, take, type FreshStore } from './object-store.helpers.js';
+import { expect } from 'vitest';
+import { FakeClock } from '../../clock/fake-clock.js';
+import type { ConformanceCases } from './cases.js';
+import { PODS, expectReason, fieldIs, labelIs, pod, summary, take, type FreshStore } from './object-store-helpers.js';
 
 /** Registers the watch cases; `fresh` makes a store the suite closes after each case. */
-export function objectStoreWatchCases(fresh: FreshStore): void {
-    describe('watch', () => {
-      it('without a resourceVersion starts with ADDED for current objects, then follows changes', async () => {
+export function objectStoreWatchCases(fresh: FreshStore, cases: ConformanceCases): void {
+    cases.group('watch', (cases) => {
+      cases.case('without a resourceVersion starts with ADDED for current objects, then follows changes', async () => {
         const store = await fresh();
         await store.create(PODS, pod('b'));
         await store.create(PODS, pod('a'));
@@ -26,7 +27,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('with a resourceVersion replays every later change in order, then follows live ones', async () => {
+      cases.case('with a resourceVersion replays every later change in order, then follows live ones', async () => {
         const store = await fresh();
         const a = await store.create(PODS, pod('a'));
         const b = await store.create(PODS, pod('b'));
@@ -45,7 +46,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('DELETED carries the last state with the deletion\'s new resourceVersion', async () => {
+      cases.case('DELETED carries the last state with the deletion\'s new resourceVersion', async () => {
         const store = await fresh();
         const a = await store.create(PODS, pod('a', 'default', { labels: { keep: 'me' } }));
         const it = store.watch({ resource: PODS }, { resourceVersion: a.metadata.resourceVersion })[Symbol.asyncIterator]();
@@ -59,7 +60,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('fails Expired (410) for a resourceVersion older than the kept history', async () => {
+      cases.case('fails Expired (410) for a resourceVersion older than the kept history', async () => {
         const store = await fresh({ historySize: 5 });
         const first = await store.create(PODS, pod('first'));
         for (let i = 0; i < 10; i++) await store.create(PODS, pod(`p${i}`));
@@ -73,13 +74,13 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await ok.return?.();
       });
 
-      it('fails BadRequest for a malformed resourceVersion', async () => {
+      cases.case('fails BadRequest for a malformed resourceVersion', async () => {
         const store = await fresh();
         const it = store.watch({ resource: PODS }, { resourceVersion: 'abc' })[Symbol.asyncIterator]();
         await expectReason(it.next(), 'BadRequest');
       });
 
-      it('with a resourceVersion newer than current delivers only the changes after it', async () => {
+      cases.case('with a resourceVersion newer than current delivers only the changes after it', async () => {
         const store = await fresh();
         const now = Number(await store.currentResourceVersion());
         const it = store.watch({ resource: PODS }, { resourceVersion: String(now + 2) })[Symbol.asyncIterator]();
@@ -90,7 +91,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('scopes to one namespace and one resource', async () => {
+      cases.case('scopes to one namespace and one resource', async () => {
         const store = await fresh();
         const it = store.watch({ resource: PODS, namespace: 'mine' })[Symbol.asyncIterator]();
         await store.create(PODS, pod('other', 'theirs'));
@@ -100,7 +101,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('turns selector transitions into ADDED and DELETED, as Kubernetes does', async () => {
+      cases.case('turns selector transitions into ADDED and DELETED, as Kubernetes does', async () => {
         const store = await fresh();
         const a = await store.create(PODS, pod('a', 'default', { labels: { app: 'web' } }));
         const it = store.watch({ resource: PODS }, { labelSelector: labelIs('app', 'web') })[Symbol.asyncIterator]();
@@ -123,7 +124,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('applies field selectors to watch events', async () => {
+      cases.case('applies field selectors to watch events', async () => {
         const store = await fresh();
         const it = store.watch({ resource: PODS }, { fieldSelector: fieldIs('status.phase', 'Running') })[Symbol.asyncIterator]();
         const a = await store.create(PODS, pod('a'));
@@ -136,7 +137,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await it.return?.();
       });
 
-      it('ends on break, on abort and on close, and writes go on afterwards', async () => {
+      cases.case('ends on break, on abort and on close, and writes go on afterwards', async () => {
         const store = await fresh();
         await store.create(PODS, pod('a'));
         let count = 0;
@@ -162,7 +163,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         expect((await waiting).done).toBe(true);
       });
 
-      it('gives each watcher its own queue: an idle watcher blocks neither writers nor others', async () => {
+      cases.case('gives each watcher its own queue: an idle watcher blocks neither writers nor others', async () => {
         const store = await fresh();
         const idle = store.watch({ resource: PODS })[Symbol.asyncIterator]();
         const busy = store.watch({ resource: PODS }, { resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();
@@ -177,7 +178,7 @@ export function objectStoreWatchCases(fresh: FreshStore): void {
         await busy.return?.();
       });
 
-      it('sends BOOKMARK events with the current resourceVersion when asked', async () => {
+      cases.case('sends BOOKMARK events with the current resourceVersion when asked', async () => {
         const clock = new FakeClock();
         const store = await fresh({ clock });
         const it = store.watch({ resource: PODS }, { bookmarkIntervalMs: 1000, resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();

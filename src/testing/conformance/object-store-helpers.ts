@@ -3,13 +3,13 @@
  * and small watch/error assertions.
  */
 import { expect } from 'vitest';
-import type { KubeObject, WatchEvent } from '../../src/model/types.js';
-import type { Selector } from '../../src/model/selector.js';
-import { parseSelector } from '../../src/model/selector.js';
-import { parseFieldSelector, type FieldSelector } from '../../src/model/field-selector.js';
-import type { ObjectStore } from '../../src/store/types.js';
-import type { Clock } from '../../src/clock/types.js';
-import { TugboatError } from '../../src/model/errors.js';
+import type { KubeObject, WatchEvent } from '../../model/types.js';
+import type { Selector } from '../../model/selector.js';
+import { parseSelector } from '../../model/selector.js';
+import { parseFieldSelector, type FieldSelector } from '../../model/field-selector.js';
+import type { ObjectStore } from '../../store/types.js';
+import type { Clock } from '../../clock/types.js';
+import { TugboatError } from '../../model/errors.js';
 
 /** The resource most cases use. */
 export const PODS = 'core/pods';

@@ -1,0 +1,92 @@
+/**
+ * The API half of a cluster, with no control loop: the kind registry, the admission chain (with
+ * priority admission), the ObjectApi over a store, CRD registration, the event log and the
+ * ApiContext handed to components. `Cluster` builds one; so does `tugboat/testing`'s fake
+ * reconcile context, so a controller's unit test runs against the very same API code.
+ */
+import type { Event, KubeObject } from '../model/types.js';
+import type { Clock } from '../clock/types.js';
+import type { ResourceType } from '../model/resource-type.js';
+import type { ObjectStore } from '../store/types.js';
+import { BUILTIN_KINDS } from '../model/kinds/index.js';
+import { KindRegistry } from '../api/kind-registry.js';
+import { AdmissionChain } from '../api/admission.js';
+import { ObjectApi } from '../api/object-api.js';
+import { ClusterApiContext } from '../api/api-context.js';
+import { CrdRegistrar } from '../api/crd-registrar.js';
+import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from '../api/priority-admission.js';
+import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
+import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
+import type { PriorityClass } from '../model/types.js';
+import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
+
+/** The namespaces every cluster has. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE] as const;
+
+/** Events about objects, recorded as Event objects: `record` one, `list` them. */
+export interface ClusterEventLog extends EventRecorder {
+  /** The Events of a namespace (all namespaces when omitted). */
+  list(namespace?: string, options?: ListOptions): Promise<Event[]>;
+}
+
+/** Options of {@link ApiServer}. */
+export interface ApiServerOptions {
+  store: ObjectStore;
+  clock: Clock;
+  /** Record Events. @default true */
+  recordEvents?: boolean;
+  /** Called with every warning a write raises. */
+  onWarning?: (warning: string, object: KubeObject) => void;
+  /** Called when a CRD makes a new kind servable. */
+  onKind?: (type: ResourceType) => void;
+}
+
+/** The in-process API server of one cluster (see the file comment). @internal */
+export class ApiServer {
+  readonly registry = new KindRegistry(BUILTIN_KINDS);
+  readonly admission = new AdmissionChain();
+  readonly api: ObjectApi;
+  readonly events: ClusterEventLog;
+  readonly context: ApiContext;
+  private readonly registrar: CrdRegistrar;
+
+  constructor(private readonly options: ApiServerOptions) {
+    const { store, clock } = options;
+    this.registrar = new CrdRegistrar(this.registry, store, (type) => options.onKind?.(type));
+    this.api = new ObjectApi({ store, admission: this.admission, clock, kinds: this.registrar, onWarning: options.onWarning });
+    const recorder =
+      options.recordEvents === false ? noopEventRecorder : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock);
+    this.events = {
+      record: (...args) => recorder.record(...args),
+      list: async (namespace, listOptions) => (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items,
+    };
+    this.context = new ClusterApiContext(this.api, this.registry, clock, this.events);
+    this.admission.use(priorityAdmission(() => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass')));
+  }
+
+  /**
+   * Starts serving the CRDs the store holds (and follows them by watching), and creates the
+   * system namespaces and PriorityClasses.
+   */
+  async boot(): Promise<void> {
+    await this.registrar.start();
+    const namespaces = this.client('v1', 'Namespace');
+    for (const name of SYSTEM_NAMESPACES) {
+      if (!(await namespaces.find(name))) await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+    }
+    const classes = this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass');
+    for (const pc of SYSTEM_PRIORITY_CLASSES) {
+      if (!(await classes.find(pc.metadata.name!))) await classes.create(pc);
+    }
+  }
+
+  /** Stops following CRDs. */
+  async stop(): Promise<void> {
+    await this.registrar.stop();
+  }
+
+  /** A client for any served kind. */
+  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
+    return this.context.client<T>(apiVersion, kind, namespace);
+  }
+}
