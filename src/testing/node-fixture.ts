@@ -3,6 +3,7 @@
  * `makeNode('node-a').capacity({ cpu: '4' }).label('zone', 'a').taint('gpu', 'true').obj()`.
  */
 import type { Node } from '../model/types.js';
+import { LABEL_HOSTNAME } from '../model/well-known.js';
 
 /** Builds a Node step by step; {@link NodeBuilder.obj} hands out a fresh copy. */
 export class NodeBuilder {
@@ -13,7 +14,7 @@ export class NodeBuilder {
     this.node = {
       apiVersion: 'v1',
       kind: 'Node',
-      metadata: { name, labels: { 'kubernetes.io/hostname': name } },
+      metadata: { name, labels: { [LABEL_HOSTNAME]: name } },
       spec: {},
       status: { allocatable: { cpu: '4', memory: '8Gi', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
     };
