@@ -33,6 +33,9 @@ export type {
   PodBinding,
 } from './client/types.js';
 export { ALL_NAMESPACES } from './client/types.js';
+// Typed kind references: `cluster.client(kinds.Deployment, 'web')` is a ResourceClient<Deployment>
+export { kinds, kindRef } from './client/kinds.js';
+export type { KindRef } from './client/kinds.js';
 
 // The API: admission, apply, patches
 export { AdmissionChain } from './api/admission.js';
@@ -97,5 +100,5 @@ export type { MemoryStoreOptions } from './store/memory-store.js';
 export type { ObjectStore } from './store/types.js';
 
 // Controllers (the contract; the runtime and helpers are in 'tugboat/controllers')
-export type { Controller, ReconcileRequest, ReconcileResult, ReconcileContext, KindRef, Logger } from './controllers/runtime/types.js';
+export type { Controller, ControllerSetup, ReconcileRequest, ReconcileResult, ReconcileContext, Logger } from './controllers/runtime/types.js';
 export { terminalError } from './controllers/runtime/terminal-error.js';

@@ -30,4 +30,7 @@ export type { MockImageBehavior, MockRuntimeOptions, MockPodSelector, MockContai
 export { ProcessRuntime } from './runtime-adapters/process/index.js';
 export type { ProcessRuntimeOptions } from './runtime-adapters/process/index.js';
 export { NodeAgent } from './node-agent/node-agent.js';
-export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions } from './node-agent/types.js';
+export type { NodeAgentDeps } from './node-agent/node-agent.js';
+export { PodDispatcher, NODE_NAME_INDEX } from './node-agent/pod-source.js';
+export { RuntimeEventHub } from './node-agent/runtime-events.js';
+export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions, PodSink } from './node-agent/types.js';

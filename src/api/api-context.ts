@@ -6,6 +6,7 @@ import { BoundResourceClient } from './resource-client.js';
 import type { ApiContext, EventRecorder, PodBinding, ResourceClient } from '../client/types.js';
 import type { Pod } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
+import { clientArgs, type KindRef } from '../client/kinds.js';
 
 /**
  * The ApiContext handed to every component: typed clients over one ObjectApi (cached per kind
@@ -31,7 +32,10 @@ export class ClusterApiContext implements ApiContext {
     return (await this.api.bindPod(this.registry.get('v1', 'Pod'), binding)) as Pod;
   }
 
-  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
+  client<T extends KubeObject>(ref: KindRef<T>, namespace?: string): ResourceClient<T>;
+  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
+  client<T extends KubeObject>(refOrApiVersion: KindRef<T> | string, kindOrNamespace?: string, namespaceArg?: string): ResourceClient<T> {
+    const { apiVersion, kind, namespace } = clientArgs(refOrApiVersion, kindOrNamespace, namespaceArg);
     const type = this.registry.get(apiVersion, kind);
     const ns = type.namespaced ? (namespace ?? 'default') : undefined;
     const key = `${apiVersion}|${kind}|${ns ?? ''}`;

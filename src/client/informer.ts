@@ -1,14 +1,16 @@
 /**
- * An informer: lists and watches one kind across all namespaces into an in-memory cache and
- * tells handlers about changes, as client-go's shared informers.
+ * An informer: lists and watches one kind across all namespaces into an in-memory cache, keeps
+ * indexes over it and tells handlers about changes, as client-go's shared informers. Made by the
+ * {@link InformerFactory} of a cluster: one per kind, shared by every component.
  */
 import type { ApiContext, ResourceClient } from './types.js';
 import type { KubeObject, LabelSelector, Labels, WatchEvent } from '../model/types.js';
-import type { Selector } from '../model/selector.js';
-import { listWatch } from './list-watch.js';
-import { labelsMatch } from './label-match.js';
+import { parseSelector, type Selector } from '../model/selector.js';
+import { listWatch, type ListWatchFailure } from './list-watch.js';
 import { LabelIndex } from './label-index.js';
-import type { Logger } from './logger.js';
+import { kindKey, type KindRef } from './kinds.js';
+import { silentLogger, type Logger } from './logger.js';
+import type { InformerFactory } from './informer-factory.js';
 
 /** Callbacks of an {@link Informer}; called after the cache is updated. */
 export interface InformerHandler<T extends KubeObject = KubeObject> {
@@ -20,71 +22,199 @@ export interface InformerHandler<T extends KubeObject = KubeObject> {
   onDelete?(obj: T): void;
 }
 
+/** The values an object is indexed under (controller-runtime's IndexField extractor). */
+export type IndexFunc<T extends KubeObject = KubeObject> = (obj: T) => readonly string[];
+
+/** The name of the built-in index of ownerReferences uids (read it with {@link Informer.ownedBy}). */
+export const OWNER_UID_INDEX = 'metadata.ownerReferences.uid';
+
+/** How an informer waits between failed list-watches (after its first list): on the clock. */
+export interface InformerRetryPolicy {
+  /** First wait. @default 100 */
+  initialMs?: number;
+  /** Cap of the doubling wait. @default 10_000 */
+  maxMs?: number;
+}
+
+/** Options of {@link Informer}. */
+export interface InformerOptions {
+  /** Where failed watches are logged. @default silent */
+  logger?: Logger;
+  /** Back-off of failed watches. */
+  retry?: InformerRetryPolicy;
+  /**
+   * Set by the factory: when the kind is no longer served (its CRD was deleted), the informer
+   * waits for the kind to be served again (watching CRDs) instead of retrying on a timer.
+   */
+  factory?: Pick<InformerFactory, 'isServed' | 'waitForKind'>;
+}
+
 /** `namespace/name` (or `name` for cluster-scoped objects): the cache key of an object. */
 export function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+const NO_VALUES: readonly string[] = Object.freeze([]);
+
+/** One named index: value -> keys of the objects indexed under it. */
+class FieldIndex<T extends KubeObject> {
+  private readonly byValue = new Map<string, Set<string>>();
+  /** The values each object was indexed under (objects with none are absent). */
+  private readonly valuesOf = new Map<string, readonly string[]>();
+
+  constructor(readonly extract: IndexFunc<T>) {}
+
+  /** Indexes (or re-indexes) an object; `obj` undefined removes it. */
+  set(key: string, obj: T | undefined): void {
+    const next = obj ? this.extract(obj) : NO_VALUES;
+    const prev = this.valuesOf.get(key) ?? NO_VALUES;
+    if (sameValues(prev, next)) return;
+    for (const v of prev) {
+      const keys = this.byValue.get(v);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byValue.delete(v);
+    }
+    for (const v of next) {
+      let keys = this.byValue.get(v);
+      if (!keys) this.byValue.set(v, (keys = new Set()));
+      keys.add(key);
+    }
+    if (next.length > 0) this.valuesOf.set(key, next);
+    else this.valuesOf.delete(key);
+  }
+
+  keys(value: string): ReadonlySet<string> | undefined {
+    return this.byValue.get(value);
+  }
+}
+
+function sameValues(a: readonly string[], b: readonly string[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function ownerUids(obj: KubeObject): readonly string[] {
+  const refs = obj.metadata.ownerReferences;
+  if (!refs || refs.length === 0) return NO_VALUES;
+  return refs.map((r) => r.uid);
+}
+
 /**
  * Informer keeps a cache of every object of one kind, kept current by a watch; relists when the
- * watch expires. One informer per kind is shared by every controller of a manager.
+ * watch expires, and retries other failures with back-off on the context's clock. Handlers
+ * added late get the cached objects replayed; indexes added late index the cached objects.
  */
 export class Informer<T extends KubeObject = KubeObject> {
+  readonly apiVersion: string;
+  readonly kind: string;
   private readonly objects = new Map<string, T>();
-  private readonly byOwner = new Map<string, Set<string>>();
+  private readonly indexes = new Map<string, FieldIndex<T>>();
   private readonly byLabel = new LabelIndex();
   private readonly handlers = new Set<InformerHandler<T>>();
-  private readonly client: ResourceClient<T>;
+  private readonly log: Logger;
   private abort: AbortController | undefined;
   private synced = false;
   private syncWaiters: (() => void)[] = [];
+  private starting: Promise<void> | undefined;
   private loop: Promise<void> | undefined;
 
   constructor(
-    ctx: ApiContext,
-    readonly apiVersion: string,
-    readonly kind: string,
-    private readonly log?: Logger,
+    private readonly ctx: ApiContext,
+    ref: KindRef<T>,
+    private readonly options: InformerOptions = {},
   ) {
-    this.client = ctx.client<T>(apiVersion, kind, '');
+    this.apiVersion = ref.apiVersion;
+    this.kind = ref.kind;
+    this.log = options.logger ?? silentLogger;
+    this.indexes.set(OWNER_UID_INDEX, new FieldIndex<T>(ownerUids));
   }
 
   /** Adds handlers; objects already cached are replayed to `onAdd`. Returns a remover. */
   addHandler(handler: InformerHandler<T>): () => void {
     this.handlers.add(handler);
-    if (handler.onAdd) for (const o of this.objects.values()) handler.onAdd(o);
+    if (handler.onAdd) for (const o of this.objects.values()) this.call(() => handler.onAdd!(o));
     return () => this.handlers.delete(handler);
   }
 
   /**
-   * Lists, then watches in the background (the shared api/list-watch loop: relist on Expired,
-   * other failures logged and retried after a short real-time back-off). Resolves once the first
-   * list is cached; rejects when that list fails.
+   * Adds a named index: `extract` returns the values an object is found under with
+   * {@link byIndex} (controller-runtime's IndexField), e.g.
+   * `pods.addIndex('spec.nodeName', (p) => p.spec?.nodeName ? [p.spec.nodeName] : [])`.
+   * Throws when the name is taken by a different function; adding the same function again is a no-op.
    */
-  async start(): Promise<void> {
-    if (this.abort) return this.waitForSync();
-    this.abort = new AbortController();
-    const signal = this.abort.signal;
-    this.loop = listWatch(
-      this.client,
-      { onSync: (items) => this.replace(items), onEvent: (ev) => this.apply(ev) },
-      {
-        signal,
-        retry: async ({ error, failures, synced }) => {
-          if (!synced) return false;
-          this.log?.warn({ kind: this.kind, err: String(error) }, 'watch failed; retrying');
-          await sleepRealOrAbort(Math.min(1000, 10 * 2 ** failures), signal);
-          return true;
-        },
-      },
-    );
-    await Promise.race([this.waitForSync(), this.loop]);
+  addIndex(name: string, extract: IndexFunc<T>): void {
+    const existing = this.indexes.get(name);
+    if (existing) {
+      if (existing.extract === extract) return;
+      throw new Error(`informer ${kindKey(this)}: index "${name}" exists already`);
+    }
+    const index = new FieldIndex<T>(extract);
+    for (const [key, obj] of this.objects) index.set(key, obj);
+    this.indexes.set(name, index);
   }
 
-  /** Stops watching; the cache keeps its last contents. */
+  /** The cached objects indexed under `value` by the index `name` (see {@link addIndex}). */
+  byIndex(name: string, value: string): T[] {
+    const index = this.indexes.get(name);
+    if (!index) throw new Error(`informer ${kindKey(this)}: no index "${name}"`);
+    const keys = index.keys(value);
+    return keys ? [...this.objectsOf(keys)] : [];
+  }
+
+  /**
+   * Lists, then watches in the background. Resolves once the first list is cached; rejects when
+   * that list fails (the informer can then be started again). Later failures are retried: an
+   * expired watch relists at once, other failures after a back-off on the clock, and a kind no
+   * longer served (its CRD deleted) waits until it is served again.
+   */
+  start(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    if (this.starting) return this.starting;
+    const abort = (this.abort = new AbortController());
+    const signal = abort.signal;
+    let markSynced!: () => void;
+    const listed = new Promise<void>((resolve) => (markSynced = resolve));
+    let client: ResourceClient<T>;
+    try {
+      client = this.ctx.client<T>(this.apiVersion, this.kind, '');
+    } catch (err) {
+      this.abort = undefined;
+      return Promise.reject(err);
+    }
+    this.loop = listWatch(
+      client,
+      { onSync: (items) => this.replace(items), onEvent: (ev) => this.apply(ev) },
+      { signal, onSynced: markSynced, retry: (failure) => this.retry(failure, signal) },
+    );
+    const starting = Promise.race([listed, this.loop]).then(
+      () => {
+        if (this.starting === starting) this.starting = undefined;
+      },
+      (err: unknown) => {
+        if (this.starting === starting) this.starting = undefined;
+        if (this.abort === abort) this.abort = undefined;
+        throw err;
+      },
+    );
+    this.starting = starting;
+    // A failure after the first list is handled by retry; one that escapes is logged here.
+    this.loop.catch((err: unknown) => {
+      if (this.synced) this.log.error({ kind: this.kind, err: String(err) }, 'informer stopped');
+    });
+    return starting;
+  }
+
+  /** Stops watching; the cache keeps its last contents, and a later {@link start} relists. */
   async stop(): Promise<void> {
+    const loop = this.loop;
     this.abort?.abort();
-    await this.loop?.catch(() => undefined);
+    this.abort = undefined;
+    this.starting = undefined;
+    this.loop = undefined;
+    this.synced = false;
+    await loop?.catch(() => undefined);
   }
 
   /** True once the first list is in the cache. */
@@ -106,14 +236,25 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Cached objects, optionally of one namespace and matching a label selector. */
   list(options: { namespace?: string; labelSelector?: LabelSelector | Selector } = {}): T[] {
     const out: T[] = [];
-    const keys = options.labelSelector ? this.byLabel.candidates(options.labelSelector) : undefined;
+    const selector = options.labelSelector ? parseSelector(options.labelSelector) : undefined;
+    const keys = selector ? this.byLabel.candidates(selector) : undefined;
     const candidates = keys ? this.objectsOf(keys) : this.objects.values();
     for (const o of candidates) {
       if (options.namespace && o.metadata.namespace !== options.namespace) continue;
-      if (options.labelSelector && !labelsMatch(options.labelSelector, o.metadata.labels)) continue;
+      if (selector && !selector.matches(o.metadata.labels)) continue;
       out.push(o);
     }
     return out;
+  }
+
+  /** Cached objects whose ownerReferences name `uid`. */
+  ownedBy(uid: string): T[] {
+    return this.byIndex(OWNER_UID_INDEX, uid);
+  }
+
+  /** Number of cached objects. */
+  size(): number {
+    return this.objects.size;
   }
 
   private *objectsOf(keys: Iterable<string>): Iterable<T> {
@@ -123,15 +264,30 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  /** Cached objects whose ownerReferences name `uid`. */
-  ownedBy(uid: string): T[] {
-    const keys = this.byOwner.get(uid);
-    return keys ? [...this.objectsOf(keys)] : [];
+  /** The one retry policy of every informer (see {@link start}). */
+  private async retry({ error, failures, synced }: ListWatchFailure, signal: AbortSignal): Promise<boolean> {
+    if (!synced) return false;
+    const factory = this.options.factory;
+    if (factory && !(await factory.isServed(this))) {
+      this.log.info({ kind: this.kind }, 'kind no longer served; waiting for it');
+      await factory.waitForKind(this, signal).catch(() => undefined);
+      return true;
+    }
+    const initial = this.options.retry?.initialMs ?? 100;
+    const max = this.options.retry?.maxMs ?? 10_000;
+    const wait = Math.min(max, initial * 2 ** Math.min(failures - 1, 30));
+    this.log.warn({ kind: this.kind, err: String(error), retryInMs: wait }, 'watch failed; retrying');
+    await this.ctx.clock.sleep(wait, signal).catch(() => undefined);
+    return true;
   }
 
-  /** Number of cached objects. */
-  size(): number {
-    return this.objects.size;
+  /** Runs a handler; a handler that throws is logged and does not stop the others or the watch. */
+  private call(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.log.error({ kind: this.kind, err: String(err) }, 'informer handler failed');
+    }
   }
 
   /** A full list: every object upserted, cached objects no longer listed removed. */
@@ -161,16 +317,15 @@ export class Informer<T extends KubeObject = KubeObject> {
     const key = this.keyOf(obj);
     const old = this.objects.get(key);
     if (old && old.metadata.resourceVersion === obj.metadata.resourceVersion && old.metadata.uid === obj.metadata.uid) return;
-    if (old) this.unindex(old, key, obj);
     this.objects.set(key, obj);
-    this.index(obj, key, old);
+    this.index(key, obj, old);
     if (old && old.metadata.uid !== obj.metadata.uid) {
-      for (const h of this.handlers) h.onDelete?.(old);
-      for (const h of this.handlers) h.onAdd?.(obj);
+      for (const h of this.handlers) if (h.onDelete) this.call(() => h.onDelete!(old));
+      for (const h of this.handlers) if (h.onAdd) this.call(() => h.onAdd!(obj));
     } else if (old) {
-      for (const h of this.handlers) h.onUpdate?.(old, obj);
+      for (const h of this.handlers) if (h.onUpdate) this.call(() => h.onUpdate!(old, obj));
     } else {
-      for (const h of this.handlers) h.onAdd?.(obj);
+      for (const h of this.handlers) if (h.onAdd) this.call(() => h.onAdd!(obj));
     }
   }
 
@@ -179,36 +334,19 @@ export class Informer<T extends KubeObject = KubeObject> {
     const old = this.objects.get(key);
     if (!old) return;
     this.objects.delete(key);
-    this.unindex(old, key);
-    for (const h of this.handlers) h.onDelete?.(obj);
+    this.index(key, undefined, old);
+    for (const h of this.handlers) if (h.onDelete) this.call(() => h.onDelete!(obj));
   }
 
-  private index(obj: T, key: string, replaced?: T): void {
-    if (!replaced || !sameLabels(replaced.metadata.labels, obj.metadata.labels)) this.byLabel.add(key, obj.metadata.labels);
-    if (replaced && sameOwners(replaced, obj)) return;
-    for (const ref of obj.metadata.ownerReferences ?? []) {
-      let set = this.byOwner.get(ref.uid);
-      if (!set) this.byOwner.set(ref.uid, (set = new Set()));
-      set.add(key);
+  private index(key: string, obj: T | undefined, old: T | undefined): void {
+    const labels = obj?.metadata.labels;
+    const oldLabels = old?.metadata.labels;
+    if (!old || !obj || !sameLabels(oldLabels, labels)) {
+      if (old) this.byLabel.remove(key, oldLabels);
+      if (obj) this.byLabel.add(key, labels);
     }
+    for (const index of this.indexes.values()) index.set(key, obj);
   }
-
-  private unindex(obj: T, key: string, replacement?: T): void {
-    if (!replacement || !sameLabels(obj.metadata.labels, replacement.metadata.labels)) this.byLabel.remove(key, obj.metadata.labels);
-    if (replacement && sameOwners(obj, replacement)) return;
-    for (const ref of obj.metadata.ownerReferences ?? []) {
-      const set = this.byOwner.get(ref.uid);
-      set?.delete(key);
-      if (set && set.size === 0) this.byOwner.delete(ref.uid);
-    }
-  }
-}
-
-/** True when both name the same owner uids (the owner index stays as it is, in creation order). */
-function sameOwners(a: KubeObject, b: KubeObject): boolean {
-  const ra = a.metadata.ownerReferences ?? [];
-  const rb = b.metadata.ownerReferences ?? [];
-  return ra === rb || (ra.length === rb.length && ra.every((r, i) => r.uid === rb[i].uid));
 }
 
 function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
@@ -216,16 +354,4 @@ function sameLabels(a: Labels | undefined, b: Labels | undefined): boolean {
   const ka = Object.keys(a ?? {});
   if (ka.length !== Object.keys(b ?? {}).length) return false;
   return ka.every((k) => a![k] === b?.[k]);
-}
-
-/** Waits a short real-time moment between failed watches (the store is local: no clock needed). */
-function sleepRealOrAbort(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref?.();
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
-  });
 }

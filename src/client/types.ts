@@ -6,6 +6,7 @@ import type { KubeObject, LabelSelector, ObjectList, WatchEvent } from '../model
 import type { Selector } from '../model/selector.js';
 import type { FieldSelector } from '../model/field-selector.js';
 import type { ResourceType } from '../model/resource-type.js';
+import type { KindRef } from './kinds.js';
 
 /** Filters of list and watch: strings in Kubernetes' syntax or parsed selectors. */
 export interface ListOptions {
@@ -91,8 +92,15 @@ export interface EventRecorder {
  */
 export interface ApiContext {
   /**
-   * A client for a kind. For namespaced kinds `namespace` defaults to 'default'; pass
+   * A client for a kind, typed by its reference: `ctx.client(kinds.Deployment, 'web')` is a
+   * `ResourceClient<Deployment>`. For namespaced kinds `namespace` defaults to 'default'; pass
    * {@link ALL_NAMESPACES} to list or watch across namespaces.
+   */
+  client<T extends KubeObject>(ref: KindRef<T>, namespace?: string): ResourceClient<T>;
+  /**
+   * A client for a kind named by apiVersion and kind (a CRD's, say). For namespaced kinds
+   * `namespace` defaults to 'default'; pass {@link ALL_NAMESPACES} to list or watch across
+   * namespaces.
    */
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
   /**

@@ -8,6 +8,8 @@ import { TugboatError } from '../model/errors.js';
 import type { KindRegistry } from '../api/kind-registry.js';
 import type { AdmissionChain } from '../api/admission.js';
 import type { ObjectApi } from '../api/object-api.js';
+import { InformerFactory } from '../client/informer-factory.js';
+import { clientArgs, type KindRef } from '../client/kinds.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
 import type { ApiContext, ResourceClient } from '../client/types.js';
@@ -84,6 +86,11 @@ export class Cluster extends TypedClients {
   readonly events: ClusterEventLog;
   /** What components are handed: clients, clock and event recorder. */
   readonly context: ApiContext;
+  /**
+   * The cluster's shared informers, one per kind: the caches the controllers, the scheduler and
+   * the node agents read (built once here and handed to each).
+   */
+  readonly informers: InformerFactory;
   /** The controller manager: `cluster.controllers.register(myController)` adds your own. */
   readonly controllers: ControllerManager;
   /** The scheduler, unless started with `scheduler: false`. */
@@ -125,10 +132,11 @@ export class Cluster extends TypedClients {
     this.gc = new GarbageCollector(this.context, () => this.registry.all());
     this.namespaceController = new NamespaceController(this.context, () => this.registry.all());
     const managerOptions = options.controllers === false ? {} : (options.controllers ?? {});
-    this.controllers = new ControllerManager(this.context, managerOptions);
+    this.informers = new InformerFactory(this.context, { logger: managerOptions.logger });
+    this.controllers = new ControllerManager(this.context, managerOptions, this.informers);
     this.builtins = options.controllers !== false && managerOptions.builtins !== false;
-    this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {});
-    this.nodePool = new NodePool(this.context, this.name);
+    this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {}, this.informers);
+    this.nodePool = new NodePool(this.context, this.name, this.informers);
     this.initialNodes = options.nodes ?? [];
   }
 
@@ -217,11 +225,19 @@ export class Cluster extends TypedClients {
   }
 
   /**
+   * A client for a kind named by a typed reference: `cluster.client(kinds.Deployment, 'web')` is
+   * a `ResourceClient<Deployment>`. For namespaced kinds `namespace` defaults to 'default'; pass
+   * `''` to list or watch across all namespaces.
+   */
+  client<T extends KubeObject>(ref: KindRef<T>, namespace?: string): ResourceClient<T>;
+  /**
    * A client for any registered kind, e.g. `cluster.client('apps/v1', 'Deployment', 'web')` or a
    * CRD's `cluster.client('example.com/v1', 'Widget')`. For namespaced kinds `namespace` defaults
    * to 'default'; pass `''` to list or watch across all namespaces.
    */
-  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
+  client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
+  client<T extends KubeObject>(refOrApiVersion: KindRef<T> | string, kindOrNamespace?: string, namespaceArg?: string): ResourceClient<T> {
+    const { apiVersion, kind, namespace } = clientArgs(refOrApiVersion, kindOrNamespace, namespaceArg);
     return this.context.client<T>(apiVersion, kind, namespace);
   }
 
@@ -287,6 +303,7 @@ export class Cluster extends TypedClients {
     await this.nodePool.stopAll();
     await this.namespaceController.stop();
     await this.gc.stop();
+    await this.informers.stop();
     await this.apiServer.stop();
     if (this.ownsStore) await this.store.close();
   }

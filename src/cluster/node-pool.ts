@@ -1,6 +1,10 @@
 import type { Pod } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import { NodeAgent } from '../node-agent/node-agent.js';
+import { PodDispatcher } from '../node-agent/pod-source.js';
+import { RuntimeEventHub } from '../node-agent/runtime-events.js';
+import type { InformerFactory } from '../client/informer-factory.js';
+import { kinds } from '../client/kinds.js';
 import type { NodeAgentOptions, PodLogOptions } from '../node-agent/types.js';
 import type { ContainerRuntime, ExecResult, LogLine } from '../runtime-adapters/types.js';
 import type { ApiContext } from '../client/types.js';
@@ -11,24 +15,32 @@ export type NodeSpec = Omit<NodeAgentOptions, 'clusterName'>;
 
 /**
  * The cluster's nodes: one NodeAgent per node, each over a container runtime (several nodes may
- * share one runtime). Adds, removes and kills nodes, and finds the agent holding a pod.
+ * share one runtime). Adds, removes and kills nodes, and finds the agent holding a pod. It owns
+ * what the agents share: one pod dispatcher over the cluster's Pod informer, and one runtime
+ * event hub per runtime.
  */
 export class NodePool {
   private readonly agents = new Map<string, NodeAgent>();
-  private readonly runtimes = new Set<ContainerRuntime>();
+  /** The runtimes in use, each with its event hub. */
+  private readonly runtimes = new Map<ContainerRuntime, RuntimeEventHub>();
+  private readonly pods: PodDispatcher;
 
   constructor(
     private readonly ctx: ApiContext,
     private readonly clusterName: string,
-  ) {}
+    informers: InformerFactory,
+  ) {
+    this.pods = new PodDispatcher(informers.informer(kinds.Pod));
+  }
 
   /** Starts a node agent, which registers the Node and begins running the pods bound to it. */
   async add(spec: NodeSpec): Promise<NodeAgent> {
     if (!spec?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [{ field: 'name', message: 'Required value' }]);
     if (this.agents.has(spec.name)) throw TugboatError.alreadyExists({ kind: 'nodes' }, spec.name);
-    const agent = new NodeAgent(this.ctx, { ...spec, clusterName: this.clusterName });
+    let runtimeEvents = this.runtimes.get(spec.runtime);
+    if (!runtimeEvents) this.runtimes.set(spec.runtime, (runtimeEvents = new RuntimeEventHub(spec.runtime)));
+    const agent = new NodeAgent(this.ctx, { ...spec, clusterName: this.clusterName }, { pods: this.pods, runtimeEvents });
     this.agents.set(spec.name, agent);
-    this.runtimes.add(spec.runtime);
     try {
       await agent.start();
     } catch (err) {
@@ -97,7 +109,8 @@ export class NodePool {
   async stopAll(): Promise<void> {
     await Promise.allSettled([...this.agents.values()].map((a) => a.stop({ removePods: true })));
     this.agents.clear();
-    await Promise.allSettled([...this.runtimes].map((r) => r.close?.()));
+    for (const hub of this.runtimes.values()) hub.close();
+    await Promise.allSettled([...this.runtimes.keys()].map((r) => r.close?.()));
     this.runtimes.clear();
   }
 

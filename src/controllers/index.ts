@@ -10,15 +10,17 @@ export type {
   ReconcileContext,
   CacheReader,
   CacheListOptions,
-  KindRef,
   Logger,
+  ControllerSetup,
   ObservedChange,
   WatchSource,
 } from './runtime/types.js';
 export { terminalError, isTerminalError, TerminalError } from './runtime/terminal-error.js';
 export { WorkQueue, type WorkQueueOptions } from './runtime/work-queue.js';
 export { RateLimiter, type RateLimiterOptions } from './runtime/rate-limiter.js';
-export { Informer, type InformerHandler } from '../client/informer.js';
+export { Informer, OWNER_UID_INDEX, type InformerHandler, type InformerOptions, type InformerRetryPolicy, type IndexFunc } from '../client/informer.js';
+export { InformerFactory, type InformerFactoryOptions } from '../client/informer-factory.js';
+export { kinds, kindRef, type KindRef } from '../client/kinds.js';
 export { replicaSetController, type ReplicaSetControllerOptions } from './replicaset.js';
 export { deploymentController } from './deployment/index.js';
 export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';

@@ -6,7 +6,7 @@ import type { KubeObject, OwnerReference, Pod, ReplicaSet } from '../model/types
 import { TugboatError } from '../model/errors.js';
 import { cloneJson } from '../model/clone.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
-import { labelsMatch } from '../client/label-match.js';
+import { labelSelectorAsSelector } from '../model/selector.js';
 import { claimObjects } from './common/claim-objects.js';
 import { controllerRef, isPodActive } from './common/pods.js';
 import { jsonEqual } from '../model/json.js';
@@ -138,7 +138,7 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
           }
           if (change === 'DELETED') return [];
           const sets = await cache.list<ReplicaSet>(RS.apiVersion, RS.kind, { namespace: ns });
-          return sets.filter((rs) => labelsMatch(rs.spec?.selector, pod.metadata.labels)).map((rs) => ({ namespace: ns, name: rs.metadata.name ?? '' }));
+          return sets.filter((rs) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels)).map((rs) => ({ namespace: ns, name: rs.metadata.name ?? '' }));
         },
       },
     ],

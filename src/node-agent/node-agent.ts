@@ -1,12 +1,14 @@
 /**
  * NodeAgent: tugboat's kubelet. One per node: registers the Node, heartbeats through a Lease,
- * receives the pods bound to the node from the process-wide pod dispatcher, drives each through
+ * receives the pods bound to the node from the cluster's pod dispatcher, drives each through
  * a PodWorker on the ContainerRuntime, adopts what a previous agent left running and sweeps the
  * rest, and serves logs and exec.
  */
 import PQueue from 'p-queue';
 import type { ApiContext, ResourceClient } from '../client/types.js';
 import type { Timer } from '../clock/types.js';
+import { InformerFactory } from '../client/informer-factory.js';
+import { kinds } from '../client/kinds.js';
 import { fieldError, TugboatError } from '../model/errors.js';
 import type { ConfigMap, Pod, Secret } from '../model/types.js';
 import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
@@ -23,8 +25,22 @@ import type { WorkerEnv } from './worker-env.js';
 const HOST_IP = '127.0.0.1';
 
 /**
- * The node agent (kubelet) of one node. Construct it with the cluster's ApiContext and the
- * node's options, `start()` it, and `stop()` (or `kill()`, to simulate a lost machine).
+ * What a node agent shares with the other agents of its cluster, made by the composition root
+ * (the node pool): the pod dispatcher over the cluster's Pod informer, and the event hub of the
+ * agent's runtime.
+ */
+export interface NodeAgentDeps {
+  /** Hands the agent the pods bound to its node. */
+  pods: PodDispatcher;
+  /** The one event subscription of the agent's runtime. */
+  runtimeEvents: RuntimeEventHub;
+}
+
+/**
+ * The node agent (kubelet) of one node. Construct it with the cluster's ApiContext, the node's
+ * options and what it shares with the other agents ({@link NodeAgentDeps}; an agent given none
+ * makes its own, with a Pod informer of its own), `start()` it, and `stop()` (or `kill()`, to
+ * simulate a lost machine).
  */
 export class NodeAgent {
   /** The node's name. */
@@ -41,15 +57,24 @@ export class NodeAgent {
   private resyncTimer?: Timer;
   private inventory?: RuntimeInventory;
   private nodeUid?: string;
+  private readonly deps: NodeAgentDeps;
+  /** The informers of an agent given no deps (stopped with it). */
+  private readonly ownInformers?: InformerFactory;
 
   constructor(
     private readonly ctx: ApiContext,
     private readonly options: NodeAgentOptions,
+    deps?: NodeAgentDeps,
   ) {
     if (!options?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [fieldError('name', 'Required value', 'FieldValueRequired')]);
     if (!options.runtime) throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('runtime', 'Required value', 'FieldValueRequired')]);
     if (!options.clusterName) throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('clusterName', 'Required value', 'FieldValueRequired')]);
     this.name = options.name;
+    if (deps) this.deps = deps;
+    else {
+      this.ownInformers = new InformerFactory(ctx);
+      this.deps = { pods: new PodDispatcher(this.ownInformers.informer(kinds.Pod)), runtimeEvents: new RuntimeEventHub(options.runtime) };
+    }
     this.queue = new PQueue({ concurrency: options.runtimeConcurrency ?? 8 });
     const source: ConfigSource = {
       configMap: (ns, name) => ctx.client<ConfigMap>('v1', 'ConfigMap', ns).find(name),
@@ -85,10 +110,10 @@ export class NodeAgent {
     this.heartbeat = new Heartbeat(this.ctx, this.options, HOST_IP, () => this.nodeUid);
     await this.heartbeat.start();
     this.inventory = await RuntimeInventory.take(runtime, clusterName, name);
-    this.unsubscribe = RuntimeEventHub.for(runtime).subscribe(clusterName, name, (e) => {
+    this.unsubscribe = this.deps.runtimeEvents.subscribe(clusterName, name, (e) => {
       this.workers.get(e.labels[RUNTIME_LABELS.podUid] ?? '')?.requestSync();
     });
-    await PodDispatcher.for(this.ctx).register(name, this.sink);
+    await this.deps.pods.register(name, this.sink);
     const inventory = this.inventory;
     this.inventory = undefined;
     if (this.state === 'running') await inventory.sweep(runtime);
@@ -188,7 +213,8 @@ export class NodeAgent {
     this.resyncTimer = undefined;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
-    PodDispatcher.for(this.ctx).unregister(this.name, this.sink);
+    this.deps.pods.unregister(this.name, this.sink);
+    void this.ownInformers?.stop();
     for (const w of this.workers.values()) w.halt();
     this.workers.clear();
     this.queue.clear();

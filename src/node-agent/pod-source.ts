@@ -1,123 +1,77 @@
 /**
- * The pods of every node agent of one process come from ONE shared watch: a PodDispatcher per
- * ApiContext lists and watches all pods once and hands each change to the agent of the pod's
- * spec.nodeName. It is reference-counted (the first agent starts it, the last one stops it) and
- * relists when its watch expires. This is what lets 5,000 agents share a process.
+ * The pods of every node agent of a cluster come from ONE shared informer: the PodDispatcher
+ * indexes the cluster's Pod informer by spec.nodeName and hands each change to the agent of the
+ * pod's node. The composition root (the node pool) makes one per cluster and passes it to every
+ * agent; this is what lets 5,000 agents share a process.
  */
-import type { ApiContext, ResourceClient } from '../client/types.js';
-import { ALL_NAMESPACES } from '../client/types.js';
+import type { Informer } from '../client/informer.js';
 import { TugboatError } from '../model/errors.js';
-import { listWatch } from '../client/list-watch.js';
 import type { Pod } from '../model/types.js';
 import type { PodSink } from './types.js';
 
-const dispatchers = new WeakMap<ApiContext, PodDispatcher>();
+/** The name of the Pod informer's index by node. */
+export const NODE_NAME_INDEX = 'spec.nodeName';
 
-/** How long to wait before relisting after a failed list or watch. */
-const RETRY_MS = 1000;
+/** The index function of {@link NODE_NAME_INDEX}: the node a pod is bound to. */
+function nodeNameOf(pod: Pod): readonly string[] {
+  const node = pod.spec?.nodeName;
+  return node ? [node] : [];
+}
 
-/** Shares one watch of all pods among the node agents of an ApiContext. */
+/** Dispatches the changes of one Pod informer to the node agents, by spec.nodeName. */
 export class PodDispatcher {
   private readonly sinks = new Map<string, PodSink>();
-  /** Pods bound to a node, by node name then uid. */
-  private readonly byNode = new Map<string, Map<string, Pod>>();
-  /** The node each known pod is bound to, by uid. */
-  private readonly nodeOf = new Map<string, string>();
-  private refs = 0;
-  private abort?: AbortController;
-  private ready?: Promise<void>;
-  private readonly client: ResourceClient<Pod>;
+  private readonly removeHandler: () => void;
 
-  private constructor(private readonly ctx: ApiContext) {
-    this.client = ctx.client<Pod>('v1', 'Pod', ALL_NAMESPACES);
+  /** @param pods - the shared Pod informer (started by the first {@link register}) */
+  constructor(private readonly pods: Informer<Pod>) {
+    pods.addIndex(NODE_NAME_INDEX, nodeNameOf);
+    this.removeHandler = pods.addHandler({
+      onAdd: (pod) => this.put(pod),
+      onUpdate: (old, pod) => {
+        const was = old.spec?.nodeName;
+        if (was && was !== pod.spec?.nodeName) this.sinks.get(was)?.remove(old.metadata.uid ?? '');
+        this.put(pod);
+      },
+      onDelete: (pod) => {
+        const node = pod.spec?.nodeName;
+        if (node) this.sinks.get(node)?.remove(pod.metadata.uid ?? '');
+      },
+    });
   }
 
-  /** The dispatcher of `ctx`, made on first use. */
-  static for(ctx: ApiContext): PodDispatcher {
-    let d = dispatchers.get(ctx);
-    if (!d) {
-      d = new PodDispatcher(ctx);
-      dispatchers.set(ctx, d);
-    }
-    return d;
-  }
-
-  /** Registers a node's sink; resolves once the initial list was read and the node's pods replayed to it. */
+  /** Registers a node's sink; resolves once the informer has synced and the node's pods are replayed to it. */
   async register(nodeName: string, sink: PodSink): Promise<void> {
     if (this.sinks.has(nodeName)) throw TugboatError.badRequest(`a node agent for node "${nodeName}" is already running`);
     this.sinks.set(nodeName, sink);
-    if (this.refs++ === 0) this.startLoop();
-    await this.ready;
+    try {
+      await this.pods.start();
+    } catch (err) {
+      if (this.sinks.get(nodeName) === sink) this.sinks.delete(nodeName);
+      throw err;
+    }
     if (this.sinks.get(nodeName) !== sink) return;
-    for (const pod of this.byNode.get(nodeName)?.values() ?? []) sink.upsert(pod);
+    for (const pod of this.pods.byIndex(NODE_NAME_INDEX, nodeName)) sink.upsert(pod);
   }
 
-  /** Unregisters a node's sink; the last one stops the watch. */
+  /** Unregisters a node's sink. */
   unregister(nodeName: string, sink: PodSink): void {
-    if (this.sinks.get(nodeName) !== sink) return;
-    this.sinks.delete(nodeName);
-    if (--this.refs === 0) {
-      this.abort?.abort();
-      this.abort = undefined;
-      this.byNode.clear();
-      this.nodeOf.clear();
-    }
+    if (this.sinks.get(nodeName) === sink) this.sinks.delete(nodeName);
   }
 
-  private startLoop(): void {
-    const abort = new AbortController();
-    this.abort = abort;
-    let markReady!: () => void;
-    this.ready = new Promise((resolve) => (markReady = resolve));
-    const { signal } = abort;
-    void listWatch(
-      this.client,
-      {
-        onSync: (items) => this.replace(items),
-        onEvent: (ev) => (ev.type === 'DELETED' ? this.drop(ev.object.metadata.uid ?? '') : this.put(ev.object)),
-      },
-      {
-        signal,
-        onSynced: markReady,
-        // Any failure relists after a second of clock time; the loop ends only when the last agent leaves.
-        retry: async () => {
-          await this.ctx.clock.sleep(RETRY_MS, signal).catch(() => undefined);
-          return true;
-        },
-      },
-    ).then(markReady, markReady);
+  /** The pods bound to a node, as cached. */
+  podsOf(nodeName: string): Pod[] {
+    return this.pods.byIndex(NODE_NAME_INDEX, nodeName);
   }
 
-  /** A full list: every pod put, pods no longer listed dropped. */
-  private replace(items: Pod[]): void {
-    const seen = new Set<string>();
-    for (const pod of items) {
-      seen.add(pod.metadata.uid ?? '');
-      this.put(pod);
-    }
-    for (const uid of [...this.nodeOf.keys()]) if (!seen.has(uid)) this.drop(uid);
+  /** Detaches from the informer (the informer itself belongs to its factory). */
+  close(): void {
+    this.sinks.clear();
+    this.removeHandler();
   }
 
   private put(pod: Pod): void {
-    const uid = pod.metadata.uid ?? '';
-    const node = pod.spec?.nodeName ?? '';
-    const was = this.nodeOf.get(uid);
-    if (was !== undefined && was !== node) this.drop(uid);
-    if (!node) return;
-    let pods = this.byNode.get(node);
-    if (!pods) this.byNode.set(node, (pods = new Map()));
-    pods.set(uid, pod);
-    this.nodeOf.set(uid, node);
-    this.sinks.get(node)?.upsert(pod);
-  }
-
-  private drop(uid: string): void {
-    const node = this.nodeOf.get(uid);
-    if (node === undefined) return;
-    this.nodeOf.delete(uid);
-    const pods = this.byNode.get(node);
-    pods?.delete(uid);
-    if (pods?.size === 0) this.byNode.delete(node);
-    this.sinks.get(node)?.remove(uid);
+    const node = pod.spec?.nodeName;
+    if (node) this.sinks.get(node)?.upsert(pod);
   }
 }

@@ -1,28 +1,18 @@
 /**
  * Runtime events (container start, exit, OOM, removal) for every node agent on one runtime
- * come from ONE subscription per runtime, dispatched by the node label, so a runtime shared
- * by thousands of nodes is not read thousands of times.
+ * come from ONE subscription per runtime, dispatched by the cluster and node labels, so a
+ * runtime shared by thousands of nodes is not read thousands of times. The node pool owns one
+ * hub per runtime and passes it to the agents.
  */
 import { RUNTIME_LABELS, type ContainerRuntime, type RuntimeEvent } from '../runtime-adapters/types.js';
-
-const hubs = new WeakMap<ContainerRuntime, RuntimeEventHub>();
 
 /** Shares one `runtime.events()` stream among the node agents that use the runtime. */
 export class RuntimeEventHub {
   private readonly handlers = new Map<string, (e: RuntimeEvent) => void>();
   private abort?: AbortController;
 
-  private constructor(private readonly runtime: ContainerRuntime) {}
-
-  /** The hub of a runtime, made on first use. */
-  static for(runtime: ContainerRuntime): RuntimeEventHub {
-    let h = hubs.get(runtime);
-    if (!h) {
-      h = new RuntimeEventHub(runtime);
-      hubs.set(runtime, h);
-    }
-    return h;
-  }
+  /** @param runtime - the runtime whose events this hub reads (subscribes on the first handler) */
+  constructor(readonly runtime: ContainerRuntime) {}
 
   /** Handles the events of one cluster's node; returns the function that unsubscribes. */
   subscribe(clusterName: string, nodeName: string, handler: (e: RuntimeEvent) => void): () => void {
@@ -35,11 +25,14 @@ export class RuntimeEventHub {
     return () => {
       if (this.handlers.get(key) !== handler) return;
       this.handlers.delete(key);
-      if (this.handlers.size === 0) {
-        this.abort?.abort();
-        this.abort = undefined;
-      }
+      if (this.handlers.size === 0) this.close();
     };
+  }
+
+  /** Ends the subscription to the runtime (a later subscribe starts a new one). */
+  close(): void {
+    this.abort?.abort();
+    this.abort = undefined;
   }
 
   private async loop(signal: AbortSignal): Promise<void> {

@@ -17,9 +17,10 @@ import { PluginRegistry, defaultRegistry } from './registry.js';
 import { scheduleOne, seededRandom } from './schedule-one.js';
 import { findPreemption } from './preemption.js';
 import { podInfoOf, podKey } from './pod-info.js';
-import { runInformer, type InformerHandler } from './informer.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { getCondition, setCondition } from '../model/conditions.js';
+import { InformerFactory } from '../client/informer-factory.js';
+import { kinds, type KindRef } from '../client/kinds.js';
 
 /** Options of {@link Scheduler}. */
 export interface SchedulerOptions {
@@ -88,19 +89,28 @@ export class Scheduler {
   private defaultPriority: { name: string; value: number } | undefined;
   private readonly pending = new Map<string, Pod>();
   private readonly nominated = new NominatedPods();
-  private abort: AbortController | undefined;
   /** The one flush timer, armed only while some pod waits on time (back-off, unschedulable). */
   private flush: { at: number; timer: Timer } | undefined;
   private loop: Promise<void> | undefined;
-  private informers: Promise<void>[] = [];
+  private readonly informers: InformerFactory;
+  private readonly ownsInformers: boolean;
+  private removers: (() => void)[] = [];
   private nextStart = 0;
   private running = false;
   private scheduled = 0;
 
+  /**
+   * @param ctx - the API the scheduler reads and writes through
+   * @param options - scheduler name, plugins, back-off, preemption
+   * @param informers - the shared informer factory (the cluster's); without it the scheduler makes (and stops) its own
+   */
   constructor(
     private readonly ctx: ApiContext,
     private readonly options: SchedulerOptions = {},
+    informers?: InformerFactory,
   ) {
+    this.ownsInformers = !informers;
+    this.informers = informers ?? new InformerFactory(ctx);
     this.name = options.schedulerName ?? 'default-scheduler';
     this.registry = options.registry ?? defaultRegistry();
     const extra = options.plugins ?? {};
@@ -130,20 +140,16 @@ export class Scheduler {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    const abort = (this.abort = new AbortController());
-    const watch = <T extends Node | Pod | Namespace | PriorityClass>(apiVersion: string, kind: string, handler: InformerHandler<T>, ns?: string) => {
-      const inf = runInformer(this.ctx.client<T>(apiVersion, kind, ns), handler, this.ctx.clock, abort.signal);
-      this.informers.push(inf.done);
-      return inf.synced;
-    };
-    await Promise.all([
-      watch<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass', (t, pc) => this.onPriorityClass(t, pc)),
-      watch<Namespace>('v1', 'Namespace', (t, ns) =>
-        t === 'DELETED' ? this.cache.removeNamespace(ns.metadata.name!) : this.cache.setNamespace(ns.metadata.name!, ns.metadata.labels),
-      ),
-      watch<Node>('v1', 'Node', (t, n, old) => this.onNode(t, n, old)),
-    ]);
-    await watch<Pod>('v1', 'Pod', (t, p, old) => this.onPod(t, p, old), '');
+    // The shared informers, synced; handlers are added in this order, so the priority classes,
+    // namespaces and nodes are known (replayed) before the first pod is.
+    await Promise.all([kinds.PriorityClass, kinds.Namespace, kinds.Node, kinds.Pod].map((k: KindRef) => this.informers.start(k)));
+    if (!this.running) return;
+    await this.watch(kinds.PriorityClass, (t, pc) => this.onPriorityClass(t, pc));
+    await this.watch(kinds.Namespace, (t, ns) =>
+      t === 'DELETED' ? this.cache.removeNamespace(ns.metadata.name!) : this.cache.setNamespace(ns.metadata.name!, ns.metadata.labels),
+    );
+    await this.watch(kinds.Node, (t, n, old) => this.onNode(t, n, old));
+    await this.watch(kinds.Pod, (t, p, old) => this.onPod(t, p, old));
     this.armFlush();
     this.loop = this.run();
   }
@@ -152,14 +158,28 @@ export class Scheduler {
   async stop(): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    this.abort?.abort();
     this.queue.close();
     this.flush?.timer.cancel();
     this.flush = undefined;
+    for (const r of this.removers.splice(0)) r();
     await this.loop;
     await this.binds.onIdle();
-    await Promise.allSettled(this.informers);
-    this.informers = [];
+    if (this.ownsInformers) await this.informers.stop();
+  }
+
+  /** Adds a handler of every change (old is the previous version known) to a kind's shared informer. */
+  private async watch<T extends Node | Pod | Namespace | PriorityClass>(
+    ref: KindRef<T>,
+    handle: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined) => void,
+  ): Promise<void> {
+    const inf = await this.informers.start(ref);
+    this.removers.push(
+      inf.addHandler({
+        onAdd: (o) => handle('ADDED', o, undefined),
+        onUpdate: (old, o) => handle('MODIFIED', o, old),
+        onDelete: (o) => handle('DELETED', o, o),
+      }),
+    );
   }
 
   /**

@@ -13,7 +13,9 @@ import { MemoryStore } from '../store/memory-store.js';
 import { applyOrder, decodeManifests, type ManifestInput } from '../api/manifest.js';
 import { ApiServer } from '../cluster/api-server.js';
 import type { ClusterEventLog } from '../cluster/api-server.js';
-import { labelsMatch } from '../client/label-match.js';
+import { parseSelector } from '../model/selector.js';
+import { splitKindArgs } from '../client/kinds.js';
+import type { CacheListOptions } from '../controllers/runtime/types.js';
 import { silentLogger, type Logger } from '../client/logger.js';
 import type { CacheReader, ReconcileContext } from '../controllers/runtime/types.js';
 
@@ -66,19 +68,29 @@ export async function fakeReconcileContext(options: FakeReconcileContextOptions 
   }
   const all = async <T extends KubeObject>(apiVersion: string, kind: string): Promise<T[]> =>
     (await server.client<T>(apiVersion, kind, '').list()).items;
-  const cache: CacheReader = {
-    get: async <T extends KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string) =>
-      (await all<T>(apiVersion, kind)).find((o) => o.metadata.name === name && (o.metadata.namespace ?? '') === (namespace ?? '')),
-    list: async <T extends KubeObject>(apiVersion: string, kind: string, listOptions: Parameters<CacheReader['list']>[2] = {}) =>
-      (await all<T>(apiVersion, kind)).filter(
-        (o) =>
-          (!listOptions.namespace || o.metadata.namespace === listOptions.namespace) &&
-          (!listOptions.labelSelector || labelsMatch(listOptions.labelSelector, o.metadata.labels)),
-      ),
-    ownedBy: async <T extends KubeObject>(apiVersion: string, kind: string, ownerUid: string) =>
-      (await all<T>(apiVersion, kind)).filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === ownerUid)),
-  };
+  // Each read names the kind by a KindRef or by apiVersion and kind (splitKindArgs takes either).
+  const cache = {
+    get: async (...args: unknown[]) => {
+      const { ref, rest } = splitKindArgs(args);
+      const [namespace, name] = rest as [string | undefined, string];
+      return (await all(ref.apiVersion, ref.kind)).find((o) => o.metadata.name === name && (o.metadata.namespace ?? '') === (namespace ?? ''));
+    },
+    list: async (...args: unknown[]) => {
+      const { ref, rest } = splitKindArgs(args);
+      const listOptions = (rest[0] ?? {}) as CacheListOptions;
+      const selector = listOptions.labelSelector ? parseSelector(listOptions.labelSelector) : undefined;
+      return (await all(ref.apiVersion, ref.kind)).filter(
+        (o) => (!listOptions.namespace || o.metadata.namespace === listOptions.namespace) && (!selector || selector.matches(o.metadata.labels)),
+      );
+    },
+    ownedBy: async (...args: unknown[]) => {
+      const { ref, rest } = splitKindArgs(args);
+      return (await all(ref.apiVersion, ref.kind)).filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === rest[0]));
+    },
+  } as unknown as CacheReader;
+  const abort = new AbortController();
   const close = async (): Promise<void> => {
+    abort.abort();
     await server.stop();
     if (!options.store) await store.close();
   };
@@ -86,6 +98,7 @@ export async function fakeReconcileContext(options: FakeReconcileContextOptions 
   return Object.create(server.context, {
     cache: { value: cache, enumerable: true },
     log: { value: options.logger ?? silentLogger, enumerable: true },
+    signal: { value: abort.signal, enumerable: true },
     store: { value: store, enumerable: true },
     recorded: { value: server.events, enumerable: true },
     close: { value: close },

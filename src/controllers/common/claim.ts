@@ -3,7 +3,7 @@
  * adopt (orphans matching its selector) and should release (owned, no longer matching).
  */
 import type { KubeObject, LabelSelector } from '../../model/types.js';
-import { labelsMatch } from '../../client/label-match.js';
+import { labelSelectorAsSelector } from '../../model/selector.js';
 import { controllerRef } from './pods.js';
 
 /** The owner side of a claim. */
@@ -27,9 +27,10 @@ export interface ClaimDecision<T> {
 /** Classifies candidates against an owner and its selector. */
 export function classifyClaims<T extends KubeObject>(owner: ClaimOwner, selector: LabelSelector | undefined, candidates: readonly T[]): ClaimDecision<T> {
   const out: ClaimDecision<T> = { owned: [], adopt: [], release: [] };
+  const matcher = labelSelectorAsSelector(selector);
   for (const obj of candidates) {
     if (owner.namespace !== undefined && obj.metadata.namespace !== owner.namespace) continue;
-    const matches = labelsMatch(selector, obj.metadata.labels);
+    const matches = matcher.matches(obj.metadata.labels);
     const ref = controllerRef(obj);
     if (ref) {
       if (ref.uid !== owner.uid) continue;

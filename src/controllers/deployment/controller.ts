@@ -4,7 +4,7 @@
  */
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../model/types.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
-import { labelsMatch } from '../../client/label-match.js';
+import { labelSelectorAsSelector } from '../../model/selector.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { controllerRef } from '../common/pods.js';
 import { isScalingEvent } from './planner.js';
@@ -61,7 +61,7 @@ export function deploymentController(): Controller {
         async map(obj: KubeObject, cache, change) {
           if (change === 'DELETED' || controllerRef(obj)) return [];
           const ds = await cache.list<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, { namespace: obj.metadata.namespace });
-          return ds.filter((d) => labelsMatch(d.spec?.selector, obj.metadata.labels)).map((d) => ({ namespace: obj.metadata.namespace, name: d.metadata.name ?? '' }));
+          return ds.filter((d) => labelSelectorAsSelector(d.spec?.selector).matches(obj.metadata.labels)).map((d) => ({ namespace: obj.metadata.namespace, name: d.metadata.name ?? '' }));
         },
       },
     ],

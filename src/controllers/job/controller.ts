@@ -8,7 +8,7 @@
 import type { batch, Job, KubeObject, Pod } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
-import { labelsMatch } from '../../client/label-match.js';
+import { labelSelectorAsSelector } from '../../model/selector.js';
 import { claimObjects } from '../common/claim-objects.js';
 import { controllerRef } from '../common/pods.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from '../replicaset/expectations.js';
@@ -209,7 +209,7 @@ export function jobController(options: JobControllerOptions = {}): Controller {
           }
           if (change === 'DELETED') return [];
           const jobs = await cache.list<Job>(JOB.apiVersion, JOB.kind, { namespace: ns });
-          return jobs.filter((j) => labelsMatch(jobSelector(j), pod.metadata.labels)).map((j) => ({ namespace: ns, name: j.metadata.name ?? '' }));
+          return jobs.filter((j) => labelSelectorAsSelector(jobSelector(j)).matches(pod.metadata.labels)).map((j) => ({ namespace: ns, name: j.metadata.name ?? '' }));
         },
       },
     ],

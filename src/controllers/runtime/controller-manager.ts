@@ -1,12 +1,15 @@
 /**
- * The controller manager: shares informers between controllers and runs each controller's
- * work queue and workers (controller-runtime's `Manager`).
+ * The controller manager: runs each controller's work queue and workers over the shared
+ * informers of a cluster (controller-runtime's `Manager`).
  */
+import { setMaxListeners } from 'node:events';
 import type { ApiContext } from '../../client/types.js';
 import type { KubeObject } from '../../model/types.js';
 import { TugboatError, fieldError } from '../../model/errors.js';
 import { silentLogger } from '../../client/logger.js';
-import { Informer } from '../../client/informer.js';
+import type { Informer } from '../../client/informer.js';
+import { InformerFactory } from '../../client/informer-factory.js';
+import { splitKindArgs as refOf } from '../../client/kinds.js';
 import { ControllerRunner } from './controller-runner.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import type { CacheListOptions, CacheReader, Controller, KindRef, Logger, ReconcileContext, ReconcileRequest } from './types.js';
@@ -21,7 +24,6 @@ export interface ControllerManagerOptions {
   logger?: Logger;
 }
 
-
 function childLogger(log: Logger, bindings: object): Logger {
   const l = log as Logger & { child?: (b: object) => Logger };
   return typeof l.child === 'function' ? l.child(bindings) : log;
@@ -29,53 +31,102 @@ function childLogger(log: Logger, bindings: object): Logger {
 
 /**
  * ControllerManager runs controllers against an {@link ApiContext}. Register controllers with
- * {@link register} (before or after {@link start}); names must be unique.
+ * {@link register} (before or after {@link start}); names must be unique. Its informers come
+ * from the {@link InformerFactory} it is given (the cluster's, shared with the scheduler and the
+ * node agents), or from one of its own.
  */
 export class ControllerManager {
-  private readonly informers = new Map<string, Promise<Informer>>();
   private readonly runners = new Map<string, ControllerRunner<any>>();
-  private readonly contexts = new Map<string, ReconcileContext>();
+  private readonly aborts = new Map<string, AbortController>();
   private readonly workers: number;
   private readonly log: Logger;
+  private readonly informers: InformerFactory;
+  private readonly ownsInformers: boolean;
   private started = false;
   /** Reads the informer caches (shared by every controller of this manager). */
   readonly cache: CacheReader;
 
-  constructor(private readonly ctx: ApiContext, private readonly options: ControllerManagerOptions = {}) {
+  /**
+   * @param ctx - the API every controller reads and writes through
+   * @param options - workers, rate limiter, logger
+   * @param informers - the shared informer factory; without it the manager makes (and stops) its own
+   */
+  constructor(
+    private readonly ctx: ApiContext,
+    private readonly options: ControllerManagerOptions = {},
+    informers?: InformerFactory,
+  ) {
     this.workers = options.workers ?? 4;
     this.log = options.logger ?? silentLogger;
-    this.cache = {
-      get: async <T extends KubeObject>(apiVersion: string, kind: string, ns: string | undefined, name: string) =>
-        (await this.informer({ apiVersion, kind })).get(ns || undefined, name) as T | undefined,
-      list: async <T extends KubeObject>(apiVersion: string, kind: string, opts?: CacheListOptions) =>
-        (await this.informer({ apiVersion, kind })).list(opts) as T[],
-      ownedBy: async <T extends KubeObject>(apiVersion: string, kind: string, uid: string) =>
-        (await this.informer({ apiVersion, kind })).ownedBy(uid) as T[],
+    this.ownsInformers = !informers;
+    this.informers = informers ?? new InformerFactory(ctx, { logger: this.log });
+    const cache = {
+      get: async (...args: unknown[]) => {
+        const { ref, rest } = refOf(args);
+        return (await this.informer(ref)).get((rest[0] as string | undefined) || undefined, rest[1] as string);
+      },
+      list: async (...args: unknown[]) => {
+        const { ref, rest } = refOf(args);
+        return (await this.informer(ref)).list(rest[0] as CacheListOptions | undefined);
+      },
+      ownedBy: async (...args: unknown[]) => {
+        const { ref, rest } = refOf(args);
+        return (await this.informer(ref)).ownedBy(rest[0] as string);
+      },
     };
+    this.cache = cache as unknown as CacheReader;
   }
 
   /**
    * Adds a controller. Throws a TugboatError when the name is taken or the controller is
    * malformed (synchronously). After {@link start}, the controller starts at once; the returned
-   * promise resolves when it runs.
+   * promise resolves when it runs, or at once when one of its kinds is not served yet (a CRD's
+   * kind before the CRD is applied): the controller then starts by itself once every kind is
+   * served, as controller-runtime's do.
    */
   register<TReq extends ReconcileRequest>(controller: Controller<TReq>): Promise<void> {
     const causes = [];
     if (!controller?.name) causes.push(fieldError('name', 'Required value'));
-    if (!controller?.for?.apiVersion) causes.push(fieldError('for.apiVersion', 'Required value'));
-    if (!controller?.for?.kind) causes.push(fieldError('for.kind', 'Required value'));
+    if (controller?.for || typeof controller?.setup !== 'function') {
+      if (!controller?.for?.apiVersion) causes.push(fieldError('for.apiVersion', 'Required value'));
+      if (!controller?.for?.kind) causes.push(fieldError('for.kind', 'Required value'));
+    }
     if (typeof controller?.reconcile !== 'function') causes.push(fieldError('reconcile', 'must be a function'));
     if (causes.length) throw TugboatError.invalid({ kind: 'Controller' }, controller?.name ?? '', causes);
     if (this.runners.has(controller.name)) throw TugboatError.alreadyExists({ kind: 'Controller' }, controller.name);
+    const abort = new AbortController();
+    setMaxListeners(0, abort.signal);
+    const context = this.makeContext(controller.name, abort.signal);
     const runner = new ControllerRunner<TReq>(
       controller,
-      { informer: (ref) => this.informer(ref), cache: this.cache, context: (name) => this.contextFor(name) },
+      {
+        informer: (ref) => this.informer(ref),
+        isServed: (ref) => this.informers.isServed(ref),
+        waitForKind: (ref, signal) => this.informers.waitForKind(ref, signal),
+        cache: this.cache,
+        context,
+      },
       this.ctx.clock,
       this.options.rateLimiter,
       this.workers,
+      abort.signal,
     );
     this.runners.set(controller.name, runner);
+    this.aborts.set(controller.name, abort);
     return this.started ? runner.start() : Promise.resolve();
+  }
+
+  /**
+   * Removes a controller: its reconcile context's signal aborts, it takes no more work and the
+   * name is free again. Resolves when its running reconciles have returned.
+   */
+  async remove(name: string): Promise<void> {
+    const runner = this.runners.get(name);
+    if (!runner) throw TugboatError.notFound({ kind: 'Controller' }, name);
+    this.runners.delete(name);
+    this.aborts.get(name)?.abort();
+    this.aborts.delete(name);
+    await runner.stop();
   }
 
   /** Starts every registered controller (and the informers they need). */
@@ -85,13 +136,12 @@ export class ControllerManager {
     await Promise.all([...this.runners.values()].map((r) => r.start()));
   }
 
-  /** Stops the controllers, then the informers. */
+  /** Stops the controllers (their contexts' signals abort), then the informers when they are the manager's own. */
   async stop(): Promise<void> {
     this.started = false;
+    for (const a of this.aborts.values()) a.abort();
     await Promise.all([...this.runners.values()].map((r) => r.stop()));
-    const infs = await Promise.all(this.informers.values());
-    await Promise.all(infs.map((i) => i.stop()));
-    this.informers.clear();
+    if (this.ownsInformers) await this.informers.stop();
   }
 
   /** Names of the registered controllers. */
@@ -122,29 +172,17 @@ export class ControllerManager {
     throw new Error('controllers did not become idle');
   }
 
-  /** The shared informer of a kind, started on first use. */
-  informer(ref: KindRef): Promise<Informer> {
-    const key = `${ref.apiVersion}/${ref.kind}`;
-    let inf = this.informers.get(key);
-    if (!inf) {
-      const i = new Informer(this.ctx, ref.apiVersion, ref.kind, this.log);
-      inf = i.start().then(() => i);
-      inf.catch(() => this.informers.delete(key));
-      this.informers.set(key, inf);
-    }
-    return inf;
+  /** The shared informer of a kind, started (and synced) on first use. */
+  informer<T extends KubeObject = KubeObject>(ref: KindRef<T>): Promise<Informer<T>> {
+    return this.informers.start(ref);
   }
 
-  private contextFor(name: string): ReconcileContext {
-    let c = this.contexts.get(name);
-    if (!c) {
-      // Everything of the ApiContext (whatever members it grows), plus the cache and a logger.
-      c = Object.create(this.ctx, {
-        cache: { value: this.cache, enumerable: true },
-        log: { value: childLogger(this.log, { controller: name }), enumerable: true },
-      }) as ReconcileContext;
-      this.contexts.set(name, c);
-    }
-    return c!;
+  private makeContext(name: string, signal: AbortSignal): ReconcileContext {
+    // Everything of the ApiContext (whatever members it grows), plus the cache, a logger and the signal.
+    return Object.create(this.ctx, {
+      cache: { value: this.cache, enumerable: true },
+      log: { value: childLogger(this.log, { controller: name }), enumerable: true },
+      signal: { value: signal, enumerable: true },
+    }) as ReconcileContext;
   }
 }

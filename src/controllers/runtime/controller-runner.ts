@@ -9,7 +9,7 @@ import type { Informer, InformerHandler } from '../../client/informer.js';
 import { WorkQueue } from './work-queue.js';
 import type { RateLimiterOptions } from './rate-limiter.js';
 import { isTerminalError } from './terminal-error.js';
-import type { CacheReader, Controller, KindRef, ObservedChange, ReconcileContext, ReconcileRequest } from './types.js';
+import type { CacheReader, Controller, ControllerSetup, KindRef, ObservedChange, ReconcileContext, ReconcileRequest } from './types.js';
 
 /** Group of an apiVersion: `apps/v1` -> `apps`, `v1` -> ''. */
 function groupOf(apiVersion: string): string {
@@ -31,9 +31,15 @@ function requestKey(r: ReconcileRequest): string {
 
 /** What the runner needs from its manager. */
 export interface RunnerHost {
-  informer(ref: KindRef): Promise<Informer>;
+  /** The shared informer of a kind, started and synced. */
+  informer<T extends KubeObject>(ref: KindRef<T>): Promise<Informer<T>>;
+  /** True when the API serves the kind now. */
+  isServed(ref: KindRef): Promise<boolean>;
+  /** Resolves once the API serves the kind (rejects when `signal` aborts). */
+  waitForKind(ref: KindRef, signal: AbortSignal): Promise<void>;
   cache: CacheReader;
-  context(controller: string): ReconcileContext;
+  /** The context of this controller's reconciles. */
+  context: ReconcileContext;
 }
 
 /** Runs one controller. */
@@ -44,6 +50,7 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
   private running = 0;
   private stopped = false;
   private loop: Promise<void> | undefined;
+  private waiting: Promise<void> | undefined;
   private pendingMaps = 0;
 
   constructor(
@@ -52,21 +59,49 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
     clock: Clock,
     rateLimiter: RateLimiterOptions | undefined,
     concurrency: number,
+    private readonly signal: AbortSignal,
   ) {
     this.queue = new WorkQueue<TReq>(clock, { ...rateLimiter, keyOf: requestKey });
     this.workers = new PQueue({ concurrency });
   }
 
-  /** Starts the informers this controller needs, wires their events, and starts the workers. */
-  async start(): Promise<void> {
+  /** The kinds this controller's sources name. */
+  private kinds(): KindRef[] {
     const c = this.controller;
-    const forInf = await this.host.informer(c.for);
-    const self = (o: KubeObject): void => this.queue.add({ namespace: o.metadata.namespace || undefined, name: o.metadata.name ?? '' } as TReq);
-    this.wire(forInf, { onAdd: self, onUpdate: (_o, n) => self(n), onDelete: self });
+    return [...(c.for ? [c.for] : []), ...(c.owns ?? []), ...(c.watches ?? [])];
+  }
+
+  /**
+   * Starts the informers this controller needs, wires their events, and starts the workers.
+   * When a kind is not served yet (a CRD not applied yet), resolves at once and starts once
+   * every kind is served.
+   */
+  async start(): Promise<void> {
+    if (this.loop || this.waiting || this.stopped) return;
+    const served = await Promise.all(this.kinds().map((k) => this.host.isServed(k)));
+    const missing = this.kinds().filter((_, i) => !served[i]);
+    if (missing.length === 0) return this.run();
+    this.host.context.log.info({ kinds: missing.map((k) => `${k.apiVersion}/${k.kind}`) }, 'waiting for kinds to be served');
+    this.waiting = Promise.all(missing.map((k) => this.host.waitForKind(k, this.signal)))
+      .then(() => (this.stopped ? undefined : this.run()))
+      .catch((err: unknown) => {
+        if (!this.signal.aborted) this.host.context.log.error({ err: String(err) }, 'controller failed to start');
+      });
+  }
+
+  private async run(): Promise<void> {
+    const c = this.controller;
+    if (c.for) {
+      const forInf = await this.host.informer(c.for);
+      const self = (o: KubeObject): void => this.queue.add({ namespace: o.metadata.namespace || undefined, name: o.metadata.name ?? '' } as TReq);
+      this.wire(forInf, { onAdd: self, onUpdate: (_o, n) => self(n), onDelete: self });
+    }
     for (const owned of c.owns ?? []) {
       const inf = await this.host.informer(owned);
+      const forRef = c.for;
       const enqueueOwner = (o: KubeObject): void => {
-        for (const r of controllerOwnerRequests(o, c.for)) this.queue.add(r as TReq);
+        if (!forRef) return;
+        for (const r of controllerOwnerRequests(o, forRef)) this.queue.add(r as TReq);
       };
       this.wire(inf, {
         onAdd: enqueueOwner,
@@ -86,7 +121,7 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
           .then((reqs) => {
             for (const r of reqs) this.queue.add(r);
           })
-          .catch((err) => this.host.context(c.name).log.error({ err: String(err) }, 'watch map failed'))
+          .catch((err) => this.host.context.log.error({ err: String(err) }, 'watch map failed'))
           .finally(() => this.pendingMaps--);
       };
       this.wire(inf, {
@@ -98,7 +133,24 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
         onDelete: (o) => mapped(o, 'DELETED'),
       });
     }
+    if (c.setup) await c.setup(this.setupHandle());
+    if (this.stopped) return;
     this.loop = this.dispatch();
+  }
+
+  private setupHandle(): ControllerSetup<TReq> {
+    return {
+      ctx: this.host.context,
+      enqueue: (req) => this.queue.add(req),
+      informer: (ref) => this.host.informer(ref),
+      watch: async (ref, handler) => {
+        const inf = await this.host.informer(ref);
+        if (this.stopped) return () => undefined;
+        const remove = inf.addHandler(handler);
+        this.removers.push(remove);
+        return remove;
+      },
+    };
   }
 
   /** Stops taking work and waits for running reconciles. */
@@ -106,6 +158,7 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
     this.stopped = true;
     for (const r of this.removers.splice(0)) r();
     this.queue.shutDown();
+    await this.waiting;
     await this.loop;
     await this.workers.onIdle();
   }
@@ -115,7 +168,7 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
     return this.queue.len() === 0 && this.running === 0 && this.pendingMaps === 0 && this.queue.processingCount() === 0;
   }
 
-  private wire(inf: Informer, handler: InformerHandler): void {
+  private wire<T extends KubeObject>(inf: Informer<T>, handler: InformerHandler<T>): void {
     this.removers.push(inf.addHandler(handler));
   }
 
@@ -141,7 +194,7 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
 
   private async process(req: TReq): Promise<void> {
     const c = this.controller;
-    const ctx = this.host.context(c.name);
+    const ctx = this.host.context;
     try {
       const result = await c.reconcile(req, ctx);
       this.queue.forget(req);
@@ -151,7 +204,7 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
       if (isTerminalError(err)) {
         this.queue.forget(req);
         ctx.log.error({ request: req, err: String(err) }, 'reconcile failed terminally');
-        const obj = await this.host.cache.get(c.for.apiVersion, c.for.kind, req.namespace, req.name).catch(() => undefined);
+        const obj = c.for ? await this.host.cache.get(c.for, req.namespace, req.name).catch(() => undefined) : undefined;
         if (obj) await ctx.events.record(obj, 'Warning', 'ReconcileError', err.message, c.name).catch(() => undefined);
       } else {
         ctx.log.warn({ request: req, err: String(err) }, 'reconcile failed; retrying with back-off');

@@ -6,8 +6,10 @@ import type { ApiContext } from '../../client/types.js';
 import type { KubeObject, LabelSelector } from '../../model/types.js';
 import type { Selector } from '../../model/selector.js';
 import type { Logger } from '../../client/logger.js';
+import type { KindRef } from '../../client/kinds.js';
+import type { Informer, InformerHandler } from '../../client/informer.js';
 
-export type { Logger };
+export type { Logger, KindRef };
 
 /** Which object a reconcile is about: its namespace (absent for cluster-scoped kinds) and name. */
 export interface ReconcileRequest {
@@ -24,12 +26,6 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
-/** A kind, named as Kubernetes names it (`apps/v1`, `Deployment`). */
-export interface KindRef {
-  apiVersion: string;
-  kind: string;
-}
-
 /** Filters of {@link CacheReader.list}. */
 export interface CacheListOptions {
   /** Only objects of this namespace; absent (or '') means all namespaces. */
@@ -41,24 +37,57 @@ export interface CacheListOptions {
 /**
  * CacheReader knows how to read objects from the informers' caches: what the controller has
  * observed, which may lag the store. Reads of a kind no informer serves yet start one (and
- * wait for its first list).
+ * wait for its first list); reads of a kind the API does not serve reject.
+ * Name the kind by a typed reference (`cache.list(kinds.Pod)` is a `Pod[]`) or by apiVersion and kind.
  */
 export interface CacheReader {
   /** The cached object, or undefined. Pass '' or undefined as namespace for cluster-scoped kinds. */
+  get<T extends KubeObject>(ref: KindRef<T>, namespace: string | undefined, name: string): Promise<T | undefined>;
+  /** The cached object, or undefined. Pass '' or undefined as namespace for cluster-scoped kinds. */
   get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<T | undefined>;
   /** The cached objects of a kind, filtered by namespace and labels. */
+  list<T extends KubeObject>(ref: KindRef<T>, options?: CacheListOptions): Promise<T[]>;
+  /** The cached objects of a kind, filtered by namespace and labels. */
   list<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, options?: CacheListOptions): Promise<T[]>;
+  /** The cached objects of a kind that name `ownerUid` in their ownerReferences. */
+  ownedBy<T extends KubeObject>(ref: KindRef<T>, ownerUid: string): Promise<T[]>;
   /** The cached objects of a kind that name `ownerUid` in their ownerReferences. */
   ownedBy<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, ownerUid: string): Promise<T[]>;
 }
 
 /**
  * What a reconcile is handed: the {@link ApiContext} (clients, clock, events) plus the
- * informer caches and a logger bound to the controller.
+ * informer caches, a logger bound to the controller and an abort signal.
  */
 export interface ReconcileContext extends ApiContext {
   readonly cache: CacheReader;
   readonly log: Logger;
+  /**
+   * Aborted when the manager stops or the controller is removed: pass it to long waits and
+   * watches a reconcile makes, so they end with it.
+   */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What a controller's {@link Controller.setup} is handed to wire sources of its own, beyond
+ * `for`, `owns` and `watches` (controller-runtime's `Controller.Watch`): handlers on any kind's
+ * shared informer, added at any time, that enqueue requests. Used by controllers whose kinds
+ * are known only at run time (the garbage collector and the namespace controller act on every
+ * kind discovery lists).
+ */
+export interface ControllerSetup<TReq extends ReconcileRequest = ReconcileRequest> {
+  /**
+   * Adds handlers to a kind's shared informer, started and synced first (cached objects are
+   * replayed to `onAdd`). Returns the remover; every handler is removed when the controller stops.
+   */
+  watch<T extends KubeObject>(ref: KindRef<T>, handler: InformerHandler<T>): Promise<() => void>;
+  /** The shared informer of a kind, started and synced (read its cache and indexes). */
+  informer<T extends KubeObject>(ref: KindRef<T>): Promise<Informer<T>>;
+  /** Adds a request to the controller's work queue. */
+  enqueue(request: TReq): void;
+  /** The context reconciles are handed (clients, discovery, cache, log, signal). */
+  readonly ctx: ReconcileContext;
 }
 
 /** What happened to an object seen by a watch. */
@@ -90,12 +119,17 @@ export interface WatchSource<TReq = ReconcileRequest> extends KindRef {
 export interface Controller<TReq extends ReconcileRequest = ReconcileRequest> {
   /** Unique among the controllers of a manager. */
   name: string;
-  /** The primary kind: its events enqueue the object itself. */
-  for: KindRef;
+  /** The primary kind: its events enqueue the object itself. Required unless {@link setup} wires the sources. */
+  for?: KindRef;
   /** Child kinds: their events enqueue the controlling owner of the `for` kind. */
   owns?: KindRef[];
   /** Other kinds, mapped to requests. */
   watches?: WatchSource<TReq>[];
+  /**
+   * Wires sources of the controller's own once its `for`, `owns` and `watches` kinds are served
+   * and their informers synced; called once per start. Optional.
+   */
+  setup?(setup: ControllerSetup<TReq>): void | Promise<void>;
   /**
    * Brings the world to the object's desired state. Level-triggered and idempotent: it may run
    * any number of times for the same state. Throwing retries with back-off (a `terminalError`

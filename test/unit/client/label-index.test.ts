@@ -1,20 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { LabelIndex, requiredLabelPairs } from '../../../src/client/label-index.js';
-import { labelsMatch } from '../../../src/client/label-match.js';
-import { parseSelector } from '../../../src/model/selector.js';
+import { labelSelectorAsSelector, parseSelector } from '../../../src/model/selector.js';
 import type { LabelSelector } from '../../../src/model/types.js';
 
 const labelsArb = fc.dictionary(fc.constantFrom('app', 'tier', 'zone'), fc.constantFrom('a', 'b', 'c'), { maxKeys: 3 });
 const selectorArb: fc.Arbitrary<LabelSelector> = fc.record(
   {
     matchLabels: labelsArb,
+    // valid requirements only (the model's selector rejects values on Exists/DoesNotExist)
     matchExpressions: fc.array(
-      fc.record({
-        key: fc.constantFrom('app', 'tier', 'zone'),
-        operator: fc.constantFrom('In', 'NotIn', 'Exists', 'DoesNotExist'),
-        values: fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 2 }),
-      }),
+      fc.oneof(
+        fc.record({
+          key: fc.constantFrom('app', 'tier', 'zone'),
+          operator: fc.constantFrom('In', 'NotIn'),
+          values: fc.array(fc.constantFrom('a', 'b', 'c'), { minLength: 1, maxLength: 2 }),
+        }),
+        fc.record({ key: fc.constantFrom('app', 'tier', 'zone'), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
+      ),
       { maxLength: 2 },
     ),
   },
@@ -46,7 +49,7 @@ describe('LabelIndex', () => {
         }
         const candidates = index.candidates(selector);
         for (const [key, labels] of objects) {
-          if (labelsMatch(selector, labels) && candidates) expect(candidates.has(key)).toBe(true);
+          if (labelSelectorAsSelector(selector).matches(labels) && candidates) expect(candidates.has(key)).toBe(true);
         }
         if (candidates) for (const key of candidates) expect(objects.has(key)).toBe(true);
       }),

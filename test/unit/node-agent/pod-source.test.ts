@@ -4,10 +4,14 @@ import type { ApiContext } from '../../../src/client/types.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { KubeObject, Pod } from '../../../src/model/types.js';
 import { NodeAgent } from '../../../src/node-agent/node-agent.js';
+import { PodDispatcher } from '../../../src/node-agent/pod-source.js';
+import { RuntimeEventHub } from '../../../src/node-agent/runtime-events.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
+import { InformerFactory } from '../../../src/client/informer-factory.js';
+import { clientArgs, kinds, type KindRef } from '../../../src/client/kinds.js';
 
 describe('shared pod dispatcher', () => {
-  it('many agents in one process share one pod watch, and each runs only its own pods', async () => {
+  it('many agents share one pod informer (one watch), and each runs only its own pods', async () => {
     const clock = new FakeClock();
     const cluster = await Cluster.start({ clock, name: 'test', scheduler: false });
     let podWatches = 0;
@@ -17,7 +21,8 @@ describe('shared pod dispatcher', () => {
       events: base.events,
       discover: () => base.discover(),
       bindPod: (binding) => base.bindPod(binding),
-      client<T extends KubeObject>(apiVersion: string, kind: string, namespace?: string) {
+      client<T extends KubeObject>(a: KindRef<T> | string, b?: string, c0?: string) {
+        const { apiVersion, kind, namespace } = clientArgs(a, b, c0);
         const c = base.client<T>(apiVersion, kind, namespace);
         if (kind !== 'Pod') return c;
         return new Proxy(c, {
@@ -30,7 +35,9 @@ describe('shared pod dispatcher', () => {
       },
     };
     const runtime = new MockRuntime();
-    const agents = Array.from({ length: 20 }, (_, i) => new NodeAgent(ctx, { name: `n${i}`, runtime, clusterName: 'test' }));
+    const informers = new InformerFactory(ctx);
+    const deps = { pods: new PodDispatcher(informers.informer(kinds.Pod)), runtimeEvents: new RuntimeEventHub(runtime) };
+    const agents = Array.from({ length: 20 }, (_, i) => new NodeAgent(ctx, { name: `n${i}`, runtime, clusterName: 'test' }, deps));
     await Promise.all(agents.map((a) => a.start()));
     const pods = cluster.client<Pod>('v1', 'Pod', 'default');
     for (let i = 0; i < 40; i++) {
@@ -41,7 +48,7 @@ describe('shared pod dispatcher', () => {
     for (let i = 0; i < 20; i++) expect(runtime.containers({ node: `n${i}` }).map((c) => c.pod).sort()).toEqual([`p${i}`, `p${i + 20}`].sort());
     const listed = (await pods.list()).items;
     expect(listed.every((p) => p.status?.phase === 'Running')).toBe(true);
-    // An agent that stops leaves the others running; the last one closes the watch.
+    // An agent that stops leaves the others running.
     await agents[0].stop({ removePods: true });
     expect(runtime.containers({ node: 'n0' })).toHaveLength(0);
     await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'web:1' }] } } as Pod);
@@ -56,6 +63,7 @@ describe('shared pod dispatcher', () => {
     expect(runtime.containers({ namespace: 'default', pod: 'unbound' }).map((c) => c.node)).toEqual(['n5']);
     await Promise.all(agents.slice(1).map((a) => a.stop({ removePods: true })));
     expect(runtime.size).toBe(0);
+    await informers.stop();
     await cluster.stop();
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { claimCandidates } from '../../../../src/controllers/common/claim-candidates.js';
 import { classifyClaims } from '../../../../src/controllers/common/claim.js';
-import { labelsMatch } from '../../../../src/client/label-match.js';
+import { parseSelector } from '../../../../src/model/selector.js';
 import type { CacheReader } from '../../../../src/controllers/runtime/types.js';
 import type { KubeObject } from '../../../../src/model/types.js';
 
@@ -15,15 +15,17 @@ function obj(name: string, labels: Record<string, string>, owner?: string, ns = 
   };
 }
 
-/** A cache over a fixed list, answering as the informer does. */
+/** A cache over a fixed list, answering as the informer does (the kind is named by a KindRef or by apiVersion and kind: the last argument is what counts). */
 function cacheOf(objects: KubeObject[]): CacheReader {
-  return {
+  const cache = {
     get: async () => undefined,
-    list: async <T extends KubeObject>(_v: string, _k: string, o?: { namespace?: string; labelSelector?: unknown }) =>
-      objects.filter((x) => (!o?.namespace || x.metadata.namespace === o.namespace) && (!o?.labelSelector || labelsMatch(o.labelSelector as never, x.metadata.labels))) as T[],
-    ownedBy: async <T extends KubeObject>(_v: string, _k: string, uid: string) =>
-      objects.filter((x) => x.metadata.ownerReferences?.some((r) => r.uid === uid)) as T[],
+    list: async (...args: unknown[]) => {
+      const o = (typeof args[args.length - 1] === 'object' ? args[args.length - 1] : undefined) as { namespace?: string; labelSelector?: never } | undefined;
+      return objects.filter((x) => (!o?.namespace || x.metadata.namespace === o.namespace) && (!o?.labelSelector || parseSelector(o.labelSelector).matches(x.metadata.labels)));
+    },
+    ownedBy: async (...args: unknown[]) => objects.filter((x) => x.metadata.ownerReferences?.some((r) => r.uid === args[args.length - 1])),
   };
+  return cache as unknown as CacheReader;
 }
 
 describe('claimCandidates', () => {
