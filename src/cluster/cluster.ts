@@ -100,8 +100,6 @@ export class Cluster extends TypedClients {
 
   private readonly emitter = new EventEmitter<ClusterEvents>();
   private readonly api: ObjectApi;
-  private readonly gc: GarbageCollector;
-  private readonly namespaceController: NamespaceController;
   private readonly apiServer: ApiServer;
   private readonly ownsStore: boolean;
   private readonly builtins: boolean;
@@ -122,15 +120,12 @@ export class Cluster extends TypedClients {
         options.onWarning?.(warning, obj);
         this.emitter.emit('warning', warning, obj);
       },
-      onKind: (type) => this.gc?.watchKind(type),
     });
     this.registry = this.apiServer.registry;
     this.admission = this.apiServer.admission;
     this.api = this.apiServer.api;
     this.events = this.apiServer.events;
     this.context = this.apiServer.context;
-    this.gc = new GarbageCollector(this.context, () => this.registry.all());
-    this.namespaceController = new NamespaceController(this.context, () => this.registry.all());
     const managerOptions = options.controllers === false ? {} : (options.controllers ?? {});
     this.informers = new InformerFactory(this.context, { logger: managerOptions.logger });
     this.controllers = new ControllerManager(this.context, managerOptions, this.informers);
@@ -153,10 +148,11 @@ export class Cluster extends TypedClients {
 
   private async boot(): Promise<void> {
     await this.apiServer.boot();
-    await this.gc.start();
-    await this.namespaceController.start();
     // The API's own controller (it runs in Kubernetes' apiextensions server): CRD deletion.
     this.controllers.register(crdCleanupController());
+    // Always on (also with `controllers: false`): they find every kind through discovery.
+    this.controllers.register(new GarbageCollector());
+    this.controllers.register(new NamespaceController());
     if (this.builtins) for (const c of builtinControllers()) this.controllers.register(c);
     await this.controllers.start();
     await this.scheduler?.start();
@@ -260,13 +256,13 @@ export class Cluster extends TypedClients {
   /**
    * Resolves when the whole cluster is idle: no controller has queued or running work, the
    * scheduler has no pod to schedule and no bind in flight, no node agent is syncing a pod, the
-   * garbage collector is done, and the store has taken no write for a few event-loop turns. Work
+   * garbage collector and the namespace controller among the controllers, and the store has taken no write for a few event-loop turns. Work
    * that waits on the clock (back-offs, requeueAfter, probes) does not count: on a FakeClock,
    * move time (or use {@link advanceUntil}). Fails Timeout, naming the busy parts, after
    * `timeoutMs` of wall time.
    */
   async settled(options: SettleOptions = {}): Promise<void> {
-    await settle({ clock: this.clock, store: this.store, parts: this.idleParts, idle: () => this.gc.idle() }, options);
+    await settle({ clock: this.clock, store: this.store, parts: this.idleParts }, options);
   }
 
   /**
@@ -301,8 +297,6 @@ export class Cluster extends TypedClients {
     await this.controllers.stop();
     await this.scheduler?.stop();
     await this.nodePool.stopAll();
-    await this.namespaceController.stop();
-    await this.gc.stop();
     await this.informers.stop();
     await this.apiServer.stop();
     if (this.ownsStore) await this.store.close();

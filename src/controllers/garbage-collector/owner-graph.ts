@@ -74,11 +74,11 @@ export class OwnerGraph {
     return out;
   }
 
-  /** Forgets every object of one kind (before a relist of that kind). */
+  /** Forgets every object of one kind (its CRD was deleted); returns their last nodes. */
   dropKind(type: ResourceType): GraphNode[] {
     const dropped: GraphNode[] = [];
     for (const node of this.nodes.values()) {
-      if (node.type === type) dropped.push(node);
+      if (node.type.group === type.group && node.type.version === type.version && node.type.kind === type.kind) dropped.push(node);
     }
     for (const n of dropped) this.remove(n.uid);
     return dropped;

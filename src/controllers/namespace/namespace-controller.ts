@@ -1,130 +1,101 @@
-import type { KubeObject, Namespace, WatchEvent } from '../../model/types.js';
+import type { KubeObject, Namespace } from '../../model/types.js';
 import type { ResourceType } from '../../model/resource-type.js';
 import { apiVersionOf } from '../../model/resource-type.js';
-import { setMaxListeners } from 'node:events';
 import { TugboatError } from '../../model/errors.js';
-import type { ApiContext } from '../../client/types.js';
+import type { ResourceClient } from '../../client/types.js';
+import type { Informer } from '../../client/informer.js';
+import { kinds } from '../../client/kinds.js';
 import { NAMESPACE_FINALIZER } from '../../model/well-known.js';
-import { listWatch } from '../../client/list-watch.js';
+import type { Controller, ControllerSetup, ReconcileContext, ReconcileRequest } from '../runtime/types.js';
+import { watchEveryKind } from '../runtime/every-kind.js';
+
+/** The kinds whose objects hold a namespace being deleted: every namespaced kind but Events (they go with it). */
+function holdsNamespace(type: ResourceType): boolean {
+  return type.namespaced && !(type.group === '' && type.kind === 'Event');
+}
+
+function finalizersOf(ns: KubeObject): string[] {
+  return (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
+}
 
 /**
- * Empties a namespace being deleted: deletes everything in it, waits (by watching, not polling)
- * until nothing is left, then releases the namespace's `kubernetes` finalizer so it goes away.
+ * The namespace controller: empties a namespace being deleted (deletes everything in it, of every
+ * namespaced kind discovery lists), waits (by watching every such kind through the shared
+ * informers, not polling) until nothing is left, then releases the namespace's `kubernetes`
+ * finalizer so it goes away. What is left is read from the API, not the caches, so nothing
+ * created just before the deletion is missed.
  */
-export class NamespaceController {
-  private readonly abort = new AbortController();
-  private readonly active = new Map<string, Promise<void>>();
-  private loop: Promise<void> | undefined;
+export class NamespaceController implements Controller {
+  readonly name = 'namespace';
+  readonly for = kinds.Namespace;
+  private namespaces: Informer<Namespace> | undefined;
 
-  constructor(
-    private readonly ctx: ApiContext,
-    private readonly kinds: () => ResourceType[],
-  ) {
-    setMaxListeners(0, this.abort.signal);
-  }
-
-  async start(): Promise<void> {
-    const client = this.ctx.client<Namespace>('v1', 'Namespace');
-    this.loop = listWatch(
-      client,
-      {
-        onSync: (objects) => objects.forEach((o) => this.consider(o)),
-        onEvent: (event: WatchEvent) => {
-          if (event.type !== 'DELETED') this.consider(event.object);
-        },
-      },
-      { signal: this.abort.signal },
-    ).catch(() => {});
-  }
-
-  async stop(): Promise<void> {
-    this.abort.abort();
-    await this.loop;
-    await Promise.allSettled(this.active.values());
-  }
-
-  private consider(ns: KubeObject): void {
-    const name = ns.metadata.name ?? '';
-    const finalizers = (ns.spec as { finalizers?: string[] } | undefined)?.finalizers ?? [];
-    if (!ns.metadata.deletionTimestamp || !finalizers.includes(NAMESPACE_FINALIZER) || this.active.has(name)) return;
-    const work = this.empty(name)
-      .catch(() => {})
-      .finally(() => this.active.delete(name));
-    this.active.set(name, work);
-  }
-
-  /** Deletes every object of every namespaced kind in `ns`, then finalizes it once all are gone. */
-  private async empty(ns: string): Promise<void> {
-    const kinds = this.kinds().filter((k) => k.namespaced && !(k.group === '' && k.kind === 'Event'));
-    const remaining = new Map<string, Set<string>>();
-    let resolveEmpty!: () => void;
-    const emptied = new Promise<void>((r) => (resolveEmpty = r));
-    const check = (): void => {
-      if ([...remaining.values()].every((s) => s.size === 0) && remaining.size === kinds.length) resolveEmpty();
+  async setup(setup: ControllerSetup): Promise<void> {
+    const namespaces = (this.namespaces = await setup.informer(kinds.Namespace));
+    // A change in a namespace being deleted looks at it again (changes elsewhere cost a map lookup).
+    const poke = (obj: KubeObject): void => {
+      const name = obj.metadata.namespace;
+      if (name && namespaces.get(undefined, name)?.metadata.deletionTimestamp) setup.enqueue({ name });
     };
-    const local = new AbortController();
-    setMaxListeners(0, local.signal);
-    const stopLocal = (): void => local.abort();
-    this.abort.signal.addEventListener('abort', stopLocal, { once: true });
-    const watches = kinds.map((type) => {
-      const client = this.ctx.client(apiVersionOf(type), type.kind, ns);
-      const set = new Set<string>();
-      return listWatch(
-        client,
-        {
-          onSync: async (objects) => {
-            set.clear();
-            for (const o of objects) set.add(o.metadata.name ?? '');
-            remaining.set(type.plural + '.' + type.group, set);
-            await Promise.all(objects.map((o) => this.deleteQuietly(client, o)));
-            check();
-          },
-          onEvent: async (event) => {
-            const name = event.object.metadata.name ?? '';
-            if (event.type === 'DELETED') set.delete(name);
-            else {
-              set.add(name);
-              if (!event.object.metadata.deletionTimestamp) await this.deleteQuietly(client, event.object);
-            }
-            check();
-          },
-        },
-        { signal: local.signal },
-      ).catch(() => {});
+    await watchEveryKind(setup, {
+      filter: holdsNamespace,
+      handler: () => ({ onAdd: poke, onUpdate: (_o, n) => poke(n), onDelete: poke }),
     });
-    await Promise.race([emptied, new Promise<void>((r) => this.abort.signal.addEventListener('abort', () => r(), { once: true }))]);
-    local.abort();
-    this.abort.signal.removeEventListener('abort', stopLocal);
-    await Promise.allSettled(watches);
-    if (this.abort.signal.aborted) return;
-    // Events go with the namespace without holding it.
-    const events = this.ctx.client('v1', 'Event', ns);
-    for (const e of (await events.list()).items) await this.deleteQuietly(events, e);
-    await this.finalize(ns);
   }
 
-  private async deleteQuietly(client: ReturnType<ApiContext['client']>, obj: KubeObject): Promise<void> {
-    if (obj.metadata.deletionTimestamp) return;
+  async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<void> {
+    const ns = this.namespaces?.get(undefined, request.name) ?? (await ctx.cache.get(kinds.Namespace, undefined, request.name));
+    if (!ns?.metadata.deletionTimestamp || !finalizersOf(ns).includes(NAMESPACE_FINALIZER)) return;
+    const types = (await ctx.discover()).filter(holdsNamespace);
+    let remaining = 0;
+    for (const type of types) {
+      if (ctx.signal.aborted) return;
+      const client = ctx.client(apiVersionOf(type), type.kind, request.name);
+      const items = await listOrNone(client);
+      remaining += items.length;
+      await Promise.all(items.map((o) => deleteQuietly(client, o)));
+    }
+    // Something is left (deleted now, or terminating): its changes bring the namespace back here.
+    if (remaining > 0) return;
+    const events = ctx.client(kinds.Event, request.name);
+    for (const e of await listOrNone(events)) await deleteQuietly(events, e);
+    await finalize(ctx, request.name);
+  }
+}
+
+/** The objects of a collection; none when the kind went away meanwhile (its CRD deleted). */
+async function listOrNone<T extends KubeObject>(client: ResourceClient<T>): Promise<T[]> {
+  try {
+    return (await client.list()).items;
+  } catch (err) {
+    if (TugboatError.is(err, 'NotFound') || TugboatError.is(err, 'BadRequest')) return [];
+    throw err;
+  }
+}
+
+async function deleteQuietly(client: ResourceClient, obj: KubeObject): Promise<void> {
+  if (obj.metadata.deletionTimestamp) return;
+  try {
+    await client.delete(obj.metadata.name ?? '', { propagationPolicy: 'Background' });
+  } catch (err) {
+    if (!TugboatError.is(err, 'NotFound') && !TugboatError.is(err, 'Conflict')) throw err;
+  }
+}
+
+/** Removes the `kubernetes` finalizer from the namespace's spec (read-modify-write, retried on conflict). */
+async function finalize(ctx: ReconcileContext, name: string): Promise<void> {
+  const client = ctx.client(kinds.Namespace);
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const current = await client.find(name);
+    if (!current) return;
+    const finalizers = (current.spec?.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER);
     try {
-      await client.delete(obj.metadata.name ?? '', { propagationPolicy: 'Background' });
+      await client.update({ ...current, spec: { ...current.spec, finalizers } });
+      return;
     } catch (err) {
-      if (!TugboatError.is(err, 'NotFound') && !TugboatError.is(err, 'Conflict')) throw err;
+      if (TugboatError.is(err, 'NotFound')) return;
+      if (!TugboatError.is(err, 'Conflict')) throw err;
     }
   }
-
-  private async finalize(ns: string): Promise<void> {
-    const client = this.ctx.client<Namespace>('v1', 'Namespace');
-    for (let attempt = 0; attempt < 10; attempt++) {
-      const current = await client.find(ns);
-      if (!current) return;
-      const finalizers = (current.spec?.finalizers ?? []).filter((f) => f !== NAMESPACE_FINALIZER);
-      try {
-        await client.update({ ...current, spec: { ...current.spec, finalizers } });
-        return;
-      } catch (err) {
-        if (TugboatError.is(err, 'NotFound')) return;
-        if (!TugboatError.is(err, 'Conflict')) throw err;
-      }
-    }
-  }
+  throw TugboatError.conflict({ kind: 'namespaces' }, name, 'too many conflicts finalizing the namespace');
 }
