@@ -10,7 +10,7 @@ import { rfc3339 } from '../clock/time-format.js';
 import { getCondition, setCondition } from '../model/conditions.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { jsonEqual } from '../model/json.js';
-import { timeMs } from './common/time.js';
+import { timeMs } from './util/time.js';
 import { desiredTaints, evictionTimeMs } from './node-lifecycle/taints.js';
 import { NODE_LEASE_NAMESPACE as LEASE_NS, TAINT_NODE_UNREACHABLE as TAINT_UNREACHABLE } from '../model/well-known.js';
 

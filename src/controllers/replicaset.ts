@@ -2,13 +2,14 @@
  * The ReplicaSet controller: keeps `spec.replicas` pods of a ReplicaSet alive, adopting orphans
  * that match its selector and releasing pods that no longer match, as Kubernetes does.
  */
-import type { KubeObject, OwnerReference, Pod, ReplicaSet } from '../model/types.js';
+import type { KubeObject, Pod, ReplicaSet } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
-import { cloneJson } from '../model/clone.js';
 import type { Controller, ReconcileContext, ReconcileResult } from './runtime/types.js';
 import { labelSelectorAsSelector } from '../model/selector.js';
-import { claimObjects } from './common/claim-objects.js';
-import { controllerRef, isPodActive } from './common/pods.js';
+import { claimObjects } from './util/claim-objects.js';
+import { isPodActive } from './util/pods.js';
+import { controllerOf, controllerRef } from './util/controller-ref.js';
+import { podFromTemplate } from './util/pod-template.js';
 import { jsonEqual } from '../model/json.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
 import { slowStartBatch } from './replicaset/slow-start.js';
@@ -25,29 +26,6 @@ export interface ReplicaSetControllerOptions {
   burstReplicas?: number;
   /** How long unmet expectations block a ReplicaSet. @default 300_000 */
   expectationsTtlMs?: number;
-}
-
-/** The controller reference a ReplicaSet puts on its pods. */
-export function replicaSetOwnerRef(rs: ReplicaSet): OwnerReference {
-  return { apiVersion: RS.apiVersion, kind: RS.kind, name: rs.metadata.name ?? '', uid: rs.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
-}
-
-/** The pod a ReplicaSet creates from its template. */
-export function podFromTemplate(rs: ReplicaSet): Pod {
-  const t = cloneJson(rs.spec?.template ?? {}) as NonNullable<NonNullable<ReplicaSet['spec']>['template']>;
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: {
-      generateName: `${rs.metadata.name}-`,
-      namespace: rs.metadata.namespace,
-      ...(t.metadata?.labels ? { labels: t.metadata.labels } : {}),
-      ...(t.metadata?.annotations ? { annotations: t.metadata.annotations } : {}),
-      ...(t.metadata?.finalizers ? { finalizers: t.metadata.finalizers } : {}),
-      ownerReferences: [replicaSetOwnerRef(rs)],
-    },
-    spec: t.spec as Pod['spec'],
-  };
 }
 
 function keyOf(ns: string | undefined, name: string): string {
@@ -75,7 +53,7 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       const n = Math.min(-diff, burst);
       expectations.expectCreations(key, n, ctx.clock.nowMs());
       const res = await slowStartBatch(n, 1, async () => {
-        const pod = await pc.create(podFromTemplate(rs));
+        const pod = await pc.create(podFromTemplate(rs.spec?.template, rs));
         await ctx.events.record(rs, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, COMPONENT);
       });
       if (res.successes < n) expectations.lowerCreations(key, n - res.successes);
@@ -128,7 +106,7 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
         async map(obj: KubeObject, cache, change) {
           const pod = obj as Pod;
           const ns = pod.metadata.namespace;
-          const ref = controllerRef(pod);
+          const ref = controllerOf(pod);
           if (ref) {
             if (ref.kind !== RS.kind) return [];
             const key = keyOf(ns, ref.name);
@@ -154,7 +132,7 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       const pods = await claimObjects<Pod>(
         ctx,
         POD,
-        { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp, selector: rs.spec?.selector, ownerRef: replicaSetOwnerRef(rs) },
+        { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp, selector: rs.spec?.selector, ownerRef: controllerRef(rs) },
         isPodActive,
       );
       const manageError = needsSync ? await manage(ctx, rs, pods) : undefined;

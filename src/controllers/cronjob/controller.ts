@@ -10,8 +10,8 @@ import { TugboatError } from '../../model/errors.js';
 import { rfc3339 } from '../../clock/time-format.js';
 import { jsonEqual } from '../../model/json.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
-import { controllerRef } from '../common/pods.js';
-import { timeMs } from '../common/time.js';
+import { controllerOf } from '../util/controller-ref.js';
+import { timeMs } from '../util/time.js';
 import { finishedCondition, isJobFinished } from '../job/conditions.js';
 import { jobsBeyondHistory } from './history.js';
 import { jobForSchedule } from './job-template.js';
@@ -123,7 +123,7 @@ export function cronJobController(): Controller {
           throw err;
         }
         const existing = await jc.get(a.jobName);
-        if (controllerRef(existing)?.uid !== cj.metadata.uid) throw err;
+        if (controllerOf(existing)?.uid !== cj.metadata.uid) throw err;
         created = existing;
       }
       if (!isJobFinished(created) && !(status.active ?? []).some((r) => r.uid === created!.metadata.uid)) status.active = [...(status.active ?? []), jobRef(created)];
@@ -139,7 +139,7 @@ export function cronJobController(): Controller {
     async reconcile(req, ctx): Promise<ReconcileResult | void> {
       const cj = await ctx.cache.get<CronJob>(CRONJOB.apiVersion, CRONJOB.kind, req.namespace, req.name);
       if (!cj) return;
-      const jobs = (await ctx.cache.ownedBy<Job>(JOB.apiVersion, JOB.kind, cj.metadata.uid ?? '')).filter((j) => controllerRef(j)?.uid === cj.metadata.uid);
+      const jobs = (await ctx.cache.ownedBy<Job>(JOB.apiVersion, JOB.kind, cj.metadata.uid ?? '')).filter((j) => controllerOf(j)?.uid === cj.metadata.uid);
       const status: batch.CronJobStatus = { ...(cj.status ?? {}) };
       await syncActive(ctx, cj, jobs, status);
       let requeueAfterMs: number | undefined;

@@ -1,6 +1,6 @@
 /** successfulJobsHistoryLimit and failedJobsHistoryLimit: which finished Jobs of a CronJob to delete, oldest first. */
 import type { Job } from '../../model/types.js';
-import { timeMs } from '../common/time.js';
+import { timeMs } from '../util/time.js';
 import { finishedCondition } from '../job/conditions.js';
 
 function startedMs(j: Job): number {

@@ -4,7 +4,7 @@
  * Forbid with a Job running, already started), replace the running Jobs, and when to wake.
  */
 import type { CronJob } from '../../model/types.js';
-import { timeMs } from '../common/time.js';
+import { timeMs } from '../util/time.js';
 import { earliestConsidered, MAX_MISSED_REPORTED, mostRecentSchedule, untilNextScheduleMs } from './missed.js';
 import { jobNameFor } from './job-template.js';
 import type { Schedule } from './schedule.js';

@@ -5,12 +5,12 @@
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../model/types.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
-import { claimObjects } from '../common/claim-objects.js';
-import { controllerRef } from '../common/pods.js';
+import { claimObjects } from '../util/claim-objects.js';
+import { controllerOf, controllerRef } from '../util/controller-ref.js';
 import { isScalingEvent } from './planner.js';
 import { rolloutRolling } from './rolling.js';
 import { rolloutRecreate } from './recreate.js';
-import { COMPONENT, DeploymentSync, deploymentOwnerRef } from './sync.js';
+import { COMPONENT, DeploymentSync } from './sync.js';
 import { calculateStatus } from './status.js';
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' } as const;
@@ -23,7 +23,7 @@ function claimReplicaSets(ctx: ReconcileContext, d: Deployment): Promise<Replica
     namespace: d.metadata.namespace,
     deleting: !!d.metadata.deletionTimestamp,
     selector: d.spec?.selector,
-    ownerRef: deploymentOwnerRef(d),
+    ownerRef: controllerRef(d),
   });
 }
 
@@ -46,10 +46,10 @@ export function deploymentController(): Controller {
           const pod = obj as Pod;
           const terminal = pod.status?.phase === 'Failed' || pod.status?.phase === 'Succeeded';
           if (change !== 'DELETED' && !terminal) return [];
-          const ref = controllerRef(pod);
+          const ref = controllerOf(pod);
           if (!ref || ref.kind !== RS.kind) return [];
           const rs = await cache.get<ReplicaSet>(RS.apiVersion, RS.kind, pod.metadata.namespace, ref.name);
-          const dref = rs && controllerRef(rs);
+          const dref = rs && controllerOf(rs);
           if (!dref || dref.kind !== DEPLOYMENT.kind) return [];
           const d = await cache.get<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, pod.metadata.namespace, dref.name);
           return d?.spec?.strategy?.type === 'Recreate' ? [{ namespace: pod.metadata.namespace, name: dref.name }] : [];
@@ -59,7 +59,7 @@ export function deploymentController(): Controller {
         ...RS,
         // orphan ReplicaSets wake the Deployments whose selector matches them
         async map(obj: KubeObject, cache, change) {
-          if (change === 'DELETED' || controllerRef(obj)) return [];
+          if (change === 'DELETED' || controllerOf(obj)) return [];
           const ds = await cache.list<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, { namespace: obj.metadata.namespace });
           return ds.filter((d) => labelSelectorAsSelector(d.spec?.selector).matches(obj.metadata.labels)).map((d) => ({ namespace: obj.metadata.namespace, name: d.metadata.name ?? '' }));
         },

@@ -3,4 +3,3 @@
  */
 export { deploymentController } from './controller.js';
 export { templateForRevision } from './revisions.js';
-export { computeTemplateHash } from './util.js';

@@ -1,32 +1,13 @@
 /**
- * Revisions of a Deployment's ReplicaSets: numbering, history annotations, rollback targets and
- * which old ReplicaSets to clean up.
+ * Revisions of a Deployment's ReplicaSets: rollback targets and which old ReplicaSets to clean
+ * up (the numbering and history annotations are controllers/util/revision-annotations.ts).
  */
 import type { Deployment, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
 import { cloneJson } from '../../model/clone.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, REVISION_HISTORY_ANNOTATION } from '../../model/well-known.js';
-import { type PodTemplate, revisionOf, rsReplicas } from './util.js';
-
-/** The highest revision among `sets` (0 when none). */
-export function maxRevision(sets: readonly ReplicaSet[]): number {
-  return sets.reduce((m, rs) => Math.max(m, revisionOf(rs)), 0);
-}
-
-/**
- * The annotations the new RS must carry for revision `next`: an RS that comes back with an older
- * revision records that revision in revision-history. Returns undefined when nothing changes.
- */
-export function revisionAnnotations(rs: ReplicaSet, next: number): Record<string, string> | undefined {
-  const current = revisionOf(rs);
-  if (current >= next) return undefined;
-  const annotations: Record<string, string> = { ...(rs.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(next) };
-  if (current > 0) {
-    const prior = rs.metadata.annotations?.[REVISION_HISTORY_ANNOTATION];
-    annotations[REVISION_HISTORY_ANNOTATION] = prior ? `${prior},${current}` : String(current);
-  }
-  return annotations;
-}
+import { POD_TEMPLATE_HASH_LABEL } from '../../model/well-known.js';
+import { revisionOf } from '../util/revision-annotations.js';
+import { type PodTemplate, rsReplicas } from './util.js';
 
 /**
  * The pod template to roll back to: the RS of revision `toRevision`, or (when absent or 0) the

@@ -2,14 +2,17 @@
  * One reconcile of a Deployment: the writes (ReplicaSet creation and scaling, revision
  * annotations, cleanup, status) around the pure planner. Kubernetes' sync.go.
  */
-import type { apps, Deployment, OwnerReference, ReplicaSet } from '../../model/types.js';
+import type { apps, Deployment, ReplicaSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
 import { cloneJson } from '../../model/clone.js';
 import type { ReconcileContext } from '../runtime/types.js';
 import { getCondition, setCondition } from '../../model/conditions.js';
 import { jsonEqual } from '../../model/json.js';
 import { maxSurge, newRSNewReplicas, planScale } from './planner.js';
-import { maxRevision, replicaSetsToCleanUp, revisionAnnotations } from './revisions.js';
+import { replicaSetsToCleanUp } from './revisions.js';
+import { maxRevision, revisionAnnotations, revisionOf } from '../util/revision-annotations.js';
+import { computeHash, equalIgnoreHash } from '../util/template-hash.js';
+import { controllerOf, controllerRef } from '../util/controller-ref.js';
 import { REASONS, hasProgressDeadline, msUntilDeadline } from './progress.js';
 import { DEPLOYMENT_CONDITION, calculateStatus, condition, rolloutStatus } from './status.js';
 import {
@@ -21,15 +24,7 @@ import {
   REVISION_ANNOTATION,
   REVISION_HISTORY_ANNOTATION,
 } from '../../model/well-known.js';
-import {
-  computeTemplateHash,
-  deploymentReplicas,
-  equalIgnoreHash,
-  findNewReplicaSet,
-  findOldReplicaSets,
-  revisionOf,
-  rsReplicas,
-} from './util.js';
+import { deploymentReplicas, findNewReplicaSet, findOldReplicaSets, rsReplicas } from './util.js';
 
 /** The component name on Events. */
 export const COMPONENT = 'deployment-controller';
@@ -42,11 +37,6 @@ const SKIP_COPY = new Set([
   MAX_REPLICAS_ANNOTATION,
   DEPRECATED_ROLLBACK_TO_ANNOTATION,
 ]);
-
-/** The controller reference a Deployment puts on its ReplicaSets. */
-export function deploymentOwnerRef(d: Deployment): OwnerReference {
-  return { apiVersion: 'apps/v1', kind: 'Deployment', name: d.metadata.name ?? '', uid: d.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
-}
 
 /** The state of one Deployment reconcile: the Deployment and its ReplicaSets as last written. */
 export class DeploymentSync {
@@ -107,7 +97,7 @@ export class DeploymentSync {
 
   private async createNewRS(oldRSs: ReplicaSet[], revision: number): Promise<ReplicaSet> {
     const d = this.d;
-    const hash = computeTemplateHash(d.spec?.template, d.status?.collisionCount);
+    const hash = computeHash(d.spec?.template, d.status?.collisionCount);
     const template = cloneJson(d.spec?.template ?? {}) as NonNullable<apps.DeploymentSpec['template']>;
     template.metadata = { ...(template.metadata ?? {}), labels: { ...(template.metadata?.labels ?? {}), [POD_TEMPLATE_HASH_LABEL]: hash } };
     const selector = cloneJson(d.spec?.selector ?? {});
@@ -124,13 +114,13 @@ export class DeploymentSync {
       rs = await this.rsClient().create({
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
-        metadata: { name, namespace: d.metadata.namespace, labels: template.metadata.labels, annotations, ownerReferences: [deploymentOwnerRef(d)] },
+        metadata: { name, namespace: d.metadata.namespace, labels: template.metadata.labels, annotations, ownerReferences: [controllerRef(d)] },
         spec: { replicas, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
       });
     } catch (err) {
       if (!TugboatError.is(err, 'AlreadyExists')) throw err;
       const other = await this.rsClient().get(name);
-      const ref = other.metadata.ownerReferences?.find((r) => r.controller);
+      const ref = controllerOf(other);
       if (ref?.uid === d.metadata.uid && equalIgnoreHash(other.spec?.template, d.spec?.template)) return this.replace(other);
       // a hash collision: bump collisionCount so the next hash differs, and retry
       await this.writeStatus({ ...(d.status ?? {}), collisionCount: (d.status?.collisionCount ?? 0) + 1 });

@@ -4,7 +4,7 @@
  * last failure.
  */
 import type { Pod } from '../../model/types.js';
-import { timeMs } from '../common/time.js';
+import { timeMs } from '../util/time.js';
 
 /** Kubernetes' DefaultJobPodFailureBackOff: 10 s. */
 export const DEFAULT_POD_FAILURE_BACKOFF_MS = 10_000;

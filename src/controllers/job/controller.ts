@@ -9,8 +9,8 @@ import type { batch, Job, KubeObject, Pod } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
-import { claimObjects } from '../common/claim-objects.js';
-import { controllerRef } from '../common/pods.js';
+import { claimObjects } from '../util/claim-objects.js';
+import { controllerOf } from '../util/controller-ref.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from '../replicaset/expectations.js';
 import { slowStartBatch } from '../replicaset/slow-start.js';
 import type { BackoffRecord } from './backoff.js';
@@ -65,7 +65,7 @@ export function jobController(options: JobControllerOptions = {}): Controller {
     // Pods of a Job carry its name as a label; a stray of an earlier Job of this name does too.
     const pods = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: ns, labelSelector: { matchLabels: { [JOB_NAME_LABEL]: name } } });
     for (const p of pods) {
-      const ref = controllerRef(p);
+      const ref = controllerOf(p);
       if (!ref || ref.kind !== JOB.kind || ref.name !== name || !hasTrackingFinalizer(p)) continue;
       if (ref.uid === uid && !finished) continue;
       await removeFinalizer(ctx, p);
@@ -198,7 +198,7 @@ export function jobController(options: JobControllerOptions = {}): Controller {
         async map(obj: KubeObject, cache, change) {
           const pod = obj as Pod;
           const ns = pod.metadata.namespace;
-          const ref = controllerRef(pod);
+          const ref = controllerOf(pod);
           if (ref) {
             if (ref.kind !== JOB.kind) return [];
             const key = keyOf(ns, ref.name);

@@ -1,6 +1,6 @@
 /** How the Job controller reads its pods: active, failed, terminating, ready, restarts. */
 import type { Job, Pod } from '../../model/types.js';
-import { isPodActive, isPodReady } from '../common/pods.js';
+import { isPodActive, isPodReady } from '../util/pods.js';
 
 /** True when a replacement waits for a pod to be fully terminated (podReplacementPolicy Failed, or a podFailurePolicy). */
 export function onlyReplaceFailedPods(job: Job): boolean {

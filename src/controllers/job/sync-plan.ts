@@ -5,7 +5,7 @@
  */
 import type { batch, Job, Pod } from '../../model/types.js';
 import { rfc3339 } from '../../clock/time-format.js';
-import { timeMs } from '../common/time.js';
+import { timeMs } from '../util/time.js';
 import { podsToDelete } from '../replicaset/deletion-order.js';
 import { nextBackoffRecord, remainingBackoffMs, type BackoffRecord } from './backoff.js';
 import { ensureJobCondition, findJobCondition, newJobCondition, type JobCondition } from './conditions.js';

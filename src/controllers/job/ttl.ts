@@ -3,7 +3,7 @@
  * long after its Complete or Failed condition, and is then deleted in the foreground with its pods.
  */
 import type { Job } from '../../model/types.js';
-import { timeMs } from '../common/time.js';
+import { timeMs } from '../util/time.js';
 import { finishedCondition } from './conditions.js';
 
 /** When a finished Job with a TTL expires (ms), or undefined (no TTL, not finished, or being deleted). */

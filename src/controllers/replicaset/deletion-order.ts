@@ -2,8 +2,8 @@
  * Which pods a ReplicaSet deletes first when it scales down: Kubernetes' ActivePodsWithRanks order.
  */
 import type { Pod } from '../../model/types.js';
-import { isPodReady, maxContainerRestarts, podReadySinceMs } from '../common/pods.js';
-import { timeMs } from '../common/time.js';
+import { isPodReady, maxContainerRestarts, podReadySinceMs } from '../util/pods.js';
+import { timeMs } from '../util/time.js';
 import { POD_DELETION_COST_ANNOTATION as POD_DELETION_COST } from '../../model/well-known.js';
 
 const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };

@@ -4,7 +4,7 @@
 import type { apps, Pod, ReplicaSet } from '../../model/types.js';
 import { rfc3339 } from '../../clock/time-format.js';
 import { getCondition, removeCondition, setCondition } from '../../model/conditions.js';
-import { isPodAvailable, isPodReady, msUntilAvailable } from '../common/pods.js';
+import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
 
 /** An error of the last create/delete round, reported as the ReplicaFailure condition. */
 export interface ManageError {

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Deployment, ReplicaSet } from '../../../src/model/types.js';
 import { planNewReplicaSet, planOldReplicaSets, planScale, resolveFenceposts, maxSurge, maxUnavailable } from '../../../src/controllers/deployment/planner.js';
-import { templateForRevision, revisionAnnotations, replicaSetsToCleanUp } from '../../../src/controllers/deployment/revisions.js';
-import { computeTemplateHash } from '../../../src/controllers/deployment/util.js';
+import { templateForRevision, replicaSetsToCleanUp } from '../../../src/controllers/deployment/revisions.js';
+import { revisionAnnotations } from '../../../src/controllers/util/revision-annotations.js';
+import { computeHash as computeTemplateHash } from '../../../src/controllers/util/template-hash.js';
 
 function deploy(replicas: number, maxSurgeV: number | string, maxUnavailableV: number | string): Deployment {
   return {

@@ -4,7 +4,7 @@
  */
 import type { KubeObject, LabelSelector } from '../../model/types.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
-import { controllerRef } from './pods.js';
+import { controllerOf } from './controller-ref.js';
 
 /** The owner side of a claim. */
 export interface ClaimOwner {
@@ -31,7 +31,7 @@ export function classifyClaims<T extends KubeObject>(owner: ClaimOwner, selector
   for (const obj of candidates) {
     if (owner.namespace !== undefined && obj.metadata.namespace !== owner.namespace) continue;
     const matches = matcher.matches(obj.metadata.labels);
-    const ref = controllerRef(obj);
+    const ref = controllerOf(obj);
     if (ref) {
       if (ref.uid !== owner.uid) continue;
       if (matches) out.owned.push(obj);

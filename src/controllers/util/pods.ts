@@ -51,8 +51,3 @@ export function maxContainerRestarts(pod: Pod): number {
   for (const s of pod.status?.containerStatuses ?? []) max = Math.max(max, s.restartCount ?? 0);
   return max;
 }
-
-/** The controlling owner reference of an object, if any. */
-export function controllerRef(obj: { metadata: { ownerReferences?: { controller?: boolean; kind: string; name: string; uid: string; apiVersion: string }[] } }) {
-  return obj.metadata.ownerReferences?.find((r) => r.controller === true);
-}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { claimCandidates } from '../../../../src/controllers/common/claim-candidates.js';
-import { classifyClaims } from '../../../../src/controllers/common/claim.js';
 import { parseSelector } from '../../../../src/model/selector.js';
+import { claimCandidates } from '../../../../src/controllers/util/claim-candidates.js';
+import { classifyClaims } from '../../../../src/controllers/util/claim.js';
 import type { CacheReader } from '../../../../src/controllers/runtime/types.js';
 import type { KubeObject } from '../../../../src/model/types.js';
 
