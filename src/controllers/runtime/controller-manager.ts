@@ -113,7 +113,12 @@ export class ControllerManager {
     );
     this.runners.set(controller.name, runner);
     this.aborts.set(controller.name, abort);
-    return this.started ? runner.start() : Promise.resolve();
+    if (!this.started) return Promise.resolve();
+    // A controller that fails to start leaves nothing behind: its name is free again.
+    return runner.start().catch(async (err: unknown) => {
+      if (this.runners.get(controller.name) === runner) await this.remove(controller.name).catch(() => undefined);
+      throw err;
+    });
   }
 
   /**
