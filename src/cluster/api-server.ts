@@ -6,7 +6,6 @@
  */
 import type { Event, KubeObject } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
-import type { ResourceType } from '../model/resource-type.js';
 import type { ObjectStore } from '../store/types.js';
 import { BUILTIN_KINDS } from '../model/kinds/index.js';
 import { KindRegistry } from '../api/kind-registry.js';
@@ -37,8 +36,6 @@ export interface ApiServerOptions {
   recordEvents?: boolean;
   /** Called with every warning a write raises. */
   onWarning?: (warning: string, object: KubeObject) => void;
-  /** Called when a CRD makes a new kind servable. */
-  onKind?: (type: ResourceType) => void;
 }
 
 /** The in-process API server of one cluster (see the file comment). @internal */
@@ -52,7 +49,7 @@ export class ApiServer {
 
   constructor(private readonly options: ApiServerOptions) {
     const { store, clock } = options;
-    this.registrar = new CrdRegistrar(this.registry, store, (type) => options.onKind?.(type));
+    this.registrar = new CrdRegistrar(this.registry, store);
     this.api = new ObjectApi({ store, admission: this.admission, clock, kinds: this.registrar, onWarning: options.onWarning });
     const recorder =
       options.recordEvents === false ? noopEventRecorder : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock);
