@@ -1,5 +1,27 @@
-import Docker from 'dockerode';
+import { createRequire } from 'node:module';
+import type Docker from 'dockerode';
 import type { DockerRuntimeOptions } from './types.js';
+
+/** The message when dockerode, an optional peer dependency needed only by `tugboat/docker`, is not installed. */
+export const DOCKERODE_MISSING =
+  "tugboat/docker needs the 'dockerode' package, an optional peer dependency of tugboat that is not installed: run `npm install dockerode`";
+
+/**
+ * Loads dockerode with `require` (it is CommonJS), so that importing `tugboat/docker` without it
+ * fails with {@link DOCKERODE_MISSING} instead of a bare module-not-found, in the ESM and the
+ * CommonJS build alike. Only this folder loads dockerode: `tugboat` itself never does.
+ */
+export function loadDockerode(load: (id: string) => unknown = createRequire(import.meta.url)): typeof Docker {
+  try {
+    return load('dockerode') as typeof Docker;
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    if (e?.code === 'MODULE_NOT_FOUND' && String(e.message).includes("'dockerode'")) throw new Error(DOCKERODE_MISSING, { cause: err });
+    throw err;
+  }
+}
+
+const DockerClient = loadDockerode();
 
 /**
  * The options dockerode's modem understands, as plain data: the connection fields of
@@ -42,7 +64,7 @@ export function toModemOptions(options: DockerRuntimeOptions): ModemOptions {
 
 /** Opens a dockerode client for the options (no request is made yet). */
 export function connect(options: DockerRuntimeOptions): Docker {
-  return new Docker(toModemOptions(options) as Docker.DockerOptions);
+  return new DockerClient(toModemOptions(options) as Docker.DockerOptions);
 }
 
 /**

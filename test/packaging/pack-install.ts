@@ -1,0 +1,232 @@
+/**
+ * Installs tugboat as a user does and uses it through every entry point: `npm pack` (which builds
+ * dist/ through the `prepare` script), `npm install` of the tarball into an empty project, then
+ *
+ * 1. without dockerode (an optional peer dependency): `require` and `import` of every entry but
+ *    `tugboat/docker` work, a mock cluster starts and stops, and `tugboat/docker` fails saying to
+ *    install dockerode; the CommonJS run uses `--no-experimental-require-module`, so it behaves as
+ *    Node before 20.19 (no `require` of an ES module);
+ * 2. with dockerode: `tugboat/docker` loads (and `tugboat` alone did not load dockerode); an export
+ *    that two entries share is the same object in each; an error from `tugboat/docker` is
+ *    `instanceof` the `TugboatError` of `tugboat`;
+ * 3. a file importing every entry type-checks under `moduleResolution: node10` and `nodenext`
+ *    (CommonJS and ESM); @arethetypeswrong/cli passes on the tarball;
+ * 4. the README's first example runs as printed (with tsx) against the installed package.
+ *
+ * `npm run test:pack`; CI runs it. Dependencies come from the npm registry (or npm's cache).
+ * Exits non-zero on the first failure.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+
+const root = resolve(import.meta.dirname, '../..');
+const bin = (name: string): string => join(root, 'node_modules/.bin', name);
+const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  exports: Record<string, unknown>;
+  typesVersions: Record<string, Record<string, string[]>>;
+  devDependencies: Record<string, string>;
+};
+
+/** Every file directly in src/ is an entry point (tsup.config.ts builds each): package.json must export each one. */
+function checkEntryPoints(sources: string[]): void {
+  const names = sources.filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+  const want = (name: string): unknown => ({
+    import: { types: `./dist/${name}.d.ts`, default: `./dist/${name}.js` },
+    require: { types: `./dist/${name}.d.cts`, default: `./dist/${name}.cjs` },
+  });
+  const problems: string[] = [];
+  for (const name of names) {
+    const key = name === 'index' ? '.' : `./${name}`;
+    if (JSON.stringify(pkg.exports[key]) !== JSON.stringify(want(name)))
+      problems.push(`package.json exports["${key}"] should be ${JSON.stringify(want(name))}`);
+    if (name !== 'index' && JSON.stringify(pkg.typesVersions['*']?.[name]) !== JSON.stringify([`./dist/${name}.d.ts`]))
+      problems.push(`package.json typesVersions["*"]["${name}"] should be ["./dist/${name}.d.ts"] (moduleResolution node10)`);
+  }
+  for (const key of Object.keys(pkg.exports)) {
+    if (key !== './package.json' && !names.includes(key === '.' ? 'index' : key.slice(2)))
+      problems.push(`package.json exports "${key}" but there is no src/${key.slice(2)}.ts`);
+  }
+  if (problems.length > 0) throw new Error(`entry points and package.json disagree:\n${problems.join('\n')}`);
+}
+
+/** Every entry point, as a user spells it: `tugboat`, `tugboat/controllers`, ... */
+const entries = Object.keys(pkg.exports)
+  .filter((k) => k !== './package.json')
+  .map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
+const DOCKER = `${pkg.name}/docker`;
+const withoutDocker = entries.filter((e) => e !== DOCKER);
+
+const started = performance.now();
+function step(what: string): void {
+  console.log(`[pack ${((performance.now() - started) / 1000).toFixed(1)}s] ${what}`);
+}
+
+async function run(cmd: string, args: string[], cwd: string): Promise<string> {
+  try {
+    const { stdout } = await promisify(execFile)(cmd, args, { cwd, maxBuffer: 64 * 2 ** 20, env: { ...process.env, NODE_OPTIONS: '' } });
+    return stdout;
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string; message: string };
+    throw new Error(`${cmd} ${args.join(' ')} failed in ${cwd}:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+  }
+}
+
+const npmInstall = (cwd: string, specs: string[]): Promise<string> =>
+  run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...specs], cwd);
+
+/** The checks every program runs, CommonJS or ESM: `load(specifier)` is require or import. */
+const sharedChecks = `
+const assert = (ok, message) => { if (!ok) { console.error('FAIL: ' + message); process.exit(1); } };
+const ENTRIES = ${JSON.stringify(withoutDocker)};
+const DOCKER = ${JSON.stringify(DOCKER)};
+const DOCKERODE_LOADED = () => Object.keys(nodeRequire.cache).some((p) => p.includes('/node_modules/dockerode/'));
+
+async function main(load, phase, format) {
+  const mods = {};
+  for (const e of ENTRIES) mods[e] = await load(e);
+  const { Cluster, TugboatError, MockRuntime } = mods.tugboat;
+  const cluster = await Cluster.start({ nodes: [{ name: 'node-a', runtime: new MockRuntime() }] });
+  await cluster.stop();
+  assert(!DOCKERODE_LOADED(), 'loading the entries other than ' + DOCKER + ' loaded dockerode');
+
+  // One copy of every module: what two entries both export is the same object.
+  const seen = new Map();
+  for (const [entry, mod] of Object.entries(mods)) {
+    for (const [name, value] of Object.entries(mod)) {
+      if (name === 'default' || typeof value !== 'function') continue;
+      const first = seen.get(name);
+      if (first) assert(first.value === value, name + ' from ' + entry + ' is not the one from ' + first.entry);
+      else seen.set(name, { entry, value });
+    }
+  }
+
+  if (phase === 'without-dockerode') {
+    let error;
+    try { await load(DOCKER); } catch (err) { error = err; }
+    assert(error, DOCKER + ' loaded without dockerode installed');
+    assert(/npm install dockerode/.test(String(error.message)), 'the error does not say to install dockerode: ' + error.message);
+  } else {
+    const { DockerRuntime } = await load(DOCKER);
+    assert(DOCKERODE_LOADED(), DOCKER + ' did not load dockerode');
+    const runtime = new DockerRuntime({ socketPath: '/nonexistent/tugboat-pack-check.sock' });
+    const err = await runtime.inspectContainer('nothing').then(() => undefined, (e) => e);
+    assert(err instanceof TugboatError, 'an error from ' + DOCKER + ' is not instanceof the TugboatError of tugboat (' + err + ')');
+  }
+  console.log(format + ' ' + phase + ': ok (' + Object.keys(mods).join(', ') + (phase === 'with-dockerode' ? ', ' + DOCKER : '') + ')');
+}
+`;
+
+const cjsProgram = `'use strict';
+const nodeRequire = require;
+${sharedChecks}
+main(async (e) => require(e), process.argv[2], 'require').catch((err) => { console.error(err); process.exit(1); });
+`;
+
+const esmProgram = `import { createRequire } from 'node:module';
+const nodeRequire = createRequire(import.meta.url);
+${sharedChecks}
+await main((e) => import(e), process.argv[2], 'import');
+`;
+
+/** A TypeScript file naming every value export of every entry (read from the installed package). */
+async function typesProgram(project: string): Promise<string> {
+  const lines: string[] = [];
+  const names: string[] = [];
+  for (const entry of entries) {
+    const script = `import(${JSON.stringify(entry)}).then((m) => console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default'))))`;
+    const exported = JSON.parse(await run(process.execPath, ['--input-type=module', '-e', script], project)) as string[];
+    const alias = (n: string): string => `${n} as ${entry.replace(/\W/g, '_')}_${n}`;
+    lines.push(`import { ${exported.map(alias).join(', ')} } from '${entry}';`);
+    names.push(...exported.map((n) => `${entry.replace(/\W/g, '_')}_${n}`));
+  }
+  lines.push(`import type { ClusterOptions, Pod, ObjectStore } from '${pkg.name}';`);
+  lines.push(`import type { DockerRuntimeOptions } from '${DOCKER}';`);
+  lines.push(`export const options: ClusterOptions = { nodes: [] };`);
+  lines.push(`export const docker: DockerRuntimeOptions = { socketPath: '/var/run/docker.sock' };`);
+  lines.push(`export type Seen = [Pod, ObjectStore];`);
+  lines.push(`export const all: unknown[] = [${names.join(', ')}];`);
+  return `${lines.join('\n')}\n`;
+}
+
+const tsconfig = (options: Record<string, unknown>, files: string[]): string =>
+  JSON.stringify({
+    compilerOptions: {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false,
+      target: 'ES2022',
+      lib: ['ES2022', 'esnext.disposable'],
+      types: ['node'],
+      ...options,
+    },
+    files,
+  });
+
+async function main(): Promise<void> {
+  checkEntryPoints(await readdir(join(root, 'src')));
+  const work = await mkdtemp(join(tmpdir(), 'tugboat-pack-'));
+  try {
+    step('npm pack (the prepare script builds dist/)');
+    await run('npm', ['pack', '--loglevel=error', '--pack-destination', work], root);
+    const tarball = join(work, (await readdir(work)).find((f) => f.endsWith('.tgz'))!);
+
+    const project = join(work, 'project');
+    await run('mkdir', ['-p', project], work);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'commonjs' }));
+    await writeFile(join(project, 'check.cjs'), cjsProgram);
+    await writeFile(join(project, 'check.mjs'), esmProgram);
+
+    step('npm install the tarball into an empty project (no dockerode)');
+    await npmInstall(project, [tarball]);
+    if (existsSync(join(project, 'node_modules/dockerode')))
+      throw new Error('dockerode was installed with tugboat: it must be an optional peer dependency');
+
+    // Node before 20.19 cannot require an ES module; --no-experimental-require-module makes this one behave so.
+    const oldNode = process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module') ? ['--no-experimental-require-module'] : [];
+    for (const phase of ['without-dockerode', 'with-dockerode']) {
+      if (phase === 'with-dockerode') {
+        step('npm install dockerode and @types/node');
+        await npmInstall(project, [`dockerode@${pkg.devDependencies.dockerode}`, `@types/node@${pkg.devDependencies['@types/node']}`]);
+      }
+      step(`require() and import of every entry, ${phase}`);
+      process.stdout.write(await run(process.execPath, [...oldNode, 'check.cjs', phase], project));
+      process.stdout.write(await run(process.execPath, ['check.mjs', phase], project));
+    }
+
+    step('type check under moduleResolution node10 and nodenext (CommonJS and ESM)');
+    const program = await typesProgram(project);
+    for (const ext of ['ts', 'cts', 'mts']) await writeFile(join(project, `check-types.${ext}`), program);
+    await writeFile(
+      join(project, 'tsconfig.node10.json'),
+      tsconfig({ module: 'commonjs', moduleResolution: 'node10' }, ['check-types.ts']),
+    );
+    await writeFile(
+      join(project, 'tsconfig.nodenext.json'),
+      tsconfig({ module: 'nodenext', moduleResolution: 'nodenext' }, ['check-types.cts', 'check-types.mts']),
+    );
+    await Promise.all([
+      run(bin('tsc'), ['-p', 'tsconfig.node10.json'], project),
+      run(bin('tsc'), ['-p', 'tsconfig.nodenext.json'], project),
+    ]);
+
+    step("the README's first example, as printed, with tsx");
+    const readme = await readFile(join(root, 'README.md'), 'utf8');
+    const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+    if (!example) throw new Error('README.md has no ts example');
+    await writeFile(join(project, 'readme-example.mts'), example);
+    await run(bin('tsx'), ['readme-example.mts'], project);
+
+    step('@arethetypeswrong/cli on the tarball');
+    await run(bin('attw'), [tarball], root);
+    step('passed');
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+await main();
