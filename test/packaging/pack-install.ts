@@ -28,7 +28,7 @@ const bin = (name: string): string => join(root, 'node_modules/.bin', name);
 const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as {
   name: string;
   exports: Record<string, unknown>;
-  typesVersions: Record<string, Record<string, string[]>>;
+  typesVersions?: Record<string, Record<string, string[]>>;
   devDependencies: Record<string, string>;
 };
 
@@ -44,7 +44,7 @@ function checkEntryPoints(sources: string[]): void {
     const key = name === 'index' ? '.' : `./${name}`;
     if (JSON.stringify(pkg.exports[key]) !== JSON.stringify(want(name)))
       problems.push(`package.json exports["${key}"] should be ${JSON.stringify(want(name))}`);
-    if (name !== 'index' && JSON.stringify(pkg.typesVersions['*']?.[name]) !== JSON.stringify([`./dist/${name}.d.ts`]))
+    if (name !== 'index' && JSON.stringify(pkg.typesVersions?.['*']?.[name]) !== JSON.stringify([`./dist/${name}.d.ts`]))
       problems.push(`package.json typesVersions["*"]["${name}"] should be ["./dist/${name}.d.ts"] (moduleResolution node10)`);
   }
   for (const key of Object.keys(pkg.exports)) {
@@ -174,6 +174,9 @@ async function main(): Promise<void> {
     step('npm pack (the prepare script builds dist/)');
     await run('npm', ['pack', '--loglevel=error', '--pack-destination', work], root);
     const tarball = join(work, (await readdir(work)).find((f) => f.endsWith('.tgz'))!);
+    // @arethetypeswrong/cli reads only the tarball: it runs beside the steps below.
+    const attw = run(bin('attw'), [tarball], root);
+    attw.catch(() => undefined);
 
     const project = join(work, 'project');
     await run('mkdir', ['-p', project], work);
@@ -222,7 +225,7 @@ async function main(): Promise<void> {
     await run(bin('tsx'), ['readme-example.mts'], project);
 
     step('@arethetypeswrong/cli on the tarball');
-    await run(bin('attw'), [tarball], root);
+    await attw;
     step('passed');
   } finally {
     await rm(work, { recursive: true, force: true });
