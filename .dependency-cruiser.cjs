@@ -85,10 +85,14 @@ module.exports = {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment:
-        'The library does not import its devDependencies, except the ESM-only packages tsup bundles (tsup.config.ts), ' +
-        'the optional peer dockerode, and in the generator script.',
+        'The library does not import its devDependencies, except (optional) peer dependencies, the ESM-only packages ' +
+        'tsup bundles (tsup.config.ts), and in the generator script.',
       from: { path: '^src/', pathNot: '^src/model/schema/generate-known-fields\\.ts$' },
-      to: { dependencyTypes: ['npm-dev'], pathNot: '(^|/)node_modules/(p-queue|p-timeout|dockerode|@types/dockerode)/' },
+      to: {
+        dependencyTypes: ['npm-dev'],
+        dependencyTypesNot: ['npm-peer'],
+        pathNot: '(^|/)node_modules/(p-queue|p-timeout|@types/dockerode)/',
+      },
     },
     {
       name: 'no-tests-from-src',

@@ -59,7 +59,9 @@ const entries = Object.keys(pkg.exports)
   .filter((k) => k !== './package.json')
   .map((k) => (k === '.' ? pkg.name : `${pkg.name}/${k.slice(2)}`));
 const DOCKER = `${pkg.name}/docker`;
-const withoutDocker = entries.filter((e) => e !== DOCKER);
+/** vitest registers test cases only inside a vitest run, and cannot be `require`d: this entry is checked from a vitest test. */
+const TESTING = `${pkg.name}/testing`;
+const plain = entries.filter((e) => e !== DOCKER && e !== TESTING);
 
 const started = performance.now();
 function step(what: string): void {
@@ -82,7 +84,7 @@ const npmInstall = (cwd: string, specs: string[]): Promise<string> =>
 /** The checks every program runs, CommonJS or ESM: `load(specifier)` is require or import. */
 const sharedChecks = `
 const assert = (ok, message) => { if (!ok) { console.error('FAIL: ' + message); process.exit(1); } };
-const ENTRIES = ${JSON.stringify(withoutDocker)};
+const ENTRIES = ${JSON.stringify(plain)};
 const DOCKER = ${JSON.stringify(DOCKER)};
 const DOCKERODE_LOADED = () => Object.keys(nodeRequire.cache).some((p) => p.includes('/node_modules/dockerode/'));
 
@@ -127,19 +129,56 @@ ${sharedChecks}
 main(async (e) => require(e), process.argv[2], 'require').catch((err) => { console.error(err); process.exit(1); });
 `;
 
+/** A vitest test file: tugboat/testing from the installed package, sharing its modules with tugboat. */
+const testingProgram = `import { describe, expect, it } from 'vitest';
+import * as tugboat from '${pkg.name}';
+import * as testing from '${TESTING}';
+
+describe('${TESTING} installed', () => {
+  it('starts a mock cluster; what it shares with ${pkg.name} is the same object', async () => {
+    for (const [name, value] of Object.entries(testing)) if (name in tugboat) expect(value, name).toBe(tugboat[name]);
+    const mock = await testing.startMockCluster({ nodes: 1 });
+    await mock.cluster.apply(testing.makeDeployment('web').replicas(1).obj());
+    await mock.cluster.advanceUntil(async () => (await mock.cluster.pods().list()).items.length === 1);
+    await mock.stop();
+  });
+});
+`;
+
 const esmProgram = `import { createRequire } from 'node:module';
 const nodeRequire = createRequire(import.meta.url);
 ${sharedChecks}
 await main((e) => import(e), process.argv[2], 'import');
 `;
 
+/**
+ * The value exports of an entry, read from its installed ESM file's closing `export { ... }`
+ * (esbuild writes one), since some entries (tugboat/testing) cannot be imported outside vitest.
+ */
+async function valueExports(project: string, entry: string): Promise<string[]> {
+  const sub = entry === pkg.name ? '.' : `./${entry.slice(pkg.name.length + 1)}`;
+  const file = (pkg.exports[sub] as { import: { default: string } }).import.default;
+  const code = await readFile(join(project, 'node_modules', pkg.name, file), 'utf8');
+  const list = /export\s*\{([^}]*)\};?\s*(\/\/# sourceMappingURL=\S+\s*)?$/.exec(code)?.[1];
+  if (list === undefined) throw new Error(`no closing export list in ${file}`);
+  return list
+    .split(',')
+    .map(
+      (part) =>
+        part
+          .trim()
+          .split(/\s+as\s+/)
+          .at(-1)!,
+    )
+    .filter((name) => name && name !== 'default');
+}
+
 /** A TypeScript file naming every value export of every entry (read from the installed package). */
 async function typesProgram(project: string): Promise<string> {
   const lines: string[] = [];
   const names: string[] = [];
   for (const entry of entries) {
-    const script = `import(${JSON.stringify(entry)}).then((m) => console.log(JSON.stringify(Object.keys(m).filter((k) => k !== 'default'))))`;
-    const exported = JSON.parse(await run(process.execPath, ['--input-type=module', '-e', script], project)) as string[];
+    const exported = await valueExports(project, entry);
     const alias = (n: string): string => `${n} as ${entry.replace(/\W/g, '_')}_${n}`;
     lines.push(`import { ${exported.map(alias).join(', ')} } from '${entry}';`);
     names.push(...exported.map((n) => `${entry.replace(/\W/g, '_')}_${n}`));
@@ -183,6 +222,8 @@ async function main(): Promise<void> {
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'commonjs' }));
     await writeFile(join(project, 'check.cjs'), cjsProgram);
     await writeFile(join(project, 'check.mjs'), esmProgram);
+    const checkTesting = entries.includes(TESTING);
+    if (checkTesting) await writeFile(join(project, 'testing.test.mjs'), testingProgram);
 
     step('npm install the tarball into an empty project (no dockerode)');
     await npmInstall(project, [tarball]);
@@ -193,12 +234,21 @@ async function main(): Promise<void> {
     const oldNode = process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module') ? ['--no-experimental-require-module'] : [];
     for (const phase of ['without-dockerode', 'with-dockerode']) {
       if (phase === 'with-dockerode') {
-        step('npm install dockerode and @types/node');
-        await npmInstall(project, [`dockerode@${pkg.devDependencies.dockerode}`, `@types/node@${pkg.devDependencies['@types/node']}`]);
+        const peers = ['dockerode', '@types/node', ...(checkTesting ? ['vitest'] : [])];
+        step(`npm install ${peers.join(', ')}`);
+        await npmInstall(
+          project,
+          peers.map((name) => `${name}@${pkg.devDependencies[name]}`),
+        );
       }
       step(`require() and import of every entry, ${phase}`);
       process.stdout.write(await run(process.execPath, [...oldNode, 'check.cjs', phase], project));
       process.stdout.write(await run(process.execPath, ['check.mjs', phase], project));
+    }
+
+    if (checkTesting) {
+      step(`${TESTING} in a vitest test`);
+      await run(join(project, 'node_modules/.bin/vitest'), ['run', '--reporter=dot'], project);
     }
 
     step('type check under moduleResolution node10 and nodenext (CommonJS and ESM)');
@@ -210,7 +260,8 @@ async function main(): Promise<void> {
     );
     await writeFile(
       join(project, 'tsconfig.nodenext.json'),
-      tsconfig({ module: 'nodenext', moduleResolution: 'nodenext' }, ['check-types.cts', 'check-types.mts']),
+      // The declarations themselves are checked once, under node10 (skipLibCheck false there).
+      tsconfig({ module: 'nodenext', moduleResolution: 'nodenext', skipLibCheck: true }, ['check-types.cts', 'check-types.mts']),
     );
     await Promise.all([
       run(bin('tsc'), ['-p', 'tsconfig.node10.json'], project),

@@ -62,7 +62,7 @@ describe('jsonEqual', () => {
   it('reads undefined array items as null', () => {
     expect(jsonEqual([undefined], [null])).toBe(true);
     expect(jsonEqual([1, undefined], [1])).toBe(false);
-    // eslint-disable-next-line no-sparse-arrays
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the case under test
     expect(jsonEqual([1, , 3], [1, null, 3])).toBe(true);
   });
 });
