@@ -1,5 +1,6 @@
 /** The Job a CronJob creates for a schedule time: named `<cronjob>-<Unix minutes>`, as Kubernetes names it. */
-import type { CronJob, Job, OwnerReference } from '../../model/types.js';
+import type { CronJob, Job } from '../../model/types.js';
+import { controllerRef } from '../util/controller-ref.js';
 import { cloneJson } from '../../model/clone.js';
 import { rfc3339 } from '../../clock/time-format.js';
 
@@ -9,11 +10,6 @@ export const SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronjob-sched
 /** Kubernetes' getJobName: the CronJob's name and the schedule time in minutes since the epoch. */
 export function jobNameFor(cronJobName: string, scheduledMs: number): string {
   return `${cronJobName}-${Math.floor(scheduledMs / 60_000)}`;
-}
-
-/** The controller reference a CronJob puts on its Jobs. */
-export function cronJobOwnerRef(cj: CronJob): OwnerReference {
-  return { apiVersion: 'batch/v1', kind: 'CronJob', name: cj.metadata.name ?? '', uid: cj.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
 }
 
 /** The Job of a CronJob for schedule time `scheduledMs`. */
@@ -27,7 +23,7 @@ export function jobForSchedule(cj: CronJob, scheduledMs: number): Job {
       namespace: cj.metadata.namespace,
       labels: { ...(t.metadata?.labels ?? {}) },
       annotations: { ...(t.metadata?.annotations ?? {}), [SCHEDULED_TIMESTAMP_ANNOTATION]: rfc3339(scheduledMs) },
-      ownerReferences: [cronJobOwnerRef(cj)],
+      ownerReferences: [controllerRef({ ...cj, apiVersion: 'batch/v1', kind: 'CronJob' })],
     },
     spec: t.spec,
   };

@@ -10,12 +10,12 @@ import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
 import { claimObjects } from '../util/claim-objects.js';
-import { controllerOf } from '../util/controller-ref.js';
+import { controllerOf, controllerRef } from '../util/controller-ref.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from '../replicaset/expectations.js';
 import { slowStartBatch } from '../replicaset/slow-start.js';
 import type { BackoffRecord } from './backoff.js';
 import { isJobFinished } from './conditions.js';
-import { hasTrackingFinalizer, JOB, JOB_COMPONENT, JOB_NAME_LABEL, jobOwnerRef, jobSelector, JOB_TRACKING_FINALIZER } from './names.js';
+import { hasTrackingFinalizer, JOB, JOB_COMPONENT, JOB_NAME_LABEL, jobSelector, JOB_TRACKING_FINALIZER } from './names.js';
 import { podForJob } from './pod-template.js';
 import { planSync, type SyncPlan } from './sync-plan.js';
 import { countUncounted, enactFinished, planTracking, statusChanged } from './tracking.js';
@@ -241,7 +241,7 @@ export function jobController(options: JobControllerOptions = {}): Controller {
         namespace: job.metadata.namespace,
         deleting: !!job.metadata.deletionTimestamp,
         selector: jobSelector(job),
-        ownerRef: jobOwnerRef(job),
+        ownerRef: controllerRef(job),
       });
       const plan = planSync({
         job,

@@ -2,7 +2,7 @@
  * The well-known names of batch/v1 Jobs (labels, annotations, the tracking finalizer) and the
  * selector and owner reference a Job uses for its pods.
  */
-import type { Job, LabelSelector, OwnerReference } from '../../model/types.js';
+import type { Job, LabelSelector } from '../../model/types.js';
 
 /** The Job kind. */
 export const JOB = { apiVersion: 'batch/v1', kind: 'Job' } as const;
@@ -43,10 +43,6 @@ export function jobSelector(job: Job): LabelSelector {
   return { ...given, matchLabels: { ...(given.matchLabels ?? {}), [CONTROLLER_UID_LABEL]: job.metadata.uid ?? '' } };
 }
 
-/** The controller reference a Job puts on its pods. */
-export function jobOwnerRef(job: Job): OwnerReference {
-  return { apiVersion: JOB.apiVersion, kind: JOB.kind, name: job.metadata.name ?? '', uid: job.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
-}
 
 /** True when the pod still carries the tracking finalizer (it is not counted yet). */
 export function hasTrackingFinalizer(pod: { metadata: { finalizers?: readonly string[] } }): boolean {

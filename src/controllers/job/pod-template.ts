@@ -5,7 +5,8 @@
  */
 import type { core, Job, Pod } from '../../model/types.js';
 import { cloneJson } from '../../model/clone.js';
-import { generatedLabels, generatesSelector, jobOwnerRef, JOB_COMPLETION_INDEX, JOB_COMPLETION_INDEX_ENV, JOB_TRACKING_FINALIZER } from './names.js';
+import { controllerRef } from '../util/controller-ref.js';
+import { generatedLabels, generatesSelector, JOB_COMPLETION_INDEX, JOB_COMPLETION_INDEX_ENV, JOB_TRACKING_FINALIZER } from './names.js';
 
 function withIndexEnv(c: core.Container): core.Container {
   if ((c.env ?? []).some((e) => e.name === JOB_COMPLETION_INDEX_ENV)) return c;
@@ -44,7 +45,7 @@ export function podForJob(job: Job, index?: number): Pod {
       labels,
       ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
       finalizers,
-      ownerReferences: [jobOwnerRef(job)],
+      ownerReferences: [controllerRef(job)],
     },
     spec,
   };

@@ -1,3 +1,5 @@
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { controllerOf, controllerRef } from '../../../../src/controllers/util/controller-ref.js';
 import type { ReplicaSet } from '../../../../src/model/types.js';
@@ -11,5 +13,18 @@ describe('controllerRef', () => {
     expect(controllerOf({ metadata: { ownerReferences: [other, ref] } })).toBe(ref);
     expect(controllerOf({ metadata: { ownerReferences: [other] } })).toBeUndefined();
     expect(controllerOf({ metadata: {} })).toBeUndefined();
+  });
+});
+
+describe('one controllerRef', () => {
+  it('is the only place in src that writes a controller ownerReference', () => {
+    const src = join(import.meta.dirname, '../../../../src');
+    const files = (dir: string): string[] =>
+      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+    const offenders = files(src)
+      .filter((f) => relative(src, f) !== join('controllers', 'util', 'controller-ref.ts'))
+      .filter((f) => /controller: true/.test(readFileSync(f, 'utf8')))
+      .map((f) => relative(src, f));
+    expect(offenders).toEqual([]);
   });
 });
