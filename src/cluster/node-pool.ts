@@ -6,12 +6,13 @@ import { RuntimeEventHub } from '../node-agent/runtime-events.js';
 import type { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
 import type { NodeAgentOptions, PodLogOptions } from '../node-agent/types.js';
+import { RuntimeInstance } from '../runtime-adapters/instance.js';
 import type { ContainerRuntime, ExecResult, LogLine } from '../runtime-adapters/types.js';
 import type { ApiContext } from '../client/types.js';
 import { ALL_NAMESPACES } from '../client/types.js';
 
 /** A node to add to a cluster: its name, runtime, capacity, labels and taints. */
-export type NodeSpec = Omit<NodeAgentOptions, 'clusterName'>;
+export type NodeSpec = Omit<NodeAgentOptions, 'clusterName' | 'instance'>;
 
 /**
  * The cluster's nodes: one NodeAgent per node, each over a container runtime (several nodes may
@@ -24,6 +25,9 @@ export class NodePool {
   /** The runtimes in use, each with its event hub. */
   private readonly runtimes = new Map<ContainerRuntime, RuntimeEventHub>();
   private readonly pods: PodDispatcher;
+  private readonly reclaimed = new Map<ContainerRuntime, Promise<unknown>>();
+  /** This running cluster's identity on its runtimes (see runtime-adapters/instance.ts). */
+  readonly instance: RuntimeInstance;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -31,6 +35,7 @@ export class NodePool {
     informers: InformerFactory,
   ) {
     this.pods = new PodDispatcher(informers.informer(kinds.Pod));
+    this.instance = RuntimeInstance.create(clusterName);
   }
 
   /** Starts a node agent, which registers the Node and begins running the pods bound to it. */
@@ -39,9 +44,11 @@ export class NodePool {
     if (this.agents.has(spec.name)) throw TugboatError.alreadyExists({ kind: 'nodes' }, spec.name);
     let runtimeEvents = this.runtimes.get(spec.runtime);
     if (!runtimeEvents) this.runtimes.set(spec.runtime, (runtimeEvents = new RuntimeEventHub(spec.runtime)));
-    const agent = new NodeAgent(this.ctx, { ...spec, clusterName: this.clusterName }, { pods: this.pods, runtimeEvents });
+    const agent = new NodeAgent(this.ctx, { ...spec, clusterName: this.clusterName, instance: this.instance }, { pods: this.pods, runtimeEvents });
     this.agents.set(spec.name, agent);
     try {
+      await this.instance.acquire();
+      await this.sweep(spec.runtime);
       await agent.start();
     } catch (err) {
       this.agents.delete(spec.name);
@@ -105,13 +112,28 @@ export class NodePool {
     return (await this.agentOf(namespace, podName)).exec(namespace, podName, container, command);
   }
 
-  /** Stops every agent, removing their containers, then closes the runtimes. */
+  /**
+   * Stops every agent it started, running or killed, removing their containers (after the work
+   * under way finished), then closes the runtimes and releases the cluster's instance.
+   */
   async stopAll(): Promise<void> {
     await Promise.allSettled([...this.agents.values()].map((a) => a.stop({ removePods: true })));
     this.agents.clear();
     for (const hub of this.runtimes.values()) hub.close();
     await Promise.allSettled([...this.runtimes.keys()].map((r) => r.close?.()));
     this.runtimes.clear();
+    await this.instance.release();
+  }
+
+  /** The start-up sweep, once per runtime: what clusters whose owner is gone left on it. */
+  private sweep(runtime: ContainerRuntime): Promise<unknown> {
+    let p = this.reclaimed.get(runtime);
+    if (!p) {
+      p = runtime.reclaim?.() ?? Promise.resolve();
+      this.reclaimed.set(runtime, p);
+      p.catch(() => this.reclaimed.delete(runtime));
+    }
+    return p;
   }
 
   private async agentOf(namespace: string, podName: string): Promise<NodeAgent> {

@@ -14,11 +14,14 @@ export interface PodOwner {
   clusterName: string;
   nodeName: string;
   hostIP: string;
+  /** More labels for every sandbox and container (the cluster instance's). */
+  labels?: Record<string, string>;
 }
 
 /** The RUNTIME_LABELS of a pod's sandbox and containers. */
 function podLabels(pod: Pod, owner: PodOwner): Record<string, string> {
   return {
+    ...owner.labels,
     [RUNTIME_LABELS.cluster]: owner.clusterName,
     [RUNTIME_LABELS.node]: owner.nodeName,
     [RUNTIME_LABELS.podUid]: pod.metadata.uid ?? '',

@@ -6,7 +6,7 @@
 import type { Pod } from '../model/types.js';
 import { defaultPullPolicy } from '../model/defaults/pod-spec.js';
 import { ImagePullError, type PullPolicy, type SandboxStatus } from '../runtime-adapters/types.js';
-import { formatDuration, inBackoff, nextBackoff, NO_BACKOFF } from './backoff.js';
+import { backoffEndsAt, formatDuration, inBackoffSince, inBackoffSinceUpdate, nextBackoff, NO_BACKOFF } from './backoff.js';
 import { ContainerConfigError } from './config-error.js';
 import { containerConfig } from './container-config.js';
 import type { ContainerRecord } from './container-record.js';
@@ -36,10 +36,10 @@ async function pullImage(rc: RunContext, rec: ContainerRecord): Promise<boolean>
   const policy = (rec.spec.imagePullPolicy ?? defaultPullPolicy(image)) as PullPolicy;
   const now = env.ctx.clock.nowMs();
   const failing = rec.waiting?.reason === 'ErrImagePull' || rec.waiting?.reason === 'ImagePullBackOff';
-  if (failing && inBackoff(rec.imageBackoff, now)) {
+  if (failing && inBackoffSinceUpdate(rec.imageBackoff, now)) {
     if (rec.waiting?.reason !== 'ImagePullBackOff') env.record(pod, 'Normal', 'BackOff', `Back-off pulling image "${image}"`);
     rec.waiting = { reason: 'ImagePullBackOff', message: `Back-off pulling image "${image}"` };
-    rc.wakeAt(rec.imageBackoff.untilMs);
+    rc.wakeAt(rec.imageBackoff.lastUpdateMs + rec.imageBackoff.delayMs);
     return false;
   }
   if (policy !== 'Always' && env.images.has(image)) {
@@ -59,11 +59,11 @@ async function pullImage(rc: RunContext, rec: ContainerRecord): Promise<boolean>
     const reason = err instanceof ImagePullError ? err.reason : 'ErrImagePull';
     const message = err instanceof Error ? err.message : String(err);
     rec.waiting = { reason, message };
-    rec.imageBackoff = nextBackoff(rec.imageBackoff, now);
+    rec.imageBackoff = nextBackoff(rec.imageBackoff, now, now);
     env.record(pod, 'Warning', 'Failed', `Failed to pull image "${image}": ${message}`);
     env.record(pod, 'Warning', 'Failed', `Error: ${reason}`);
     // Show ErrImagePull once, then ImagePullBackOff until the back-off ends (as the kubelet's next sync does).
-    rc.wakeAt(Math.min(rec.imageBackoff.untilMs, now + 1000));
+    rc.wakeAt(Math.min(rec.imageBackoff.lastUpdateMs + rec.imageBackoff.delayMs, now + 1000));
     return false;
   }
 }
@@ -126,26 +126,30 @@ export function shouldRestart(pod: Pod, rec: ContainerRecord): boolean {
   return (rec.current?.exitCode ?? 0) !== 0;
 }
 
-/** Restarts an exited container once its back-off is over; until then it waits in CrashLoopBackOff. */
+/**
+ * Restarts an exited container unless its back-off holds it (then it waits in CrashLoopBackOff),
+ * as the kubelet's doBackOff: with no back-off entry yet the restart is at once and the entry
+ * starts at 10 s; each later crash waits the entry's delay after the container finished, and
+ * the restart doubles it (at most 5 minutes).
+ */
 export async function restartContainer(rc: RunContext, rec: ContainerRecord): Promise<void> {
   const { env, pod } = rc;
   const cur = rec.current!;
   const now = env.ctx.clock.nowMs();
-  if (rec.backoffFor !== cur.id) {
-    const finished = cur.finishedAt?.getTime() ?? now;
-    const ran = cur.startedAt ? finished - cur.startedAt.getTime() : 0;
-    rec.backoff = nextBackoff(rec.backoff, finished, ran);
-    rec.backoffFor = cur.id;
-  }
-  if (inBackoff(rec.backoff, now)) {
+  const finished = cur.finishedAt?.getTime() ?? now;
+  if (inBackoffSince(rec.backoff, finished, now)) {
     const message = `back-off ${formatDuration(rec.backoff.delayMs)} restarting failed container=${rec.spec.name} pod=${podRef(pod)}`;
     if (rec.backoffEventFor !== cur.id) {
       rec.backoffEventFor = cur.id;
       env.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${rec.spec.name} in pod ${podRef(pod)}`);
     }
     if (rec.waiting?.reason !== 'ErrImagePull' && rec.waiting?.reason !== 'ImagePullBackOff') rec.waiting = { reason: 'CrashLoopBackOff', message };
-    rc.wakeAt(rec.backoff.untilMs);
+    rc.wakeAt(backoffEndsAt(rec.backoff, finished));
     return;
+  }
+  if (rec.backoffFor !== cur.id) {
+    rec.backoff = nextBackoff(rec.backoff, finished, now);
+    rec.backoffFor = cur.id;
   }
   await startContainer(rc, rec, rec.restartCount + 1);
 }

@@ -12,7 +12,7 @@ import { kinds } from '../client/kinds.js';
 import { fieldError, TugboatError } from '../model/errors.js';
 import type { ConfigMap, Pod, Secret } from '../model/types.js';
 import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
-import { removeAll, RuntimeInventory } from './adoption.js';
+import { claimableObjects, removeAll, RuntimeInventory } from './adoption.js';
 import type { ConfigSource } from './config-error.js';
 import { Heartbeat, registerNode } from './node-registration.js';
 import { PodDispatcher } from './pod-source.js';
@@ -47,6 +47,8 @@ export class NodeAgent {
   readonly name: string;
   private state: 'new' | 'running' | 'stopped' | 'killed' = 'new';
   private readonly workers = new Map<string, PodWorker>();
+  /** Workers halted by stop or kill whose last sync may still be under way. */
+  private draining: PodWorker[] = [];
   private readonly queue: PQueue;
   private readonly images = new Set<string>();
   private readonly podClients = new Map<string, ResourceClient<Pod>>();
@@ -83,8 +85,9 @@ export class NodeAgent {
     this.env = {
       ctx,
       runtime: options.runtime,
-      limit: (fn) => this.queue.add(fn, { throwOnTimeout: true }),
-      owner: { clusterName: options.clusterName, nodeName: options.name, hostIP: HOST_IP },
+      // Once stopped, queued calls are refused rather than dropped, so no worker awaits forever.
+      limit: (fn) => this.queue.add(() => (this.state === 'running' ? fn() : Promise.reject(new TugboatError('ServiceUnavailable', `node agent ${options.name} is stopped`))), { throwOnTimeout: true }),
+      owner: { clusterName: options.clusterName, nodeName: options.name, hostIP: HOST_IP, ...(options.instance ? { labels: options.instance.labels } : {}) },
       source,
       images: this.images,
       alive: () => this.state === 'running',
@@ -102,14 +105,14 @@ export class NodeAgent {
   /** Registers the Node, starts heartbeats, adopts or sweeps the runtime's containers and starts syncing pods. */
   async start(): Promise<void> {
     if (this.state !== 'new' && this.state !== 'stopped') throw TugboatError.badRequest(`node agent ${this.name} is ${this.state}`);
-    const { runtime, clusterName, name } = this.options;
-    runtime.bind?.({ clock: this.ctx.clock, clusterName, nodeName: name });
+    const { runtime, clusterName, name, instance } = this.options;
+    runtime.bind?.({ clock: this.ctx.clock, clusterName, nodeName: name, ...(instance ? { instance } : {}) });
     const node = await registerNode(this.ctx, this.options, HOST_IP);
     this.nodeUid = node.metadata.uid;
     this.state = 'running';
     this.heartbeat = new Heartbeat(this.ctx, this.options, HOST_IP, () => this.nodeUid);
     await this.heartbeat.start();
-    this.inventory = await RuntimeInventory.take(runtime, clusterName, name);
+    this.inventory = await RuntimeInventory.take(runtime, clusterName, name, instance);
     this.unsubscribe = this.deps.runtimeEvents.subscribe(clusterName, name, (e) => {
       this.workers.get(e.labels[RUNTIME_LABELS.podUid] ?? '')?.requestSync();
     });
@@ -120,14 +123,24 @@ export class NodeAgent {
     this.scheduleResync();
   }
 
-  /** Stops the agent; with `removePods`, also stops and removes every container and sandbox of its pods. */
+  /**
+   * Stops the agent; with `removePods`, also stops and removes every container and sandbox of
+   * its pods (of its own cluster instance), after the syncs under way have finished, so nothing
+   * they were creating is left behind. A killed agent's pods are removed too.
+   */
   async stop(options: NodeAgentStopOptions = {}): Promise<void> {
     if (this.state === 'running') this.shutdown('stopped');
-    if (options.removePods && this.state !== 'killed') {
-      const { runtime, clusterName, name } = this.options;
-      const labels = { [RUNTIME_LABELS.cluster]: clusterName, [RUNTIME_LABELS.node]: name };
-      const [containers, sandboxes] = await Promise.all([runtime.listContainers(labels), runtime.listSandboxes(labels)]);
-      await removeAll(runtime, containers, sandboxes);
+    const draining = this.draining;
+    this.draining = [];
+    await Promise.all(draining.map((w) => w.idle()));
+    if (options.removePods) {
+      const { runtime, clusterName, name, instance } = this.options;
+      try {
+        const { containers, sandboxes } = await claimableObjects(runtime, clusterName, name, instance);
+        await removeAll(runtime, containers, sandboxes);
+      } catch {
+        // The runtime cannot be reached (a lost node): nothing more can be done from here.
+      }
     }
   }
 
@@ -216,7 +229,7 @@ export class NodeAgent {
     this.deps.pods.unregister(this.name, this.sink);
     void this.ownInformers?.stop();
     for (const w of this.workers.values()) w.halt();
+    this.draining.push(...this.workers.values());
     this.workers.clear();
-    this.queue.clear();
   }
 }

@@ -8,7 +8,8 @@ import { rfc3339 } from '../clock/time-format.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { Pod } from '../model/types.js';
-import type { ContainerStatus, SandboxStatus } from '../runtime-adapters/types.js';
+import { RUNTIME_LABELS, type ContainerStatus, type SandboxStatus } from '../runtime-adapters/types.js';
+import { sandboxChange } from './adoption.js';
 import { jsonEqual } from '../model/json.js';
 import { sandboxConfig } from './container-config.js';
 import { newRecord, recordView, type ContainerRecord } from './container-record.js';
@@ -39,6 +40,10 @@ export class PodWorker {
   /** The status last written (or being written), to recognise the watch's echo of it. */
   private lastWritten?: unknown;
   private startTime?: string;
+  /** Sandboxes replaced after they changed under the pod: stopped, removed with the pod. */
+  readonly retiredSandboxes: string[] = [];
+  /** Set once a sandbox was lost: under restartPolicy Never no new one is made. */
+  private sandboxLost = false;
 
   constructor(readonly env: WorkerEnv, pod: Pod) {
     this.pod = pod;
@@ -214,9 +219,51 @@ export class PodWorker {
     return { env: this.env, pod: this.pod, sandbox: this.sandbox!, wakeAt: (ms) => (this.nextWake = Math.min(this.nextWake, ms)) };
   }
 
+  /**
+   * The kubelet's answer to a sandbox that changed under the pod (killed, restarted or
+   * removed): an event, every container of the pod killed, the old sandbox stopped (and
+   * removed with the pod); the next steps of the sync make a new sandbox and start the
+   * containers in it again (restartCount rising, back-off as for any restart).
+   */
+  private async checkSandbox(): Promise<void> {
+    const known = this.sandbox;
+    if (!known) return;
+    const env = this.env;
+    const found = (await env.runtime.listSandboxes({ [RUNTIME_LABELS.podUid]: this.uid })).find((s) => s.id === known.id);
+    const change = sandboxChange(known, found, this.pod.spec?.hostNetwork === true);
+    if (!change) {
+      this.sandbox = found;
+      return;
+    }
+    env.record(this.pod, 'Normal', 'SandboxChanged', `Pod sandbox ${change}, it will be killed and re-created.`);
+    const grace = (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+    await Promise.all(
+      this.records.map(async (rec) => {
+        const cur = rec.current;
+        rec.prober?.stop();
+        rec.prober = undefined;
+        if (!cur || cur.state === 'exited') return;
+        await env.runtime.stopContainer(cur.id, grace).catch(() => undefined);
+        rec.current = await env.runtime.inspectContainer(cur.id).catch(() => ({ ...cur, state: 'exited' as const, exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: env.ctx.clock.now() }));
+      }),
+    );
+    if (found) {
+      await env.limit(() => env.runtime.stopSandbox(known.id)).catch(() => undefined);
+      this.retiredSandboxes.push(known.id);
+    }
+    this.sandbox = undefined;
+    this.sandboxLost = true;
+  }
+
   /** One pass of the kubelet's SyncPod: sandbox, init containers in order, then app containers. */
   private async drive(): Promise<void> {
     const env = this.env;
+    await this.checkSandbox();
+    if (!env.alive()) return;
+    if (!this.sandbox && this.sandboxLost && this.pod.spec?.restartPolicy === 'Never' && this.records.some((r) => r.current)) {
+      // As the kubelet: a pod that must not restart gets no new sandbox; its containers ended.
+      return;
+    }
     if (!this.sandbox) {
       try {
         this.sandbox = await env.limit(() => env.runtime.runSandbox(sandboxConfig(this.pod, env.owner)));
@@ -228,10 +275,13 @@ export class PodWorker {
     }
     this.startTime ??= rfc3339(env.ctx.clock.now());
     const rc = this.runContext();
+    const sandboxId = this.sandbox.id;
     for (const rec of this.init) {
       const cur = rec.current;
-      if (cur?.state === 'exited' && cur.exitCode === 0) continue;
-      if (cur && cur.state !== 'exited') return;
+      // In a new sandbox the init containers run again, from the first.
+      const stale = cur !== undefined && cur.sandboxId !== sandboxId;
+      if (!stale && cur?.state === 'exited' && cur.exitCode === 0) continue;
+      if (!stale && cur && cur.state !== 'exited') return;
       if (!env.alive()) return;
       if (!cur) await startContainer(rc, rec, 0);
       else if (this.pod.spec?.restartPolicy !== 'Never') await restartContainer(rc, rec);
@@ -241,7 +291,12 @@ export class PodWorker {
       if (!env.alive()) return;
       const cur = rec.current;
       if (!cur) await startContainer(rc, rec, 0);
-      else if (cur.state === 'exited') {
+      else if (cur.state === 'exited' || cur.sandboxId !== sandboxId) {
+        if (cur.state !== 'exited') {
+          // Still running in a sandbox that is no longer the pod's: it goes before a new one starts.
+          await env.runtime.stopContainer(cur.id, 0).catch(() => undefined);
+          rec.current = { ...cur, state: 'exited', exitCode: cur.exitCode ?? 137, finishedAt: env.ctx.clock.now() };
+        }
         if (shouldRestart(this.pod, rec)) await restartContainer(rc, rec);
         else rec.waiting = undefined;
       }

@@ -48,10 +48,9 @@ async function removeRuntimeObjects(worker: PodWorker): Promise<void> {
   for (const rec of worker.records) {
     for (const c of [rec.previous, rec.current]) if (c) await env.limit(() => env.runtime.removeContainer(c.id)).catch(() => undefined);
   }
-  const sandbox = worker.sandbox;
-  if (sandbox) {
-    await env.limit(() => env.runtime.stopSandbox(sandbox.id)).catch(() => undefined);
-    await env.limit(() => env.runtime.removeSandbox(sandbox.id)).catch(() => undefined);
+  for (const id of [...worker.retiredSandboxes, ...(worker.sandbox ? [worker.sandbox.id] : [])]) {
+    await env.limit(() => env.runtime.stopSandbox(id)).catch(() => undefined);
+    await env.limit(() => env.runtime.removeSandbox(id)).catch(() => undefined);
   }
 }
 

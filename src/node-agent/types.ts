@@ -2,6 +2,7 @@
  * Contracts of the node agent (tugboat's kubelet): its options and the shapes its parts share.
  */
 import type { core, Pod } from '../model/types.js';
+import type { RuntimeInstance } from '../runtime-adapters/instance.js';
 import type { ContainerRuntime } from '../runtime-adapters/types.js';
 
 /** Resource amounts of a node, as Kubernetes quantities ('4', '8Gi', '110'). */
@@ -20,6 +21,13 @@ export interface NodeAgentOptions {
   runtime: ContainerRuntime;
   /** The cluster's name, put on every sandbox and container as a label. */
   clusterName: string;
+  /**
+   * The running cluster's identity (the Cluster gives every agent its own). Its labels go on
+   * every sandbox and container; the agent adopts and sweeps only its own instance's objects,
+   * unowned ones and those whose owner is gone, never a live cluster's of the same name. Without
+   * it, the agent labels nothing with an owner and takes every object of its cluster and node.
+   */
+  instance?: RuntimeInstance;
   /** @default { cpu: '4', memory: '8Gi', pods: '110' } */
   capacity?: NodeResources;
   /** @default the capacity */

@@ -22,9 +22,11 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
     } else if (v.hostPath) {
       mounts.push({ kind: 'hostPath', hostPath: v.hostPath.path, containerPath: vm.mountPath, readOnly });
     } else {
-      const files = await volumeFiles(pod, container, v, source, hostIP);
+      const modes: Record<string, number> = {};
+      const files = await volumeFiles(pod, container, v, source, hostIP, modes);
       if (!files) continue;
       const mode = v.configMap?.defaultMode ?? v.secret?.defaultMode ?? v.downwardAPI?.defaultMode ?? v.projected?.defaultMode;
+      const itemModes = subPathFiles(modes, vm.subPath);
       mounts.push({
         kind: 'files',
         volume: v.name,
@@ -32,15 +34,16 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
         files: subPathFiles(files, vm.subPath),
         readOnly: true,
         ...(mode !== undefined ? { mode } : {}),
+        ...(Object.keys(itemModes).length ? { modes: itemModes } : {}),
       });
     }
   }
   return mounts;
 }
 
-function subPathFiles(files: Record<string, Uint8Array>, subPath: string | undefined): Record<string, Uint8Array> {
+function subPathFiles<T>(files: Record<string, T>, subPath: string | undefined): Record<string, T> {
   if (!subPath) return files;
-  const out: Record<string, Uint8Array> = {};
+  const out: Record<string, T> = {};
   for (const [k, v] of Object.entries(files)) {
     if (k === subPath) out[''] = v;
     else if (k.startsWith(subPath + '/')) out[k.slice(subPath.length + 1)] = v;
@@ -49,23 +52,31 @@ function subPathFiles(files: Record<string, Uint8Array>, subPath: string | undef
 }
 
 /** The files of a ConfigMap/Secret/downwardAPI/projected volume, or undefined for kinds that mount nothing here. */
-async function volumeFiles(pod: Pod, container: core.Container, v: core.Volume, source: ConfigSource, hostIP: string): Promise<Record<string, Uint8Array> | undefined> {
+/** The files of a volume; the modes its items ask for (items[].mode) are added to `modes`. */
+async function volumeFiles(
+  pod: Pod,
+  container: core.Container,
+  v: core.Volume,
+  source: ConfigSource,
+  hostIP: string,
+  modes: Record<string, number>,
+): Promise<Record<string, Uint8Array> | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
-  if (v.configMap) return keyFiles('configmap', v.configMap.name ?? '', await configMapData(source, ns, v.configMap.name ?? ''), v.configMap.items, v.configMap.optional);
+  if (v.configMap) return keyFiles('configmap', v.configMap.name ?? '', await configMapData(source, ns, v.configMap.name ?? ''), v.configMap.items, v.configMap.optional, modes);
   if (v.secret) {
     const s = await source.secret(ns, v.secret.secretName ?? '');
-    return keyFiles('secret', v.secret.secretName ?? '', s && secretStrings(s), v.secret.items, v.secret.optional);
+    return keyFiles('secret', v.secret.secretName ?? '', s && secretStrings(s), v.secret.items, v.secret.optional, modes);
   }
-  if (v.downwardAPI) return downwardFiles(pod, container, v.downwardAPI.items ?? [], hostIP);
+  if (v.downwardAPI) return downwardFiles(pod, container, v.downwardAPI.items ?? [], hostIP, modes);
   if (v.projected) {
     const out: Record<string, Uint8Array> = {};
     for (const src of v.projected.sources ?? []) {
-      if (src.configMap) Object.assign(out, keyFiles('configmap', src.configMap.name ?? '', await configMapData(source, ns, src.configMap.name ?? ''), src.configMap.items, src.configMap.optional));
+      if (src.configMap) Object.assign(out, keyFiles('configmap', src.configMap.name ?? '', await configMapData(source, ns, src.configMap.name ?? ''), src.configMap.items, src.configMap.optional, modes));
       if (src.secret) {
         const s = await source.secret(ns, src.secret.name ?? '');
-        Object.assign(out, keyFiles('secret', src.secret.name ?? '', s && secretStrings(s), src.secret.items, src.secret.optional));
+        Object.assign(out, keyFiles('secret', src.secret.name ?? '', s && secretStrings(s), src.secret.items, src.secret.optional, modes));
       }
-      if (src.downwardAPI) Object.assign(out, downwardFiles(pod, container, src.downwardAPI.items ?? [], hostIP));
+      if (src.downwardAPI) Object.assign(out, downwardFiles(pod, container, src.downwardAPI.items ?? [], hostIP, modes));
     }
     return out;
   }
@@ -86,6 +97,7 @@ function keyFiles(
   data: Record<string, string | Uint8Array> | undefined,
   items: core.KeyToPath[] | undefined,
   optional: boolean | undefined,
+  modes: Record<string, number>,
 ): Record<string, Uint8Array> {
   if (!data) {
     if (optional) return {};
@@ -104,11 +116,12 @@ function keyFiles(
       throw new ContainerConfigError(`MountVolume.SetUp failed: ${what} "${name}" has no key "${item.key}"`, 'ContainerCreating');
     }
     out[item.path] = bytes(v);
+    if (item.mode !== undefined) modes[item.path] = item.mode;
   }
   return out;
 }
 
-function downwardFiles(pod: Pod, container: core.Container, items: core.DownwardAPIVolumeFile[], hostIP: string): Record<string, Uint8Array> {
+function downwardFiles(pod: Pod, container: core.Container, items: core.DownwardAPIVolumeFile[], hostIP: string, modes: Record<string, number>): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
   for (const item of items) {
     const value = item.fieldRef
@@ -117,6 +130,7 @@ function downwardFiles(pod: Pod, container: core.Container, items: core.Downward
         ? resourceFieldValue(pod, container, item.resourceFieldRef)
         : '';
     out[item.path] = enc.encode(value);
+    if (item.mode !== undefined) modes[item.path] = item.mode;
   }
   return out;
 }

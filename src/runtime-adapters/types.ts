@@ -4,6 +4,8 @@
  * (no dockerode type) appears here.
  */
 
+import type { ReclaimOptions, RuntimeInstance } from './instance.js';
+
 /** When to pull an image: Kubernetes' imagePullPolicy. */
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
@@ -19,6 +21,10 @@ export const RUNTIME_LABELS = {
   role: 'io.tugboat.role',
   /** restart count of this container instance (an attempt number) */
   attempt: 'io.tugboat.container.attempt',
+  /** The id of the running cluster instance that made the object (see RuntimeInstance). */
+  instance: 'io.tugboat.instance',
+  /** The owner of that instance as JSON (host, boot id, pid namespace, pid, start time, record file): how others tell it is gone. */
+  owner: 'io.tugboat.owner',
 } as const;
 
 /** A port to publish on the host. */
@@ -50,6 +56,12 @@ export interface SandboxStatus {
   state: 'ready' | 'notready';
   labels: Record<string, string>;
   createdAt: Date;
+  /**
+   * When the sandbox (its network namespace) was last started, where the runtime knows it. A
+   * node agent that sees it change (a sandbox restarted under it) treats the sandbox as
+   * changed: the pod's containers sit in a dead namespace and are recreated with a new sandbox.
+   */
+  startedAt?: Date;
 }
 
 /** A file or directory mounted into a container. */
@@ -63,7 +75,10 @@ export type Mount =
       containerPath: string;
       files: Record<string, Uint8Array>;
       readOnly?: boolean;
+      /** The mode of every file (the volume's defaultMode). @default 0o644 */
       mode?: number;
+      /** Per-file modes (items[].mode), by the same keys as `files`; win over `mode`. */
+      modes?: Record<string, number>;
     };
 
 /** Linux security settings of a container (pod.spec.containers[].securityContext). */
@@ -172,6 +187,20 @@ export interface RuntimeBinding {
   /** The cluster's name, as put in the RUNTIME_LABELS.cluster label. */
   clusterName: string;
   nodeName: string;
+  /**
+   * The running cluster's identity. A runtime stamps its labels on what it makes for itself
+   * (networks, volumes, state folders) and uses its id to keep two live clusters of one name
+   * apart (a Docker network per instance); without it, a runtime makes its own.
+   */
+  instance?: RuntimeInstance;
+}
+
+/** What {@link ContainerRuntime.reclaim} removed. */
+export interface ReclaimReport {
+  /** Sandboxes and containers removed. */
+  containers: number;
+  /** Networks, volumes and state folders removed. */
+  other: number;
 }
 
 /** Information about an image present on the runtime. */
@@ -252,6 +281,15 @@ export interface ContainerRuntime {
    * process: the pod IP (Docker: its bridge address; processes: its own loopback address).
    */
   endpointFor?(sandbox: SandboxStatus, port: number): { host: string; port: number };
+
+  /**
+   * Removes what clusters whose owner is gone left on this runtime (sandboxes, containers,
+   * networks, volumes, state folders), whatever their cluster or node name: the start-up sweep
+   * (a Cluster calls it before a node starts) and the explicit way to clean up after a crash.
+   * Never touches a live owner's objects; with `olderThanMs`, also those of owners that cannot be
+   * checked from here (another machine), once older than that. Optional.
+   */
+  reclaim?(options?: ReclaimOptions): Promise<ReclaimReport>;
 
   /**
    * Releases connections, and cluster-wide things the runtime made (e.g. a Docker network) when

@@ -84,3 +84,14 @@ export function daemonAddress(options: DockerRuntimeOptions): string {
   }
   return '127.0.0.1';
 }
+
+/**
+ * The daemon address the options lead to, for messages: the socket path or `DOCKER_HOST` or
+ * `protocol://host:port`, else the platform's default socket.
+ */
+export function describeDaemon(options: DockerRuntimeOptions): string {
+  if (options.socketPath) return `unix://${options.socketPath}`;
+  if (options.host) return `${options.protocol ?? 'http'}://${options.host}${options.port !== undefined ? `:${options.port}` : ''}`;
+  if (process.env.DOCKER_HOST) return `${process.env.DOCKER_HOST} (from DOCKER_HOST)`;
+  return process.platform === 'win32' ? 'npipe:////./pipe/docker_engine' : 'unix:///var/run/docker.sock';
+}

@@ -27,7 +27,10 @@ export interface VolumeToCreate {
 export interface FilesToWrite {
   dir: string;
   files: Record<string, Uint8Array>;
+  /** The mode of every file (the volume's defaultMode). */
   mode: number;
+  /** Per-file modes (items' mode), winning over `mode`. */
+  modes: Record<string, number>;
 }
 
 /** Docker's container-create body, as far as tugboat sets it. */
@@ -78,6 +81,8 @@ function containerLabels(config: ContainerConfig, at: PodPlacement): Record<stri
     [RUNTIME_LABELS.namespace]: s[RUNTIME_LABELS.namespace] ?? '',
     [RUNTIME_LABELS.podName]: s[RUNTIME_LABELS.podName] ?? '',
     [RUNTIME_LABELS.attempt]: '0',
+    ...(s[RUNTIME_LABELS.instance] ? { [RUNTIME_LABELS.instance]: s[RUNTIME_LABELS.instance] } : {}),
+    ...(s[RUNTIME_LABELS.owner] ? { [RUNTIME_LABELS.owner]: s[RUNTIME_LABELS.owner] } : {}),
     ...config.labels,
     [RUNTIME_LABELS.cluster]: s[RUNTIME_LABELS.cluster] ?? at.clusterName,
     [RUNTIME_LABELS.container]: config.name,
@@ -171,6 +176,8 @@ function addMount(
         [RUNTIME_LABELS.cluster]: labels[RUNTIME_LABELS.cluster],
         [RUNTIME_LABELS.podUid]: podUid,
         [RUNTIME_LABELS.role]: 'volume',
+        ...(labels[RUNTIME_LABELS.instance] ? { [RUNTIME_LABELS.instance]: labels[RUNTIME_LABELS.instance] } : {}),
+        ...(labels[RUNTIME_LABELS.owner] ? { [RUNTIME_LABELS.owner]: labels[RUNTIME_LABELS.owner] } : {}),
       },
     });
     options.HostConfig.Mounts.push({ Type: 'volume', Source: name, Target: m.containerPath, ReadOnly: readOnly });
@@ -183,7 +190,7 @@ function addMount(
       }
     }
     const dir = path.join(at.filesRoot, m.volume.replace(/[^a-zA-Z0-9_.-]/g, '_'));
-    files.push({ dir, files: m.files, mode: m.mode ?? 0o644 });
+    files.push({ dir, files: m.files, mode: m.mode ?? 0o644, modes: { ...m.modes } });
     options.HostConfig.Mounts.push({ Type: 'bind', Source: dir, Target: m.containerPath, ReadOnly: m.readOnly ?? true });
   }
 }

@@ -1,4 +1,5 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { parseOwner } from '../instance.js';
 import path from 'node:path';
 import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus } from '../types.js';
 import { toContainerStatus } from './container-status.js';
@@ -26,10 +27,10 @@ export async function createContainer(scope: DockerScope, sandboxId: string, con
     clusterName: cluster,
     nodeName: scope.nodeName,
     sandboxLabels,
-    filesRoot: path.join(scope.stateDir, cluster, sandboxLabels[RUNTIME_LABELS.podUid] ?? sandboxId),
+    filesRoot: scope.podFilesDir(sandboxLabels, sandboxId),
     nameSuffix: randomSuffix(),
   });
-  await prepare(scope, plan);
+  await prepare(scope, plan, sandboxLabels);
   try {
     const c = await scope.docker.createContainer(plan.options);
     return c.id;
@@ -38,7 +39,7 @@ export async function createContainer(scope: DockerScope, sandboxId: string, con
   }
 }
 
-async function prepare(scope: DockerScope, plan: ContainerPlan): Promise<void> {
+async function prepare(scope: DockerScope, plan: ContainerPlan, sandboxLabels: Record<string, string>): Promise<void> {
   for (const v of plan.volumes) {
     try {
       await scope.docker.createVolume({
@@ -50,16 +51,40 @@ async function prepare(scope: DockerScope, plan: ContainerPlan): Promise<void> {
       throw toTugboatError(err, 'create', { kind: 'Volume', name: v.name });
     }
   }
+  if (plan.files.length > 0) await preparePodDir(scope, sandboxLabels, plan.files[0].dir);
   for (const f of plan.files) {
-    await mkdir(f.dir, { recursive: true });
+    // The volume folder is what the container sees: readable by its user; the 0700 folders
+    // above it keep the files from other users of this machine.
+    await mkdir(f.dir, { recursive: true, mode: 0o755 });
     for (const [name, content] of Object.entries(f.files)) {
       const file = path.join(f.dir, name);
-      await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, content);
-      await chmod(file, f.mode);
+      await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
+      const mode = f.modes[name] ?? f.mode;
+      await writeFile(file, content, { mode: 0o600 });
+      await chmod(file, mode);
     }
   }
 }
+
+/**
+ * Makes the instance folder (0700, with owner.json naming the cluster instance and its owner,
+ * so a reclaim can tell when it is left over) and the pod's folder (0700) above a volume folder.
+ */
+async function preparePodDir(scope: DockerScope, sandboxLabels: Record<string, string>, volumeDir: string): Promise<void> {
+  const podDir = path.dirname(volumeDir);
+  const instanceDir = path.dirname(podDir);
+  await mkdir(podDir, { recursive: true, mode: 0o700 });
+  await chmod(instanceDir, 0o700);
+  await chmod(podDir, 0o700);
+  const owner = parseOwner(sandboxLabels[RUNTIME_LABELS.owner]);
+  const record = { instance: sandboxLabels[RUNTIME_LABELS.instance] ?? '', cluster: sandboxLabels[RUNTIME_LABELS.cluster] ?? scope.clusterName, ...(owner ? { owner } : {}) };
+  await writeFile(path.join(instanceDir, OWNER_FILE), JSON.stringify(record), { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EEXIST') throw err;
+  });
+}
+
+/** The file naming the owner of an instance folder of the state directory. */
+export const OWNER_FILE = 'owner.json';
 
 /** Starts a created container (a running one is left as is). */
 export async function startContainer(scope: DockerScope, id: string): Promise<void> {

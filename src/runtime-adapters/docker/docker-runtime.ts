@@ -1,3 +1,5 @@
+import { rm } from 'node:fs/promises';
+import type { ReclaimOptions } from '../instance.js';
 import type {
   ContainerConfig,
   ContainerRuntime,
@@ -8,6 +10,7 @@ import type {
   LogLine,
   LogOptions,
   PullPolicy,
+  ReclaimReport,
   RuntimeBinding,
   RuntimeEvent,
   SandboxConfig,
@@ -19,6 +22,7 @@ import { execInContainer } from './exec.js';
 import { ensureImage } from './images.js';
 import { containerLogs } from './logs.js';
 import { removeClusterNetworkIfUnused } from './network.js';
+import { reclaimDaemon, removeIfEmpty } from './reclaim.js';
 import * as sandboxes from './sandbox.js';
 import { DockerScope } from './scope.js';
 import { containerStats } from './stats.js';
@@ -54,14 +58,45 @@ export class DockerRuntime implements ContainerRuntime {
     return this.scope.networkName;
   }
 
+  /** The running cluster's instance id this runtime labels its objects with. */
+  get instanceId(): string {
+    return this.scope.instance.id;
+  }
+
   bind(binding: RuntimeBinding): void {
     this.scope.clusterName = binding.clusterName;
     this.scope.nodeName = binding.nodeName;
+    if (binding.instance && binding.instance !== this.scope.instance) {
+      if (this.scope.ownInstance) void this.scope.instance.release();
+      this.scope.instance = binding.instance;
+      this.scope.ownInstance = false;
+    }
   }
 
-  /** Resolves when the daemon answers; throws otherwise. */
+  /**
+   * Resolves when the daemon answers; otherwise throws a TugboatError (ServiceUnavailable)
+   * naming the daemon address tried and how to point tugboat at another (DOCKER_HOST, options).
+   */
   async ping(): Promise<void> {
-    await this.scope.docker.ping();
+    await this.scope.reachable(this.scope.docker.ping());
+  }
+
+  /**
+   * Removes what clusters whose owner is gone left on this daemon and in `stateDir`:
+   * sandboxes, containers, emptyDir volumes, networks and ConfigMap/Secret folders, whatever
+   * their cluster or node name (a crashed process restarted under another name included).
+   * "Gone" is decided from the owner each object carries (see the README): the owner's
+   * process is gone from this machine, or it stopped its cluster, or this host rebooted since.
+   * Objects of owners that cannot be checked from here (another machine sharing the daemon) are
+   * kept unless `olderThanMs` is given and they are older. A Cluster calls it before its first
+   * node on this runtime starts.
+   *
+   * @example await new DockerRuntime().reclaim(); // after a crash
+   * @example await new DockerRuntime().reclaim({ olderThanMs: 24 * 3600_000 }); // also other machines' leftovers older than a day
+   */
+  async reclaim(options: ReclaimOptions = {}): Promise<ReclaimReport> {
+    await this.ping();
+    return reclaimDaemon(this.scope, options);
   }
 
   /**
@@ -169,12 +204,18 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   /**
-   * Ends the event streams this runtime opened and removes the cluster's network when no
-   * sandbox of the cluster is left. Running containers are left alone.
+   * Ends the event streams this runtime opened; when no sandbox of its cluster instance is left,
+   * removes the instance's network and state folder (and `stateDir` itself once empty), and
+   * releases the runtime's own instance (not a cluster's, which the cluster releases). Running
+   * containers are left alone.
    */
   async close(): Promise<void> {
     for (const c of this.streams) c.abort();
     this.streams.clear();
-    await removeClusterNetworkIfUnused(this.scope);
+    if (await removeClusterNetworkIfUnused(this.scope).catch(() => false)) {
+      await rm(this.scope.instanceDir(), { recursive: true, force: true });
+      await removeIfEmpty(this.scope.stateDir);
+      if (this.scope.ownInstance) await this.scope.instance.release();
+    }
   }
 }

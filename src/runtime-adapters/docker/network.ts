@@ -1,63 +1,68 @@
 import { RUNTIME_LABELS } from '../types.js';
 import { dockerStatus, ignoreStatus } from './errors.js';
-import { networkNameFor, type DockerScope } from './scope.js';
+import { networkOf, type DockerScope } from './scope.js';
 import { RESOURCE_ROLE_LABEL } from './types.js';
 
 // Shared by every runtime of this process on the same daemon: Docker does not make network
 // creation by name atomic, so two nodes of one cluster on one daemon must not race.
 const pending = new Map<string, Promise<string>>();
 
+/** The labels of the network an object with `labels` joins: its cluster, instance and owner. */
+function networkLabels(labels: Record<string, string>, scope: DockerScope): Record<string, string> {
+  const out: Record<string, string> = { [RUNTIME_LABELS.cluster]: labels[RUNTIME_LABELS.cluster] ?? scope.clusterName, [RESOURCE_ROLE_LABEL]: 'network' };
+  for (const key of [RUNTIME_LABELS.instance, RUNTIME_LABELS.owner]) if (labels[key]) out[key] = labels[key];
+  return out;
+}
+
 /**
- * Makes sure the cluster's bridge network exists (labelled with the cluster) and returns its
- * name. Concurrent callers share one creation; a network made meanwhile by another process is
- * taken as is.
+ * Makes sure the bridge network of the cluster instance that `labels` (a sandbox's) name
+ * exists, labelled with that cluster, instance and owner, and returns its name. Concurrent
+ * callers share one creation; one made meanwhile by another runtime of the instance is taken.
  */
-export function ensureClusterNetwork(scope: DockerScope, clusterName = scope.clusterName): Promise<string> {
-  const name = networkNameFor(clusterName);
+export function ensureClusterNetwork(scope: DockerScope, labels: Record<string, string>): Promise<string> {
+  const name = networkOf(labels, scope);
   const key = `${scope.hostAddress}|${name}`;
   let p = pending.get(key);
   if (!p) {
-    p = createIfMissing(scope, name, clusterName).finally(() => pending.delete(key));
+    p = createIfMissing(scope, name, networkLabels(labels, scope)).finally(() => pending.delete(key));
     pending.set(key, p);
   }
   return p;
 }
 
-async function createIfMissing(scope: DockerScope, name: string, clusterName: string): Promise<string> {
+async function createIfMissing(scope: DockerScope, name: string, labels: Record<string, string>): Promise<string> {
   const existing = await scope.docker.listNetworks({ filters: { name: [name] } });
   if (existing.some((n) => n.Name === name)) return name;
   try {
-    await scope.docker.createNetwork({
-      Name: name,
-      Driver: 'bridge',
-      CheckDuplicate: true,
-      Labels: { [RUNTIME_LABELS.cluster]: clusterName, [RESOURCE_ROLE_LABEL]: 'network' },
-    });
+    await scope.docker.createNetwork({ Name: name, Driver: 'bridge', CheckDuplicate: true, Labels: labels });
   } catch (err) {
     if (dockerStatus(err) !== 409) throw err;
   }
   return name;
 }
 
+/** Removes a network; false when it is still in use (by a container of someone else). */
+export async function removeNetwork(scope: DockerScope, id: string): Promise<boolean> {
+  try {
+    await ignoreStatus(scope.docker.getNetwork(id).remove());
+    return true;
+  } catch (err) {
+    if (dockerStatus(err) === 403 || dockerStatus(err) === 409) return false;
+    throw err;
+  }
+}
+
 /**
- * Removes the cluster's network when no sandbox of the cluster is left (in any state). Returns
- * whether the network is gone. A network still in use by someone else is left alone.
+ * Removes the network of this runtime's cluster instance when no sandbox of the instance is
+ * left (in any state). Returns whether the network is gone. Another instance's network (a live
+ * cluster of the same name) is never touched.
  */
 export async function removeClusterNetworkIfUnused(scope: DockerScope): Promise<boolean> {
-  const sandboxes = await scope.docker.listContainers({
-    all: true,
-    filters: { label: [scope.clusterFilter, `${RUNTIME_LABELS.role}=sandbox`] },
-  });
+  const mine = `${RUNTIME_LABELS.instance}=${scope.instance.id}`;
+  const sandboxes = await scope.docker.listContainers({ all: true, filters: { label: [mine, `${RUNTIME_LABELS.role}=sandbox`] } });
   if (sandboxes.length > 0) return false;
-  const networks = await scope.docker.listNetworks({ filters: { label: [scope.clusterFilter] } });
+  const networks = await scope.docker.listNetworks({ filters: { label: [mine] } });
   let gone = true;
-  for (const n of networks) {
-    try {
-      await ignoreStatus(scope.docker.getNetwork(n.Id).remove());
-    } catch (err) {
-      if (dockerStatus(err) === 403 || dockerStatus(err) === 409) gone = false;
-      else throw err;
-    }
-  }
+  for (const n of networks) if (!(await removeNetwork(scope, n.Id))) gone = false;
   return gone;
 }

@@ -1,16 +1,19 @@
 import { rm } from 'node:fs/promises';
-import path from 'node:path';
 import type Docker from 'dockerode';
 import { RUNTIME_LABELS, type SandboxConfig, type SandboxStatus } from '../types.js';
 import { dockerMessage, ignoreStatus, isNotFound, toTugboatError } from './errors.js';
 import { ensureSandboxImage } from './images.js';
 import { ensureClusterNetwork } from './network.js';
-import { type DockerScope, networkNameFor } from './scope.js';
+import { type DockerScope, networkOf } from './scope.js';
 
-/** The labels of a sandbox: the caller's, completed with the RUNTIME_LABELS ones. */
-export function sandboxLabels(config: SandboxConfig, clusterName: string, nodeName: string): Record<string, string> {
+/**
+ * The labels of a sandbox: the caller's, completed with the RUNTIME_LABELS ones (the
+ * runtime's cluster instance and owner when the caller gave none).
+ */
+export function sandboxLabels(config: SandboxConfig, clusterName: string, nodeName: string, instanceLabels: Record<string, string> = {}): Record<string, string> {
   return {
     [RUNTIME_LABELS.node]: nodeName,
+    ...(config.labels[RUNTIME_LABELS.instance] ? {} : instanceLabels),
     ...config.labels,
     [RUNTIME_LABELS.cluster]: config.labels[RUNTIME_LABELS.cluster] ?? clusterName,
     [RUNTIME_LABELS.podUid]: config.podUid,
@@ -66,7 +69,15 @@ export function toSandboxStatus(info: Docker.ContainerInspectInfo, networkName: 
     state: info.State?.Running ? 'ready' : 'notready',
     labels: { ...(info.Config?.Labels ?? {}) },
     createdAt: new Date(info.Created),
+    ...(startedAt(info) ? { startedAt: startedAt(info) } : {}),
   };
+}
+
+function startedAt(info: Docker.ContainerInspectInfo): Date | undefined {
+  const t = info.State?.StartedAt;
+  if (!t || t.startsWith('0001-01-01')) return undefined;
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? undefined : d;
 }
 
 /** A short random suffix for Docker names. */
@@ -76,11 +87,11 @@ export function randomSuffix(): string {
 
 /** Creates and starts a pod's sandbox; on a failed start, removes what it made. */
 export async function runSandbox(scope: DockerScope, config: SandboxConfig): Promise<SandboxStatus> {
-  const labels = sandboxLabels(config, scope.clusterName, scope.nodeName);
-  const cluster = labels[RUNTIME_LABELS.cluster];
-  const network = networkNameFor(cluster);
+  const labels = sandboxLabels(config, scope.clusterName, scope.nodeName, scope.instance.labels);
+  const network = networkOf(labels, scope);
+  if (labels[RUNTIME_LABELS.instance] === scope.instance.id) await scope.instance.acquire();
   const image = await ensureSandboxImage(scope);
-  if (!config.hostNetwork) await ensureClusterNetwork(scope, cluster);
+  if (!config.hostNetwork) await ensureClusterNetwork(scope, labels);
   const body = sandboxCreateOptions(config, image.ref, network, labels, randomSuffix());
   let container: Docker.Container;
   try {
@@ -92,7 +103,7 @@ export async function runSandbox(scope: DockerScope, config: SandboxConfig): Pro
     await container.start().catch(async (err: unknown) => {
       // A close() elsewhere may have removed the network just now: make it again, once.
       if (config.hostNetwork || !isNotFound(err) || !/network/i.test(dockerMessage(err))) throw err;
-      await ensureClusterNetwork(scope, cluster);
+      await ensureClusterNetwork(scope, labels);
       await container.start();
     });
     return toSandboxStatus(await container.inspect(), network, scope.hostAddress);
@@ -102,16 +113,11 @@ export async function runSandbox(scope: DockerScope, config: SandboxConfig): Pro
   }
 }
 
-/** The network of a sandbox's cluster. */
-function networkFor(scope: DockerScope, labels: Record<string, string>): string {
-  return networkNameFor(labels[RUNTIME_LABELS.cluster] ?? scope.clusterName);
-}
-
 /** Inspects a sandbox. Throws NotFound when it does not exist. */
 export async function inspectSandbox(scope: DockerScope, id: string): Promise<SandboxStatus> {
   try {
     const info = await scope.docker.getContainer(id).inspect();
-    return toSandboxStatus(info, networkFor(scope, info.Config?.Labels ?? {}), scope.hostAddress);
+    return toSandboxStatus(info, networkOf(info.Config?.Labels ?? {}, scope), scope.hostAddress);
   } catch (err) {
     throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: id });
   }
@@ -149,7 +155,7 @@ export async function removeSandbox(scope: DockerScope, id: string): Promise<voi
       await ignoreStatus(docker.getContainer(id).remove({ force: true, v: true }), 409);
       const { Volumes } = await docker.listVolumes({ filters: podFilter });
       await Promise.all((Volumes ?? []).map((v) => ignoreStatus(docker.getVolume(v.Name).remove(), 409)));
-      await rm(path.join(scope.stateDir, cluster, podUid), { recursive: true, force: true });
+      await rm(scope.podFilesDir(labels, podUid), { recursive: true, force: true });
     } else {
       await ignoreStatus(docker.getContainer(id).remove({ force: true, v: true }), 409);
     }

@@ -1,8 +1,10 @@
 import os from 'node:os';
 import path from 'node:path';
 import type Docker from 'dockerode';
+import { RuntimeInstance } from '../instance.js';
 import { RUNTIME_LABELS } from '../types.js';
-import { connect, daemonAddress } from './connection.js';
+import { connect, daemonAddress, describeDaemon } from './connection.js';
+import { isUnreachable, unreachableError } from './errors.js';
 import { DEFAULT_SANDBOX_IMAGE, type DockerRuntimeOptions } from './types.js';
 
 /**
@@ -18,6 +20,10 @@ export class DockerScope {
   readonly hostAddress: string;
   clusterName: string;
   nodeName: string;
+  /** The running cluster this runtime serves (bind() gives the cluster's); its own until then. */
+  instance: RuntimeInstance;
+  /** True while `instance` is the runtime's own (not a cluster's): close() releases it. */
+  ownInstance = true;
   private readonly inflight = new Map<string, Promise<unknown>>();
 
   constructor(readonly options: DockerRuntimeOptions) {
@@ -28,11 +34,23 @@ export class DockerScope {
     this.hostAddress = daemonAddress(options);
     this.clusterName = options.clusterName ?? 'default';
     this.nodeName = options.nodeName ?? os.hostname();
+    this.instance = RuntimeInstance.create(this.clusterName);
   }
 
-  /** The user-defined bridge network of the current cluster. */
+  /** The user-defined bridge network of the current cluster instance. */
   get networkName(): string {
-    return networkNameFor(this.clusterName);
+    return networkNameFor(this.clusterName, this.instance.id);
+  }
+
+  /** Where the ConfigMap/Secret files of an instance's pods live: `<stateDir>/<instance id>`. */
+  instanceDir(instanceId: string = this.instance.id): string {
+    return path.join(this.stateDir, instanceId.replace(/[^a-zA-Z0-9_.-]/g, '_'));
+  }
+
+  /** The folder of one pod's files, from its sandbox's labels: `<stateDir>/<instance id>/<pod uid>`. */
+  podFilesDir(sandboxLabels: Record<string, string>, fallback: string): string {
+    const pod = (sandboxLabels[RUNTIME_LABELS.podUid] ?? fallback).replace(/[^a-zA-Z0-9_.-]/g, '_');
+    return path.join(this.instanceDir(sandboxLabels[RUNTIME_LABELS.instance] ?? this.instance.id), pod);
   }
 
   /** Runs `task` unless one under the same key is under way, whose result is then shared. */
@@ -43,6 +61,18 @@ export class DockerScope {
       this.inflight.set(key, p);
     }
     return p;
+  }
+
+  /** The daemon address, as messages name it. */
+  get daemon(): string {
+    return describeDaemon(this.options);
+  }
+
+  /** Turns "cannot connect" into the TugboatError naming the daemon address; anything else is rethrown as is. */
+  reachable<T>(call: Promise<T>): Promise<T> {
+    return call.catch((err: unknown) => {
+      throw isUnreachable(err) ? unreachableError(err, this.daemon) : err;
+    });
   }
 
   /** Docker label filters (`key=value`) for the given labels. */
@@ -56,10 +86,10 @@ export class DockerScope {
    * removed between the list and its inspection (inspect fails NotFound) is left out.
    */
   async inspectAll<T>(role: 'sandbox' | 'container', labels: Record<string, string>, inspect: (id: string) => Promise<T>): Promise<T[]> {
-    const list = await this.docker.listContainers({
+    const list = await this.reachable(this.docker.listContainers({
       all: true,
       filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=${role}`] },
-    });
+    }));
     const out = await Promise.all(
       list.map((c) => inspect(c.Id).catch((err: unknown) => {
         if ((err as { reason?: string }).reason === 'NotFound') return undefined;
@@ -75,7 +105,15 @@ export class DockerScope {
   }
 }
 
-/** The name of the Docker network of a cluster: `tugboat-<clusterName>`. */
-export function networkNameFor(clusterName: string): string {
-  return `tugboat-${clusterName}`;
+/**
+ * The name of the Docker network of a running cluster: `tugboat-<clusterName>-<instance id>`,
+ * so two live clusters of one name never share (or remove) each other's network.
+ */
+export function networkNameFor(clusterName: string, instanceId: string | undefined): string {
+  return instanceId ? `tugboat-${clusterName}-${instanceId}` : `tugboat-${clusterName}`;
+}
+
+/** The network of an object (its cluster and instance labels). */
+export function networkOf(labels: Record<string, string>, scope: DockerScope): string {
+  return networkNameFor(labels[RUNTIME_LABELS.cluster] ?? scope.clusterName, labels[RUNTIME_LABELS.instance]);
 }

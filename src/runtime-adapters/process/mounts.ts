@@ -29,14 +29,18 @@ export async function materialiseMounts(
       path = join(dirs.sandbox, 'volumes', safe(m.volume));
       await mkdir(path, { recursive: true });
     } else {
+      // ConfigMap/Secret files: in 0700 folders, each file with its mode (items' mode, else
+      // defaultMode, else 0644), so other users of this machine cannot read them.
       path = join(dirs.container, 'files', safe(m.volume));
-      await mkdir(path, { recursive: true });
+      await mkdir(path, { recursive: true, mode: 0o700 });
+      await chmod(dirs.container, 0o700);
+      await chmod(dirname(path), 0o700);
       for (const [name, content] of Object.entries(m.files)) {
         const file = normalize(join(path, name));
         if (!file.startsWith(path)) continue; // no escaping the volume with '..'
-        await mkdir(dirname(file), { recursive: true });
-        await writeFile(file, content);
-        if (m.mode !== undefined) await chmod(file, m.mode);
+        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
+        await writeFile(file, content, { mode: 0o600 });
+        await chmod(file, m.modes?.[name] ?? m.mode ?? 0o644);
       }
     }
     env[volumeEnvName(m)] = path;

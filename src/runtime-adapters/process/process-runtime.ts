@@ -3,17 +3,18 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, readdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { TugboatError, fieldError } from '../../model/errors.js';
 import { rfc3339Nano } from '../../clock/time-format.js';
 import { exitReason, hasLabels } from '../conventions.js';
 import { eventsOf } from '../event-queue.js';
+import { reclaimable, type ReclaimOptions } from '../instance.js';
 import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecResult, ImageInfo, LogLine, LogOptions,
-  RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
+  ReclaimReport, RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
 } from '../types.js';
 import { HOST_LOOPBACK, addressBlockFor, freeAddresses, isBlock } from './addresses.js';
 import { readLogs } from './log-files.js';
@@ -67,7 +68,7 @@ export class ProcessRuntime implements ContainerRuntime {
 
   /** The folder of records, logs and volumes. */
   get stateDir(): string {
-    return this.options.stateDir ?? join(tmpdir(), 'tugboat-process', this.clusterName.replace(/[^A-Za-z0-9._-]/g, '_'));
+    return this.options.stateDir ?? join(defaultRoot(), this.clusterName.replace(/[^A-Za-z0-9._-]/g, '_'));
   }
 
   bind(binding: RuntimeBinding): void {
@@ -245,9 +246,57 @@ export class ProcessRuntime implements ContainerRuntime {
     return { host: sandbox.ip || HOST_LOOPBACK, port };
   }
 
-  /** Stops watching adopted processes; running processes are left running. */
+  /**
+   * Removes what clusters whose owner is gone left in the state folders: their processes are
+   * killed (pid and start time checked) and their records, logs and volumes removed, whatever
+   * their cluster name. With the default `stateDir`, every folder under
+   * `<tmpdir>/tugboat-process/` is looked at (a crashed cluster restarted under another name
+   * included); with an explicit one, only it. Folders left empty are removed. "Gone" is decided
+   * from the owner labels, as for Docker (see the README). A Cluster calls it before its first
+   * node on this runtime starts.
+   */
+  async reclaim(options: ReclaimOptions = {}): Promise<ReclaimReport> {
+    const report: ReclaimReport = { containers: 0, other: 0 };
+    const roots = this.options.stateDir ? [this.options.stateDir] : await subdirs(defaultRoot());
+    for (const root of roots) {
+      const rt = root === this.stateDir ? this : new ProcessRuntime({ stateDir: root });
+      try {
+        for (const c of await rt.listContainers()) {
+          if (!reclaimable(c.labels, c.createdAt, options)) continue;
+          await rt.removeContainer(c.id);
+          report.containers++;
+        }
+        for (const sb of await rt.listSandboxes()) {
+          if (!reclaimable(sb.labels, sb.createdAt, options)) continue;
+          await rt.removeSandbox(sb.id);
+          report.containers++;
+        }
+        if (rt !== this && (await rt.removeIfUnused())) report.other++;
+      } finally {
+        if (rt !== this) rt.exits.close();
+      }
+    }
+    return report;
+  }
+
+  /**
+   * Stops watching adopted processes; running processes are left running. When the state
+   * folder holds no sandbox or container any more, it is removed (and, for the default
+   * folder, `<tmpdir>/tugboat-process` once empty): nothing is left in the temp folder.
+   */
   async close(): Promise<void> {
     this.exits.close();
+    if (this.store) await this.removeIfUnused().catch(() => false);
+  }
+
+  /** Removes the state folder if no sandbox or container record is in it. */
+  private async removeIfUnused(): Promise<boolean> {
+    const records = this.records();
+    if ((await records.sandboxes()).length > 0 || (await records.containers()).length > 0) return false;
+    await rm(this.stateDir, { recursive: true, force: true });
+    this.store = undefined;
+    if (!this.options.stateDir) await rmdir(dirname(this.stateDir)).catch(() => undefined);
+    return true;
   }
 
   /**
@@ -289,6 +338,19 @@ export class ProcessRuntime implements ContainerRuntime {
   /** The status of a record, checking first that a 'running' process still is. */
   private async status(rec: ContainerRecord): Promise<ContainerStatus> {
     return toContainerStatus(await this.exits.refresh(rec));
+  }
+}
+
+/** The parent of the default state folders: `<tmpdir>/tugboat-process`. */
+function defaultRoot(): string {
+  return join(tmpdir(), 'tugboat-process');
+}
+
+async function subdirs(dir: string): Promise<string[]> {
+  try {
+    return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => join(dir, e.name));
+  } catch {
+    return [];
   }
 }
 

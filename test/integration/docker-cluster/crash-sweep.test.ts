@@ -45,4 +45,20 @@ describe.skipIf(!docker)('a cluster process that died without stop()', { timeout
     cluster = undefined;
     expect(await clusterLeftovers(name)).toEqual([]);
   });
+
+  it('a restart under another cluster and node name reclaims what the dead process left (found by its gone owner)', async () => {
+    await removeLeftovers(name);
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', fixture, name], {
+      cwd: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..'),
+      timeout: 90_000,
+    });
+    expect(stdout).toContain('READY');
+    expect((await clusterLeftovers(name)).filter((l) => l.startsWith('container'))).toHaveLength(4);
+    const other = `${name}-other`.slice(0, 40);
+    cluster = await startDockerCluster(other, ['another-node']);
+    expect(await clusterLeftovers(name)).toEqual([]); // containers and the dead instance's network
+    await cluster.stop();
+    cluster = undefined;
+    expect(await clusterLeftovers(other)).toEqual([]);
+  });
 });

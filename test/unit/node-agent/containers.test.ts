@@ -39,12 +39,14 @@ describe('NodeAgent: init containers and container config', () => {
     await h.run('a', { initContainers: [{ name: 'i', image: 'bad-init:1' }], containers: [{ name: 'app', image: 'web:1' }] });
     await h.run('b', { restartPolicy: 'Never', initContainers: [{ name: 'i', image: 'bad-init:1' }], containers: [{ name: 'app', image: 'web:1' }] });
     await h.clock.advance(100);
+    expect((await h.pod('a')).status?.initContainerStatuses?.[0].restartCount).toBe(1); // the first retry is at once
+    await h.clock.advance(100);
     const a = await h.pod('a');
     expect(a.status?.phase).toBe('Pending');
     expect(stateOf(a.status?.initContainerStatuses?.[0])).toBe('waiting:CrashLoopBackOff');
     expect((await h.pod('b')).status?.phase).toBe('Failed');
     await h.clock.advance(10_000);
-    expect((await h.pod('a')).status?.initContainerStatuses?.[0].restartCount).toBe(1);
+    expect((await h.pod('a')).status?.initContainerStatuses?.[0].restartCount).toBe(2);
     expect(h.runtime.containers({ namespace: 'default', pod: 'b' }).map((c) => c.name)).toEqual(['i']);
   });
 

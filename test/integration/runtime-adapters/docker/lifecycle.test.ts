@@ -50,6 +50,7 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     const stopped = await dockerClient().getContainer(sandbox.id).inspect();
     expect(stopped.State.ExitCode).toBe(0);
     await own.removeSandbox(sandbox.id);
+    await own.close(); // a runtime not bound to a cluster instance is an instance of its own, with its own network
   });
 
   it('docker kill of a container shows on the event stream, with its labels and exit code', async () => {

@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,17 +44,26 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
     expect(after.Volumes ?? []).toEqual([]);
   });
 
-  it('files (ConfigMap/Secret) are readable, read-only, and cleaned up with the sandbox', async () => {
+  it('files (ConfigMap/Secret) are readable, read-only, private on the host, with their modes, and cleaned up with the sandbox', async () => {
     const { sandbox, uid } = await newPod(runtime);
     const files = { 'app.conf': new TextEncoder().encode('color=blue\n'), 'nested/key': new TextEncoder().encode('s3cret') };
-    const id = await runIn(runtime, sandbox, shell('app', sleepy, { mounts: [{ kind: 'files', volume: 'config', containerPath: '/etc/app', files }] }));
+    const id = await runIn(runtime, sandbox, shell('app', sleepy, {
+      mounts: [{ kind: 'files', volume: 'config', containerPath: '/etc/app', files, mode: 0o440, modes: { 'nested/key': 0o400 } }],
+    }));
     const conf = await runtime.exec(id, ['cat', '/etc/app/app.conf']);
     expect(conf).toMatchObject({ exitCode: 0, stdout: 'color=blue\n' });
     expect((await runtime.exec(id, ['cat', '/etc/app/nested/key'])).stdout).toBe('s3cret');
     const write = await runtime.exec(id, ['sh', '-c', 'echo x > /etc/app/app.conf']);
     expect(write.exitCode).not.toBe(0);
-    const dir = path.join(stateDir, clusterName, uid);
+    const dir = path.join(stateDir, runtime.instanceId, uid);
     expect(await readFile(path.join(dir, 'config', 'app.conf'), 'utf8')).toBe('color=blue\n');
+    // Other users of this machine cannot reach them: the instance and pod folders are 0700.
+    expect((await stat(path.join(stateDir, runtime.instanceId))).mode & 0o777).toBe(0o700);
+    expect((await stat(dir)).mode & 0o777).toBe(0o700);
+    // defaultMode and items' mode are honoured.
+    expect((await stat(path.join(dir, 'config', 'app.conf'))).mode & 0o777).toBe(0o440);
+    expect((await stat(path.join(dir, 'config', 'nested', 'key'))).mode & 0o777).toBe(0o400);
+    expect((await runtime.exec(id, ['stat', '-c', '%a', '/etc/app/nested/key'])).stdout.trim()).toBe('400');
     await runtime.removeSandbox(sandbox.id);
     await expect(readFile(path.join(dir, 'config', 'app.conf'))).rejects.toThrow();
   });

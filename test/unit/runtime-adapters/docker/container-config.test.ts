@@ -122,7 +122,7 @@ describe('toContainerPlan', () => {
       { Type: 'volume', Source: 'tugboat-uid-1-mem', Target: '/mem', ReadOnly: true },
       { Type: 'bind', Source: '/state/c1/uid-1/cfg', Target: '/etc/cfg', ReadOnly: true },
     ]);
-    expect(plan.files).toEqual([{ dir: '/state/c1/uid-1/cfg', files: { a: new Uint8Array([1]) }, mode: 0o400 }]);
+    expect(plan.files).toEqual([{ dir: '/state/c1/uid-1/cfg', files: { a: new Uint8Array([1]) }, mode: 0o400, modes: {} }]);
   });
 
   it('two containers of one pod get the same emptyDir volume', () => {
