@@ -25,6 +25,9 @@ export type {
   ProbeOutcome,
   SecuritySettings,
 } from './runtime-adapters/types.js';
+export { RuntimeInstance, ownerState, isClaimable } from './runtime-adapters/instance.js';
+export type { ReclaimOptions, InstanceOwner, OwnerState } from './runtime-adapters/instance.js';
+export type { ReclaimReport } from './runtime-adapters/types.js';
 export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
 export type { MockImageBehavior, MockRuntimeOptions, MockPodSelector, MockContainerInfo, MockCallCounters } from './runtime-adapters/mock/index.js';
 export { ProcessRuntime } from './runtime-adapters/process/index.js';

@@ -21,6 +21,9 @@ import { RuntimeEventHub } from './runtime-events.js';
 import type { NodeAgentOptions, NodeAgentStopOptions, PodLogOptions, PodSink } from './types.js';
 import type { WorkerEnv } from './worker-env.js';
 
+/** How long stop() waits (real time) at most for the runtime calls under way before it cleans up. */
+const STOP_DRAIN_MS = 30_000;
+
 /** The address a node reports (status.hostIP of its pods). */
 const HOST_IP = '127.0.0.1';
 
@@ -47,8 +50,8 @@ export class NodeAgent {
   readonly name: string;
   private state: 'new' | 'running' | 'stopped' | 'killed' = 'new';
   private readonly workers = new Map<string, PodWorker>();
-  /** Workers halted by stop or kill whose last sync may still be under way. */
-  private draining: PodWorker[] = [];
+  /** Runtime calls under way through the node's limit (creates, starts, removals). */
+  private readonly inflight = new Set<Promise<unknown>>();
   private readonly queue: PQueue;
   private readonly images = new Set<string>();
   private readonly podClients = new Map<string, ResourceClient<Pod>>();
@@ -86,7 +89,7 @@ export class NodeAgent {
       ctx,
       runtime: options.runtime,
       // Once stopped, queued calls are refused rather than dropped, so no worker awaits forever.
-      limit: (fn) => this.queue.add(() => (this.state === 'running' ? fn() : Promise.reject(new TugboatError('ServiceUnavailable', `node agent ${options.name} is stopped`))), { throwOnTimeout: true }),
+      limit: (fn) => this.queue.add(() => (this.state === 'running' ? this.track(fn()) : Promise.reject(new TugboatError('ServiceUnavailable', `node agent ${options.name} is stopped`))), { throwOnTimeout: true }),
       owner: { clusterName: options.clusterName, nodeName: options.name, hostIP: HOST_IP, ...(options.instance ? { labels: options.instance.labels } : {}) },
       source,
       images: this.images,
@@ -130,17 +133,27 @@ export class NodeAgent {
    */
   async stop(options: NodeAgentStopOptions = {}): Promise<void> {
     if (this.state === 'running') this.shutdown('stopped');
-    const draining = this.draining;
-    this.draining = [];
-    await Promise.all(draining.map((w) => w.idle()));
-    if (options.removePods) {
-      const { runtime, clusterName, name, instance } = this.options;
-      try {
-        const { containers, sandboxes } = await claimableObjects(runtime, clusterName, name, instance);
-        await removeAll(runtime, containers, sandboxes);
-      } catch {
-        // The runtime cannot be reached (a lost node): nothing more can be done from here.
-      }
+    if (!options.removePods) return;
+    // Runtime calls under way may still be creating a sandbox or a container: let them end
+    // (later ones are refused), then remove what they made. Bounded in real time, as a safety net.
+    let timer: NodeJS.Timeout | undefined;
+    const cap = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, STOP_DRAIN_MS);
+      timer.unref?.();
+    });
+    await Promise.race([Promise.allSettled([...this.inflight]), cap]);
+    clearTimeout(timer);
+    await this.removeOwnObjects();
+  }
+
+  /** Stops and removes every sandbox and container of this node that this agent's instance may claim. */
+  private async removeOwnObjects(): Promise<void> {
+    const { runtime, clusterName, name, instance } = this.options;
+    try {
+      const { containers, sandboxes } = await claimableObjects(runtime, clusterName, name, instance);
+      await removeAll(runtime, containers, sandboxes);
+    } catch {
+      // The runtime cannot be reached (a lost node): nothing more can be done from here.
     }
   }
 
@@ -209,6 +222,12 @@ export class NodeAgent {
     this.scheduleResync();
   }
 
+  private track<T>(call: Promise<T>): Promise<T> {
+    this.inflight.add(call);
+    void call.finally(() => this.inflight.delete(call)).catch(() => undefined);
+    return call;
+  }
+
   /** Arms the periodic resync while the node has pods (an agent without pods sets no timer for it). */
   private scheduleResync(): void {
     if (this.state !== 'running' || this.resyncTimer || this.workers.size === 0) return;
@@ -229,7 +248,6 @@ export class NodeAgent {
     this.deps.pods.unregister(this.name, this.sink);
     void this.ownInformers?.stop();
     for (const w of this.workers.values()) w.halt();
-    this.draining.push(...this.workers.values());
     this.workers.clear();
   }
 }

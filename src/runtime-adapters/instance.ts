@@ -138,7 +138,7 @@ export function isClaimable(labels: Record<string, string>, self?: RuntimeInstan
   return state === 'self' || state === 'gone';
 }
 
-/** Options of {@link reclaimable}. */
+/** Options of `reclaim()` (which objects of unverifiable owners may go too). */
 export interface ReclaimOptions {
   /**
    * Also reclaim what was made more than this many milliseconds ago by an owner that cannot
