@@ -4,9 +4,10 @@ import { KindRegistry } from './kind-registry.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { crdKindRef, resourceTypeFromCRD } from '../model/crd.js';
 import type { ObjectApi } from './object-api.js';
-import { applyOrder, decodeManifests, type ManifestInput } from './manifest.js';
+import { applyOrder, decodeManifestsYielding, type ManifestInput } from './manifest.js';
 import { MERGE_KEYS, strategicMergePatch } from './patch.js';
 import { LAST_APPLIED } from '../model/well-known.js';
+import { getOwn, hasOwn, isJsonObject as isObject, setOwn } from '../model/json-value.js';
 
 
 /** Options of `cluster.apply`. */
@@ -32,20 +33,25 @@ const APPLY_RETRIES = 8;
  * (`null` in a merge patch), so apply removes what the user removed and keeps what others set.
  */
 function removals(last: unknown, next: unknown, field = ''): unknown {
-  const key = MERGE_KEYS[field];
+  const key = hasOwn(MERGE_KEYS, field) ? MERGE_KEYS[field] : undefined;
   if (key && Array.isArray(last) && Array.isArray(next) && [...last, ...next].every(isObject)) {
     const kept = next.map((n) => {
-      const before = last.find((l) => l[key] === n[key]);
+      const before = last.find((l) => getOwn(l, key) === getOwn(n, key));
       return before ? removals(before, n) : n;
     });
-    const gone = last.filter((l) => !next.some((n) => n[key] === l[key])).map((l) => ({ [key]: l[key], $patch: 'delete' }));
+    const gone = last
+      .filter((l) => !next.some((n) => getOwn(n, key) === getOwn(l, key)))
+      .map((l) => {
+        const out: Record<string, unknown> = { $patch: 'delete' };
+        setOwn(out, key, getOwn(l, key));
+        return out;
+      });
     return [...kept, ...gone];
   }
   if (!isObject(last) || !isObject(next)) return next;
   const out: Record<string, unknown> = { ...next };
   for (const [k, v] of Object.entries(last)) {
-    if (!(k in next)) out[k] = null;
-    else out[k] = removals(v, next[k], k);
+    setOwn(out, k, hasOwn(next, k) ? removals(v, next[k], k) : null);
   }
   return out;
 }
@@ -54,10 +60,6 @@ function removals(last: unknown, next: unknown, field = ''): unknown {
 function crdKey(obj: KubeObject): string {
   const ref = crdKindRef(obj as CustomResourceDefinition);
   return ref ? `${ref.apiVersion}|${ref.kind}` : '';
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 /**
@@ -71,7 +73,7 @@ export async function applyManifests(
   input: ManifestInput,
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  const objects = decodeManifests(input)
+  const objects = (await decodeManifestsYielding(input))
     .map((obj, index) => ({ obj, index }))
     .sort((a, b) => applyOrder(a.obj) - applyOrder(b.obj) || a.index - b.index)
     .map((e) => e.obj);

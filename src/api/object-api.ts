@@ -1,4 +1,4 @@
-import { writableMeta, type KubeObject, type ObjectList, type WatchEvent } from '../model/types.js';
+import { writableMeta, type KubeObject, type ObjectList, type StatusCause, type WatchEvent } from '../model/types.js';
 import type { ObjectStore } from '../store/types.js';
 import type { Clock } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
@@ -13,6 +13,7 @@ import { planDeletion } from './deletion.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { cloneJson } from '../model/clone.js';
 import { isCRDKind } from './crd-registrar.js';
+import { isJsonObject, MAX_OBJECT_BYTES, toJsonValue } from '../model/json-value.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;
@@ -84,7 +85,7 @@ export class ObjectApi {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     return this.options.store.list(
       { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
-      toStoreListOptions(options),
+      toStoreListOptions(options, type),
     );
   }
 
@@ -93,7 +94,7 @@ export class ObjectApi {
     const watchStore = (): AsyncIterable<WatchEvent> =>
       this.options.store.watch(
         { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
-        { ...toStoreListOptions(options), resourceVersion: options?.resourceVersion, signal: options?.signal },
+        { ...toStoreListOptions(options, type), resourceVersion: options?.resourceVersion, signal: options?.signal },
       );
     if (!this.options.kinds || this.options.kinds.current(type)) return watchStore();
     const served = (): Promise<ResourceType> => this.served(type);
@@ -156,9 +157,11 @@ export class ObjectApi {
     subresource?: 'status',
   ): Promise<KubeObject> {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
+    // A copy of the caller's patch: own JSON properties only, bounded in depth and size.
+    const body = toJsonValue(patch, 'patch');
     for (let attempt = 0; ; attempt++) {
       const old = await this.get(type, namespace, name);
-      const patched = applyPatch(cloneJson(old), patch, patchType) as KubeObject;
+      const patched = applyPatch(cloneJson(old), body, patchType) as KubeObject;
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
         throw TugboatError.badRequest('the patch did not produce an object');
       }
@@ -250,12 +253,20 @@ export class ObjectApi {
     if (isCRDKind(type)) await this.options.kinds?.sync();
   }
 
-  /** Parses the caller's object into a plain, mutable copy with the envelope checked. */
+  /**
+   * Parses the caller's object into a plain, mutable copy (own JSON properties only, bounded in
+   * depth and size) with the envelope and the schema's field types checked, as the API server's
+   * decoder does before defaulting.
+   */
   private decode(type: ResourceType, namespace: string | undefined, input: unknown): KubeObject {
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    if (!isJsonObject(input)) {
       throw TugboatError.badRequest(`${type.kind}: expected an object`);
     }
-    const obj = cloneJson(input) as KubeObject;
+    const measure = { bytes: 0 };
+    const obj = toJsonValue(input, type.kind, measure) as KubeObject;
+    if (measure.bytes > MAX_OBJECT_BYTES) {
+      throw TugboatError.tooLarge(`${type.kind} is too large: ${measure.bytes} bytes, the limit is ${MAX_OBJECT_BYTES} (etcd's request limit)`);
+    }
     const apiVersion = apiVersionOf(type);
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
       throw TugboatError.badRequest(`apiVersion: "${String(obj.apiVersion)}" does not match the client's "${apiVersion}"`);
@@ -265,6 +276,8 @@ export class ObjectApi {
     }
     obj.apiVersion = apiVersion;
     obj.kind = type.kind;
+    const typeErrors = type.checkTypes?.(obj) ?? [];
+    if (typeErrors.length > 0) throw undecodable(type, obj, typeErrors);
     if (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata)) {
       if (obj.metadata !== undefined) throw TugboatError.badRequest('metadata: expected an object');
       obj.metadata = {};
@@ -337,8 +350,9 @@ export class ObjectApi {
     const admission = this.options.admission;
     const request = { operation, type, object: obj, oldObject: old, subresource, dryRun: Boolean(options.dryRun) };
     if (!admission.empty) await admission.mutate(request);
-    if (subresource !== 'status' && type.validate) {
-      const result = type.validate(obj, old);
+    const validate = subresource === 'status' ? (old && type.validateStatus?.bind(type)) : type.validate?.bind(type);
+    if (validate) {
+      const result = validate(obj, old as KubeObject);
       if (result.causes.length > 0) {
         throw TugboatError.invalid(
           { kind: type.group ? `${type.kind}.${type.group}` : type.kind },
@@ -411,6 +425,19 @@ function requireName(type: ResourceType, obj: KubeObject): string {
 
 function subject(type: ResourceType): { kind: string; group: string } {
   return { kind: type.plural, group: type.group };
+}
+
+/** The decoder's BadRequest for fields of the wrong type, naming each field in its causes. */
+function undecodable(type: ResourceType, obj: KubeObject, causes: StatusCause[]): TugboatError {
+  const meta = isJsonObject(obj.metadata) ? obj.metadata : {};
+  const name = typeof meta.name === 'string' ? meta.name : '';
+  const why = causes.map((c) => c.message).join('; ');
+  return new TugboatError('BadRequest', `${type.kind} in version "${type.version}" cannot be handled as a ${type.kind}: ${why}`, {
+    kind: type.plural,
+    group: type.group,
+    name,
+    causes,
+  });
 }
 
 /** A NotFound error naming the resource as Kubernetes does (`pods "web" not found`). */

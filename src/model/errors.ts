@@ -5,6 +5,7 @@ const CODES: Record<StatusReason, number> = {
   Forbidden: 403,
   NotFound: 404,
   MethodNotAllowed: 405,
+  RequestEntityTooLarge: 413,
   AlreadyExists: 409,
   Conflict: 409,
   Gone: 410,
@@ -99,6 +100,11 @@ export class TugboatError extends Error {
   /** The request is refused (e.g. by admission or a terminating namespace). */
   static forbidden(message: string, subject?: ErrorSubject): TugboatError {
     return new TugboatError('Forbidden', message, subject);
+  }
+
+  /** The request or the object it would store is larger than the limit. */
+  static tooLarge(message: string): TugboatError {
+    return new TugboatError('RequestEntityTooLarge', message);
   }
 
   /** A watch or list asked for a resourceVersion the store no longer keeps. */

@@ -26,10 +26,18 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   nameFormat: NameFormat;
   /** True when the kind has a status subresource (status is written by updateStatus only). */
   hasStatus: boolean;
+  /**
+   * The decoder's type check, run on the input before defaulting: the fields whose JSON type is
+   * not the schema's (a string where an int32 belongs). May replace `null` list items by their
+   * zero value in place, as Go's decoder does.
+   */
+  checkTypes?(obj: unknown): StatusCause[];
   /** Fills defaults in place on a draft, as Kubernetes' defaulting does. */
   applyDefaults?(draft: T): void;
   /** Checks a (defaulted) object; `old` is set on update, for immutability checks. */
   validate?(obj: T, old?: T): ValidationResult;
+  /** Checks a write of the status subresource (counts that must not be negative). */
+  validateStatus?(obj: T, old: T): ValidationResult;
 }
 
 /** `group/version`, or `version` for the core group. */

@@ -127,6 +127,7 @@ export type StatusReason =
   | 'Timeout'
   | 'InternalError'
   | 'MethodNotAllowed'
+  | 'RequestEntityTooLarge'
   | 'ServiceUnavailable';
 
 /** A Kubernetes-style Status: the body of every failed request. */

@@ -3,6 +3,7 @@ import type { CustomResourceDefinition } from '../types.js';
 import type { ResourceType } from '../resource-type.js';
 import type { KindNames } from './define-kind.js';
 import { findUnknownFields } from '../schema/unknown-fields.js';
+import { checkFieldTypes } from '../schema/field-types.js';
 import { validateCRD, validateCRDUpdate } from '../crd.js';
 import { immutable } from '../validation/field-errors.js';
 
@@ -21,6 +22,7 @@ const names: KindNames = {
 /** CustomResourceDefinition: validated with validateCRD; singular and listKind defaulted from kind. */
 export const CustomResourceDefinitionType: ResourceType<CustomResourceDefinition> = {
   ...names,
+  checkTypes: (obj) => checkFieldTypes(names.kind, obj),
   applyDefaults(crd) {
     const n = crd.spec?.names;
     if (n?.kind) {

@@ -8,6 +8,8 @@ import { validateObjectMeta } from '../names.js';
 import { immutable } from '../validation/field-errors.js';
 import { findUnknownFields } from '../schema/unknown-fields.js';
 import { notImplementedFields } from '../schema/not-implemented.js';
+import { checkFieldTypes } from '../schema/field-types.js';
+import { validateNonNegative } from '../validation/common.js';
 
 /** The checks of one kind. */
 export interface KindRules<T extends KubeObject> {
@@ -17,6 +19,20 @@ export interface KindRules<T extends KubeObject> {
   validate?: (obj: T) => StatusCause[];
   /** Checks an update against the old object (immutable fields). */
   validateUpdate?: (obj: T, old: T) => StatusCause[];
+  /** The integer status fields that may not be negative, checked on status writes. */
+  statusCounts?: readonly string[];
+}
+
+/** A status write's checks: metadata and the kind's counts (`status.readyReplicas: ... >= 0`). */
+function validateStatusWrite(rules: KindRules<KubeObject>, obj: KubeObject): ValidationResult {
+  const status = obj.status;
+  const causes: StatusCause[] = [];
+  if (status !== null && typeof status === 'object' && !Array.isArray(status)) {
+    for (const field of rules.statusCounts ?? []) {
+      causes.push(...validateNonNegative((status as Record<string, unknown>)[field], `status.${field}`));
+    }
+  }
+  return { causes, warnings: [] };
 }
 
 /** Names and flags of a kind, as in a ResourceType. */
@@ -39,8 +55,10 @@ export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: K
 export function defineKind<T extends KubeObject>(names: KindNames, rules: KindRules<T> = {}): ResourceType<T> {
   const rt: ResourceType<T> = {
     ...names,
+    checkTypes: (obj) => checkFieldTypes(names.kind, obj),
     validate: (obj, old) => validateBuiltin(names, rules, obj, old),
   };
   if (rules.defaults) rt.applyDefaults = rules.defaults;
+  if (rules.statusCounts) rt.validateStatus = (obj) => validateStatusWrite(rules as KindRules<KubeObject>, obj);
   return rt;
 }

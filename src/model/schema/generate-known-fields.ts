@@ -1,12 +1,16 @@
 /**
- * Dev script: builds `known-fields.generated.ts`, the field tree of every built-in kind, from
- * the `kubernetes-types` declarations (themselves generated from Kubernetes' OpenAPI).
- * Run: `npx tsx src/model/schema/generate-known-fields.ts`. Not part of the library bundle.
+ * Dev script: builds `known-fields.generated.ts`, the field tree of every built-in kind with each
+ * field's type, from the `kubernetes-types` declarations (themselves generated from Kubernetes'
+ * OpenAPI). TypeScript's `number` does not say int32 from int64, so the OpenAPI formats come from
+ * the models of `@kubernetes/client-node` (generated from the same OpenAPI; only the formats of
+ * fields kubernetes-types has are read, and those do not change between releases).
+ * Run: `npm i --no-save @kubernetes/client-node@1.0.0 && npx tsx src/model/schema/generate-known-fields.ts`.
+ * Not part of the library bundle.
  */
 import ts from 'typescript';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The kinds to describe: kind -> [module of kubernetes-types, interface name]. */
@@ -45,6 +49,32 @@ const files = [...new Set(Object.values(ROOTS).map(([m]) => join(base, `${m}.d.t
 const program = ts.createProgram(files, { strict: true, noEmit: true });
 const checker = program.getTypeChecker();
 const defs: Record<string, Record<string, string>> = {};
+const modelsDir = join(dirname(require.resolve('@kubernetes/client-node/package.json')), 'dist/gen/models');
+let unformatted = 0;
+
+/** The OpenAPI format of each field of a type (`replicas` -> `int32`), from client-node's model. */
+function formatsOf(name: string): Record<string, string> {
+  const [group, version, kind] = name.split('.');
+  const v = version.charAt(0).toUpperCase() + version.slice(1);
+  const g = group.charAt(0).toUpperCase() + group.slice(1);
+  for (const cls of [`${v}${kind}`, `${g}${v}${kind}`]) {
+    const file = join(modelsDir, `${cls}.js`);
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    const out: Record<string, string> = {};
+    const re = /"baseName": "([^"]+)",\s*"type": "[^"]*",\s*"format": "([^"]*)"/g;
+    for (let m = re.exec(text); m; m = re.exec(text)) out[m[1]] = m[2];
+    return out;
+  }
+  return {};
+}
+
+/** The scalar code of a number field with an OpenAPI format. */
+function numberCode(format: string | undefined): string {
+  if (format === 'int32' || format === 'int64' || format === 'double') return format;
+  unformatted++;
+  return 'number';
+}
 
 function typeName(sym: ts.Symbol): string {
   const file = sym.declarations?.[0]?.getSourceFile().fileName ?? '';
@@ -52,21 +82,44 @@ function typeName(sym: ts.Symbol): string {
   return `${mod}.${sym.getName()}`;
 }
 
-function encode(type: ts.Type): string {
+/** The type node of a list's items or a map's values, to follow `Quantity` through them. */
+function innerNode(node: ts.TypeNode | undefined): ts.TypeNode | undefined {
+  if (!node) return undefined;
+  if (ts.isArrayTypeNode(node)) return node.elementType;
+  if (ts.isTypeReferenceNode(node)) return node.typeArguments?.[0];
+  if (ts.isTypeLiteralNode(node)) {
+    const index = node.members.find(ts.isIndexSignatureDeclaration);
+    return index?.type;
+  }
+  return undefined;
+}
+
+/**
+ * A field's code: a scalar (`string`, `int32`, `int64`, `double`, `number`, `boolean`,
+ * `intstr`, `quantity`), a type name, `[]` + code, `{}` + code, or '' (free-form).
+ */
+function encode(type: ts.Type, node?: ts.TypeNode, format?: string): string {
+  if (node && ts.isTypeReferenceNode(node) && node.typeName.getText() === 'Quantity') return 'quantity';
   if (type.isUnion()) {
     const rest = type.types.filter((t) => !(t.flags & (ts.TypeFlags.Undefined | ts.TypeFlags.Null)));
+    const flags = rest.map((t) => t.flags);
+    if (rest.length === 2 && flags.some((f) => f & ts.TypeFlags.Number) && flags.some((f) => f & ts.TypeFlags.String)) return 'intstr';
+    if (rest.length === 2 && rest.every((t) => t.flags & ts.TypeFlags.BooleanLiteral)) return 'boolean';
     if (rest.length !== 1) return '';
     type = rest[0];
   }
+  if (type.flags & ts.TypeFlags.String) return 'string';
+  if (type.flags & ts.TypeFlags.Number) return numberCode(format);
+  if (type.flags & (ts.TypeFlags.Boolean | ts.TypeFlags.BooleanLiteral)) return 'boolean';
   if (checker.isArrayType(type)) {
-    const inner = encode(checker.getTypeArguments(type as ts.TypeReference)[0]);
+    const inner = encode(checker.getTypeArguments(type as ts.TypeReference)[0], innerNode(node), format);
     return inner ? `[]${inner}` : '';
   }
   if (!(type.flags & ts.TypeFlags.Object)) return '';
   const props = checker.getPropertiesOfType(type);
   if (props.length === 0) {
     const value = checker.getIndexTypeOfType(type, ts.IndexKind.String);
-    const inner = value ? encode(value) : '';
+    const inner = value ? encode(value, innerNode(node), format) : '';
     return inner ? `{}${inner}` : '';
   }
   const sym = type.getSymbol() ?? type.aliasSymbol;
@@ -75,10 +128,12 @@ function encode(type: ts.Type): string {
   if (defs[name]) return name;
   const fields: Record<string, string> = {};
   defs[name] = fields;
+  const formats = formatsOf(name);
   for (const p of props) {
     const decl = p.valueDeclaration ?? p.declarations?.[0];
     if (!decl) continue;
-    fields[p.getName()] = encode(checker.getTypeOfSymbolAtLocation(p, decl));
+    const typeNode = ts.isPropertySignature(decl) ? decl.type : undefined;
+    fields[p.getName()] = encode(checker.getTypeOfSymbolAtLocation(p, decl), typeNode, formats[p.getName()]);
   }
   return name;
 }
@@ -92,14 +147,23 @@ for (const [kind, [mod, iface]] of Object.entries(ROOTS)) {
 }
 
 // kubernetes-types leaves out the x-kubernetes-* schema extensions; CRDs use them.
-const EXTENSIONS = ['embedded-resource', 'int-or-string', 'list-map-keys', 'list-type', 'map-type', 'preserve-unknown-fields', 'validations'];
-for (const ext of EXTENSIONS) defs['apiextensions.v1.JSONSchemaProps'][`x-kubernetes-${ext}`] = '';
+const EXTENSIONS: Record<string, string> = {
+  'embedded-resource': 'boolean',
+  'int-or-string': 'boolean',
+  'list-map-keys': '[]string',
+  'list-type': 'string',
+  'map-type': 'string',
+  'preserve-unknown-fields': 'boolean',
+  validations: '',
+};
+for (const [ext, code] of Object.entries(EXTENSIONS)) defs['apiextensions.v1.JSONSchemaProps'][`x-kubernetes-${ext}`] = code;
 
 const sorted = Object.fromEntries(Object.entries(defs).sort(([a], [b]) => a.localeCompare(b)));
 const out = `/**
  * Known fields of the built-in kinds, generated from kubernetes-types by generate-known-fields.ts.
- * Do not edit. A field's code is '' (a scalar or free-form value), a type name, '[]' + code
- * (a list of) or '{}' + code (a map of).
+ * Do not edit. A field's code is a scalar (\`string\`, \`int32\`, \`int64\`, \`double\`, \`number\`,
+ * \`boolean\`, \`intstr\` (an IntOrString), \`quantity\`), '' (a free-form value), a type name,
+ * '[]' + code (a list of) or '{}' + code (a map of).
  */
 
 /** Kind -> the type name of its root object. */
@@ -110,4 +174,4 @@ export const KNOWN_TYPES: Readonly<Record<string, Readonly<Record<string, string
 `;
 const target = join(dirname(fileURLToPath(import.meta.url)), 'known-fields.generated.ts');
 writeFileSync(target, out);
-console.log(`wrote ${Object.keys(sorted).length} types to ${target} (${out.length} bytes)`);
+console.log(`wrote ${Object.keys(sorted).length} types to ${target} (${out.length} bytes; ${unformatted} numbers without an OpenAPI format)`);

@@ -4,6 +4,7 @@
  */
 import { KIND_ROOTS, KNOWN_TYPES } from './known-fields.generated.js';
 import { isObject } from '../validation/common.js';
+import { hasOwn } from '../json-value.js';
 
 function walk(code: string, value: unknown, path: string, out: string[]): void {
   if (code === '' || value === null || value === undefined) return;
@@ -15,19 +16,19 @@ function walk(code: string, value: unknown, path: string, out: string[]): void {
     if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out);
     return;
   }
-  const fields = KNOWN_TYPES[code];
+  const fields = hasOwn(KNOWN_TYPES, code) ? KNOWN_TYPES[code] : undefined;
   if (!fields || !isObject(value)) return;
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
-    const sub = fields[k];
-    if (sub === undefined) out.push(at);
-    else walk(sub, v, at, out);
+    // Own fields only: `constructor` or `toString` is an unknown field, not Object's member.
+    if (!hasOwn(fields, k)) out.push(at);
+    else walk(fields[k], v, at, out);
   }
 }
 
 /** True when tugboat has a field schema for the kind (every built-in kind). */
 export function hasKnownFields(kind: string): boolean {
-  return KIND_ROOTS[kind] !== undefined;
+  return hasOwn(KIND_ROOTS, kind);
 }
 
 /**
@@ -36,7 +37,7 @@ export function hasKnownFields(kind: string): boolean {
  * built-in schema (custom resources are checked against their CRD instead).
  */
 export function findUnknownFields(kind: string, obj: unknown): string[] {
-  const root = KIND_ROOTS[kind];
+  const root = hasOwn(KIND_ROOTS, kind) ? KIND_ROOTS[kind] : undefined;
   if (!root) return [];
   const paths: string[] = [];
   walk(root, obj, '', paths);

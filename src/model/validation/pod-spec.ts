@@ -1,6 +1,6 @@
 /** Validation of a PodSpec: containers, unique names, volumes, policies, node selector. */
 import type { core, StatusCause } from '../types.js';
-import { dns1123LabelErrors, validateLabels } from '../names.js';
+import { dns1123LabelErrors, dns1123SubdomainErrors, validateLabels } from '../names.js';
 import { duplicate, forbidden, invalid, notSupported, required } from './field-errors.js';
 import { isObject, validateNonNegative, validateObjectList, validatePositive } from './common.js';
 import { validateContainer } from './container.js';
@@ -70,6 +70,8 @@ export function validatePodSpec(spec: unknown, field: string, rules: PodSpecRule
   causes.push(...validateNonNegative(s.terminationGracePeriodSeconds, `${field}.terminationGracePeriodSeconds`));
   causes.push(...validatePositive(s.activeDeadlineSeconds, `${field}.activeDeadlineSeconds`));
   if (s.nodeSelector !== undefined) causes.push(...validateLabels(s.nodeSelector, `${field}.nodeSelector`));
+  // ValidateNodeName: a node name is a DNS subdomain.
+  if (s.nodeName) causes.push(...dns1123SubdomainErrors(s.nodeName).map((m) => invalid(`${field}.nodeName`, s.nodeName, m)));
   if (s.hostname) causes.push(...dns1123LabelErrors(s.hostname).map((m) => invalid(`${field}.hostname`, s.hostname, m)));
   if (s.subdomain) causes.push(...dns1123LabelErrors(s.subdomain).map((m) => invalid(`${field}.subdomain`, s.subdomain, m)));
   (s.tolerations ?? []).forEach((t, i) => {
