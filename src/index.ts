@@ -44,7 +44,7 @@ export { KindRegistry } from './api/kind-registry.js';
 export type { WarningHandler } from './api/object-api.js';
 export type { ApplyOptions, ApplyResult } from './api/apply.js';
 export type { ManifestInput } from './api/manifest.js';
-export { decodeManifests } from './api/manifest.js';
+export { decodeManifests, MAX_MANIFEST_BYTES } from './api/manifest.js';
 export { mergePatch, strategicMergePatch, jsonPatch } from './api/patch.js';
 export type { JsonPatchOperation } from './api/patch.js';
 

@@ -26,7 +26,13 @@ export interface ApplyOptions {
 /** The objects apply wrote, in the order written, with the warnings the writes raised. */
 export type ApplyResult = KubeObject[] & { warnings: string[] };
 
-const APPLY_RETRIES = 8;
+/** Where an object is, for the dry run's record of what earlier documents wrote. */
+function keyOf(type: ResourceType, namespace: string | undefined, name: string): string {
+  return `${type.group}/${type.kind}/${namespace ?? ''}/${name}`;
+}
+
+/** Reads the live object: the dry run's earlier result for it, else the store's. */
+type Lookup = (type: ResourceType, namespace: string | undefined, name: string) => Promise<KubeObject | undefined>;
 
 /**
  * Marks every field that the last applied configuration had and the new one lacks for removal
@@ -104,10 +110,14 @@ export async function applyManifests(
 
 /**
  * A dry run of every object before any is written, so a manifest with one bad document changes
- * nothing. Objects that depend on a Namespace or CRD of the same manifest are checked when
- * written, since their namespace or kind does not exist yet.
+ * nothing. Each document is checked against the store as the documents before it leave it (two
+ * documents naming one object: the second is checked as an update of the first's result).
+ * Objects that depend on a Namespace or CRD of the same manifest are checked when written, since
+ * their namespace or kind does not exist yet.
  */
 async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObject[], options: ApplyOptions): Promise<void> {
+  const written = new Map<string, KubeObject>();
+  const lookup: Lookup = async (type, namespace, name) => written.get(keyOf(type, namespace, name)) ?? api.find(type, namespace, name);
   const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
   const pending = new KindRegistry(
     objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => resourceTypeFromCRD(o as CustomResourceDefinition)),
@@ -120,13 +130,17 @@ async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObj
       checkAgainst(type, { ...obj, metadata: { ...obj.metadata, namespace } });
       continue;
     }
-    await applyOne(api, type, namespace, obj.metadata.name ?? '', obj, (o) => o, {
-      ...options,
-      dryRun: true,
-      warnings: undefined,
-      assumeNamespace,
-      quiet: true,
-    });
+    const result = await applyOne(
+      api,
+      type,
+      namespace,
+      obj.metadata.name ?? '',
+      obj,
+      (o) => o,
+      { ...options, dryRun: true, warnings: undefined, assumeNamespace, quiet: true },
+      lookup,
+    );
+    if (obj.metadata.name) written.set(keyOf(type, namespace, obj.metadata.name), result);
   }
 }
 
@@ -140,17 +154,26 @@ function checkAgainst(type: ResourceType, obj: KubeObject): void {
   }
 }
 
+/**
+ * Creates or three-way-merges one object. Like any write without a resourceVersion from the
+ * caller, it is retried on every conflict with a concurrent writer (Kubernetes' GuaranteedUpdate):
+ * it gives up only when a conflict repeats on a version it read again.
+ */
 async function applyOne(
   api: ObjectApi,
-  type: ReturnType<KindRegistry['forObject']>,
+  type: ResourceType,
   namespace: string | undefined,
   name: string,
   config: KubeObject,
   annotated: (o: KubeObject) => KubeObject,
   options: ApplyOptions,
+  lookup: Lookup = (t, ns, n) => api.find(t, ns, n),
 ): Promise<KubeObject> {
-  for (let attempt = 0; ; attempt++) {
-    const live = name ? await api.find(type, namespace, name) : undefined;
+  let failedAt: string | undefined;
+  let failure: unknown;
+  for (;;) {
+    const live = name ? await lookup(type, namespace, name) : undefined;
+    if (live && failedAt !== undefined && live.metadata.resourceVersion === failedAt) throw failure;
     if (!live) {
       try {
         return await api.create(type, namespace, annotated(config), {
@@ -160,7 +183,8 @@ async function applyOne(
           quiet: options.quiet,
         });
       } catch (err) {
-        if (TugboatError.is(err, 'AlreadyExists') && attempt < APPLY_RETRIES) continue;
+        // Created meanwhile by another writer: merge into theirs.
+        if (TugboatError.is(err, 'AlreadyExists') && name) continue;
         throw err;
       }
     }
@@ -176,10 +200,16 @@ async function applyOne(
     const merged = strategicMergePatch(structuredClone(live), patch) as KubeObject;
     writableMeta(merged).resourceVersion = live.metadata.resourceVersion;
     try {
-      return await api.update(type, namespace, merged, { dryRun: options.dryRun, warnings: options.warnings, quiet: options.quiet });
+      return await api.update(type, namespace, merged, {
+        dryRun: options.dryRun,
+        warnings: options.warnings,
+        quiet: options.quiet,
+        dryRunOld: options.dryRun ? live : undefined,
+      });
     } catch (err) {
-      if (TugboatError.is(err, 'Conflict') && attempt < APPLY_RETRIES) continue;
-      throw err;
+      if (!TugboatError.is(err, 'Conflict') || options.dryRun) throw err;
+      failedAt = live.metadata.resourceVersion;
+      failure = err;
     }
   }
 }

@@ -32,6 +32,36 @@ function podGrace(obj: KubeObject, options: DeleteOptions): number {
 }
 
 /**
+ * Checks the types of DeleteOptions as the API server's decoder does (BadRequest naming the
+ * field): gracePeriodSeconds an int64, preconditions strings, propagationPolicy a string.
+ */
+export function checkDeleteOptions(options: unknown): void {
+  if (options === undefined || options === null) return;
+  const bad = (field: string, value: unknown, type: string): never => {
+    const got = Array.isArray(value) ? 'array' : typeof value === 'number' ? `number ${value}` : typeof value;
+    throw new TugboatError('BadRequest', `json: cannot unmarshal ${got} into Go struct field DeleteOptions.${field} of type ${type}`, {
+      kind: 'DeleteOptions',
+      causes: [{ field, message: `Invalid value: expected ${type}`, reason: 'FieldValueTypeInvalid' }],
+    });
+  };
+  if (typeof options !== 'object' || Array.isArray(options)) bad('', options, 'v1.DeleteOptions');
+  const o = options as Record<string, unknown>;
+  const grace = o.gracePeriodSeconds;
+  if (grace !== undefined && grace !== null && !(typeof grace === 'number' && Number.isSafeInteger(grace))) bad('gracePeriodSeconds', grace, 'int64');
+  if (o.propagationPolicy !== undefined && o.propagationPolicy !== null && typeof o.propagationPolicy !== 'string') {
+    bad('propagationPolicy', o.propagationPolicy, 'v1.DeletionPropagation');
+  }
+  const pre = o.preconditions;
+  if (pre !== undefined && pre !== null) {
+    if (typeof pre !== 'object' || Array.isArray(pre)) bad('preconditions', pre, 'v1.Preconditions');
+    for (const f of ['uid', 'resourceVersion']) {
+      const v = (pre as Record<string, unknown>)[f];
+      if (v !== undefined && v !== null && typeof v !== 'string') bad(`preconditions.${f}`, v, 'string');
+    }
+  }
+}
+
+/**
  * Decides a deletion, as Kubernetes' registry does: finalizers (existing, or added by Foreground
  * and Orphan propagation) and a bound pod's grace period set deletionTimestamp and keep the
  * object; otherwise it is removed at once. A pure function.

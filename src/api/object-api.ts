@@ -1,5 +1,5 @@
 import { writableMeta, type KubeObject, type ObjectList, type StatusCause, type WatchEvent } from '../model/types.js';
-import type { ObjectStore } from '../store/types.js';
+import type { ObjectStore, StoreWatchOptions } from '../store/types.js';
 import type { Clock } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
 import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resource-type.js';
@@ -9,7 +9,7 @@ import type { DeleteOptions, ListOptions, PatchType, PodBinding, WatchOptions, W
 import { toStoreListOptions } from './list-options.js';
 import { applyPatch } from './patch.js';
 import { clearSystemFields, keepSystemFields, pendingFinalizers, prepareForCreate } from './object-meta.js';
-import { planDeletion } from './deletion.js';
+import { checkDeleteOptions, planDeletion } from './deletion.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { cloneJson } from '../model/clone.js';
 import { isCRDKind } from './crd-registrar.js';
@@ -52,6 +52,11 @@ export interface InternalWriteOptions extends WriteOptions {
   assumeNamespace?: boolean;
   /** Report no warnings to the cluster's handler (a check before the real write). */
   quiet?: boolean;
+  /**
+   * For a dry-run update: the object to update instead of the stored one (apply's check of a
+   * manifest whose earlier document already wrote this object in the same dry run).
+   */
+  dryRunOld?: KubeObject;
 }
 
 /**
@@ -89,13 +94,15 @@ export class ObjectApi {
     );
   }
 
-  /** Follows changes to a kind (in one namespace, or all when undefined). */
+  /**
+   * Follows changes to a kind (in one namespace, or all when undefined). A resourceVersion the
+   * store has not reached fails Timeout (`Too large resource version`), as the API server's
+   * watch cache answers; this API does not wait the 3 s the cache waits for it to appear.
+   */
   watch(type: ResourceType, namespace: string | undefined, options?: WatchOptions): AsyncIterable<WatchEvent> {
-    const watchStore = (): AsyncIterable<WatchEvent> =>
-      this.options.store.watch(
-        { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
-        { ...toStoreListOptions(options, type), resourceVersion: options?.resourceVersion, signal: options?.signal },
-      );
+    const scope = { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) };
+    const storeOptions = { ...toStoreListOptions(options, type), resourceVersion: options?.resourceVersion, signal: options?.signal };
+    const watchStore = (): AsyncIterable<WatchEvent> => this.watchFrom(scope, storeOptions);
     if (!this.options.kinds || this.options.kinds.current(type)) return watchStore();
     const served = (): Promise<ResourceType> => this.served(type);
     return (async function* () {
@@ -107,6 +114,34 @@ export class ObjectApi {
   /** Catches up with the kinds the store's CRDs define (apply does before looking kinds up). */
   async syncKinds(): Promise<void> {
     await this.options.kinds?.sync();
+  }
+
+  /** The store's watch, failing Timeout first when it starts past the store's current version. */
+  private watchFrom(scope: { resource: string; namespace?: string }, storeOptions: StoreWatchOptions): AsyncIterable<WatchEvent> {
+    const rv = storeOptions.resourceVersion;
+    if (rv === undefined || rv === '' || rv === '0' || !/^[0-9]+$/.test(rv)) return this.options.store.watch(scope, storeOptions);
+    const store = this.options.store;
+    return {
+      [Symbol.asyncIterator]: (): AsyncIterator<WatchEvent> => {
+        const inner = store.watch(scope, storeOptions)[Symbol.asyncIterator]();
+        let checked = false;
+        const done = async (): Promise<IteratorResult<WatchEvent>> => (await inner.return?.()) ?? { done: true, value: undefined };
+        return {
+          async next(): Promise<IteratorResult<WatchEvent>> {
+            if (!checked) {
+              checked = true;
+              const current = await store.currentResourceVersion();
+              if (BigInt(rv) > BigInt(current)) {
+                await done();
+                throw tooLargeResourceVersion(rv, current);
+              }
+            }
+            return inner.next();
+          },
+          return: done,
+        };
+      },
+    };
   }
 
   /** Creates an object; `namespace` is the client's (undefined for cluster-scoped kinds). */
@@ -133,7 +168,8 @@ export class ObjectApi {
   async update(type: ResourceType, namespace: string | undefined, input: unknown, options: InternalWriteOptions = {}): Promise<KubeObject> {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     const obj = this.decode(type, namespace, input);
-    const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
+    const name = requireName(type, obj);
+    const old = options.dryRun && options.dryRunOld ? options.dryRunOld : await this.get(type, obj.metadata.namespace, name);
     return this.replace(type, obj, old, undefined, options);
   }
 
@@ -146,7 +182,11 @@ export class ObjectApi {
     return this.replace(type, obj, old, 'status', options);
   }
 
-  /** Patches an object (or its status), retrying on conflicts unless the patch pins a resourceVersion. */
+  /**
+   * Patches an object (or its status). A patch that pins no resourceVersion is retried on every
+   * conflict with a concurrent write until it applies (Kubernetes' GuaranteedUpdate), so only a
+   * caller who sent a resourceVersion ever sees Conflict.
+   */
   async patch(
     type: ResourceType,
     namespace: string | undefined,
@@ -159,7 +199,9 @@ export class ObjectApi {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     // A copy of the caller's patch: own JSON properties only, bounded in depth and size.
     const body = toJsonValue(patch, 'patch');
-    for (let attempt = 0; ; attempt++) {
+    let failedAt: string | undefined;
+    let failure: unknown;
+    for (;;) {
       const old = await this.get(type, namespace, name);
       const patched = applyPatch(cloneJson(old), body, patchType) as KubeObject;
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
@@ -168,10 +210,14 @@ export class ObjectApi {
       const pinned = patched.metadata?.resourceVersion !== old.metadata.resourceVersion;
       if (!pinned) patched.metadata = { ...patched.metadata, resourceVersion: old.metadata.resourceVersion };
       const obj = this.decode(type, namespace, patched);
+      // A conflict on the version this attempt read again is not a concurrent write: give up.
+      if (!pinned && failedAt === old.metadata.resourceVersion) throw failure;
       try {
         return await this.replace(type, obj, old, subresource, options);
       } catch (err) {
-        if (pinned || !TugboatError.is(err, 'Conflict') || attempt >= PATCH_RETRIES) throw err;
+        if (pinned || !TugboatError.is(err, 'Conflict')) throw err;
+        failedAt = old.metadata.resourceVersion;
+        failure = err;
       }
     }
   }
@@ -205,6 +251,7 @@ export class ObjectApi {
   /** Deletes as Kubernetes does: finalizers and graceful pod deletion first set deletionTimestamp. */
   async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
+    checkDeleteOptions(options);
     const old = await this.get(type, namespace, name);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
@@ -425,6 +472,13 @@ function requireName(type: ResourceType, obj: KubeObject): string {
 
 function subject(type: ResourceType): { kind: string; group: string } {
   return { kind: type.plural, group: type.group };
+}
+
+/** A watch from a resourceVersion the store has not reached: Timeout, cause ResourceVersionTooLarge. */
+function tooLargeResourceVersion(rv: string, current: string): TugboatError {
+  return new TugboatError('Timeout', `Too large resource version: ${rv}, current: ${current}`, {
+    causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' }],
+  });
 }
 
 /** The decoder's BadRequest for fields of the wrong type, naming each field in its causes. */

@@ -10,6 +10,7 @@ import type { AdmissionChain } from '../api/admission.js';
 import type { ObjectApi } from '../api/object-api.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
+import { invalid } from '../model/validation/field-errors.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
 import type { ApiContext, ResourceClient } from '../client/types.js';
@@ -188,9 +189,10 @@ export class Cluster extends TypedClients {
 
   /** Sets the replicas of a Deployment, ReplicaSet or StatefulSet (as `kubectl scale`). */
   async scale(namespace: string, kind: ScalableKind, name: string, replicas: number): Promise<KubeObject> {
-    if (!Number.isInteger(replicas) || replicas < 0) {
-      throw TugboatError.invalid({ kind }, name, [{ field: 'spec.replicas', message: `Invalid value: ${replicas}: must be greater than or equal to 0` }]);
+    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
+      throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be an integer')]);
     }
+    if (replicas < 0) throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
     if (kind !== 'Deployment' && kind !== 'ReplicaSet' && kind !== 'StatefulSet') {
       throw TugboatError.badRequest(`kind: Unsupported value: "${String(kind)}": supported values: "Deployment", "ReplicaSet", "StatefulSet"`);
     }

@@ -1,4 +1,7 @@
-import type { Pod } from '../model/types.js';
+import type { Pod, StatusCause } from '../model/types.js';
+import { validateLabels, validateName } from '../model/names.js';
+import { parseQuantity } from '../model/quantity.js';
+import { invalid } from '../model/validation/field-errors.js';
 import { TugboatError } from '../model/errors.js';
 import { NodeAgent } from '../node-agent/node-agent.js';
 import { PodDispatcher } from '../node-agent/pod-source.js';
@@ -13,6 +16,35 @@ import { ALL_NAMESPACES } from '../client/types.js';
 
 /** A node to add to a cluster: its name, runtime, capacity, labels and taints. */
 export type NodeSpec = Omit<NodeAgentOptions, 'clusterName' | 'instance'>;
+
+/**
+ * Checks what becomes the Node object before any agent starts: the name (a DNS subdomain), the
+ * labels, and every capacity and allocatable quantity. Invalid names each bad field.
+ */
+function checkNodeSpec(spec: NodeSpec): void {
+  const causes: StatusCause[] = [];
+  if (typeof spec.name !== 'string') causes.push(invalid('name', spec.name, 'must be a string'));
+  else causes.push(...validateName(spec.name, 'dns1123-subdomain', 'metadata.name'));
+  for (const field of ['capacity', 'allocatable'] as const) {
+    const resources = (spec as unknown as Record<string, unknown>)[field];
+    if (resources === undefined || resources === null) continue;
+    if (typeof resources !== 'object' || Array.isArray(resources)) {
+      causes.push(invalid(`status.${field}`, resources, 'must be a map of resource quantities'));
+      continue;
+    }
+    for (const [name, value] of Object.entries(resources)) {
+      if (value === undefined) continue;
+      try {
+        parseQuantity(value as string | number, `status.${field}[${name}]`);
+      } catch (err) {
+        if (!TugboatError.is(err)) throw err;
+        causes.push(...err.causes);
+      }
+    }
+  }
+  if (spec.labels !== undefined) causes.push(...validateLabels(spec.labels, 'metadata.labels'));
+  if (causes.length > 0) throw TugboatError.invalid({ kind: 'Node' }, typeof spec.name === 'string' ? spec.name : '', causes);
+}
 
 /**
  * The cluster's nodes: one NodeAgent per node, each over a container runtime (several nodes may
@@ -41,6 +73,7 @@ export class NodePool {
   /** Starts a node agent, which registers the Node and begins running the pods bound to it. */
   async add(spec: NodeSpec): Promise<NodeAgent> {
     if (!spec?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [{ field: 'name', message: 'Required value' }]);
+    checkNodeSpec(spec);
     if (this.agents.has(spec.name)) throw TugboatError.alreadyExists({ kind: 'nodes' }, spec.name);
     let runtimeEvents = this.runtimes.get(spec.runtime);
     if (!runtimeEvents) this.runtimes.set(spec.runtime, (runtimeEvents = new RuntimeEventHub(spec.runtime)));

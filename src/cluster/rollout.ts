@@ -1,5 +1,6 @@
 import type { Deployment, ReplicaSet, core } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
+import { invalid } from '../model/validation/field-errors.js';
 import type { Clock } from '../clock/types.js';
 import { templateForRevision } from '../controllers/deployment/revisions.js';
 import type { ResourceClient } from '../client/types.js';
@@ -61,13 +62,25 @@ export class Rollout {
       .sort((a, b) => a.revision - b.revision);
   }
 
-  /** Rolls back to `toRevision`, or to the previous revision, as `kubectl rollout undo`. */
-  async undo(options: { toRevision?: number } = {}): Promise<Deployment> {
+  /**
+   * Rolls back to `toRevision` (a number, or `{ toRevision }`), or to the previous revision, as
+   * `kubectl rollout undo`. A revision the history lacks fails NotFound (`unable to find
+   * specified revision 99 in history`), as does a negative one; a non-integer fails Invalid.
+   */
+  async undo(options: number | { toRevision?: number } = {}): Promise<Deployment> {
+    const toRevision = typeof options === 'object' && options !== null ? options.toRevision : options;
+    if (toRevision !== undefined && (typeof toRevision !== 'number' || !Number.isInteger(toRevision))) {
+      throw TugboatError.invalid({ kind: 'Deployment' }, this.name, [invalid('toRevision', toRevision, 'must be an integer')]);
+    }
+    // kubectl's deployment rollbacker: a negative revision is one the history cannot have.
+    if (toRevision !== undefined && toRevision < 0) {
+      throw new TugboatError('NotFound', `unable to find specified revision ${toRevision} in history`);
+    }
     const d = await this.deployments.get(this.name);
     if (d.spec?.paused) {
       throw TugboatError.badRequest(`deployment "${this.name}": you cannot rollback a paused deployment; resume it first`);
     }
-    const template = templateForRevision(await this.ownedReplicaSets(), options.toRevision);
+    const template = templateForRevision(await this.ownedReplicaSets(), toRevision);
     return this.deployments.patch(this.name, [{ op: 'replace', path: '/spec/template', value: template }], 'json');
   }
 

@@ -9,6 +9,7 @@
  * three ways, each running the `onClose` functions once:
  * - {@link AsyncQueue.end}: after the values already buffered (also when `signal` aborts);
  * - {@link AsyncQueue.fail}: after the values already buffered, `next()` rejects once with the error;
+ * - {@link AsyncQueue.abort}: at once, buffered values dropped, then `next()` rejects once with the error;
  * - {@link AsyncQueue.close} (or the consumer's `return()`, a `break` out of for-await): at once,
  *   buffered values dropped.
  */
@@ -61,6 +62,15 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
   /** Ends the stream after the values already buffered; then `next()` rejects once with `error`. */
   fail(error: unknown): void {
     if (this.finished) return;
+    this.failure = { error };
+    this.finish();
+  }
+
+  /** Ends the stream now, dropping the buffered values; then `next()` rejects once with `error`. */
+  abort(error: unknown): void {
+    if (this.finished) return;
+    this.queue = [];
+    this.head = 0;
     this.failure = { error };
     this.finish();
   }

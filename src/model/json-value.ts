@@ -52,7 +52,8 @@ export function toJsonValue(value: unknown, where = 'object', measure?: JsonMeas
   const ancestors = new Set<object>();
   let bytes = 0;
   const fail = (path: string, why: string): never => {
-    throw TugboatError.badRequest(`${path ? `${where}: ${path}` : where}: ${why}`);
+    const shown = path.length > 120 ? `${path.slice(0, 60)}...${path.slice(-40)}` : path;
+    throw TugboatError.badRequest(`${shown ? `${where}: ${shown}` : where}: ${why}`);
   };
   const copy = (v: unknown, path: string, depth: number): unknown => {
     if (v === null) {

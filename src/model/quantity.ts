@@ -183,9 +183,8 @@ function scan(str: string): Scanned | undefined {
     positive = str[0] === '+';
     pos++;
   }
-  const numberStart = pos;
   while (pos < end && str[pos] === '0') pos++;
-  if (pos >= end) return pos > numberStart ? { positive, num: '0', denom: '', suffix: '' } : undefined;
+  if (pos >= end) return { positive, num: '0', denom: '', suffix: '' };
   let i = pos;
   while (i < end && isDigit(str[i])) i++;
   const num = str.slice(pos, i) || '0';
@@ -197,8 +196,6 @@ function scan(str: string): Scanned | undefined {
     denom = str.slice(pos, i);
     pos = i;
   }
-  // The number part ('^[+-]?[0-9.]+') may not be empty: `Ki`, `+` and `e3` are no quantities.
-  if (pos === numberStart) return undefined;
   const suffixStart = pos;
   while (pos < end && 'eEinumkKMGTP'.includes(str[pos])) pos++;
   if (pos < end && (str[pos] === '-' || str[pos] === '+')) pos++;

@@ -32,6 +32,11 @@ export interface MemoryStoreOptions {
   clock?: Clock;
   /** How many changes are kept for watches resuming from a resourceVersion. @default 10000 */
   historySize?: number;
+  /**
+   * The most events one watch holds unread; a watcher further behind is ended with Expired and
+   * relists (as the API server closes an unresponsive watcher). @default historySize
+   */
+  maxWatchQueue?: number;
   /** Makes metadata.uid for new objects. @default crypto.randomUUID */
   uid?: () => string;
 }
@@ -52,11 +57,13 @@ export class MemoryStore implements ObjectStore {
   private readonly streams = new Set<WatchStream>();
   private rv = 1;
   private closed = false;
+  private readonly maxWatchQueue: number;
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? new RealClock();
     this.makeUid = options.uid ?? (() => crypto.randomUUID());
     this.hub = new WatchHub(options.historySize ?? 10_000, this.rv);
+    this.maxWatchQueue = options.maxWatchQueue ?? options.historySize ?? 10_000;
   }
 
   async get(key: ObjectKey): Promise<KubeObject | undefined> {
@@ -146,7 +153,7 @@ export class MemoryStore implements ObjectStore {
 
   private openWatch(scope: ListScope, options: StoreWatchOptions): WatchStream {
     const filter = toFilter(scope, options);
-    const base = { filter, signal: options.signal, bookmarkIntervalMs: options.bookmarkIntervalMs, clock: this.clock };
+    const base = { filter, signal: options.signal, bookmarkIntervalMs: options.bookmarkIntervalMs, clock: this.clock, maxQueued: this.maxWatchQueue };
     let stream: WatchStream | undefined;
     const subscribe = (listener: Parameters<WatchHub['subscribe']>[0]): (() => void) => {
       const off = this.hub.subscribe(listener);

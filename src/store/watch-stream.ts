@@ -6,6 +6,7 @@ import type { Clock, Timer } from '../clock/types.js';
 import type { Change, WatchFilter } from './watch-filter.js';
 import { toWatchEvent } from './watch-filter.js';
 import { AsyncQueue } from '../model/async-queue.js';
+import { TugboatError } from '../model/errors.js';
 
 /** What a {@link WatchStream} needs from its store. */
 export interface WatchStreamOptions {
@@ -18,6 +19,12 @@ export interface WatchStreamOptions {
   replay?: Change[];
   /** When set, the stream fails with it on the first `next()`. */
   error?: Error;
+  /**
+   * The most events the stream holds unread beyond `initial`. One more ends it with Expired (its
+   * queue dropped), so a watcher that falls this far behind relists instead of holding every
+   * event, as the API server ends an unresponsive watcher. @default unbounded
+   */
+  maxQueued?: number;
   signal?: AbortSignal;
   bookmarkIntervalMs?: number;
   clock: Clock;
@@ -27,9 +34,10 @@ export interface WatchStreamOptions {
 
 /**
  * WatchStream buffers the events of one watch (in an AsyncQueue) and hands them out through `next()`.
- * The buffer is unbounded: a consumer that never reads keeps every event in memory, but
- * never slows down writers or other watchers. It ends (and detaches from the store) on
- * `return()` (a `break` out of for-await), when the signal aborts, or on `end()`.
+ * The buffer holds at most `maxQueued` events (beyond the initial ones): a consumer that falls
+ * further behind is detached and ended with Expired, and relists; it never slows down writers or
+ * other watchers. It ends (and detaches from the store) on `return()` (a `break` out of
+ * for-await), when the signal aborts, or on `end()`.
  */
 export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   private readonly queue = new AsyncQueue<WatchEvent>();
@@ -37,6 +45,7 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   private detach: (() => void) | undefined;
   private timer: Timer | undefined;
   private readonly onAbort = (): void => this.end();
+  private limit = Infinity;
 
   constructor(private readonly options: WatchStreamOptions) {
     this.progress = options.after;
@@ -56,6 +65,7 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
       options.signal?.removeEventListener('abort', this.onAbort);
     });
     for (const event of options.initial ?? []) this.queue.push(event);
+    if (options.maxQueued !== undefined) this.limit = options.maxQueued + (options.initial?.length ?? 0);
     for (const change of options.replay ?? []) this.accept(change);
     this.detach = options.subscribe((change) => this.accept(change));
     options.signal?.addEventListener('abort', this.onAbort, { once: true });
@@ -88,7 +98,16 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
     if (this.queue.ended || change.rv <= this.options.after) return;
     this.progress = change.rv;
     const event = toWatchEvent(change, this.options.filter);
-    if (event) this.queue.push(event);
+    if (event) this.push(event);
+  }
+
+  /** Queues an event, or ends a watcher that has fallen `maxQueued` events behind. */
+  private push(event: WatchEvent): void {
+    if (this.queue.size < this.limit) return this.queue.push(event);
+    const unread = this.queue.size;
+    this.queue.abort(
+      TugboatError.expired(`the watcher fell too far behind (${unread} events unread, the limit is ${this.options.maxQueued}) and was closed: relist and watch again`),
+    );
   }
 
   private scheduleBookmark(): void {
@@ -96,7 +115,7 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
     if (interval === undefined || interval <= 0 || this.queue.ended) return;
     this.timer = this.options.clock.setTimeout(() => {
       if (this.queue.ended) return;
-      this.queue.push(bookmark(this.progress));
+      this.push(bookmark(this.progress));
       this.scheduleBookmark();
     }, interval);
   }

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
 import { rejection } from '../../support/rejection.js';
 import { TugboatError } from '../../../src/model/errors.js';
+import { everything } from '../../support/store-listing.js';
 
 const WEB = `
 apiVersion: v1
@@ -96,6 +97,19 @@ describe('cluster.apply', () => {
     expect(err.causes.map((c) => c.field)).toEqual(['spec.template.spec.containers[0].image']);
     expect(await cluster.namespaces().find('shop')).toBeUndefined();
     expect((await cluster.namespaces().list()).resourceVersion).toBe(before);
+  });
+
+  it('checks each document against what the documents before it write: two documents naming one object change nothing when the second is bad', async () => {
+    const svc = (clusterIP: string) => `apiVersion: v1\nkind: Service\nmetadata: { name: twice }\nspec:\n  clusterIP: ${clusterIP}\n  ports: [{ port: 80 }]\n`;
+    const before = await everything(cluster);
+    const err = await rejection(cluster.apply(`${svc('10.96.0.50')}---\n${svc('10.96.0.51')}`));
+    expect(err.reason).toBe('Invalid');
+    expect(err.causes.map((c) => c.field)).toContain('spec.clusterIP');
+    expect(await cluster.services().find('twice')).toBeUndefined();
+    expect(await everything(cluster)).toBe(before);
+    // Two documents that agree still apply: the second is an update of the first.
+    const ok = await cluster.apply(`${svc('10.96.0.50')}---\n${svc('10.96.0.50')}`);
+    expect(ok).toHaveLength(2);
   });
 
   it('reports unknown fields as warnings, never an error', async () => {

@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { MemoryStore } from '../../../src/store/memory-store.js';
+import { FakeClock } from '../../../src/clock/fake-clock.js';
+import { Cluster } from '../../../src/cluster/cluster.js';
+import { listWatch } from '../../../src/client/list-watch.js';
+import { rejection } from '../../support/rejection.js';
+import type { KubeObject } from '../../../src/model/types.js';
+
+const CMS = 'core/configmaps';
+const cm = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
+
+describe('a watcher that never reads holds a bounded queue', () => {
+  it('ends a watcher more than maxWatchQueue events behind with Expired, dropping its queue', async () => {
+    const store = new MemoryStore({ clock: new FakeClock(), maxWatchQueue: 100 });
+    const it = store.watch({ resource: CMS }, { resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();
+    expect(store.watchCount()).toBe(1);
+    for (let i = 0; i < 100; i++) await store.create(CMS, cm(`a${i}`));
+    expect(store.watchCount()).toBe(1);
+    await store.create(CMS, cm('one-too-many'));
+    // Detached from the store at once: nothing more is held for it.
+    expect(store.watchCount()).toBe(0);
+    for (let i = 0; i < 1000; i++) await store.create(CMS, cm(`b${i}`));
+    const err = await rejection(it.next());
+    expect(err.reason).toBe('Expired');
+    expect(err.message).toMatch(/fell too far behind \(100 events unread/);
+    await expect(it.next()).resolves.toEqual({ done: true, value: undefined });
+  });
+
+  it('keeps a reader that keeps up, whatever the number of events', async () => {
+    const store = new MemoryStore({ clock: new FakeClock(), maxWatchQueue: 10 });
+    const it = store.watch({ resource: CMS }, { resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();
+    for (let i = 0; i < 200; i++) {
+      await store.create(CMS, cm(`c${i}`));
+      expect((await it.next()).value?.object.metadata.name).toBe(`c${i}`);
+    }
+    await it.return?.();
+  });
+
+  it('defaults the bound to the history size', async () => {
+    const store = new MemoryStore({ clock: new FakeClock(), historySize: 50 });
+    const it = store.watch({ resource: CMS }, { resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();
+    for (let i = 0; i < 51; i++) await store.create(CMS, cm(`d${i}`));
+    expect((await rejection(it.next())).reason).toBe('Expired');
+  });
+
+  it("the list-watch loop turns the Expired end into a relist and misses nothing", async () => {
+    const store = new MemoryStore({ maxWatchQueue: 20 });
+    const cluster = await Cluster.start({ store, controllers: false, scheduler: false });
+    try {
+      const abort = new AbortController();
+      const known = new Set<string>();
+      let syncs = 0;
+      let release: () => void = () => {};
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let blocked = true;
+      let handled: () => void = () => {};
+      const firstEvent = new Promise<void>((resolve) => (handled = resolve));
+      let complete: () => void = () => {};
+      const all = new Promise<void>((resolve) => (complete = resolve));
+      let synced: () => void = () => {};
+      const firstSync = new Promise<void>((resolve) => (synced = resolve));
+      const check = () => {
+        if (known.size === 101) complete();
+      };
+      const loop = listWatch(
+        cluster.configMaps(),
+        {
+          onSync(objects) {
+            syncs++;
+            known.clear();
+            for (const o of objects) known.add(o.metadata.name ?? '');
+            check();
+          },
+          async onEvent(event) {
+            if (event.type === 'DELETED') known.delete(event.object.metadata.name ?? '');
+            else known.add(event.object.metadata.name ?? '');
+            check();
+            handled();
+            if (blocked) await gate; // a slow handler: the watch queue fills behind it
+          },
+        },
+        { signal: abort.signal, onSynced: () => synced() },
+      );
+      await firstSync;
+      await cluster.configMaps().create({ metadata: { name: 'first' } });
+      await firstEvent;
+      for (let i = 0; i < 100; i++) await cluster.configMaps().create({ metadata: { name: `cm-${i}` } });
+      blocked = false;
+      release();
+      await all;
+      expect(known.size).toBe(101);
+      expect(syncs).toBeGreaterThanOrEqual(2);
+      abort.abort();
+      await loop;
+    } finally {
+      await cluster.stop();
+    }
+  });
+});
