@@ -122,23 +122,32 @@ export class ObjectApi {
     if (rv === undefined || rv === '' || rv === '0' || !/^[0-9]+$/.test(rv)) return this.options.store.watch(scope, storeOptions);
     const store = this.options.store;
     return {
-      [Symbol.asyncIterator]: (): AsyncIterator<WatchEvent> => {
+      [Symbol.asyncIterator]: (): AsyncIterableIterator<WatchEvent> => {
         const inner = store.watch(scope, storeOptions)[Symbol.asyncIterator]();
-        let checked = false;
         const done = async (): Promise<IteratorResult<WatchEvent>> => (await inner.return?.()) ?? { done: true, value: undefined };
+        // Every next() waits for the one check, so concurrent next() calls reach the store's
+        // stream in the order they were made (none skips ahead while the first is checking).
+        // After it, next() is the store's own (no added delay per event).
+        let check: Promise<void> | undefined;
+        let checked = false;
+        const checkOnce = async (): Promise<void> => {
+          const current = await store.currentResourceVersion();
+          if (BigInt(rv) > BigInt(current)) {
+            await done();
+            throw tooLargeResourceVersion(rv, current);
+          }
+          checked = true;
+        };
         return {
-          async next(): Promise<IteratorResult<WatchEvent>> {
-            if (!checked) {
-              checked = true;
-              const current = await store.currentResourceVersion();
-              if (BigInt(rv) > BigInt(current)) {
-                await done();
-                throw tooLargeResourceVersion(rv, current);
-              }
-            }
-            return inner.next();
+          next(): Promise<IteratorResult<WatchEvent>> {
+            if (checked) return inner.next();
+            check ??= checkOnce();
+            return check.then(() => inner.next());
           },
           return: done,
+          [Symbol.asyncIterator]() {
+            return this;
+          },
         };
       },
     };
