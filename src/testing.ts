@@ -4,7 +4,8 @@
  * `import { startMockCluster, makePod, fakeReconcileContext } from 'tugboat/testing'`.
  *
  * The conformance suites register vitest cases, so they need `vitest` installed (an optional
- * peer dependency of tugboat); the rest of this entry does not.
+ * peer dependency of tugboat) and run only inside vitest (`await` them at the top level of a
+ * test file); they load vitest when called, so the rest of this entry works in any program.
  * @packageDocumentation
  */
 export {
@@ -22,10 +23,9 @@ export { fakeReconcileContext } from './testing/fake-reconcile-context.js';
 export type { FakeReconcileContext, FakeReconcileContextOptions } from './testing/fake-reconcile-context.js';
 export { eventually } from './testing/eventually.js';
 export type { EventuallyOptions } from './testing/eventually.js';
-export { runObjectStoreConformance } from './testing/conformance/object-store.js';
+export { runObjectStoreConformance, runContainerRuntimeConformance } from './testing/conformance.js';
 export type { ObjectStoreConformanceOptions } from './testing/conformance/object-store.js';
 export type { ConformanceStoreOptions } from './testing/conformance/object-store-helpers.js';
-export { runContainerRuntimeConformance } from './testing/conformance/container-runtime.js';
 export type {
   ContainerRuntimeConformanceOptions,
   ConformanceContext,

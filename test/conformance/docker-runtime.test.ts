@@ -10,7 +10,7 @@ const docker = await dockerForTests();
 const untilTerm = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
 
 if (docker) {
-  runContainerRuntimeConformance({ name: 'docker', setup: async () => {
+  await runContainerRuntimeConformance({ name: 'docker', setup: async () => {
     const runtime = new DockerRuntime();
     return {
       runtime,

@@ -1,4 +1,4 @@
 import { runObjectStoreConformance } from '../../src/testing.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 
-runObjectStoreConformance({ name: 'MemoryStore', newStore: (options) => new MemoryStore(options) });
+await runObjectStoreConformance({ name: 'MemoryStore', newStore: (options) => new MemoryStore(options) });

@@ -1,7 +1,7 @@
 import { MockRuntime } from '../../src/runtime-adapters/mock/index.js';
 import { runContainerRuntimeConformance } from '../../src/testing.js';
 
-runContainerRuntimeConformance({ name: 'mock', setup: async () => {
+await runContainerRuntimeConformance({ name: 'mock', setup: async () => {
   const runtime = new MockRuntime({ strictImages: true });
   const image = 'conformance/app:1';
   const execCommand = (text: string, code: number): string[] => ['echo-exit', text, String(code)];

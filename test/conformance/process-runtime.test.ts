@@ -7,7 +7,7 @@ import { runContainerRuntimeConformance } from '../../src/testing.js';
 // A pod's process binds to its own loopback address ($POD_IP), as the process runtime asks.
 const SERVER = `require('http').createServer((q, s) => s.end('ok')).listen(Number(process.argv[1]), process.env.POD_IP)`;
 
-runContainerRuntimeConformance({ name: 'process', setup: async () => {
+await runContainerRuntimeConformance({ name: 'process', setup: async () => {
   const stateDir = await mkdtemp(join(tmpdir(), 'tugboat-conf-process-'));
   return {
     runtime: new ProcessRuntime({ stateDir, adoptedPollMs: 200 }),

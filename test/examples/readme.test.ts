@@ -15,7 +15,9 @@ describe('README example', () => {
     const readme = await readFile(join(root, 'README.md'), 'utf8');
     const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
-    const code = block!.replace(/from 'tugboat'/g, `from '${join(root, 'src/index.js')}'`);
+    // `tugboat` is src/index.ts, `tugboat/<entry>` is src/<entry>.ts (as package.json's exports map them).
+    const code = block!.replace(/from 'tugboat(?:\/([a-z-]+))?'/g, (_m, entry: string | undefined) => `from '${join(root, `src/${entry ?? 'index'}.js`)}'`);
+    expect(code).not.toMatch(/from 'tugboat/);
     const dir = await mkdtemp(join(root, '.tmp-readme-'));
     try {
       const file = join(dir, 'readme-example.ts');

@@ -3,7 +3,7 @@
  * (mock, process, docker, ...) must pass. Each runtime's test file is a few lines:
  *
  * ```ts
- * runContainerRuntimeConformance({ name: 'process', setup: async ({ clusterName }) => ({ runtime, reopen, fixtures, cleanup }) });
+ * await runContainerRuntimeConformance({ name: 'process', setup: async ({ clusterName }) => ({ runtime, reopen, fixtures, cleanup }) });
  * ```
  *
  * Real time, generous timeouts, no timed assertions. Events: the suite calls `events()` before
@@ -98,7 +98,7 @@ async function collect<T>(it: AsyncIterable<T>, limit = Infinity): Promise<T[]> 
   return out;
 }
 
-/** Options of {@link runContainerRuntimeConformance}. */
+/** Options of `runContainerRuntimeConformance`. */
 export interface ContainerRuntimeConformanceOptions {
   /** Shown in the test report: `ContainerRuntime conformance: <name>`. */
   name: string;
@@ -111,14 +111,8 @@ export interface ContainerRuntimeConformanceOptions {
   skip?: SkippedCases;
 }
 
-/**
- * Registers the ContainerRuntime conformance cases (vitest `describe`/`it`, real time) for one
- * runtime. Call it at the top level of a test file.
- *
- * @example
- * runContainerRuntimeConformance({ name: 'mine', setup: async () => ({ runtime, reopen, fixtures, cleanup }) });
- */
-export function runContainerRuntimeConformance(options: ContainerRuntimeConformanceOptions): void {
+/** Registers the ContainerRuntime conformance cases (vitest `describe`/`it`, real time); loaded by `runContainerRuntimeConformance` inside a vitest run. */
+export function registerContainerRuntimeConformance(options: ContainerRuntimeConformanceOptions): void {
   const { name, setup } = options;
   describe(`ContainerRuntime conformance: ${name}`, () => {
     const cases = ConformanceCases.of(options.skip);

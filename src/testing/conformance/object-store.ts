@@ -1,6 +1,6 @@
 /**
  * The ObjectStore conformance suite. Every store (memory, sqlite, etcd, yours) runs it:
- * `runObjectStoreConformance({ name: 'MemoryStore', newStore: (o) => new MemoryStore(o) })`.
+ * `await runObjectStoreConformance({ name: 'MemoryStore', newStore: (o) => new MemoryStore(o) })`.
  */
 import { afterEach, describe, expect } from 'vitest';
 import type { ObjectStore } from '../../store/types.js';
@@ -20,7 +20,7 @@ import {
 
 export type { ConformanceStoreOptions } from './object-store-helpers.js';
 
-/** Options of {@link runObjectStoreConformance}. */
+/** Options of `runObjectStoreConformance`. */
 export interface ObjectStoreConformanceOptions {
   /** Shown in the test report: `ObjectStore conformance: <name>`. */
   name: string;
@@ -34,14 +34,8 @@ export interface ObjectStoreConformanceOptions {
   skip?: SkippedCases;
 }
 
-/**
- * Registers the ObjectStore conformance cases (vitest `describe`/`it`) for one implementation.
- * Call it at the top level of a test file.
- *
- * @example
- * runObjectStoreConformance({ name: 'MemoryStore', newStore: (options) => new MemoryStore(options) });
- */
-export function runObjectStoreConformance(options: ObjectStoreConformanceOptions): void {
+/** Registers the ObjectStore conformance cases (vitest `describe`/`it`); loaded by `runObjectStoreConformance` inside a vitest run. */
+export function registerObjectStoreConformance(options: ObjectStoreConformanceOptions): void {
   const { name, newStore: makeStore } = options;
   describe(`ObjectStore conformance: ${name}`, () => {
     const cases = ConformanceCases.of(options.skip);
