@@ -1,9 +1,11 @@
 /**
  * A controller of your own: a `Website` custom resource that the controller turns into a
- * Deployment, reporting the ready replicas back into the Website's status.
+ * Deployment, reporting the ready replicas back into the Website's status. First one reconcile
+ * in a unit test's fake context, then the whole loop on a mock cluster.
  * Runs in milliseconds on the mock runtime and a fake clock: `npx tsx examples/custom-controller.ts`.
  */
-import { Cluster, FakeClock, MockRuntime, type Controller, type Deployment, type KubeObject } from '../src/index.js';
+import type { Controller, Deployment, KubeObject } from '../src/index.js';
+import { fakeReconcileContext, startMockCluster } from '../src/testing.js';
 
 interface Website extends KubeObject {
   spec: { image: string; replicas: number };
@@ -46,10 +48,7 @@ const websiteController: Controller = {
   },
 };
 
-const clock = new FakeClock();
-const runtime = new MockRuntime();
-await using cluster = await Cluster.start({ clock, nodes: [{ name: 'node-a', runtime }] });
-await cluster.apply(`
+const websiteCrd = `
 apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
 metadata: { name: websites.example.com }
@@ -76,17 +75,33 @@ spec:
               type: object
               properties:
                 readyReplicas: { type: integer }
-`);
+`;
+const blog = { apiVersion: 'example.com/v1', kind: 'Website', metadata: { name: 'blog', namespace: 'default' }, spec: { image: 'blog:1', replicas: 3 } };
+
+// A unit test of one reconcile: the real API code over a bare store, no controller running.
+{
+  await using ctx = await fakeReconcileContext({ objects: [websiteCrd, blog] });
+  await websiteController.reconcile({ namespace: 'default', name: 'blog' }, ctx);
+  const deployment = await ctx.client<Deployment>('apps/v1', 'Deployment', 'default').get('blog');
+  console.log(`one reconcile: Deployment blog, ${deployment.spec?.replicas} replicas of ${deployment.spec?.template.spec?.containers[0].image}`);
+}
+
+// The whole loop: a cluster of mock nodes on a FakeClock.
+await using mock = await startMockCluster({ nodes: 1 });
+const { cluster } = mock;
+await cluster.apply(websiteCrd);
 // The kind exists once its CRD is applied; then the controller can watch it.
 await cluster.controllers.register(websiteController);
-await cluster.apply({ apiVersion: 'example.com/v1', kind: 'Website', metadata: { name: 'blog' }, spec: { image: 'blog:1', replicas: 3 } });
+await cluster.apply(blog);
 
+// Moves the fake clock a second at a time, letting the cluster settle, until the status says 3.
 const websites = cluster.client<Website>('example.com/v1', 'Website');
-const ready = cluster.waitFor(websites, 'blog', (w) => w?.status?.readyReplicas === 3, { timeoutMs: 10_000 });
-for (let i = 0; i < 20; i++) await clock.advance(1_000);
-console.log(`blog: ${(await ready)?.status?.readyReplicas} ready replicas`);
+const site = await cluster.advanceUntil(async () => {
+  const w = await websites.get('blog');
+  return w.status?.readyReplicas === 3 && w;
+});
+console.log(`blog: ${site && site.status?.readyReplicas} ready replicas`);
 
 await websites.delete('blog');
-const gone = cluster.waitFor(cluster.deployments(), 'blog', (d) => d === undefined, { timeoutMs: 10_000 });
-await gone;
+await cluster.advanceUntil(async () => (await cluster.deployments().find('blog')) === undefined);
 console.log('blog deleted: its Deployment was garbage-collected');

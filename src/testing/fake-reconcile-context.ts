@@ -22,11 +22,11 @@ import type { CacheReader, ReconcileContext } from '../controllers/runtime/types
 /** Options of {@link fakeReconcileContext}. */
 export interface FakeReconcileContextOptions {
   /**
-   * Objects to start with (YAML text, an object or a list), created through the API in
+   * Objects to start with (YAML text, an object, or a list of objects and YAML texts), created through the API in
    * dependency order as `cluster.apply` orders them (namespaces and CRDs first); a `status`
    * given is written too.
    */
-  objects?: ManifestInput;
+  objects?: ManifestInput | readonly (string | KubeObject)[];
   /** @default a new FakeClock at 2026-01-01T00:00:00Z */
   clock?: Clock;
   /** @default a new MemoryStore on the clock (closed by `close()`) */
@@ -58,7 +58,9 @@ export async function fakeReconcileContext(options: FakeReconcileContextOptions 
   const store = options.store ?? new MemoryStore({ clock });
   const server = new ApiServer({ store, clock });
   await server.boot();
-  const seeds = decodeManifests(options.objects ?? [])
+  const inputs = Array.isArray(options.objects) ? options.objects : [options.objects ?? []];
+  const seeds = inputs
+    .flatMap((input: ManifestInput) => decodeManifests(input))
     .map((obj, index) => ({ obj, index }))
     .sort((a, b) => applyOrder(a.obj) - applyOrder(b.obj) || a.index - b.index);
   for (const { obj } of seeds) {
