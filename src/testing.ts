@@ -16,6 +16,8 @@ export {
   DEFAULT_NODE_CAPACITY,
 } from './testing/mock-cluster.js';
 export type { MockCluster, MockClusterOptions, MockNodeInput } from './testing/mock-cluster.js';
+export { advanceBy } from './testing/advance-by.js';
+export type { AdvanceByOptions } from './testing/advance-by.js';
 export { makePod, PodBuilder } from './testing/pod-fixture.js';
 export { makeNode, NodeBuilder } from './testing/node-fixture.js';
 export { makeDeployment, DeploymentBuilder } from './testing/deployment-fixture.js';

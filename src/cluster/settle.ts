@@ -47,12 +47,14 @@ export interface AdvanceUntilOptions {
   maxMs?: number;
   /** Wall-time bound of each settle between steps. @default 30_000 */
   settleTimeoutMs?: number;
+  /** What is awaited, named in the error (e.g. `'3 ready pods of web'`). */
+  what?: string;
 }
 
 /** Consecutive quiet turns (every part idle, no store write) that make a cluster settled. */
 const STABLE_TURNS = 5;
 /** Turns without any store write after which a part waiting on a FakeClock no longer counts as busy. */
-export const CLOCK_WAIT_TURNS = 50;
+export const CLOCK_WAIT_TURNS = 10;
 /** Busy turns taken with setImmediate before the loop yields with a 1 ms timer (real I/O waits). */
 const FAST_TURNS = 2000;
 
@@ -131,7 +133,7 @@ export async function advanceUntil<T>(
   const lastText = 'error' in last ? `last error: ${describe(last.error)}` : `last result: ${describe(last.value)}`;
   throw new TugboatError(
     'Timeout',
-    `advanceUntil: the predicate did not hold after advancing the clock ${advanced}ms in ${steps} steps of ${stepMs}ms (maxMs ${maxMs}); ${lastText}`,
+    `advanceUntil${options.what ? ` (${options.what})` : ''}: the predicate did not hold after advancing the clock ${advanced}ms in ${steps} steps of ${stepMs}ms (maxMs ${maxMs}); ${lastText}`,
   );
 }
 

@@ -9,6 +9,7 @@ import { FakeClock } from '../clock/fake-clock.js';
 import type { core } from '../model/types.js';
 import { MockRuntime } from '../runtime-adapters/mock/index.js';
 import type { NodeResources } from '../node-agent/types.js';
+import { advanceBy, type AdvanceByOptions } from './advance-by.js';
 
 /** The well-known zone label (`topology.kubernetes.io/zone`). */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -46,6 +47,11 @@ export interface MockCluster extends AsyncDisposable {
   cluster: Cluster;
   clock: FakeClock;
   runtime: MockRuntime;
+  /**
+   * Moves the clock by `ms`, `stepMs` at a time (default 1000), letting the cluster settle after
+   * each step and calling `onStep` then (for invariant checks at every step): {@link advanceBy}.
+   */
+  advance(ms: number, options?: AdvanceByOptions): Promise<void>;
   /**
    * Stops the cluster while moving the clock, so graceful container stops (a mock image's
    * `stopMs`) end. Idempotent.
@@ -88,7 +94,8 @@ export async function startMockCluster(options: MockClusterOptions = {}): Promis
   await cluster.settled();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= stopDriven(cluster, clock));
-  return { cluster, clock, runtime, stop, [Symbol.asyncDispose]: stop };
+  const advance = (ms: number, advanceOptions?: AdvanceByOptions): Promise<void> => advanceBy(cluster, ms, advanceOptions);
+  return { cluster, clock, runtime, advance, stop, [Symbol.asyncDispose]: stop };
 }
 
 /** Stops a cluster, moving the fake clock a second at a time (at most 10 minutes) until it has. */

@@ -1,127 +1,14 @@
 /**
- * Fixtures for end-to-end workload tests: a whole Cluster of mock nodes on a FakeClock and one
- * shared MockRuntime, plus helpers to move time in steps and to read pods and Deployments.
- * No real I/O and no real sleeps: only event-loop turns to let promises settle.
+ * Fixtures for end-to-end workload tests on the kit's mock cluster (tugboat/testing's
+ * startMockCluster, re-exported here): reading pods and Deployments, a Deployment fixture, and
+ * waiting (by moving fake time with cluster.advanceUntil) until a Deployment converged.
  */
-import { Cluster, type ClusterOptions } from '../../src/cluster/cluster.js';
-import { FakeClock } from '../../src/clock/fake-clock.js';
+import type { Cluster } from '../../src/cluster/cluster.js';
 import type { Deployment, Pod, ReplicaSet, core } from '../../src/model/types.js';
-import { MockRuntime } from '../../src/runtime-adapters/mock/index.js';
-import type { NodeResources } from '../../src/node-agent/types.js';
+import { makeDeployment, type MockCluster } from '../../src/testing.js';
 
-/** The well-known zone label. */
-export const ZONE_LABEL = 'topology.kubernetes.io/zone';
-
-/** One node of a mock cluster: name, and optionally zone, labels, taints and capacity. */
-export interface MockNodeInput {
-  name: string;
-  zone?: string;
-  labels?: Record<string, string>;
-  taints?: core.Taint[];
-  capacity?: NodeResources;
-}
-
-/** Options of {@link startMockCluster}. */
-export interface MockClusterOptions {
-  /** A number of nodes (node-a, node-b, ...) or the nodes themselves. @default 3 */
-  nodes?: number | MockNodeInput[];
-  /** Zones given round-robin to numbered nodes (node-a gets zones[0], ...). */
-  zones?: string[];
-  /** Capacity of numbered nodes. @default { cpu: '4', memory: '8Gi', pods: '110' } */
-  capacity?: NodeResources;
-  /** More Cluster options (clock, nodes and runtime are set here). */
-  cluster?: Omit<ClusterOptions, 'clock' | 'nodes'>;
-}
-
-/** A started mock cluster with its clock and runtime. */
-export interface MockCluster {
-  cluster: Cluster;
-  clock: FakeClock;
-  runtime: MockRuntime;
-  /** Stops the cluster (idempotent). */
-  stop(): Promise<void>;
-}
-
-/** The name of the i-th numbered node: node-a, node-b, ... */
-export function nodeName(i: number): string {
-  return `node-${String.fromCharCode(97 + i)}`;
-}
-
-/** The Cluster NodeSpec of a mock node input. */
-export function nodeSpec(input: MockNodeInput, runtime: MockRuntime) {
-  const labels = { ...(input.labels ?? {}), ...(input.zone ? { [ZONE_LABEL]: input.zone } : {}) };
-  return { name: input.name, runtime, labels, taints: input.taints ?? [], capacity: input.capacity ?? { cpu: '4', memory: '8Gi', pods: '110' } };
-}
-
-/** Starts a Cluster of mock nodes sharing one MockRuntime on a new FakeClock. */
-export async function startMockCluster(options: MockClusterOptions = {}): Promise<MockCluster> {
-  const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
-  const runtime = new MockRuntime({ clock });
-  const inputs: MockNodeInput[] =
-    typeof options.nodes === 'object'
-      ? options.nodes
-      : Array.from({ length: options.nodes ?? 3 }, (_, i) => ({
-          name: nodeName(i),
-          zone: options.zones?.[i % options.zones.length],
-          capacity: options.capacity,
-        }));
-  const cluster = await Cluster.start({ ...(options.cluster ?? {}), clock, nodes: inputs.map((n) => nodeSpec(n, runtime)) });
-  await flush();
-  return { cluster, clock, runtime, stop: () => stopDriven(cluster, clock) };
-}
-
-/**
- * Stops a cluster while moving the fake clock: node agents stop containers gracefully, and a mock
- * image with `stopMs` only exits when its clock moves.
- */
-async function stopDriven(cluster: Cluster, clock: FakeClock): Promise<void> {
-  let done = false;
-  const stopping = cluster.stop().finally(() => (done = true));
-  for (let i = 0; i < 600 && !done; i++) {
-    await flush(2);
-    if (!done) await clock.advance(1000);
-  }
-  await stopping;
-}
-
-/** Lets pending promise and I/O callbacks run for `turns` event-loop turns. */
-export async function flush(turns = 10): Promise<void> {
-  for (let i = 0; i < turns; i++) await new Promise<void>((r) => setImmediate(r));
-}
-
-/**
- * Advances the FakeClock by `ms` in steps of `step` ms, letting work settle after each step,
- * and calls `onStep` after each one (for invariant checks).
- */
-export async function settle(clock: FakeClock, ms: number, step = 1000, onStep?: () => Promise<void> | void): Promise<void> {
-  for (let t = 0; t < ms; t += step) {
-    await clock.advance(Math.min(step, ms - t));
-    await flush();
-    await onStep?.();
-  }
-}
-
-/**
- * Advances the clock in steps until `predicate` holds; throws with `what` when it does not within
- * `maxMs` of fake time.
- */
-export async function until(
-  clock: FakeClock,
-  predicate: () => Promise<boolean> | boolean,
-  options: { maxMs?: number; step?: number; what?: string; onStep?: () => Promise<void> | void } = {},
-): Promise<number> {
-  const max = options.maxMs ?? 120_000;
-  const step = options.step ?? 1000;
-  const start = clock.nowMs();
-  await flush();
-  for (;;) {
-    if (await predicate()) return clock.nowMs() - start;
-    if (clock.nowMs() - start >= max) throw new Error(`not reached within ${max} ms of fake time: ${options.what ?? 'condition'}`);
-    await clock.advance(step);
-    await flush();
-    await options.onStep?.();
-  }
-}
+export { startMockCluster, mockNodeSpec as nodeSpec, mockNodeName as nodeName, ZONE_LABEL } from '../../src/testing.js';
+export type { MockCluster, MockClusterOptions, MockNodeInput } from '../../src/testing.js';
 
 /** True when a pod has the Ready condition True. */
 export function isReady(pod: Pod): boolean {
@@ -169,20 +56,16 @@ export interface DeploymentFixture {
   podSpec?: Partial<core.PodSpec>;
 }
 
-/** A Deployment of one container named `app`, labelled app=<name>. */
+/** A Deployment of one container named `app`, labelled app=<name> (the kit's makeDeployment). */
 export function deployment(name: string, f: DeploymentFixture = {}): Deployment {
-  const container: core.Container = { name: 'app', image: f.image ?? 'web:1' };
-  if (f.readinessProbe !== false) container.readinessProbe = { httpGet: { path: '/', port: 8080 }, periodSeconds: 1, failureThreshold: 1 };
-  if (f.requests) container.resources = { requests: f.requests };
-  const spec: NonNullable<Deployment['spec']> = {
-    replicas: f.replicas ?? 1,
-    selector: { matchLabels: { app: name } },
-    template: { metadata: { labels: { app: name } }, spec: { containers: [container], ...(f.podSpec ?? {}) } },
-  };
-  if (f.strategy) spec.strategy = f.strategy;
-  if (f.minReadySeconds !== undefined) spec.minReadySeconds = f.minReadySeconds;
-  if (f.progressDeadlineSeconds !== undefined) spec.progressDeadlineSeconds = f.progressDeadlineSeconds;
-  return { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: f.namespace ?? 'default' }, spec };
+  const b = makeDeployment(name, f.namespace).replicas(f.replicas ?? 1).image(f.image ?? 'web:1');
+  if (f.readinessProbe !== false) b.readinessProbe();
+  if (f.requests) b.req(f.requests);
+  if (f.podSpec) b.podSpec(f.podSpec);
+  if (f.strategy) b.strategy(f.strategy);
+  if (f.minReadySeconds !== undefined) b.minReadySeconds(f.minReadySeconds);
+  if (f.progressDeadlineSeconds !== undefined) b.progressDeadlineSeconds(f.progressDeadlineSeconds);
+  return b.obj();
 }
 
 /** Sets the image of a Deployment's `app` container (a strategic merge patch, as `kubectl set image`). */
@@ -192,7 +75,10 @@ export async function setImage(cluster: Cluster, namespace: string, name: string
     .patch(name, { spec: { template: { spec: { containers: [{ name: 'app', image }] } } } }, 'strategic');
 }
 
-/** Waits (moving fake time) until a Deployment's pods are exactly `replicas` ready pods of `image` and nothing else. */
+/**
+ * Moves fake time (cluster.advanceUntil) until a Deployment's pods are exactly `replicas` ready
+ * pods of `image` and nothing else; returns the fake time it took.
+ */
 export async function untilConverged(
   m: MockCluster,
   namespace: string,
@@ -201,12 +87,14 @@ export async function untilConverged(
   replicas: number,
   options: { maxMs?: number; onStep?: () => Promise<void> | void } = {},
 ): Promise<number> {
-  return until(
-    m.clock,
+  const start = m.clock.nowMs();
+  await m.cluster.advanceUntil(
     async () => {
+      await options.onStep?.();
       const pods = await podsWith(m.cluster, namespace, { app: name });
       return pods.length === replicas && pods.every((p) => !isTerminatingOrDone(p) && isReady(p) && imageOf(p) === image);
     },
-    { maxMs: options.maxMs ?? 300_000, what: `${namespace}/${name}: ${replicas} ready pods of ${image}`, onStep: options.onStep },
+    { maxMs: options.maxMs ?? 300_000, what: `${namespace}/${name}: ${replicas} ready pods of ${image}` },
   );
+  return m.clock.nowMs() - start;
 }

@@ -6,18 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Pod } from '../../../src/model/types.js';
-import {
-  deployment,
-  imageOf,
-  isReady,
-  isTerminatingOrDone,
-  podsWith,
-  replicaSetsOf,
-  setImage,
-  settle,
-  startMockCluster,
-  untilConverged,
-} from '../../support/mock-cluster.js';
+import { deployment, imageOf, isReady, isTerminatingOrDone, podsWith, replicaSetsOf, setImage, startMockCluster, untilConverged } from '../../support/mock-cluster.js';
 import { PodWatch } from './pod-watch.js';
 
 type Action =
@@ -80,12 +69,12 @@ describe('Deployment convergence (property)', () => {
               }
               else await cluster.pods('default').delete(pod.metadata.name!).catch(() => undefined);
             } else {
-              await settle(clock, a.ms, 1000);
+              await m!.advance(a.ms, { stepMs: 1000 });
             }
           }
           await untilConverged(m, 'default', 'web', image, replicas, { maxMs: 900_000 });
           // Stays converged: nothing more is created or deleted once settled.
-          await settle(clock, 20_000, 2000);
+          await m!.advance(20_000, { stepMs: 2000 });
           const pods = await podsWith(cluster, 'default', { app: 'web' });
           expect(pods).toHaveLength(replicas);
           expect(pods.every((p) => isReady(p) && imageOf(p) === image && !p.metadata.deletionTimestamp)).toBe(true);
@@ -140,7 +129,7 @@ describe('RollingUpdate bounds under rapid image changes (property)', () => {
             for (const u of updates) {
               image = u.image;
               await setImage(cluster, 'default', 'web', image);
-              await settle(clock, u.afterMs, 500, onStep);
+              await m!.advance(u.afterMs, { stepMs: 500, onStep: onStep });
             }
             await untilConverged(m, 'default', 'web', image, replicas, { onStep, maxMs: 300_000 });
             expect(watch.violations).toEqual([]);

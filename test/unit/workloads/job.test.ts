@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Job, Pod } from '../../../src/model/types.js';
-import { flush, settle, startMockCluster, until, type MockCluster } from '../../support/mock-cluster.js';
+import { startMockCluster, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -37,14 +37,14 @@ describe('Job on a mock cluster', () => {
     m.runtime.image('task:1', { exitAfterMs: 5000 });
     await m.cluster.apply(job('work', { completions: 5, parallelism: 2 }));
     let maxActive = 0;
-    await until(m.clock, () => finished('work'), {
-      maxMs: 120_000,
-      what: 'job finished',
-      onStep: async () => {
+    await m.cluster.advanceUntil(
+      async () => {
         const running = (await podsOf('work')).filter((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed');
         maxActive = Math.max(maxActive, running.length);
+        return finished('work');
       },
-    });
+      { maxMs: 120_000, what: 'job finished' },
+    );
     const j = await getJob('work');
     expect(cond(j, 'Complete')).toBeDefined();
     expect(j.status).toMatchObject({ succeeded: 5, failed: 0, active: 0, ready: 0 });
@@ -71,7 +71,7 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 60_000 });
     await m.cluster.apply(job('held'));
-    await until(m.clock, async () => (await podsOf('held')).some((p) => p.status?.phase === 'Running'), { what: 'running' });
+    await m.cluster.advanceUntil(async () => (await podsOf('held')).some((p) => p.status?.phase === 'Running'), { what: 'running' });
     const [pod] = await podsOf('held');
     expect(pod.metadata.finalizers).toContain('batch.kubernetes.io/job-tracking');
     expect((await getJob('held')).status).toMatchObject({ active: 1 });
@@ -81,7 +81,7 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 1000, exitCode: 2 });
     await m.cluster.apply(job('flaky', { backoffLimit: 3 }));
-    await until(m.clock, () => finished('flaky'), { maxMs: 600_000, what: 'job failed' });
+    await m.cluster.advanceUntil(() => finished('flaky'), { maxMs: 600_000, what: 'job failed' });
     const j = await getJob('flaky');
     expect(cond(j, 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(cond(j, 'Complete')).toBeUndefined();
@@ -104,14 +104,14 @@ describe('Job on a mock cluster', () => {
     m.runtime.image('task:1', { exitAfterMs: 600_000 });
     await m.cluster.apply(job('slow', { activeDeadlineSeconds: 30, parallelism: 2, completions: 2 }));
     const t0 = m.clock.nowMs();
-    await until(m.clock, () => finished('slow'), { maxMs: 120_000, what: 'deadline' });
+    await m.cluster.advanceUntil(() => finished('slow'), { maxMs: 120_000, what: 'deadline' });
     const took = m.clock.nowMs() - t0;
     expect(took).toBeGreaterThanOrEqual(30_000);
     expect(took).toBeLessThan(33_000);
     const j = await getJob('slow');
     expect(cond(j, 'Failed')).toMatchObject({ reason: 'DeadlineExceeded' });
     expect(j.status).toMatchObject({ active: 0, failed: 2 });
-    await until(m.clock, async () => (await podsOf('slow')).length === 0, { what: 'pods gone' });
+    await m.cluster.advanceUntil(async () => (await podsOf('slow')).length === 0, { what: 'pods gone' });
   });
 
   it('Indexed: one pod per index with the annotation, env, hostname, and completedIndexes', async () => {
@@ -119,12 +119,13 @@ describe('Job on a mock cluster', () => {
     m.runtime.image('task:1', { exitAfterMs: 2000 });
     await m.cluster.apply(job('idx', { completionMode: 'Indexed', completions: 4, parallelism: 2 }));
     const indexes = new Map<string, string>();
-    await until(m.clock, () => finished('idx'), {
-      what: 'indexed done',
-      onStep: async () => {
+    await m.cluster.advanceUntil(
+      async () => {
         for (const p of await podsOf('idx')) indexes.set(p.metadata.name!, p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] ?? '');
+        return finished('idx');
       },
-    });
+      { what: 'indexed done' },
+    );
     const j = await getJob('idx');
     expect(cond(j, 'Complete')).toBeDefined();
     expect(j.status).toMatchObject({ succeeded: 4, completedIndexes: '0-3' });
@@ -144,10 +145,10 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 60_000 });
     await m.cluster.apply(job('redo', { completionMode: 'Indexed', completions: 2, parallelism: 2 }));
-    await until(m.clock, async () => (await podsOf('redo')).filter((p) => p.status?.phase === 'Running').length === 2, { what: 'both running' });
+    await m.cluster.advanceUntil(async () => (await podsOf('redo')).filter((p) => p.status?.phase === 'Running').length === 2, { what: 'both running' });
     const one = (await podsOf('redo')).find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1')!;
     m.runtime.crash({ namespace: 'default', pod: one.metadata.name!, exitCode: 1 });
-    await until(m.clock, async () => (await podsOf('redo')).length === 3, { what: 'replacement', maxMs: 30_000 });
+    await m.cluster.advanceUntil(async () => (await podsOf('redo')).length === 3, { what: 'replacement', maxMs: 30_000 });
     const replacement = (await podsOf('redo')).find((p) => p.metadata.name !== one.metadata.name && p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1');
     expect(replacement).toBeDefined();
     expect((await getJob('redo')).status).toMatchObject({ failed: 1 });
@@ -160,15 +161,15 @@ describe('Job on a mock cluster', () => {
     // Delete the first pod the moment it succeeds, before the controller can look.
     let deleted: string | undefined;
     const stop = m.cluster.pods('default');
-    await until(m.clock, async () => {
+    await m.cluster.advanceUntil(async () => {
       const p = (await podsOf('once')).find((x) => x.status?.phase === 'Succeeded' && !x.metadata.deletionTimestamp);
       if (p && !deleted) {
         deleted = p.metadata.name;
         await stop.delete(p.metadata.name!, { gracePeriodSeconds: 0 });
       }
       return deleted !== undefined;
-    }, { step: 100, what: 'first success' });
-    await until(m.clock, () => finished('once'), { what: 'complete' });
+    }, { stepMs: 100, what: 'first success' });
+    await m.cluster.advanceUntil(() => finished('once'), { what: 'complete' });
     const j = await getJob('once');
     expect(cond(j, 'Complete')).toBeDefined();
     expect(j.status).toMatchObject({ succeeded: 2, failed: 0 });
@@ -182,31 +183,31 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 20_000 });
     await m.cluster.apply(job('kill', { backoffLimit: 6 }));
-    await until(m.clock, async () => (await podsOf('kill')).some((p) => p.status?.phase === 'Running'), { what: 'running' });
+    await m.cluster.advanceUntil(async () => (await podsOf('kill')).some((p) => p.status?.phase === 'Running'), { what: 'running' });
     const [first] = await podsOf('kill');
     await m.cluster.pods('default').delete(first.metadata.name!);
-    await until(m.clock, () => finished('kill'), { maxMs: 120_000, what: 'complete' });
+    await m.cluster.advanceUntil(() => finished('kill'), { maxMs: 120_000, what: 'complete' });
     const j = await getJob('kill');
     expect(cond(j, 'Complete')).toBeDefined();
     expect(j.status).toMatchObject({ succeeded: 1, failed: 1 });
-    await until(m.clock, async () => !(await podsOf('kill')).some((p) => p.metadata.name === first.metadata.name), { what: 'deleted pod gone' });
+    await m.cluster.advanceUntil(async () => !(await podsOf('kill')).some((p) => p.metadata.name === first.metadata.name), { what: 'deleted pod gone' });
   });
 
   it('suspend deletes the active pods and resume starts them again with a new startTime', async () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 600_000 });
     await m.cluster.apply(job('pause', { parallelism: 2, completions: 2 }));
-    await until(m.clock, async () => (await getJob('pause')).status?.active === 2, { what: 'active 2' });
+    await m.cluster.advanceUntil(async () => (await getJob('pause')).status?.active === 2, { what: 'active 2' });
     const started = (await getJob('pause')).status?.startTime;
     await m.cluster.jobs('default').patch('pause', { spec: { suspend: true } });
-    await until(m.clock, async () => (await podsOf('pause')).length === 0, { what: 'pods deleted' });
+    await m.cluster.advanceUntil(async () => (await podsOf('pause')).length === 0, { what: 'pods deleted' });
     let j = await getJob('pause');
     expect(j.status?.active).toBe(0);
     expect(j.status?.conditions?.find((c) => c.type === 'Suspended')).toMatchObject({ status: 'True', reason: 'JobSuspended' });
-    await settle(m.clock, 10_000);
+    await m.advance(10_000);
     expect(await podsOf('pause')).toHaveLength(0);
     await m.cluster.jobs('default').patch('pause', { spec: { suspend: false } });
-    await until(m.clock, async () => (await getJob('pause')).status?.active === 2, { what: 'resumed' });
+    await m.cluster.advanceUntil(async () => (await getJob('pause')).status?.active === 2, { what: 'resumed' });
     j = await getJob('pause');
     expect(j.status?.conditions?.find((c) => c.type === 'Suspended')).toMatchObject({ status: 'False', reason: 'JobResumed' });
     expect(j.status?.startTime).not.toBe(started);
@@ -216,7 +217,7 @@ describe('Job on a mock cluster', () => {
   it('a Job created suspended starts no pod and has no startTime', async () => {
     m = await startMockCluster({ nodes: 1 });
     await m.cluster.apply(job('later', { suspend: true }));
-    await settle(m.clock, 5000);
+    await m.advance(5000);
     const j = await getJob('later');
     expect(await podsOf('later')).toHaveLength(0);
     expect(j.status?.startTime).toBeUndefined();
@@ -227,13 +228,13 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 1000 });
     await m.cluster.apply(job('brief', { ttlSecondsAfterFinished: 60 }));
-    await until(m.clock, () => finished('brief'), { what: 'done' });
+    await m.cluster.advanceUntil(() => finished('brief'), { what: 'done' });
     const doneAt = m.clock.nowMs();
-    await settle(m.clock, 55_000);
+    await m.advance(55_000);
     expect(await podsOf('brief')).toHaveLength(1);
-    await until(m.clock, async () => (await m!.cluster.jobs('default').list()).items.length === 0, { maxMs: 30_000, what: 'job deleted' });
+    await m.cluster.advanceUntil(async () => (await m!.cluster.jobs('default').list()).items.length === 0, { maxMs: 30_000, what: 'job deleted' });
     expect(m.clock.nowMs() - doneAt).toBeGreaterThanOrEqual(60_000);
-    await until(m.clock, async () => (await podsOf('brief')).length === 0, { what: 'pods deleted' });
+    await m.cluster.advanceUntil(async () => (await podsOf('brief')).length === 0, { what: 'pods deleted' });
   });
 
   it('podFailurePolicy: FailJob on an exit code fails at once with reason PodFailurePolicy', async () => {
@@ -242,7 +243,7 @@ describe('Job on a mock cluster', () => {
     await m.cluster.apply(
       job('fatal', { backoffLimit: 6, podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] } }),
     );
-    await until(m.clock, () => finished('fatal'), { what: 'failed' });
+    await m.cluster.advanceUntil(() => finished('fatal'), { what: 'failed' });
     const j = await getJob('fatal');
     expect(cond(j, 'Failed')).toMatchObject({ reason: 'PodFailurePolicy' });
     expect(cond(j, 'Failed')?.message).toMatch(/^Container main for pod default\/fatal-\w+ failed with exit code 42 matching FailJob rule at index 0$/);
@@ -256,7 +257,7 @@ describe('Job on a mock cluster', () => {
     await m.cluster.apply(
       job('ignored', { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [3] } }] } }),
     );
-    await until(m.clock, async () => (await podsOf('ignored')).length >= 3, { maxMs: 60_000, what: 'retried' });
+    await m.cluster.advanceUntil(async () => (await podsOf('ignored')).length >= 3, { maxMs: 60_000, what: 'retried' });
     const j = await getJob('ignored');
     expect(cond(j, 'Failed')).toBeUndefined();
     expect(j.status?.failed ?? 0).toBe(0);
@@ -265,7 +266,7 @@ describe('Job on a mock cluster', () => {
     await m.cluster.apply(
       job('counted', { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Count', onExitCodes: { operator: 'In', values: [3] } }] } }, 'task:2'),
     );
-    await until(m.clock, () => finished('counted'), { what: 'counted failed' });
+    await m.cluster.advanceUntil(() => finished('counted'), { what: 'counted failed' });
     expect(cond(await getJob('counted'), 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded' });
   });
 
@@ -273,7 +274,7 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 500, exitCode: 1 });
     await m.cluster.apply(job('restarts', { backoffLimit: 2 }, 'task:1', 'OnFailure'));
-    await until(m.clock, () => finished('restarts'), { maxMs: 300_000, what: 'failed' });
+    await m.cluster.advanceUntil(() => finished('restarts'), { maxMs: 300_000, what: 'failed' });
     expect(cond(await getJob('restarts'), 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded' });
     // One pod, restarted in place by the kubelet.
     expect(await podsOf('restarts')).toHaveLength(0);
@@ -283,10 +284,10 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 2000 });
     await m.cluster.apply(job('queue', { parallelism: 3 }));
-    await until(m.clock, () => finished('queue'), { what: 'done' });
+    await m.cluster.advanceUntil(() => finished('queue'), { what: 'done' });
     const j = await getJob('queue');
     expect(cond(j, 'Complete')).toBeDefined();
     expect(j.status?.succeeded).toBe(3);
-    await flush();
+    await m.cluster.settled();
   });
 });

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Node, Pod } from '../../../src/model/types.js';
-import { deployment, isReady, podsWith, settle, startMockCluster, until, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
+import { deployment, isReady, podsWith, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -44,12 +44,12 @@ describe('node loss on a mock cluster', () => {
 
     const killedAt = clock.nowMs();
     await cluster.killNode('node-a');
-    await until(clock, async () => readyStatus(await nodes.get('node-a')) === 'Unknown', { maxMs: 60_000, what: 'node-a Unknown' });
+    await m!.cluster.advanceUntil(async () => readyStatus(await nodes.get('node-a')) === 'Unknown', { maxMs: 60_000, what: 'node-a Unknown' });
     const unknownAfter = clock.nowMs() - killedAt;
     // 40 s after the last heartbeat, which was at most one heartbeat interval (10 s) before the kill.
     expect(unknownAfter).toBeGreaterThan(30_000);
     expect(unknownAfter).toBeLessThanOrEqual(41_000);
-    await settle(clock, 2000);
+    await m!.advance(2000);
     const node = await nodes.get('node-a');
     const taint = unreachableNoExecute(node);
     expect(taint?.timeAdded).toBeDefined();
@@ -58,7 +58,7 @@ describe('node loss on a mock cluster', () => {
 
     // Tolerated for 300 s: the pods stay bound to node-a (marked not Ready), nothing replaces them yet.
     const taintedAt = Date.parse(taint!.timeAdded!);
-    await settle(clock, taintedAt + 295_000 - clock.nowMs(), 5000);
+    await m!.advance(taintedAt + 295_000 - clock.nowMs(), { stepMs: 5000 });
     const during = await podsWith(cluster, 'default', { app: 'web' });
     expect(during).toHaveLength(6);
     for (const p of onA) {

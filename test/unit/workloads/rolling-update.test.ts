@@ -4,19 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../../src/model/types.js';
-import {
-  deployment,
-  imageOf,
-  isReady,
-  isTerminatingOrDone,
-  podsWith,
-  replicaSetsOf,
-  setImage,
-  settle,
-  startMockCluster,
-  untilConverged,
-  type MockCluster,
-} from '../../support/mock-cluster.js';
+import { deployment, imageOf, isReady, isTerminatingOrDone, podsWith, replicaSetsOf, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
 import { PodWatch } from './pod-watch.js';
 
 let m: MockCluster | undefined;
@@ -65,7 +53,7 @@ async function rollingUpdate(strategy: { maxSurge: number | string; maxUnavailab
   };
   await cluster.apply(deployment('web', { replicas, minReadySeconds, strategy: { type: 'RollingUpdate', rollingUpdate: strategy } }));
   await untilConverged(m, 'default', 'web', 'web:1', replicas);
-  await settle(clock, (minReadySeconds + 1) * 1000);
+  await m!.advance((minReadySeconds + 1) * 1000);
 
   let maxLive = 0;
   let minReady = Infinity;
@@ -86,7 +74,7 @@ async function rollingUpdate(strategy: { maxSurge: number | string; maxUnavailab
 
   await setImage(cluster, 'default', 'web', 'web:2');
   await untilConverged(m, 'default', 'web', 'web:2', replicas, { onStep });
-  await settle(clock, 5000, 1000, onStep);
+  await m!.advance(5000, { stepMs: 1000, onStep: onStep });
 
   expect(watch.events).toBeGreaterThan(replicas * 2);
   expect(watch.violations).toEqual([]);
@@ -172,7 +160,7 @@ describe('a bad update does not take the service down', () => {
     });
     await watch.ready;
     await setImage(cluster, 'default', 'web', 'bad:1');
-    await settle(clock, 120_000, 2000, async () => watch!.record(`step +${clock.nowMs()}`, await podsWith(cluster, 'default', { app: 'web' })));
+    await m!.advance(120_000, { stepMs: 2000, onStep: async () => watch!.record(`step +${clock.nowMs()}`, await podsWith(cluster, 'default', { app: 'web' })) });
     expect(watch.violations).toEqual([]);
     const pods = live(await podsWith(cluster, 'default', { app: 'web' }));
     const old = pods.filter((p) => imageOf(p) === 'web:1');

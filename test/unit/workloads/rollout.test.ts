@@ -5,18 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeClock } from '../../../src/clock/fake-clock.js';
-import {
-  deployment,
-  flush,
-  imageOf,
-  podsWith,
-  replicaSetsOf,
-  setImage,
-  settle,
-  startMockCluster,
-  untilConverged,
-  type MockCluster,
-} from '../../support/mock-cluster.js';
+import { deployment, imageOf, podsWith, replicaSetsOf, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -24,21 +13,16 @@ afterEach(async () => {
   m = undefined;
 });
 
-/** Moves fake time in steps until `promise` settles (or `maxMs` of fake time pass); returns how it settled. */
-async function drive<T>(clock: FakeClock, promise: Promise<T>, maxMs = 300_000, step = 1000): Promise<{ value?: T; error?: unknown; tookMs: number }> {
+/** Moves fake time (cluster.advanceUntil) until `promise` settles; returns how it settled and the fake time it took. */
+async function drive<T>(mc: MockCluster, promise: Promise<T>, maxMs = 300_000): Promise<{ value?: T; error?: unknown; tookMs: number }> {
   let outcome: { value?: T; error?: unknown } | undefined;
   promise.then(
     (value) => (outcome = { value }),
     (error: unknown) => (outcome = { error }),
   );
-  const start = clock.nowMs();
-  await flush();
-  while (!outcome && clock.nowMs() - start < maxMs) {
-    await clock.advance(step);
-    await flush();
-  }
-  if (!outcome) throw new Error(`promise still pending after ${maxMs} ms of fake time`);
-  return { ...outcome, tookMs: clock.nowMs() - start };
+  const start = mc.clock.nowMs();
+  await mc.cluster.advanceUntil(() => outcome, { maxMs, what: 'the promise to settle' });
+  return { ...outcome, tookMs: mc.clock.nowMs() - start };
 }
 
 async function webAt(image: string, replicas = 3): Promise<MockCluster> {
@@ -87,7 +71,7 @@ describe('rollout on a mock cluster', () => {
     const rollout = mc.cluster.rollout('default', 'web');
     await rollout.pause();
     await setImage(mc.cluster, 'default', 'web', 'web:2');
-    await settle(mc.clock, 30_000, 2000);
+    await mc.advance(30_000, { stepMs: 2000 });
     expect(await replicaSetsOf(mc.cluster, 'default', 'web')).toHaveLength(1);
     expect(await images(mc)).toEqual(['web:1', 'web:1', 'web:1']);
     const paused = await mc.cluster.deployments('default').get('web');
@@ -116,7 +100,7 @@ describe('rollout on a mock cluster', () => {
   it('status resolves once the rollout completes', async () => {
     const mc = await webAt('web:1', 4);
     await setImage(mc.cluster, 'default', 'web', 'web:2');
-    const { value, error, tookMs } = await drive(mc.clock, mc.cluster.rollout('default', 'web').status({ timeoutMs: 20_000 }));
+    const { value, error, tookMs } = await drive(mc, mc.cluster.rollout('default', 'web').status({ timeoutMs: 20_000 }));
     expect(error).toBeUndefined();
     expect(tookMs).toBeGreaterThanOrEqual(2000); // at least one readiness delay
     expect(value?.status).toMatchObject({ replicas: 4, updatedReplicas: 4, availableReplicas: 4 });
@@ -128,7 +112,7 @@ describe('rollout on a mock cluster', () => {
     m.runtime.image('never:1', { readyAfterMs: 1e9 });
     await m.cluster.apply(deployment('web', { replicas: 2, image: 'never:1', progressDeadlineSeconds: 60 }));
     const started = m.clock.nowMs();
-    const { error } = await drive(m.clock, m.cluster.rollout('default', 'web').status({ timeoutMs: 20_000 }), 120_000);
+    const { error } = await drive(m, m.cluster.rollout('default', 'web').status({ timeoutMs: 20_000 }), 120_000);
     expect(String(error)).toMatch(/exceeded its progress deadline/);
     expect(m.clock.nowMs() - started).toBeGreaterThanOrEqual(60_000);
     const d = await m.cluster.deployments('default').get('web');

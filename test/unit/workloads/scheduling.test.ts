@@ -4,20 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../src/model/types.js';
-import {
-  ZONE_LABEL,
-  deployment,
-  flush,
-  isReady,
-  nodeSpec,
-  podsWith,
-  setImage,
-  settle,
-  startMockCluster,
-  until,
-  untilConverged,
-  type MockCluster,
-} from '../../support/mock-cluster.js';
+import { ZONE_LABEL, deployment, isReady, nodeSpec, podsWith, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -39,14 +26,10 @@ const noVictims = (n: number) => ` preemption: 0/${n} nodes are available: ${n} 
 
 async function untilPendingReported(cluster: MockCluster, app: string, n = 1): Promise<Pod[]> {
   let pending: Pod[] = [];
-  await until(
-    cluster.clock,
-    async () => {
+  await cluster.cluster.advanceUntil(async () => {
       pending = (await podsWith(cluster.cluster, 'default', { app })).filter((p) => !p.spec?.nodeName && scheduled(p)?.status === 'False');
       return pending.length === n;
-    },
-    { maxMs: 30_000, what: `${n} unschedulable pod(s) of ${app}` },
-  );
+    }, { maxMs: 30_000, what: `${n} unschedulable pod(s) of ${app}` });
   return pending;
 }
 
@@ -132,11 +115,11 @@ describe('scheduling on a mock cluster', () => {
     const [p] = await untilPendingReported(m, 'big');
     expect(p.status?.phase).toBe('Pending');
     expect(scheduled(p)).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.' + noVictims(2) });
-    await settle(m.clock, 30_000, 5000);
+    await m.advance(30_000, { stepMs: 5000 });
     expect((await m.cluster.pods('default').get(p.metadata.name!)).spec?.nodeName).toBeUndefined();
 
     await m.cluster.addNode(nodeSpec({ name: 'roomy', capacity: { cpu: '4', memory: '8Gi', pods: '110' } }, m.runtime));
-    await flush();
+    await m.cluster.settled();
     await untilConverged(m, 'default', 'big', 'web:1', 1, { maxMs: 60_000 });
     const [running] = await podsWith(m.cluster, 'default', { app: 'big' });
     expect(running.metadata.uid).toBe(p.metadata.uid);
@@ -185,7 +168,7 @@ describe('scheduling during rollouts and under pressure', () => {
     expect(pending).toHaveLength(2);
     expect(pending.every((p) => scheduled(p)?.reason === 'Unschedulable')).toBe(true);
     // And it stays so: no preemption churn among equal-priority pods.
-    await settle(m.clock, 60_000, 5000);
+    await m.advance(60_000, { stepMs: 5000 });
     const events = (await m.cluster.events.list('default')).filter((e) => e.reason === 'Preempted');
     expect(events.every((e) => e.involvedObject?.name?.startsWith('batch-'))).toBe(true);
     expect(events).toHaveLength(2);

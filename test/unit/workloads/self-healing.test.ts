@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../src/model/types.js';
-import { deployment, isReady, isTerminatingOrDone, podsWith, settle, startMockCluster, until, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
+import { deployment, isReady, isTerminatingOrDone, podsWith, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -30,7 +30,7 @@ describe('self-healing on a mock cluster', () => {
       expect(runtime.crash({ namespace: 'default', pod: name, exitCode: 3 })).toHaveLength(1);
       if (i > 1) {
         // From the second crash on, the container waits in CrashLoopBackOff and the pod is not Ready.
-        await settle(clock, 2000, 500);
+        await m!.advance(2000, { stepMs: 500 });
         const waiting = await get();
         expect(appStatus(waiting)?.state?.waiting?.reason).toBe('CrashLoopBackOff');
         expect(appStatus(waiting)?.state?.waiting?.message).toContain(`back-off ${10 * 2 ** (i - 2)}s restarting failed container=app pod=${name}`);
@@ -38,11 +38,11 @@ describe('self-healing on a mock cluster', () => {
         expect(appStatus(waiting)?.restartCount).toBe(i - 1);
         expect(isReady(waiting)).toBe(false);
       }
-      await until(clock, async () => appStatus(await get())?.restartCount === i, { step: 500, maxMs: 120_000, what: `restart ${i}` });
+      await m!.cluster.advanceUntil(async () => appStatus(await get())?.restartCount === i, { stepMs: 500, maxMs: 120_000, what: `restart ${i}` });
       delays.push(clock.nowMs() - crashedAt);
       const running = await get();
       expect(appStatus(running)?.state?.running).toBeDefined();
-      await until(clock, async () => isReady(await get()), { step: 500, maxMs: 5000, what: 'ready again' });
+      await m!.cluster.advanceUntil(async () => isReady(await get()), { stepMs: 500, maxMs: 5000, what: 'ready again' });
     }
     // Each restart happens within half a second (one step) of its back-off.
     expect(delays.map((d) => Math.floor(d / 1000) * 1000)).toEqual([0, 10_000, 20_000, 40_000]);
@@ -61,7 +61,7 @@ describe('self-healing on a mock cluster', () => {
     const after = (await podsWith(cluster, 'default', { app: 'web' })).map((p) => p.metadata.name!);
     expect(after).not.toContain(before[0]);
     expect(after.filter((n) => before.includes(n)).sort()).toEqual(before.slice(1).sort());
-    await settle(clock, 10_000);
+    await m!.advance(10_000);
     expect(await podsWith(cluster, 'default', { app: 'web' })).toHaveLength(3);
   });
 
@@ -91,7 +91,7 @@ describe('whole-object lifecycles on a mock cluster', () => {
     await cluster.apply(deployment('web', { replicas: 3 }));
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     await cluster.deployments('default').delete('web');
-    await until(clock, async () => (await podsWith(cluster, 'default', { app: 'web' })).length === 0, { maxMs: 60_000, what: 'pods gone' });
+    await m!.cluster.advanceUntil(async () => (await podsWith(cluster, 'default', { app: 'web' })).length === 0, { maxMs: 60_000, what: 'pods gone' });
     expect((await cluster.replicaSets('default').list()).items).toEqual([]);
     expect(m.runtime.containers({ namespace: 'default' }).filter((c) => c.state === 'running')).toEqual([]);
   });
@@ -121,9 +121,9 @@ describe('scale-down order on a mock cluster', () => {
     const victim = pods[2].metadata.name!;
     // The first crash restarts at once; the second leaves the pod in CrashLoopBackOff, not ready.
     runtime.crash({ namespace: 'default', pod: victim });
-    await until(clock, async () => appStatus(await cluster.pods('default').get(victim))?.restartCount === 1, { step: 100, maxMs: 5000, what: 'victim restarted once' });
+    await m!.cluster.advanceUntil(async () => appStatus(await cluster.pods('default').get(victim))?.restartCount === 1, { stepMs: 100, maxMs: 5000, what: 'victim restarted once' });
     runtime.crash({ namespace: 'default', pod: victim });
-    await until(clock, async () => !isReady(await cluster.pods('default').get(victim)), { step: 500, maxMs: 5000, what: 'victim not ready' });
+    await m!.cluster.advanceUntil(async () => !isReady(await cluster.pods('default').get(victim)), { stepMs: 500, maxMs: 5000, what: 'victim not ready' });
     await cluster.scale('default', 'Deployment', 'web', 3);
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     const left = (await podsWith(cluster, 'default', { app: 'web' })).map((p) => p.metadata.name);

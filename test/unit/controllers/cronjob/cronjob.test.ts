@@ -6,19 +6,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../../../src/clock/fake-clock.js';
 import { Cluster } from '../../../../src/cluster/cluster.js';
-import { ControllerManager } from '../../../../src/controllers/runtime/controller-manager.js';
 import { cronJobController } from '../../../../src/controllers/cronjob/index.js';
 import type { CronJob, Job } from '../../../../src/model/types.js';
-import { settle, startMockCluster, until, type MockCluster } from '../../../support/mock-cluster.js';
+import { advanceBy } from '../../../../src/testing.js';
+import { startMockCluster, type MockCluster } from '../../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
-let bare: { cluster: Cluster; manager: ControllerManager; clock: FakeClock } | undefined;
+let bare: { cluster: Cluster; clock: FakeClock } | undefined;
 afterEach(async () => {
   await m?.stop();
-  if (bare) {
-    await bare.manager.stop();
-    await bare.cluster.stop();
-  }
+  await bare?.cluster.stop();
   m = bare = undefined;
 });
 
@@ -38,11 +35,10 @@ function cronJob(name: string, schedule: string, spec: Partial<NonNullable<CronJ
 /** A cluster with only the CronJob controller (no nodes, no Job controller), from `start`. */
 async function startBare(start: string) {
   const clock = new FakeClock(new Date(start));
-  const cluster = await Cluster.start({ clock, controllers: false, scheduler: false });
-  const manager = new ControllerManager(cluster.context, { rateLimiter: { qps: Infinity } });
-  void manager.register(cronJobController());
-  await manager.start();
-  bare = { cluster, manager, clock };
+  // No node, no scheduler, no built-in controller: the CronJob controller alone (Jobs just pile up).
+  const cluster = await Cluster.start({ clock, controllers: { builtins: false, rateLimiter: { qps: Infinity } }, scheduler: false });
+  await cluster.controllers.register(cronJobController());
+  bare = { cluster, clock };
   return bare;
 }
 
@@ -59,7 +55,7 @@ describe('CronJob', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 60_000 });
     await m.cluster.apply(cronJob('tick', '*/5 * * * *'));
-    await settle(m.clock, 31 * 60_000, 10_000);
+    await m.advance(31 * 60_000, { stepMs: 10_000 });
     const jobs = await jobsOf(m.cluster);
     const names = jobs.map((j) => j.metadata.name).sort();
     // Runs at :05 ... :30; the history limit keeps the 3 newest successful ones, plus the running one.
@@ -79,9 +75,9 @@ describe('CronJob', () => {
     m.runtime.image('task:1', { exitAfterMs: 12 * 60_000 });
     await m.cluster.apply(cronJob('solo', '*/5 * * * *', { concurrencyPolicy: 'Forbid' }));
     let maxActive = 0;
-    await settle(m.clock, 21 * 60_000, 10_000, async () => {
+    await m.advance(21 * 60_000, { stepMs: 10_000, onStep: async () => {
       maxActive = Math.max(maxActive, activeJobs(await jobsOf(m!.cluster)).length);
-    });
+    } });
     expect(maxActive).toBe(1);
     const names = (await jobsOf(m.cluster)).map((j) => j.metadata.name).sort();
     // 00:05 runs until ~00:17; 00:10 and 00:15 are forbidden; 00:15 (the latest unmet) starts at ~00:17.
@@ -94,7 +90,7 @@ describe('CronJob', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 3_600_000 });
     await m.cluster.apply(cronJob('swap', '*/5 * * * *', { concurrencyPolicy: 'Replace' }));
-    await settle(m.clock, 16 * 60_000, 10_000);
+    await m.advance(16 * 60_000, { stepMs: 10_000 });
     const jobs = (await jobsOf(m.cluster)).filter((j) => !j.metadata.deletionTimestamp);
     expect(jobs.map((j) => j.metadata.name)).toEqual([`swap-${minutes('2026-01-01T00:15:00Z')}`]);
     const cj = await m.cluster.cronJobs('default').get('swap');
@@ -109,13 +105,13 @@ describe('CronJob', () => {
     const { cluster, clock } = await startBare('2026-01-01T00:00:00Z');
     await cluster.cronJobs('default').create(cronJob('late', '0 * * * *', { suspend: true, startingDeadlineSeconds: 300 }));
     await cluster.cronJobs('default').create(cronJob('eager', '0 * * * *', { suspend: true }));
-    await settle(clock, 70 * 60_000, 60_000);
+    await advanceBy(cluster, 70 * 60_000, { stepMs: 60_000 });
     expect(await jobsOf(cluster)).toHaveLength(0);
     for (const n of ['late', 'eager']) await cluster.cronJobs('default').patch(n, { spec: { suspend: false } });
-    await settle(clock, 10_000, 1000);
+    await advanceBy(cluster, 10_000, { stepMs: 1000 });
     // 01:00 passed 10 minutes ago: beyond late's 300 s deadline, still due for eager.
     expect((await jobsOf(cluster)).map((j) => j.metadata.name)).toEqual([`eager-${minutes('2026-01-01T01:00:00Z')}`]);
-    await settle(clock, 50 * 60_000, 60_000);
+    await advanceBy(cluster, 50 * 60_000, { stepMs: 60_000 });
     expect((await jobsOf(cluster)).map((j) => j.metadata.name).sort()).toEqual(
       [`eager-${minutes('2026-01-01T01:00:00Z')}`, `eager-${minutes('2026-01-01T02:00:00Z')}`, `late-${minutes('2026-01-01T02:00:00Z')}`].sort(),
     );
@@ -126,7 +122,7 @@ describe('CronJob', () => {
     await cluster.cronJobs('default').create(cronJob('many', '* * * * *', { suspend: true }));
     await clock.advance(3 * 3_600_000);
     await cluster.cronJobs('default').patch('many', { spec: { suspend: false } });
-    await settle(clock, 1000, 1000);
+    await advanceBy(cluster, 1000, { stepMs: 1000 });
     const ev = await eventsOf(cluster, 'many');
     expect(ev.find((e) => e.reason === 'TooManyMissedTimes')).toMatchObject({ type: 'Warning' });
     expect((await jobsOf(cluster)).map((j) => j.metadata.name)).toEqual([`many-${minutes('2026-01-01T03:00:00Z')}`]);
@@ -136,7 +132,7 @@ describe('CronJob', () => {
     const { cluster, clock } = await startBare('2026-03-06T12:00:00Z');
     await cluster.cronJobs('default').create(cronJob('ny', '30 2 * * *', { timeZone: 'America/New_York' }));
     // Four days of schedule in fake time; the controller sleeps until each next time.
-    await settle(clock, 4 * 86_400_000, 3_600_000);
+    await advanceBy(cluster, 4 * 86_400_000, { stepMs: 3_600_000 });
     const names = (await jobsOf(cluster)).map((j) => j.metadata.name).sort();
     expect(names).toEqual(
       [
@@ -151,7 +147,7 @@ describe('CronJob', () => {
   it('sleeps until the next schedule: a year of @monthly in fake time creates 12 Jobs', async () => {
     const { cluster, clock } = await startBare('2026-01-01T00:00:30Z');
     await cluster.cronJobs('default').create(cronJob('monthly', '@monthly', { timeZone: 'UTC', successfulJobsHistoryLimit: 100 }));
-    await settle(clock, 365 * 86_400_000, 7 * 86_400_000);
+    await advanceBy(cluster, 365 * 86_400_000, { stepMs: 7 * 86_400_000 });
     expect(await jobsOf(cluster)).toHaveLength(12);
   });
 });
