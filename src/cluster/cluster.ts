@@ -256,9 +256,10 @@ export class Cluster extends TypedClients {
   }
 
   /**
-   * Resolves when the whole cluster is idle: no controller has queued or running work, the
-   * scheduler has no pod to schedule and no bind in flight, no node agent is syncing a pod, the
-   * garbage collector and the namespace controller among the controllers, and the store has taken no write for a few event-loop turns. Work
+   * Resolves when the whole cluster is idle: no controller (the garbage collector and the
+   * namespace controller among them) has queued or running work, the scheduler has no pod to
+   * schedule and no bind in flight, no node agent is syncing a pod, and the store has taken no
+   * write for a few event-loop turns. Work
    * that waits on the clock (back-offs, requeueAfter, probes) does not count: on a FakeClock,
    * move time (or use {@link advanceUntil}). Fails Timeout, naming the busy parts, after
    * `timeoutMs` of wall time.
