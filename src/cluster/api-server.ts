@@ -47,7 +47,7 @@ export class ApiServer {
   readonly context: ApiContext;
   private readonly registrar: CrdRegistrar;
 
-  constructor(private readonly options: ApiServerOptions) {
+  constructor(options: ApiServerOptions) {
     const { store, clock } = options;
     this.registrar = new CrdRegistrar(this.registry, store);
     this.api = new ObjectApi({ store, admission: this.admission, clock, kinds: this.registrar, onWarning: options.onWarning });

@@ -111,9 +111,9 @@ describe('cluster.advanceUntil()', () => {
     const start = m.clock.nowMs();
     const pod = await m.cluster.advanceUntil(async () => {
       const p = await m!.cluster.pods().get('slow');
-      return running(p) && p;
+      return running(p) ? p : undefined;
     });
-    expect(pod && pod.metadata.name).toBe('slow');
+    expect(pod?.metadata.name).toBe('slow');
     const took = m.clock.nowMs() - start;
     expect(took).toBeGreaterThanOrEqual(30_000);
     expect(took).toBeLessThanOrEqual(32_000);

@@ -38,7 +38,7 @@ describe('Deployment convergence (property)', () => {
       fc.asyncProperty(fc.integer({ min: 1, max: 5 }), strategy, fc.array(action, { minLength: 1, maxLength: 8 }), async (initial, strat, actions) => {
         const m = await startMockCluster({ nodes: 3 });
         try {
-          const { cluster, clock, runtime } = m;
+          const { cluster, runtime } = m;
           for (const img of ['web:1', 'web:2', 'web:3']) runtime.image(img, { readyAfterMs: 1500, startupMs: 200, stopMs: 1000 });
           await cluster.apply(deployment('web', { replicas: initial, strategy: strat }));
           let replicas = initial;

@@ -4,7 +4,6 @@
  * resolves on completion or rejects on ProgressDeadlineExceeded.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { FakeClock } from '../../../src/clock/fake-clock.js';
 import { deployment, imageOf, podsWith, replicaSetsOf, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;

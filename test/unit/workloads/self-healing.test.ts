@@ -52,7 +52,7 @@ describe('self-healing on a mock cluster', () => {
 
   it('a pod deleted by hand is replaced by its ReplicaSet', async () => {
     m = await startMockCluster({ nodes: 2 });
-    const { cluster, clock } = m;
+    const { cluster } = m;
     await cluster.apply(deployment('web', { replicas: 3 }));
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     const before = (await podsWith(cluster, 'default', { app: 'web' })).map((p) => p.metadata.name!);
@@ -87,7 +87,7 @@ describe('self-healing on a mock cluster', () => {
 describe('whole-object lifecycles on a mock cluster', () => {
   it('deleting the Deployment removes its ReplicaSets and pods (garbage collection)', async () => {
     m = await startMockCluster({ nodes: 2 });
-    const { cluster, clock } = m;
+    const { cluster } = m;
     await cluster.apply(deployment('web', { replicas: 3 }));
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     await cluster.deployments('default').delete('web');
@@ -114,7 +114,7 @@ describe('whole-object lifecycles on a mock cluster', () => {
 describe('scale-down order on a mock cluster', () => {
   it('scaling down deletes a crash-looping (not ready) pod before ready ones', async () => {
     m = await startMockCluster({ nodes: 2 });
-    const { cluster, clock, runtime } = m;
+    const { cluster, runtime } = m;
     await cluster.apply(deployment('web', { replicas: 4, readinessProbe: false }));
     await untilConverged(m, 'default', 'web', 'web:1', 4);
     const pods = await podsWith(cluster, 'default', { app: 'web' });

@@ -102,7 +102,7 @@ describe('CronJob', () => {
   });
 
   it('suspend starts nothing; a window missed by more than startingDeadlineSeconds is skipped', async () => {
-    const { cluster, clock } = await startBare('2026-01-01T00:00:00Z');
+    const { cluster } = await startBare('2026-01-01T00:00:00Z');
     await cluster.cronJobs('default').create(cronJob('late', '0 * * * *', { suspend: true, startingDeadlineSeconds: 300 }));
     await cluster.cronJobs('default').create(cronJob('eager', '0 * * * *', { suspend: true }));
     await advanceBy(cluster, 70 * 60_000, { stepMs: 60_000 });
@@ -129,7 +129,7 @@ describe('CronJob', () => {
   });
 
   it('timeZone America/New_York 02:30 daily: no run on the spring-forward day, 02:30 local otherwise', async () => {
-    const { cluster, clock } = await startBare('2026-03-06T12:00:00Z');
+    const { cluster } = await startBare('2026-03-06T12:00:00Z');
     await cluster.cronJobs('default').create(cronJob('ny', '30 2 * * *', { timeZone: 'America/New_York' }));
     // Four days of schedule in fake time; the controller sleeps until each next time.
     await advanceBy(cluster, 4 * 86_400_000, { stepMs: 3_600_000 });
@@ -145,7 +145,7 @@ describe('CronJob', () => {
   });
 
   it('sleeps until the next schedule: a year of @monthly in fake time creates 12 Jobs', async () => {
-    const { cluster, clock } = await startBare('2026-01-01T00:00:30Z');
+    const { cluster } = await startBare('2026-01-01T00:00:30Z');
     await cluster.cronJobs('default').create(cronJob('monthly', '@monthly', { timeZone: 'UTC', successfulJobsHistoryLimit: 100 }));
     await advanceBy(cluster, 365 * 86_400_000, { stepMs: 7 * 86_400_000 });
     expect(await jobsOf(cluster)).toHaveLength(12);
