@@ -2,63 +2,15 @@
  * NodeAffinity: spec.nodeSelector and requiredDuringScheduling node affinity filter nodes;
  * preferredDuringScheduling terms add their weights to a node's score.
  */
-import type { Node, Pod, core } from '../../model/types.js';
+import { matchNodeSelectorTerm, matchesRequiredNodeAffinity } from '../../model/node-affinity.js';
 import type { FilterPlugin, ScorePlugin } from '../types.js';
 import { success, unresolvable } from '../status.js';
 import { defaultNormalizeScore } from './normalize.js';
 
+export { matchNodeSelectorTerm, matchesRequiredNodeAffinity };
+
 /** The reason NodeAffinity reports. */
 export const ERR_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
-
-function matchRequirement(r: core.NodeSelectorRequirement, value: string | undefined): boolean {
-  const values = r.values ?? [];
-  switch (r.operator) {
-    case 'In':
-      return value !== undefined && values.includes(value);
-    case 'NotIn':
-      return value === undefined || !values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || values.length !== 1) return false;
-      const have = Number.parseInt(value, 10);
-      const want = Number.parseInt(values[0], 10);
-      if (!/^-?\d+$/.test(value) || !/^-?\d+$/.test(values[0])) return false;
-      return r.operator === 'Gt' ? have > want : have < want;
-    }
-    default:
-      return false;
-  }
-}
-
-/** True when the node satisfies one node selector term (expressions and fields ANDed; empty matches nothing). */
-export function matchNodeSelectorTerm(term: core.NodeSelectorTerm, node: Node): boolean {
-  const exprs = term.matchExpressions ?? [];
-  const fields = term.matchFields ?? [];
-  if (exprs.length === 0 && fields.length === 0) return false;
-  const labels = node.metadata.labels ?? {};
-  for (const r of exprs) if (!matchRequirement(r, labels[r.key])) return false;
-  for (const f of fields) {
-    if (f.key !== 'metadata.name') return false;
-    if (!matchRequirement(f, node.metadata.name)) return false;
-  }
-  return true;
-}
-
-/** True when the node passes the pod's nodeSelector and required node affinity. */
-export function matchesRequiredNodeAffinity(pod: Pod, node: Node): boolean {
-  const selector = pod.spec?.nodeSelector;
-  if (selector) {
-    const labels = node.metadata.labels ?? {};
-    for (const [k, v] of Object.entries(selector)) if (labels[k] !== v) return false;
-  }
-  const terms = pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms;
-  if (terms && !terms.some((t) => matchNodeSelectorTerm(t, node))) return false;
-  return true;
-}
 
 /** Creates the NodeAffinity filter and score plugin. */
 export function nodeAffinityPlugin(weight = 2): FilterPlugin & ScorePlugin {

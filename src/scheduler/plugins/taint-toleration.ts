@@ -6,37 +6,13 @@ import type { core } from '../../model/types.js';
 import type { FilterPlugin, ScorePlugin } from '../types.js';
 import { success, unresolvable } from '../status.js';
 import { defaultNormalizeScore } from './normalize.js';
+import { findUntolerated, tolerates, type TaintLike } from '../../model/tolerations.js';
 
-type TaintLike = Pick<core.Taint, 'key' | 'effect'> & { value?: string };
-
-/** True when the toleration tolerates the taint (Kubernetes' ToleratesTaint). */
-export function tolerates(t: core.Toleration, taint: TaintLike): boolean {
-  if (t.effect && t.effect !== taint.effect) return false;
-  if (t.key && t.key !== taint.key) return false;
-  const op = t.operator ?? 'Equal';
-  if (op === 'Exists') return true;
-  if (op !== 'Equal') return false;
-  if (!t.key) return false; // an empty key with Equal matches nothing
-  return (t.value ?? '') === (taint.value ?? '');
-}
+export { findUntolerated, tolerates };
 
 /** The reason text for a taint the pod does not tolerate, as kube-scheduler words it. */
 export function untoleratedTaintReason(taint: TaintLike): string {
   return `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
-}
-
-/** The first taint with one of `effects` that no toleration tolerates. */
-export function findUntolerated(
-  taints: readonly core.Taint[] | undefined,
-  tolerations: readonly core.Toleration[] | undefined,
-  effects: readonly string[],
-): core.Taint | undefined {
-  if (!taints) return undefined;
-  for (const taint of taints) {
-    if (!effects.includes(taint.effect)) continue;
-    if (!(tolerations ?? []).some((t) => tolerates(t, taint))) return taint;
-  }
-  return undefined;
 }
 
 const HARD = ['NoSchedule', 'NoExecute'] as const;
