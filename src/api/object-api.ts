@@ -379,7 +379,7 @@ export class ObjectApi {
         if (old.status === undefined) delete next.status;
         else next.status = cloneJson(old.status);
       }
-      type.applyDefaults?.(next);
+      type.applyDefaults?.(next, old);
     }
     await this.admit('UPDATE', type, next, old, options, subresource);
     if (subresource === 'status') keepAllButStatus(next, old);

@@ -4,8 +4,9 @@ import { deploymentController } from './deployment/controller.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
 import { jobController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
+import { daemonSetController } from './daemonset/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
-  return [replicaSetController(), deploymentController(), nodeLifecycleController(), jobController(), cronJobController()];
+  return [replicaSetController(), deploymentController(), nodeLifecycleController(), jobController(), cronJobController(), daemonSetController()];
 }

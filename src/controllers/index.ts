@@ -1,5 +1,5 @@
 /**
- * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, Job, CronJob, node
+ * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, DaemonSet, Job, CronJob, node
  * lifecycle). Exported as `tugboat/controllers`.
  */
 export { ControllerManager, type ControllerManagerOptions } from './runtime/controller-manager.js';
@@ -26,3 +26,4 @@ export { deploymentController } from './deployment/index.js';
 export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 export { jobController, type JobControllerOptions } from './job/index.js';
 export { cronJobController, parseSchedule, type Schedule } from './cronjob/index.js';
+export { daemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';

@@ -4,6 +4,9 @@
  */
 import type { Node, Pod, core } from './types.js';
 
+/** The one field node selector terms can match (matchFields): the node's name (metav1.ObjectNameField). */
+export const NODE_NAME_FIELD = 'metadata.name';
+
 function matchRequirement(r: core.NodeSelectorRequirement, value: string | undefined): boolean {
   const values = r.values ?? [];
   switch (r.operator) {
@@ -36,7 +39,7 @@ export function matchNodeSelectorTerm(term: core.NodeSelectorTerm, node: Node): 
   const labels = node.metadata.labels ?? {};
   for (const r of exprs) if (!matchRequirement(r, labels[r.key])) return false;
   for (const f of fields) {
-    if (f.key !== 'metadata.name') return false;
+    if (f.key !== NODE_NAME_FIELD) return false;
     if (!matchRequirement(f, node.metadata.name)) return false;
   }
   return true;

@@ -32,8 +32,12 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * zero value in place, as Go's decoder does.
    */
   checkTypes?(obj: unknown): StatusCause[];
-  /** Fills defaults in place on a draft, as Kubernetes' defaulting does. */
-  applyDefaults?(draft: T): void;
+  /**
+   * Fills defaults in place on a draft, as Kubernetes' defaulting does; on update `old` is the
+   * stored object (for what Kubernetes' strategies derive from it, such as a DaemonSet's
+   * template generation).
+   */
+  applyDefaults?(draft: T, old?: T): void;
   /** Checks a (defaulted) object; `old` is set on update, for immutability checks. */
   validate?(obj: T, old?: T): ValidationResult;
   /** Checks a write of the status subresource (counts that must not be negative). */

@@ -34,6 +34,8 @@ export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
 export const POD_TEMPLATE_HASH_LABEL = 'pod-template-hash';
 /** The label naming the ControllerRevision a StatefulSet's or DaemonSet's pod was made from. */
 export const CONTROLLER_REVISION_HASH_LABEL = 'controller-revision-hash';
+/** The label carrying the template generation of the DaemonSet a pod was made from. */
+export const POD_TEMPLATE_GENERATION_LABEL = 'pod-template-generation';
 
 // Annotations
 
@@ -56,6 +58,12 @@ export const CHANGE_CAUSE_ANNOTATION = 'kubernetes.io/change-cause';
 /** The pod annotation that lowers (or raises) the cost of deleting it when its ReplicaSet scales down. */
 export const POD_DELETION_COST_ANNOTATION = 'controller.kubernetes.io/pod-deletion-cost';
 
+/**
+ * On a DaemonSet: its template generation, 1 on create and +1 each time spec.template changes
+ * (Kubernetes' DaemonSet strategy keeps it; pods carry it as {@link POD_TEMPLATE_GENERATION_LABEL}).
+ */
+export const DAEMONSET_TEMPLATE_GENERATION_ANNOTATION = 'deprecated.daemonset.template.generation';
+
 // Taints
 
 /** Taint of a node whose Ready condition is False. */
@@ -64,6 +72,14 @@ export const TAINT_NODE_NOT_READY = 'node.kubernetes.io/not-ready';
 export const TAINT_NODE_UNREACHABLE = 'node.kubernetes.io/unreachable';
 /** Taint of a cordoned node (spec.unschedulable). */
 export const TAINT_NODE_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+/** Taint of a node under memory pressure. */
+export const TAINT_NODE_MEMORY_PRESSURE = 'node.kubernetes.io/memory-pressure';
+/** Taint of a node under disk pressure. */
+export const TAINT_NODE_DISK_PRESSURE = 'node.kubernetes.io/disk-pressure';
+/** Taint of a node running out of process ids. */
+export const TAINT_NODE_PID_PRESSURE = 'node.kubernetes.io/pid-pressure';
+/** Taint of a node whose network is not configured. */
+export const TAINT_NODE_NETWORK_UNAVAILABLE = 'node.kubernetes.io/network-unavailable';
 
 // Namespaces
 

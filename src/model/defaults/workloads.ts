@@ -4,6 +4,8 @@
  */
 import type { apps, batch } from '../types.js';
 import { defaultPodTemplate } from './pod-spec.js';
+import { jsonEqual } from '../json.js';
+import { DAEMONSET_TEMPLATE_GENERATION_ANNOTATION } from '../well-known.js';
 
 /** Deployment: replicas 1, RollingUpdate 25%/25%, revisionHistoryLimit 10, progressDeadlineSeconds 600. */
 export function defaultDeployment(d: { spec?: apps.DeploymentSpec }): void {
@@ -53,8 +55,18 @@ export function defaultStatefulSet(s: { spec?: apps.StatefulSetSpec }): void {
   defaultPodTemplate(spec.template);
 }
 
-/** DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10. */
-export function defaultDaemonSet(ds: { spec?: apps.DaemonSetSpec }): void {
+function templateGeneration(ds: { metadata?: { annotations?: Record<string, string> } } | undefined): number | undefined {
+  const v = ds?.metadata?.annotations?.[DAEMONSET_TEMPLATE_GENERATION_ANNOTATION];
+  if (v === undefined || !/^\d+$/.test(v)) return undefined;
+  return Number(v);
+}
+
+/**
+ * DaemonSet: RollingUpdate with maxUnavailable 1 and maxSurge 0, revisionHistoryLimit 10, and
+ * the template generation annotation (1 on create, +1 on update when spec.template changed, as
+ * the DaemonSet strategy's PrepareForCreate/PrepareForUpdate).
+ */
+export function defaultDaemonSet(ds: { metadata?: { annotations?: Record<string, string> }; spec?: apps.DaemonSetSpec }, old?: { metadata?: { annotations?: Record<string, string> }; spec?: apps.DaemonSetSpec }): void {
   const spec = ds.spec;
   if (!spec) return;
   spec.updateStrategy ??= {};
@@ -65,7 +77,16 @@ export function defaultDaemonSet(ds: { spec?: apps.DaemonSetSpec }): void {
     spec.updateStrategy.rollingUpdate.maxSurge ??= 0;
   }
   spec.revisionHistoryLimit ??= 10;
+  spec.minReadySeconds ??= 0;
   defaultPodTemplate(spec.template);
+  if (!ds.metadata) return;
+  let generation: number;
+  if (!old) generation = 1;
+  else {
+    const before = templateGeneration(old) ?? 1;
+    generation = jsonEqual(old.spec?.template, spec.template) ? before : before + 1;
+  }
+  ds.metadata.annotations = { ...(ds.metadata.annotations ?? {}), [DAEMONSET_TEMPLATE_GENERATION_ANNOTATION]: String(generation) };
 }
 
 /** Fills a JobSpec: parallelism and completions 1 when both unset, backoffLimit 6, NonIndexed, suspend false. */

@@ -13,8 +13,8 @@ import { validateNonNegative } from '../validation/common.js';
 
 /** The checks of one kind. */
 export interface KindRules<T extends KubeObject> {
-  /** Fills defaults in place. */
-  defaults?: (draft: T) => void;
+  /** Fills defaults in place; `old` is the stored object on update. */
+  defaults?: (draft: T, old?: T) => void;
   /** Checks a new or updated object. */
   validate?: (obj: T) => StatusCause[];
   /** Checks an update against the old object (immutable fields). */

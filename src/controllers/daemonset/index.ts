@@ -1,0 +1,1 @@
+export { daemonSetController, type DaemonSetControllerOptions } from './controller.js';
