@@ -10,10 +10,10 @@ import type { ControllerRevision, DaemonSet, KubeObject, Node, Pod } from '../..
 import { TugboatError } from '../../model/errors.js';
 import { jsonEqual } from '../../model/json.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../model/well-known.js';
-import { labelsMatch } from '../../client/label-match.js';
+import { labelSelectorAsSelector } from '../../model/selector.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
-import { claimObjects } from '../common/claim-objects.js';
-import { controllerRef } from '../common/pods.js';
+import { claimObjects } from '../util/claim-objects.js';
+import { controllerOf } from '../util/controller-ref.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from '../replicaset/expectations.js';
 import { slowStartBatch } from '../replicaset/slow-start.js';
 import { podForNode } from './daemon-pod.js';
@@ -228,7 +228,7 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
         async map(obj: KubeObject, cache, change) {
           const pod = obj as Pod;
           const ns = pod.metadata.namespace;
-          const ref = controllerRef(pod);
+          const ref = controllerOf(pod);
           if (ref) {
             if (ref.kind !== DAEMONSET.kind) return [];
             const key = dsKey(ns, ref.name);
@@ -238,7 +238,7 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
           }
           if (change === 'DELETED') return [];
           const sets = await cache.list<DaemonSet>(DAEMONSET.apiVersion, DAEMONSET.kind, { namespace: ns });
-          return sets.filter((d) => !selectsAll(d) && labelsMatch(d.spec?.selector, pod.metadata.labels)).map((d) => ({ namespace: ns, name: d.metadata.name ?? '' }));
+          return sets.filter((d) => !selectsAll(d) && labelSelectorAsSelector(d.spec?.selector).matches(pod.metadata.labels)).map((d) => ({ namespace: ns, name: d.metadata.name ?? '' }));
         },
       },
       {

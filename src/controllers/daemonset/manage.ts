@@ -6,7 +6,7 @@
  * for nodes that are gone are deleted; scheduled ones are reported for the caller to confirm.
  */
 import type { DaemonSet, Node, Pod } from '../../model/types.js';
-import { isPodAvailable, isPodReady } from '../common/pods.js';
+import { isPodAvailable, isPodReady } from '../util/pods.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../model/well-known.js';
 import { nodeShouldRunDaemonPod } from './node-fit.js';
 import { byScheduledThenAge } from './node-pods.js';

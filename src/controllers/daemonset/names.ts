@@ -4,6 +4,7 @@
  */
 import type { DaemonSet, OwnerReference } from '../../model/types.js';
 import { DAEMONSET_TEMPLATE_GENERATION_ANNOTATION } from '../../model/well-known.js';
+import { controllerRef } from '../util/controller-ref.js';
 
 /** The DaemonSet kind. */
 export const DAEMONSET = { apiVersion: 'apps/v1', kind: 'DaemonSet' } as const;
@@ -18,7 +19,7 @@ export const DAEMONSET_COMPONENT = 'daemonset-controller';
 
 /** The controller reference a DaemonSet puts on what it creates or adopts. */
 export function daemonSetOwnerRef(ds: DaemonSet): OwnerReference {
-  return { apiVersion: DAEMONSET.apiVersion, kind: DAEMONSET.kind, name: ds.metadata.name ?? '', uid: ds.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+  return controllerRef({ ...DAEMONSET, metadata: ds.metadata });
 }
 
 /** The DaemonSet's template generation (its annotation), or undefined when absent or unparsable. */

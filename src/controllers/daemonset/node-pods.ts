@@ -3,7 +3,7 @@
  * (podByCreationTimestampAndPhase: scheduled first, then oldest, then by name).
  */
 import type { Pod } from '../../model/types.js';
-import { timeMs } from '../common/time.js';
+import { timeMs } from '../util/time.js';
 import { targetNodeName } from './daemon-pod.js';
 
 /** Pods by target node name; pods with no target node are left out (GetTargetNodeName fails). */

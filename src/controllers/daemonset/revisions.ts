@@ -6,26 +6,27 @@
  * revisionHistoryLimit that no pod uses are deleted, lowest revision first.
  */
 import type { ControllerRevision, DaemonSet, Pod } from '../../model/types.js';
+import type { core } from '../../model/types.js';
 import { cloneJson } from '../../model/clone.js';
-import { jsonEqual } from '../../model/json.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../model/well-known.js';
-import { computeTemplateHash } from '../deployment/util.js';
+import { controllerRevisionName, equalRevision, sortRevisions, type RevisionData } from '../util/controller-revision.js';
+import { computeHash } from '../util/template-hash.js';
 import { CONTROLLER_REVISION, daemonSetOwnerRef } from './names.js';
 
 /** The patch a revision stores: `{ spec: { template: { ...template, $patch: 'replace' } } }` (getPatch). */
-export function revisionData(ds: DaemonSet): Record<string, unknown> {
-  const template = cloneJson(ds.spec?.template ?? {}) as Record<string, unknown>;
+export function revisionData(ds: DaemonSet): RevisionData {
+  const template = cloneJson(ds.spec?.template ?? {}) as core.PodTemplateSpec;
   return { spec: { template: { ...template, $patch: 'replace' } } };
 }
 
 /** True when the revision stores the DaemonSet's current template (Match). */
 export function matchesRevision(ds: DaemonSet, cr: ControllerRevision): boolean {
-  return jsonEqual(revisionData(ds), cr.data);
+  return equalRevision({ data: revisionData(ds) }, cr);
 }
 
 /** The hash of the DaemonSet's template and collision count (ComputeHash). */
 export function templateHash(ds: DaemonSet): string {
-  return computeTemplateHash(ds.spec?.template, ds.status?.collisionCount);
+  return computeHash(ds.spec?.template, ds.status?.collisionCount);
 }
 
 /** The revision to create for the current template with number `revision` (snapshot). */
@@ -35,7 +36,7 @@ export function newRevision(ds: DaemonSet, revision: number): ControllerRevision
     apiVersion: CONTROLLER_REVISION.apiVersion,
     kind: CONTROLLER_REVISION.kind,
     metadata: {
-      name: `${ds.metadata.name ?? ''}-${hash}`,
+      name: controllerRevisionName(ds.metadata.name ?? '', hash),
       namespace: ds.metadata.namespace,
       labels: { ...(ds.spec?.template?.metadata?.labels ?? {}), [CONTROLLER_REVISION_HASH_LABEL]: hash },
       ...(ds.metadata.annotations ? { annotations: { ...ds.metadata.annotations } } : {}),
@@ -88,7 +89,7 @@ export function revisionsToCleanUp(ds: DaemonSet, old: readonly ControllerRevisi
     if (h) live.add(h);
   }
   const out: ControllerRevision[] = [];
-  for (const cr of [...old].sort((a, b) => (a.revision ?? 0) - (b.revision ?? 0))) {
+  for (const cr of sortRevisions(old)) {
     if (toKill <= 0) break;
     if (live.has(cr.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] ?? '')) continue;
     out.push(cr);

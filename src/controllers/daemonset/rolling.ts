@@ -7,7 +7,7 @@
  * available.
  */
 import type { DaemonSet, Node, Pod } from '../../model/types.js';
-import { isPodAvailable } from '../common/pods.js';
+import { isPodAvailable } from '../util/pods.js';
 import { scaledValue } from '../deployment/planner.js';
 import { isPodUpdated } from './daemon-pod.js';
 import { templateGenerationOf } from './names.js';

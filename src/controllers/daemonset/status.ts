@@ -4,7 +4,7 @@
  * current revision; pods on nodes that should not run one are misscheduled.
  */
 import type { apps, DaemonSet, Node, Pod } from '../../model/types.js';
-import { isPodAvailable, isPodReady, msUntilAvailable } from '../common/pods.js';
+import { isPodAvailable, isPodReady, msUntilAvailable } from '../util/pods.js';
 import { isPodUpdated } from './daemon-pod.js';
 import { templateGenerationOf } from './names.js';
 import { nodeShouldRunDaemonPod } from './node-fit.js';

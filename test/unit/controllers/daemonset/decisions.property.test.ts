@@ -13,7 +13,7 @@ import { podForNode, targetNodeName } from '../../../../src/controllers/daemonse
 import { podsByNode } from '../../../../src/controllers/daemonset/node-pods.js';
 import { addOrUpdateToleration, daemonTolerations, withDaemonTolerations } from '../../../../src/controllers/daemonset/tolerations.js';
 import { revisionsToCleanUp } from '../../../../src/controllers/daemonset/revisions.js';
-import { isPodAvailable } from '../../../../src/controllers/common/pods.js';
+import { isPodAvailable } from '../../../../src/controllers/util/pods.js';
 
 const NOW = Date.parse('2026-01-01T01:00:00Z');
 const T0 = '2026-01-01T00:00:00Z';
@@ -27,7 +27,7 @@ const nodeArb = (i: number): fc.Arbitrary<Node> =>
   fc.record({ ssd: fc.boolean(), taints: fc.array(taintArb, { maxLength: 2 }) }).map(({ ssd, taints }) => ({
     apiVersion: 'v1',
     kind: 'Node',
-    metadata: { name: `n${i}`, labels: ssd ? { disk: 'ssd' } : {} },
+    metadata: { name: `n${i}`, labels: (ssd ? { disk: 'ssd' } : {}) as Record<string, string> },
     spec: { taints },
   }));
 const nodesArb = fc.integer({ min: 0, max: 8 }).chain((n) => fc.tuple(...Array.from({ length: n }, (_, i) => nodeArb(i))));
