@@ -76,13 +76,20 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
       if ((fresh.status?.collisionCount ?? 0) !== (ds.status?.collisionCount ?? 0)) {
         throw new Error(`found a stale collision count of DaemonSet ${ds.metadata.name}; will retry until it is updated`);
       }
-      await dsc.updateStatus({ ...fresh, status: { ...(fresh.status ?? {}), collisionCount: (fresh.status?.collisionCount ?? 0) + 1 } } as DaemonSet);
+      await dsc.updateStatus({
+        ...fresh,
+        status: { ...(fresh.status ?? {}), collisionCount: (fresh.status?.collisionCount ?? 0) + 1 },
+      } as DaemonSet);
       throw err;
     }
   }
 
   /** The current revision (created or renumbered as needed) and the old ones (constructHistory). */
-  async function constructHistory(ctx: ReconcileContext, ds: DaemonSet, pods: readonly Pod[]): Promise<{ current: ControllerRevision; old: ControllerRevision[] }> {
+  async function constructHistory(
+    ctx: ReconcileContext,
+    ds: DaemonSet,
+    pods: readonly Pod[],
+  ): Promise<{ current: ControllerRevision; old: ControllerRevision[] }> {
     const crc = ctx.client<ControllerRevision>(CONTROLLER_REVISION.apiVersion, CONTROLLER_REVISION.kind, ds.metadata.namespace);
     const claimed = await claimObjects<ControllerRevision>(ctx, CONTROLLER_REVISION, {
       uid: ds.metadata.uid ?? '',
@@ -93,7 +100,14 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
     const revisions: ControllerRevision[] = [];
     for (const cr of claimed) {
       if (cr.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] !== undefined) revisions.push(cr);
-      else revisions.push(await crc.patch(cr.metadata.name ?? '', { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: cr.metadata.name } } }, 'merge'));
+      else
+        revisions.push(
+          await crc.patch(
+            cr.metadata.name ?? '',
+            { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: cr.metadata.name } } },
+            'merge',
+          ),
+        );
     }
     const plan = planHistory(ds, revisions);
     if (!plan.current) return { current: await snapshot(ctx, ds, plan.nextRevision), old: plan.old };
@@ -103,7 +117,9 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
       const pc = ctx.client<Pod>(POD.apiVersion, POD.kind, ds.metadata.namespace);
       for (const p of pods) {
         if (p.metadata.labels?.[CONTROLLER_REVISION_HASH_LABEL] === hash) continue;
-        await pc.patch(p.metadata.name ?? '', { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: hash } } }, 'merge').catch(ignoreNotFound);
+        await pc
+          .patch(p.metadata.name ?? '', { metadata: { labels: { [CONTROLLER_REVISION_HASH_LABEL]: hash } } }, 'merge')
+          .catch(ignoreNotFound);
       }
       for (const d of plan.duplicates) await crc.delete(d.metadata.name ?? '').catch(ignoreNotFound);
     }
@@ -126,7 +142,8 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
       }
     });
     if (res.skipped > 0) expectations.lowerCreations(key, res.skipped);
-    if (res.error !== undefined) await ctx.events.record(ds, 'Warning', 'FailedCreate', `Error creating: ${message(res.error)}`, DAEMONSET_COMPONENT);
+    if (res.error !== undefined)
+      await ctx.events.record(ds, 'Warning', 'FailedCreate', `Error creating: ${message(res.error)}`, DAEMONSET_COMPONENT);
     return res.error;
   }
 
@@ -134,7 +151,11 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
   async function deletePods(ctx: ReconcileContext, ds: DaemonSet, key: string, victims: readonly Pod[]): Promise<unknown> {
     if (victims.length === 0) return undefined;
     const pc = ctx.client<Pod>(POD.apiVersion, POD.kind, ds.metadata.namespace);
-    expectations.expectDeletions(key, victims.map((p) => p.metadata.name ?? ''), ctx.clock.nowMs());
+    expectations.expectDeletions(
+      key,
+      victims.map((p) => p.metadata.name ?? ''),
+      ctx.clock.nowMs(),
+    );
     let error: unknown;
     await Promise.all(
       victims.map(async (p) => {
@@ -164,12 +185,20 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
   }
 
   /** Writes the status counters (and observedGeneration when `observe`) unless unchanged. */
-  async function writeStatus(ctx: ReconcileContext, ds: DaemonSet, counts: ReturnType<typeof computeStatus>['counts'], observe: boolean): Promise<void> {
+  async function writeStatus(
+    ctx: ReconcileContext,
+    ds: DaemonSet,
+    counts: ReturnType<typeof computeStatus>['counts'],
+    observe: boolean,
+  ): Promise<void> {
     const generation = observe ? ds.metadata.generation : undefined;
     if (statusUpToDate(ds, counts, generation)) return;
     const dsc = ctx.client<DaemonSet>(DAEMONSET.apiVersion, DAEMONSET.kind, ds.metadata.namespace);
     const next = (base: DaemonSet): DaemonSet =>
-      ({ ...base, status: { ...(base.status ?? {}), ...counts, ...(generation !== undefined ? { observedGeneration: generation } : {}) } }) as DaemonSet;
+      ({
+        ...base,
+        status: { ...(base.status ?? {}), ...counts, ...(generation !== undefined ? { observedGeneration: generation } : {}) },
+      }) as DaemonSet;
     try {
       await dsc.updateStatus(next(ds));
     } catch (err) {
@@ -196,7 +225,15 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
       return;
     }
     const backoffKey = (node: string) => `${ds.metadata.uid}/${ds.status?.observedGeneration ?? 0}/${node}`;
-    const manage = planManage({ ds, nodes, podsByNode: byNode, hash, allowsSurge: allowsSurge(ds), nowMs, backoffMs: (n) => backoff.remainingMs(backoffKey(n), nowMs) });
+    const manage = planManage({
+      ds,
+      nodes,
+      podsByNode: byNode,
+      hash,
+      allowsSurge: allowsSurge(ds),
+      nowMs,
+      backoffMs: (n) => backoff.remainingMs(backoffKey(n), nowMs),
+    });
     for (const n of manage.failedOn) backoff.next(backoffKey(n), nowMs);
     for (const e of manage.events) await record(ctx, ds, e);
     const victims = [...manage.delete, ...(manage.onMissingNodes.length > 0 ? await confirmedOrphans(ctx, manage.onMissingNodes) : [])];
@@ -238,7 +275,9 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
           }
           if (change === 'DELETED') return [];
           const sets = await cache.list<DaemonSet>(DAEMONSET.apiVersion, DAEMONSET.kind, { namespace: ns });
-          return sets.filter((d) => !selectsAll(d) && labelSelectorAsSelector(d.spec?.selector).matches(pod.metadata.labels)).map((d) => ({ namespace: ns, name: d.metadata.name ?? '' }));
+          return sets
+            .filter((d) => !selectsAll(d) && labelSelectorAsSelector(d.spec?.selector).matches(pod.metadata.labels))
+            .map((d) => ({ namespace: ns, name: d.metadata.name ?? '' }));
         },
       },
       {
@@ -272,7 +311,13 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
         return;
       }
       if (selectsAll(ds)) {
-        await ctx.events.record(ds, 'Warning', 'SelectingAll', 'This daemon set is selecting all pods. A non-empty selector is required.', DAEMONSET_COMPONENT);
+        await ctx.events.record(
+          ds,
+          'Warning',
+          'SelectingAll',
+          'This daemon set is selecting all pods. A non-empty selector is required.',
+          DAEMONSET_COMPONENT,
+        );
         return;
       }
       if (ds.metadata.deletionTimestamp) {

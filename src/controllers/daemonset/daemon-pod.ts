@@ -14,7 +14,9 @@ import { withDaemonTolerations } from './tolerations.js';
 
 /** The node affinity of a daemon pod: its template's, with the required terms replaced by "metadata.name In [node]". */
 export function nodeNameAffinity(affinity: core.Affinity | undefined, nodeName: string): core.Affinity {
-  const required: core.NodeSelector = { nodeSelectorTerms: [{ matchFields: [{ key: NODE_NAME_FIELD, operator: 'In', values: [nodeName] }] }] };
+  const required: core.NodeSelector = {
+    nodeSelectorTerms: [{ matchFields: [{ key: NODE_NAME_FIELD, operator: 'In', values: [nodeName] }] }],
+  };
   const a = cloneJson(affinity ?? {}) as core.Affinity;
   a.nodeAffinity = { ...(a.nodeAffinity ?? {}), requiredDuringSchedulingIgnoredDuringExecution: required };
   return a;

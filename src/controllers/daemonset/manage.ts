@@ -83,10 +83,18 @@ export function planManage(input: ManageInput): ManagePlan {
           continue;
         }
         plan.failedOn.push(nodeName);
-        plan.events.push({ type: 'Warning', reason: 'FailedDaemonPod', message: `Found failed daemon pod ${nsName(p)} on node ${nodeName}, will try to kill it` });
+        plan.events.push({
+          type: 'Warning',
+          reason: 'FailedDaemonPod',
+          message: `Found failed daemon pod ${nsName(p)} on node ${nodeName}, will try to kill it`,
+        });
         plan.delete.push(p);
       } else if (phase === 'Succeeded') {
-        plan.events.push({ type: 'Normal', reason: 'SucceededDaemonPod', message: `Found succeeded daemon pod ${nsName(p)} on node ${nodeName}, will try to delete it` });
+        plan.events.push({
+          type: 'Normal',
+          reason: 'SucceededDaemonPod',
+          message: `Found succeeded daemon pod ${nsName(p)} on node ${nodeName}, will try to delete it`,
+        });
         plan.delete.push(p);
       } else {
         running.push(p);

@@ -14,7 +14,13 @@ import { byScheduledThenAge } from './node-pods.js';
 export type DaemonSetCounts = Required<
   Pick<
     apps.DaemonSetStatus,
-    'desiredNumberScheduled' | 'currentNumberScheduled' | 'numberMisscheduled' | 'numberReady' | 'updatedNumberScheduled' | 'numberAvailable' | 'numberUnavailable'
+    | 'desiredNumberScheduled'
+    | 'currentNumberScheduled'
+    | 'numberMisscheduled'
+    | 'numberReady'
+    | 'updatedNumberScheduled'
+    | 'numberAvailable'
+    | 'numberUnavailable'
   >
 >;
 
@@ -25,7 +31,13 @@ export interface StatusResult {
 }
 
 /** Computes the counters from the nodes and the DaemonSet's pods by node. */
-export function computeStatus(ds: DaemonSet, nodes: readonly Node[], podsByNode: ReadonlyMap<string, readonly Pod[]>, hash: string, nowMs: number): StatusResult {
+export function computeStatus(
+  ds: DaemonSet,
+  nodes: readonly Node[],
+  podsByNode: ReadonlyMap<string, readonly Pod[]>,
+  hash: string,
+  nowMs: number,
+): StatusResult {
   const minReady = ds.spec?.minReadySeconds ?? 0;
   const generation = templateGenerationOf(ds);
   const c: DaemonSetCounts = {

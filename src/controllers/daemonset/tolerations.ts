@@ -34,7 +34,12 @@ export function daemonTolerations(hostNetwork: boolean | undefined): core.Tolera
 
 /** Same key, operator, value and effect (Kubernetes' Toleration.MatchToleration). */
 function sameToleration(a: core.Toleration, b: core.Toleration): boolean {
-  return (a.key ?? '') === (b.key ?? '') && (a.operator ?? '') === (b.operator ?? '') && (a.value ?? '') === (b.value ?? '') && (a.effect ?? '') === (b.effect ?? '');
+  return (
+    (a.key ?? '') === (b.key ?? '') &&
+    (a.operator ?? '') === (b.operator ?? '') &&
+    (a.value ?? '') === (b.value ?? '') &&
+    (a.effect ?? '') === (b.effect ?? '')
+  );
 }
 
 /**

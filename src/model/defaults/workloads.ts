@@ -66,7 +66,10 @@ function templateGeneration(ds: { metadata?: { annotations?: Record<string, stri
  * the template generation annotation (1 on create, +1 on update when spec.template changed, as
  * the DaemonSet strategy's PrepareForCreate/PrepareForUpdate).
  */
-export function defaultDaemonSet(ds: { metadata?: { annotations?: Record<string, string> }; spec?: apps.DaemonSetSpec }, old?: { metadata?: { annotations?: Record<string, string> }; spec?: apps.DaemonSetSpec }): void {
+export function defaultDaemonSet(
+  ds: { metadata?: { annotations?: Record<string, string> }; spec?: apps.DaemonSetSpec },
+  old?: { metadata?: { annotations?: Record<string, string> }; spec?: apps.DaemonSetSpec },
+): void {
   const spec = ds.spec;
   if (!spec) return;
   spec.updateStrategy ??= {};

@@ -19,13 +19,24 @@ describe('DaemonSet defaults', () => {
       apiVersion: 'apps/v1',
       kind: 'DaemonSet',
       metadata: { name: 'd', namespace: 'default', annotations: { [GEN]: '7' } },
-      spec: { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'd' } },
+        template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i:1' }] } },
+      },
     });
-    expect(created.spec).toMatchObject({ updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } }, revisionHistoryLimit: 10, minReadySeconds: 0 });
+    expect(created.spec).toMatchObject({
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: 0 } },
+      revisionHistoryLimit: 10,
+      minReadySeconds: 0,
+    });
     expect(created.metadata.annotations?.[GEN]).toBe('1');
     const sameTemplate = await client.patch('d', { spec: { minReadySeconds: 5 } }, 'merge');
     expect(sameTemplate.metadata.annotations?.[GEN]).toBe('1');
-    const newTemplate = await client.patch('d', { spec: { template: { spec: { containers: [{ name: 'c', image: 'i:2' }] } } } }, 'strategic');
+    const newTemplate = await client.patch(
+      'd',
+      { spec: { template: { spec: { containers: [{ name: 'c', image: 'i:2' }] } } } },
+      'strategic',
+    );
     expect(newTemplate.metadata.annotations?.[GEN]).toBe('2');
     // An update that drops the annotation keeps it.
     const { annotations: _dropped, ...meta } = newTemplate.metadata;

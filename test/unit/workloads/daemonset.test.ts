@@ -14,8 +14,20 @@ afterEach(async () => {
   m = undefined;
 });
 
-function daemonSet(name: string, f: { image?: string; podSpec?: Partial<core.PodSpec>; updateStrategy?: NonNullable<DaemonSet['spec']>['updateStrategy']; minReadySeconds?: number } = {}): DaemonSet {
-  const container: core.Container = { name: 'agent', image: f.image ?? 'agent:1', readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1, failureThreshold: 1 } };
+function daemonSet(
+  name: string,
+  f: {
+    image?: string;
+    podSpec?: Partial<core.PodSpec>;
+    updateStrategy?: NonNullable<DaemonSet['spec']>['updateStrategy'];
+    minReadySeconds?: number;
+  } = {},
+): DaemonSet {
+  const container: core.Container = {
+    name: 'agent',
+    image: f.image ?? 'agent:1',
+    readinessProbe: { httpGet: { path: '/', port: 8080 }, periodSeconds: 1, failureThreshold: 1 },
+  };
   return {
     apiVersion: 'apps/v1',
     kind: 'DaemonSet',
@@ -31,17 +43,25 @@ function daemonSet(name: string, f: { image?: string; podSpec?: Partial<core.Pod
 
 const getDs = (name: string) => m!.cluster.client<DaemonSet>('apps/v1', 'DaemonSet', 'default').get(name);
 const podsOf = async (name: string): Promise<Pod[]> => (await m!.cluster.pods('default').list({ labelSelector: `app=${name}` })).items;
-const live = (pods: Pod[]) => pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
-const nodesOf = (pods: Pod[]) => live(pods).map((p) => p.spec?.nodeName ?? '?').sort();
+const live = (pods: Pod[]) =>
+  pods.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+const nodesOf = (pods: Pod[]) =>
+  live(pods)
+    .map((p) => p.spec?.nodeName ?? '?')
+    .sort();
 const setImage = (name: string, image: string) =>
-  m!.cluster.client<DaemonSet>('apps/v1', 'DaemonSet', 'default').patch(name, { spec: { template: { spec: { containers: [{ name: 'agent', image }] } } } }, 'strategic');
+  m!.cluster
+    .client<DaemonSet>('apps/v1', 'DaemonSet', 'default')
+    .patch(name, { spec: { template: { spec: { containers: [{ name: 'agent', image }] } } } }, 'strategic');
 
 async function untilReadyEverywhere(name: string, nodes: string[], image = 'agent:1'): Promise<void> {
   await until(
     m!.clock,
     async () => {
       const pods = live(await podsOf(name));
-      return JSON.stringify(nodesOf(pods)) === JSON.stringify(nodes) && pods.every((p) => isReady(p) && p.spec?.containers[0].image === image);
+      return (
+        JSON.stringify(nodesOf(pods)) === JSON.stringify(nodes) && pods.every((p) => isReady(p) && p.spec?.containers[0].image === image)
+      );
     },
     { what: `${name} ready on ${nodes.join(',')} with ${image}` },
   );
@@ -99,7 +119,9 @@ describe('DaemonSet on a mock cluster', () => {
       ],
     });
     await m.cluster.apply(daemonSet('plain'));
-    await m.cluster.apply(daemonSet('tolerant', { podSpec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }] } }));
+    await m.cluster.apply(
+      daemonSet('tolerant', { podSpec: { tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'db', effect: 'NoSchedule' }] } }),
+    );
     await m.cluster.apply(daemonSet('ssd', { podSpec: { nodeSelector: { disk: 'ssd' }, tolerations: [{ operator: 'Exists' }] } }));
     await untilReadyEverywhere('plain', ['node-a', 'node-c']);
     await untilReadyEverywhere('tolerant', ['node-a', 'node-b', 'node-c']);
@@ -119,7 +141,9 @@ describe('DaemonSet on a mock cluster', () => {
     await m.cluster.addNode(nodeSpec({ name: 'node-c' }, m.runtime));
     await untilReadyEverywhere('agent', ['node-a', 'node-b', 'node-c']);
     await m.cluster.removeNode('node-a');
-    await until(m.clock, async () => JSON.stringify(nodesOf(await podsOf('agent'))) === '["node-b","node-c"]', { what: 'pod of node-a gone' });
+    await until(m.clock, async () => JSON.stringify(nodesOf(await podsOf('agent'))) === '["node-b","node-c"]', {
+      what: 'pod of node-a gone',
+    });
     await settle(m.clock, 10_000);
     expect(nodesOf(await podsOf('agent'))).toEqual(['node-b', 'node-c']);
     // An untolerated NoExecute taint evicts the daemon pod; NoSchedule alone would not.
@@ -168,16 +192,24 @@ describe('DaemonSet on a mock cluster', () => {
     expect(maxPerNode).toBe(1);
     const ds = await getDs('agent');
     expect(ds.metadata.annotations?.['deprecated.daemonset.template.generation']).toBe('2');
-    const revs = (await m.cluster.client<ControllerRevision>('apps/v1', 'ControllerRevision', 'default').list()).items.map((r) => r.revision).sort();
+    const revs = (await m.cluster.client<ControllerRevision>('apps/v1', 'ControllerRevision', 'default').list()).items
+      .map((r) => r.revision)
+      .sort();
     expect(revs).toEqual([1, 2]);
     for (const p of await podsOf('agent')) expect(p.metadata.labels?.['pod-template-generation']).toBe('2');
-    await until(m.clock, async () => (await getDs('agent')).status?.updatedNumberScheduled === 5 && (await getDs('agent')).status?.numberAvailable === 5, { what: 'status' });
+    await until(
+      m.clock,
+      async () => (await getDs('agent')).status?.updatedNumberScheduled === 5 && (await getDs('agent')).status?.numberAvailable === 5,
+      { what: 'status' },
+    );
   });
 
   it('with maxSurge starts the new pod beside the old one and removes the old one once the new is available', async () => {
     m = await startMockCluster({ nodes: 3 });
     m.runtime.image('agent:2', { readyAfterMs: 3000 });
-    await m.cluster.apply(daemonSet('agent', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } }));
+    await m.cluster.apply(
+      daemonSet('agent', { updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } }),
+    );
     await untilReadyEverywhere('agent', ['node-a', 'node-b', 'node-c']);
     await setImage('agent', 'agent:2');
     let minReadyNodes = 3;
@@ -220,7 +252,9 @@ describe('DaemonSet on a mock cluster', () => {
       m.clock,
       async () => {
         const pods = live(await podsOf('agent'));
-        return pods.length === 2 && pods.some((p) => p.spec?.nodeName === 'node-a' && p.spec?.containers[0].image === 'agent:2' && isReady(p));
+        return (
+          pods.length === 2 && pods.some((p) => p.spec?.nodeName === 'node-a' && p.spec?.containers[0].image === 'agent:2' && isReady(p))
+        );
       },
       { what: 'node-a replaced' },
     );
