@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ControllerRevision, DaemonSet, Pod, core } from '../../../src/model/types.js';
-import { flush, isReady, nodeSpec, settle, startMockCluster, until, type MockCluster } from '../../support/mock-cluster.js';
+import { isReady, nodeSpec, startMockCluster, type MockCluster } from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -55,8 +55,7 @@ const setImage = (name: string, image: string) =>
     .patch(name, { spec: { template: { spec: { containers: [{ name: 'agent', image }] } } } }, 'strategic');
 
 async function untilReadyEverywhere(name: string, nodes: string[], image = 'agent:1'): Promise<void> {
-  await until(
-    m!.clock,
+  await m!.cluster.advanceUntil(
     async () => {
       const pods = live(await podsOf(name));
       return (
@@ -73,7 +72,7 @@ describe('DaemonSet on a mock cluster', () => {
     await m.cluster.apply(daemonSet('agent'));
     await untilReadyEverywhere('agent', ['node-a', 'node-b', 'node-c']);
     const ds = await getDs('agent');
-    await until(m.clock, async () => (await getDs('agent')).status?.numberAvailable === 3, { what: 'status' });
+    await m!.cluster.advanceUntil(async () => (await getDs('agent')).status?.numberAvailable === 3, { what: 'status' });
     const [cr] = (await m.cluster.client<ControllerRevision>('apps/v1', 'ControllerRevision', 'default').list()).items;
     expect(cr.revision).toBe(1);
     const hash = cr.metadata.labels?.['controller-revision-hash'];
@@ -126,7 +125,7 @@ describe('DaemonSet on a mock cluster', () => {
     await untilReadyEverywhere('plain', ['node-a', 'node-c']);
     await untilReadyEverywhere('tolerant', ['node-a', 'node-b', 'node-c']);
     await untilReadyEverywhere('ssd', ['node-a', 'node-b']);
-    await until(m.clock, async () => (await getDs('plain')).status?.desiredNumberScheduled === 2, { what: 'plain status' });
+    await m!.cluster.advanceUntil(async () => (await getDs('plain')).status?.desiredNumberScheduled === 2, { what: 'plain status' });
     // A cordoned node keeps its daemon pods and takes new ones (unschedulable is tolerated).
     await m.cluster.client('v1', 'Node').patch('node-c', { spec: { unschedulable: true } }, 'merge');
     await m.cluster.apply(daemonSet('late'));
@@ -141,24 +140,26 @@ describe('DaemonSet on a mock cluster', () => {
     await m.cluster.addNode(nodeSpec({ name: 'node-c' }, m.runtime));
     await untilReadyEverywhere('agent', ['node-a', 'node-b', 'node-c']);
     await m.cluster.removeNode('node-a');
-    await until(m.clock, async () => JSON.stringify(nodesOf(await podsOf('agent'))) === '["node-b","node-c"]', {
+    await m!.cluster.advanceUntil(async () => JSON.stringify(nodesOf(await podsOf('agent'))) === '["node-b","node-c"]', {
       what: 'pod of node-a gone',
     });
-    await settle(m.clock, 10_000);
+    await m.advance(10_000);
     expect(nodesOf(await podsOf('agent'))).toEqual(['node-b', 'node-c']);
     // An untolerated NoExecute taint evicts the daemon pod; NoSchedule alone would not.
     await m.cluster.client('v1', 'Node').patch('node-b', { spec: { taints: [{ key: 'maintenance', effect: 'NoSchedule' }] } }, 'merge');
-    await settle(m.clock, 5000);
+    await m.advance(5000);
     expect(nodesOf(await podsOf('agent'))).toEqual(['node-b', 'node-c']);
     expect((await getDs('agent')).status).toMatchObject({ desiredNumberScheduled: 1, numberMisscheduled: 1 });
     await m.cluster.client('v1', 'Node').patch('node-b', { spec: { taints: [{ key: 'maintenance', effect: 'NoExecute' }] } }, 'merge');
-    await until(m.clock, async () => JSON.stringify(nodesOf(await podsOf('agent'))) === '["node-c"]', { what: 'pod of node-b evicted' });
+    await m!.cluster.advanceUntil(async () => JSON.stringify(nodesOf(await podsOf('agent'))) === '["node-c"]', {
+      what: 'pod of node-b evicted',
+    });
     // Labels that stop matching nodeSelector remove the pod too.
     await m.cluster.apply(daemonSet('picky', { podSpec: { nodeSelector: { role: 'edge' } } }));
     await m.cluster.client('v1', 'Node').patch('node-c', { metadata: { labels: { role: 'edge' } } }, 'merge');
     await untilReadyEverywhere('picky', ['node-c']);
     await m.cluster.client('v1', 'Node').patch('node-c', { metadata: { labels: { role: null } } }, 'merge');
-    await until(m.clock, async () => live(await podsOf('picky')).length === 0, { what: 'picky pod removed' });
+    await m!.cluster.advanceUntil(async () => live(await podsOf('picky')).length === 0, { what: 'picky pod removed' });
   });
 
   it('rolls out a new template never exceeding maxUnavailable, checked at every step', async () => {
@@ -169,23 +170,18 @@ describe('DaemonSet on a mock cluster', () => {
     await setImage('agent', 'agent:2');
     let worst = 0;
     let maxPerNode = 0;
-    await until(
-      m.clock,
+    // Checked at every step of fake time: the predicate runs after each settled step.
+    await m.cluster.advanceUntil(
       async () => {
-        const pods = await podsOf('agent');
-        return live(pods).length === 5 && live(pods).every((p) => isReady(p) && p.spec?.containers[0].image === 'agent:2');
+        const pods = live(await podsOf('agent'));
+        const readyNodes = new Set(pods.filter(isReady).map((p) => p.spec?.nodeName));
+        worst = Math.max(worst, 5 - readyNodes.size);
+        const per = new Map<string, number>();
+        for (const p of pods) per.set(p.spec?.nodeName ?? '', (per.get(p.spec?.nodeName ?? '') ?? 0) + 1);
+        maxPerNode = Math.max(maxPerNode, ...per.values());
+        return pods.length === 5 && pods.every((p) => isReady(p) && p.spec?.containers[0].image === 'agent:2');
       },
-      {
-        what: 'rolled out',
-        onStep: async () => {
-          const pods = live(await podsOf('agent'));
-          const readyNodes = new Set(pods.filter(isReady).map((p) => p.spec?.nodeName));
-          worst = Math.max(worst, 5 - readyNodes.size);
-          const per = new Map<string, number>();
-          for (const p of pods) per.set(p.spec?.nodeName ?? '', (per.get(p.spec?.nodeName ?? '') ?? 0) + 1);
-          maxPerNode = Math.max(maxPerNode, ...per.values());
-        },
-      },
+      { what: 'rolled out', maxMs: 120_000 },
     );
     expect(worst).toBeGreaterThan(0);
     expect(worst).toBeLessThanOrEqual(2);
@@ -197,8 +193,7 @@ describe('DaemonSet on a mock cluster', () => {
       .sort();
     expect(revs).toEqual([1, 2]);
     for (const p of await podsOf('agent')) expect(p.metadata.labels?.['pod-template-generation']).toBe('2');
-    await until(
-      m.clock,
+    await m.cluster.advanceUntil(
       async () => (await getDs('agent')).status?.updatedNumberScheduled === 5 && (await getDs('agent')).status?.numberAvailable === 5,
       { what: 'status' },
     );
@@ -215,23 +210,17 @@ describe('DaemonSet on a mock cluster', () => {
     let minReadyNodes = 3;
     let maxPods = 0;
     let maxPerNode = 0;
-    await until(
-      m.clock,
+    await m.cluster.advanceUntil(
       async () => {
         const pods = live(await podsOf('agent'));
+        minReadyNodes = Math.min(minReadyNodes, new Set(pods.filter(isReady).map((p) => p.spec?.nodeName)).size);
+        maxPods = Math.max(maxPods, pods.length);
+        const per = new Map<string, number>();
+        for (const p of pods) per.set(p.spec?.nodeName ?? '', (per.get(p.spec?.nodeName ?? '') ?? 0) + 1);
+        maxPerNode = Math.max(maxPerNode, ...per.values());
         return pods.length === 3 && pods.every((p) => isReady(p) && p.spec?.containers[0].image === 'agent:2');
       },
-      {
-        what: 'surged out',
-        onStep: async () => {
-          const pods = live(await podsOf('agent'));
-          minReadyNodes = Math.min(minReadyNodes, new Set(pods.filter(isReady).map((p) => p.spec?.nodeName)).size);
-          maxPods = Math.max(maxPods, pods.length);
-          const per = new Map<string, number>();
-          for (const p of pods) per.set(p.spec?.nodeName ?? '', (per.get(p.spec?.nodeName ?? '') ?? 0) + 1);
-          maxPerNode = Math.max(maxPerNode, ...per.values());
-        },
-      },
+      { what: 'surged out', maxMs: 120_000 },
     );
     expect(minReadyNodes).toBe(3);
     expect(maxPods).toBe(4);
@@ -243,13 +232,12 @@ describe('DaemonSet on a mock cluster', () => {
     await m.cluster.apply(daemonSet('agent', { updateStrategy: { type: 'OnDelete' } }));
     await untilReadyEverywhere('agent', ['node-a', 'node-b']);
     await setImage('agent', 'agent:2');
-    await settle(m.clock, 10_000);
+    await m.advance(10_000);
     expect(live(await podsOf('agent')).map((p) => p.spec?.containers[0].image)).toEqual(['agent:1', 'agent:1']);
     expect((await getDs('agent')).status).toMatchObject({ updatedNumberScheduled: 0, desiredNumberScheduled: 2 });
     const victim = live(await podsOf('agent')).find((p) => p.spec?.nodeName === 'node-a')!;
     await m.cluster.pods('default').delete(victim.metadata.name ?? '', { gracePeriodSeconds: 0 });
-    await until(
-      m.clock,
+    await m.cluster.advanceUntil(
       async () => {
         const pods = live(await podsOf('agent'));
         return (
@@ -259,17 +247,16 @@ describe('DaemonSet on a mock cluster', () => {
       { what: 'node-a replaced' },
     );
     expect(live(await podsOf('agent')).find((p) => p.spec?.nodeName === 'node-b')?.spec?.containers[0].image).toBe('agent:1');
-    await until(m.clock, async () => (await getDs('agent')).status?.updatedNumberScheduled === 1, { what: 'status' });
+    await m!.cluster.advanceUntil(async () => (await getDs('agent')).status?.updatedNumberScheduled === 1, { what: 'status' });
   });
 
   it('counts available pods only after minReadySeconds', async () => {
     m = await startMockCluster({ nodes: 2 });
     await m.cluster.apply(daemonSet('agent', { minReadySeconds: 30 }));
     await untilReadyEverywhere('agent', ['node-a', 'node-b']);
-    await until(m.clock, async () => (await getDs('agent')).status?.numberReady === 2, { what: 'ready' });
+    await m!.cluster.advanceUntil(async () => (await getDs('agent')).status?.numberReady === 2, { what: 'ready' });
     expect((await getDs('agent')).status).toMatchObject({ numberAvailable: 0, numberUnavailable: 2 });
-    await until(m.clock, async () => (await getDs('agent')).status?.numberAvailable === 2, { what: 'available', maxMs: 40_000 });
+    await m!.cluster.advanceUntil(async () => (await getDs('agent')).status?.numberAvailable === 2, { what: 'available', maxMs: 40_000 });
     expect((await getDs('agent')).status?.numberUnavailable).toBe(0);
-    await flush();
   });
 });
