@@ -10,6 +10,7 @@ import type { Deployment, Pod } from '../../src/model/types.js';
 import { DockerRuntime } from '../../src/runtime-adapters/docker/index.js';
 import { RUNTIME_LABELS } from '../../src/runtime-adapters/types.js';
 import { dockerClient, TEST_IMAGE } from './docker.js';
+import { eventually as kitEventually } from '../../src/testing.js';
 
 /**
  * busybox httpd on 8080 serving /www ("tugboat 1" or "tugboat 2"). The shell is PID 1: it runs
@@ -143,19 +144,10 @@ export function httpGet(host: string, port: number, path = '/', timeoutMs = 3000
   });
 }
 
-/** Polls `fn` every 200 ms until it gives a value (not undefined/false); fails after `timeoutMs`. */
-export async function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-      last = undefined;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+/**
+ * The one wall-clock wait of the Docker tests (real containers, real time): tugboat/testing's
+ * eventually, trying every 200 ms for up to `timeoutMs`.
+ */
+export function eventually<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
+  return kitEventually(fn, what, { timeoutMs, intervalMs: 200 });
 }

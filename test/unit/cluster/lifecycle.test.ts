@@ -15,15 +15,6 @@ const cm = (name: string, owner?: KubeObject, block = false): ConfigMap => ({
   },
 });
 
-/** Waits until `check` holds, letting the control loops run; fails after `tries` rounds. */
-async function eventually(check: () => Promise<boolean>, tries = 200): Promise<void> {
-  for (let i = 0; i < tries; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error('condition never held');
-}
-
 describe('finalizers and garbage collection', () => {
   let cluster: Cluster;
   beforeEach(async () => {
@@ -47,7 +38,8 @@ describe('finalizers and garbage collection', () => {
     await cluster.configMaps().create(cm('child-1', owner));
     await cluster.configMaps().create(cm('child-2', owner));
     await cluster.configMaps().delete('owner');
-    await eventually(async () => (await cluster.configMaps().list()).items.length === 0);
+    await cluster.settled();
+    expect((await cluster.configMaps().list()).items.length === 0).toBe(true);
   });
 
   it('keeps a dependent that still has a live owner, dropping the dead reference', async () => {
@@ -58,7 +50,8 @@ describe('finalizers and garbage collection', () => {
       metadata: { name: 'shared', ownerReferences: [...cm('x', a).metadata.ownerReferences!, ...cm('y', b).metadata.ownerReferences!] },
     });
     await cluster.configMaps().delete('a');
-    await eventually(async () => (await cluster.configMaps().get('shared')).metadata.ownerReferences?.length === 1);
+    await cluster.settled();
+    expect((await cluster.configMaps().get('shared')).metadata.ownerReferences?.length === 1).toBe(true);
     expect((await cluster.configMaps().get('shared')).metadata.ownerReferences?.[0].name).toBe('b');
   });
 
@@ -67,18 +60,21 @@ describe('finalizers and garbage collection', () => {
     await cluster.configMaps().create({ ...cm('child', owner, true), metadata: { ...cm('child', owner, true).metadata, finalizers: ['example.com/slow'] } });
     const marked = await cluster.configMaps().delete('owner', { propagationPolicy: 'Foreground' });
     expect(marked.metadata.finalizers).toContain('foregroundDeletion');
-    await eventually(async () => Boolean((await cluster.configMaps().get('child')).metadata.deletionTimestamp));
+    await cluster.settled();
+    expect(Boolean((await cluster.configMaps().get('child')).metadata.deletionTimestamp)).toBe(true);
     await cluster.settled();
     expect(await cluster.configMaps().find('owner')).toBeDefined();
     await cluster.configMaps().patch('child', { metadata: { finalizers: null } });
-    await eventually(async () => (await cluster.configMaps().find('owner')) === undefined);
+    await cluster.settled();
+    expect((await cluster.configMaps().find('owner')) === undefined).toBe(true);
   });
 
   it('orphans dependents with the Orphan policy', async () => {
     const owner = await cluster.configMaps().create(cm('owner'));
     await cluster.configMaps().create(cm('child', owner));
     await cluster.configMaps().delete('owner', { propagationPolicy: 'Orphan' });
-    await eventually(async () => (await cluster.configMaps().find('owner')) === undefined);
+    await cluster.settled();
+    expect((await cluster.configMaps().find('owner')) === undefined).toBe(true);
     const child = await cluster.configMaps().get('child');
     expect(child.metadata.ownerReferences).toBeUndefined();
   });
@@ -88,7 +84,8 @@ describe('finalizers and garbage collection', () => {
       ...cm('orphan'),
       metadata: { name: 'orphan', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-0000-0000-0000-000000000000' }] },
     });
-    await eventually(async () => (await cluster.configMaps().find('orphan')) === undefined);
+    await cluster.settled();
+    expect((await cluster.configMaps().find('orphan')) === undefined).toBe(true);
   });
 
   it('checks delete preconditions', async () => {
@@ -135,7 +132,8 @@ describe('namespaces', () => {
     expect(marked.status?.phase).toBe('Terminating');
     const err = await rejection(cluster.configMaps('team').create(cm('late')));
     expect(err.reason).toBe('Forbidden');
-    await eventually(async () => (await cluster.namespaces().find('team')) === undefined);
+    await cluster.settled();
+    expect((await cluster.namespaces().find('team')) === undefined).toBe(true);
     expect((await cluster.configMaps('team').list()).items).toHaveLength(0);
     expect((await cluster.secrets('team').list()).items).toHaveLength(0);
   });

@@ -2,7 +2,6 @@
 import { RealClock } from '../../../../src/clock/real-clock.js';
 import { DockerRuntime, type DockerRuntimeOptions } from '../../../../src/runtime-adapters/docker/index.js';
 import { RUNTIME_LABELS, type ContainerConfig, type SandboxStatus } from '../../../../src/runtime-adapters/types.js';
-import { eventually } from '../../../support/docker-cluster.js';
 import { TEST_IMAGE, testClusterName } from '../../../support/docker.js';
 
 /** A runtime bound to a cluster unique to the calling test file. */
@@ -41,11 +40,6 @@ export async function runIn(runtime: DockerRuntime, sandbox: SandboxStatus, conf
   const id = await runtime.createContainer(sandbox.id, config);
   await runtime.startContainer(id);
   return id;
-}
-
-/** Polls until `fn` gives a value (not undefined/false); fails within a test's time after `timeoutMs`. */
-export function waitFor<T>(fn: () => Promise<T | undefined | false>, what: string, timeoutMs = 20_000): Promise<T> {
-  return eventually(fn, what, timeoutMs);
 }
 
 /** Removes every sandbox of the runtime's cluster (with its containers and volumes), then closes it. */

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
 import type { LogLine, LogOptions } from '../../../../src/runtime-adapters/types.js';
 import { dockerClient, dockerForTests } from '../../../support/docker.js';
-import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell } from './harness.js';
+import { eventually } from '../../../support/docker-cluster.js';
 
 const docker = await dockerForTests();
 const sleepy = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
@@ -19,7 +20,7 @@ describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics'
 
   /** A container's log lines (each shown by `show`) once it printed any. */
   const outputOf = (id: string, what: string, options?: LogOptions, show = (l: LogLine) => l.line): Promise<string[]> =>
-    waitFor(async () => {
+    eventually(async () => {
       const got: string[] = [];
       for await (const l of runtime.logs(id, options)) got.push(show(l));
       return got.length ? got : undefined;

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
 import { dockerForTests } from '../../../support/docker.js';
 import { httpGet } from '../../../support/docker-cluster.js';
-import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell } from './harness.js';
+import { eventually } from '../../../support/docker-cluster.js';
 
 const docker = await dockerForTests();
 
@@ -24,7 +25,7 @@ describe.skipIf(!docker)('DockerRuntime: a pod shares one network namespace', ()
       sandbox,
       shell('client', 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done'),
     );
-    const body = await waitFor(async () => {
+    const body = await eventually(async () => {
       const r = await runtime.exec(client, ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/i.html'], { timeoutMs: 5000 });
       return r.exitCode === 0 ? r.stdout : undefined;
     }, 'wget over localhost');
@@ -37,7 +38,7 @@ describe.skipIf(!docker)('DockerRuntime: a pod shares one network namespace', ()
     await runIn(runtime, sandbox, shell('web', 'trap "exit 0" TERM; httpd -f -p 8081 -h /www & wait $!'));
     const ep = runtime.endpointFor(sandbox, 8081);
     expect(ep.host).toBe(sandbox.ip);
-    const res = await waitFor(() => httpGet(ep.host, ep.port).catch(() => undefined), 'HTTP from the host');
+    const res = await eventually(() => httpGet(ep.host, ep.port).catch(() => undefined), 'HTTP from the host');
     expect(res.status).toBe(200);
     expect(res.body.trim()).toBe('tugboat 1');
     const listed = await runtime.listSandboxes({ 'io.tugboat.pod.uid': sandbox.labels['io.tugboat.pod.uid'] });
@@ -48,7 +49,7 @@ describe.skipIf(!docker)('DockerRuntime: a pod shares one network namespace', ()
     const hostPort = 20000 + (process.pid % 20000);
     const { sandbox } = await newPod(runtime, [{ containerPort: 8082, hostPort }]);
     await runIn(runtime, sandbox, shell('web', 'trap "exit 0" TERM; httpd -f -p 8082 -h /www & wait $!'));
-    const res = await waitFor(() => httpGet('127.0.0.1', hostPort).catch(() => undefined), 'HTTP on the host port');
+    const res = await eventually(() => httpGet('127.0.0.1', hostPort).catch(() => undefined), 'HTTP on the host port');
     expect(res.status).toBe(200);
   });
 });

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DockerRuntime } from '../../../../src/runtime-adapters/docker/index.js';
 import { dockerClient, dockerForTests } from '../../../support/docker.js';
 import { clusterLeftovers } from '../../../support/docker-cluster.js';
-import { boundRuntime, cleanUp, newPod, runIn, shell, waitFor } from './harness.js';
+import { boundRuntime, cleanUp, newPod, runIn, shell } from './harness.js';
+import { eventually } from '../../../support/docker-cluster.js';
 
 const docker = await dockerForTests();
 const sleepy = 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done';
@@ -32,7 +33,7 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
     const mount = { kind: 'emptyDir' as const, volume: 'scratch', containerPath: '/data' };
     await runIn(runtime, sandbox, shell('writer', `echo shared-$HOSTNAME > /data/note; ${sleepy}`, { mounts: [mount] }));
     const reader = await runIn(runtime, sandbox, shell('reader', sleepy, { mounts: [{ ...mount, containerPath: '/in' }] }));
-    const r = await waitFor(async () => {
+    const r = await eventually(async () => {
       const x = await runtime.exec(reader, ['cat', '/in/note']);
       return x.exitCode === 0 ? x : undefined;
     }, 'the shared file');
@@ -73,7 +74,7 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
     const rw = await runIn(runtime, sandbox, shell('rw', `echo from-container > /host/out; ${sleepy}`, {
       mounts: [{ kind: 'hostPath', hostPath: hostDir, containerPath: '/host' }],
     }));
-    const text = await waitFor(() => readFile(path.join(hostDir, 'out'), 'utf8').catch(() => undefined), 'the file on the host');
+    const text = await eventually(() => readFile(path.join(hostDir, 'out'), 'utf8').catch(() => undefined), 'the file on the host');
     expect(text).toBe('from-container\n');
     const ro = await runIn(runtime, sandbox, shell('ro', sleepy, {
       mounts: [{ kind: 'hostPath', hostPath: hostDir, containerPath: '/host', readOnly: true }],

@@ -3,6 +3,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../src/testing.js';
 import { TugboatError } from '../../../../src/model/errors.js';
 import { ProcessRuntime } from '../../../../src/runtime-adapters/process/index.js';
 import type { SandboxConfig } from '../../../../src/runtime-adapters/types.js';
@@ -34,17 +35,6 @@ function get(host: string, port: number): Promise<string> {
   });
 }
 
-async function until<T>(fn: () => Promise<T>): Promise<T> {
-  for (let i = 0; ; i++) {
-    try {
-      return await fn();
-    } catch (err) {
-      if (i > 100) throw err;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
-
 describe('ProcessRuntime pod addresses', () => {
   it('gives each sandbox its own loopback address in its block', async () => {
     const sbs = await Promise.all(['a', 'b', 'c', 'd'].map((n) => rt.runSandbox(sandbox(n))));
@@ -70,7 +60,7 @@ describe('ProcessRuntime pod addresses', () => {
     for (const { name, sb } of pods) {
       const ep = rt.endpointFor(sb, port);
       expect(ep).toEqual({ host: sb.ip, port });
-      expect(await until(() => get(ep.host, ep.port))).toBe(`${name}@${sb.ip}`);
+      expect(await eventually(() => get(ep.host, ep.port), 'the pod server to answer', { timeoutMs: 20_000 })).toBe(`${name}@${sb.ip}`);
     }
   });
 

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { eventually } from '../../../../src/testing.js';
 import { TugboatError } from '../../../../src/model/errors.js';
 import { procStat } from '../../../../src/runtime-adapters/process/proc.js';
 import { ProcessRuntime } from '../../../../src/runtime-adapters/process/index.js';
@@ -18,15 +19,6 @@ afterEach(async () => {
   for (const c of await rt.listContainers()) await rt.removeContainer(c.id);
   await rm(dir, { recursive: true, force: true });
 });
-
-async function until<T>(fn: () => Promise<T | undefined | false>): Promise<T> {
-  for (let i = 0; ; i++) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (i > 400) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 async function run(command: string[], extra: Partial<ContainerConfig> = {}) {
   const sb = await rt.runSandbox({ podUid: 'u', namespace: 'ns', podName: 'p', hostname: 'p', labels: { app: 'x' }, ports: [] });
@@ -54,19 +46,19 @@ const lines = async (id: string) => {
 describe('ProcessRuntime', () => {
   it('stop kills the whole process group, grandchildren included', async () => {
     const id = await run(['sh', '-c', 'sleep 1000 & echo $!; wait']);
-    const child = Number((await until(async () => (await lines(id))[0]))); // the grandchild's pid
+    const child = Number((await eventually(async () => (await lines(id))[0], 'the process state', { timeoutMs: 20_000 }))); // the grandchild's pid
     expect((await procStat(child))?.state).toBeDefined();
     await rt.stopContainer(id, 5000);
-    await until(async () => {
+    await eventually(async () => {
       const s = await procStat(child);
       return s === undefined || s.state === 'Z';
-    });
+    }, 'the process state', { timeoutMs: 20_000 });
     expect((await rt.inspectContainer(id)).state).toBe('exited');
   });
 
   it('a signal exit is 128 + the signal number', async () => {
     const id = await run(['sh', '-c', 'kill -USR1 $$']);
-    const s = await until(async () => { const x = await rt.inspectContainer(id); return x.state === 'exited' && x; });
+    const s = await eventually(async () => { const x = await rt.inspectContainer(id); return x.state === 'exited' && x; }, 'the process state', { timeoutMs: 20_000 });
     expect([s.exitCode, s.reason]).toEqual([138, 'Error']);
   });
 
@@ -74,7 +66,7 @@ describe('ProcessRuntime', () => {
     const stranger = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
     try {
       const pid = stranger.pid as number;
-      const real = await until(() => procStat(pid));
+      const real = await eventually(() => procStat(pid), 'the process state', { timeoutMs: 20_000 });
       await writeRecord('old', { pid, pidStartTicks: real.startTicks - 1 });
       const fresh = new ProcessRuntime({ stateDir: dir });
       const [s] = await fresh.listContainers({ app: 'old' });
@@ -91,7 +83,7 @@ describe('ProcessRuntime', () => {
   it('adoption: a process left by a crashed agent is running; when it dies its exit code is unknown (Unknown, exit event)', async () => {
     const orphan = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
     const pid = orphan.pid as number;
-    const real = await until(() => procStat(pid));
+    const real = await eventually(() => procStat(pid), 'the process state', { timeoutMs: 20_000 });
     await writeRecord('left', { pid, pidStartTicks: real.startTicks });
     const fresh = new ProcessRuntime({ stateDir: dir, adoptedPollMs: 50 });
     const [s] = await fresh.listContainers({ app: 'old' });
@@ -114,7 +106,7 @@ describe('ProcessRuntime', () => {
   it('env is only the given env plus PATH, HOME and POD_IP; workingDir is honoured', async () => {
     process.env.TUGBOAT_SHOULD_NOT_LEAK = '1';
     const id = await run(['sh', '-c', 'env; pwd; exec sleep 1000'], { env: { GREETING: 'hi' }, workingDir: tmpdir() });
-    const out = await until(async () => { const l = await lines(id); return l.some((x) => x === tmpdir()) && l; });
+    const out = await eventually(async () => { const l = await lines(id); return l.some((x) => x === tmpdir()) && l; }, 'the process state', { timeoutMs: 20_000 });
     delete process.env.TUGBOAT_SHOULD_NOT_LEAK;
     const names = out.filter((l) => l.includes('=')).map((l) => l.split('=')[0]).filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_');
     expect(names.sort()).toEqual(['GREETING', 'HOME', 'PATH', 'POD_IP'].filter((n) => n !== 'HOME' || process.env.HOME !== undefined));
