@@ -27,7 +27,7 @@ if (docker) {
           image: TEST_IMAGE,
           command: ['sh', '-c', `for l in "$@"; do echo "$l"; done; ${untilTerm}`, 'prints', ...lines],
         }),
-        ignoresTerm: () => ({ image: TEST_IMAGE, command: ['sh', '-c', 'trap "" TERM; while :; do sleep 1; done'] }),
+        ignoresTerm: () => ({ image: TEST_IMAGE, command: ['sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 1; done'] }),
         execCommand: (text, code) => ['sh', '-c', 'echo "$1"; exit "$2"', 'exec', text, String(code)],
       },
       cleanup: async () => undefined,

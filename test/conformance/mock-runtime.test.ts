@@ -21,7 +21,7 @@ await runContainerRuntimeConformance({ name: 'mock', setup: async () => {
       server: (port) => define(`conformance/server-${port}`, {}),
       exits: (code) => define(`conformance/exits-${code}`, { exitAfterMs: 0, exitCode: code }),
       prints: (lines) => define(`conformance/prints-${lines.join('|')}`, { logs: lines }),
-      ignoresTerm: () => define('conformance/ignores-term', { ignoresTerm: true }),
+      ignoresTerm: () => define('conformance/ignores-term', { ignoresTerm: true, logs: ['ready'] }),
       execCommand,
     },
     cleanup: async () => undefined,

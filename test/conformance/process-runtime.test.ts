@@ -20,7 +20,7 @@ await runContainerRuntimeConformance({ name: 'process', setup: async () => {
         image: 'host',
         command: ['sh', '-c', 'for l in "$@"; do echo "$l"; done; exec sleep 100000', 'sh', ...lines],
       }),
-      ignoresTerm: () => ({ image: 'host', command: ['sh', '-c', 'trap "" TERM; while :; do sleep 1; done'] }),
+      ignoresTerm: () => ({ image: 'host', command: ['sh', '-c', 'trap "" TERM; echo ready; while :; do sleep 1; done'] }),
       execCommand: (text, code) => ['sh', '-c', 'echo "$1"; exit "$2"', 'sh', text, String(code)],
     },
     cleanup: () => rm(stateDir, { recursive: true, force: true }),

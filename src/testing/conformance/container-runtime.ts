@@ -43,7 +43,10 @@ export interface RuntimeFixtures {
   exits(code: number): FixtureContainer;
   /** Prints `lines` to stdout, one per line, in order, then sleeps forever. */
   prints(lines: string[]): FixtureContainer;
-  /** Runs forever and ignores SIGTERM (only SIGKILL ends it). */
+  /**
+   * Runs forever and ignores SIGTERM (only SIGKILL ends it); prints `ready` on stdout once it
+   * ignores SIGTERM, so the suite stops it only after that (a shell's trap is not set at once).
+   */
   ignoresTerm(): FixtureContainer;
   /** A command for `exec` in a running container that prints `text` on stdout and exits with `code`. */
   execCommand(text: string, code: number): string[];
@@ -266,6 +269,7 @@ export function registerContainerRuntimeConformance(options: ContainerRuntimeCon
 
     cases.case('stop: a container that ignores SIGTERM is killed after the grace period', async () => {
       const c = await run(h.fixtures.ignoresTerm());
+      await eventually(async () => (await collect(rt.logs(c.id))).some((l) => l.line === 'ready'), 'the container to ignore SIGTERM');
       await rt.stopContainer(c.id, 1000);
       const s = await rt.inspectContainer(c.id);
       expect(s.state).toBe('exited');
