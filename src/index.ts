@@ -27,6 +27,7 @@ export type {
   ListOptions,
   WatchOptions,
   WriteOptions,
+  FieldValidation,
   DeleteOptions,
   PatchType,
   PropagationPolicy,

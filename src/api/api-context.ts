@@ -8,6 +8,16 @@ import type { Pod } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
 
+/** Options of {@link ClusterApiContext}. */
+export interface ApiContextOptions {
+  /**
+   * Writes report warnings only to their caller's `options.warnings`, not to the API's warning
+   * handler: for components (controllers, scheduler, node agents), whose writes carry what a
+   * user wrote and was warned about already. @default false
+   */
+  quiet?: boolean;
+}
+
 /**
  * The ApiContext handed to every component: typed clients over one ObjectApi (cached per kind
  * and namespace), the clock and the event recorder.
@@ -20,6 +30,7 @@ export class ClusterApiContext implements ApiContext {
     readonly registry: KindRegistry,
     readonly clock: Clock,
     readonly events: EventRecorder,
+    private readonly options: ApiContextOptions = {},
   ) {}
 
   async discover(): Promise<ResourceType[]> {
@@ -41,7 +52,7 @@ export class ClusterApiContext implements ApiContext {
     const key = `${apiVersion}|${kind}|${ns ?? ''}`;
     let client = this.clients.get(key);
     if (!client || client.type !== type) {
-      client = new BoundResourceClient(this.api, type, ns);
+      client = new BoundResourceClient(this.api, type, ns, this.options.quiet);
       this.clients.set(key, client);
     }
     return client as unknown as ResourceClient<T>;

@@ -6,6 +6,8 @@ import { crdKindRef, resourceTypeFromCRD } from '../model/crd.js';
 import type { ObjectApi } from './object-api.js';
 import { applyOrder, decodeManifestsYielding, type ManifestInput } from './manifest.js';
 import { MERGE_KEYS, strategicMergePatch } from './patch.js';
+import { checkFields } from './field-validation.js';
+import type { FieldValidation } from '../client/types.js';
 import { LAST_APPLIED } from '../model/well-known.js';
 import { getOwn, hasOwn, isJsonObject as isObject, setOwn } from '../model/json-value.js';
 
@@ -17,6 +19,11 @@ export interface ApplyOptions {
   dryRun?: boolean;
   /** Collects the warnings of the writes. */
   warnings?: string[];
+  /**
+   * Fields the kinds lack, or given twice in the text: `Warn` drops each with one warning,
+   * `Strict` rejects the manifest before anything is written, `Ignore` drops them. @default 'Warn'
+   */
+  fieldValidation?: FieldValidation;
   /** @internal the dry run of a manifest that creates the object's namespace itself. */
   assumeNamespace?: boolean;
   /** @internal report no warnings to the cluster (the check before the writes). */
@@ -79,14 +86,17 @@ export async function applyManifests(
   input: ManifestInput,
   options: ApplyOptions,
 ): Promise<ApplyResult> {
-  const objects = (await decodeManifestsYielding(input))
+  const repeated: string[][] = [];
+  const decoded = await decodeManifestsYielding(input, repeated);
+  const duplicates = new Map(decoded.map((obj, i) => [obj, repeated[i] ?? []]));
+  const objects = decoded
     .map((obj, index) => ({ obj, index }))
     .sort((a, b) => applyOrder(a.obj) - applyOrder(b.obj) || a.index - b.index)
     .map((e) => e.obj);
   // A kind this layer does not serve yet may come from a CRD written through another API layer.
   const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => crdKey(o)));
   if (objects.some((o) => !registry.find(o.apiVersion, o.kind) && !defined.has(`${o.apiVersion}|${o.kind}`))) await api.syncKinds();
-  if (!options.dryRun) await checkAll(api, registry, objects, options);
+  if (!options.dryRun) await checkAll(api, registry, objects, duplicates, options);
   const warnings: string[] = [];
   const applied: KubeObject[] = [];
   for (const obj of objects) {
@@ -99,11 +109,14 @@ export async function applyManifests(
         ...o,
         metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [LAST_APPLIED]: JSON.stringify(config) } },
       });
+      const duplicateFields = duplicates.get(obj);
       if (!name) {
-        applied.push(await api.create(type, namespace, annotated(obj), { dryRun: options.dryRun, warnings }));
+        applied.push(
+          await api.create(type, namespace, annotated(obj), { dryRun: options.dryRun, warnings, fieldValidation: options.fieldValidation, duplicateFields }),
+        );
         continue;
       }
-      applied.push(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }));
+      applied.push(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }, duplicateFields));
   }
   return Object.assign(applied, { warnings });
 }
@@ -115,7 +128,13 @@ export async function applyManifests(
  * Objects that depend on a Namespace or CRD of the same manifest are checked when written, since
  * their namespace or kind does not exist yet.
  */
-async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObject[], options: ApplyOptions): Promise<void> {
+async function checkAll(
+  api: ObjectApi,
+  registry: KindRegistry,
+  objects: KubeObject[],
+  duplicates: ReadonlyMap<KubeObject, string[]>,
+  options: ApplyOptions,
+): Promise<void> {
   const written = new Map<string, KubeObject>();
   const lookup: Lookup = async (type, namespace, name) => written.get(keyOf(type, namespace, name)) ?? api.find(type, namespace, name);
   const namespaces = new Set(objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata.name));
@@ -127,7 +146,7 @@ async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObj
     const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
     const assumeNamespace = namespace !== undefined && namespaces.has(namespace);
     if (!registry.find(obj.apiVersion, obj.kind)) {
-      checkAgainst(type, { ...obj, metadata: { ...obj.metadata, namespace } });
+      checkAgainst(type, { ...obj, metadata: { ...obj.metadata, namespace } }, options.fieldValidation, duplicates.get(obj));
       continue;
     }
     const result = await applyOne(
@@ -138,6 +157,7 @@ async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObj
       obj,
       (o) => o,
       { ...options, dryRun: true, warnings: undefined, assumeNamespace, quiet: true },
+      duplicates.get(obj),
       lookup,
     );
     if (obj.metadata.name) written.set(keyOf(type, namespace, obj.metadata.name), result);
@@ -145,8 +165,9 @@ async function checkAll(api: ObjectApi, registry: KindRegistry, objects: KubeObj
 }
 
 /** Validates an object of a kind that is not served yet (its CRD is in the same manifest). */
-function checkAgainst(type: ResourceType, obj: KubeObject): void {
+function checkAgainst(type: ResourceType, obj: KubeObject, fieldValidation: FieldValidation | undefined, duplicates: string[] | undefined): void {
   const draft = structuredClone(obj);
+  checkFields(type, draft, fieldValidation, duplicates);
   type.applyDefaults?.(draft);
   const causes = type.validate?.(draft).causes ?? [];
   if (causes.length > 0) {
@@ -167,8 +188,10 @@ async function applyOne(
   config: KubeObject,
   annotated: (o: KubeObject) => KubeObject,
   options: ApplyOptions,
+  duplicateFields: string[] | undefined,
   lookup: Lookup = (t, ns, n) => api.find(t, ns, n),
 ): Promise<KubeObject> {
+  const { fieldValidation } = options;
   let failedAt: string | undefined;
   let failure: unknown;
   for (;;) {
@@ -181,6 +204,8 @@ async function applyOne(
           warnings: options.warnings,
           assumeNamespace: options.assumeNamespace,
           quiet: options.quiet,
+          fieldValidation,
+          duplicateFields,
         });
       } catch (err) {
         // Created meanwhile by another writer: merge into theirs.
@@ -205,6 +230,8 @@ async function applyOne(
         warnings: options.warnings,
         quiet: options.quiet,
         dryRunOld: options.dryRun ? live : undefined,
+        fieldValidation,
+        duplicateFields,
       });
     } catch (err) {
       if (!TugboatError.is(err, 'Conflict') || options.dryRun) throw err;

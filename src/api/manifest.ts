@@ -2,6 +2,7 @@ import { Composer, Parser } from 'yaml';
 import type { KubeObject } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import { isJsonObject as isObject, toJsonValue } from '../model/json-value.js';
+import { duplicateFieldPaths, duplicatesUnder } from './duplicate-fields.js';
 
 /** What `apply` accepts: YAML or JSON text (many documents), one object, or a list of them. */
 export type ManifestInput = string | KubeObject | readonly KubeObject[];
@@ -28,7 +29,7 @@ function tooLarge(text: string): TugboatError | undefined {
  * The values of the documents of YAML (or JSON) text, one at a time, so a caller can yield
  * between documents. JSON text takes JSON.parse's fast path. Every failure is a BadRequest.
  */
-function* parseYaml(text: string): Generator<unknown> {
+function* parseYaml(text: string, duplicates?: string[][]): Generator<unknown> {
   const big = tooLarge(text);
   if (big) throw big;
   const head = text.trimStart()[0];
@@ -42,18 +43,23 @@ function* parseYaml(text: string): Generator<unknown> {
       // Not one JSON value (e.g. YAML flow style, or several documents): the YAML parser decides.
     }
     if (parsed) {
+      duplicates?.push([]); // JSON.parse keeps the last of repeated keys and does not say so
       yield value;
       return;
     }
   }
   let i = 0;
   try {
-    const composer = new Composer();
+    // Repeated keys: the last wins (as Kubernetes' decoder), reported per the write's fieldValidation.
+    const composer = new Composer({ uniqueKeys: false });
     for (const doc of composer.compose(new Parser().parse(text), true)) {
       if (doc.errors.length > 0) throw TugboatError.badRequest(`document ${i}: invalid YAML: ${doc.errors[0].message}`);
       // toJS fails for an alias to an undefined anchor or too many aliases (a bomb).
       const value: unknown = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
-      if (value !== null && value !== undefined) yield value;
+      if (value !== null && value !== undefined) {
+        duplicates?.push(duplicateFieldPaths(doc.contents));
+        yield value;
+      }
       i++;
     }
   } catch (err) {
@@ -67,31 +73,42 @@ function* parseYaml(text: string): Generator<unknown> {
  * Empty documents are skipped. A document that is not an object with apiVersion and kind, or that
  * JSON cannot hold (a cycle from a self-referencing YAML anchor, nesting deeper than the API
  * allows), fails BadRequest naming the document; text over {@link MAX_MANIFEST_BYTES} fails
- * RequestEntityTooLarge before it is parsed.
+ * RequestEntityTooLarge before it is parsed. A key repeated in one mapping of the text keeps its
+ * last value; `duplicates`, when given, receives each object's repeated fields.
  */
-export function decodeManifests(input: ManifestInput): KubeObject[] {
+export function decodeManifests(input: ManifestInput, duplicates?: string[][]): KubeObject[] {
   const raw: unknown[] = [];
+  const rawDuplicates: string[][] = [];
   if (typeof input === 'string') {
-    for (const value of parseYaml(input)) raw.push(value);
+    for (const value of parseYaml(input, rawDuplicates)) raw.push(value);
   } else if (Array.isArray(input)) {
     raw.push(...input);
   } else {
     raw.push(input);
   }
+  return decodeValues(raw, rawDuplicates, duplicates);
+}
+
+/**
+ * The objects of decoded documents; when `duplicates` is given, it receives the fields each
+ * object's text gave twice (`duplicates[i]` for object i), from `rawDuplicates` (per document).
+ */
+function decodeValues(raw: unknown[], rawDuplicates: string[][], duplicates?: string[][]): KubeObject[] {
   const out: KubeObject[] = [];
-  const visit = (value: unknown, where: string): void => {
+  const visit = (value: unknown, where: string, dups: string[]): void => {
     if (isObject(value)) value = toJsonValue(value, where);
     if (!isObject(value)) throw TugboatError.badRequest(`${where}: expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
-      value.items.forEach((item, j) => visit(item, `${where}.items[${j}]`));
+      value.items.forEach((item, j) => visit(item, `${where}.items[${j}]`, duplicatesUnder(dups, `items[${j}]`)));
       return;
     }
     if (typeof value.apiVersion !== 'string' || !value.apiVersion) throw TugboatError.badRequest(`${where}.apiVersion: Required value`);
     if (typeof value.kind !== 'string' || !value.kind) throw TugboatError.badRequest(`${where}.kind: Required value`);
     if (value.metadata !== undefined && !isObject(value.metadata)) throw TugboatError.badRequest(`${where}.metadata: expected an object`);
     out.push({ ...value, metadata: value.metadata ?? {} } as unknown as KubeObject);
+    duplicates?.push(dups);
   };
-  raw.forEach((v, i) => visit(v, `document ${i}`));
+  raw.forEach((v, i) => visit(v, `document ${i}`, rawDuplicates[i] ?? []));
   return out;
 }
 
@@ -100,18 +117,19 @@ export function decodeManifests(input: ManifestInput): KubeObject[] {
  * parsing has held it for about 10 ms, so a large manifest never stalls timers, probes and
  * controllers for longer than its largest document takes to parse.
  */
-export async function decodeManifestsYielding(input: ManifestInput): Promise<KubeObject[]> {
-  if (typeof input !== 'string') return decodeManifests(input);
+export async function decodeManifestsYielding(input: ManifestInput, duplicates?: string[][]): Promise<KubeObject[]> {
+  if (typeof input !== 'string') return decodeManifests(input, duplicates);
   const values: unknown[] = [];
+  const rawDuplicates: string[][] = [];
   let since = performance.now();
-  for (const value of parseYaml(input)) {
+  for (const value of parseYaml(input, rawDuplicates)) {
     values.push(value);
     if (performance.now() - since > SLICE_MS) {
       await new Promise<void>((resolve) => setImmediate(resolve));
       since = performance.now();
     }
   }
-  return decodeManifests(values as KubeObject[]);
+  return decodeValues(values, rawDuplicates, duplicates);
 }
 
 /** The order apply writes kinds in: namespaces and CRDs before what lives in or depends on them. */

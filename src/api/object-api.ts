@@ -13,6 +13,7 @@ import { checkDeleteOptions, planDeletion } from './deletion.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { cloneJson } from '../model/clone.js';
 import { isCRDKind } from './crd-registrar.js';
+import { checkFields } from './field-validation.js';
 import { isJsonObject, MAX_OBJECT_BYTES, toJsonValue } from '../model/json-value.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
@@ -50,8 +51,10 @@ const PATCH_RETRIES = 8;
 export interface InternalWriteOptions extends WriteOptions {
   /** Skip the namespace check: the dry run of a manifest that creates that namespace itself. */
   assumeNamespace?: boolean;
-  /** Report no warnings to the cluster's handler (a check before the real write). */
+  /** Report no warnings to the cluster's handler (a check before the real write, or a component's write). */
   quiet?: boolean;
+  /** Fields the manifest's text gave twice (apply): handled per `fieldValidation`, as unknown fields are. */
+  duplicateFields?: string[];
   /**
    * For a dry-run update: the object to update instead of the stored one (apply's check of a
    * manifest whose earlier document already wrote this object in the same dry run).
@@ -163,13 +166,15 @@ export class ObjectApi {
       });
     }
     const obj = this.decode(type, namespace, input);
+    const warnings = checkFields(type, obj, options.fieldValidation, options.duplicateFields);
     clearSystemFields(obj);
     prepareForCreate(type, obj);
     if (!(options.dryRun && options.assumeNamespace)) await this.checkNamespace(type, obj);
     type.applyDefaults?.(obj);
-    await this.admit('CREATE', type, obj, undefined, options);
+    warnings.push(...(await this.admit('CREATE', type, obj, undefined, options)));
     const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
     if (!options.dryRun) await this.afterWrite(type);
+    this.report(warnings, stored, options);
     return stored;
   }
 
@@ -366,6 +371,7 @@ export class ObjectApi {
       throw TugboatError.conflict(subject(type), old.metadata.name ?? '', 'the UID in the object does not match the stored object');
     }
     let next: KubeObject;
+    const warnings: string[] = [];
     if (subresource === 'status') {
       if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
       const { status: _replaced, ...rest } = old;
@@ -374,6 +380,8 @@ export class ObjectApi {
       if (next.status === undefined) delete next.status;
     } else {
       next = obj;
+      // A spec write's status is the stored one for kinds with a status subresource: not checked.
+      warnings.push(...checkFields(type, next, options.fieldValidation, options.duplicateFields, type.hasStatus));
       keepSystemFields(next, old);
       if (type.hasStatus) {
         if (old.status === undefined) delete next.status;
@@ -381,16 +389,19 @@ export class ObjectApi {
       }
       type.applyDefaults?.(next, old);
     }
-    await this.admit('UPDATE', type, next, old, options, subresource);
+    warnings.push(...(await this.admit('UPDATE', type, next, old, options, subresource)));
     if (subresource === 'status') keepAllButStatus(next, old);
-    if (options.dryRun) return deepFreeze(next);
-    const stored = await this.options.store.update(storeResourceOf(type), next);
+    if (options.dryRun) {
+      const dry = deepFreeze(next);
+      this.report(warnings, dry, options);
+      return dry;
+    }
+    let stored = await this.options.store.update(storeResourceOf(type), next);
     if (stored.metadata.deletionTimestamp && pendingFinalizers(stored).length === 0) {
-      const removed = await this.options.store.delete(keyOf(type, stored), { uid: stored.metadata.uid });
-      await this.afterWrite(type);
-      return removed;
+      stored = await this.options.store.delete(keyOf(type, stored), { uid: stored.metadata.uid });
     }
     await this.afterWrite(type);
+    this.report(warnings, stored, options);
     return stored;
   }
 
@@ -402,8 +413,9 @@ export class ObjectApi {
     old: KubeObject | undefined,
     options: InternalWriteOptions,
     subresource?: 'status',
-  ): Promise<void> {
+  ): Promise<string[]> {
     const admission = this.options.admission;
+    let warnings: string[] = [];
     const request = { operation, type, object: obj, oldObject: old, subresource, dryRun: Boolean(options.dryRun) };
     if (!admission.empty) await admission.mutate(request);
     const validate = subresource === 'status' ? (old && type.validateStatus?.bind(type)) : type.validate?.bind(type);
@@ -416,13 +428,18 @@ export class ObjectApi {
           result.causes,
         );
       }
-      const warn = this.options.onWarning;
-      for (const w of result.warnings) {
-        options.warnings?.push(w);
-        if (!options.quiet) warn?.(w, obj);
-      }
+      warnings = result.warnings;
     }
     if (!admission.empty) await admission.validate(request);
+    return warnings;
+  }
+
+  /** Hands a write's warnings to the caller (`options.warnings`) and, unless quiet, to the API's handler, naming the stored object. */
+  private report(warnings: string[], obj: KubeObject, options: InternalWriteOptions): void {
+    if (warnings.length === 0) return;
+    options.warnings?.push(...warnings);
+    if (options.quiet) return;
+    for (const w of warnings) this.options.onWarning?.(w, obj);
   }
 
   /** A namespaced object needs an existing, active namespace. */

@@ -1,6 +1,6 @@
 import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
-import type { ObjectApi } from './object-api.js';
+import type { InternalWriteOptions, ObjectApi } from './object-api.js';
 import type {
   DeleteOptions,
   ListOptions,
@@ -12,14 +12,21 @@ import type {
 
 /**
  * The ResourceClient of one kind in one namespace (or cluster-wide), over the ObjectApi.
- * Objects it returns are frozen snapshots.
+ * Objects it returns are frozen snapshots. A `quiet` client's writes report their warnings only
+ * to the caller (`options.warnings`), not to the API's warning handler: the clients of
+ * components, whose writes repeat what a user wrote.
  */
 export class BoundResourceClient<T extends KubeObject = KubeObject> implements ResourceClient<T> {
   constructor(
     private readonly api: ObjectApi,
     readonly type: ResourceType,
     readonly namespace: string | undefined,
+    private readonly quiet = false,
   ) {}
+
+  private write(options: WriteOptions | undefined): InternalWriteOptions | undefined {
+    return this.quiet ? { ...options, quiet: true } : options;
+  }
 
   async get(name: string): Promise<T> {
     return (await this.api.get(this.type, this.namespace, name)) as T;
@@ -38,23 +45,23 @@ export class BoundResourceClient<T extends KubeObject = KubeObject> implements R
   }
 
   async create(obj: T | Omit<T, 'apiVersion' | 'kind'>, options?: WriteOptions): Promise<T> {
-    return (await this.api.create(this.type, this.namespace, obj, options)) as T;
+    return (await this.api.create(this.type, this.namespace, obj, this.write(options))) as T;
   }
 
   async update(obj: T, options?: WriteOptions): Promise<T> {
-    return (await this.api.update(this.type, this.namespace, obj, options)) as T;
+    return (await this.api.update(this.type, this.namespace, obj, this.write(options))) as T;
   }
 
   async patch(name: string, patch: unknown, type: PatchType = 'merge', options?: WriteOptions): Promise<T> {
-    return (await this.api.patch(this.type, this.namespace, name, patch, type, options)) as T;
+    return (await this.api.patch(this.type, this.namespace, name, patch, type, this.write(options))) as T;
   }
 
   async updateStatus(obj: T, options?: WriteOptions): Promise<T> {
-    return (await this.api.updateStatus(this.type, this.namespace, obj, options)) as T;
+    return (await this.api.updateStatus(this.type, this.namespace, obj, this.write(options))) as T;
   }
 
   async patchStatus(name: string, patch: unknown, type: PatchType = 'merge'): Promise<T> {
-    return (await this.api.patch(this.type, this.namespace, name, patch, type, {}, 'status')) as T;
+    return (await this.api.patch(this.type, this.namespace, name, patch, type, this.write({}), 'status')) as T;
   }
 
   async delete(name: string, options?: DeleteOptions): Promise<T> {

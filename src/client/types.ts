@@ -37,8 +37,17 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
 }
 
+/**
+ * What a write does with fields the kind's schema lacks (unknown, or given twice in a
+ * manifest's text), as Kubernetes' `fieldValidation`: `Warn` drops them with a warning each,
+ * `Strict` rejects the write (BadRequest naming them), `Ignore` drops them silently.
+ */
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
 /** Options of writes. */
 export interface WriteOptions {
+  /** Unknown and duplicate fields: warn and drop, reject, or drop silently. @default 'Warn' */
+  fieldValidation?: FieldValidation;
   /** Validate and default, but store nothing. */
   dryRun?: boolean;
   /** Who writes (recorded in managedFields-like audit later). */

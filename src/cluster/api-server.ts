@@ -44,7 +44,13 @@ export class ApiServer {
   readonly admission = new AdmissionChain();
   readonly api: ObjectApi;
   readonly events: ClusterEventLog;
+  /**
+   * What components are handed. Its writes report warnings only to their `options.warnings`:
+   * a user is warned about what they wrote, not again about the ReplicaSets and Pods made from it.
+   */
   readonly context: ApiContext;
+  /** The clients users get ({@link client}): their writes' warnings reach `onWarning`. */
+  private readonly userContext: ApiContext;
   private readonly registrar: CrdRegistrar;
 
   constructor(options: ApiServerOptions) {
@@ -57,7 +63,8 @@ export class ApiServer {
       record: (...args) => recorder.record(...args),
       list: async (namespace, listOptions) => (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items,
     };
-    this.context = new ClusterApiContext(this.api, this.registry, clock, this.events);
+    this.context = new ClusterApiContext(this.api, this.registry, clock, this.events, { quiet: true });
+    this.userContext = new ClusterApiContext(this.api, this.registry, clock, this.events);
     this.admission.use(priorityAdmission(() => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass')));
   }
 
@@ -82,8 +89,8 @@ export class ApiServer {
     await this.registrar.stop();
   }
 
-  /** A client for any served kind. */
+  /** A client for any served kind, for users: its writes' warnings reach `onWarning`. */
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
-    return this.context.client<T>(apiVersion, kind, namespace);
+    return this.userContext.client<T>(apiVersion, kind, namespace);
   }
 }

@@ -45,7 +45,11 @@ export interface ClusterOptions {
   store?: ObjectStore;
   /** Record Events (`cluster.events`). Turn off for very large benchmarks. @default true */
   recordEvents?: boolean;
-  /** Called with every warning a write raises (unknown or unimplemented fields). */
+  /**
+   * Called with every warning a write through `cluster.client(...)`, the typed shorthands or
+   * `apply` raises (unknown or unimplemented fields), naming the object written. Writes of
+   * components (controllers, scheduler, node agents) are not reported.
+   */
   onWarning?: (warning: string, object: KubeObject) => void;
   /** Nodes to start with, each over a container runtime. More with `addNode`. */
   nodes?: NodeSpec[];
@@ -236,7 +240,7 @@ export class Cluster extends TypedClients {
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
   client<T extends KubeObject>(refOrApiVersion: KindRef<T> | string, kindOrNamespace?: string, namespaceArg?: string): ResourceClient<T> {
     const { apiVersion, kind, namespace } = clientArgs(refOrApiVersion, kindOrNamespace, namespaceArg);
-    return this.context.client<T>(apiVersion, kind, namespace);
+    return this.apiServer.client<T>(apiVersion, kind, namespace);
   }
 
   /**

@@ -8,7 +8,7 @@ import type { ResourceType, ValidationResult } from './resource-type.js';
 import { TugboatError } from './errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors, validateObjectMeta } from './names.js';
 import { duplicate, immutable, invalid, notSupported, required } from './validation/field-errors.js';
-import { ajvErrorsToCauses, applySchemaDefaults, compileSchema, unknownCustomFields, type SchemaNode } from './schema/crd-schema.js';
+import { ajvErrorsToCauses, applySchemaDefaults, compileSchema, unknownCustomFields, unknownCustomPaths, type SchemaNode } from './schema/crd-schema.js';
 
 const KIND_RE = /^[A-Za-z][A-Za-z0-9]*$/;
 
@@ -115,6 +115,9 @@ export function resourceTypeFromCRD(crd: CustomResourceDefinition): ResourceType
     hasStatus: version.subresources?.status !== undefined && version.subresources.status !== null,
     applyDefaults(draft: KubeObject) {
       applySchemaDefaults(schema, draft);
+    },
+    pruneUnknownFields(draft: KubeObject) {
+      return unknownCustomPaths(schema, draft as Record<string, unknown>, true);
     },
     validate(obj: KubeObject): ValidationResult {
       const result = validateObjectMeta(obj.metadata, { namespaced, nameFormat: 'dns1123-subdomain' });

@@ -38,6 +38,13 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * template generation).
    */
   applyDefaults?(draft: T, old?: T): void;
+  /**
+   * Removes the fields the kind's schema does not have from a draft, in place (as decoding into
+   * Kubernetes' types, or a CRD's structural pruning, drops them); returns their paths
+   * (`spec.replicaz`). The API warns about them, rejects them or ignores them, per the write's
+   * fieldValidation.
+   */
+  pruneUnknownFields?(draft: T): string[];
   /** Checks a (defaulted) object; `old` is set on update, for immutability checks. */
   validate?(obj: T, old?: T): ValidationResult;
   /** Checks a write of the status subresource (counts that must not be negative). */

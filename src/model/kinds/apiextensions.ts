@@ -2,7 +2,7 @@
 import type { CustomResourceDefinition } from '../types.js';
 import type { ResourceType } from '../resource-type.js';
 import type { KindNames } from './define-kind.js';
-import { findUnknownFields } from '../schema/unknown-fields.js';
+import { findUnknownFields, pruneUnknownFields } from '../schema/unknown-fields.js';
 import { checkFieldTypes } from '../schema/field-types.js';
 import { validateCRD, validateCRDUpdate } from '../crd.js';
 import { immutable } from '../validation/field-errors.js';
@@ -31,6 +31,7 @@ export const CustomResourceDefinitionType: ResourceType<CustomResourceDefinition
     }
     if (crd.spec) crd.spec.conversion ??= { strategy: 'None' };
   },
+  pruneUnknownFields: (draft) => pruneUnknownFields(names.kind, draft),
   validate(crd, old) {
     const causes = validateCRD(crd);
     if (old) {

@@ -6,7 +6,7 @@ import type { KubeObject, StatusCause } from '../types.js';
 import type { ResourceType, ValidationResult } from '../resource-type.js';
 import { validateObjectMeta } from '../names.js';
 import { immutable } from '../validation/field-errors.js';
-import { findUnknownFields } from '../schema/unknown-fields.js';
+import { findUnknownFields, pruneUnknownFields } from '../schema/unknown-fields.js';
 import { notImplementedFields } from '../schema/not-implemented.js';
 import { checkFieldTypes } from '../schema/field-types.js';
 import { validateNonNegative } from '../validation/common.js';
@@ -36,7 +36,7 @@ function validateStatusWrite(rules: KindRules<KubeObject>, obj: KubeObject): Val
 }
 
 /** Names and flags of a kind, as in a ResourceType. */
-export type KindNames = Omit<ResourceType, 'applyDefaults' | 'validate'>;
+export type KindNames = Omit<ResourceType, 'applyDefaults' | 'validate' | 'pruneUnknownFields'>;
 
 /** Validates a built-in object of `names.kind` with the generic metadata checks and `rules`. */
 export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: KindRules<T>, obj: T, old?: T): ValidationResult {
@@ -57,6 +57,7 @@ export function defineKind<T extends KubeObject>(names: KindNames, rules: KindRu
     ...names,
     checkTypes: (obj) => checkFieldTypes(names.kind, obj),
     validate: (obj, old) => validateBuiltin(names, rules, obj, old),
+    pruneUnknownFields: (draft) => pruneUnknownFields(names.kind, draft),
   };
   if (rules.defaults) rt.applyDefaults = rules.defaults;
   if (rules.statusCounts) rt.validateStatus = (obj) => validateStatusWrite(rules as KindRules<KubeObject>, obj);

@@ -164,10 +164,15 @@ function walkUnknown(schema: SchemaNode | undefined, value: unknown, path: strin
  * With `prune`, also removes them from `obj` in place, as Kubernetes' pruning does.
  */
 export function unknownCustomFields(schema: SchemaNode, obj: Record<string, unknown>, prune = false): string[] {
+  return unknownCustomPaths(schema, obj, prune).map((p) => `unknown field "${p}"`);
+}
+
+/** The paths of {@link unknownCustomFields} (`spec.colour`); with `prune`, removed from `obj` in place. */
+export function unknownCustomPaths(schema: SchemaNode, obj: Record<string, unknown>, prune = false): string[] {
   const root: SchemaNode = { ...schema, properties: { ...(schema.properties ?? {}), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
   const out: string[] = [];
   walkUnknown(root, obj, '', out, prune);
-  return out.map((p) => `unknown field "${p}"`);
+  return out;
 }
 
 /** Applies a schema's `default` values to missing properties of existing objects, in place. */

@@ -6,14 +6,14 @@ import { KIND_ROOTS, KNOWN_TYPES } from './known-fields.generated.js';
 import { isObject } from '../validation/common.js';
 import { hasOwn } from '../json-value.js';
 
-function walk(code: string, value: unknown, path: string, out: string[]): void {
+function walk(code: string, value: unknown, path: string, out: string[], prune = false): void {
   if (code === '' || value === null || value === undefined) return;
   if (code.startsWith('[]')) {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(code.slice(2), item, `${path}[${i}]`, out));
+    if (Array.isArray(value)) value.forEach((item, i) => walk(code.slice(2), item, `${path}[${i}]`, out, prune));
     return;
   }
   if (code.startsWith('{}')) {
-    if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out);
+    if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out, prune);
     return;
   }
   const fields = hasOwn(KNOWN_TYPES, code) ? KNOWN_TYPES[code] : undefined;
@@ -21,8 +21,10 @@ function walk(code: string, value: unknown, path: string, out: string[]): void {
   for (const [k, v] of Object.entries(value)) {
     const at = path ? `${path}.${k}` : k;
     // Own fields only: `constructor` or `toString` is an unknown field, not Object's member.
-    if (!hasOwn(fields, k)) out.push(at);
-    else walk(fields[k], v, at, out);
+    if (!hasOwn(fields, k)) {
+      out.push(at);
+      if (prune) delete value[k];
+    } else walk(fields[k], v, at, out, prune);
   }
 }
 
@@ -42,4 +44,17 @@ export function findUnknownFields(kind: string, obj: unknown): string[] {
   const paths: string[] = [];
   walk(root, obj, '', paths);
   return paths.map((p) => `unknown field "${p}"`);
+}
+
+/**
+ * Removes from `obj` (in place) the fields that Kubernetes' schema for `kind` lacks, as
+ * decoding into Kubernetes' types drops them; returns their paths (`spec.replica`). Nothing for
+ * kinds without a built-in schema.
+ */
+export function pruneUnknownFields(kind: string, obj: unknown): string[] {
+  const root = hasOwn(KIND_ROOTS, kind) ? KIND_ROOTS[kind] : undefined;
+  if (!root) return [];
+  const paths: string[] = [];
+  walk(root, obj, '', paths, true);
+  return paths;
 }
