@@ -5,16 +5,15 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
 const root = resolve(import.meta.dirname, '../../..');
-const fixture = 'test/unit/testing/fixtures/skipping-store-suite.test.ts';
+const config = 'test/unit/testing/fixtures/vitest.config.ts';
 
 interface Report {
   testResults: { assertionResults: { ancestorTitles: string[]; title: string; status: string; failureMessages: string[] }[] }[];
 }
 
 async function runFixture(): Promise<Report> {
-  const out = await promisify(execFile)(join(root, 'node_modules/.bin/vitest'), ['run', fixture, '--reporter=json'], {
+  const out = await promisify(execFile)(join(root, 'node_modules/.bin/vitest'), ['run', '--config', config, '--reporter=json'], {
     cwd: root,
-    env: { ...process.env, TUGBOAT_SKIP_FIXTURE: '1' },
     timeout: 50_000,
   }).catch((err: { stdout?: string }) => ({ stdout: err.stdout ?? '' }));
   return JSON.parse(out.stdout) as Report;
