@@ -45,7 +45,11 @@ async function withCluster<T>(nodes: number, fn: (cluster: Cluster) => Promise<T
   const cluster = await Cluster.start({
     name,
     recordEvents: false,
-    nodes: Array.from({ length: nodes }, (_, i) => ({ name: `node-${i + 1}`, runtime: new DockerRuntime(), capacity: { cpu: '64', memory: '64Gi', pods: '110' } })),
+    nodes: Array.from({ length: nodes }, (_, i) => ({
+      name: `node-${i + 1}`,
+      runtime: new DockerRuntime(),
+      capacity: { cpu: '64', memory: '64Gi', pods: '110' },
+    })),
   });
   try {
     return await fn(cluster);
@@ -71,7 +75,9 @@ async function tugboatUpdate(replicas: number, nodes: number): Promise<number> {
     await cluster.apply(deployment('web', replicas, false));
     await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
     const t0 = performance.now();
-    await cluster.deployments('default').patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: TEST_IMAGE_2 }] } } } }, 'strategic');
+    await cluster
+      .deployments('default')
+      .patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: TEST_IMAGE_2 }] } } } }, 'strategic');
     await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
     return performance.now() - t0;
   });
@@ -144,9 +150,20 @@ const allRunning = (tasks: TaskInfo[], n: number, image: string): boolean =>
 
 async function createService(name: string, replicas: number, updateArgs: string[] = []): Promise<void> {
   await run('docker', [
-    'service', 'create', '--detach', '--quiet', '--no-resolve-image',
-    '--name', name, '--replicas', String(replicas), ...updateArgs,
-    TEST_IMAGE, 'sh', '-c', HTTPD_SCRIPT,
+    'service',
+    'create',
+    '--detach',
+    '--quiet',
+    '--no-resolve-image',
+    '--name',
+    name,
+    '--replicas',
+    String(replicas),
+    ...updateArgs,
+    TEST_IMAGE,
+    'sh',
+    '-c',
+    HTTPD_SCRIPT,
   ]);
 }
 
@@ -191,7 +208,14 @@ async function swarmUpdate(replicas: number, updateArgs: string[]): Promise<numb
 
 async function removeLabelled(label: string): Promise<void> {
   const left = await docker.listContainers({ all: true, filters: { label: [label] } });
-  await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    left.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
 }
 
 const secs = (ms: number): string => `${(ms / 1000).toFixed(2)} s`;
@@ -235,14 +259,28 @@ export async function benchDocker(sizes: number[] = [20, 50]): Promise<DockerBen
     await measure('update: tugboat, 1 node', n, () => tugboatUpdate(n, 1), 'maxSurge 25% (5), maxUnavailable 25% (5)');
     if (swarm) {
       await measure('update: swarm defaults', n, () => swarmUpdate(n, []), 'parallelism 1, delay 0, stop-first');
-      await measure('update: swarm parallelism 5, start-first', n, () => swarmUpdate(n, ['--update-parallelism', '5', '--update-order', 'start-first']), "= tugboat's maxSurge");
-      await measure('update: swarm parallelism 10, stop-first', n, () => swarmUpdate(n, ['--update-parallelism', '10']), "= tugboat's surge + unavailable");
+      await measure(
+        'update: swarm parallelism 5, start-first',
+        n,
+        () => swarmUpdate(n, ['--update-parallelism', '5', '--update-order', 'start-first']),
+        "= tugboat's maxSurge",
+      );
+      await measure(
+        'update: swarm parallelism 10, stop-first',
+        n,
+        () => swarmUpdate(n, ['--update-parallelism', '10']),
+        "= tugboat's surge + unavailable",
+      );
     }
   } finally {
     if (swarm?.initialised) {
       await run('docker', ['swarm', 'leave', '--force']).catch(() => undefined);
       // `swarm init` made docker_gwbridge, which `swarm leave` keeps.
-      if (swarm.gwbridgeMade) await docker.getNetwork('docker_gwbridge').remove().catch(() => undefined);
+      if (swarm.gwbridgeMade)
+        await docker
+          .getNetwork('docker_gwbridge')
+          .remove()
+          .catch(() => undefined);
     }
   }
   printTable(rows);
@@ -251,12 +289,16 @@ export async function benchDocker(sizes: number[] = [20, 50]): Promise<DockerBen
 
 function printTable(rows: DockerBenchRow[]): void {
   const find = (scenario: string, n: number): number | undefined => rows.find((r) => r.scenario === scenario && r.replicas === n)?.ms;
-  console.log('\nDocker benchmark (tugboat/floor against the 1-container floor; tugboat/swarm against swarm service create/update with defaults)');
+  console.log(
+    '\nDocker benchmark (tugboat/floor against the 1-container floor; tugboat/swarm against swarm service create/update with defaults)',
+  );
   console.table(
     rows.map((r) => {
       const tug = r.scenario.startsWith('tugboat') || r.scenario === 'update: tugboat, 1 node';
       const floor = find('floor: dockerode create+start, 1 container/replica', r.replicas);
-      const swarm = r.scenario.startsWith('update') ? find('update: swarm defaults', r.replicas) : find('swarm: service create', r.replicas);
+      const swarm = r.scenario.startsWith('update')
+        ? find('update: swarm defaults', r.replicas)
+        : find('swarm: service create', r.replicas);
       return {
         scenario: r.scenario,
         replicas: r.replicas,
@@ -270,8 +312,10 @@ function printTable(rows: DockerBenchRow[]): void {
   const tugUpdate = find('update: tugboat, 1 node', UPDATE_REPLICAS);
   const matched = find('update: swarm parallelism 5, start-first', UPDATE_REPLICAS);
   const matched10 = find('update: swarm parallelism 10, stop-first', UPDATE_REPLICAS);
-  if (tugUpdate && matched) console.log(`tugboat/swarm rolling update with parallelism matched to maxSurge (5, start-first): ${ratio(tugUpdate, matched)}`);
-  if (tugUpdate && matched10) console.log(`tugboat/swarm rolling update with parallelism 10 (surge + unavailable): ${ratio(tugUpdate, matched10)}`);
+  if (tugUpdate && matched)
+    console.log(`tugboat/swarm rolling update with parallelism matched to maxSurge (5, start-first): ${ratio(tugUpdate, matched)}`);
+  if (tugUpdate && matched10)
+    console.log(`tugboat/swarm rolling update with parallelism 10 (surge + unavailable): ${ratio(tugUpdate, matched10)}`);
   console.log(
     "Swarm's update defaults: --update-parallelism 1, --update-delay 0s, --update-order stop-first. " +
       "tugboat's Deployment defaults: maxSurge 25%, maxUnavailable 25%. " +
@@ -282,7 +326,10 @@ function printTable(rows: DockerBenchRow[]): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   await benchDocker(sizes.length ? sizes : undefined);
   process.exit(0);
 }

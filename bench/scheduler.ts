@@ -126,7 +126,9 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
 
   const progress = setInterval(() => {
     const s = ((performance.now() - tApply) / 1000).toFixed(0);
-    process.stderr.write(`  [${s}s] created ${created.size}, bound ${bound.size}/${podCount}, running ${running.size}/${podCount}, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`);
+    process.stderr.write(
+      `  [${s}s] created ${created.size}, bound ${bound.size}/${podCount}, running ${running.size}/${podCount}, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB\n`,
+    );
   }, 5000);
   await allRunning;
   clearInterval(progress);
@@ -159,7 +161,10 @@ const int = (n: number): string => Math.round(n).toLocaleString('en-US');
  * given), end to end and scheduler-only, and prints a table.
  */
 export async function benchScheduler(
-  sizes: [number, number][] = [[1_000, 30_000], [5_000, 150_000]],
+  sizes: [number, number][] = [
+    [1_000, 30_000],
+    [5_000, 150_000],
+  ],
 ): Promise<{ endToEnd: SchedulerBenchResult[]; schedulerOnly: SchedulerApiBenchResult[] }> {
   const endToEnd: SchedulerBenchResult[] = [];
   const schedulerOnly: SchedulerApiBenchResult[] = [];
@@ -175,8 +180,12 @@ export async function benchScheduler(
   const none = '-';
   console.log('\nScheduler at scale: MockRuntime, RealClock, recordEvents: false');
   console.log('  end to end: Deployments applied -> ReplicaSets -> pods -> scheduler -> node agents -> every pod Running');
-  console.log('  scheduler only: as scheduler_perf (no controllers, no node agents; Nodes and bare pods created through the API in batches of 500)');
-  console.log('  binding rate: pods bound per second, first binding to last (kube-scheduler scheduler_perf: ~680-810 pods/s at 5,000 nodes)');
+  console.log(
+    '  scheduler only: as scheduler_perf (no controllers, no node agents; Nodes and bare pods created through the API in batches of 500)',
+  );
+  console.log(
+    '  binding rate: pods bound per second, first binding to last (kube-scheduler scheduler_perf: ~680-810 pods/s at 5,000 nodes)',
+  );
   console.table(
     sizes.flatMap((_, i) => {
       const r = endToEnd[i];

@@ -50,13 +50,20 @@ export async function benchStore(): Promise<void> {
   const { items } = await store.list({ resource: PODS });
   t = performance.now();
   for (const obj of items) await store.update(PODS, { ...obj, status: { phase: 'Running' } });
-  rows.push({ measure: `update with resourceVersion (${items.length.toLocaleString('en-US')})`, figure: rate(items.length, performance.now() - t) });
+  rows.push({
+    measure: `update with resourceVersion (${items.length.toLocaleString('en-US')})`,
+    figure: rate(items.length, performance.now() - t),
+  });
 
   const lists = 50;
   let matched = 0;
   t = performance.now();
-  for (let i = 0; i < lists; i++) matched += (await store.list({ resource: PODS }, { labelSelector: appIs(`app-${i % APPS}`) })).items.length;
-  rows.push({ measure: `list app=X over ${OBJECTS.toLocaleString('en-US')} (${matched / lists} match)`, figure: `${fixed((performance.now() - t) / lists)} per list` });
+  for (let i = 0; i < lists; i++)
+    matched += (await store.list({ resource: PODS }, { labelSelector: appIs(`app-${i % APPS}`) })).items.length;
+  rows.push({
+    measure: `list app=X over ${OBJECTS.toLocaleString('en-US')} (${matched / lists} match)`,
+    figure: `${fixed((performance.now() - t) / lists)} per list`,
+  });
 
   t = performance.now();
   const nsItems = (await store.list({ resource: PODS, namespace: 'ns-3' }, { labelSelector: appIs('app-3') })).items.length;
@@ -89,7 +96,9 @@ async function benchFanOut(): Promise<{ measure: string; figure: string }[]> {
       } else delivered.set(rv, n);
     }
   };
-  const done = Array.from({ length: WATCHERS }, () => consume(store.watch({ resource: PODS }, { resourceVersion: from, signal: controller.signal })));
+  const done = Array.from({ length: WATCHERS }, () =>
+    consume(store.watch({ resource: PODS }, { resourceVersion: from, signal: controller.signal })),
+  );
 
   let current = seed;
   const waitFor = (rv: number): Promise<void> =>
@@ -120,9 +129,15 @@ async function benchFanOut(): Promise<{ measure: string; figure: string }[]> {
   await Promise.all(done);
   await store.close();
   return [
-    { measure: `watch fan-out: ${FANOUT_WRITES.toLocaleString('en-US')} writes to ${WATCHERS} watchers`, figure: `${rate(burstEvents, elapsed)} events delivered` },
+    {
+      measure: `watch fan-out: ${FANOUT_WRITES.toLocaleString('en-US')} writes to ${WATCHERS} watchers`,
+      figure: `${rate(burstEvents, elapsed)} events delivered`,
+    },
     { measure: 'watch fan-out: burst writes alone', figure: rate(FANOUT_WRITES, writesDone - t) },
-    { measure: `watch latency write -> last of ${WATCHERS} (p50 / p99)`, figure: `${fixed(percentile(latencies, 50))} / ${fixed(percentile(latencies, 99))}` },
+    {
+      measure: `watch latency write -> last of ${WATCHERS} (p50 / p99)`,
+      figure: `${fixed(percentile(latencies, 50))} / ${fixed(percentile(latencies, 99))}`,
+    },
   ];
 }
 

@@ -76,14 +76,21 @@ spec:
               properties:
                 readyReplicas: { type: integer }
 `;
-const blog = { apiVersion: 'example.com/v1', kind: 'Website', metadata: { name: 'blog', namespace: 'default' }, spec: { image: 'blog:1', replicas: 3 } };
+const blog = {
+  apiVersion: 'example.com/v1',
+  kind: 'Website',
+  metadata: { name: 'blog', namespace: 'default' },
+  spec: { image: 'blog:1', replicas: 3 },
+};
 
 // A unit test of one reconcile: the real API code over a bare store, no controller running.
 {
   await using ctx = await fakeReconcileContext({ objects: [websiteCrd, blog] });
   await websiteController.reconcile({ namespace: 'default', name: 'blog' }, ctx);
   const deployment = await ctx.client<Deployment>('apps/v1', 'Deployment', 'default').get('blog');
-  console.log(`one reconcile: Deployment blog, ${deployment.spec?.replicas} replicas of ${deployment.spec?.template.spec?.containers[0].image}`);
+  console.log(
+    `one reconcile: Deployment blog, ${deployment.spec?.replicas} replicas of ${deployment.spec?.template.spec?.containers[0].image}`,
+  );
 }
 
 // The whole loop: a cluster of mock nodes on a FakeClock.

@@ -89,7 +89,13 @@ export { FakeClock } from './clock/fake-clock.js';
 
 // Built-in runtimes (contracts in 'tugboat/runtime', Docker in 'tugboat/docker')
 export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
-export type { MockImageBehavior, MockRuntimeOptions, MockPodSelector, MockContainerInfo, MockCallCounters } from './runtime-adapters/mock/index.js';
+export type {
+  MockImageBehavior,
+  MockRuntimeOptions,
+  MockPodSelector,
+  MockContainerInfo,
+  MockCallCounters,
+} from './runtime-adapters/mock/index.js';
 export { ProcessRuntime } from './runtime-adapters/process/index.js';
 export type { ProcessRuntimeOptions } from './runtime-adapters/process/index.js';
 export type { PodLogOptions } from './node-agent/types.js';
@@ -101,5 +107,12 @@ export type { MemoryStoreOptions } from './store/memory-store.js';
 export type { ObjectStore } from './store/types.js';
 
 // Controllers (the contract; the runtime and helpers are in 'tugboat/controllers')
-export type { Controller, ControllerSetup, ReconcileRequest, ReconcileResult, ReconcileContext, Logger } from './controllers/runtime/types.js';
+export type {
+  Controller,
+  ControllerSetup,
+  ReconcileRequest,
+  ReconcileResult,
+  ReconcileContext,
+  Logger,
+} from './controllers/runtime/types.js';
 export { terminalError } from './controllers/runtime/terminal-error.js';

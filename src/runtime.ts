@@ -29,7 +29,13 @@ export { RuntimeInstance, ownerState, isClaimable } from './runtime-adapters/ins
 export type { ReclaimOptions, InstanceOwner, OwnerState } from './runtime-adapters/instance.js';
 export type { ReclaimReport } from './runtime-adapters/types.js';
 export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
-export type { MockImageBehavior, MockRuntimeOptions, MockPodSelector, MockContainerInfo, MockCallCounters } from './runtime-adapters/mock/index.js';
+export type {
+  MockImageBehavior,
+  MockRuntimeOptions,
+  MockPodSelector,
+  MockContainerInfo,
+  MockCallCounters,
+} from './runtime-adapters/mock/index.js';
 export { ProcessRuntime } from './runtime-adapters/process/index.js';
 export type { ProcessRuntimeOptions } from './runtime-adapters/process/index.js';
 export { NodeAgent } from './node-agent/node-agent.js';

@@ -27,7 +27,11 @@ function row(pod: Pod): string[] {
   ];
 }
 
-const line = (cells: readonly string[]): string => cells.map((c, i) => c.padEnd(WIDTHS[i])).join(' ').trimEnd();
+const line = (cells: readonly string[]): string =>
+  cells
+    .map((c, i) => c.padEnd(WIDTHS[i]))
+    .join(' ')
+    .trimEnd();
 
 /** Follows the pods of a label selector and shows them; `stop()` ends the watch and leaves the last table. */
 export class PodTable {

@@ -32,19 +32,30 @@ const HTTPD = ['/bin/sh', '-c', 'echo "$VERSION from $POD_NAME" > /www/index.htm
 
 /** A node one-liner: the same answer, bound to the pod's own loopback address. */
 const NODE_SERVER = [
-  process.execPath, '-e',
+  process.execPath,
+  '-e',
   `require('http').createServer((q, s) => s.end(process.env.VERSION + ' from ' + process.env.POD_NAME + '\\n'))` +
     `.listen(8080, process.env.POD_IP)`,
 ];
 
-const exists = (path: string): Promise<boolean> => access(path).then(() => true, () => false);
+const exists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 async function hasImage(runtime: ContainerRuntime, ref: string): Promise<boolean> {
-  return runtime.ensureImage(ref, 'Never').then(() => true, () => false);
+  return runtime.ensureImage(ref, 'Never').then(
+    () => true,
+    () => false,
+  );
 }
 
 async function hasDockerCli(): Promise<boolean> {
-  return run('docker', ['--version']).then(() => true, () => false);
+  return run('docker', ['--version']).then(
+    () => true,
+    () => false,
+  );
 }
 
 /**
@@ -59,7 +70,14 @@ async function buildWebImages(): Promise<void> {
     await mkdir(join(dir, 'tmp'), { mode: 0o1777 });
     await copyFile(BUSYBOX, join(dir, 'bin', 'busybox'));
     for (const applet of ['sh', 'httpd', 'cat', 'echo', 'sleep', 'wget']) await symlink('busybox', join(dir, 'bin', applet));
-    await run('sh', ['-c', `tar -C "$1" -c . | docker import -c 'ENV PATH=/bin' - "$2" >/dev/null && docker tag "$2" "$3"`, 'sh', dir, webImage(1), webImage(2)]);
+    await run('sh', [
+      '-c',
+      `tar -C "$1" -c . | docker import -c 'ENV PATH=/bin' - "$2" >/dev/null && docker tag "$2" "$3"`,
+      'sh',
+      dir,
+      webImage(1),
+      webImage(2),
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -91,7 +109,8 @@ async function dockerUnusable(log: (line: string) => void): Promise<string | und
   if (!(await DockerRuntime.available())) return 'no Docker daemon answers';
   const probe = new DockerRuntime();
   const haveBusybox = await exists(BUSYBOX);
-  if (!haveBusybox && !(await hasImage(probe, 'tugboat/pause:1'))) return `the sandbox image is missing and ${BUSYBOX} is not there to build it`;
+  if (!haveBusybox && !(await hasImage(probe, 'tugboat/pause:1')))
+    return `the sandbox image is missing and ${BUSYBOX} is not there to build it`;
   if ((await hasImage(probe, webImage(1))) && (await hasImage(probe, webImage(2)))) return undefined;
   if (!haveBusybox) return `image ${webImage(1)} is missing and ${BUSYBOX} is not there to build it`;
   if (!(await hasDockerCli())) return `image ${webImage(1)} is missing and there is no docker CLI to import it`;

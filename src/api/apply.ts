@@ -11,7 +11,6 @@ import type { FieldValidation } from '../client/types.js';
 import { LAST_APPLIED } from '../model/well-known.js';
 import { getOwn, hasOwn, isJsonObject as isObject, setOwn } from '../model/json-value.js';
 
-
 /** Options of `cluster.apply`. */
 export interface ApplyOptions {
   /** Namespace for namespaced objects that name none. @default 'default' */
@@ -100,23 +99,28 @@ export async function applyManifests(
   const warnings: string[] = [];
   const applied: KubeObject[] = [];
   for (const obj of objects) {
-      const type = registry.forObject(obj);
-      const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
-      const name = obj.metadata.name;
-      const config = structuredClone(obj);
-      if (config.metadata.annotations) delete config.metadata.annotations[LAST_APPLIED];
-      const annotated = (o: KubeObject): KubeObject => ({
-        ...o,
-        metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [LAST_APPLIED]: JSON.stringify(config) } },
-      });
-      const duplicateFields = duplicates.get(obj);
-      if (!name) {
-        applied.push(
-          await api.create(type, namespace, annotated(obj), { dryRun: options.dryRun, warnings, fieldValidation: options.fieldValidation, duplicateFields }),
-        );
-        continue;
-      }
-      applied.push(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }, duplicateFields));
+    const type = registry.forObject(obj);
+    const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
+    const name = obj.metadata.name;
+    const config = structuredClone(obj);
+    if (config.metadata.annotations) delete config.metadata.annotations[LAST_APPLIED];
+    const annotated = (o: KubeObject): KubeObject => ({
+      ...o,
+      metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, [LAST_APPLIED]: JSON.stringify(config) } },
+    });
+    const duplicateFields = duplicates.get(obj);
+    if (!name) {
+      applied.push(
+        await api.create(type, namespace, annotated(obj), {
+          dryRun: options.dryRun,
+          warnings,
+          fieldValidation: options.fieldValidation,
+          duplicateFields,
+        }),
+      );
+      continue;
+    }
+    applied.push(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }, duplicateFields));
   }
   return Object.assign(applied, { warnings });
 }
@@ -165,7 +169,12 @@ async function checkAll(
 }
 
 /** Validates an object of a kind that is not served yet (its CRD is in the same manifest). */
-function checkAgainst(type: ResourceType, obj: KubeObject, fieldValidation: FieldValidation | undefined, duplicates: string[] | undefined): void {
+function checkAgainst(
+  type: ResourceType,
+  obj: KubeObject,
+  fieldValidation: FieldValidation | undefined,
+  duplicates: string[] | undefined,
+): void {
   const draft = structuredClone(obj);
   checkFields(type, draft, fieldValidation, duplicates);
   type.applyDefaults?.(draft);

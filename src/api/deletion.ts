@@ -11,10 +11,7 @@ import { setCondition } from '../model/conditions.js';
 const PROTECTED_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 /** What a delete request does to a stored object. */
-export type DeletionPlan =
-  | { action: 'remove' }
-  | { action: 'none' }
-  | { action: 'mark'; mark(draft: KubeObject): void };
+export type DeletionPlan = { action: 'remove' } | { action: 'none' } | { action: 'mark'; mark(draft: KubeObject): void };
 
 interface PodLike {
   spec?: { nodeName?: string; terminationGracePeriodSeconds?: number };
@@ -47,7 +44,8 @@ export function checkDeleteOptions(options: unknown): void {
   if (typeof options !== 'object' || Array.isArray(options)) bad('', options, 'v1.DeleteOptions');
   const o = options as Record<string, unknown>;
   const grace = o.gracePeriodSeconds;
-  if (grace !== undefined && grace !== null && !(typeof grace === 'number' && Number.isSafeInteger(grace))) bad('gracePeriodSeconds', grace, 'int64');
+  if (grace !== undefined && grace !== null && !(typeof grace === 'number' && Number.isSafeInteger(grace)))
+    bad('gracePeriodSeconds', grace, 'int64');
   if (o.propagationPolicy !== undefined && o.propagationPolicy !== null && typeof o.propagationPolicy !== 'string') {
     bad('propagationPolicy', o.propagationPolicy, 'v1.DeletionPropagation');
   }
@@ -79,7 +77,9 @@ export function planDeletion(type: ResourceType, old: KubeObject, options: Delet
   }
   const policy = options.propagationPolicy ?? 'Background';
   if (policy !== 'Background' && policy !== 'Foreground' && policy !== 'Orphan') {
-    throw TugboatError.badRequest(`propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Background", "Foreground", "Orphan"`);
+    throw TugboatError.badRequest(
+      `propagationPolicy: Unsupported value: "${String(policy)}": supported values: "Background", "Foreground", "Orphan"`,
+    );
   }
   const add = policy === 'Foreground' ? FOREGROUND_FINALIZER : policy === 'Orphan' ? ORPHAN_FINALIZER : undefined;
   const existing = old.metadata.finalizers ?? [];

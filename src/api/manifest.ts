@@ -97,7 +97,10 @@ function decodeValues(raw: unknown[], rawDuplicates: string[][], duplicates?: st
   const out: KubeObject[] = [];
   const visit = (value: unknown, where: string, dups: string[]): void => {
     if (isObject(value)) value = toJsonValue(value, where);
-    if (!isObject(value)) throw TugboatError.badRequest(`${where}: expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+    if (!isObject(value))
+      throw TugboatError.badRequest(
+        `${where}: expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`,
+      );
     if (typeof value.kind === 'string' && value.kind.endsWith('List') && Array.isArray(value.items)) {
       value.items.forEach((item, j) => visit(item, `${where}.items[${j}]`, duplicatesUnder(dups, `items[${j}]`)));
       return;

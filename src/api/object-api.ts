@@ -269,7 +269,11 @@ export class ObjectApi {
     const old = await this.get(type, namespace, name);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
-      throw TugboatError.conflict(subject(type), name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`);
+      throw TugboatError.conflict(
+        subject(type),
+        name,
+        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata.uid}`,
+      );
     }
     if (pre?.resourceVersion && pre.resourceVersion !== old.metadata.resourceVersion) {
       throw TugboatError.conflict(
@@ -326,7 +330,9 @@ export class ObjectApi {
     const measure = { bytes: 0 };
     const obj = toJsonValue(input, type.kind, measure) as KubeObject;
     if (measure.bytes > MAX_OBJECT_BYTES) {
-      throw TugboatError.tooLarge(`${type.kind} is too large: ${measure.bytes} bytes, the limit is ${MAX_OBJECT_BYTES} (etcd's request limit)`);
+      throw TugboatError.tooLarge(
+        `${type.kind} is too large: ${measure.bytes} bytes, the limit is ${MAX_OBJECT_BYTES} (etcd's request limit)`,
+      );
     }
     const apiVersion = apiVersionOf(type);
     if (obj.apiVersion !== undefined && obj.apiVersion !== apiVersion) {
@@ -418,7 +424,7 @@ export class ObjectApi {
     let warnings: string[] = [];
     const request = { operation, type, object: obj, oldObject: old, subresource, dryRun: Boolean(options.dryRun) };
     if (!admission.empty) await admission.mutate(request);
-    const validate = subresource === 'status' ? (old && type.validateStatus?.bind(type)) : type.validate?.bind(type);
+    const validate = subresource === 'status' ? old && type.validateStatus?.bind(type) : type.validate?.bind(type);
     if (validate) {
       const result = validate(obj, old as KubeObject);
       if (result.causes.length > 0) {

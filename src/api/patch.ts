@@ -71,7 +71,12 @@ export function strategicMergePatch(target: Json, patch: Json, field = ''): Json
       const list = k.slice('$deleteFromPrimitiveList/'.length);
       const drop = new Set(Array.isArray(v) ? v : []);
       const current = getOwn(out, list);
-      if (Array.isArray(current)) setOwn(out, list, current.filter((x) => !drop.has(x)));
+      if (Array.isArray(current))
+        setOwn(
+          out,
+          list,
+          current.filter((x) => !drop.has(x)),
+        );
       continue;
     }
     if (v === null) {
@@ -127,7 +132,8 @@ function parsePointer(pointer: unknown, index: number, field = 'path'): string[]
 const ARRAY_INDEX = /^(0|[1-9][0-9]*)$/;
 
 function arrayIndex(key: string, index: number): number {
-  if (!ARRAY_INDEX.test(key)) throw TugboatError.badRequest(`patch[${index}]: invalid array index "${key}" (RFC 6901: digits without a leading zero)`);
+  if (!ARRAY_INDEX.test(key))
+    throw TugboatError.badRequest(`patch[${index}]: invalid array index "${key}" (RFC 6901: digits without a leading zero)`);
   return Number(key);
 }
 
@@ -157,9 +163,14 @@ export function jsonPatch(target: Json, ops: JsonPatchOperation[]): Json {
   if (!Array.isArray(ops)) throw TugboatError.badRequest('a JSON patch must be an array of operations');
   let doc = copyOf(target);
   ops.forEach((op, i) => {
-    if (!isPlainObject(op)) throw TugboatError.badRequest(`patch[${i}]: an operation must be an object with "op" and "path", got ${op === null ? 'null' : typeof op}`);
+    if (!isPlainObject(op))
+      throw TugboatError.badRequest(
+        `patch[${i}]: an operation must be an object with "op" and "path", got ${op === null ? 'null' : typeof op}`,
+      );
     if (typeof op.op !== 'string' || !OPS.has(op.op)) {
-      throw TugboatError.badRequest(`patch[${i}].op: Unsupported value: ${JSON.stringify(op.op ?? null)}: supported values: "add", "remove", "replace", "move", "copy", "test"`);
+      throw TugboatError.badRequest(
+        `patch[${i}].op: Unsupported value: ${JSON.stringify(op.op ?? null)}: supported values: "add", "remove", "replace", "move", "copy", "test"`,
+      );
     }
     const path = parsePointer(op.path, i);
     if ((op.op === 'add' || op.op === 'replace' || op.op === 'test') && !hasOwn(op, 'value')) {
@@ -172,7 +183,8 @@ export function jsonPatch(target: Json, ops: JsonPatchOperation[]): Json {
         if (idx >= parent.length) throw TugboatError.badRequest(`patch[${i}]: ${name} operation does not apply: index ${key} out of range`);
         return parent.splice(idx, 1)[0];
       }
-      if (!hasOwn(parent, key)) throw TugboatError.badRequest(`patch[${i}]: ${name} operation does not apply: doc is missing key: "/${p.join('/')}"`);
+      if (!hasOwn(parent, key))
+        throw TugboatError.badRequest(`patch[${i}]: ${name} operation does not apply: doc is missing key: "/${p.join('/')}"`);
       const v = parent[key];
       delete parent[key];
       return v;
@@ -209,7 +221,8 @@ export function jsonPatch(target: Json, ops: JsonPatchOperation[]): Json {
       }
       case 'copy': {
         const v = getAt(doc, parsePointer(op.from, i, 'from'), i);
-        if (v === undefined) throw TugboatError.badRequest(`patch[${i}]: copy operation does not apply: doc is missing from path: "${String(op.from)}"`);
+        if (v === undefined)
+          throw TugboatError.badRequest(`patch[${i}]: copy operation does not apply: doc is missing from path: "${String(op.from)}"`);
         add(path, v, 'copy');
         break;
       }

@@ -1,14 +1,7 @@
 import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import type { InternalWriteOptions, ObjectApi } from './object-api.js';
-import type {
-  DeleteOptions,
-  ListOptions,
-  PatchType,
-  ResourceClient,
-  WatchOptions,
-  WriteOptions,
-} from '../client/types.js';
+import type { DeleteOptions, ListOptions, PatchType, ResourceClient, WatchOptions, WriteOptions } from '../client/types.js';
 
 /**
  * The ResourceClient of one kind in one namespace (or cluster-wide), over the ObjectApi.

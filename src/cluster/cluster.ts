@@ -196,9 +196,12 @@ export class Cluster extends TypedClients {
     if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
       throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be an integer')]);
     }
-    if (replicas < 0) throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
+    if (replicas < 0)
+      throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
     if (kind !== 'Deployment' && kind !== 'ReplicaSet' && kind !== 'StatefulSet') {
-      throw TugboatError.badRequest(`kind: Unsupported value: "${String(kind)}": supported values: "Deployment", "ReplicaSet", "StatefulSet"`);
+      throw TugboatError.badRequest(
+        `kind: Unsupported value: "${String(kind)}": supported values: "Deployment", "ReplicaSet", "StatefulSet"`,
+      );
     }
     return this.client('apps/v1', kind, namespace).patch(name, { spec: { replicas } });
   }

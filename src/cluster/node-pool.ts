@@ -77,7 +77,11 @@ export class NodePool {
     if (this.agents.has(spec.name)) throw TugboatError.alreadyExists({ kind: 'nodes' }, spec.name);
     let runtimeEvents = this.runtimes.get(spec.runtime);
     if (!runtimeEvents) this.runtimes.set(spec.runtime, (runtimeEvents = new RuntimeEventHub(spec.runtime)));
-    const agent = new NodeAgent(this.ctx, { ...spec, clusterName: this.clusterName, instance: this.instance }, { pods: this.pods, runtimeEvents });
+    const agent = new NodeAgent(
+      this.ctx,
+      { ...spec, clusterName: this.clusterName, instance: this.instance },
+      { pods: this.pods, runtimeEvents },
+    );
     this.agents.set(spec.name, agent);
     try {
       await this.instance.acquire();
@@ -98,9 +102,12 @@ export class NodePool {
     const agent = this.get(name);
     await agent.stop({ removePods: true });
     this.agents.delete(name);
-    await this.ctx.client('v1', 'Node').delete(name).catch((err: unknown) => {
-      if (!TugboatError.is(err, 'NotFound')) throw err;
-    });
+    await this.ctx
+      .client('v1', 'Node')
+      .delete(name)
+      .catch((err: unknown) => {
+        if (!TugboatError.is(err, 'NotFound')) throw err;
+      });
     const pods = await this.ctx.client<Pod>('v1', 'Pod', ALL_NAMESPACES).list({ fieldSelector: `spec.nodeName=${name}` });
     for (const pod of pods.items) {
       await this.ctx

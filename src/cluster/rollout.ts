@@ -9,7 +9,6 @@ import { rfc3339 } from '../clock/time-format.js';
 import { getCondition } from '../model/conditions.js';
 import { CHANGE_CAUSE_ANNOTATION, RESTARTED_AT_ANNOTATION, REVISION_ANNOTATION } from '../model/well-known.js';
 
-
 /** One revision of a Deployment, as `kubectl rollout history` shows it. */
 export interface RolloutRevision {
   revision: number;

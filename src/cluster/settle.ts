@@ -58,8 +58,7 @@ export const CLOCK_WAIT_TURNS = 10;
 /** Busy turns taken with setImmediate before the loop yields with a 1 ms timer (real I/O waits). */
 const FAST_TURNS = 2000;
 
-const nextTurn = (slow: boolean): Promise<void> =>
-  new Promise((resolve) => (slow ? setTimeout(resolve, 1) : setImmediate(resolve)));
+const nextTurn = (slow: boolean): Promise<void> => new Promise((resolve) => (slow ? setTimeout(resolve, 1) : setImmediate(resolve)));
 
 /**
  * Resolves once every part has been idle, and the store has taken no write, for a few
@@ -105,7 +104,7 @@ export async function advanceUntil<T>(
   options: AdvanceUntilOptions = {},
 ): Promise<T> {
   if (!(clock instanceof FakeClock)) {
-    throw TugboatError.badRequest('advanceUntil moves the cluster\'s clock: start the cluster with `clock: new FakeClock()`');
+    throw TugboatError.badRequest("advanceUntil moves the cluster's clock: start the cluster with `clock: new FakeClock()`");
   }
   const stepMs = options.stepMs ?? 1000;
   const maxMs = options.maxMs ?? 300_000;

@@ -37,7 +37,11 @@ export async function waitFor<T extends KubeObject>(
       let current = list.items[0];
       if (predicate(current)) return current;
       try {
-        for await (const ev of client.watch({ resourceVersion: list.resourceVersion, fieldSelector: `metadata.name=${name}`, signal: abort.signal })) {
+        for await (const ev of client.watch({
+          resourceVersion: list.resourceVersion,
+          fieldSelector: `metadata.name=${name}`,
+          signal: abort.signal,
+        })) {
           if (ev.type === 'BOOKMARK') continue;
           current = ev.type === 'DELETED' ? (undefined as unknown as T) : ev.object;
           if (predicate(current)) return current;

@@ -8,5 +8,12 @@ import { daemonSetController } from './daemonset/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
-  return [replicaSetController(), deploymentController(), nodeLifecycleController(), jobController(), cronJobController(), daemonSetController()];
+  return [
+    replicaSetController(),
+    deploymentController(),
+    nodeLifecycleController(),
+    jobController(),
+    cronJobController(),
+    daemonSetController(),
+  ];
 }

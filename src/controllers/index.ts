@@ -18,7 +18,14 @@ export type {
 export { terminalError, isTerminalError, TerminalError } from './runtime/terminal-error.js';
 export { WorkQueue, type WorkQueueOptions } from './runtime/work-queue.js';
 export { RateLimiter, type RateLimiterOptions } from './runtime/rate-limiter.js';
-export { Informer, OWNER_UID_INDEX, type InformerHandler, type InformerOptions, type InformerRetryPolicy, type IndexFunc } from '../client/informer.js';
+export {
+  Informer,
+  OWNER_UID_INDEX,
+  type InformerHandler,
+  type InformerOptions,
+  type InformerRetryPolicy,
+  type IndexFunc,
+} from '../client/informer.js';
 export { InformerFactory, type InformerFactoryOptions } from '../client/informer-factory.js';
 export { kinds, kindRef, type KindRef } from '../client/kinds.js';
 export { replicaSetController, type ReplicaSetControllerOptions } from './replicaset.js';

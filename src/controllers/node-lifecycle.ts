@@ -27,7 +27,9 @@ export interface NodeLifecycleOptions {
 /** The last heartbeat of a node: its Lease renewal or its Ready condition's heartbeat. */
 export function lastHeartbeatMs(node: Node, lease: Lease | undefined): number | undefined {
   const ready = getCondition(node.status?.conditions, 'Ready');
-  const times = [timeMs(lease?.spec?.renewTime), timeMs(ready?.lastHeartbeatTime), timeMs(node.metadata.creationTimestamp)].filter((x): x is number => x !== undefined);
+  const times = [timeMs(lease?.spec?.renewTime), timeMs(ready?.lastHeartbeatTime), timeMs(node.metadata.creationTimestamp)].filter(
+    (x): x is number => x !== undefined,
+  );
   return times.length ? Math.max(...times) : undefined;
 }
 
@@ -50,7 +52,9 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
     let next = node.status?.conditions ?? [];
     if (!getCondition(next, 'Ready')) next = setCondition(next, { type: 'Ready', ...unknown }, { now: nowIso });
     for (const c of next) if (c.status !== 'Unknown') next = setCondition(next, { ...c, ...unknown }, { now: nowIso });
-    const updated = await ctx.client<Node>(NODE.apiVersion, NODE.kind).updateStatus({ ...node, status: { ...node.status, conditions: next } });
+    const updated = await ctx
+      .client<Node>(NODE.apiVersion, NODE.kind)
+      .updateStatus({ ...node, status: { ...node.status, conditions: next } });
     await ctx.events.record(updated, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, COMPONENT);
     return updated;
   }
@@ -58,7 +62,13 @@ export function nodeLifecycleController(options: NodeLifecycleOptions = {}): Con
   async function evict(ctx: ReconcileContext, pod: Pod, force: boolean): Promise<void> {
     try {
       await ctx.client<Pod>('v1', 'Pod', pod.metadata.namespace).delete(pod.metadata.name ?? '', force ? { gracePeriodSeconds: 0 } : {});
-      await ctx.events.record(pod, 'Normal', 'TaintManagerEviction', `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`, COMPONENT);
+      await ctx.events.record(
+        pod,
+        'Normal',
+        'TaintManagerEviction',
+        `Marking for deletion Pod ${pod.metadata.namespace}/${pod.metadata.name}`,
+        COMPONENT,
+      );
     } catch (err) {
       if (!TugboatError.is(err, 'NotFound')) throw err;
     }

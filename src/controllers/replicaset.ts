@@ -64,7 +64,11 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       }
     } else if (diff > 0) {
       const victims = podsToDelete(pods, Math.min(diff, burst));
-      expectations.expectDeletions(key, victims.map((p) => p.metadata.name ?? ''), ctx.clock.nowMs());
+      expectations.expectDeletions(
+        key,
+        victims.map((p) => p.metadata.name ?? ''),
+        ctx.clock.nowMs(),
+      );
       let failure: unknown;
       await Promise.all(
         victims.map(async (p) => {
@@ -116,7 +120,9 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
           }
           if (change === 'DELETED') return [];
           const sets = await cache.list<ReplicaSet>(RS.apiVersion, RS.kind, { namespace: ns });
-          return sets.filter((rs) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels)).map((rs) => ({ namespace: ns, name: rs.metadata.name ?? '' }));
+          return sets
+            .filter((rs) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels))
+            .map((rs) => ({ namespace: ns, name: rs.metadata.name ?? '' }));
         },
       },
     ],
@@ -132,7 +138,13 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       const pods = await claimObjects<Pod>(
         ctx,
         POD,
-        { uid: rs.metadata.uid ?? '', namespace: rs.metadata.namespace, deleting: !!rs.metadata.deletionTimestamp, selector: rs.spec?.selector, ownerRef: controllerRef(rs) },
+        {
+          uid: rs.metadata.uid ?? '',
+          namespace: rs.metadata.namespace,
+          deleting: !!rs.metadata.deletionTimestamp,
+          selector: rs.spec?.selector,
+          ownerRef: controllerRef(rs),
+        },
         isPodActive,
       );
       const manageError = needsSync ? await manage(ctx, rs, pods) : undefined;

@@ -86,7 +86,10 @@ function copyShared(v: unknown, base: unknown, depth: number, fresh: boolean): u
   for (const k of Object.keys(v)) {
     if (k === '__proto__') throw NOT_PLAIN;
     const counterpart = Object.prototype.hasOwnProperty.call(b, k) ? b[k] : NONE;
-    const item = counterpart === NONE ? copy((v as Record<string, unknown>)[k], depth + 1) : copyShared((v as Record<string, unknown>)[k], counterpart, depth + 1, false);
+    const item =
+      counterpart === NONE
+        ? copy((v as Record<string, unknown>)[k], depth + 1)
+        : copyShared((v as Record<string, unknown>)[k], counterpart, depth + 1, false);
     out[k] = item;
     count++;
     if (item !== counterpart) same = false;

@@ -40,7 +40,10 @@ export function getCondition<C extends { type: string }>(conditions: readonly C[
  * stamped with `now` (or next's own time when `now` is not given).
  */
 export function transitioned<C extends Condition>(previous: Condition | undefined, next: C, now?: string): C {
-  const time = previous && previous.status === next.status && previous.lastTransitionTime ? previous.lastTransitionTime : now ?? next.lastTransitionTime;
+  const time =
+    previous && previous.status === next.status && previous.lastTransitionTime
+      ? previous.lastTransitionTime
+      : (now ?? next.lastTransitionTime);
   return time === next.lastTransitionTime ? next : { ...next, lastTransitionTime: time };
 }
 
@@ -49,7 +52,11 @@ export function transitioned<C extends Condition>(previous: Condition | undefine
  * condition of its type in place, or is appended; lastTransitionTime follows
  * {@link transitioned}. Returns the input list itself when nothing changes.
  */
-export function setCondition<C extends Condition>(conditions: readonly C[] | null | undefined, condition: C, options: SetConditionOptions = {}): C[] {
+export function setCondition<C extends Condition>(
+  conditions: readonly C[] | null | undefined,
+  condition: C,
+  options: SetConditionOptions = {},
+): C[] {
   const list = conditions ?? [];
   const i = list.findIndex((c) => c.type === condition.type);
   const current = i >= 0 ? list[i] : undefined;
@@ -71,5 +78,8 @@ export function removeCondition<C extends { type: string }>(conditions: readonly
 function sameCondition(a: Condition, b: Condition): boolean {
   const ka = Object.keys(a).filter((k) => (a as unknown as Record<string, unknown>)[k] !== undefined);
   const kb = Object.keys(b).filter((k) => (b as unknown as Record<string, unknown>)[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => (a as unknown as Record<string, unknown>)[k] === (b as unknown as Record<string, unknown>)[k]);
+  return (
+    ka.length === kb.length &&
+    ka.every((k) => (a as unknown as Record<string, unknown>)[k] === (b as unknown as Record<string, unknown>)[k])
+  );
 }

@@ -8,7 +8,14 @@ import type { ResourceType, ValidationResult } from './resource-type.js';
 import { TugboatError } from './errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors, validateObjectMeta } from './names.js';
 import { duplicate, immutable, invalid, notSupported, required } from './validation/field-errors.js';
-import { ajvErrorsToCauses, applySchemaDefaults, compileSchema, unknownCustomFields, unknownCustomPaths, type SchemaNode } from './schema/crd-schema.js';
+import {
+  ajvErrorsToCauses,
+  applySchemaDefaults,
+  compileSchema,
+  unknownCustomFields,
+  unknownCustomPaths,
+  type SchemaNode,
+} from './schema/crd-schema.js';
 
 const KIND_RE = /^[A-Za-z][A-Za-z0-9]*$/;
 
@@ -23,14 +30,20 @@ function validateNames(names: apiext.CustomResourceDefinitionNames | undefined, 
   const causes = [...labelCauses(names.plural, `${field}.plural`, true), ...labelCauses(names.singular, `${field}.singular`, false)];
   (names.shortNames ?? []).forEach((s, i) => causes.push(...labelCauses(s, `${field}.shortNames[${i}]`, true)));
   if (!names.kind) causes.push(required(`${field}.kind`));
-  else if (!KIND_RE.test(names.kind)) causes.push(invalid(`${field}.kind`, names.kind, 'may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?'));
-  if (names.listKind !== undefined && !KIND_RE.test(names.listKind)) causes.push(invalid(`${field}.listKind`, names.listKind, 'may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?'));
-  if (names.listKind && names.listKind === names.kind) causes.push(invalid(`${field}.listKind`, names.listKind, 'kind and listKind may not be the same'));
+  else if (!KIND_RE.test(names.kind))
+    causes.push(invalid(`${field}.kind`, names.kind, 'may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?'));
+  if (names.listKind !== undefined && !KIND_RE.test(names.listKind))
+    causes.push(
+      invalid(`${field}.listKind`, names.listKind, 'may have mixed case, but should otherwise match: [a-z]([-a-z0-9]*[a-z0-9])?'),
+    );
+  if (names.listKind && names.listKind === names.kind)
+    causes.push(invalid(`${field}.listKind`, names.listKind, 'kind and listKind may not be the same'));
   return causes;
 }
 
 function validateVersions(versions: apiext.CustomResourceDefinitionVersion[] | undefined): StatusCause[] {
-  if (!Array.isArray(versions) || versions.length === 0) return [required('spec.versions', 'must have exactly one version marked as storage version')];
+  if (!Array.isArray(versions) || versions.length === 0)
+    return [required('spec.versions', 'must have exactly one version marked as storage version')];
   const causes: StatusCause[] = [];
   const names = new Set<string>();
   versions.forEach((v, i) => {
@@ -48,8 +61,22 @@ function validateVersions(versions: apiext.CustomResourceDefinitionVersion[] | u
     }
   });
   const storage = versions.filter((v) => v.storage === true).length;
-  if (storage !== 1) causes.push(invalid('spec.versions', versions.map((v) => v.name), 'must have exactly one version marked as storage version'));
-  if (!versions.some((v) => v.served)) causes.push(invalid('spec.versions', versions.map((v) => v.name), 'must have at least one version marked as served'));
+  if (storage !== 1)
+    causes.push(
+      invalid(
+        'spec.versions',
+        versions.map((v) => v.name),
+        'must have exactly one version marked as storage version',
+      ),
+    );
+  if (!versions.some((v) => v.served))
+    causes.push(
+      invalid(
+        'spec.versions',
+        versions.map((v) => v.name),
+        'must have at least one version marked as served',
+      ),
+    );
   return causes;
 }
 
@@ -71,7 +98,8 @@ export function validateCRD(crd: CustomResourceDefinition): StatusCause[] {
     causes.push(invalid('metadata.name', crd.metadata.name, 'must be spec.names.plural+"."+spec.group'));
   }
   if (!spec.scope) causes.push(required('spec.scope'));
-  else if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster') causes.push(notSupported('spec.scope', spec.scope, ['Cluster', 'Namespaced']));
+  else if (spec.scope !== 'Namespaced' && spec.scope !== 'Cluster')
+    causes.push(notSupported('spec.scope', spec.scope, ['Cluster', 'Namespaced']));
   causes.push(...validateVersions(spec.versions));
   return causes;
 }
@@ -97,7 +125,8 @@ export function crdServedVersion(crd: CustomResourceDefinition): apiext.CustomRe
  */
 export function resourceTypeFromCRD(crd: CustomResourceDefinition): ResourceType {
   const causes = validateCRD(crd);
-  if (causes.length > 0) throw TugboatError.invalid({ kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io' }, crd.metadata?.name ?? '', causes);
+  if (causes.length > 0)
+    throw TugboatError.invalid({ kind: 'CustomResourceDefinition', group: 'apiextensions.k8s.io' }, crd.metadata?.name ?? '', causes);
   const version = crdServedVersion(crd) as apiext.CustomResourceDefinitionVersion;
   const { names, group, scope } = crd.spec;
   const schema = version.schema?.openAPIV3Schema as SchemaNode;

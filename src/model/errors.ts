@@ -75,11 +75,10 @@ export class TugboatError extends Error {
 
   /** The object changed since it was read (stale resourceVersion or failed precondition). */
   static conflict(subject: ErrorSubject, name: string, why: string): TugboatError {
-    return new TugboatError(
-      'Conflict',
-      `Operation cannot be fulfilled on ${resourceLabel(subject)} "${name}": ${why}`,
-      { ...subject, name },
-    );
+    return new TugboatError('Conflict', `Operation cannot be fulfilled on ${resourceLabel(subject)} "${name}": ${why}`, {
+      ...subject,
+      name,
+    });
   }
 
   /** The object is invalid; each cause names one field. */

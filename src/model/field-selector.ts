@@ -122,9 +122,7 @@ class ParsedFieldSelector implements FieldSelector {
 
   /** Kubernetes' form: `field=value` (also for `==`) and `field!=value`, values escaped. */
   toString(): string {
-    return this.requirements
-      .map((r) => `${r.field}${r.operator === '!=' ? '!=' : '='}${escapeFieldValue(r.value)}`)
-      .join(',');
+    return this.requirements.map((r) => `${r.field}${r.operator === '!=' ? '!=' : '='}${escapeFieldValue(r.value)}`).join(',');
   }
 }
 

@@ -91,7 +91,11 @@ export class LabelRequirement implements Requirement {
   readonly values: readonly string[];
   readonly test: Matcher;
 
-  constructor(readonly key: string, readonly operator: SelectorOperator, values: readonly string[]) {
+  constructor(
+    readonly key: string,
+    readonly operator: SelectorOperator,
+    values: readonly string[],
+  ) {
     this.values = Object.freeze([...new Set(values)].sort(compareStrings));
     this.test = compileRequirement(key, operator, this.values);
     Object.freeze(this);

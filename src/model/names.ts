@@ -177,7 +177,13 @@ export function validateObjectMeta(meta: ObjectMeta | undefined, rules: ObjectMe
   });
   const controllers = (meta.ownerReferences ?? []).filter((r) => r.controller === true);
   if (controllers.length > 1) {
-    causes.push(invalid(`${field}.ownerReferences`, controllers.map((r) => r.name), 'Only one reference can have Controller set to true'));
+    causes.push(
+      invalid(
+        `${field}.ownerReferences`,
+        controllers.map((r) => r.name),
+        'Only one reference can have Controller set to true',
+      ),
+    );
   }
   (meta.finalizers ?? []).forEach((f, i) => {
     for (const m of qualifiedNameErrors(f)) causes.push(invalid(`${field}.finalizers[${i}]`, f, m));

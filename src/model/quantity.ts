@@ -39,7 +39,10 @@ export class Quantity {
   #text: string | undefined;
 
   /** @param nanos the value in units of 10^-9. @param format the family toString renders in. */
-  constructor(readonly nanos: bigint, readonly format: QuantityFormat = 'DecimalSI') {
+  constructor(
+    readonly nanos: bigint,
+    readonly format: QuantityFormat = 'DecimalSI',
+  ) {
     Object.freeze(this);
   }
 
@@ -125,7 +128,9 @@ export class Quantity {
 function toBig(n: number | bigint): bigint {
   if (typeof n === 'bigint') return n;
   if (!Number.isSafeInteger(n)) {
-    throw new TugboatError('Invalid', `quantity: ${n} is not a safe integer`, { causes: [fieldError('quantity', 'must be a safe integer')] });
+    throw new TugboatError('Invalid', `quantity: ${n} is not a safe integer`, {
+      causes: [fieldError('quantity', 'must be a safe integer')],
+    });
   }
   return BigInt(n);
 }

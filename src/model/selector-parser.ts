@@ -12,8 +12,7 @@ interface Item {
   readonly lit: string;
 }
 
-const isSpecial = (c: string): boolean =>
-  c === '=' || c === '!' || c === '(' || c === ')' || c === ',' || c === '>' || c === '<';
+const isSpecial = (c: string): boolean => c === '=' || c === '!' || c === '(' || c === ')' || c === ',' || c === '>' || c === '<';
 const isSpace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 
 function lex(s: string): Item[] {
@@ -97,7 +96,13 @@ class Parser {
 
     const o = this.next(false);
     const ops: Partial<Record<Tok, SelectorOperator>> = {
-      in: 'In', notin: 'NotIn', '=': '=', '==': '==', '!=': '!=', '>': 'Gt', '<': 'Lt',
+      in: 'In',
+      notin: 'NotIn',
+      '=': '=',
+      '==': '==',
+      '!=': '!=',
+      '>': 'Gt',
+      '<': 'Lt',
     };
     op = ops[o.tok];
     if (op === undefined) throw new SelectorParseError(`found '${o.lit}', expected: in, notin, =, ==, !=, gt, lt`);

@@ -32,7 +32,12 @@ export class RuntimeInventory {
   private readonly containers = new Map<string, ContainerStatus[]>();
 
   /** Lists the runtime's sandboxes and containers of this cluster and node that `instance` may claim. */
-  static async take(runtime: ContainerRuntime, clusterName: string, nodeName: string, instance?: RuntimeInstance): Promise<RuntimeInventory> {
+  static async take(
+    runtime: ContainerRuntime,
+    clusterName: string,
+    nodeName: string,
+    instance?: RuntimeInstance,
+  ): Promise<RuntimeInventory> {
     const { sandboxes, containers } = await claimableObjects(runtime, clusterName, nodeName, instance);
     const inv = new RuntimeInventory();
     for (const s of sandboxes) push(inv.sandboxes, s.labels[RUNTIME_LABELS.podUid] ?? '', s);

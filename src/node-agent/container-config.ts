@@ -3,7 +3,13 @@
  * built from the pod spec (env, mounts, limits, security, ports) with tugboat's labels.
  */
 import type { core, Pod } from '../model/types.js';
-import { RUNTIME_LABELS, type ContainerConfig, type PortMapping, type SandboxConfig, type SecuritySettings } from '../runtime-adapters/types.js';
+import {
+  RUNTIME_LABELS,
+  type ContainerConfig,
+  type PortMapping,
+  type SandboxConfig,
+  type SecuritySettings,
+} from '../runtime-adapters/types.js';
 import type { ConfigSource } from './config-error.js';
 import { expandCommand, resolveEnv } from './env.js';
 import { resolveMounts } from './volumes.js';

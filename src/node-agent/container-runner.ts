@@ -53,7 +53,12 @@ async function pullImage(rc: RunContext, rec: ContainerRecord): Promise<boolean>
     env.images.add(image);
     rec.imageBackoff = NO_BACKOFF;
     const took = ((env.ctx.clock.nowMs() - started) / 1000).toFixed(3);
-    env.record(pod, 'Normal', 'Pulled', policy === 'Never' ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${took}s`);
+    env.record(
+      pod,
+      'Normal',
+      'Pulled',
+      policy === 'Never' ? `Container image "${image}" already present on machine` : `Successfully pulled image "${image}" in ${took}s`,
+    );
     return true;
   } catch (err) {
     const reason = err instanceof ImagePullError ? err.reason : 'ErrImagePull';
@@ -75,12 +80,19 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   let config;
   try {
     // The downward API sees the sandbox's IP even before the status reporting it is written.
-    const withIP = sandbox.ip ? ({ ...pod, status: { ...(pod.status ?? {}), podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }] } } as Pod) : pod;
+    const withIP = sandbox.ip
+      ? ({ ...pod, status: { ...(pod.status ?? {}), podIP: sandbox.ip, podIPs: [{ ip: sandbox.ip }] } } as Pod)
+      : pod;
     config = await containerConfig(withIP, rec.spec, attempt, env.owner, env.source);
   } catch (err) {
     if (!(err instanceof ContainerConfigError)) throw err;
     rec.waiting = { reason: err.reason, message: err.message };
-    env.record(pod, 'Warning', err.reason === 'ContainerCreating' ? 'FailedMount' : 'Failed', err.reason === 'ContainerCreating' ? err.message : `Error: ${err.message}`);
+    env.record(
+      pod,
+      'Warning',
+      err.reason === 'ContainerCreating' ? 'FailedMount' : 'Failed',
+      err.reason === 'ContainerCreating' ? err.message : `Error: ${err.message}`,
+    );
     rc.wakeAt(env.ctx.clock.nowMs() + RETRY_MS);
     return false;
   }
@@ -89,7 +101,15 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   env.record(pod, 'Normal', 'Created', `Created container ${rec.spec.name}`);
   const stale = rec.previous;
   if (rec.current) rec.previous = rec.current;
-  rec.current = { id, sandboxId: sandbox.id, name: rec.spec.name, image: config.image, state: 'created', createdAt: env.ctx.clock.now(), labels: config.labels };
+  rec.current = {
+    id,
+    sandboxId: sandbox.id,
+    name: rec.spec.name,
+    image: config.image,
+    state: 'created',
+    createdAt: env.ctx.clock.now(),
+    labels: config.labels,
+  };
   rec.restartCount = attempt;
   rec.waiting = undefined;
   if (stale) void env.limit(() => env.runtime.removeContainer(stale.id)).catch(() => undefined);
@@ -143,7 +163,8 @@ export async function restartContainer(rc: RunContext, rec: ContainerRecord): Pr
       rec.backoffEventFor = cur.id;
       env.record(pod, 'Warning', 'BackOff', `Back-off restarting failed container ${rec.spec.name} in pod ${podRef(pod)}`);
     }
-    if (rec.waiting?.reason !== 'ErrImagePull' && rec.waiting?.reason !== 'ImagePullBackOff') rec.waiting = { reason: 'CrashLoopBackOff', message };
+    if (rec.waiting?.reason !== 'ErrImagePull' && rec.waiting?.reason !== 'ImagePullBackOff')
+      rec.waiting = { reason: 'CrashLoopBackOff', message };
     rc.wakeAt(backoffEndsAt(rec.backoff, finished));
     return;
   }

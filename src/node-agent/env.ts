@@ -8,7 +8,12 @@ import { expandVars } from './expand.js';
 import { podFieldValue, resourceFieldValue } from './downward-api.js';
 
 /** Resolves a container's env and envFrom into a plain map; throws ContainerConfigError on a missing required source. */
-export async function resolveEnv(pod: Pod, container: core.Container, source: ConfigSource, hostIP: string): Promise<Record<string, string>> {
+export async function resolveEnv(
+  pod: Pod,
+  container: core.Container,
+  source: ConfigSource,
+  hostIP: string,
+): Promise<Record<string, string>> {
   const ns = pod.metadata.namespace ?? 'default';
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {

@@ -72,8 +72,10 @@ export class NodeAgent {
     deps?: NodeAgentDeps,
   ) {
     if (!options?.name) throw TugboatError.invalid({ kind: 'Node' }, '', [fieldError('name', 'Required value', 'FieldValueRequired')]);
-    if (!options.runtime) throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('runtime', 'Required value', 'FieldValueRequired')]);
-    if (!options.clusterName) throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('clusterName', 'Required value', 'FieldValueRequired')]);
+    if (!options.runtime)
+      throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('runtime', 'Required value', 'FieldValueRequired')]);
+    if (!options.clusterName)
+      throw TugboatError.invalid({ kind: 'Node' }, options.name, [fieldError('clusterName', 'Required value', 'FieldValueRequired')]);
     this.name = options.name;
     if (deps) this.deps = deps;
     else {
@@ -89,8 +91,20 @@ export class NodeAgent {
       ctx,
       runtime: options.runtime,
       // Once stopped, queued calls are refused rather than dropped, so no worker awaits forever.
-      limit: (fn) => this.queue.add(() => (this.state === 'running' ? this.track(fn()) : Promise.reject(new TugboatError('ServiceUnavailable', `node agent ${options.name} is stopped`))), { throwOnTimeout: true }),
-      owner: { clusterName: options.clusterName, nodeName: options.name, hostIP: HOST_IP, ...(options.instance ? { labels: options.instance.labels } : {}) },
+      limit: (fn) =>
+        this.queue.add(
+          () =>
+            this.state === 'running'
+              ? this.track(fn())
+              : Promise.reject(new TugboatError('ServiceUnavailable', `node agent ${options.name} is stopped`)),
+          { throwOnTimeout: true },
+        ),
+      owner: {
+        clusterName: options.clusterName,
+        nodeName: options.name,
+        hostIP: HOST_IP,
+        ...(options.instance ? { labels: options.instance.labels } : {}),
+      },
       source,
       images: this.images,
       alive: () => this.state === 'running',
@@ -181,7 +195,9 @@ export class NodeAgent {
     const instance = options.previous ? rec.previous : rec.current;
     if (!instance) {
       if (options.previous) throw TugboatError.badRequest(`previous terminated container "${rec.spec.name}" in pod "${podName}" not found`);
-      throw TugboatError.badRequest(`container "${rec.spec.name}" in pod "${podName}" is waiting to start: ${rec.waiting?.reason ?? 'ContainerCreating'}`);
+      throw TugboatError.badRequest(
+        `container "${rec.spec.name}" in pod "${podName}" is waiting to start: ${rec.waiting?.reason ?? 'ContainerCreating'}`,
+      );
     }
     const { container: _c, previous: _p, ...rest } = options;
     yield* this.options.runtime.logs(instance.id, rest);

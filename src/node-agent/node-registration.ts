@@ -98,7 +98,11 @@ export async function registerNode(ctx: ApiContext, options: NodeAgentOptions, h
     const mine = options.taints ?? [];
     const kept = (node.spec?.taints ?? []).filter((t) => !mine.some((m) => m.key === t.key && m.effect === t.effect));
     const taints = [...kept, ...mine.map((t) => ({ ...t }))];
-    node = await client.update({ ...node, metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...labels } }, spec: { ...(node.spec ?? {}), taints } } as Node);
+    node = await client.update({
+      ...node,
+      metadata: { ...node.metadata, labels: { ...(node.metadata.labels ?? {}), ...labels } },
+      spec: { ...(node.spec ?? {}), taints },
+    } as Node);
   }
   return writeNodeStatus(ctx, options, hostIP, node);
 }
@@ -146,7 +150,13 @@ export class Heartbeat {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = this.ctx.clock.setTimeout(() => void this.beat().catch(() => undefined).finally(() => undefined), this.options.heartbeatIntervalMs ?? 10_000);
+    this.timer = this.ctx.clock.setTimeout(
+      () =>
+        void this.beat()
+          .catch(() => undefined)
+          .finally(() => undefined),
+      this.options.heartbeatIntervalMs ?? 10_000,
+    );
   }
 
   private async beat(): Promise<void> {
@@ -162,7 +172,11 @@ export class Heartbeat {
   private async renewLease(): Promise<void> {
     const client = this.ctx.client<Lease>('coordination.k8s.io/v1', 'Lease', NODE_LEASE_NAMESPACE);
     const name = this.options.name;
-    const spec = { holderIdentity: name, leaseDurationSeconds: this.options.leaseDurationSeconds ?? 40, renewTime: microTime(this.ctx.clock.now()) };
+    const spec = {
+      holderIdentity: name,
+      leaseDurationSeconds: this.options.leaseDurationSeconds ?? 40,
+      renewTime: microTime(this.ctx.clock.now()),
+    };
     for (let attempt = 0; attempt < 3 && !this.stopped; attempt++) {
       this.lease ??= await client.find(name);
       try {
@@ -171,7 +185,11 @@ export class Heartbeat {
           this.lease = await client.create({
             apiVersion: 'coordination.k8s.io/v1',
             kind: 'Lease',
-            metadata: { name, namespace: NODE_LEASE_NAMESPACE, ...(uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid }] } : {}) },
+            metadata: {
+              name,
+              namespace: NODE_LEASE_NAMESPACE,
+              ...(uid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name, uid }] } : {}),
+            },
             spec,
           } as Lease);
         } else {

@@ -87,11 +87,18 @@ function initDone(s: core.ContainerStatus): boolean {
 }
 
 /** The pod phase from its container statuses, as the kubelet's getPhase computes it. */
-export function podPhase(spec: core.PodSpec, init: core.ContainerStatus[], app: core.ContainerStatus[]): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
+export function podPhase(
+  spec: core.PodSpec,
+  init: core.ContainerStatus[],
+  app: core.ContainerStatus[],
+): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   const policy = spec.restartPolicy ?? 'Always';
   if (policy === 'Never' && init.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0)) return 'Failed';
   if (!init.every(initDone)) return 'Pending';
-  let running = 0, waiting = 0, stopped = 0, succeeded = 0;
+  let running = 0,
+    waiting = 0,
+    stopped = 0,
+    succeeded = 0;
   for (const s of app) {
     if (s.state?.running) running++;
     else if (s.state?.terminated) {
@@ -132,7 +139,14 @@ export function qosClass(spec: core.PodSpec): 'Guaranteed' | 'Burstable' | 'Best
 
 const MANAGED = new Set(['PodReadyToStartContainers', 'Initialized', 'ContainersReady', 'Ready', 'PodScheduled']);
 
-function condition(prev: core.PodCondition[] | undefined, type: string, ok: boolean, now: Date, reason?: string, message?: string): core.PodCondition {
+function condition(
+  prev: core.PodCondition[] | undefined,
+  type: string,
+  ok: boolean,
+  now: Date,
+  reason?: string,
+  message?: string,
+): core.PodCondition {
   const status = ok ? 'True' : 'False';
   const next = { type, status, ...(!ok && reason ? { reason } : {}), ...(!ok && message ? { message } : {}) };
   return transitioned(getCondition(prev, type), next, rfc3339(now));
@@ -153,16 +167,37 @@ export function buildPodStatus(v: PodView): core.PodStatus {
   const scheduled = getCondition(prevConds, 'PodScheduled') ?? condition(undefined, 'PodScheduled', true, v.now);
   const containersReady = done
     ? condition(prevConds, 'ContainersReady', false, v.now, 'PodCompleted')
-    : condition(prevConds, 'ContainersReady', unready.length === 0, v.now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`);
+    : condition(
+        prevConds,
+        'ContainersReady',
+        unready.length === 0,
+        v.now,
+        'ContainersNotReady',
+        `containers with unready status: [${unready.join(' ')}]`,
+      );
   const ready = done
     ? condition(prevConds, 'Ready', false, v.now, 'PodCompleted')
     : unready.length > 0
       ? condition(prevConds, 'Ready', false, v.now, 'ContainersNotReady', `containers with unready status: [${unready.join(' ')}]`)
-      : condition(prevConds, 'Ready', gates.length === 0, v.now, 'ReadinessGatesNotReady', `corresponding condition of pod readiness gate "${gates[0]?.conditionType}" does not exist.`);
+      : condition(
+          prevConds,
+          'Ready',
+          gates.length === 0,
+          v.now,
+          'ReadinessGatesNotReady',
+          `corresponding condition of pod readiness gate "${gates[0]?.conditionType}" does not exist.`,
+        );
   const incomplete = v.init.filter((_, i) => !initDone(initStatuses[i])).map((c) => c.name);
   const conditions: core.PodCondition[] = [
     condition(prevConds, 'PodReadyToStartContainers', v.sandboxReady, v.now),
-    condition(prevConds, 'Initialized', initialized, v.now, 'ContainersNotInitialized', `containers with incomplete status: [${incomplete.join(' ')}]`),
+    condition(
+      prevConds,
+      'Initialized',
+      initialized,
+      v.now,
+      'ContainersNotInitialized',
+      `containers with incomplete status: [${incomplete.join(' ')}]`,
+    ),
     ready,
     containersReady,
     scheduled,

@@ -45,14 +45,21 @@ export class PodWorker {
   /** Set once a sandbox was lost: under restartPolicy Never no new one is made. */
   private sandboxLost = false;
 
-  constructor(readonly env: WorkerEnv, pod: Pod) {
+  constructor(
+    readonly env: WorkerEnv,
+    pod: Pod,
+  ) {
     this.pod = pod;
     this.init = (pod.spec?.initContainers ?? []).map((c) => newRecord(c, true));
     this.app = (pod.spec?.containers ?? []).map((c) => newRecord(c, false));
     this.startTime = pod.status?.startTime;
     const phase = pod.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
-      this.terminal = { phase, ...(pod.status?.reason ? { reason: pod.status.reason } : {}), ...(pod.status?.message ? { message: pod.status.message } : {}) };
+      this.terminal = {
+        phase,
+        ...(pod.status?.reason ? { reason: pod.status.reason } : {}),
+        ...(pod.status?.message ? { message: pod.status.message } : {}),
+      };
       this.inert = true;
     }
   }
@@ -72,7 +79,9 @@ export class PodWorker {
     if (sandbox) this.sandbox = sandbox;
     const extra: ContainerStatus[] = [];
     for (const rec of this.records) {
-      const mine = containers.filter((c) => c.name === rec.spec.name && (!sandbox || c.sandboxId === sandbox.id)).sort((a, b) => attemptOf(b) - attemptOf(a));
+      const mine = containers
+        .filter((c) => c.name === rec.spec.name && (!sandbox || c.sandboxId === sandbox.id))
+        .sort((a, b) => attemptOf(b) - attemptOf(a));
       if (mine[0]) {
         rec.current = mine[0];
         rec.restartCount = attemptOf(mine[0]);
@@ -86,7 +95,8 @@ export class PodWorker {
 
   /** A newer version of the pod arrived from the watch. */
   update(pod: Pod): void {
-    const echo = pod.metadata.resourceVersion === this.lastWrittenRv || (this.lastWritten !== undefined && jsonEqual(pod.status, this.lastWritten));
+    const echo =
+      pod.metadata.resourceVersion === this.lastWrittenRv || (this.lastWritten !== undefined && jsonEqual(pod.status, this.lastWritten));
     this.pod = pod;
     if (!echo || pod.metadata.deletionTimestamp) this.requestSync();
   }
@@ -137,10 +147,13 @@ export class PodWorker {
   private schedule(at: number): void {
     if (this.wake && this.wake.at <= at && this.wake.at > this.env.ctx.clock.nowMs()) return;
     this.wake?.timer.cancel();
-    const timer = this.env.ctx.clock.setTimeout(() => {
-      this.wake = undefined;
-      this.requestSync();
-    }, Math.max(0, at - this.env.ctx.clock.nowMs()));
+    const timer = this.env.ctx.clock.setTimeout(
+      () => {
+        this.wake = undefined;
+        this.requestSync();
+      },
+      Math.max(0, at - this.env.ctx.clock.nowMs()),
+    );
     this.wake = { at, timer };
   }
 
@@ -164,7 +177,8 @@ export class PodWorker {
     if (!this.terminal) this.checkDeadline();
     if (this.terminal) {
       for (const r of this.records) r.prober?.stop();
-      if (this.terminal.reason === 'DeadlineExceeded') await stopAll(this, (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, false);
+      if (this.terminal.reason === 'DeadlineExceeded')
+        await stopAll(this, (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, false);
     } else {
       await this.drive();
     }
@@ -184,7 +198,10 @@ export class PodWorker {
       if (rec.killRequest && rec.current?.state === 'running') {
         const { kind } = rec.killRequest;
         this.env.record(this.pod, 'Normal', 'Killing', `Container ${rec.spec.name} failed ${kind} probe, will be restarted`);
-        const grace = (rec.spec[kind === 'liveness' ? 'livenessProbe' : 'startupProbe']?.terminationGracePeriodSeconds ?? this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
+        const grace =
+          (rec.spec[kind === 'liveness' ? 'livenessProbe' : 'startupProbe']?.terminationGracePeriodSeconds ??
+            this.pod.spec?.terminationGracePeriodSeconds ??
+            30) * 1000;
         await this.env.runtime.stopContainer(rec.current.id, grace);
       }
       rec.killRequest = undefined;
@@ -208,7 +225,11 @@ export class PodWorker {
     if (ads === undefined || !this.startTime) return;
     const deadline = Date.parse(this.startTime) + ads * 1000;
     if (this.env.ctx.clock.nowMs() >= deadline) {
-      this.terminal = { phase: 'Failed', reason: 'DeadlineExceeded', message: 'Pod was active on the node longer than the specified deadline' };
+      this.terminal = {
+        phase: 'Failed',
+        reason: 'DeadlineExceeded',
+        message: 'Pod was active on the node longer than the specified deadline',
+      };
       this.env.record(this.pod, 'Warning', 'DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
     } else {
       this.nextWake = Math.min(this.nextWake, deadline);
@@ -244,7 +265,15 @@ export class PodWorker {
         rec.prober = undefined;
         if (!cur || cur.state === 'exited') return;
         await env.runtime.stopContainer(cur.id, grace).catch(() => undefined);
-        rec.current = await env.runtime.inspectContainer(cur.id).catch(() => ({ ...cur, state: 'exited' as const, exitCode: 137, reason: 'ContainerStatusUnknown', finishedAt: env.ctx.clock.now() }));
+        rec.current = await env.runtime
+          .inspectContainer(cur.id)
+          .catch(() => ({
+            ...cur,
+            state: 'exited' as const,
+            exitCode: 137,
+            reason: 'ContainerStatusUnknown',
+            finishedAt: env.ctx.clock.now(),
+          }));
       }),
     );
     if (found) {
@@ -268,7 +297,12 @@ export class PodWorker {
       try {
         this.sandbox = await env.limit(() => env.runtime.runSandbox(sandboxConfig(this.pod, env.owner)));
       } catch (err) {
-        env.record(this.pod, 'Warning', 'FailedCreatePodSandBox', `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`);
+        env.record(
+          this.pod,
+          'Warning',
+          'FailedCreatePodSandBox',
+          `Failed to create pod sandbox: ${err instanceof Error ? err.message : String(err)}`,
+        );
         this.nextWake = Math.min(this.nextWake, env.ctx.clock.nowMs() + 10_000);
         return;
       }

@@ -32,7 +32,12 @@ export function probeAction(handler: core.Probe | core.LifecycleHandler, contain
       ...(Object.keys(headers).length ? { headers } : {}),
     };
   }
-  if (handler.tcpSocket) return { type: 'tcp', port: resolvePort(handler.tcpSocket.port, container), ...(handler.tcpSocket.host ? { host: handler.tcpSocket.host } : {}) };
+  if (handler.tcpSocket)
+    return {
+      type: 'tcp',
+      port: resolvePort(handler.tcpSocket.port, container),
+      ...(handler.tcpSocket.host ? { host: handler.tcpSocket.host } : {}),
+    };
   const grpc = (handler as core.Probe).grpc;
   if (grpc) return { type: 'tcp', port: grpc.port };
   return undefined;
@@ -50,7 +55,9 @@ export async function runProbe(
     if (runtime.probe) return await runtime.probe(containerId, action, timeoutMs);
     if (action.type === 'exec') {
       const r = await runtime.exec(containerId, action.command, { timeoutMs });
-      return r.exitCode === 0 ? { result: 'success' } : { result: 'failure', message: (r.stdout + r.stderr).trim() || `command exited with ${r.exitCode}` };
+      return r.exitCode === 0
+        ? { result: 'success' }
+        : { result: 'failure', message: (r.stdout + r.stderr).trim() || `command exited with ${r.exitCode}` };
     }
     const target = endpoint(runtime, sandbox, action.port, action.host);
     return action.type === 'http' ? await httpProbe(target, action, timeoutMs) : await tcpProbe(target, timeoutMs);
@@ -59,13 +66,22 @@ export async function runProbe(
   }
 }
 
-function endpoint(runtime: ContainerRuntime, sandbox: SandboxStatus | undefined, port: number, host?: string): { host: string; port: number } {
+function endpoint(
+  runtime: ContainerRuntime,
+  sandbox: SandboxStatus | undefined,
+  port: number,
+  host?: string,
+): { host: string; port: number } {
   if (host) return { host, port };
   if (sandbox && runtime.endpointFor) return runtime.endpointFor(sandbox, port);
   return { host: sandbox?.ip || '127.0.0.1', port };
 }
 
-function httpProbe(target: { host: string; port: number }, action: Extract<ProbeAction, { type: 'http' }>, timeoutMs: number): Promise<ProbeOutcome> {
+function httpProbe(
+  target: { host: string; port: number },
+  action: Extract<ProbeAction, { type: 'http' }>,
+  timeoutMs: number,
+): Promise<ProbeOutcome> {
   const lib = action.scheme === 'HTTPS' ? https : http;
   return new Promise((resolve) => {
     const req = lib.request(
@@ -81,7 +97,9 @@ function httpProbe(target: { host: string; port: number }, action: Extract<Probe
       (res) => {
         res.resume();
         const code = res.statusCode ?? 0;
-        resolve(code >= 200 && code < 400 ? { result: 'success' } : { result: 'failure', message: `HTTP probe failed with statuscode: ${code}` });
+        resolve(
+          code >= 200 && code < 400 ? { result: 'success' } : { result: 'failure', message: `HTTP probe failed with statuscode: ${code}` },
+        );
       },
     );
     req.on('timeout', () => {

@@ -29,13 +29,16 @@ export async function stopAll(worker: PodWorker, graceMs: number, remove = true)
       const action = hook && probeAction(hook, rec.spec);
       if (action && graceMs > 0) {
         const outcome = await runProbe(env.runtime, cur.id, worker.sandbox, action, graceMs);
-        if (outcome.result === 'failure') env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${outcome.message ?? ''}`);
+        if (outcome.result === 'failure')
+          env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${outcome.message ?? ''}`);
       }
       if (!env.alive()) return;
       env.record(worker.pod, 'Normal', 'Killing', `Stopping container ${rec.spec.name}`);
       const left = Math.max(0, graceMs - (clock.nowMs() - start));
       await env.runtime.stopContainer(cur.id, left);
-      rec.current = await env.runtime.inspectContainer(cur.id).catch(() => ({ ...cur, state: 'exited' as const, exitCode: cur.exitCode ?? 137, finishedAt: clock.now() }));
+      rec.current = await env.runtime
+        .inspectContainer(cur.id)
+        .catch(() => ({ ...cur, state: 'exited' as const, exitCode: cur.exitCode ?? 137, finishedAt: clock.now() }));
     }),
   );
   if (!remove || !env.alive()) return;
@@ -64,7 +67,9 @@ export async function terminatePod(worker: PodWorker): Promise<void> {
   if (!env.alive()) return;
   const pod = worker.pod;
   try {
-    await env.pods(pod.metadata.namespace ?? 'default').delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: worker.uid } });
+    await env
+      .pods(pod.metadata.namespace ?? 'default')
+      .delete(pod.metadata.name ?? '', { gracePeriodSeconds: 0, preconditions: { uid: worker.uid } });
   } catch (err) {
     if (!TugboatError.is(err, 'NotFound') && !TugboatError.is(err, 'Conflict')) throw err;
   }

@@ -18,7 +18,13 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
     if (!v) throw new ContainerConfigError(`volume "${vm.name}" not found in pod spec`, 'CreateContainerConfigError');
     const readOnly = vm.readOnly ?? false;
     if (v.emptyDir) {
-      mounts.push({ kind: 'emptyDir', volume: v.name, containerPath: vm.mountPath, readOnly, medium: v.emptyDir.medium === 'Memory' ? 'Memory' : '' });
+      mounts.push({
+        kind: 'emptyDir',
+        volume: v.name,
+        containerPath: vm.mountPath,
+        readOnly,
+        medium: v.emptyDir.medium === 'Memory' ? 'Memory' : '',
+      });
     } else if (v.hostPath) {
       mounts.push({ kind: 'hostPath', hostPath: v.hostPath.path, containerPath: vm.mountPath, readOnly });
     } else {
@@ -62,7 +68,15 @@ async function volumeFiles(
   modes: Record<string, number>,
 ): Promise<Record<string, Uint8Array> | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
-  if (v.configMap) return keyFiles('configmap', v.configMap.name ?? '', await configMapData(source, ns, v.configMap.name ?? ''), v.configMap.items, v.configMap.optional, modes);
+  if (v.configMap)
+    return keyFiles(
+      'configmap',
+      v.configMap.name ?? '',
+      await configMapData(source, ns, v.configMap.name ?? ''),
+      v.configMap.items,
+      v.configMap.optional,
+      modes,
+    );
   if (v.secret) {
     const s = await source.secret(ns, v.secret.secretName ?? '');
     return keyFiles('secret', v.secret.secretName ?? '', s && secretStrings(s), v.secret.items, v.secret.optional, modes);
@@ -71,7 +85,18 @@ async function volumeFiles(
   if (v.projected) {
     const out: Record<string, Uint8Array> = {};
     for (const src of v.projected.sources ?? []) {
-      if (src.configMap) Object.assign(out, keyFiles('configmap', src.configMap.name ?? '', await configMapData(source, ns, src.configMap.name ?? ''), src.configMap.items, src.configMap.optional, modes));
+      if (src.configMap)
+        Object.assign(
+          out,
+          keyFiles(
+            'configmap',
+            src.configMap.name ?? '',
+            await configMapData(source, ns, src.configMap.name ?? ''),
+            src.configMap.items,
+            src.configMap.optional,
+            modes,
+          ),
+        );
       if (src.secret) {
         const s = await source.secret(ns, src.secret.name ?? '');
         Object.assign(out, keyFiles('secret', src.secret.name ?? '', s && secretStrings(s), src.secret.items, src.secret.optional, modes));
@@ -121,7 +146,13 @@ function keyFiles(
   return out;
 }
 
-function downwardFiles(pod: Pod, container: core.Container, items: core.DownwardAPIVolumeFile[], hostIP: string, modes: Record<string, number>): Record<string, Uint8Array> {
+function downwardFiles(
+  pod: Pod,
+  container: core.Container,
+  items: core.DownwardAPIVolumeFile[],
+  hostIP: string,
+  modes: Record<string, number>,
+): Record<string, Uint8Array> {
   const out: Record<string, Uint8Array> = {};
   for (const item of items) {
     const value = item.fieldRef

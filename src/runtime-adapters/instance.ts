@@ -93,7 +93,14 @@ export function parseOwner(text: string | undefined): InstanceOwner | undefined 
   try {
     const o = JSON.parse(text) as Partial<InstanceOwner>;
     if (typeof o.host !== 'string' || typeof o.pid !== 'number' || typeof o.record !== 'string') return undefined;
-    return { host: o.host, boot: String(o.boot ?? ''), pidns: String(o.pidns ?? ''), pid: o.pid, start: Number(o.start ?? 0), record: o.record };
+    return {
+      host: o.host,
+      boot: String(o.boot ?? ''),
+      pidns: String(o.pidns ?? ''),
+      pid: o.pid,
+      start: Number(o.start ?? 0),
+      record: o.record,
+    };
   } catch {
     return undefined;
   }
@@ -152,7 +159,12 @@ export interface ReclaimOptions {
  * Whether a reclaim may remove an object: its owner is gone, or (with `olderThanMs`) cannot be
  * checked and the object is older than that. Never this instance's own or a live owner's.
  */
-export function reclaimable(labels: Record<string, string>, createdAt: Date | undefined, options: ReclaimOptions = {}, self?: RuntimeInstance): boolean {
+export function reclaimable(
+  labels: Record<string, string>,
+  createdAt: Date | undefined,
+  options: ReclaimOptions = {},
+  self?: RuntimeInstance,
+): boolean {
   const state = ownerState(labels, self);
   if (state === 'gone') return true;
   if (state !== 'unknown' || options.olderThanMs === undefined || !createdAt) return false;
@@ -177,7 +189,10 @@ export class RuntimeInstance {
   readonly owner: InstanceOwner;
   private acquired?: Promise<void>;
 
-  private constructor(readonly clusterName: string, recordDir: string) {
+  private constructor(
+    readonly clusterName: string,
+    recordDir: string,
+  ) {
     this.id = randomBytes(6).toString('hex');
     this.owner = { ...thisProcess(), record: path.join(recordDir, `${this.id}.json`) };
   }

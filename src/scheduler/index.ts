@@ -23,7 +23,16 @@ export { success, unschedulable, unresolvable, errorStatus, isSuccess } from './
 export { PluginRegistry, defaultPlugins, defaultRegistry } from './registry.js';
 export { SchedulingQueue, type SchedulingQueueOptions, type QueuedPodInfo } from './queue.js';
 export { NodeInfoCache, buildNodeInfo, buildSnapshot } from './node-info-cache.js';
-export { scheduleOne, findNodesThatFit, prioritize, selectHost, fitErrorMessage, numFeasibleNodesToFind, seededRandom, type ScheduleOutcome } from './schedule-one.js';
+export {
+  scheduleOne,
+  findNodesThatFit,
+  prioritize,
+  selectHost,
+  fitErrorMessage,
+  numFeasibleNodesToFind,
+  seededRandom,
+  type ScheduleOutcome,
+} from './schedule-one.js';
 export { findPreemption, type PreemptionResult, type PreemptionOutcome } from './preemption.js';
 export { podRequests } from './resources.js';
 export { nodeNamePlugin } from './plugins/node-name.js';

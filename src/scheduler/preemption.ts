@@ -46,7 +46,13 @@ function fitsWithout(registry: PluginRegistry, pod: Pod, ni: NodeInfo, base: Cyc
 }
 
 /** Victims on one node, reprieving the most important pods that can stay; undefined when none helps. */
-export function selectVictimsOnNode(registry: PluginRegistry, pod: Pod, ni: NodeInfo, state: CycleState, priority: number): PodInfo[] | undefined {
+export function selectVictimsOnNode(
+  registry: PluginRegistry,
+  pod: Pod,
+  ni: NodeInfo,
+  state: CycleState,
+  priority: number,
+): PodInfo[] | undefined {
   const lower = [...ni.pods.values()].filter((p) => p.priority < priority).sort(moreImportant);
   if (lower.length === 0 || !fitsWithout(registry, pod, ni, state, lower)) return undefined;
   let evicted = lower;

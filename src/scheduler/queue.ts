@@ -57,7 +57,9 @@ interface InFlight {
 export class SchedulingQueue {
   private readonly active = new KeyedHeap<QueuedPodInfo>(
     (i) => i.key,
-    (a, b) => a.priority > b.priority || (a.priority === b.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq))),
+    (a, b) =>
+      a.priority > b.priority ||
+      (a.priority === b.priority && (a.timestamp < b.timestamp || (a.timestamp === b.timestamp && a.seq < b.seq))),
   );
   private readonly backoff = new KeyedHeap<QueuedPodInfo>(
     (i) => i.key,

@@ -29,10 +29,14 @@ export class PluginRegistry {
   register(plugin: AnyPlugin): this {
     const name = plugin?.name;
     if (typeof name !== 'string' || name === '') {
-      throw TugboatError.invalid({ kind: 'SchedulerPlugin' }, String(name), [{ field: 'name', message: 'a plugin needs a non-empty name' }]);
+      throw TugboatError.invalid({ kind: 'SchedulerPlugin' }, String(name), [
+        { field: 'name', message: 'a plugin needs a non-empty name' },
+      ]);
     }
     if (this.byName.has(name)) {
-      throw TugboatError.invalid({ kind: 'SchedulerPlugin' }, name, [{ field: 'name', message: `a plugin named "${name}" is registered already` }]);
+      throw TugboatError.invalid({ kind: 'SchedulerPlugin' }, name, [
+        { field: 'name', message: `a plugin named "${name}" is registered already` },
+      ]);
     }
     const w = plugin.weight;
     if (w !== undefined && (typeof w !== 'number' || !Number.isFinite(w) || w < 0)) {

@@ -207,7 +207,12 @@ export interface ScheduleOneOptions extends FindOptions {
 }
 
 /** Runs a whole cycle for one pod against a snapshot: PreFilter, Filter, Score, select. */
-export function scheduleOne(registry: PluginRegistry, pod: Pod, snapshot: ClusterSnapshot, options: ScheduleOneOptions = {}): ScheduleOutcome {
+export function scheduleOne(
+  registry: PluginRegistry,
+  pod: Pod,
+  snapshot: ClusterSnapshot,
+  options: ScheduleOneOptions = {},
+): ScheduleOutcome {
   const state = new CycleState();
   const numAllNodes = snapshot.nodeInfos().length;
   const pre = runPreFilter(registry, pod, state, snapshot);
@@ -227,7 +232,15 @@ export function scheduleOne(registry: PluginRegistry, pod: Pod, snapshot: Cluste
   const found = findNodesThatFit(registry, pod, state, snapshot, options);
   for (const s of found.statuses.values()) {
     if (s.code === 'Error') {
-      return { ok: false, message: s.reasons.join(', '), error: s.reasons.join(', '), statuses: found.statuses, numAllNodes, processed: found.processed, state };
+      return {
+        ok: false,
+        message: s.reasons.join(', '),
+        error: s.reasons.join(', '),
+        statuses: found.statuses,
+        numAllNodes,
+        processed: found.processed,
+        state,
+      };
     }
   }
   if (found.feasible.length === 0) {

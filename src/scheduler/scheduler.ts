@@ -115,7 +115,12 @@ export class Scheduler {
     this.registry = options.registry ?? defaultRegistry();
     const extra = options.plugins ?? {};
     const seen = new Set<AnyPlugin>();
-    for (const p of [...(extra.preFilter ?? []), ...(extra.filter ?? []), ...(extra.preScore ?? []), ...(extra.score ?? [])] as AnyPlugin[]) {
+    for (const p of [
+      ...(extra.preFilter ?? []),
+      ...(extra.filter ?? []),
+      ...(extra.preScore ?? []),
+      ...(extra.score ?? []),
+    ] as AnyPlugin[]) {
       if (seen.has(p)) continue;
       seen.add(p);
       this.registry.register(p);
@@ -204,13 +209,16 @@ export class Scheduler {
     const at = Math.ceil(due / FLUSH_GRANULARITY_MS) * FLUSH_GRANULARITY_MS;
     if (this.flush && this.flush.at <= at) return;
     this.flush?.timer.cancel();
-    const timer = this.ctx.clock.setTimeout(() => {
-      this.flush = undefined;
-      if (!this.running) return;
-      this.queue.flushBackoffCompleted();
-      this.queue.flushUnschedulableLeftover();
-      this.armFlush();
-    }, Math.max(0, at - this.ctx.clock.nowMs()));
+    const timer = this.ctx.clock.setTimeout(
+      () => {
+        this.flush = undefined;
+        if (!this.running) return;
+        this.queue.flushBackoffCompleted();
+        this.queue.flushUnschedulableLeftover();
+        this.armFlush();
+      },
+      Math.max(0, at - this.ctx.clock.nowMs()),
+    );
     this.flush = { at, timer };
   }
 
@@ -320,8 +328,7 @@ export class Scheduler {
         // Hold the room at once, before the victims are gone, so no lower pod takes it meanwhile.
         this.nominated.set(podInfoOf(pod), pre.result.nodeName);
         void this.binds.add(() => this.preempt(pod, pre.result!.nodeName, pre.result!.victims)).catch(() => undefined);
-      }
-      else if (pre.message) message += ` ${pre.message}`;
+      } else if (pre.message) message += ` ${pre.message}`;
     }
     this.queue.requeueUnschedulable(info.key);
     this.reportFailure(pod, message);
@@ -377,14 +384,16 @@ export class Scheduler {
 
   private reportFailure(pod: Pod, message: string): void {
     const now = rfc3339(this.ctx.clock.now());
-    void this.binds.add(async () => {
-      void this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, this.name).catch(() => undefined);
-      await this.writeStatus(pod, (p) => {
-        const c = getCondition(p.status?.conditions, 'PodScheduled');
-        if (c?.status === 'False' && c.reason === 'Unschedulable' && c.message === message) return p;
-        return withCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now);
-      }).catch(() => undefined);
-    }).catch(() => undefined);
+    void this.binds
+      .add(async () => {
+        void this.ctx.events.record(pod, 'Warning', 'FailedScheduling', message, this.name).catch(() => undefined);
+        await this.writeStatus(pod, (p) => {
+          const c = getCondition(p.status?.conditions, 'PodScheduled');
+          if (c?.status === 'False' && c.reason === 'Unschedulable' && c.message === message) return p;
+          return withCondition(p, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message }, now);
+        }).catch(() => undefined);
+      })
+      .catch(() => undefined);
   }
 
   private async preempt(pod: Pod, nodeName: string, victims: Pod[]): Promise<void> {

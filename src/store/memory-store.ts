@@ -8,15 +8,7 @@ import { RealClock } from '../clock/real-clock.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
-import type {
-  DeletePreconditions,
-  ListScope,
-  ObjectKey,
-  ObjectStore,
-  ResourceName,
-  StoreListOptions,
-  StoreWatchOptions,
-} from './types.js';
+import type { DeletePreconditions, ListScope, ObjectKey, ObjectStore, ResourceName, StoreListOptions, StoreWatchOptions } from './types.js';
 import { deepFreeze } from '../model/freeze.js';
 import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
@@ -153,7 +145,13 @@ export class MemoryStore implements ObjectStore {
 
   private openWatch(scope: ListScope, options: StoreWatchOptions): WatchStream {
     const filter = toFilter(scope, options);
-    const base = { filter, signal: options.signal, bookmarkIntervalMs: options.bookmarkIntervalMs, clock: this.clock, maxQueued: this.maxWatchQueue };
+    const base = {
+      filter,
+      signal: options.signal,
+      bookmarkIntervalMs: options.bookmarkIntervalMs,
+      clock: this.clock,
+      maxQueued: this.maxWatchQueue,
+    };
     let stream: WatchStream | undefined;
     const subscribe = (listener: Parameters<WatchHub['subscribe']>[0]): (() => void) => {
       const off = this.hub.subscribe(listener);

@@ -21,7 +21,10 @@ export class ObjectIndex {
 
   /** The object at resource/namespace/name, or undefined. */
   get(resource: string, namespace: string | undefined, name: string): KubeObject | undefined {
-    return this.resources.get(resource)?.get(namespace ?? '')?.get(name);
+    return this.resources
+      .get(resource)
+      ?.get(namespace ?? '')
+      ?.get(name);
   }
 
   /** Stores (or replaces) an object. */

@@ -106,7 +106,9 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
     if (this.queue.size < this.limit) return this.queue.push(event);
     const unread = this.queue.size;
     this.queue.abort(
-      TugboatError.expired(`the watcher fell too far behind (${unread} events unread, the limit is ${this.options.maxQueued}) and was closed: relist and watch again`),
+      TugboatError.expired(
+        `the watcher fell too far behind (${unread} events unread, the limit is ${this.options.maxQueued}) and was closed: relist and watch again`,
+      ),
     );
   }
 

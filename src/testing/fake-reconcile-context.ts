@@ -75,14 +75,17 @@ export async function fakeReconcileContext(options: FakeReconcileContextOptions 
     get: async (...args: unknown[]) => {
       const { ref, rest } = splitKindArgs(args);
       const [namespace, name] = rest as [string | undefined, string];
-      return (await all(ref.apiVersion, ref.kind)).find((o) => o.metadata.name === name && (o.metadata.namespace ?? '') === (namespace ?? ''));
+      return (await all(ref.apiVersion, ref.kind)).find(
+        (o) => o.metadata.name === name && (o.metadata.namespace ?? '') === (namespace ?? ''),
+      );
     },
     list: async (...args: unknown[]) => {
       const { ref, rest } = splitKindArgs(args);
       const listOptions = (rest[0] ?? {}) as CacheListOptions;
       const selector = listOptions.labelSelector ? parseSelector(listOptions.labelSelector) : undefined;
       return (await all(ref.apiVersion, ref.kind)).filter(
-        (o) => (!listOptions.namespace || o.metadata.namespace === listOptions.namespace) && (!selector || selector.matches(o.metadata.labels)),
+        (o) =>
+          (!listOptions.namespace || o.metadata.namespace === listOptions.namespace) && (!selector || selector.matches(o.metadata.labels)),
       );
     },
     ownedBy: async (...args: unknown[]) => {

@@ -4,8 +4,6 @@
  */
 import type { Pod, core } from '../model/types.js';
 
-
-
 /** Builds a Pod step by step; {@link PodBuilder.obj} hands out a fresh copy. */
 export class PodBuilder {
   private readonly pod: Pod;

@@ -13,8 +13,13 @@ describe('the custom controller guide', () => {
     expect(/```ts\n([\s\S]*?)```/.exec(guide)?.[1]).toBe(code);
   });
 
-  it('runs the example: one reconcile in a fake context makes the Deployment; on a mock cluster the Website reports 3 ready replicas, and its Deployment goes with it', { timeout: 60_000 }, async () => {
-    const { stdout } = await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), ['examples/custom-controller.ts'], { cwd: root, timeout: 50_000 });
+  it('runs the example: one reconcile in a fake context makes the Deployment; on a mock cluster the Website reports 3 ready replicas, and its Deployment goes with it', {
+    timeout: 60_000,
+  }, async () => {
+    const { stdout } = await promisify(execFile)(join(root, 'node_modules/.bin/tsx'), ['examples/custom-controller.ts'], {
+      cwd: root,
+      timeout: 50_000,
+    });
     expect(stdout.trim().split('\n')).toEqual([
       'one reconcile: Deployment blog, 3 replicas of blog:1',
       'blog: 3 ready replicas',

@@ -36,7 +36,9 @@ function answersAfter(stdout: string, heading: string): { pod: string; version: 
   expect(start, `"${heading}" in the output`).toBeGreaterThanOrEqual(0);
   const section = stdout.slice(start).split(/\n\[\d+\.\d+s\] /)[1] ?? '';
   return [...section.matchAll(/GET http:\/\/\S+:8080\/ +\((\S+) on node-\d\) -> (v\d) from (\S+)/g)].map((m) => ({
-    pod: m[1], version: m[2], from: m[3],
+    pod: m[1],
+    version: m[2],
+    from: m[3],
   }));
 }
 

@@ -16,7 +16,10 @@ describe('README example', () => {
     const block = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
     expect(block).toBeDefined();
     // `tugboat` is src/index.ts, `tugboat/<entry>` is src/<entry>.ts (as package.json's exports map them).
-    const code = block!.replace(/from 'tugboat(?:\/([a-z-]+))?'/g, (_m, entry: string | undefined) => `from '${join(root, `src/${entry ?? 'index'}.js`)}'`);
+    const code = block!.replace(
+      /from 'tugboat(?:\/([a-z-]+))?'/g,
+      (_m, entry: string | undefined) => `from '${join(root, `src/${entry ?? 'index'}.js`)}'`,
+    );
     expect(code).not.toMatch(/from 'tugboat/);
     const dir = await mkdtemp(join(root, '.tmp-readme-'));
     try {

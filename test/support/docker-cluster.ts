@@ -19,7 +19,12 @@ import { eventually as kitEventually } from '../../src/testing.js';
 export const HTTPD_SCRIPT = 'trap "exit 0" TERM; httpd -f -p 8080 -h /www & wait $!';
 
 /** A Deployment of busybox httpd pods labelled app=<name>, Ready when GET / on 8080 answers. */
-export function httpdDeployment(name: string, replicas: number, image = TEST_IMAGE, extra: Partial<NonNullable<Deployment['spec']>> = {}): Deployment {
+export function httpdDeployment(
+  name: string,
+  replicas: number,
+  image = TEST_IMAGE,
+  extra: Partial<NonNullable<Deployment['spec']>> = {},
+): Deployment {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -122,11 +127,32 @@ export async function removeLeftovers(clusterName: string): Promise<void> {
   const docker = dockerClient();
   const filters = { label: [`${RUNTIME_LABELS.cluster}=${clusterName}`] };
   const containers = await docker.listContainers({ all: true, filters });
-  await Promise.all(containers.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true }).catch(() => undefined)));
+  await Promise.all(
+    containers.map((c) =>
+      docker
+        .getContainer(c.Id)
+        .remove({ force: true, v: true })
+        .catch(() => undefined),
+    ),
+  );
   const volumes = (await docker.listVolumes({ filters })).Volumes ?? [];
-  await Promise.all(volumes.map((v) => docker.getVolume(v.Name).remove({ force: true }).catch(() => undefined)));
+  await Promise.all(
+    volumes.map((v) =>
+      docker
+        .getVolume(v.Name)
+        .remove({ force: true })
+        .catch(() => undefined),
+    ),
+  );
   const networks = await docker.listNetworks({ filters });
-  await Promise.all(networks.map((n) => docker.getNetwork(n.Id).remove().catch(() => undefined)));
+  await Promise.all(
+    networks.map((n) =>
+      docker
+        .getNetwork(n.Id)
+        .remove()
+        .catch(() => undefined),
+    ),
+  );
 }
 
 /** An HTTP GET from this process: status and body. */

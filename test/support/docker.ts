@@ -54,7 +54,10 @@ export async function dockerForTests(images?: string[]): Promise<boolean> {
 
 /** A cluster name unique to this test file and process, safe in Docker names. */
 export function testClusterName(file: string): string {
-  return `t-${process.pid}-${file}`.toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  return `t-${process.pid}-${file}`
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40);
 }
 
 /** A dockerode client for assertions in tests (what is left on the daemon). */

@@ -58,7 +58,9 @@ export interface DeploymentFixture {
 
 /** A Deployment of one container named `app`, labelled app=<name> (the kit's makeDeployment). */
 export function deployment(name: string, f: DeploymentFixture = {}): Deployment {
-  const b = makeDeployment(name, f.namespace).replicas(f.replicas ?? 1).image(f.image ?? 'web:1');
+  const b = makeDeployment(name, f.namespace)
+    .replicas(f.replicas ?? 1)
+    .image(f.image ?? 'web:1');
   if (f.readinessProbe !== false) b.readinessProbe();
   if (f.requests) b.req(f.requests);
   if (f.podSpec) b.podSpec(f.podSpec);

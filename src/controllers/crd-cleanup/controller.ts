@@ -49,7 +49,11 @@ export function crdCleanupController(options: CrdCleanupOptions = {}): Controlle
           return { requeueAfterMs: recheckMs };
         }
       }
-      crd = await setTerminating(ctx, crds, crd, { status: 'False', reason: 'InstanceDeletionCompleted', message: 'removed all instances' });
+      crd = await setTerminating(ctx, crds, crd, {
+        status: 'False',
+        reason: 'InstanceDeletionCompleted',
+        message: 'removed all instances',
+      });
       const finalizers = (crd.metadata.finalizers ?? []).filter((f) => f !== CRD_CLEANUP_FINALIZER);
       await crds.patch(crd.metadata.name ?? '', { metadata: { finalizers, resourceVersion: crd.metadata.resourceVersion } });
     },
@@ -107,7 +111,12 @@ async function deleteAll(
   return remaining;
 }
 
-async function failed(ctx: ReconcileContext, crds: ResourceClient<CustomResourceDefinition>, crd: CustomResourceDefinition, message: string): Promise<void> {
+async function failed(
+  ctx: ReconcileContext,
+  crds: ResourceClient<CustomResourceDefinition>,
+  crd: CustomResourceDefinition,
+  message: string,
+): Promise<void> {
   await setTerminating(ctx, crds, crd, { status: 'True', reason: 'InstanceDeletionFailed', message }).catch(() => {});
 }
 

@@ -27,7 +27,14 @@ function message(err: unknown): string {
 }
 
 function jobRef(j: Job): core.ObjectReference {
-  return { apiVersion: JOB.apiVersion, kind: JOB.kind, namespace: j.metadata.namespace, name: j.metadata.name, uid: j.metadata.uid, resourceVersion: j.metadata.resourceVersion };
+  return {
+    apiVersion: JOB.apiVersion,
+    kind: JOB.kind,
+    namespace: j.metadata.namespace,
+    name: j.metadata.name,
+    uid: j.metadata.uid,
+    resourceVersion: j.metadata.resourceVersion,
+  };
 }
 
 /** Creates the CronJob controller. Register it with a {@link ControllerManager} together with the Job controller. */
@@ -45,7 +52,8 @@ export function cronJobController(): Controller {
     return schedule;
   }
 
-  const record = (ctx: ReconcileContext, cj: CronJob, type: 'Normal' | 'Warning', reason: string, msg: string) => ctx.events.record(cj, type, reason, msg, COMPONENT);
+  const record = (ctx: ReconcileContext, cj: CronJob, type: 'Normal' | 'Warning', reason: string, msg: string) =>
+    ctx.events.record(cj, type, reason, msg, COMPONENT);
 
   /** Kubernetes' active-list step: finished Jobs leave it (lastSuccessfulTime moves), vanished ones too. */
   async function syncActive(ctx: ReconcileContext, cj: CronJob, jobs: readonly Job[], status: batch.CronJobStatus): Promise<void> {
@@ -56,8 +64,17 @@ export function cronJobController(): Controller {
       if (!has(j.metadata.uid) && !finished) {
         await record(ctx, cj, 'Warning', 'UnexpectedJob', `Saw a job that the controller did not create or forgot: ${j.metadata.name}`);
       } else if (has(j.metadata.uid) && finished) {
-        active.splice(active.findIndex((r) => r.uid === j.metadata.uid), 1);
-        await record(ctx, cj, 'Normal', 'SawCompletedJob', `Saw completed job: ${j.metadata.name}, condition: ${finishedCondition(j)?.type}`);
+        active.splice(
+          active.findIndex((r) => r.uid === j.metadata.uid),
+          1,
+        );
+        await record(
+          ctx,
+          cj,
+          'Normal',
+          'SawCompletedJob',
+          `Saw completed job: ${j.metadata.name}, condition: ${finishedCondition(j)?.type}`,
+        );
       }
       const done = timeMs(j.status?.completionTime);
       if (finished && done !== undefined && (status.lastSuccessfulTime == null || done > (timeMs(status.lastSuccessfulTime) ?? 0))) {
@@ -80,7 +97,9 @@ export function cronJobController(): Controller {
 
   async function deleteJob(ctx: ReconcileContext, cj: CronJob, name: string, uid: string | undefined): Promise<void> {
     try {
-      await ctx.client<Job>(JOB.apiVersion, JOB.kind, cj.metadata.namespace).delete(name, { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) });
+      await ctx
+        .client<Job>(JOB.apiVersion, JOB.kind, cj.metadata.namespace)
+        .delete(name, { propagationPolicy: 'Background', ...(uid ? { preconditions: { uid } } : {}) });
       await record(ctx, cj, 'Normal', 'SuccessfulDelete', `Deleted job ${name}`);
     } catch (err) {
       if (!TugboatError.is(err, 'NotFound')) throw err;
@@ -93,18 +112,41 @@ export function cronJobController(): Controller {
     try {
       sched = scheduleOf(cj);
     } catch (err) {
-      await record(ctx, cj, 'Warning', 'UnparseableSchedule', `unparseable schedule: ${JSON.stringify(cj.spec?.schedule)} : ${message(err)}`);
+      await record(
+        ctx,
+        cj,
+        'Warning',
+        'UnparseableSchedule',
+        `unparseable schedule: ${JSON.stringify(cj.spec?.schedule)} : ${message(err)}`,
+      );
       return undefined;
     }
-    const plan = planSchedule(cj, sched, nowMs, (status.active ?? []).map((r) => r.name ?? ''));
+    const plan = planSchedule(
+      cj,
+      sched,
+      nowMs,
+      (status.active ?? []).map((r) => r.name ?? ''),
+    );
     if (plan.tooManyMissed !== undefined) {
-      await record(ctx, cj, 'Warning', 'TooManyMissedTimes', `too many missed start times: ${plan.tooManyMissed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`);
+      await record(
+        ctx,
+        cj,
+        'Warning',
+        'TooManyMissedTimes',
+        `too many missed start times: ${plan.tooManyMissed}. Set or decrease .spec.startingDeadlineSeconds or check clock skew`,
+      );
     }
     const a = plan.action;
     if (a.kind === 'too-late') {
       await record(ctx, cj, 'Warning', 'MissSchedule', `Missed scheduled time to start a job: ${rfc3339(a.scheduledMs)}`);
     } else if (a.kind === 'forbidden') {
-      await record(ctx, cj, 'Normal', 'JobAlreadyActive', 'Not starting job because prior execution is running and concurrency policy is Forbid');
+      await record(
+        ctx,
+        cj,
+        'Normal',
+        'JobAlreadyActive',
+        'Not starting job because prior execution is running and concurrency policy is Forbid',
+      );
     } else if (a.kind === 'start') {
       if (a.replace) {
         for (const ref of [...(status.active ?? [])]) {
@@ -126,7 +168,8 @@ export function cronJobController(): Controller {
         if (controllerOf(existing)?.uid !== cj.metadata.uid) throw err;
         created = existing;
       }
-      if (!isJobFinished(created) && !(status.active ?? []).some((r) => r.uid === created!.metadata.uid)) status.active = [...(status.active ?? []), jobRef(created)];
+      if (!isJobFinished(created) && !(status.active ?? []).some((r) => r.uid === created!.metadata.uid))
+        status.active = [...(status.active ?? []), jobRef(created)];
       status.lastScheduleTime = rfc3339(a.scheduledMs);
     }
     return plan.requeueAfterMs;
@@ -139,7 +182,9 @@ export function cronJobController(): Controller {
     async reconcile(req, ctx): Promise<ReconcileResult | void> {
       const cj = await ctx.cache.get<CronJob>(CRONJOB.apiVersion, CRONJOB.kind, req.namespace, req.name);
       if (!cj) return;
-      const jobs = (await ctx.cache.ownedBy<Job>(JOB.apiVersion, JOB.kind, cj.metadata.uid ?? '')).filter((j) => controllerOf(j)?.uid === cj.metadata.uid);
+      const jobs = (await ctx.cache.ownedBy<Job>(JOB.apiVersion, JOB.kind, cj.metadata.uid ?? '')).filter(
+        (j) => controllerOf(j)?.uid === cj.metadata.uid,
+      );
       const status: batch.CronJobStatus = { ...(cj.status ?? {}) };
       await syncActive(ctx, cj, jobs, status);
       let requeueAfterMs: number | undefined;
@@ -148,7 +193,11 @@ export function cronJobController(): Controller {
         await ctx.client<CronJob>(CRONJOB.apiVersion, CRONJOB.kind, cj.metadata.namespace).updateStatus({ ...cj, status });
       }
       if (!cj.metadata.deletionTimestamp) {
-        const beyond = jobsBeyondHistory(jobs, cj.spec?.successfulJobsHistoryLimit ?? undefined, cj.spec?.failedJobsHistoryLimit ?? undefined);
+        const beyond = jobsBeyondHistory(
+          jobs,
+          cj.spec?.successfulJobsHistoryLimit ?? undefined,
+          cj.spec?.failedJobsHistoryLimit ?? undefined,
+        );
         for (const j of beyond) await deleteJob(ctx, cj, j.metadata.name ?? '', j.metadata.uid);
       }
       return requeueAfterMs !== undefined ? { requeueAfterMs } : undefined;

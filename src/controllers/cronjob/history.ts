@@ -9,7 +9,9 @@ function startedMs(j: Job): number {
 
 function oldestBeyond(jobs: Job[], limit: number | undefined): Job[] {
   if (limit == null || jobs.length <= limit) return [];
-  return [...jobs].sort((a, b) => startedMs(a) - startedMs(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? '')).slice(0, jobs.length - limit);
+  return [...jobs]
+    .sort((a, b) => startedMs(a) - startedMs(b) || (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''))
+    .slice(0, jobs.length - limit);
 }
 
 /** The finished Jobs past the history limits: the oldest successful beyond one limit, the oldest failed beyond the other. */

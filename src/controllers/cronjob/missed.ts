@@ -50,7 +50,12 @@ function estimate(schedule: Schedule, fromMs: number, nowMs: number, counted: nu
 }
 
 /** The earliest time to consider: lastScheduleTime or creation, or now - startingDeadlineSeconds if later. */
-export function earliestConsidered(lastScheduleMs: number | undefined, createdMs: number, nowMs: number, startingDeadlineSeconds: number | undefined): number {
+export function earliestConsidered(
+  lastScheduleMs: number | undefined,
+  createdMs: number,
+  nowMs: number,
+  startingDeadlineSeconds: number | undefined,
+): number {
   let earliest = lastScheduleMs ?? createdMs;
   if (startingDeadlineSeconds != null) earliest = Math.max(earliest, nowMs - startingDeadlineSeconds * 1000);
   return earliest;

@@ -61,7 +61,9 @@ export function deploymentController(): Controller {
         async map(obj: KubeObject, cache, change) {
           if (change === 'DELETED' || controllerOf(obj)) return [];
           const ds = await cache.list<Deployment>(DEPLOYMENT.apiVersion, DEPLOYMENT.kind, { namespace: obj.metadata.namespace });
-          return ds.filter((d) => labelSelectorAsSelector(d.spec?.selector).matches(obj.metadata.labels)).map((d) => ({ namespace: obj.metadata.namespace, name: d.metadata.name ?? '' }));
+          return ds
+            .filter((d) => labelSelectorAsSelector(d.spec?.selector).matches(obj.metadata.labels))
+            .map((d) => ({ namespace: obj.metadata.namespace, name: d.metadata.name ?? '' }));
         },
       },
     ],

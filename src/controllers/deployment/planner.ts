@@ -5,14 +5,7 @@
  */
 import type { Deployment, ReplicaSet } from '../../model/types.js';
 import { DESIRED_REPLICAS_ANNOTATION, MAX_REPLICAS_ANNOTATION } from '../../model/well-known.js';
-import {
-  activeSets,
-  byCreation,
-  createdMs,
-  deploymentReplicas,
-  rsReplicas,
-  sumReplicas,
-} from './util.js';
+import { activeSets, byCreation, createdMs, deploymentReplicas, rsReplicas, sumReplicas } from './util.js';
 
 /** An int or a percentage string, as maxSurge/maxUnavailable. */
 export type IntOrPercent = number | string | undefined;
@@ -31,7 +24,11 @@ export function scaledValue(v: IntOrPercent, total: number, roundUp: boolean): n
 }
 
 /** maxSurge rounds up, maxUnavailable rounds down; both zero makes unavailable 1. */
-export function resolveFenceposts(maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, desired: number): { surge: number; unavailable: number } {
+export function resolveFenceposts(
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  desired: number,
+): { surge: number; unavailable: number } {
   const surge = scaledValue(maxSurge, desired, true);
   let unavailable = scaledValue(maxUnavailable, desired, false);
   if (surge === 0 && unavailable === 0) unavailable = 1;
@@ -84,7 +81,12 @@ export function planNewReplicaSet(d: Deployment, allRSs: readonly ReplicaSet[], 
  * Target sizes of old RSs in this step (Kubernetes' reconcileOldReplicaSets): first unhealthy
  * replicas of old RSs go, then healthy ones as long as `replicas - maxUnavailable` stay available.
  */
-export function planOldReplicaSets(d: Deployment, allRSs: readonly ReplicaSet[], oldRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined): Map<string, number> {
+export function planOldReplicaSets(
+  d: Deployment,
+  allRSs: readonly ReplicaSet[],
+  oldRSs: readonly ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+): Map<string, number> {
   const out = new Map<string, number>();
   const oldActive = activeSets(oldRSs);
   if (sumReplicas(oldActive) === 0) return out;
@@ -133,7 +135,11 @@ function annotationInt(rs: ReplicaSet, key: string): number | undefined {
 export function isSaturated(d: Deployment, newRS: ReplicaSet | undefined): boolean {
   if (!newRS) return false;
   const replicas = deploymentReplicas(d);
-  return rsReplicas(newRS) === replicas && annotationInt(newRS, DESIRED_REPLICAS_ANNOTATION) === replicas && (newRS.status?.availableReplicas ?? 0) === replicas;
+  return (
+    rsReplicas(newRS) === replicas &&
+    annotationInt(newRS, DESIRED_REPLICAS_ANNOTATION) === replicas &&
+    (newRS.status?.availableReplicas ?? 0) === replicas
+  );
 }
 
 /** True when some active RS was last scaled for a different Deployment size (a scaling event). */

@@ -28,7 +28,12 @@ export function hasProgressDeadline(d: Deployment): boolean {
 /** Every replica is updated and available, and the status is current. */
 export function deploymentComplete(d: Deployment, s: apps.DeploymentStatus): boolean {
   const r = deploymentReplicas(d);
-  return (s.updatedReplicas ?? 0) === r && (s.replicas ?? 0) === r && (s.availableReplicas ?? 0) === r && (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0);
+  return (
+    (s.updatedReplicas ?? 0) === r &&
+    (s.replicas ?? 0) === r &&
+    (s.availableReplicas ?? 0) === r &&
+    (s.observedGeneration ?? 0) >= (d.metadata.generation ?? 0)
+  );
 }
 
 /** The new status shows progress over the Deployment's current status. */

@@ -16,7 +16,9 @@ import { type PodTemplate, rsReplicas } from './util.js';
  */
 export function templateForRevision(sets: readonly ReplicaSet[], toRevision?: number): PodTemplate {
   if (toRevision !== undefined && (!Number.isInteger(toRevision) || toRevision < 0)) {
-    throw TugboatError.invalid({ kind: 'Deployment' }, '', [{ field: 'toRevision', message: `must be a non-negative integer, got ${toRevision}` }]);
+    throw TugboatError.invalid({ kind: 'Deployment' }, '', [
+      { field: 'toRevision', message: `must be a non-negative integer, got ${toRevision}` },
+    ]);
   }
   const byRev = [...sets].filter((rs) => revisionOf(rs) > 0).sort((a, b) => revisionOf(b) - revisionOf(a));
   let target: ReplicaSet | undefined;
@@ -46,7 +48,9 @@ export function replicaSetsToCleanUp(d: Deployment, oldRSs: readonly ReplicaSet[
   const cleanable = oldRSs.filter((rs) => !rs.metadata.deletionTimestamp);
   const diff = cleanable.length - limit;
   if (diff <= 0) return [];
-  const sorted = [...cleanable].sort((a, b) => revisionOf(a) - revisionOf(b) || (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''));
+  const sorted = [...cleanable].sort(
+    (a, b) => revisionOf(a) - revisionOf(b) || (a.metadata.creationTimestamp ?? '').localeCompare(b.metadata.creationTimestamp ?? ''),
+  );
   const out: ReplicaSet[] = [];
   for (const rs of sorted.slice(0, diff)) {
     if ((rs.status?.replicas ?? 0) !== 0 || rsReplicas(rs) !== 0) continue;

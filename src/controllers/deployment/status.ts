@@ -21,7 +21,12 @@ export function condition(type: string, status: string, reason: string, message:
 }
 
 /** Counts and the Available condition. */
-export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment, nowMs: number): apps.DeploymentStatus {
+export function calculateStatus(
+  allRSs: readonly ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+  nowMs: number,
+): apps.DeploymentStatus {
   const available = sumAvailableReplicas(allRSs);
   const status: apps.DeploymentStatus = {
     observedGeneration: d.metadata.generation,
@@ -35,14 +40,27 @@ export function calculateStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet
   let conds = [...((d.status?.conditions ?? []) as DCondition[])];
   conds =
     available >= deploymentReplicas(d) - maxUnavailable(d)
-      ? setCondition(conds, condition('Available', 'True', REASONS.minAvailable, 'Deployment has minimum availability.', nowMs), DEPLOYMENT_CONDITION)
-      : setCondition(conds, condition('Available', 'False', REASONS.minUnavailable, 'Deployment does not have minimum availability.', nowMs), DEPLOYMENT_CONDITION);
+      ? setCondition(
+          conds,
+          condition('Available', 'True', REASONS.minAvailable, 'Deployment has minimum availability.', nowMs),
+          DEPLOYMENT_CONDITION,
+        )
+      : setCondition(
+          conds,
+          condition('Available', 'False', REASONS.minUnavailable, 'Deployment does not have minimum availability.', nowMs),
+          DEPLOYMENT_CONDITION,
+        );
   status.conditions = conds;
   return status;
 }
 
 /** The status of a rollout step, with the Progressing condition (and ReplicaFailure) updated. */
-export function rolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet | undefined, d: Deployment, nowMs: number): apps.DeploymentStatus {
+export function rolloutStatus(
+  allRSs: readonly ReplicaSet[],
+  newRS: ReplicaSet | undefined,
+  d: Deployment,
+  nowMs: number,
+): apps.DeploymentStatus {
   const s = calculateStatus(allRSs, newRS, d, nowMs);
   let conds = s.conditions as DCondition[];
   if (!hasProgressDeadline(d)) conds = removeCondition(conds, 'Progressing');
@@ -51,19 +69,35 @@ export function rolloutStatus(allRSs: readonly ReplicaSet[], newRS: ReplicaSet |
   if (hasProgressDeadline(d) && !complete) {
     const withConds = { ...s, conditions: conds };
     if (deploymentComplete(d, withConds)) {
-      conds = setCondition(conds, condition('Progressing', 'True', REASONS.newRSAvailable, `ReplicaSet "${newRS?.metadata.name}" has successfully progressed.`, nowMs), DEPLOYMENT_CONDITION);
+      conds = setCondition(
+        conds,
+        condition(
+          'Progressing',
+          'True',
+          REASONS.newRSAvailable,
+          `ReplicaSet "${newRS?.metadata.name}" has successfully progressed.`,
+          nowMs,
+        ),
+        DEPLOYMENT_CONDITION,
+      );
     } else if (deploymentProgressing(d, withConds)) {
       const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" is progressing.` : `Deployment "${d.metadata.name}" is progressing.`;
       // Progress refreshes lastUpdateTime even when the reason is unchanged (Kubernetes special-cases it too).
       conds = setCondition(conds, condition('Progressing', 'True', REASONS.rsUpdated, msg, nowMs));
     } else if (deploymentTimedOut(d, withConds, nowMs)) {
-      const msg = newRS ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.` : `Deployment "${d.metadata.name}" has timed out progressing.`;
+      const msg = newRS
+        ? `ReplicaSet "${newRS.metadata.name}" has timed out progressing.`
+        : `Deployment "${d.metadata.name}" has timed out progressing.`;
       conds = setCondition(conds, condition('Progressing', 'False', REASONS.timedOut, msg, nowMs), DEPLOYMENT_CONDITION);
     }
   }
   const failure = [newRS, ...allRSs].map((rs) => getCondition(rs?.status?.conditions, 'ReplicaFailure')).find((c) => c?.status === 'True');
   conds = failure
-    ? setCondition(conds, condition('ReplicaFailure', failure.status, failure.reason ?? 'FailedCreate', failure.message ?? '', nowMs), DEPLOYMENT_CONDITION)
+    ? setCondition(
+        conds,
+        condition('ReplicaFailure', failure.status, failure.reason ?? 'FailedCreate', failure.message ?? '', nowMs),
+        DEPLOYMENT_CONDITION,
+      )
     : removeCondition(conds, 'ReplicaFailure');
   return { ...s, conditions: conds };
 }

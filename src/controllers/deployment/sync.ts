@@ -86,7 +86,13 @@ export class DeploymentSync {
       }
       const changed = await this.setRevision(revisionOf(rs));
       if (changed && hasProgressDeadline(this.d) && !getCondition(this.d.status?.conditions, 'Progressing')) {
-        await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'True', REASONS.foundNewRS, `Found new replica set "${rs.metadata.name}"`, this.nowMs), DEPLOYMENT_CONDITION));
+        await this.writeConditions(
+          setCondition(
+            this.d.status?.conditions,
+            condition('Progressing', 'True', REASONS.foundNewRS, `Found new replica set "${rs.metadata.name}"`, this.nowMs),
+            DEPLOYMENT_CONDITION,
+          ),
+        );
       }
       return { newRS: rs, oldRSs };
     }
@@ -114,7 +120,13 @@ export class DeploymentSync {
       rs = await this.rsClient().create({
         apiVersion: 'apps/v1',
         kind: 'ReplicaSet',
-        metadata: { name, namespace: d.metadata.namespace, labels: template.metadata.labels, annotations, ownerReferences: [controllerRef(d)] },
+        metadata: {
+          name,
+          namespace: d.metadata.namespace,
+          labels: template.metadata.labels,
+          annotations,
+          ownerReferences: [controllerRef(d)],
+        },
         spec: { replicas, minReadySeconds: d.spec?.minReadySeconds ?? 0, selector, template },
       });
     } catch (err) {
@@ -127,9 +139,16 @@ export class DeploymentSync {
       throw new Error(`replica set ${name} exists and is not this deployment's: collisionCount raised`);
     }
     this.replace(rs);
-    if (replicas > 0) await this.ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} to ${replicas}`, COMPONENT);
+    if (replicas > 0)
+      await this.ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled up replica set ${name} to ${replicas}`, COMPONENT);
     if (hasProgressDeadline(d)) {
-      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'True', REASONS.newRSCreated, `Created new replica set "${name}"`, this.nowMs), DEPLOYMENT_CONDITION));
+      await this.writeConditions(
+        setCondition(
+          this.d.status?.conditions,
+          condition('Progressing', 'True', REASONS.newRSCreated, `Created new replica set "${name}"`, this.nowMs),
+          DEPLOYMENT_CONDITION,
+        ),
+      );
     }
     await this.setRevision(revision);
     return rs;
@@ -138,7 +157,10 @@ export class DeploymentSync {
   /** Sets the Deployment's revision annotation; true when it changed. */
   private async setRevision(revision: number): Promise<boolean> {
     if (revision <= 0 || this.d.metadata.annotations?.[REVISION_ANNOTATION] === String(revision)) return false;
-    this.d = await this.dClient().update({ ...this.d, metadata: { ...this.d.metadata, annotations: { ...(this.d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(revision) } } });
+    this.d = await this.dClient().update({
+      ...this.d,
+      metadata: { ...this.d.metadata, annotations: { ...(this.d.metadata.annotations ?? {}), [REVISION_ANNOTATION]: String(revision) } },
+    });
     return true;
   }
 
@@ -159,7 +181,13 @@ export class DeploymentSync {
     );
     if (cur !== size) {
       const verb = size > cur ? 'up' : 'down';
-      await this.ctx.events.record(d, 'Normal', 'ScalingReplicaSet', `Scaled ${verb} replica set ${rs.metadata.name} from ${cur} to ${size}`, COMPONENT);
+      await this.ctx.events.record(
+        d,
+        'Normal',
+        'ScalingReplicaSet',
+        `Scaled ${verb} replica set ${rs.metadata.name} from ${cur} to ${size}`,
+        COMPONENT,
+      );
     }
     return updated;
   }
@@ -219,9 +247,21 @@ export class DeploymentSync {
     if (cond?.reason === REASONS.timedOut) return;
     const pausedCond = cond?.reason === REASONS.paused;
     if (this.d.spec?.paused && !pausedCond) {
-      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'Unknown', REASONS.paused, 'Deployment is paused', this.nowMs), DEPLOYMENT_CONDITION));
+      await this.writeConditions(
+        setCondition(
+          this.d.status?.conditions,
+          condition('Progressing', 'Unknown', REASONS.paused, 'Deployment is paused', this.nowMs),
+          DEPLOYMENT_CONDITION,
+        ),
+      );
     } else if (!this.d.spec?.paused && pausedCond) {
-      await this.writeConditions(setCondition(this.d.status?.conditions, condition('Progressing', 'Unknown', REASONS.resumed, 'Deployment is resumed', this.nowMs), DEPLOYMENT_CONDITION));
+      await this.writeConditions(
+        setCondition(
+          this.d.status?.conditions,
+          condition('Progressing', 'Unknown', REASONS.resumed, 'Deployment is resumed', this.nowMs),
+          DEPLOYMENT_CONDITION,
+        ),
+      );
     }
   }
 

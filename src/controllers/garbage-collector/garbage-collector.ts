@@ -84,8 +84,7 @@ export class GarbageCollector implements Controller<GcRequest> {
       await this.patchOwners(ctx, node, (refs) => refs.filter((r) => !drop.has(r.uid)));
       return;
     }
-    const policy: PropagationPolicy =
-      waiting.length > 0 && this.graph.dependentsOf(node.uid).length > 0 ? 'Foreground' : 'Background';
+    const policy: PropagationPolicy = waiting.length > 0 && this.graph.dependentsOf(node.uid).length > 0 ? 'Foreground' : 'Background';
     await this.deleteNode(ctx, node, policy);
   }
 
@@ -105,9 +104,7 @@ export class GarbageCollector implements Controller<GcRequest> {
     for (const d of deps) {
       if (!d.deleting) await this.deleteNode(ctx, d, this.graph.dependentsOf(d.uid).length > 0 ? 'Foreground' : 'Background');
     }
-    const blocking = this.graph
-      .dependentsOf(owner.uid)
-      .filter((d) => d.owners.some((o) => o.uid === owner.uid && o.blockOwnerDeletion));
+    const blocking = this.graph.dependentsOf(owner.uid).filter((d) => d.owners.some((o) => o.uid === owner.uid && o.blockOwnerDeletion));
     if (blocking.length === 0) await this.removeFinalizer(ctx, owner, FOREGROUND_FINALIZER);
   }
 

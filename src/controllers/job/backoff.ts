@@ -50,11 +50,16 @@ export function nextBackoffRecord(old: BackoffRecord, newSucceeded: readonly Pod
   const failedTimes = newFailed.map(finishedTimeMs).sort((a, b) => a - b);
   if (newSucceeded.length === 0) {
     if (failedTimes.length === 0) return old;
-    return { failuresAfterLastSuccess: old.failuresAfterLastSuccess + failedTimes.length, lastFailureMs: failedTimes[failedTimes.length - 1] };
+    return {
+      failuresAfterLastSuccess: old.failuresAfterLastSuccess + failedTimes.length,
+      lastFailureMs: failedTimes[failedTimes.length - 1],
+    };
   }
   const lastSuccess = Math.max(...newSucceeded.map(finishedTimeMs));
   const after = failedTimes.filter((t) => t > lastSuccess);
-  return after.length === 0 ? { failuresAfterLastSuccess: 0 } : { failuresAfterLastSuccess: after.length, lastFailureMs: after[after.length - 1] };
+  return after.length === 0
+    ? { failuresAfterLastSuccess: 0 }
+    : { failuresAfterLastSuccess: after.length, lastFailureMs: after[after.length - 1] };
 }
 
 /** The back-off after `failures` consecutive failures: 10 s doubling, capped at 6 minutes. */

@@ -61,9 +61,18 @@ export function jobController(options: JobControllerOptions = {}): Controller {
   }
 
   /** Removes the tracking finalizer from pods that name this Job's name but not this Job (or no Job). */
-  async function releaseStrays(ctx: ReconcileContext, ns: string | undefined, name: string, uid: string | undefined, finished: boolean): Promise<void> {
+  async function releaseStrays(
+    ctx: ReconcileContext,
+    ns: string | undefined,
+    name: string,
+    uid: string | undefined,
+    finished: boolean,
+  ): Promise<void> {
     // Pods of a Job carry its name as a label; a stray of an earlier Job of this name does too.
-    const pods = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, { namespace: ns, labelSelector: { matchLabels: { [JOB_NAME_LABEL]: name } } });
+    const pods = await ctx.cache.list<Pod>(POD.apiVersion, POD.kind, {
+      namespace: ns,
+      labelSelector: { matchLabels: { [JOB_NAME_LABEL]: name } },
+    });
     for (const p of pods) {
       const ref = controllerOf(p);
       if (!ref || ref.kind !== JOB.kind || ref.name !== name || !hasTrackingFinalizer(p)) continue;
@@ -77,7 +86,13 @@ export function jobController(options: JobControllerOptions = {}): Controller {
   }
 
   /** Deletes pods; returns how many deletions failed and the first error. */
-  async function deletePods(ctx: ReconcileContext, job: Job, key: string, victims: readonly Pod[], dropFinalizer: boolean): Promise<{ failed: number; error?: unknown }> {
+  async function deletePods(
+    ctx: ReconcileContext,
+    job: Job,
+    key: string,
+    victims: readonly Pod[],
+    dropFinalizer: boolean,
+  ): Promise<{ failed: number; error?: unknown }> {
     const pc = ctx.client<Pod>('v1', 'Pod', job.metadata.namespace);
     let failed = 0;
     let error: unknown;
@@ -99,7 +114,12 @@ export function jobController(options: JobControllerOptions = {}): Controller {
   }
 
   /** Creates the planned pods in slow-start batches; returns how many were not created and the first error. */
-  async function createPods(ctx: ReconcileContext, job: Job, key: string, indexes: readonly (number | undefined)[]): Promise<{ failed: number; error?: unknown }> {
+  async function createPods(
+    ctx: ReconcileContext,
+    job: Job,
+    key: string,
+    indexes: readonly (number | undefined)[],
+  ): Promise<{ failed: number; error?: unknown }> {
     if (indexes.length === 0) return { failed: 0 };
     const pc = ctx.client<Pod>('v1', 'Pod', job.metadata.namespace);
     expectations.expectCreations(key, indexes.length, ctx.clock.nowMs());
@@ -109,7 +129,8 @@ export function jobController(options: JobControllerOptions = {}): Controller {
     });
     const failed = indexes.length - res.successes;
     if (failed > 0) expectations.lowerCreations(key, failed);
-    if (res.error !== undefined) await ctx.events.record(job, 'Warning', 'FailedCreate', `Error creating: ${message(res.error)}`, JOB_COMPONENT);
+    if (res.error !== undefined)
+      await ctx.events.record(job, 'Warning', 'FailedCreate', `Error creating: ${message(res.error)}`, JOB_COMPONENT);
     return { failed, error: res.error };
   }
 
@@ -118,7 +139,12 @@ export function jobController(options: JobControllerOptions = {}): Controller {
     const status = plan.status;
     const fin = await deletePods(ctx, job, key, plan.deleteFinished, false);
     if (fin.failed > 0) plan.finished = undefined;
-    if (plan.deleteExcess.length > 0) expectations.expectDeletions(key, plan.deleteExcess.map((p) => p.metadata.name ?? ''), ctx.clock.nowMs());
+    if (plan.deleteExcess.length > 0)
+      expectations.expectDeletions(
+        key,
+        plan.deleteExcess.map((p) => p.metadata.name ?? ''),
+        ctx.clock.nowMs(),
+      );
     const ex = await deletePods(ctx, job, key, plan.deleteExcess, true);
     const cr = await createPods(ctx, job, key, plan.create);
     status.active = (status.active ?? 0) + fin.failed + ex.failed - cr.failed;
@@ -160,7 +186,13 @@ export function jobController(options: JobControllerOptions = {}): Controller {
       if (t.finished.type === 'Complete') {
         const completions = job.spec?.completions;
         if (completions != null && (next.succeeded ?? 0) > completions) {
-          await ctx.events.record(job, 'Warning', 'TooManySucceededPods', 'Too many succeeded pods running after completion count reached', JOB_COMPONENT);
+          await ctx.events.record(
+            job,
+            'Warning',
+            'TooManySucceededPods',
+            'Too many succeeded pods running after completion count reached',
+            JOB_COMPONENT,
+          );
         }
         await ctx.events.record(job, 'Normal', 'Completed', 'Job completed', JOB_COMPONENT);
       } else {
@@ -209,7 +241,9 @@ export function jobController(options: JobControllerOptions = {}): Controller {
           }
           if (change === 'DELETED') return [];
           const jobs = await cache.list<Job>(JOB.apiVersion, JOB.kind, { namespace: ns });
-          return jobs.filter((j) => labelSelectorAsSelector(jobSelector(j)).matches(pod.metadata.labels)).map((j) => ({ namespace: ns, name: j.metadata.name ?? '' }));
+          return jobs
+            .filter((j) => labelSelectorAsSelector(jobSelector(j)).matches(pod.metadata.labels))
+            .map((j) => ({ namespace: ns, name: j.metadata.name ?? '' }));
         },
       },
     ],
@@ -231,7 +265,13 @@ export function jobController(options: JobControllerOptions = {}): Controller {
       await releaseStrays(ctx, job.metadata.namespace, req.name, job.metadata.uid, false);
       const mode = job.spec?.completionMode;
       if (mode !== undefined && mode !== 'NonIndexed' && mode !== 'Indexed') {
-        await ctx.events.record(job, 'Warning', 'UnknownCompletionMode', 'Skipped Job sync because completion mode is unknown', JOB_COMPONENT);
+        await ctx.events.record(
+          job,
+          'Warning',
+          'UnknownCompletionMode',
+          'Skipped Job sync because completion mode is unknown',
+          JOB_COMPONENT,
+        );
         return;
       }
       const nowMs = ctx.clock.nowMs();

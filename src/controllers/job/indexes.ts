@@ -50,7 +50,12 @@ export function formatIndexes(indexes: Iterable<number>): string {
 }
 
 /** The lowest `count` indexes below `completions` that are neither succeeded nor held by an active pod. */
-export function firstPendingIndexes(count: number, completions: number, succeeded: ReadonlySet<number>, active: ReadonlySet<number>): number[] {
+export function firstPendingIndexes(
+  count: number,
+  completions: number,
+  succeeded: ReadonlySet<number>,
+  active: ReadonlySet<number>,
+): number[] {
   const out: number[] = [];
   for (let i = 0; i < completions && out.length < count; i++) if (!succeeded.has(i) && !active.has(i)) out.push(i);
   return out;

@@ -43,7 +43,6 @@ export function jobSelector(job: Job): LabelSelector {
   return { ...given, matchLabels: { ...(given.matchLabels ?? {}), [CONTROLLER_UID_LABEL]: job.metadata.uid ?? '' } };
 }
 
-
 /** True when the pod still carries the tracking finalizer (it is not counted yet). */
 export function hasTrackingFinalizer(pod: { metadata: { finalizers?: readonly string[] } }): boolean {
   return pod.metadata.finalizers?.includes(JOB_TRACKING_FINALIZER) ?? false;

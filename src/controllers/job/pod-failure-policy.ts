@@ -43,7 +43,9 @@ export function matchPodFailurePolicy(policy: batch.PodFailurePolicy | undefined
       if (!s) continue;
       failJobMessage = `Container ${s.name} for pod ${ref} failed with exit code ${s.state?.terminated?.exitCode} matching ${rule.action} rule at index ${index}`;
     } else if (rule.onPodConditions) {
-      const cond = (pod.status?.conditions ?? []).find((c) => rule.onPodConditions!.some((p) => p.type === c.type && p.status === c.status));
+      const cond = (pod.status?.conditions ?? []).find((c) =>
+        rule.onPodConditions!.some((p) => p.type === c.type && p.status === c.status),
+      );
       if (!cond) continue;
       failJobMessage = `Pod ${ref} has condition ${cond.type} matching ${rule.action} rule at index ${index}`;
     } else continue;

@@ -158,7 +158,10 @@ export function planSync(input: SyncInput): SyncPlan {
   }
   if (!finished) {
     const startMs = timeMs(status.startTime ?? undefined);
-    const deadlineMs = spec.activeDeadlineSeconds != null && startMs !== undefined && !isSuspended(job) ? startMs + spec.activeDeadlineSeconds * 1000 : undefined;
+    const deadlineMs =
+      spec.activeDeadlineSeconds != null && startMs !== undefined && !isSuspended(job)
+        ? startMs + spec.activeDeadlineSeconds * 1000
+        : undefined;
     if (failed > (spec.backoffLimit ?? 6) || pastBackoffLimitOnFailure(job, pods)) {
       finished = newJobCondition('Failed', 'True', 'BackoffLimitExceeded', 'Job has reached the specified backoff limit', nowMs);
     } else if (deadlineMs !== undefined && nowMs >= deadlineMs) {
@@ -182,7 +185,16 @@ export function planSync(input: SyncInput): SyncPlan {
     succeeded = succeededIndexes.length;
   }
 
-  const plan: SyncPlan = { status, deleteFinished: [], deleteExcess: [], create: [], backoff, events, succeededIndexes, prevSucceededIndexes };
+  const plan: SyncPlan = {
+    status,
+    deleteFinished: [],
+    deleteExcess: [],
+    create: [],
+    backoff,
+    events,
+    succeededIndexes,
+    prevSucceededIndexes,
+  };
   if (finished) {
     plan.deleteFinished = active;
     activeCount = 0;

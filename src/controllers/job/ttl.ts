@@ -12,6 +12,7 @@ export function ttlExpiryMs(job: Job): number | undefined {
   if (ttl == null || job.metadata.deletionTimestamp) return undefined;
   const cond = finishedCondition(job);
   if (!cond) return undefined;
-  const at = cond.type === 'Complete' ? (timeMs(job.status?.completionTime) ?? timeMs(cond.lastTransitionTime)) : timeMs(cond.lastTransitionTime);
+  const at =
+    cond.type === 'Complete' ? (timeMs(job.status?.completionTime) ?? timeMs(cond.lastTransitionTime)) : timeMs(cond.lastTransitionTime);
   return at === undefined ? undefined : at + ttl * 1000;
 }

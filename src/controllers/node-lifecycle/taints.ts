@@ -13,11 +13,13 @@ import { TAINT_NODE_NOT_READY as TAINT_NOT_READY, TAINT_NODE_UNREACHABLE as TAIN
 export function desiredTaints(taints: readonly core.Taint[] | undefined, ready: string | undefined, nowIso: string): core.Taint[] {
   const current = [...(taints ?? [])];
   const key = ready === 'False' ? TAINT_NOT_READY : ready === 'Unknown' ? TAINT_UNREACHABLE : undefined;
-  const managed = (t: core.Taint): boolean => (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute');
+  const managed = (t: core.Taint): boolean =>
+    (t.key === TAINT_NOT_READY || t.key === TAINT_UNREACHABLE) && (t.effect === 'NoSchedule' || t.effect === 'NoExecute');
   const keep = current.filter((t) => !managed(t) || t.key === key);
   if (key) {
     for (const effect of ['NoSchedule', 'NoExecute'] as const) {
-      if (!keep.some((t) => t.key === key && t.effect === effect)) keep.push(effect === 'NoExecute' ? { key, effect, timeAdded: nowIso } : { key, effect });
+      if (!keep.some((t) => t.key === key && t.effect === effect))
+        keep.push(effect === 'NoExecute' ? { key, effect, timeAdded: nowIso } : { key, effect });
     }
   }
   const same = keep.length === current.length && keep.every((t, i) => t === current[i]);
@@ -38,7 +40,11 @@ export function tolerates(tol: core.Toleration, taint: core.Taint): boolean {
  * taint is not tolerated; taint.timeAdded + the smallest tolerationSeconds of the tolerations
  * used; undefined when the tolerations have no limit (or there is no NoExecute taint).
  */
-export function evictionTimeMs(taints: readonly core.Taint[] | undefined, tolerations: readonly core.Toleration[] | undefined, nowMs: number): number | undefined {
+export function evictionTimeMs(
+  taints: readonly core.Taint[] | undefined,
+  tolerations: readonly core.Toleration[] | undefined,
+  nowMs: number,
+): number | undefined {
   let at: number | undefined;
   for (const taint of taints ?? []) {
     if (taint.effect !== 'NoExecute') continue;

@@ -8,7 +8,6 @@ import { POD_DELETION_COST_ANNOTATION as POD_DELETION_COST } from '../../model/w
 
 const PHASE_ORDINAL: Record<string, number> = { Pending: 0, Unknown: 1, Running: 2 };
 
-
 function deletionCost(pod: Pod): number {
   const v = pod.metadata.annotations?.[POD_DELETION_COST];
   const n = v === undefined ? 0 : Number.parseInt(v, 10);
@@ -66,7 +65,7 @@ export function podsToDelete(pods: readonly Pod[], count: number, related: reado
     const n = p.spec?.nodeName;
     if (n) perNode.set(n, (perNode.get(n) ?? 0) + 1);
   }
-  const rank = (p: Pod): number => (p.spec?.nodeName ? perNode.get(p.spec.nodeName) ?? 0 : 0);
+  const rank = (p: Pod): number => (p.spec?.nodeName ? (perNode.get(p.spec.nodeName) ?? 0) : 0);
   const ranked = pods.map((p) => ({ p, r: rank(p) }));
   ranked.sort((x, y) => compareForDeletion(x.p, y.p, x.r, y.r));
   return ranked.slice(0, count).map((x) => x.p);

@@ -19,7 +19,12 @@ export interface ReplicaSetStatusResult {
 }
 
 /** Computes the status of `rs` whose active, owned pods are `pods`. */
-export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], nowMs: number, manageError?: ManageError): ReplicaSetStatusResult {
+export function calculateReplicaSetStatus(
+  rs: ReplicaSet,
+  pods: readonly Pod[],
+  nowMs: number,
+  manageError?: ManageError,
+): ReplicaSetStatusResult {
   const minReady = rs.spec?.minReadySeconds ?? 0;
   const templateLabels = rs.spec?.template?.metadata?.labels ?? {};
   let fully = 0;
@@ -38,7 +43,11 @@ export function calculateReplicaSetStatus(rs: ReplicaSet, pods: readonly Pod[], 
   const failure = getCondition(conditions, 'ReplicaFailure');
   if (manageError && !failure) {
     const now = rfc3339(nowMs);
-    conditions = setCondition(conditions, { type: 'ReplicaFailure', status: 'True', reason: manageError.reason, message: manageError.message, lastTransitionTime: now }, { keepSameReason: true });
+    conditions = setCondition(
+      conditions,
+      { type: 'ReplicaFailure', status: 'True', reason: manageError.reason, message: manageError.message, lastTransitionTime: now },
+      { keepSameReason: true },
+    );
   } else if (!manageError && failure) {
     conditions = removeCondition(conditions, 'ReplicaFailure');
   }

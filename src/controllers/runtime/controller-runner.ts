@@ -93,7 +93,8 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
     const c = this.controller;
     if (c.for) {
       const forInf = await this.host.informer(c.for);
-      const self = (o: KubeObject): void => this.queue.add({ namespace: o.metadata.namespace || undefined, name: o.metadata.name ?? '' } as TReq);
+      const self = (o: KubeObject): void =>
+        this.queue.add({ namespace: o.metadata.namespace || undefined, name: o.metadata.name ?? '' } as TReq);
       this.wire(forInf, { onAdd: self, onUpdate: (_o, n) => self(n), onDelete: self });
     }
     for (const owned of c.owns ?? []) {

@@ -31,7 +31,10 @@ function keyOf(type: ResourceType): string {
  * Adds `options.handler(type)` to the informer of every kind served now (resolving once they
  * are synced) and of every kind served later; removes them when the kind goes.
  */
-export async function watchEveryKind<TReq extends ReconcileRequest>(setup: ControllerSetup<TReq>, options: EveryKindOptions): Promise<void> {
+export async function watchEveryKind<TReq extends ReconcileRequest>(
+  setup: ControllerSetup<TReq>,
+  options: EveryKindOptions,
+): Promise<void> {
   const watched = new Map<string, { type: ResourceType; remove: () => void }>();
   const filter = options.filter ?? (() => true);
   let chain: Promise<void> = Promise.resolve();

@@ -26,7 +26,10 @@ export class RateLimiter<K = string> {
   private tokens: number;
   private last: number;
 
-  constructor(private readonly clock: Clock, options: RateLimiterOptions = {}) {
+  constructor(
+    private readonly clock: Clock,
+    options: RateLimiterOptions = {},
+  ) {
     this.base = options.baseDelayMs ?? 5;
     this.max = options.maxDelayMs ?? 1_000_000;
     this.qps = options.qps ?? 10;

@@ -44,7 +44,12 @@ export interface CacheReader {
   /** The cached object, or undefined. Pass '' or undefined as namespace for cluster-scoped kinds. */
   get<T extends KubeObject>(ref: KindRef<T>, namespace: string | undefined, name: string): Promise<T | undefined>;
   /** The cached object, or undefined. Pass '' or undefined as namespace for cluster-scoped kinds. */
-  get<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace: string | undefined, name: string): Promise<T | undefined>;
+  get<T extends KubeObject = KubeObject>(
+    apiVersion: string,
+    kind: string,
+    namespace: string | undefined,
+    name: string,
+  ): Promise<T | undefined>;
   /** The cached objects of a kind, filtered by namespace and labels. */
   list<T extends KubeObject>(ref: KindRef<T>, options?: CacheListOptions): Promise<T[]>;
   /** The cached objects of a kind, filtered by namespace and labels. */

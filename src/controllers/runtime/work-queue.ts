@@ -30,7 +30,10 @@ export class WorkQueue<T = string> {
   private readonly keyOf: (item: T) => string;
   private shuttingDown = false;
 
-  constructor(private readonly clock: Clock, options: WorkQueueOptions<T> = {}) {
+  constructor(
+    private readonly clock: Clock,
+    options: WorkQueueOptions<T> = {},
+  ) {
     this.limiter = new RateLimiter<string>(clock, options);
     this.keyOf = options.keyOf ?? ((item) => String(item));
   }

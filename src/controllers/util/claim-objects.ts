@@ -15,9 +15,16 @@ export interface Claimant extends ClaimOwner {
 }
 
 /** Sets an object's ownerReferences (merge patch); undefined when the object is gone. */
-async function patchOwners<T extends KubeObject>(ctx: ReconcileContext, kind: KindRef, obj: T, refs: OwnerReference[]): Promise<T | undefined> {
+async function patchOwners<T extends KubeObject>(
+  ctx: ReconcileContext,
+  kind: KindRef,
+  obj: T,
+  refs: OwnerReference[],
+): Promise<T | undefined> {
   try {
-    return await ctx.client<T>(kind.apiVersion, kind.kind, obj.metadata.namespace).patch(obj.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
+    return await ctx
+      .client<T>(kind.apiVersion, kind.kind, obj.metadata.namespace)
+      .patch(obj.metadata.name ?? '', { metadata: { ownerReferences: refs } }, 'merge');
   } catch (err) {
     if (TugboatError.is(err, 'NotFound')) return undefined;
     throw err;
@@ -29,7 +36,12 @@ async function patchOwners<T extends KubeObject>(ctx: ReconcileContext, kind: Ki
  * matching orphans it adopted (as patched); owned ones that no longer match are released.
  * `filter` drops candidates before classifying (e.g. inactive pods).
  */
-export async function claimObjects<T extends KubeObject>(ctx: ReconcileContext, kind: KindRef, owner: Claimant, filter?: (obj: T) => boolean): Promise<T[]> {
+export async function claimObjects<T extends KubeObject>(
+  ctx: ReconcileContext,
+  kind: KindRef,
+  owner: Claimant,
+  filter?: (obj: T) => boolean,
+): Promise<T[]> {
   const all = await claimCandidates<T>(ctx.cache, kind, owner);
   const claims = classifyClaims(owner, owner.selector, filter ? all.filter(filter) : all);
   const owned = [...claims.owned];
@@ -37,6 +49,12 @@ export async function claimObjects<T extends KubeObject>(ctx: ReconcileContext, 
     const adopted = await patchOwners(ctx, kind, obj, [...(obj.metadata.ownerReferences ?? []), owner.ownerRef]);
     if (adopted) owned.push(adopted);
   }
-  for (const obj of claims.release) await patchOwners(ctx, kind, obj, (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.uid));
+  for (const obj of claims.release)
+    await patchOwners(
+      ctx,
+      kind,
+      obj,
+      (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== owner.uid),
+    );
   return owned;
 }

@@ -25,7 +25,11 @@ export interface ClaimDecision<T> {
 }
 
 /** Classifies candidates against an owner and its selector. */
-export function classifyClaims<T extends KubeObject>(owner: ClaimOwner, selector: LabelSelector | undefined, candidates: readonly T[]): ClaimDecision<T> {
+export function classifyClaims<T extends KubeObject>(
+  owner: ClaimOwner,
+  selector: LabelSelector | undefined,
+  candidates: readonly T[],
+): ClaimDecision<T> {
   const out: ClaimDecision<T> = { owned: [], adopt: [], release: [] };
   const matcher = labelSelectorAsSelector(selector);
   for (const obj of candidates) {

@@ -11,7 +11,14 @@ import type { KubeObject, OwnerReference } from '../../model/types.js';
  * `metadata.ownerReferences`; the garbage collector deletes the child with its owner.
  */
 export function controllerRef(owner: Pick<KubeObject, 'apiVersion' | 'kind' | 'metadata'>): OwnerReference {
-  return { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name ?? '', uid: owner.metadata.uid ?? '', controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: owner.apiVersion,
+    kind: owner.kind,
+    name: owner.metadata.name ?? '',
+    uid: owner.metadata.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /** The reference to an object's controller (its ownerReference with `controller: true`), if any. */

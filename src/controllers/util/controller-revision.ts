@@ -98,6 +98,9 @@ export function equalRevision(a: Pick<ControllerRevision, 'data'> | undefined, b
 }
 
 /** The revisions whose data equals `needle`'s (Kubernetes' FindEqualRevisions), in their order. */
-export function findEqualRevisions<R extends Pick<ControllerRevision, 'data'>>(revisions: readonly R[], needle: Pick<ControllerRevision, 'data'>): R[] {
+export function findEqualRevisions<R extends Pick<ControllerRevision, 'data'>>(
+  revisions: readonly R[],
+  needle: Pick<ControllerRevision, 'data'>,
+): R[] {
   return revisions.filter((r) => equalRevision(r, needle));
 }

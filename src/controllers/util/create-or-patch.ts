@@ -61,7 +61,10 @@ export async function createOrPatch<T extends KubeObject>(
   const name = obj.metadata.name;
   if (!name) throw TugboatError.invalid(obj, '', [{ field: 'metadata.name', message: 'createOrPatch needs a name' }]);
   const check = (changed: T): T => {
-    if (changed.metadata.name !== name || (changed.metadata.namespace ?? client.namespace) !== (obj.metadata.namespace ?? client.namespace)) {
+    if (
+      changed.metadata.name !== name ||
+      (changed.metadata.namespace ?? client.namespace) !== (obj.metadata.namespace ?? client.namespace)
+    ) {
       throw new TugboatError('BadRequest', 'createOrPatch: mutate must not change the name or namespace');
     }
     return changed;

@@ -39,7 +39,9 @@ export function podFromTemplate(
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: {
-      ...(options.name !== undefined ? { name: options.name } : { generateName: options.generateName ?? podNamePrefix(owner.metadata.name ?? '') }),
+      ...(options.name !== undefined
+        ? { name: options.name }
+        : { generateName: options.generateName ?? podNamePrefix(owner.metadata.name ?? '') }),
       ...(owner.metadata.namespace !== undefined ? { namespace: owner.metadata.namespace } : {}),
       ...(t.metadata?.labels ? { labels: t.metadata.labels } : {}),
       ...(t.metadata?.annotations ? { annotations: t.metadata.annotations } : {}),

@@ -27,7 +27,10 @@ export function defaultPersistentVolume(pv: { spec?: core.PersistentVolumeSpec; 
 }
 
 /** PersistentVolumeClaim: volumeMode Filesystem, phase Pending. */
-export function defaultPersistentVolumeClaim(pvc: { spec?: core.PersistentVolumeClaimSpec; status?: core.PersistentVolumeClaimStatus }): void {
+export function defaultPersistentVolumeClaim(pvc: {
+  spec?: core.PersistentVolumeClaimSpec;
+  status?: core.PersistentVolumeClaimStatus;
+}): void {
   pvc.spec ??= {};
   pvc.spec.volumeMode ||= 'Filesystem';
   pvc.status ??= {};

@@ -108,7 +108,8 @@ export function defaultNodeTolerations(spec: core.PodSpec | undefined): void {
   if (!spec) return;
   for (const key of [TAINT_NODE_NOT_READY, TAINT_NODE_UNREACHABLE]) {
     const tolerated = (spec.tolerations ?? []).some((t) => (!t.key || t.key === key) && (!t.effect || t.effect === 'NoExecute'));
-    if (!tolerated) (spec.tolerations ??= []).push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_NODE_TOLERATION_SECONDS });
+    if (!tolerated)
+      (spec.tolerations ??= []).push({ key, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: DEFAULT_NODE_TOLERATION_SECONDS });
   }
 }
 

@@ -1,12 +1,27 @@
 /** The workload kinds: apps/v1 (Deployment, ReplicaSet, StatefulSet, DaemonSet, ControllerRevision) and batch/v1. */
 import type * as t from '../types.js';
 import { defineKind } from './define-kind.js';
-import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from '../defaults/workloads.js';
+import {
+  defaultCronJob,
+  defaultDaemonSet,
+  defaultDeployment,
+  defaultJob,
+  defaultReplicaSet,
+  defaultStatefulSet,
+} from '../defaults/workloads.js';
 import { validateDaemonSet, validateDeployment, validateReplicaSet, validateStatefulSet } from '../validation/workloads.js';
 import { validateCronJob, validateJob } from '../validation/batch.js';
 import { validateJobUpdate, validateSelectorUpdate, validateStatefulSetUpdate } from '../validation/immutable.js';
 
-const REPLICA_COUNTS = ['observedGeneration', 'replicas', 'updatedReplicas', 'readyReplicas', 'availableReplicas', 'unavailableReplicas', 'collisionCount'];
+const REPLICA_COUNTS = [
+  'observedGeneration',
+  'replicas',
+  'updatedReplicas',
+  'readyReplicas',
+  'availableReplicas',
+  'unavailableReplicas',
+  'collisionCount',
+];
 const apps = { group: 'apps', version: 'v1', namespaced: true, nameFormat: 'dns1123-subdomain' } as const;
 const batch = { group: 'batch', version: 'v1', namespaced: true, nameFormat: 'dns1123-subdomain' } as const;
 
@@ -34,7 +49,15 @@ export const StatefulSetType = defineKind<t.StatefulSet>(
     defaults: defaultStatefulSet,
     validate: validateStatefulSet,
     validateUpdate: validateStatefulSetUpdate,
-    statusCounts: ['observedGeneration', 'replicas', 'readyReplicas', 'currentReplicas', 'updatedReplicas', 'availableReplicas', 'collisionCount'],
+    statusCounts: [
+      'observedGeneration',
+      'replicas',
+      'readyReplicas',
+      'currentReplicas',
+      'updatedReplicas',
+      'availableReplicas',
+      'collisionCount',
+    ],
   },
 );
 
@@ -71,7 +94,12 @@ export const ControllerRevisionType = defineKind<t.ControllerRevision>({
 /** Job (batch/v1). */
 export const JobType = defineKind<t.Job>(
   { ...batch, kind: 'Job', plural: 'jobs', singular: 'job', hasStatus: true },
-  { defaults: defaultJob, validate: validateJob, validateUpdate: validateJobUpdate, statusCounts: ['active', 'succeeded', 'failed', 'ready', 'terminating'] },
+  {
+    defaults: defaultJob,
+    validate: validateJob,
+    validateUpdate: validateJobUpdate,
+    statusCounts: ['active', 'succeeded', 'failed', 'ready', 'terminating'],
+  },
 );
 
 /** CronJob (batch/v1). */

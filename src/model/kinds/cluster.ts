@@ -10,46 +10,119 @@ const sub = { nameFormat: 'dns1123-subdomain' } as const;
 
 /** EndpointSlice (discovery.k8s.io/v1). */
 export const EndpointSliceType = defineKind<t.EndpointSlice>(
-  { ...sub, group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', singular: 'endpointslice', namespaced: true, hasStatus: false },
+  {
+    ...sub,
+    group: 'discovery.k8s.io',
+    version: 'v1',
+    kind: 'EndpointSlice',
+    plural: 'endpointslices',
+    singular: 'endpointslice',
+    namespaced: true,
+    hasStatus: false,
+  },
   { defaults: defaultEndpointSlice },
 );
 
 /** Ingress (networking.k8s.io/v1). */
 export const IngressType = defineKind<t.Ingress>(
-  { ...sub, group: 'networking.k8s.io', version: 'v1', kind: 'Ingress', plural: 'ingresses', singular: 'ingress', shortNames: ['ing'], namespaced: true, hasStatus: true },
+  {
+    ...sub,
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'Ingress',
+    plural: 'ingresses',
+    singular: 'ingress',
+    shortNames: ['ing'],
+    namespaced: true,
+    hasStatus: true,
+  },
   { validate: validateIngress },
 );
 
 /** IngressClass (networking.k8s.io/v1, cluster-scoped). */
 export const IngressClassType = defineKind<t.IngressClass>({
-  ...sub, group: 'networking.k8s.io', version: 'v1', kind: 'IngressClass', plural: 'ingressclasses', singular: 'ingressclass', namespaced: false, hasStatus: false,
+  ...sub,
+  group: 'networking.k8s.io',
+  version: 'v1',
+  kind: 'IngressClass',
+  plural: 'ingressclasses',
+  singular: 'ingressclass',
+  namespaced: false,
+  hasStatus: false,
 });
 
 /** StorageClass (storage.k8s.io/v1, cluster-scoped). */
 export const StorageClassType = defineKind<t.StorageClass>(
-  { ...sub, group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', singular: 'storageclass', shortNames: ['sc'], namespaced: false, hasStatus: false },
+  {
+    ...sub,
+    group: 'storage.k8s.io',
+    version: 'v1',
+    kind: 'StorageClass',
+    plural: 'storageclasses',
+    singular: 'storageclass',
+    shortNames: ['sc'],
+    namespaced: false,
+    hasStatus: false,
+  },
   { defaults: defaultStorageClass },
 );
 
 /** HorizontalPodAutoscaler (autoscaling/v2). */
 export const HorizontalPodAutoscalerType = defineKind<t.HorizontalPodAutoscaler>(
-  { ...sub, group: 'autoscaling', version: 'v2', kind: 'HorizontalPodAutoscaler', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', shortNames: ['hpa'], namespaced: true, hasStatus: true },
+  {
+    ...sub,
+    group: 'autoscaling',
+    version: 'v2',
+    kind: 'HorizontalPodAutoscaler',
+    plural: 'horizontalpodautoscalers',
+    singular: 'horizontalpodautoscaler',
+    shortNames: ['hpa'],
+    namespaced: true,
+    hasStatus: true,
+  },
   { defaults: defaultHorizontalPodAutoscaler, validate: validateHorizontalPodAutoscaler },
 );
 
 /** PodDisruptionBudget (policy/v1). */
 export const PodDisruptionBudgetType = defineKind<t.PodDisruptionBudget>(
-  { ...sub, group: 'policy', version: 'v1', kind: 'PodDisruptionBudget', plural: 'poddisruptionbudgets', singular: 'poddisruptionbudget', shortNames: ['pdb'], namespaced: true, hasStatus: true },
+  {
+    ...sub,
+    group: 'policy',
+    version: 'v1',
+    kind: 'PodDisruptionBudget',
+    plural: 'poddisruptionbudgets',
+    singular: 'poddisruptionbudget',
+    shortNames: ['pdb'],
+    namespaced: true,
+    hasStatus: true,
+  },
   { validate: validatePodDisruptionBudget },
 );
 
 /** Lease (coordination.k8s.io/v1): node heartbeats and leader election. */
 export const LeaseType = defineKind<t.Lease>({
-  ...sub, group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', singular: 'lease', namespaced: true, hasStatus: false,
+  ...sub,
+  group: 'coordination.k8s.io',
+  version: 'v1',
+  kind: 'Lease',
+  plural: 'leases',
+  singular: 'lease',
+  namespaced: true,
+  hasStatus: false,
 });
 
 /** PriorityClass (scheduling.k8s.io/v1, cluster-scoped). */
 export const PriorityClassType = defineKind<t.PriorityClass>(
-  { ...sub, group: 'scheduling.k8s.io', version: 'v1', kind: 'PriorityClass', plural: 'priorityclasses', singular: 'priorityclass', shortNames: ['pc'], namespaced: false, hasStatus: false },
+  {
+    ...sub,
+    group: 'scheduling.k8s.io',
+    version: 'v1',
+    kind: 'PriorityClass',
+    plural: 'priorityclasses',
+    singular: 'priorityclass',
+    shortNames: ['pc'],
+    namespaced: false,
+    hasStatus: false,
+  },
   { defaults: defaultPriorityClass, validate: validatePriorityClass },
 );

@@ -44,7 +44,8 @@ export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: K
   if (rules.validate) causes.push(...rules.validate(obj));
   if (old) {
     if (old.metadata?.name !== obj.metadata?.name) causes.push(immutable('metadata.name', obj.metadata?.name));
-    if ((old.metadata?.namespace ?? '') !== (obj.metadata?.namespace ?? '')) causes.push(immutable('metadata.namespace', obj.metadata?.namespace));
+    if ((old.metadata?.namespace ?? '') !== (obj.metadata?.namespace ?? ''))
+      causes.push(immutable('metadata.namespace', obj.metadata?.namespace));
     if (rules.validateUpdate) causes.push(...rules.validateUpdate(obj, old));
   }
   const warnings = [...findUnknownFields(names.kind, obj), ...notImplementedFields(names.kind, obj)];

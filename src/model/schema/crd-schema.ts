@@ -53,7 +53,10 @@ export function compileSchema(schema: SchemaNode): ValidateFunction {
 }
 
 function fieldPath(instancePath: string, obj: unknown): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   let path = '';
   let cur: unknown = obj;
   for (const p of parts) {
@@ -66,7 +69,8 @@ function fieldPath(instancePath: string, obj: unknown): string {
 
 function valueAt(instancePath: string, obj: unknown): unknown {
   let cur: unknown = obj;
-  for (const p of instancePath.split('/').slice(1)) cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[p] : undefined;
+  for (const p of instancePath.split('/').slice(1))
+    cur = isObject(cur) || Array.isArray(cur) ? (cur as Record<string, unknown>)[p] : undefined;
   return cur;
 }
 
@@ -106,18 +110,30 @@ export function ajvErrorsToCauses(errors: ErrorObject[] | null | undefined, obj:
         break;
       }
       case 'type':
-        cause = invalid(where, jsonType(value), `${where} in body must be of type ${(e.params as { type: string }).type}: "${jsonType(value)}"`);
+        cause = invalid(
+          where,
+          jsonType(value),
+          `${where} in body must be of type ${(e.params as { type: string }).type}: "${jsonType(value)}"`,
+        );
         break;
       case 'enum':
         cause = notSupported(where, value, ((e.params as { allowedValues: unknown[] }).allowedValues ?? []).map(String));
         break;
       case 'minimum':
       case 'exclusiveMinimum':
-        cause = invalid(where, value, `${where} in body should be greater than ${e.keyword === 'minimum' ? 'or equal to ' : ''}${(e.params as { limit: number }).limit}`);
+        cause = invalid(
+          where,
+          value,
+          `${where} in body should be greater than ${e.keyword === 'minimum' ? 'or equal to ' : ''}${(e.params as { limit: number }).limit}`,
+        );
         break;
       case 'maximum':
       case 'exclusiveMaximum':
-        cause = invalid(where, value, `${where} in body should be less than ${e.keyword === 'maximum' ? 'or equal to ' : ''}${(e.params as { limit: number }).limit}`);
+        cause = invalid(
+          where,
+          value,
+          `${where} in body should be less than ${e.keyword === 'maximum' ? 'or equal to ' : ''}${(e.params as { limit: number }).limit}`,
+        );
         break;
       case 'pattern':
         cause = invalid(where, value, `${where} in body should match '${(e.params as { pattern: string }).pattern}'`);
@@ -133,7 +149,10 @@ export function ajvErrorsToCauses(errors: ErrorObject[] | null | undefined, obj:
 }
 
 function allowsUnknown(schema: SchemaNode): boolean {
-  return schema['x-kubernetes-preserve-unknown-fields'] === true || (schema.type !== 'object' && schema.properties === undefined && schema.additionalProperties === undefined);
+  return (
+    schema['x-kubernetes-preserve-unknown-fields'] === true ||
+    (schema.type !== 'object' && schema.properties === undefined && schema.additionalProperties === undefined)
+  );
 }
 
 function walkUnknown(schema: SchemaNode | undefined, value: unknown, path: string, out: string[], prune: boolean): void {
@@ -169,7 +188,15 @@ export function unknownCustomFields(schema: SchemaNode, obj: Record<string, unkn
 
 /** The paths of {@link unknownCustomFields} (`spec.colour`); with `prune`, removed from `obj` in place. */
 export function unknownCustomPaths(schema: SchemaNode, obj: Record<string, unknown>, prune = false): string[] {
-  const root: SchemaNode = { ...schema, properties: { ...(schema.properties ?? {}), apiVersion: { type: 'string' }, kind: { type: 'string' }, metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } };
+  const root: SchemaNode = {
+    ...schema,
+    properties: {
+      ...(schema.properties ?? {}),
+      apiVersion: { type: 'string' },
+      kind: { type: 'string' },
+      metadata: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true },
+    },
+  };
   const out: string[] = [];
   walkUnknown(root, obj, '', out, prune);
   return out;

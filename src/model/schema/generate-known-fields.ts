@@ -78,7 +78,10 @@ function numberCode(format: string | undefined): string {
 
 function typeName(sym: ts.Symbol): string {
   const file = sym.declarations?.[0]?.getSourceFile().fileName ?? '';
-  const mod = file.slice(base.length + 1).replace(/\.d\.ts$/, '').replace('/', '.');
+  const mod = file
+    .slice(base.length + 1)
+    .replace(/\.d\.ts$/, '')
+    .replace('/', '.');
   return `${mod}.${sym.getName()}`;
 }
 
@@ -174,4 +177,6 @@ export const KNOWN_TYPES: Readonly<Record<string, Readonly<Record<string, string
 `;
 const target = join(dirname(fileURLToPath(import.meta.url)), 'known-fields.generated.ts');
 writeFileSync(target, out);
-console.log(`wrote ${Object.keys(sorted).length} types to ${target} (${out.length} bytes; ${unformatted} numbers without an OpenAPI format)`);
+console.log(
+  `wrote ${Object.keys(sorted).length} types to ${target} (${out.length} bytes; ${unformatted} numbers without an OpenAPI format)`,
+);

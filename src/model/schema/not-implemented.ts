@@ -19,7 +19,12 @@ export const IGNORED_POD_SPEC_FIELDS: readonly string[] = [
 ];
 
 /** Container fields tugboat ignores (relative to a container). */
-export const IGNORED_CONTAINER_FIELDS: readonly string[] = ['volumeDevices', 'resizePolicy', 'securityContext.seLinuxOptions', 'securityContext.appArmorProfile'];
+export const IGNORED_CONTAINER_FIELDS: readonly string[] = [
+  'volumeDevices',
+  'resizePolicy',
+  'securityContext.seLinuxOptions',
+  'securityContext.appArmorProfile',
+];
 
 /** Values that mean "off", for which no warning is given. */
 const DEFAULTS: Readonly<Record<string, unknown>> = {

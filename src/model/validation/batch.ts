@@ -17,29 +17,49 @@ function validatePodFailurePolicy(spec: batch.JobSpec, field: string): StatusCau
   const rules = spec.podFailurePolicy?.rules ?? [];
   if (rules.length > 20) causes.push(invalid(`${field}.rules`, rules.length, 'must have at most 20 elements'));
   const restart = spec.template?.spec?.restartPolicy;
-  if (restart !== 'Never') causes.push(invalid(`${field.replace(/podFailurePolicy$/, 'template.spec.restartPolicy')}`, restart ?? '', 'only "Never" is supported when podFailurePolicy is specified'));
+  if (restart !== 'Never')
+    causes.push(
+      invalid(
+        `${field.replace(/podFailurePolicy$/, 'template.spec.restartPolicy')}`,
+        restart ?? '',
+        'only "Never" is supported when podFailurePolicy is specified',
+      ),
+    );
   const names = new Set((spec.template?.spec?.containers ?? []).concat(spec.template?.spec?.initContainers ?? []).map((c) => c.name));
   rules.forEach((rule, i) => {
     const at = `${field}.rules[${i}]`;
     if (!POLICY_ACTIONS.includes(rule.action)) causes.push(notSupported(`${at}.action`, rule.action, POLICY_ACTIONS));
-    else if (rule.action === 'FailIndex' && spec.backoffLimitPerIndex == null) causes.push(invalid(`${at}.action`, rule.action, 'requires the backoffLimitPerIndex to be set'));
+    else if (rule.action === 'FailIndex' && spec.backoffLimitPerIndex == null)
+      causes.push(invalid(`${at}.action`, rule.action, 'requires the backoffLimitPerIndex to be set'));
     if (!!rule.onExitCodes === !!rule.onPodConditions) {
       causes.push(invalid(at, '', 'specifying one of OnExitCodes and OnPodConditions is required'));
       return;
     }
     const codes = rule.onExitCodes;
     if (codes) {
-      if (!['In', 'NotIn'].includes(codes.operator)) causes.push(notSupported(`${at}.onExitCodes.operator`, codes.operator, ['In', 'NotIn']));
-      if (codes.containerName && !names.has(codes.containerName)) causes.push(invalid(`${at}.onExitCodes.containerName`, codes.containerName, 'must be one of the container or initContainer names in the pod template'));
+      if (!['In', 'NotIn'].includes(codes.operator))
+        causes.push(notSupported(`${at}.onExitCodes.operator`, codes.operator, ['In', 'NotIn']));
+      if (codes.containerName && !names.has(codes.containerName))
+        causes.push(
+          invalid(
+            `${at}.onExitCodes.containerName`,
+            codes.containerName,
+            'must be one of the container or initContainer names in the pod template',
+          ),
+        );
       const values = codes.values ?? [];
-      if (values.length === 0 || values.length > 255) causes.push(invalid(`${at}.onExitCodes.values`, values.length, 'at least one value is required, at most 255'));
+      if (values.length === 0 || values.length > 255)
+        causes.push(invalid(`${at}.onExitCodes.values`, values.length, 'at least one value is required, at most 255'));
       values.forEach((v, j) => {
-        if (codes.operator === 'In' && v === 0) causes.push(invalid(`${at}.onExitCodes.values[${j}]`, v, 'must not be 0 for the In operator'));
-        if (j > 0 && values[j - 1] >= v) causes.push(invalid(`${at}.onExitCodes.values[${j}]`, v, values[j - 1] === v ? 'duplicate value' : 'must be ordered'));
+        if (codes.operator === 'In' && v === 0)
+          causes.push(invalid(`${at}.onExitCodes.values[${j}]`, v, 'must not be 0 for the In operator'));
+        if (j > 0 && values[j - 1] >= v)
+          causes.push(invalid(`${at}.onExitCodes.values[${j}]`, v, values[j - 1] === v ? 'duplicate value' : 'must be ordered'));
       });
     }
     (rule.onPodConditions ?? []).forEach((p, j) => {
-      if (!['True', 'False', 'Unknown'].includes(p.status)) causes.push(notSupported(`${at}.onPodConditions[${j}].status`, p.status, ['True', 'False', 'Unknown']));
+      if (!['True', 'False', 'Unknown'].includes(p.status))
+        causes.push(notSupported(`${at}.onPodConditions[${j}].status`, p.status, ['True', 'False', 'Unknown']));
       if (!p.type) causes.push(required(`${at}.onPodConditions[${j}].type`));
     });
   });
@@ -62,17 +82,28 @@ export function validateJobSpec(spec: batch.JobSpec | undefined, field: string):
     causes.push(required(`${field}.completions`, 'when completion mode is Indexed'));
   }
   if (spec.completionMode === 'Indexed' && spec.parallelism != null && spec.parallelism > MAX_INDEXED_PARALLELISM) {
-    causes.push(invalid(`${field}.parallelism`, spec.parallelism, `must be less than or equal to ${MAX_INDEXED_PARALLELISM} when completion mode is Indexed`));
+    causes.push(
+      invalid(
+        `${field}.parallelism`,
+        spec.parallelism,
+        `must be less than or equal to ${MAX_INDEXED_PARALLELISM} when completion mode is Indexed`,
+      ),
+    );
   }
   if (spec.podFailurePolicy !== undefined) causes.push(...validatePodFailurePolicy(spec, `${field}.podFailurePolicy`));
   if (!spec.template) return [...causes, required(`${field}.template`)];
   causes.push(...validateLabels(spec.template.metadata?.labels, `${field}.template.metadata.labels`));
   // The API layer generates the selector of a Job when it is absent; a given one must match.
   causes.push(
-    ...validateSelectorMatchesTemplate(spec.selector, spec.template.metadata?.labels, {
-      selector: `${field}.selector`,
-      templateLabels: `${field}.template.metadata.labels`,
-    }, false),
+    ...validateSelectorMatchesTemplate(
+      spec.selector,
+      spec.template.metadata?.labels,
+      {
+        selector: `${field}.selector`,
+        templateLabels: `${field}.template.metadata.labels`,
+      },
+      false,
+    ),
   );
   causes.push(...validatePodSpec(spec.template.spec, `${field}.template.spec`, { restartPolicies: ['OnFailure', 'Never'] }));
   return causes;
@@ -86,7 +117,8 @@ export function validateJob(job: { spec?: batch.JobSpec }): StatusCause[] {
 /** Kubernetes' validateTimeZone: an explicit IANA name (not empty, not "Local"). */
 function validateTimeZone(tz: string): StatusCause[] {
   if (tz === '') return [invalid('spec.timeZone', tz, 'timeZone must be nil or non-empty string')];
-  if (tz.toLowerCase() === 'local') return [invalid('spec.timeZone', tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones')];
+  if (tz.toLowerCase() === 'local')
+    return [invalid('spec.timeZone', tz, 'timeZone must be an explicit time zone as defined in https://www.iana.org/time-zones')];
   try {
     const resolved = new Intl.DateTimeFormat('en-US', { timeZone: tz }).resolvedOptions().timeZone;
     // Zone names are case-sensitive (Go loads them from files): "america/new_york" is unknown.
@@ -101,7 +133,8 @@ function validateTimeZone(tz: string): StatusCause[] {
 /** Checks a CronJob: name length (52), schedule syntax, policies, limits and the job template. */
 export function validateCronJob(cj: { metadata: ObjectMeta; spec?: batch.CronJobSpec }): StatusCause[] {
   const causes: StatusCause[] = [];
-  if (cj.metadata?.name && cj.metadata.name.length > 52) causes.push(invalid('metadata.name', cj.metadata.name, 'must be no more than 52 characters'));
+  if (cj.metadata?.name && cj.metadata.name.length > 52)
+    causes.push(invalid('metadata.name', cj.metadata.name, 'must be no more than 52 characters'));
   const spec = cj.spec;
   if (!isObject(spec)) return [...causes, required('spec')];
   if (!spec.schedule) causes.push(required('spec.schedule'));

@@ -18,7 +18,8 @@ export function validatePersistentVolumeClaim(pvc: { spec?: core.PersistentVolum
   if (!isObject(spec)) return [required('spec')];
   const causes = validateAccessModes(spec.accessModes, 'spec.accessModes');
   if (!spec.resources?.requests?.storage) causes.push(required('spec.resources[storage]'));
-  if (spec.volumeMode !== undefined && !['Block', 'Filesystem'].includes(spec.volumeMode)) causes.push(notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']));
+  if (spec.volumeMode !== undefined && !['Block', 'Filesystem'].includes(spec.volumeMode))
+    causes.push(notSupported('spec.volumeMode', spec.volumeMode, ['Block', 'Filesystem']));
   return causes;
 }
 
@@ -56,8 +57,10 @@ export function validateHorizontalPodAutoscaler(hpa: { spec?: autoscaling.Horizo
   const causes: StatusCause[] = [];
   if (!spec.scaleTargetRef?.kind) causes.push(required('spec.scaleTargetRef.kind'));
   if (!spec.scaleTargetRef?.name) causes.push(required('spec.scaleTargetRef.name'));
-  if (spec.minReplicas !== undefined && spec.minReplicas < 1) causes.push(invalid('spec.minReplicas', spec.minReplicas, 'must be greater than or equal to 1'));
-  if (typeof spec.maxReplicas !== 'number' || spec.maxReplicas < 1) causes.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than 0'));
+  if (spec.minReplicas !== undefined && spec.minReplicas < 1)
+    causes.push(invalid('spec.minReplicas', spec.minReplicas, 'must be greater than or equal to 1'));
+  if (typeof spec.maxReplicas !== 'number' || spec.maxReplicas < 1)
+    causes.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than 0'));
   else if (spec.minReplicas !== undefined && spec.maxReplicas < spec.minReplicas) {
     causes.push(invalid('spec.maxReplicas', spec.maxReplicas, 'must be greater than or equal to `minReplicas`'));
   }

@@ -11,7 +11,10 @@ export const MAX_CONFIG_SIZE = 1024 * 1024;
 export function configKeyErrors(key: string): string[] {
   const errs: string[] = [];
   if (key.length > 253) errs.push('must be no more than 253 characters');
-  if (!KEY_RE.test(key)) errs.push("a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')");
+  if (!KEY_RE.test(key))
+    errs.push(
+      "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+    );
   if (key === '.' || key === '..') errs.push(`must not be '${key}'`);
   else if (key.startsWith('..')) errs.push("must not start with '..'");
   return errs;
@@ -57,7 +60,8 @@ export function validateSecret(secret: Record<string, unknown>): StatusCause[] {
   const string = checkMaps({ stringData: secret.stringData }, ['stringData']);
   causes.push(...string.causes.filter((c) => c.reason !== 'FieldValueDuplicate'));
   for (const [k, v] of Object.entries(data)) {
-    if (typeof v === 'string' && !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) causes.push(invalid(`data[${k}]`, '<value omitted>', 'must be base64 encoded'));
+    if (typeof v === 'string' && !/^[A-Za-z0-9+/]*={0,2}$/.test(v))
+      causes.push(invalid(`data[${k}]`, '<value omitted>', 'must be base64 encoded'));
   }
   if (size > MAX_CONFIG_SIZE) causes.push(tooLong('data', MAX_CONFIG_SIZE));
   const keys = new Set([...Object.keys(data), ...Object.keys(isObject(secret.stringData) ? secret.stringData : {})]);

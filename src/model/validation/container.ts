@@ -38,13 +38,22 @@ function validateEnv(env: unknown, field: string): StatusCause[] {
     if (!e.name) causes.push(required(`${at}.name`));
     else if (!ENV_NAME_RE.test(e.name)) {
       causes.push(
-        invalid(`${at}.name`, e.name, "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit"),
+        invalid(
+          `${at}.name`,
+          e.name,
+          "a valid environment variable name must consist of alphabetic characters, digits, '_', '-', or '.', and must not start with a digit",
+        ),
       );
     }
     if (e.valueFrom) {
       if (e.value) causes.push(invalid(`${at}.valueFrom`, '', 'may not be specified when `value` is not empty'));
-      const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter((k) => (e.valueFrom as Record<string, unknown>)[k]);
-      if (sources.length === 0) causes.push(invalid(`${at}.valueFrom`, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
+      const sources = ['fieldRef', 'resourceFieldRef', 'configMapKeyRef', 'secretKeyRef'].filter(
+        (k) => (e.valueFrom as Record<string, unknown>)[k],
+      );
+      if (sources.length === 0)
+        causes.push(
+          invalid(`${at}.valueFrom`, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'),
+        );
       else if (sources.length > 1) causes.push(invalid(`${at}.valueFrom`, '', 'may not have more than one field specified at a time'));
       if (e.valueFrom.configMapKeyRef && !e.valueFrom.configMapKeyRef.key) causes.push(required(`${at}.valueFrom.configMapKeyRef.key`));
       if (e.valueFrom.secretKeyRef && !e.valueFrom.secretKeyRef.key) causes.push(required(`${at}.valueFrom.secretKeyRef.key`));
@@ -89,7 +98,11 @@ export function validateContainer(c: unknown, field: string, ctx: ContainerConte
   causes.push(...validateResources(container.resources, `${field}.resources`));
   const restartable = ctx.init && container.restartPolicy === 'Always';
   if (container.restartPolicy !== undefined && (!ctx.init || container.restartPolicy !== 'Always')) {
-    causes.push(ctx.init ? notSupported(`${field}.restartPolicy`, container.restartPolicy, ['Always']) : invalid(`${field}.restartPolicy`, container.restartPolicy, 'may not be set for non-init containers'));
+    causes.push(
+      ctx.init
+        ? notSupported(`${field}.restartPolicy`, container.restartPolicy, ['Always'])
+        : invalid(`${field}.restartPolicy`, container.restartPolicy, 'may not be set for non-init containers'),
+    );
   }
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
     if (ctx.init && !restartable && container[probe]) causes.push(invalid(`${field}.${probe}`, '', 'may not be set for init containers'));

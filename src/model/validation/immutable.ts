@@ -50,8 +50,15 @@ export function validatePodUpdate(obj: WithSpec<core.PodSpec>, old: WithSpec<cor
   if (!oldTol.every((t) => newTol.some((n) => jsonEqual(n, t)))) {
     causes.push(forbidden('spec.tolerations', 'existing toleration can not be modified except its tolerationSeconds'));
   }
-  if (prev.activeDeadlineSeconds !== undefined && (next.activeDeadlineSeconds === undefined || next.activeDeadlineSeconds > prev.activeDeadlineSeconds)) {
-    causes.push({ field: 'spec.activeDeadlineSeconds', message: `Invalid value: ${next.activeDeadlineSeconds ?? 'null'}: must be less than or equal to previous value`, reason: 'FieldValueInvalid' });
+  if (
+    prev.activeDeadlineSeconds !== undefined &&
+    (next.activeDeadlineSeconds === undefined || next.activeDeadlineSeconds > prev.activeDeadlineSeconds)
+  ) {
+    causes.push({
+      field: 'spec.activeDeadlineSeconds',
+      message: `Invalid value: ${next.activeDeadlineSeconds ?? 'null'}: must be less than or equal to previous value`,
+      reason: 'FieldValueInvalid',
+    });
   }
   const mask = (s: core.PodSpec) => ({
     ...s,
@@ -82,7 +89,10 @@ export function validateServiceUpdate(obj: WithSpec<core.ServiceSpec>, old: With
 }
 
 /** PersistentVolumeClaim: the spec is immutable except resources.requests. */
-export function validatePersistentVolumeClaimUpdate(obj: WithSpec<core.PersistentVolumeClaimSpec>, old: WithSpec<core.PersistentVolumeClaimSpec>): StatusCause[] {
+export function validatePersistentVolumeClaimUpdate(
+  obj: WithSpec<core.PersistentVolumeClaimSpec>,
+  old: WithSpec<core.PersistentVolumeClaimSpec>,
+): StatusCause[] {
   const mask = (s: core.PersistentVolumeClaimSpec | undefined) => ({
     ...(s ?? {}),
     resources: { ...(s?.resources ?? {}), requests: undefined },
@@ -98,7 +108,8 @@ export function validateConfigUpdate(obj: Record<string, unknown>, old: Record<s
   if (old.immutable === true) {
     if (obj.immutable !== true) causes.push(forbidden('immutable', 'field is immutable when `immutable` is set'));
     for (const k of ['data', 'binaryData', 'stringData']) {
-      if (k in old || k in obj) if (!jsonEqual(obj[k], old[k]) && k !== 'stringData') causes.push(forbidden(k, 'field is immutable when `immutable` is set'));
+      if (k in old || k in obj)
+        if (!jsonEqual(obj[k], old[k]) && k !== 'stringData') causes.push(forbidden(k, 'field is immutable when `immutable` is set'));
     }
   }
   if (old.kind === 'Secret' && (obj.type ?? 'Opaque') !== (old.type ?? 'Opaque')) causes.push(immutable('type', obj.type));

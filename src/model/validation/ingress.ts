@@ -60,8 +60,10 @@ export function validateIngress(ing: { spec?: networking.IngressSpec }): StatusC
       const pat = `${at}.http.paths[${j}]`;
       if (!p.pathType) causes.push(required(`${pat}.pathType`, 'pathType must be specified'));
       else if (!PATH_TYPES.includes(p.pathType)) causes.push(notSupported(`${pat}.pathType`, p.pathType, PATH_TYPES));
-      if (p.path !== undefined && p.path !== '' && !p.path.startsWith('/')) causes.push(invalid(`${pat}.path`, p.path, 'must be an absolute path'));
-      if ((p.pathType === 'Exact' || p.pathType === 'Prefix') && !p.path) causes.push(invalid(`${pat}.path`, p.path ?? '', 'must be an absolute path'));
+      if (p.path !== undefined && p.path !== '' && !p.path.startsWith('/'))
+        causes.push(invalid(`${pat}.path`, p.path, 'must be an absolute path'));
+      if ((p.pathType === 'Exact' || p.pathType === 'Prefix') && !p.path)
+        causes.push(invalid(`${pat}.path`, p.path ?? '', 'must be an absolute path'));
       if ((p.pathType === 'Exact' || p.pathType === 'Prefix') && p.path && /\/\/|\/\.\.?(\/|$)/.test(p.path)) {
         causes.push(invalid(`${pat}.path`, p.path, "must not contain '//', '/./' or '/../'"));
       }
@@ -70,7 +72,8 @@ export function validateIngress(ing: { spec?: networking.IngressSpec }): StatusC
   });
   (spec.tls ?? []).forEach((t, i) => {
     (t.hosts ?? []).forEach((h, j) => causes.push(...validateHost(h, `spec.tls[${i}].hosts[${j}]`)));
-    if (t.secretName) causes.push(...dns1123SubdomainErrors(t.secretName).map((m) => invalid(`spec.tls[${i}].secretName`, t.secretName, m)));
+    if (t.secretName)
+      causes.push(...dns1123SubdomainErrors(t.secretName).map((m) => invalid(`spec.tls[${i}].secretName`, t.secretName, m)));
   });
   return causes;
 }

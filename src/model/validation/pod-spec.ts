@@ -65,8 +65,10 @@ export function validatePodSpec(spec: unknown, field: string, rules: PodSpecRule
   } else if (!allowed.includes(s.restartPolicy)) {
     causes.push(notSupported(`${field}.restartPolicy`, s.restartPolicy, allowed));
   }
-  if (s.dnsPolicy !== undefined && !DNS_POLICIES.includes(s.dnsPolicy)) causes.push(notSupported(`${field}.dnsPolicy`, s.dnsPolicy, DNS_POLICIES));
-  if (s.dnsPolicy === 'None' && !s.dnsConfig) causes.push(required(`${field}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
+  if (s.dnsPolicy !== undefined && !DNS_POLICIES.includes(s.dnsPolicy))
+    causes.push(notSupported(`${field}.dnsPolicy`, s.dnsPolicy, DNS_POLICIES));
+  if (s.dnsPolicy === 'None' && !s.dnsConfig)
+    causes.push(required(`${field}.dnsConfig`, 'must provide `dnsConfig` when `dnsPolicy` is None'));
   causes.push(...validateNonNegative(s.terminationGracePeriodSeconds, `${field}.terminationGracePeriodSeconds`));
   causes.push(...validatePositive(s.activeDeadlineSeconds, `${field}.activeDeadlineSeconds`));
   if (s.nodeSelector !== undefined) causes.push(...validateLabels(s.nodeSelector, `${field}.nodeSelector`));
@@ -76,8 +78,10 @@ export function validatePodSpec(spec: unknown, field: string, rules: PodSpecRule
   if (s.subdomain) causes.push(...dns1123LabelErrors(s.subdomain).map((m) => invalid(`${field}.subdomain`, s.subdomain, m)));
   (s.tolerations ?? []).forEach((t, i) => {
     const at = `${field}.tolerations[${i}]`;
-    if (t.operator !== undefined && !['Exists', 'Equal'].includes(t.operator)) causes.push(notSupported(`${at}.operator`, t.operator, ['Equal', 'Exists']));
-    if (t.operator === 'Exists' && t.value) causes.push(invalid(`${at}.operator`, t.value, 'value must be empty when `operator` is \'Exists\''));
+    if (t.operator !== undefined && !['Exists', 'Equal'].includes(t.operator))
+      causes.push(notSupported(`${at}.operator`, t.operator, ['Equal', 'Exists']));
+    if (t.operator === 'Exists' && t.value)
+      causes.push(invalid(`${at}.operator`, t.value, "value must be empty when `operator` is 'Exists'"));
     if (t.effect && !['NoSchedule', 'PreferNoSchedule', 'NoExecute'].includes(t.effect)) {
       causes.push(notSupported(`${at}.effect`, t.effect, ['NoExecute', 'NoSchedule', 'PreferNoSchedule']));
     }

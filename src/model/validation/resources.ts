@@ -44,7 +44,11 @@ export function validateResources(resources: core.ResourceRequirements | undefin
         const limit = limits.get(name);
         if (q && limit && q.milliValue() > limit.milliValue()) {
           causes.push(
-            invalid(`${field}.requests[${name}]`, String(v), `must be less than or equal to ${name} limit of ${String(resources.limits?.[name])}`),
+            invalid(
+              `${field}.requests[${name}]`,
+              String(v),
+              `must be less than or equal to ${name} limit of ${String(resources.limits?.[name])}`,
+            ),
           );
         }
       }

@@ -22,8 +22,8 @@ export function validateSelectorMatchesTemplate(
     const at = `${paths.selector}.matchExpressions[${i}]`;
     if (!['In', 'NotIn', 'Exists', 'DoesNotExist'].includes(e.operator)) {
       causes.push(invalid(`${at}.operator`, e.operator, 'not a valid selector operator'));
-    } else if ((e.operator === 'In' || e.operator === 'NotIn') && !(e.values?.length)) {
-      causes.push(required(`${at}.values`, 'must be specified when `operator` is \'In\' or \'NotIn\''));
+    } else if ((e.operator === 'In' || e.operator === 'NotIn') && !e.values?.length) {
+      causes.push(required(`${at}.values`, "must be specified when `operator` is 'In' or 'NotIn'"));
     } else if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && e.values?.length) {
       causes.push(forbidden(`${at}.values`, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
     }

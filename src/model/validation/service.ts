@@ -23,12 +23,16 @@ export function validateService(svc: { spec?: core.ServiceSpec }): StatusCause[]
   const headless = spec.clusterIP === 'None';
   if (type === 'ExternalName') {
     if (!spec.externalName) causes.push(required('spec.externalName'));
-    else causes.push(...dns1123SubdomainErrors(spec.externalName.replace(/\.$/, '')).map((m) => invalid('spec.externalName', spec.externalName, m)));
+    else
+      causes.push(
+        ...dns1123SubdomainErrors(spec.externalName.replace(/\.$/, '')).map((m) => invalid('spec.externalName', spec.externalName, m)),
+      );
   }
   if (spec.clusterIP && spec.clusterIP !== 'None' && !isIP(spec.clusterIP)) {
-    causes.push(invalid('spec.clusterIP', spec.clusterIP, 'must be empty, \'None\', or a valid IP address'));
+    causes.push(invalid('spec.clusterIP', spec.clusterIP, "must be empty, 'None', or a valid IP address"));
   }
-  if (headless && (type === 'NodePort' || type === 'LoadBalancer')) causes.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${type} services`));
+  if (headless && (type === 'NodePort' || type === 'LoadBalancer'))
+    causes.push(invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${type} services`));
   const ports = spec.ports ?? [];
   if (!Array.isArray(ports)) return [...causes, invalid('spec.ports', ports, 'must be a list')];
   if (ports.length === 0 && type !== 'ExternalName' && !headless) causes.push(required('spec.ports'));
@@ -51,7 +55,8 @@ export function validateService(svc: { spec?: core.ServiceSpec }): StatusCause[]
     seen.add(key);
     if (p.targetPort !== undefined && p.targetPort !== 0) causes.push(...validatePortNumOrName(p.targetPort, `${at}.targetPort`));
     if (p.nodePort !== undefined && p.nodePort !== 0) {
-      if (type !== 'NodePort' && type !== 'LoadBalancer') causes.push(forbidden(`${at}.nodePort`, `may not be used when \`type\` is '${type}'`));
+      if (type !== 'NodePort' && type !== 'LoadBalancer')
+        causes.push(forbidden(`${at}.nodePort`, `may not be used when \`type\` is '${type}'`));
       else causes.push(...validatePortNumber(p.nodePort, `${at}.nodePort`));
     }
   });

@@ -20,7 +20,13 @@ export function validateIntOrPercent(v: unknown, field: string, causes: StatusCa
     if (n > 100) return void causes.push(invalid(field, v, 'must not be greater than 100%'));
     return n;
   }
-  causes.push(invalid(field, v, "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"));
+  causes.push(
+    invalid(
+      field,
+      v,
+      "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
+    ),
+  );
   return undefined;
 }
 
@@ -36,7 +42,10 @@ function validateRollingUpdate(ru: apps.RollingUpdateDeployment | apps.RollingUp
 }
 
 /** The checks shared by all pod-template workloads: replicas, selector/labels, template. */
-function validateTemplateWorkload(spec: { replicas?: number; selector?: apps.DeploymentSpec['selector']; template?: core.PodTemplateSpec } | undefined, hasReplicas: boolean): StatusCause[] {
+function validateTemplateWorkload(
+  spec: { replicas?: number; selector?: apps.DeploymentSpec['selector']; template?: core.PodTemplateSpec } | undefined,
+  hasReplicas: boolean,
+): StatusCause[] {
   if (!isObject(spec)) return [required('spec')];
   const causes: StatusCause[] = [];
   if (hasReplicas) causes.push(...validateNonNegative(spec.replicas, 'spec.replicas'));
@@ -65,7 +74,8 @@ export function validateDeployment(d: { spec?: apps.DeploymentSpec }): StatusCau
   if (st?.type !== undefined && st.type !== 'Recreate' && st.type !== 'RollingUpdate') {
     causes.push(notSupported('spec.strategy.type', st.type, ['Recreate', 'RollingUpdate']));
   }
-  if (st?.type === 'Recreate' && st.rollingUpdate) causes.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
+  if (st?.type === 'Recreate' && st.rollingUpdate)
+    causes.push(forbidden('spec.strategy.rollingUpdate', "may not be specified when strategy `type` is 'Recreate'"));
   causes.push(...validateRollingUpdate(st?.rollingUpdate, 'spec.strategy.rollingUpdate'));
   causes.push(...validateNonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
   causes.push(...validateNonNegative(spec.minReadySeconds, 'spec.minReadySeconds'));
@@ -95,12 +105,14 @@ export function validateStatefulSet(s: { spec?: apps.StatefulSetSpec }): StatusC
   if (us?.type !== undefined && !['RollingUpdate', 'OnDelete'].includes(us.type)) {
     causes.push(notSupported('spec.updateStrategy.type', us.type, ['OnDelete', 'RollingUpdate']));
   }
-  if (us?.type === 'OnDelete' && us.rollingUpdate) causes.push(forbidden('spec.updateStrategy.rollingUpdate', "only allowed for updateStrategy 'RollingUpdate'"));
+  if (us?.type === 'OnDelete' && us.rollingUpdate)
+    causes.push(forbidden('spec.updateStrategy.rollingUpdate', "only allowed for updateStrategy 'RollingUpdate'"));
   if (us?.rollingUpdate) {
     causes.push(...validateNonNegative(us.rollingUpdate.partition, 'spec.updateStrategy.rollingUpdate.partition'));
     if (us.rollingUpdate.maxUnavailable !== undefined) {
       const n = validateIntOrPercent(us.rollingUpdate.maxUnavailable, 'spec.updateStrategy.rollingUpdate.maxUnavailable', causes);
-      if (n === 0) causes.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', us.rollingUpdate.maxUnavailable, 'must be greater than 0'));
+      if (n === 0)
+        causes.push(invalid('spec.updateStrategy.rollingUpdate.maxUnavailable', us.rollingUpdate.maxUnavailable, 'must be greater than 0'));
     }
   }
   causes.push(...validateNonNegative(spec.revisionHistoryLimit, 'spec.revisionHistoryLimit'));
@@ -109,7 +121,8 @@ export function validateStatefulSet(s: { spec?: apps.StatefulSetSpec }): StatusC
   const policy = spec.persistentVolumeClaimRetentionPolicy;
   for (const k of ['whenDeleted', 'whenScaled'] as const) {
     const v = policy?.[k];
-    if (v !== undefined && !['Retain', 'Delete'].includes(v)) causes.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${k}`, v, ['Retain', 'Delete']));
+    if (v !== undefined && !['Retain', 'Delete'].includes(v))
+      causes.push(notSupported(`spec.persistentVolumeClaimRetentionPolicy.${k}`, v, ['Retain', 'Delete']));
   }
   (spec.volumeClaimTemplates ?? []).forEach((t, i) => {
     if (!t.metadata?.name) causes.push(required(`spec.volumeClaimTemplates[${i}].metadata.name`));

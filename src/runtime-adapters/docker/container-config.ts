@@ -92,7 +92,14 @@ function containerLabels(config: ContainerConfig, at: PodPlacement): Record<stri
 
 /** A readable, unique Docker name: `tb_<namespace>_<pod>_<container>_<attempt>_<suffix>`. */
 export function containerName(labels: Record<string, string>, suffix: string): string {
-  const parts = ['tb', labels[RUNTIME_LABELS.namespace], labels[RUNTIME_LABELS.podName], labels[RUNTIME_LABELS.container], labels[RUNTIME_LABELS.attempt], suffix];
+  const parts = [
+    'tb',
+    labels[RUNTIME_LABELS.namespace],
+    labels[RUNTIME_LABELS.podName],
+    labels[RUNTIME_LABELS.container],
+    labels[RUNTIME_LABELS.attempt],
+    suffix,
+  ];
   return parts.map((p) => (p ?? '').replace(/[^a-zA-Z0-9.-]/g, '-')).join('_');
 }
 
@@ -135,7 +142,8 @@ export function toContainerPlan(config: ContainerConfig, at: PodPlacement): Cont
 
   const sec = config.security;
   if (sec) {
-    if (sec.runAsUser !== undefined) options.User = sec.runAsGroup !== undefined ? `${sec.runAsUser}:${sec.runAsGroup}` : `${sec.runAsUser}`;
+    if (sec.runAsUser !== undefined)
+      options.User = sec.runAsGroup !== undefined ? `${sec.runAsUser}:${sec.runAsGroup}` : `${sec.runAsUser}`;
     if (sec.readOnlyRootFilesystem) options.HostConfig.ReadonlyRootfs = true;
     if (sec.privileged === true) options.HostConfig.Privileged = true;
     if (sec.capabilitiesAdd?.length) options.HostConfig.CapAdd = [...sec.capabilitiesAdd];

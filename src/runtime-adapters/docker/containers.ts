@@ -77,10 +77,16 @@ async function preparePodDir(scope: DockerScope, sandboxLabels: Record<string, s
   await chmod(instanceDir, 0o700);
   await chmod(podDir, 0o700);
   const owner = parseOwner(sandboxLabels[RUNTIME_LABELS.owner]);
-  const record = { instance: sandboxLabels[RUNTIME_LABELS.instance] ?? '', cluster: sandboxLabels[RUNTIME_LABELS.cluster] ?? scope.clusterName, ...(owner ? { owner } : {}) };
-  await writeFile(path.join(instanceDir, OWNER_FILE), JSON.stringify(record), { mode: 0o600, flag: 'wx' }).catch((err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EEXIST') throw err;
-  });
+  const record = {
+    instance: sandboxLabels[RUNTIME_LABELS.instance] ?? '',
+    cluster: sandboxLabels[RUNTIME_LABELS.cluster] ?? scope.clusterName,
+    ...(owner ? { owner } : {}),
+  };
+  await writeFile(path.join(instanceDir, OWNER_FILE), JSON.stringify(record), { mode: 0o600, flag: 'wx' }).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EEXIST') throw err;
+    },
+  );
 }
 
 /** The file naming the owner of an instance folder of the state directory. */

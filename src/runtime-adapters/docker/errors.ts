@@ -20,7 +20,18 @@ export function isNotFound(err: unknown): boolean {
   return dockerStatus(err) === 404;
 }
 
-const CONNECT_CODES = new Set(['ENOENT', 'ECONNREFUSED', 'EACCES', 'EPERM', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET']);
+const CONNECT_CODES = new Set([
+  'ENOENT',
+  'ECONNREFUSED',
+  'EACCES',
+  'EPERM',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+]);
 
 /** True when a call failed because the daemon could not be reached at all (no socket, refused, no route...). */
 export function isUnreachable(err: unknown): boolean {

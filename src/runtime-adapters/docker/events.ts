@@ -19,7 +19,8 @@ const NOT_LABELS = new Set(['image', 'name', 'exitCode', 'signal', 'execDuration
 export function toRuntimeEvent(m: DockerEventMessage): RuntimeEvent | undefined {
   if (m.Type && m.Type !== 'container') return undefined;
   const action = m.Action ?? m.status ?? '';
-  const type = action === 'die' ? 'exit' : action === 'oom' ? 'oom' : action === 'start' ? 'start' : action === 'destroy' ? 'remove' : undefined;
+  const type =
+    action === 'die' ? 'exit' : action === 'oom' ? 'oom' : action === 'start' ? 'start' : action === 'destroy' ? 'remove' : undefined;
   if (!type) return undefined;
   const attrs = m.Actor?.Attributes ?? {};
   const labels: Record<string, string> = {};

@@ -9,7 +9,10 @@ const pending = new Map<string, Promise<string>>();
 
 /** The labels of the network an object with `labels` joins: its cluster, instance and owner. */
 function networkLabels(labels: Record<string, string>, scope: DockerScope): Record<string, string> {
-  const out: Record<string, string> = { [RUNTIME_LABELS.cluster]: labels[RUNTIME_LABELS.cluster] ?? scope.clusterName, [RESOURCE_ROLE_LABEL]: 'network' };
+  const out: Record<string, string> = {
+    [RUNTIME_LABELS.cluster]: labels[RUNTIME_LABELS.cluster] ?? scope.clusterName,
+    [RESOURCE_ROLE_LABEL]: 'network',
+  };
   for (const key of [RUNTIME_LABELS.instance, RUNTIME_LABELS.owner]) if (labels[key]) out[key] = labels[key];
   return out;
 }

@@ -10,7 +10,12 @@ import { type DockerScope, networkOf } from './scope.js';
  * The labels of a sandbox: the caller's, completed with the RUNTIME_LABELS ones (the
  * runtime's cluster instance and owner when the caller gave none).
  */
-export function sandboxLabels(config: SandboxConfig, clusterName: string, nodeName: string, instanceLabels: Record<string, string> = {}): Record<string, string> {
+export function sandboxLabels(
+  config: SandboxConfig,
+  clusterName: string,
+  nodeName: string,
+  instanceLabels: Record<string, string> = {},
+): Record<string, string> {
   return {
     [RUNTIME_LABELS.node]: nodeName,
     ...(config.labels[RUNTIME_LABELS.instance] ? {} : instanceLabels),
@@ -150,7 +155,10 @@ export async function removeSandbox(scope: DockerScope, id: string): Promise<voi
   try {
     if (podUid) {
       const podFilter = { label: [`${RUNTIME_LABELS.cluster}=${cluster}`, `${RUNTIME_LABELS.podUid}=${podUid}`] };
-      const members = await docker.listContainers({ all: true, filters: { ...podFilter, label: [...podFilter.label, `${RUNTIME_LABELS.role}=container`] } });
+      const members = await docker.listContainers({
+        all: true,
+        filters: { ...podFilter, label: [...podFilter.label, `${RUNTIME_LABELS.role}=container`] },
+      });
       await Promise.all(members.map((c) => ignoreStatus(docker.getContainer(c.Id).remove({ force: true, v: true }), 409)));
       await ignoreStatus(docker.getContainer(id).remove({ force: true, v: true }), 409);
       const { Volumes } = await docker.listVolumes({ filters: podFilter });

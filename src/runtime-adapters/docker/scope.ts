@@ -86,15 +86,19 @@ export class DockerScope {
    * removed between the list and its inspection (inspect fails NotFound) is left out.
    */
   async inspectAll<T>(role: 'sandbox' | 'container', labels: Record<string, string>, inspect: (id: string) => Promise<T>): Promise<T[]> {
-    const list = await this.reachable(this.docker.listContainers({
-      all: true,
-      filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=${role}`] },
-    }));
+    const list = await this.reachable(
+      this.docker.listContainers({
+        all: true,
+        filters: { label: [...DockerScope.labelFilters(labels), `${RUNTIME_LABELS.role}=${role}`] },
+      }),
+    );
     const out = await Promise.all(
-      list.map((c) => inspect(c.Id).catch((err: unknown) => {
-        if ((err as { reason?: string }).reason === 'NotFound') return undefined;
-        throw err;
-      })),
+      list.map((c) =>
+        inspect(c.Id).catch((err: unknown) => {
+          if ((err as { reason?: string }).reason === 'NotFound') return undefined;
+          throw err;
+        }),
+      ),
     );
     return out.filter((s): s is Awaited<T> => s !== undefined);
   }

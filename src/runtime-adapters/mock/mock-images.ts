@@ -27,7 +27,12 @@ function validateBehavior(ref: string, b: MockImageBehavior): void {
     causes.push({ field: 'logs', message: 'must be an array of strings' });
   }
   if (b.exec !== undefined && typeof b.exec !== 'function') causes.push({ field: 'exec', message: 'must be a function' });
-  if (causes.length > 0) throw TugboatError.invalid({ kind: 'mockimages' }, String(ref), causes.map((c) => fieldError(c.field, c.message)));
+  if (causes.length > 0)
+    throw TugboatError.invalid(
+      { kind: 'mockimages' },
+      String(ref),
+      causes.map((c) => fieldError(c.field, c.message)),
+    );
 }
 
 /** A stable fake digest for an image ref. */

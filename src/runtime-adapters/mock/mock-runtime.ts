@@ -38,13 +38,7 @@ import {
 import { MockImages } from './mock-images.js';
 import { KILLED, MockLifecycle } from './mock-lifecycle.js';
 import { validateContainerConfig, validateSandboxConfig } from './mock-validation.js';
-import type {
-  MockCallCounters,
-  MockContainerInfo,
-  MockImageBehavior,
-  MockPodSelector,
-  MockRuntimeOptions,
-} from './types.js';
+import type { MockCallCounters, MockContainerInfo, MockImageBehavior, MockPodSelector, MockRuntimeOptions } from './types.js';
 
 const OK_EXEC: ExecResult = Object.freeze({ exitCode: 0, stdout: '', stderr: '' });
 
@@ -75,7 +69,11 @@ export class MockRuntime implements ContainerRuntime {
     this.clock = options.clock ?? new RealClock();
     this.images = new MockImages(options.strictImages ?? false);
     this.frozen = new FrozenNodes(options.frozenCalls ?? 'fail');
-    this.lifecycle = new MockLifecycle(() => this.clock, this.frozen, (e) => this.emitter.emit('event', e));
+    this.lifecycle = new MockLifecycle(
+      () => this.clock,
+      this.frozen,
+      (e) => this.emitter.emit('event', e),
+    );
   }
 
   /** Follows the cluster's clock from now on; remembers the node. */
@@ -94,7 +92,9 @@ export class MockRuntime implements ContainerRuntime {
   crash(selector: MockPodSelector & { exitCode?: number }): string[] {
     const code = selector.exitCode ?? 1;
     if (!(Number.isInteger(code) && code >= 0 && code <= 255)) {
-      throw TugboatError.invalid({ kind: 'containers' }, `${selector.namespace}/${selector.pod}`, [fieldError('exitCode', 'must be an integer from 0 to 255')]);
+      throw TugboatError.invalid({ kind: 'containers' }, `${selector.namespace}/${selector.pod}`, [
+        fieldError('exitCode', 'must be an integer from 0 to 255'),
+      ]);
     }
     return this.hit(selector, 'crash', (c) => this.lifecycle.exit(c, code));
   }
@@ -291,7 +291,9 @@ export class MockRuntime implements ContainerRuntime {
     if (c.state !== 'running') return { result: 'failure', message: `container is ${c.state}` };
     if (action.type === 'exec') {
       const r = c.behavior.exec?.(action.command) ?? OK_EXEC;
-      return r.exitCode === 0 ? { result: 'success' } : { result: 'failure', message: `exit code ${r.exitCode}: ${r.stdout}${r.stderr}`.trim() };
+      return r.exitCode === 0
+        ? { result: 'success' }
+        : { result: 'failure', message: `exit code ${r.exitCode}: ${r.stdout}${r.stderr}`.trim() };
     }
     const readyAt = (c.startedAt ?? 0) + (c.behavior.readyAfterMs ?? 0);
     if (this.clock.nowMs() >= readyAt) return { result: 'success' };

@@ -77,7 +77,13 @@ export class ExitTracker {
     const better = rec.state !== 'exited' || (rec.exitCode === undefined && exitCode !== undefined);
     const finishedAt = rec.finishedAt ? new Date(rec.finishedAt) : new Date();
     if (better) {
-      await this.records().putContainer({ ...rec, state: 'exited', exitCode, reason: exitReason(exitCode), finishedAt: rfc3339Nano(finishedAt) });
+      await this.records().putContainer({
+        ...rec,
+        state: 'exited',
+        exitCode,
+        reason: exitReason(exitCode),
+        finishedAt: rfc3339Nano(finishedAt),
+      });
     }
     this.adopted.delete(id);
     if (this.reported.has(id)) return;

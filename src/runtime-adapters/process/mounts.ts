@@ -16,10 +16,7 @@ function volumeEnvName(mount: Mount): string {
 }
 
 /** Creates what the mounts need on the host; returns the env variables that point at them. */
-export async function materialiseMounts(
-  mounts: Mount[],
-  dirs: { sandbox: string; container: string },
-): Promise<Record<string, string>> {
+export async function materialiseMounts(mounts: Mount[], dirs: { sandbox: string; container: string }): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
   for (const m of mounts) {
     let path: string;

@@ -13,8 +13,19 @@ import { exitReason, hasLabels } from '../conventions.js';
 import { eventsOf } from '../event-queue.js';
 import { reclaimable, type ReclaimOptions } from '../instance.js';
 import type {
-  ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecResult, ImageInfo, LogLine, LogOptions,
-  ReclaimReport, RuntimeBinding, RuntimeEvent, SandboxConfig, SandboxStatus,
+  ContainerConfig,
+  ContainerRuntime,
+  ContainerStats,
+  ContainerStatus,
+  ExecResult,
+  ImageInfo,
+  LogLine,
+  LogOptions,
+  ReclaimReport,
+  RuntimeBinding,
+  RuntimeEvent,
+  SandboxConfig,
+  SandboxStatus,
 } from '../types.js';
 import { HOST_LOOPBACK, addressBlockFor, freeAddresses, isBlock } from './addresses.js';
 import { readLogs } from './log-files.js';
@@ -63,7 +74,11 @@ export class ProcessRuntime implements ContainerRuntime {
         fieldError('addressBlock', 'must be an integer in 1..254'),
       ]);
     }
-    this.exits = new ExitTracker(() => this.records(), (e) => this.emit(e), options.adoptedPollMs);
+    this.exits = new ExitTracker(
+      () => this.records(),
+      (e) => this.emit(e),
+      options.adoptedPollMs,
+    );
   }
 
   /** The folder of records, logs and volumes. */
@@ -134,10 +149,18 @@ export class ProcessRuntime implements ContainerRuntime {
     if (process.env.PATH !== undefined) base.PATH = process.env.PATH;
     if (process.env.HOME !== undefined) base.HOME = process.env.HOME;
     const record: ContainerRecord = {
-      id, sandboxId, name: config.name, image: config.image, labels: { ...config.labels }, argv,
-      env: { ...base, POD_IP: sandbox.ip ?? HOST_LOOPBACK, ...volumes, ...config.env }, cwd: config.workingDir ?? dir,
-      stdoutPath: join(dir, 'stdout.log'), stderrPath: join(dir, 'stderr.log'),
-      state: 'created', createdAt: rfc3339Nano(Date.now()),
+      id,
+      sandboxId,
+      name: config.name,
+      image: config.image,
+      labels: { ...config.labels },
+      argv,
+      env: { ...base, POD_IP: sandbox.ip ?? HOST_LOOPBACK, ...volumes, ...config.env },
+      cwd: config.workingDir ?? dir,
+      stdoutPath: join(dir, 'stdout.log'),
+      stderrPath: join(dir, 'stderr.log'),
+      state: 'created',
+      createdAt: rfc3339Nano(Date.now()),
     };
     await this.records().putContainer(record);
     return id;
@@ -164,7 +187,13 @@ export class ProcessRuntime implements ContainerRuntime {
       }
       if (child.pid === undefined) {
         const why = await failed;
-        await this.records().putContainer({ ...rec, state: 'exited', exitCode: 128, reason: 'StartError', finishedAt: rfc3339Nano(Date.now()) });
+        await this.records().putContainer({
+          ...rec,
+          state: 'exited',
+          exitCode: 128,
+          reason: 'StartError',
+          finishedAt: rfc3339Nano(Date.now()),
+        });
         throw TugboatError.badRequest(`cannot start container ${id} (${rec.argv[0]}): ${why}`);
       }
       const pid = child.pid;
@@ -172,7 +201,13 @@ export class ProcessRuntime implements ContainerRuntime {
       this.exits.own(id, exited);
       const stat = await procStat(pid);
       const startedAt = new Date();
-      await this.records().putContainer({ ...rec, state: 'running', pid, pidStartTicks: stat?.startTicks, startedAt: rfc3339Nano(startedAt) });
+      await this.records().putContainer({
+        ...rec,
+        state: 'running',
+        pid,
+        pidStartTicks: stat?.startTicks,
+        startedAt: rfc3339Nano(startedAt),
+      });
       this.emit({ type: 'start', containerId: id, labels: rec.labels, at: startedAt });
     });
   }
@@ -360,8 +395,14 @@ function toSandboxStatus(s: SandboxRecord): SandboxStatus {
 
 function toContainerStatus(r: ContainerRecord): ContainerStatus {
   const s: ContainerStatus = {
-    id: r.id, sandboxId: r.sandboxId, name: r.name, image: r.image, imageId: `process:${r.image}`,
-    state: r.state, createdAt: new Date(r.createdAt), labels: { ...r.labels },
+    id: r.id,
+    sandboxId: r.sandboxId,
+    name: r.name,
+    image: r.image,
+    imageId: `process:${r.image}`,
+    state: r.state,
+    createdAt: new Date(r.createdAt),
+    labels: { ...r.labels },
   };
   if (r.state === 'exited') {
     if (r.exitCode !== undefined) s.exitCode = r.exitCode;

@@ -12,10 +12,7 @@ export function signalExitCode(signal: NodeJS.Signals | null): number {
 }
 
 /** Runs `command` with exactly `env` in `cwd`; kills its process group after `timeoutMs`. */
-export function runCommand(
-  command: string[],
-  opts: { env: Record<string, string>; cwd: string; timeoutMs?: number },
-): Promise<ExecResult> {
+export function runCommand(command: string[], opts: { env: Record<string, string>; cwd: string; timeoutMs?: number }): Promise<ExecResult> {
   return new Promise((resolve) => {
     const child = spawn(command[0], command.slice(1), { env: opts.env, cwd: opts.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';

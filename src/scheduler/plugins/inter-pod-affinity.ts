@@ -92,7 +92,9 @@ export interface InterPodAffinityOptions {
 }
 
 /** Creates the InterPodAffinity plugin (PreFilter, Filter, PreScore, Score). */
-export function interPodAffinityPlugin(options: InterPodAffinityOptions = {}): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
+export function interPodAffinityPlugin(
+  options: InterPodAffinityOptions = {},
+): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   const hardWeight = options.hardPodAffinityWeight ?? 1;
   return {
     name: NAME,

@@ -41,7 +41,10 @@ function constraintsOf(pod: Pod): Constraint[] {
         .map((k) => ({ key: k, operator: 'In', values: [pod.metadata.labels![k]] }));
       const base = c.labelSelector;
       const selector = base
-        ? labelSelectorAsSelector(extra.length ? { ...base, matchExpressions: [...(base.matchExpressions ?? []), ...extra] } : base, 'labelSelector')
+        ? labelSelectorAsSelector(
+            extra.length ? { ...base, matchExpressions: [...(base.matchExpressions ?? []), ...extra] } : base,
+            'labelSelector',
+          )
         : NOTHING_SELECTOR;
       return {
         maxSkew: c.maxSkew,

@@ -28,8 +28,7 @@ import {
 } from '../../runtime-adapters/types.js';
 
 /** What a fixture contributes to a ContainerConfig; the suite adds name, labels, mounts, ports and resources. */
-export type FixtureContainer = Pick<ContainerConfig, 'image'> &
-  Partial<Pick<ContainerConfig, 'command' | 'args' | 'env' | 'workingDir'>>;
+export type FixtureContainer = Pick<ContainerConfig, 'image'> & Partial<Pick<ContainerConfig, 'command' | 'args' | 'env' | 'workingDir'>>;
 
 /** Per-runtime ways to get containers that behave in known ways. */
 export interface RuntimeFixtures {
@@ -212,207 +211,261 @@ export function registerContainerRuntimeConformance(options: ContainerRuntimeCon
       return (await httpGet(ep.host, ep.port)) === 200;
     }
 
-    cases.case('ensureImage: IfNotPresent and Always give the image; Never on a missing image is ErrImageNeverPull', async () => {
-      const info = await rt.ensureImage(h.fixtures.image, 'IfNotPresent');
-      expect(info.ref).toBe(h.fixtures.image);
-      expect(typeof info.id).toBe('string');
-      const never = await rt.ensureImage(h.fixtures.image, 'Never');
-      expect(never.ref).toBe(h.fixtures.image);
-      if (h.fixtures.missingImage === undefined) return;
-      const err = await rt.ensureImage(h.fixtures.missingImage, 'Never').catch((e: unknown) => e);
-      expect(err).toBeInstanceOf(ImagePullError);
-      expect((err as ImagePullError).reason).toBe('ErrImageNeverPull');
-      expect((err as ImagePullError).image).toBe(h.fixtures.missingImage);
-    }, LONG);
+    cases.case(
+      'ensureImage: IfNotPresent and Always give the image; Never on a missing image is ErrImageNeverPull',
+      async () => {
+        const info = await rt.ensureImage(h.fixtures.image, 'IfNotPresent');
+        expect(info.ref).toBe(h.fixtures.image);
+        expect(typeof info.id).toBe('string');
+        const never = await rt.ensureImage(h.fixtures.image, 'Never');
+        expect(never.ref).toBe(h.fixtures.image);
+        if (h.fixtures.missingImage === undefined) return;
+        const err = await rt.ensureImage(h.fixtures.missingImage, 'Never').catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(ImagePullError);
+        expect((err as ImagePullError).reason).toBe('ErrImageNeverPull');
+        expect((err as ImagePullError).image).toBe(h.fixtures.missingImage);
+      },
+      LONG,
+    );
 
-    cases.case('sandboxes: run, list by labels, stop and remove (idempotent)', async () => {
-      const p = await pod();
-      expect(p.sandbox.state).toBe('ready');
-      expect(p.sandbox.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
-      const listed = await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid });
-      expect(listed.map((s) => s.id)).toEqual([p.sandbox.id]);
-      expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: 'no-such-uid' })).toEqual([]);
-      await rt.stopSandbox(p.sandbox.id);
-      await rt.stopSandbox(p.sandbox.id);
-      const stopped = await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid });
-      expect(stopped.map((s) => s.state)).toEqual(['notready']);
-      await rt.removeSandbox(p.sandbox.id);
-      await rt.removeSandbox(p.sandbox.id);
-      expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid })).toEqual([]);
-    }, LONG);
+    cases.case(
+      'sandboxes: run, list by labels, stop and remove (idempotent)',
+      async () => {
+        const p = await pod();
+        expect(p.sandbox.state).toBe('ready');
+        expect(p.sandbox.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
+        const listed = await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid });
+        expect(listed.map((s) => s.id)).toEqual([p.sandbox.id]);
+        expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: 'no-such-uid' })).toEqual([]);
+        await rt.stopSandbox(p.sandbox.id);
+        await rt.stopSandbox(p.sandbox.id);
+        const stopped = await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid });
+        expect(stopped.map((s) => s.state)).toEqual(['notready']);
+        await rt.removeSandbox(p.sandbox.id);
+        await rt.removeSandbox(p.sandbox.id);
+        expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: p.uid })).toEqual([]);
+      },
+      LONG,
+    );
 
-    cases.case('create and start: the container runs and serves', async () => {
-      const port = await freePort();
-      const p = await pod();
-      const id = await rt.createContainer(p.sandbox.id, config(p, h.fixtures.server(port)));
-      const created = await rt.inspectContainer(id);
-      expect(created.state).toBe('created');
-      expect(created.sandboxId).toBe(p.sandbox.id);
-      expect(created.name).toBe('main');
-      await rt.startContainer(id);
-      const running = await rt.inspectContainer(id);
-      expect(running.state).toBe('running');
-      expect(running.startedAt).toBeInstanceOf(Date);
-      expect(running.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
-      await eventually(() => httpOk(p.sandbox, id, port).catch(() => false), 'the server to answer');
-      await rt.stopContainer(id, 10_000);
-    }, LONG);
+    cases.case(
+      'create and start: the container runs and serves',
+      async () => {
+        const port = await freePort();
+        const p = await pod();
+        const id = await rt.createContainer(p.sandbox.id, config(p, h.fixtures.server(port)));
+        const created = await rt.inspectContainer(id);
+        expect(created.state).toBe('created');
+        expect(created.sandboxId).toBe(p.sandbox.id);
+        expect(created.name).toBe('main');
+        await rt.startContainer(id);
+        const running = await rt.inspectContainer(id);
+        expect(running.state).toBe('running');
+        expect(running.startedAt).toBeInstanceOf(Date);
+        expect(running.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
+        await eventually(() => httpOk(p.sandbox, id, port).catch(() => false), 'the server to answer');
+        await rt.stopContainer(id, 10_000);
+      },
+      LONG,
+    );
 
-    cases.case('stop: a container that handles SIGTERM exits without waiting for the grace period', async () => {
-      const port = await freePort();
-      const c = await run(h.fixtures.server(port));
-      // A grace longer than the test's timeout: waiting for it fails the test.
-      await rt.stopContainer(c.id, 10 * LONG);
-      expect((await rt.inspectContainer(c.id)).state).toBe('exited');
-      await rt.stopContainer(c.id, 10 * LONG);
-    }, LONG);
+    cases.case(
+      'stop: a container that handles SIGTERM exits without waiting for the grace period',
+      async () => {
+        const port = await freePort();
+        const c = await run(h.fixtures.server(port));
+        // A grace longer than the test's timeout: waiting for it fails the test.
+        await rt.stopContainer(c.id, 10 * LONG);
+        expect((await rt.inspectContainer(c.id)).state).toBe('exited');
+        await rt.stopContainer(c.id, 10 * LONG);
+      },
+      LONG,
+    );
 
-    cases.case('stop: a container that ignores SIGTERM is killed after the grace period', async () => {
-      const c = await run(h.fixtures.ignoresTerm());
-      await eventually(async () => (await collect(rt.logs(c.id))).some((l) => l.line === 'ready'), 'the container to ignore SIGTERM');
-      await rt.stopContainer(c.id, 1000);
-      const s = await rt.inspectContainer(c.id);
-      expect(s.state).toBe('exited');
-      expect(s.exitCode).toBe(137);
-      expect(s.reason).toBe('Error');
-    }, LONG);
+    cases.case(
+      'stop: a container that ignores SIGTERM is killed after the grace period',
+      async () => {
+        const c = await run(h.fixtures.ignoresTerm());
+        await eventually(async () => (await collect(rt.logs(c.id))).some((l) => l.line === 'ready'), 'the container to ignore SIGTERM');
+        await rt.stopContainer(c.id, 1000);
+        const s = await rt.inspectContainer(c.id);
+        expect(s.state).toBe('exited');
+        expect(s.exitCode).toBe(137);
+        expect(s.reason).toBe('Error');
+      },
+      LONG,
+    );
 
-    cases.case('exit codes: 0 is Completed, anything else is Error', async () => {
-      const ok = await run(h.fixtures.exits(0));
-      const bad = await run(h.fixtures.exits(3));
-      const a = await exited(rt, ok.id);
-      const b = await exited(rt, bad.id);
-      expect([a.exitCode, a.reason]).toEqual([0, 'Completed']);
-      expect([b.exitCode, b.reason]).toEqual([3, 'Error']);
-      expect(b.finishedAt).toBeInstanceOf(Date);
-    }, LONG);
+    cases.case(
+      'exit codes: 0 is Completed, anything else is Error',
+      async () => {
+        const ok = await run(h.fixtures.exits(0));
+        const bad = await run(h.fixtures.exits(3));
+        const a = await exited(rt, ok.id);
+        const b = await exited(rt, bad.id);
+        expect([a.exitCode, a.reason]).toEqual([0, 'Completed']);
+        expect([b.exitCode, b.reason]).toEqual([3, 'Error']);
+        expect(b.finishedAt).toBeInstanceOf(Date);
+      },
+      LONG,
+    );
 
-    cases.case('crash and restart: a new container in the same sandbox after the first exited', async () => {
-      const c = await run(h.fixtures.exits(2));
-      await exited(rt, c.id);
-      const port = await freePort();
-      const id2 = await rt.createContainer(c.sandbox.id, config(c, h.fixtures.server(port), 'main', 1));
-      await rt.startContainer(id2);
-      expect(id2).not.toBe(c.id);
-      const all = await rt.listContainers({ [RUNTIME_LABELS.podUid]: c.uid });
-      const byId = new Map(all.map((s) => [s.id, s]));
-      expect(byId.get(c.id)?.state).toBe('exited');
-      expect(byId.get(id2)?.state).toBe('running');
-      expect(byId.get(id2)?.labels[RUNTIME_LABELS.attempt]).toBe('1');
-      await rt.stopContainer(id2, 10_000);
-    }, LONG);
+    cases.case(
+      'crash and restart: a new container in the same sandbox after the first exited',
+      async () => {
+        const c = await run(h.fixtures.exits(2));
+        await exited(rt, c.id);
+        const port = await freePort();
+        const id2 = await rt.createContainer(c.sandbox.id, config(c, h.fixtures.server(port), 'main', 1));
+        await rt.startContainer(id2);
+        expect(id2).not.toBe(c.id);
+        const all = await rt.listContainers({ [RUNTIME_LABELS.podUid]: c.uid });
+        const byId = new Map(all.map((s) => [s.id, s]));
+        expect(byId.get(c.id)?.state).toBe('exited');
+        expect(byId.get(id2)?.state).toBe('running');
+        expect(byId.get(id2)?.labels[RUNTIME_LABELS.attempt]).toBe('1');
+        await rt.stopContainer(id2, 10_000);
+      },
+      LONG,
+    );
 
-    cases.case('logs: order, tail, and follow ends when the container exits', async () => {
-      const lines = ['first line', 'second line', 'third line'];
-      const c = await run(h.fixtures.prints(lines));
-      const all = await eventually(async () => {
-        const got = (await collect(rt.logs(c.id))).map((l) => l.line);
-        return got.length >= 3 ? got : undefined;
-      }, 'three log lines');
-      expect(all).toEqual(lines);
-      const tail = await collect(rt.logs(c.id, { tail: 2 }));
-      expect(tail.map((l) => l.line)).toEqual(lines.slice(1));
-      expect(tail.every((l) => l.stream === 'stdout')).toBe(true);
-      const followed: LogLine[] = [];
-      const following = (async () => {
-        for await (const l of rt.logs(c.id, { follow: true })) followed.push(l);
-      })();
-      await eventually(async () => followed.length >= 3, 'followed lines');
-      await rt.stopContainer(c.id, 1000);
-      await following; // ends on exit, else the test times out
-      expect(followed.map((l) => l.line)).toEqual(lines);
-    }, LONG);
+    cases.case(
+      'logs: order, tail, and follow ends when the container exits',
+      async () => {
+        const lines = ['first line', 'second line', 'third line'];
+        const c = await run(h.fixtures.prints(lines));
+        const all = await eventually(async () => {
+          const got = (await collect(rt.logs(c.id))).map((l) => l.line);
+          return got.length >= 3 ? got : undefined;
+        }, 'three log lines');
+        expect(all).toEqual(lines);
+        const tail = await collect(rt.logs(c.id, { tail: 2 }));
+        expect(tail.map((l) => l.line)).toEqual(lines.slice(1));
+        expect(tail.every((l) => l.stream === 'stdout')).toBe(true);
+        const followed: LogLine[] = [];
+        const following = (async () => {
+          for await (const l of rt.logs(c.id, { follow: true })) followed.push(l);
+        })();
+        await eventually(async () => followed.length >= 3, 'followed lines');
+        await rt.stopContainer(c.id, 1000);
+        await following; // ends on exit, else the test times out
+        expect(followed.map((l) => l.line)).toEqual(lines);
+      },
+      LONG,
+    );
 
-    cases.case('logs: follow ends when the signal aborts', async () => {
-      const c = await run(h.fixtures.prints(['only']));
-      const ac = new AbortController();
-      const seen: string[] = [];
-      const following = (async () => {
-        for await (const l of rt.logs(c.id, { follow: true, signal: ac.signal })) seen.push(l.line);
-      })();
-      await eventually(async () => seen.length >= 1, 'the line');
-      ac.abort();
-      await following;
-      expect(seen).toEqual(['only']);
-      expect((await rt.inspectContainer(c.id)).state).toBe('running');
-      await rt.stopContainer(c.id, 1000);
-    }, LONG);
+    cases.case(
+      'logs: follow ends when the signal aborts',
+      async () => {
+        const c = await run(h.fixtures.prints(['only']));
+        const ac = new AbortController();
+        const seen: string[] = [];
+        const following = (async () => {
+          for await (const l of rt.logs(c.id, { follow: true, signal: ac.signal })) seen.push(l.line);
+        })();
+        await eventually(async () => seen.length >= 1, 'the line');
+        ac.abort();
+        await following;
+        expect(seen).toEqual(['only']);
+        expect((await rt.inspectContainer(c.id)).state).toBe('running');
+        await rt.stopContainer(c.id, 1000);
+      },
+      LONG,
+    );
 
-    cases.case('exec: exit code and stdout', async () => {
-      const c = await run(h.fixtures.server(await freePort()));
-      const r = await rt.exec(c.id, h.fixtures.execCommand('hello-exec', 3));
-      expect(r.exitCode).toBe(3);
-      expect(r.stdout).toContain('hello-exec');
-      const ok = await rt.exec(c.id, h.fixtures.execCommand('fine', 0));
-      expect(ok.exitCode).toBe(0);
-      await rt.stopContainer(c.id, 10_000);
-    }, LONG);
+    cases.case(
+      'exec: exit code and stdout',
+      async () => {
+        const c = await run(h.fixtures.server(await freePort()));
+        const r = await rt.exec(c.id, h.fixtures.execCommand('hello-exec', 3));
+        expect(r.exitCode).toBe(3);
+        expect(r.stdout).toContain('hello-exec');
+        const ok = await rt.exec(c.id, h.fixtures.execCommand('fine', 0));
+        expect(ok.exitCode).toBe(0);
+        await rt.stopContainer(c.id, 10_000);
+      },
+      LONG,
+    );
 
-    cases.case('stats: numbers for a running container', async () => {
-      const c = await run(h.fixtures.server(await freePort()));
-      const s = await rt.stats(c.id);
-      expect(Number.isFinite(s.cpuMillis) && s.cpuMillis >= 0).toBe(true);
-      expect(Number.isFinite(s.memoryBytes) && s.memoryBytes >= 0).toBe(true);
-      expect(s.at).toBeInstanceOf(Date);
-      await rt.stopContainer(c.id, 10_000);
-    }, LONG);
+    cases.case(
+      'stats: numbers for a running container',
+      async () => {
+        const c = await run(h.fixtures.server(await freePort()));
+        const s = await rt.stats(c.id);
+        expect(Number.isFinite(s.cpuMillis) && s.cpuMillis >= 0).toBe(true);
+        expect(Number.isFinite(s.memoryBytes) && s.memoryBytes >= 0).toBe(true);
+        expect(s.at).toBeInstanceOf(Date);
+        await rt.stopContainer(c.id, 10_000);
+      },
+      LONG,
+    );
 
-    cases.case('events: start and exit (with its code) arrive without asking', async () => {
-      const ac = new AbortController();
-      const stream = rt.events(ac.signal);
-      const p = await pod();
-      const id = await rt.createContainer(p.sandbox.id, config(p, h.fixtures.exits(5)));
-      const seen: RuntimeEvent[] = [];
-      const done = (async () => {
-        for await (const e of stream) {
-          if (e.containerId !== id) continue;
-          seen.push(e);
-          if (e.type === 'exit') break;
+    cases.case(
+      'events: start and exit (with its code) arrive without asking',
+      async () => {
+        const ac = new AbortController();
+        const stream = rt.events(ac.signal);
+        const p = await pod();
+        const id = await rt.createContainer(p.sandbox.id, config(p, h.fixtures.exits(5)));
+        const seen: RuntimeEvent[] = [];
+        const done = (async () => {
+          for await (const e of stream) {
+            if (e.containerId !== id) continue;
+            seen.push(e);
+            if (e.type === 'exit') break;
+          }
+        })();
+        await rt.startContainer(id);
+        await done;
+        ac.abort();
+        expect(seen.map((e) => e.type)).toContain('start');
+        const exit = seen.find((e) => e.type === 'exit');
+        expect(exit?.exitCode).toBe(5);
+        expect(exit?.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
+        expect(exit?.at).toBeInstanceOf(Date);
+        expect(seen.findIndex((e) => e.type === 'start')).toBeLessThan(seen.findIndex((e) => e.type === 'exit'));
+      },
+      LONG,
+    );
+
+    cases.case(
+      'adoption: a reopened runtime lists the running sandboxes and containers with their labels, and stops them',
+      async () => {
+        const c = await run(h.fixtures.server(await freePort()));
+        const again = bind(await h.reopen());
+        extra.push(again);
+        const sandboxes = await again.listSandboxes({ [RUNTIME_LABELS.podUid]: c.uid });
+        expect(sandboxes.map((s) => [s.id, s.labels[RUNTIME_LABELS.podName]])).toEqual([[c.sandbox.id, c.labels[RUNTIME_LABELS.podName]]]);
+        const containers = await again.listContainers({ ...clusterLabel, [RUNTIME_LABELS.podUid]: c.uid });
+        expect(containers).toHaveLength(1);
+        expect(containers[0]).toMatchObject({ id: c.id, state: 'running', sandboxId: c.sandbox.id, name: 'main' });
+        expect(containers[0].labels).toMatchObject({ [RUNTIME_LABELS.container]: 'main', [RUNTIME_LABELS.podUid]: c.uid });
+        await again.stopContainer(c.id, 10_000);
+        expect((await again.inspectContainer(c.id)).state).toBe('exited');
+        expect((await rt.listContainers({ [RUNTIME_LABELS.podUid]: c.uid }))[0]?.state).toBe('exited');
+      },
+      LONG,
+    );
+
+    cases.case(
+      'cleanup: removed containers and sandboxes are gone',
+      async () => {
+        const c = await run(h.fixtures.server(await freePort()));
+        const done = await run(h.fixtures.exits(0));
+        await exited(rt, done.id);
+        await rt.stopContainer(c.id, 10_000);
+        for (const x of [c, done]) {
+          await rt.removeContainer(x.id);
+          await rt.removeContainer(x.id);
+          await rt.stopSandbox(x.sandbox.id);
+          await rt.removeSandbox(x.sandbox.id);
+          expect(await rt.listContainers({ [RUNTIME_LABELS.podUid]: x.uid })).toEqual([]);
+          expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: x.uid })).toEqual([]);
+          await expect(rt.inspectContainer(x.id)).rejects.toThrow();
         }
-      })();
-      await rt.startContainer(id);
-      await done;
-      ac.abort();
-      expect(seen.map((e) => e.type)).toContain('start');
-      const exit = seen.find((e) => e.type === 'exit');
-      expect(exit?.exitCode).toBe(5);
-      expect(exit?.labels[RUNTIME_LABELS.podUid]).toBe(p.uid);
-      expect(exit?.at).toBeInstanceOf(Date);
-      expect(seen.findIndex((e) => e.type === 'start')).toBeLessThan(seen.findIndex((e) => e.type === 'exit'));
-    }, LONG);
-
-    cases.case('adoption: a reopened runtime lists the running sandboxes and containers with their labels, and stops them', async () => {
-      const c = await run(h.fixtures.server(await freePort()));
-      const again = bind(await h.reopen());
-      extra.push(again);
-      const sandboxes = await again.listSandboxes({ [RUNTIME_LABELS.podUid]: c.uid });
-      expect(sandboxes.map((s) => [s.id, s.labels[RUNTIME_LABELS.podName]])).toEqual([
-        [c.sandbox.id, c.labels[RUNTIME_LABELS.podName]],
-      ]);
-      const containers = await again.listContainers({ ...clusterLabel, [RUNTIME_LABELS.podUid]: c.uid });
-      expect(containers).toHaveLength(1);
-      expect(containers[0]).toMatchObject({ id: c.id, state: 'running', sandboxId: c.sandbox.id, name: 'main' });
-      expect(containers[0].labels).toMatchObject({ [RUNTIME_LABELS.container]: 'main', [RUNTIME_LABELS.podUid]: c.uid });
-      await again.stopContainer(c.id, 10_000);
-      expect((await again.inspectContainer(c.id)).state).toBe('exited');
-      expect((await rt.listContainers({ [RUNTIME_LABELS.podUid]: c.uid }))[0]?.state).toBe('exited');
-    }, LONG);
-
-    cases.case('cleanup: removed containers and sandboxes are gone', async () => {
-      const c = await run(h.fixtures.server(await freePort()));
-      const done = await run(h.fixtures.exits(0));
-      await exited(rt, done.id);
-      await rt.stopContainer(c.id, 10_000);
-      for (const x of [c, done]) {
-        await rt.removeContainer(x.id);
-        await rt.removeContainer(x.id);
-        await rt.stopSandbox(x.sandbox.id);
-        await rt.removeSandbox(x.sandbox.id);
-        expect(await rt.listContainers({ [RUNTIME_LABELS.podUid]: x.uid })).toEqual([]);
-        expect(await rt.listSandboxes({ [RUNTIME_LABELS.podUid]: x.uid })).toEqual([]);
-        await expect(rt.inspectContainer(x.id)).rejects.toThrow();
-      }
-    }, LONG);
+      },
+      LONG,
+    );
     cases.checkSkips();
   });
 }

@@ -36,7 +36,11 @@ export function fieldIs(path: string, value: string): FieldSelector {
 }
 
 /** A pod manifest. */
-export function pod(name: string, namespace = 'default', extra: Partial<KubeObject> & { labels?: Record<string, string> } = {}): KubeObject {
+export function pod(
+  name: string,
+  namespace = 'default',
+  extra: Partial<KubeObject> & { labels?: Record<string, string> } = {},
+): KubeObject {
   const { labels, ...rest } = extra;
   return {
     apiVersion: 'v1',
@@ -79,4 +83,3 @@ export async function expectReason(p: Promise<unknown>, reason: string, message?
   if (message) expect((err as TugboatError).message).toMatch(message);
   return err as TugboatError;
 }
-

@@ -7,16 +7,7 @@ import type { ObjectStore } from '../../store/types.js';
 import { FakeClock } from '../../clock/fake-clock.js';
 import { objectStoreWatchCases } from './object-store-watch.js';
 import { ConformanceCases, type SkippedCases } from './cases.js';
-import {
-  PODS,
-  expectReason,
-  fieldIs,
-  labelIs,
-  names,
-  pod,
-  take,
-  type ConformanceStoreOptions,
-} from './object-store-helpers.js';
+import { PODS, expectReason, fieldIs, labelIs, names, pod, take, type ConformanceStoreOptions } from './object-store-helpers.js';
 
 export type { ConformanceStoreOptions } from './object-store-helpers.js';
 
@@ -113,7 +104,7 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
         expect(err.causes.map((c) => c.field)).toContain('metadata.name');
       });
 
-      cases.case('generateName appends 5 characters of Kubernetes\' alphabet', async () => {
+      cases.case("generateName appends 5 characters of Kubernetes' alphabet", async () => {
         const store = await fresh();
         const seen = new Set<string>();
         for (let i = 0; i < 20; i++) {
@@ -131,7 +122,12 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
         const store = await fresh();
         const start = Number(await store.currentResourceVersion());
         const a = await store.create(PODS, pod('a'));
-        const b = await store.create('apps/deployments', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'x' }, spec: {} });
+        const b = await store.create('apps/deployments', {
+          apiVersion: 'apps/v1',
+          kind: 'Deployment',
+          metadata: { name: 'd', namespace: 'x' },
+          spec: {},
+        });
         const a2 = await store.update(PODS, { ...a, metadata: { ...a.metadata, labels: { x: '1' } } });
         const gone = await store.delete({ resource: PODS, namespace: 'default', name: 'a' });
         const rvs = [a, b, a2].map((o) => Number(o.metadata.resourceVersion));
@@ -169,7 +165,10 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
         const store = await fresh({ clock });
         const v1 = await store.create(PODS, pod('web'));
         await clock.advance(60_000);
-        const v2 = await store.update(PODS, { ...v1, metadata: { ...v1.metadata, creationTimestamp: '2000-01-01T00:00:00Z', labels: { a: 'b' } } });
+        const v2 = await store.update(PODS, {
+          ...v1,
+          metadata: { ...v1.metadata, creationTimestamp: '2000-01-01T00:00:00Z', labels: { a: 'b' } },
+        });
         expect(v2.metadata.uid).toBe(v1.metadata.uid);
         expect(v2.metadata.creationTimestamp).toBe(v1.metadata.creationTimestamp);
         await expectReason(store.update(PODS, { ...v2, metadata: { ...v2.metadata, uid: 'other', labels: {} } }), 'Conflict', /UID/);
@@ -237,9 +236,16 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
     });
 
     cases.group('list', (cases) => {
-      cases.case('returns a resource\'s objects sorted by namespace then name, with the current resourceVersion', async () => {
+      cases.case("returns a resource's objects sorted by namespace then name, with the current resourceVersion", async () => {
         const store = await fresh();
-        for (const [ns, n] of [['b', 'z'], ['a', 'y'], ['b', 'a'], ['a', 'b'], ['c', 'm']]) await store.create(PODS, pod(n, ns));
+        for (const [ns, n] of [
+          ['b', 'z'],
+          ['a', 'y'],
+          ['b', 'a'],
+          ['a', 'b'],
+          ['c', 'm'],
+        ])
+          await store.create(PODS, pod(n, ns));
         await store.create('core/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cm', namespace: 'a' } });
         const all = await store.list({ resource: PODS });
         expect(names(all.items)).toEqual(['a/b', 'a/y', 'b/a', 'b/z', 'c/m']);
@@ -266,7 +272,10 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
         expect(names(web.items)).toEqual(['default/a', 'default/c']);
         const running = await store.list({ resource: PODS }, { fieldSelector: fieldIs('status.phase', 'Running') });
         expect(names(running.items)).toEqual(['default/a', 'default/b']);
-        const both = await store.list({ resource: PODS }, { labelSelector: labelIs('app', 'web'), fieldSelector: fieldIs('status.phase', 'Running') });
+        const both = await store.list(
+          { resource: PODS },
+          { labelSelector: labelIs('app', 'web'), fieldSelector: fieldIs('status.phase', 'Running') },
+        );
         expect(names(both.items)).toEqual(['default/a']);
       });
     });

@@ -61,7 +61,12 @@ describe.skipIf(!docker)('a node agent restarted on Docker', { timeout: 120_000 
 
     // ...and a new agent of the same running cluster (its instance), with no memory of the old
     // one, on a new runtime client, takes over.
-    second = new NodeAgent(cluster!.context, { name: 'node-1', runtime: new DockerRuntime(), clusterName: name, instance: cluster!.nodePool.instance });
+    second = new NodeAgent(cluster!.context, {
+      name: 'node-1',
+      runtime: new DockerRuntime(),
+      clusterName: name,
+      instance: cluster!.nodePool.instance,
+    });
     await second.start();
 
     // A scale-up is a barrier: once the new agent ran the 4th pod, it has synced the other three.

@@ -13,7 +13,17 @@ import type { Cluster } from '../../../src/cluster/cluster.js';
 import type { Pod } from '../../../src/model/types.js';
 import { RUNTIME_LABELS } from '../../../src/runtime-adapters/types.js';
 import { dockerClient, dockerForTests, testClusterName } from '../../support/docker.js';
-import { clusterLeftovers, eventually, httpdDeployment, httpGet, podReady, podsOf, removeLeftovers, rolledOut, startDockerCluster } from '../../support/docker-cluster.js';
+import {
+  clusterLeftovers,
+  eventually,
+  httpdDeployment,
+  httpGet,
+  podReady,
+  podsOf,
+  removeLeftovers,
+  rolledOut,
+  startDockerCluster,
+} from '../../support/docker-cluster.js';
 
 const docker = await dockerForTests();
 const name = testClusterName('docker-cluster-faults');
@@ -21,7 +31,11 @@ const name = testClusterName('docker-cluster-faults');
 /** Everything a cluster left: Docker objects by its name, and its instance's state folder. */
 async function leftovers(cluster: Cluster): Promise<string[]> {
   const folder = path.join(os.tmpdir(), 'tugboat-docker', cluster.nodePool.instance.id);
-  return [...(await clusterLeftovers(name)), ...(existsSync(folder) ? [`folder ${folder}`] : []), ...(existsSync(cluster.nodePool.instance.owner.record) ? ['instance record'] : [])];
+  return [
+    ...(await clusterLeftovers(name)),
+    ...(existsSync(folder) ? [`folder ${folder}`] : []),
+    ...(existsSync(cluster.nodePool.instance.owner.record) ? ['instance record'] : []),
+  ];
 }
 
 /** The pod's sandbox and app container ids, as Docker has them. */
@@ -36,13 +50,17 @@ async function dockerIds(pod: Pod): Promise<{ sandbox: string; app: string }> {
 
 /** Waits until the Deployment's one pod is Ready, restarted more than `restarts` times, and serves. */
 async function healed(cluster: Cluster, restarts: number): Promise<Pod> {
-  return eventually(async () => {
-    const [pod] = await podsOf(cluster, 'web');
-    const count = pod?.status?.containerStatuses?.[0]?.restartCount ?? 0;
-    if (!pod || !podReady(pod) || count <= restarts) return undefined;
-    const res = await httpGet(pod.status?.podIP ?? '', 8080, '/', 1000);
-    return res.body.trim() === 'tugboat 1' ? pod : undefined;
-  }, `the pod healed past restart ${restarts}`, 90_000);
+  return eventually(
+    async () => {
+      const [pod] = await podsOf(cluster, 'web');
+      const count = pod?.status?.containerStatuses?.[0]?.restartCount ?? 0;
+      if (!pod || !podReady(pod) || count <= restarts) return undefined;
+      const res = await httpGet(pod.status?.podIP ?? '', 8080, '/', 1000);
+      return res.body.trim() === 'tugboat 1' ? pod : undefined;
+    },
+    `the pod healed past restart ${restarts}`,
+    90_000,
+  );
 }
 
 describe.skipIf(!docker)('faults on Docker', { timeout: 240_000 }, () => {
@@ -62,10 +80,13 @@ describe.skipIf(!docker)('faults on Docker', { timeout: 240_000 }, () => {
     const faults: Array<[string, (ids: { sandbox: string; app: string }) => Promise<unknown>]> = [
       ['docker kill of the sandbox', (ids) => dockerClient().getContainer(ids.sandbox).kill()],
       ['docker restart of the sandbox', (ids) => dockerClient().getContainer(ids.sandbox).restart({ t: 0 })],
-      ['docker rm -f of the sandbox and the app container', async (ids) => {
-        await dockerClient().getContainer(ids.app).remove({ force: true });
-        await dockerClient().getContainer(ids.sandbox).remove({ force: true });
-      }],
+      [
+        'docker rm -f of the sandbox and the app container',
+        async (ids) => {
+          await dockerClient().getContainer(ids.app).remove({ force: true });
+          await dockerClient().getContainer(ids.sandbox).remove({ force: true });
+        },
+      ],
     ];
     for (const [what, fault] of faults) {
       const restarts = pod.status?.containerStatuses?.[0]?.restartCount ?? 0;
@@ -78,7 +99,9 @@ describe.skipIf(!docker)('faults on Docker', { timeout: 240_000 }, () => {
       expect(after.sandbox, what).not.toBe(before.sandbox);
       expect(after.app, what).not.toBe(before.app);
       // One sandbox runs for the pod; at most the replaced ones wait, stopped, for the pod's removal.
-      const sandboxes = await dockerClient().listContainers({ filters: { label: [`${RUNTIME_LABELS.podUid}=${uid}`, `${RUNTIME_LABELS.role}=sandbox`] } });
+      const sandboxes = await dockerClient().listContainers({
+        filters: { label: [`${RUNTIME_LABELS.podUid}=${uid}`, `${RUNTIME_LABELS.role}=sandbox`] },
+      });
       expect(sandboxes, what).toHaveLength(1);
     }
     await cluster.stop();
@@ -96,7 +119,7 @@ describe.skipIf(!docker)('faults on Docker', { timeout: 240_000 }, () => {
     }
   });
 
-  it('killNode then stop() removes the dead node\'s containers and the network too', async () => {
+  it("killNode then stop() removes the dead node's containers and the network too", async () => {
     const c = await startDockerCluster(name, ['node-1', 'node-2']);
     await c.apply(httpdDeployment('web', 4));
     await rolledOut(c, 'web');

@@ -25,7 +25,11 @@ const talker: Deployment = {
           {
             name: 'main',
             image: TEST_IMAGE,
-            command: ['sh', '-c', 'trap "exit 0" TERM; for i in 1 2 3 4 5; do echo line-$i; done; while :; do sleep 0.2; echo tick; done & wait $!'],
+            command: [
+              'sh',
+              '-c',
+              'trap "exit 0" TERM; for i in 1 2 3 4 5; do echo line-$i; done; while :; do sleep 0.2; echo tick; done & wait $!',
+            ],
             env: [{ name: 'GREETING', value: 'ahoy' }],
           },
           { name: 'side', image: TEST_IMAGE, command: ['sh', '-c', 'trap "exit 0" TERM; echo side-up; sleep 3600 & wait $!'] },

@@ -42,7 +42,8 @@ class Fixture {
     for (;;) {
       const found = this.lines.findIndex((l) => l.startsWith(prefix));
       if (found >= 0) return this.lines.splice(found, 1)[0];
-      if (this.child.exitCode !== null || Date.now() > deadline) throw new Error(`no "${prefix}" line (exit ${this.child.exitCode}): ${this.stderr.slice(-2000)}`);
+      if (this.child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`no "${prefix}" line (exit ${this.child.exitCode}): ${this.stderr.slice(-2000)}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, 1000);
         this.waiters.push(() => (clearTimeout(t), resolve()));
@@ -58,7 +59,11 @@ class Fixture {
 async function leftoversOf(instance: string): Promise<string[]> {
   const d = dockerClient();
   const filters = { label: [`${RUNTIME_LABELS.instance}=${instance}`] };
-  const [containers, volumes, networks] = await Promise.all([d.listContainers({ all: true, filters }), d.listVolumes({ filters }), d.listNetworks({ filters })]);
+  const [containers, volumes, networks] = await Promise.all([
+    d.listContainers({ all: true, filters }),
+    d.listVolumes({ filters }),
+    d.listNetworks({ filters }),
+  ]);
   return [
     ...containers.map((c) => `container ${c.Names[0]}`),
     ...(volumes.Volumes ?? []).map((v) => `volume ${v.Name}`),
@@ -82,7 +87,9 @@ describe.skipIf(!docker)('two processes with default cluster options on one Dock
     for (const id of ids) {
       const nets = await dockerClient().listNetworks({ filters: { label: [`${RUNTIME_LABELS.instance}=${id}`] } });
       expect(nets).toHaveLength(1);
-      const mine = await dockerClient().listContainers({ filters: { label: [`${RUNTIME_LABELS.instance}=${id}`, `${RUNTIME_LABELS.cluster}=tugboat`] } });
+      const mine = await dockerClient().listContainers({
+        filters: { label: [`${RUNTIME_LABELS.instance}=${id}`, `${RUNTIME_LABELS.cluster}=tugboat`] },
+      });
       expect(mine).toHaveLength(4); // 2 pods: 2 sandboxes + 2 app containers, all running
     }
     a.send('CHECK');

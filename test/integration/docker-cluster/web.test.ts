@@ -83,7 +83,9 @@ describe.skipIf(!docker)('a cluster on Docker: serve, heal, roll, stop', { timeo
     const old = await appContainers(name);
     expect(old.length).toBeGreaterThanOrEqual(3);
     // As `kubectl set image`: a strategic merge patch, merging the containers list by name.
-    await cluster!.deployments('default').patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: TEST_IMAGE_2 }] } } } }, 'strategic');
+    await cluster!
+      .deployments('default')
+      .patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: TEST_IMAGE_2 }] } } } }, 'strategic');
     await rolledOut(cluster!, 'web');
     // The old pods' containers are removed once their pods are gone; wait for the daemon to agree.
     const pods = await eventually(async () => {

@@ -100,7 +100,8 @@ describe('cluster.apply', () => {
   });
 
   it('checks each document against what the documents before it write: two documents naming one object change nothing when the second is bad', async () => {
-    const svc = (clusterIP: string) => `apiVersion: v1\nkind: Service\nmetadata: { name: twice }\nspec:\n  clusterIP: ${clusterIP}\n  ports: [{ port: 80 }]\n`;
+    const svc = (clusterIP: string) =>
+      `apiVersion: v1\nkind: Service\nmetadata: { name: twice }\nspec:\n  clusterIP: ${clusterIP}\n  ports: [{ port: 80 }]\n`;
     const before = await everything(cluster);
     const err = await rejection(cluster.apply(`${svc('10.96.0.50')}---\n${svc('10.96.0.51')}`));
     expect(err.reason).toBe('Invalid');
@@ -132,8 +133,9 @@ describe('cluster.apply', () => {
     expect(out[1].kind).toBe('Widget');
     const widgets = cluster.client('example.com/v1', 'Widget');
     expect((await widgets.get('w1')).spec).toEqual({ size: 3, color: 'red' });
-    const err = await rejection(widgets
-      .create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 0, color: 'green' } }));
+    const err = await rejection(
+      widgets.create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 0, color: 'green' } }),
+    );
     expect(err.reason).toBe('Invalid');
     expect(err.causes.map((c) => c.field).sort()).toEqual(['spec.color', 'spec.size']);
     expect(await widgets.find('w2')).toBeUndefined();

@@ -43,8 +43,16 @@ describe('malformed input: a TugboatError naming the field, and nothing stored',
     ['containers: 5 (a number where a list belongs)', dep(podSpec({ containers: 5 })), 'spec.template.spec.containers'],
     ['replicas: 2**53 (not an int32)', dep({ replicas: 2 ** 53 }), 'spec.replicas'],
     ['replicas: 1.5', dep({ replicas: 1.5 }), 'spec.replicas'],
-    ['the quantity "lots"', dep(podSpec({}, { resources: { limits: { cpu: 'lots' } } })), 'spec.template.spec.containers[0].resources.limits[cpu]'],
-    ['maxSurge: true (not an IntOrString)', dep({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: true } } }), 'spec.strategy.rollingUpdate.maxSurge'],
+    [
+      'the quantity "lots"',
+      dep(podSpec({}, { resources: { limits: { cpu: 'lots' } } })),
+      'spec.template.spec.containers[0].resources.limits[cpu]',
+    ],
+    [
+      'maxSurge: true (not an IntOrString)',
+      dep({ strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: true } } }),
+      'spec.strategy.rollingUpdate.maxSurge',
+    ],
   ];
 
   for (const [what, obj, field] of typeCases) {
@@ -73,7 +81,9 @@ describe('malformed input: a TugboatError naming the field, and nothing stored',
 
   it('warns about unknown fields named constructor, toString and valueOf, and stores the rest', async () => {
     const { warnings } = await cluster.apply(dep({ constructor: 1, toString: 2, valueOf: 3 }));
-    expect(warnings).toEqual(expect.arrayContaining(['unknown field "spec.constructor"', 'unknown field "spec.toString"', 'unknown field "spec.valueOf"']));
+    expect(warnings).toEqual(
+      expect.arrayContaining(['unknown field "spec.constructor"', 'unknown field "spec.toString"', 'unknown field "spec.valueOf"']),
+    );
   });
 
   it('rejects an object over 1.5 MiB (etcd request limit) with RequestEntityTooLarge', async () => {
@@ -105,7 +115,10 @@ describe('malformed input: a TugboatError naming the field, and nothing stored',
     expect(lots.causes.map((c) => c.field)).toEqual(['status.replicas']);
     const negative = await rejection(cluster.deployments().updateStatus({ ...live, status: { readyReplicas: -5 } }));
     expect(negative.reason).toBe('Invalid');
-    expect(negative.causes[0]).toMatchObject({ field: 'status.readyReplicas', message: 'Invalid value: -5: must be greater than or equal to 0' });
+    expect(negative.causes[0]).toMatchObject({
+      field: 'status.readyReplicas',
+      message: 'Invalid value: -5: must be greater than or equal to 0',
+    });
     const conditions = await rejection(cluster.deployments().updateStatus({ ...live, status: { conditions: 'x' } } as never));
     expect(conditions.causes.map((c) => c.field)).toEqual(['status.conditions']);
     expect(await everything(cluster)).toBe(before);
@@ -135,7 +148,9 @@ describe('malformed input: a TugboatError naming the field, and nothing stored',
     expect(err.reason).toBe('BadRequest');
     expect(err.message).toBe('field label not supported: spec.bogus');
     await expect(cluster.pods().list({ fieldSelector: 'spec.nodeName=n1,status.phase=Running' })).resolves.toBeDefined();
-    await expect(rejection(cluster.deployments().list({ fieldSelector: 'status.phase=Running' }))).resolves.toMatchObject({ reason: 'BadRequest' });
+    await expect(rejection(cluster.deployments().list({ fieldSelector: 'status.phase=Running' }))).resolves.toMatchObject({
+      reason: 'BadRequest',
+    });
   });
 
   it('rejects a watch from a resourceVersion the store has not reached (ResourceVersionTooLarge)', async () => {

@@ -57,9 +57,7 @@ describe('typed clients', () => {
     await cluster.namespaces().create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
     const cm = await cluster.configMaps('team').create({ metadata: { name: 'c' }, data: { a: '1' } });
     expect(cm.metadata.namespace).toBe('team');
-    const err = await rejection(cluster
-      .configMaps('team')
-      .create({ metadata: { name: 'd', namespace: 'default' } }));
+    const err = await rejection(cluster.configMaps('team').create({ metadata: { name: 'd', namespace: 'default' } }));
     expect(TugboatError.is(err, 'BadRequest')).toBe(true);
     expect((err as Error).message).toContain('does not match the namespace');
     expect(await cluster.configMaps('default').find('d')).toBeUndefined();
@@ -100,29 +98,33 @@ describe('typed clients', () => {
 
   it('keeps status on update and spec on updateStatus', async () => {
     const d = await cluster.deployments().create(deployment('web'));
-    const withStatus = await cluster.deployments().updateStatus(produce(d, (x) => {
-      x.status = { replicas: 7 };
-      x.spec!.replicas = 9;
-    }));
+    const withStatus = await cluster.deployments().updateStatus(
+      produce(d, (x) => {
+        x.status = { replicas: 7 };
+        x.spec!.replicas = 9;
+      }),
+    );
     expect(withStatus.status?.replicas).toBe(7);
     expect(withStatus.spec?.replicas).toBe(1);
-    const updated = await cluster.deployments().update(produce(withStatus, (x) => {
-      x.status = { replicas: 0 };
-      x.spec!.replicas = 2;
-    }));
+    const updated = await cluster.deployments().update(
+      produce(withStatus, (x) => {
+        x.status = { replicas: 0 };
+        x.spec!.replicas = 2;
+      }),
+    );
     expect(updated.status?.replicas).toBe(7);
     expect(updated.spec?.replicas).toBe(2);
   });
 
   it('patches with merge, strategic and JSON patches', async () => {
     await cluster.deployments().create(deployment('web'));
-    const strategic = await cluster.deployments().patch(
-      'web',
-      { spec: { template: { spec: { containers: [{ name: 'side', image: 'busybox:1' }] } } } },
-      'strategic',
-    );
+    const strategic = await cluster
+      .deployments()
+      .patch('web', { spec: { template: { spec: { containers: [{ name: 'side', image: 'busybox:1' }] } } } }, 'strategic');
     expect(strategic.spec?.template.spec?.containers.map((c) => c.name)).toEqual(['web', 'side']);
-    const merged = await cluster.deployments().patch('web', { spec: { template: { spec: { containers: [{ name: 'only', image: 'a:1' }] } } } }, 'merge');
+    const merged = await cluster
+      .deployments()
+      .patch('web', { spec: { template: { spec: { containers: [{ name: 'only', image: 'a:1' }] } } } }, 'merge');
     expect(merged.spec?.template.spec?.containers.map((c) => c.name)).toEqual(['only']);
     const json = await cluster.deployments().patch('web', [{ op: 'replace', path: '/spec/replicas', value: 6 }], 'json');
     expect(json.spec?.replicas).toBe(6);
@@ -131,8 +133,9 @@ describe('typed clients', () => {
 
   it('rejects an invalid update with causes naming the fields, and changes nothing', async () => {
     const d = await cluster.deployments().create(deployment('web'));
-    const err = await rejection(cluster.deployments()
-      .update(produce(d, (x) => void (x.spec!.selector = { matchLabels: { app: 'other' } }))));
+    const err = await rejection(
+      cluster.deployments().update(produce(d, (x) => void (x.spec!.selector = { matchLabels: { app: 'other' } }))),
+    );
     expect(err.reason).toBe('Invalid');
     expect(err.causes.map((c) => c.field)).toContain('spec.selector');
     expect((await cluster.deployments().get('web')).metadata.resourceVersion).toBe(d.metadata.resourceVersion);
@@ -143,7 +146,9 @@ describe('typed clients', () => {
     const seen: string[] = [];
     const abort = new AbortController();
     const done = (async () => {
-      for await (const ev of cluster.configMaps().watch({ resourceVersion: start.resourceVersion, labelSelector: 'keep=yes', signal: abort.signal })) {
+      for await (const ev of cluster
+        .configMaps()
+        .watch({ resourceVersion: start.resourceVersion, labelSelector: 'keep=yes', signal: abort.signal })) {
         seen.push(`${ev.type} ${ev.object.metadata.name}`);
         if (seen.length === 3) abort.abort();
       }

@@ -50,7 +50,9 @@ describe('writes without preconditions are retried until they apply (GuaranteedU
   it('a caller who sent a resourceVersion still sees Conflict', async () => {
     const cm = await cluster.configMaps().create({ metadata: { name: 'pinned' }, data: { a: '1' } });
     await cluster.configMaps().patch('pinned', { data: { a: '2' } });
-    const err = await rejection(cluster.configMaps().patch('pinned', { metadata: { resourceVersion: cm.metadata.resourceVersion }, data: { a: '3' } }));
+    const err = await rejection(
+      cluster.configMaps().patch('pinned', { metadata: { resourceVersion: cm.metadata.resourceVersion }, data: { a: '3' } }),
+    );
     expect(err.reason).toBe('Conflict');
     const update = await rejection(cluster.configMaps().update({ ...cm, data: { a: '4' } }));
     expect(update.reason).toBe('Conflict');

@@ -21,7 +21,9 @@ function widgetCrd(): CustomResourceDefinition {
           served: true,
           storage: true,
           subresources: { status: {} },
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+          schema: {
+            openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+          },
         },
       ],
     },
@@ -100,9 +102,12 @@ describe('CRD registration by watching CustomResourceDefinitions', () => {
       ['get', () => widgets.get('w1')],
       ['find', () => widgets.find('w1')],
       ['list', () => widgets.list()],
-      ['watch', async () => {
-        for await (const _ of widgets.watch()) break;
-      }],
+      [
+        'watch',
+        async () => {
+          for await (const _ of widgets.watch()) break;
+        },
+      ],
       ['create', () => widgets.create(widget('w2'))],
       ['update', () => widgets.update(w1)],
       ['patch', () => widgets.patch('w1', { spec: { size: 2 } })],

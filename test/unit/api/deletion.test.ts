@@ -21,7 +21,9 @@ describe('planDeletion', () => {
   });
 
   it('marks with the foregroundDeletion or orphan finalizer', () => {
-    expect(apply(cm, planDeletion(ConfigMapType, cm, { propagationPolicy: 'Foreground' }, now)).metadata.finalizers).toEqual(['foregroundDeletion']);
+    expect(apply(cm, planDeletion(ConfigMapType, cm, { propagationPolicy: 'Foreground' }, now)).metadata.finalizers).toEqual([
+      'foregroundDeletion',
+    ]);
     expect(apply(cm, planDeletion(ConfigMapType, cm, { propagationPolicy: 'Orphan' }, now)).metadata.finalizers).toEqual(['orphan']);
   });
 
@@ -33,7 +35,13 @@ describe('planDeletion', () => {
   });
 
   it('gives a bound, running pod its grace period and force-deletes with 0', () => {
-    const pod: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { nodeName: 'n', terminationGracePeriodSeconds: 20 }, status: { phase: 'Running' } };
+    const pod: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'p' },
+      spec: { nodeName: 'n', terminationGracePeriodSeconds: 20 },
+      status: { phase: 'Running' },
+    };
     const marked = apply(pod, planDeletion(PodType, pod, {}, now));
     expect(marked.metadata.deletionGracePeriodSeconds).toBe(20);
     expect(marked.metadata.deletionTimestamp).toBe('2026-01-01T00:00:20Z');
@@ -53,7 +61,11 @@ describe('planDeletion', () => {
   });
 
   it("adds the CRD cleanup finalizer and the Terminating condition on a CRD's first deletion", () => {
-    const crd: KubeObject = { apiVersion: 'apiextensions.k8s.io/v1', kind: 'CustomResourceDefinition', metadata: { name: 'widgets.example.com' } };
+    const crd: KubeObject = {
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'CustomResourceDefinition',
+      metadata: { name: 'widgets.example.com' },
+    };
     const type = CustomResourceDefinitionType as unknown as ResourceType;
     const marked = apply(crd, planDeletion(type, crd, {}, now));
     expect(marked.metadata.finalizers).toEqual(['customresourcecleanup.apiextensions.k8s.io']);

@@ -26,7 +26,12 @@ ${data}
 `;
 
 function pod(extra: Record<string, unknown> = {}): Pod {
-  return { apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'p-' }, spec: { containers: [{ name: 'c', image: 'x', ...extra }] } } as Pod;
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { generateName: 'p-' },
+    spec: { containers: [{ name: 'c', image: 'x', ...extra }] },
+  } as Pod;
 }
 
 describe('warnings of a write', () => {
@@ -146,7 +151,10 @@ describe('fieldValidation', () => {
         ],
       },
     } as unknown as CustomResourceDefinition;
-    const manifest = [crd, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, colour: 'red', extra: { any: 1 } } }];
+    const manifest = [
+      crd,
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w' }, spec: { size: 1, colour: 'red', extra: { any: 1 } } },
+    ];
     const strict = await rejection(cluster.apply(manifest, { fieldValidation: 'Strict' }));
     expect(strict.message).toContain('unknown field "spec.colour"');
     expect(await cluster.customResourceDefinitions().find('widgets.example.com')).toBeUndefined();

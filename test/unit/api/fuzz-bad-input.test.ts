@@ -102,14 +102,25 @@ const BASE: Record<Target['kind'], () => KubeObject> = {
         metadata: { labels: { app: 'fz' } },
         spec: {
           containers: [
-            { name: 'c', image: 'nginx', env: [{ name: 'A', value: 'a' }], ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1' } } },
+            {
+              name: 'c',
+              image: 'nginx',
+              env: [{ name: 'A', value: 'a' }],
+              ports: [{ containerPort: 80 }],
+              resources: { limits: { cpu: '1' } },
+            },
           ],
         },
       },
     },
   }),
   ConfigMap: () => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'fz', labels: { app: 'fz' } }, data: { key: 'v' } }),
-  Service: () => ({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'fz' }, spec: { selector: { app: 'fz' }, ports: [{ port: 80, targetPort: 8080 }] } }),
+  Service: () => ({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'fz' },
+    spec: { selector: { app: 'fz' }, ports: [{ port: 80, targetPort: 8080 }] },
+  }),
 };
 
 /** A copy of `obj` with `value` at `path` (intermediate objects and lists created). */
@@ -175,7 +186,11 @@ describe('fuzz: malformed input through apply and every client verb', () => {
     expect(err.reason).toBeTruthy();
     expect(err.message.length).toBeGreaterThan(0);
     if (typeof field === 'string') expect(err.causes.map((c) => c.field)).toContain(field);
-    else if (field) expect(err.causes.some((c) => field.test(c.field)), `no cause matches ${field}: ${err.message}`).toBe(true);
+    else if (field)
+      expect(
+        err.causes.some((c) => field.test(c.field)),
+        `no cause matches ${field}: ${err.message}`,
+      ).toBe(true);
     expect(await everything(cluster)).toBe(before);
     expect(Object.getOwnPropertyNames(Object.prototype).sort().join()).toBe(prototypeBefore);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
@@ -209,7 +224,12 @@ describe('fuzz: malformed input through apply and every client verb', () => {
           // A JSON patch into a list item that does not exist fails on the path, not the type; a
           // strategic patch may merge the bad list item in beside the old one (another index).
           const tail = target.field.replace(/^.*\]/, '');
-          const field = verb === 'json' ? undefined : verb === 'strategic' && tail !== target.field ? new RegExp(`${tail.replace(/[.[\]]/g, '\\$&')}$`) : target.field;
+          const field =
+            verb === 'json'
+              ? undefined
+              : verb === 'strategic' && tail !== target.field
+                ? new RegExp(`${tail.replace(/[.[\]]/g, '\\$&')}$`)
+                : target.field;
           await expectRejected(() => send(verb, target, value), field);
         },
       ),
@@ -224,36 +244,68 @@ describe('fuzz: malformed input through apply and every client verb', () => {
       fc.constantFrom('__proto__', 'constructor', 'prototype').map((key) => ({
         run: () => cluster.configMaps().patch('fz', [{ op: 'add', path: `/metadata/${key}/polluted`, value: 'yes' }], 'json'),
       })),
-      fc.constantFrom<unknown>(null, 5, 'x', [null], [{}], [{ op: 'add' }], [{ op: 'bogus', path: '/a' }], [{ op: 'add', path: 'no-slash', value: 1 }]).map((ops) => ({
-        run: () => cluster.configMaps().patch('fz', ops as never, 'json'),
-      })),
+      fc
+        .constantFrom<unknown>(
+          null,
+          5,
+          'x',
+          [null],
+          [{}],
+          [{ op: 'add' }],
+          [{ op: 'bogus', path: '/a' }],
+          [{ op: 'add', path: 'no-slash', value: 1 }],
+        )
+        .map((ops) => ({
+          run: () => cluster.configMaps().patch('fz', ops as never, 'json'),
+        })),
       fc.constantFrom('01', '-1', '1.0', '+1', '99').map((index) => ({
         run: () => cluster.services().patch('fz', [{ op: 'replace', path: `/spec/ports/${index}/port`, value: 81 }], 'json'),
       })),
       fc
-        .tuple(fc.constantFrom('replicas', 'readyReplicas', 'availableReplicas', 'updatedReplicas', 'observedGeneration'), fc.oneof(fc.integer({ min: -1000, max: -1 }), anyString, list))
+        .tuple(
+          fc.constantFrom('replicas', 'readyReplicas', 'availableReplicas', 'updatedReplicas', 'observedGeneration'),
+          fc.oneof(fc.integer({ min: -1000, max: -1 }), anyString, list),
+        )
         .map(([field, value]) => ({
-          run: async () => cluster.deployments().updateStatus({ ...(await cluster.deployments().get('fz')), status: { [field]: value } } as never),
+          run: async () =>
+            cluster.deployments().updateStatus({ ...(await cluster.deployments().get('fz')), status: { [field]: value } } as never),
         })),
       fc.oneof(anyString, fc.integer(), object).map((conditions) => ({
-        run: async () => cluster.deployments().updateStatus({ ...(await cluster.deployments().get('fz')), status: { conditions } } as never),
+        run: async () =>
+          cluster.deployments().updateStatus({ ...(await cluster.deployments().get('fz')), status: { conditions } } as never),
       })),
-      fc.oneof(
-        fc.record({ gracePeriodSeconds: fc.oneof(anyString, nonInteger, list, object, fc.boolean()) }),
-        fc.record({ propagationPolicy: fc.oneof(anyString.filter((s) => !['Background', 'Foreground', 'Orphan'].includes(s)), fc.integer()) }),
-        fc.record({ preconditions: fc.oneof(anyString, fc.record({ uid: fc.integer() })) }),
-      ).map((options) => ({ run: () => cluster.configMaps().delete('fz', options as never) })),
-      fc.oneof(fc.constantFrom('spec.bogus=x', 'status.phase=Running', 'metadata.labels=x', 'a=b=c', '=x'), anyString.map((s) => `x${s}.y=z`)).map((fieldSelector) => ({
-        run: () => cluster.deployments().list({ fieldSelector }),
-      })),
-      fc.constantFrom('a in (', 'a,,b', '!', 'a=b=c', 'UPPER CASE=x').map((labelSelector) => ({ run: () => cluster.configMaps().list({ labelSelector }) })),
+      fc
+        .oneof(
+          fc.record({ gracePeriodSeconds: fc.oneof(anyString, nonInteger, list, object, fc.boolean()) }),
+          fc.record({
+            propagationPolicy: fc.oneof(
+              anyString.filter((s) => !['Background', 'Foreground', 'Orphan'].includes(s)),
+              fc.integer(),
+            ),
+          }),
+          fc.record({ preconditions: fc.oneof(anyString, fc.record({ uid: fc.integer() })) }),
+        )
+        .map((options) => ({ run: () => cluster.configMaps().delete('fz', options as never) })),
+      fc
+        .oneof(
+          fc.constantFrom('spec.bogus=x', 'status.phase=Running', 'metadata.labels=x', 'a=b=c', '=x'),
+          anyString.map((s) => `x${s}.y=z`),
+        )
+        .map((fieldSelector) => ({
+          run: () => cluster.deployments().list({ fieldSelector }),
+        })),
+      fc
+        .constantFrom('a in (', 'a,,b', '!', 'a=b=c', 'UPPER CASE=x')
+        .map((labelSelector) => ({ run: () => cluster.configMaps().list({ labelSelector }) })),
       fc.integer({ min: 1_000_000, max: 2 ** 40 }).map((rv) => ({
         run: async () => {
           for await (const _ of cluster.configMaps().watch({ resourceVersion: String(rv) })) break;
         },
       })),
       fc.constantFrom(99, -1, 1.5).map((revision) => ({ run: () => cluster.rollout('default', 'fz').undo(revision) })),
-      fc.oneof(anyString, nonInteger, fc.integer({ max: -1 })).map((replicas) => ({ run: () => cluster.scale('default', 'Deployment', 'fz', replicas as never) })),
+      fc
+        .oneof(anyString, nonInteger, fc.integer({ max: -1 }))
+        .map((replicas) => ({ run: () => cluster.scale('default', 'Deployment', 'fz', replicas as never) })),
     );
     await fc.assert(
       fc.asyncProperty(hostile, async ({ run }) => {
@@ -275,7 +327,8 @@ describe('fuzz: malformed input through apply and every client verb', () => {
           await c.create(setAt(BASE.Deployment(), ['metadata', 'name'], `fz-${value}`) as never).catch((err: unknown) => {
             if (!TugboatError.is(err, 'AlreadyExists')) throw err;
           });
-        } else if (verb === 'update') await c.update(setAt(JSON.parse(JSON.stringify(await c.get('fz'))), ['spec', 'replicas'], replicas) as never);
+        } else if (verb === 'update')
+          await c.update(setAt(JSON.parse(JSON.stringify(await c.get('fz'))), ['spec', 'replicas'], replicas) as never);
         else if (verb === 'json') await c.patch('fz', [{ op: 'replace', path: '/spec/replicas', value: replicas }], 'json');
         else await c.patch('fz', { metadata: { labels: { v: value } }, spec: { replicas } }, verb);
         counts.accepted++;

@@ -53,7 +53,14 @@ describe('decodeManifests on hostile input: a BadRequest, never a raw error', ()
 
   it('refuses a YAML alias bomb', () => {
     const rows = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
-    for (const [name, prev] of [['b', 'a'], ['c', 'b'], ['d', 'c'], ['e', 'd'], ['f', 'e'], ['g', 'f']]) {
+    for (const [name, prev] of [
+      ['b', 'a'],
+      ['c', 'b'],
+      ['d', 'c'],
+      ['e', 'd'],
+      ['f', 'e'],
+      ['g', 'f'],
+    ]) {
       rows.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
     const err = bad(`apiVersion: v1\nkind: ConfigMap\n${rows.join('\n')}\n`);

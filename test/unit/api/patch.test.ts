@@ -11,7 +11,11 @@ describe('mergePatch (RFC 7386)', () => {
     [{ a: ['b'] }, { a: 'c' }, { a: 'c' }],
     [{ a: { b: 'c' } }, { a: { b: 'd', c: null } }, { a: { b: 'd' } }],
     [{ a: [{ b: 'c' }] }, { a: [1] }, { a: [1] }],
-    [['a', 'b'], ['c', 'd'], ['c', 'd']],
+    [
+      ['a', 'b'],
+      ['c', 'd'],
+      ['c', 'd'],
+    ],
   ])('%j + %j = %j', (target, patch, result) => {
     expect(mergePatch(target, patch)).toEqual(result);
   });
@@ -79,7 +83,10 @@ describe('jsonPatch (RFC 6902)', () => {
   it('fails BadRequest naming the operation that failed', () => {
     const err = (() => {
       try {
-        jsonPatch(doc, [{ op: 'add', path: '/z', value: 1 }, { op: 'test', path: '/c', value: 'nope' }]);
+        jsonPatch(doc, [
+          { op: 'add', path: '/z', value: 1 },
+          { op: 'test', path: '/c', value: 'nope' },
+        ]);
       } catch (e) {
         return e as TugboatError;
       }

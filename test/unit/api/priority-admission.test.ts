@@ -30,7 +30,9 @@ describe('Priority admission', () => {
   it('uses the globalDefault class, else 0', async () => {
     await using cluster = await Cluster.start({ controllers: false, scheduler: false });
     expect((await cluster.pods().create(pod('zero'))).spec?.priority).toBe(0);
-    await cluster.priorityClasses().create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'd' }, value: 7, globalDefault: true });
+    await cluster
+      .priorityClasses()
+      .create({ apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'd' }, value: 7, globalDefault: true });
     const p = await cluster.pods().create(pod('dflt'));
     expect([p.spec?.priorityClassName, p.spec?.priority]).toEqual(['d', 7]);
   });

@@ -48,7 +48,10 @@ describe('no patch, apply or decode reaches a prototype', () => {
       const ctor = patch({}, JSON.parse('{"constructor": {"prototype": {"polluted": "yes"}}}')) as Record<string, unknown>;
       expect(Object.keys(ctor)).toEqual(['constructor']);
     }
-    const list = strategicMergePatch({ spec: { containers: [{ name: 'a' }] } }, { spec: { constructor: [{ name: 'a', polluted: 'yes' }] } });
+    const list = strategicMergePatch(
+      { spec: { containers: [{ name: 'a' }] } },
+      { spec: { constructor: [{ name: 'a', polluted: 'yes' }] } },
+    );
     expect(list).toEqual({ spec: { containers: [{ name: 'a' }], constructor: [{ name: 'a', polluted: 'yes' }] } });
   });
 
@@ -73,7 +76,9 @@ describe('no patch, apply or decode reaches a prototype', () => {
     });
 
     it("the issue's JSON patch is refused and pollutes nothing", async () => {
-      await expect(cluster.configMaps().patch('x', [{ op: 'add', path: '/metadata/__proto__/polluted', value: 'yes' }], 'json')).rejects.toMatchObject({
+      await expect(
+        cluster.configMaps().patch('x', [{ op: 'add', path: '/metadata/__proto__/polluted', value: 'yes' }], 'json'),
+      ).rejects.toMatchObject({
         reason: 'BadRequest',
       });
     });

@@ -96,7 +96,14 @@ describe('InformerFactory', () => {
         group: 'example.com',
         names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
         scope: 'Namespaced',
-        versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+        versions: [
+          {
+            name: 'v1',
+            served: true,
+            storage: true,
+            schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+          },
+        ],
       },
     });
     await waiting;
@@ -118,7 +125,11 @@ describe('Informer', () => {
     await pods.create(pod('b', 'n1'));
     await pods.create(pod('c'));
     await until(() => inf.size() === 3);
-    const names = (node: string) => inf.byIndex('spec.nodeName', node).map((p) => p.metadata.name).sort();
+    const names = (node: string) =>
+      inf
+        .byIndex('spec.nodeName', node)
+        .map((p) => p.metadata.name)
+        .sort();
     expect(names('n1')).toEqual(['a', 'b']);
     await cluster.context.bindPod({ namespace: 'default', name: 'c', nodeName: 'n2' });
     await until(() => names('n2').length === 1);

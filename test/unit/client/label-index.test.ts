@@ -26,7 +26,15 @@ const selectorArb: fc.Arbitrary<LabelSelector> = fc.record(
 
 describe('requiredLabelPairs', () => {
   it('takes matchLabels, single-value In, and parsed equality requirements', () => {
-    expect(requiredLabelPairs({ matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['fe'] }, { key: 'x', operator: 'In', values: ['1', '2'] }] })).toEqual(['app=web', 'tier=fe']);
+    expect(
+      requiredLabelPairs({
+        matchLabels: { app: 'web' },
+        matchExpressions: [
+          { key: 'tier', operator: 'In', values: ['fe'] },
+          { key: 'x', operator: 'In', values: ['1', '2'] },
+        ],
+      }),
+    ).toEqual(['app=web', 'tier=fe']);
     expect(requiredLabelPairs(parseSelector('app=web,tier in (fe),zone!=a,x'))).toEqual(['app=web', 'tier=fe']);
   });
 });

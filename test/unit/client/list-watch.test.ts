@@ -71,9 +71,10 @@ async function until(cond: () => boolean): Promise<void> {
 
 describe('listWatch', () => {
   it('lists, then watches from the list version, handing on every change in order but no bookmarks', async () => {
-    const c = new ScriptedClient([{ items: [obj('a', '3')], resourceVersion: '5' }], [
-      { events: [ev('ADDED', 'b', '6'), ev('BOOKMARK', '', '7'), ev('MODIFIED', 'a', '8'), ev('DELETED', 'b', '9')] },
-    ]);
+    const c = new ScriptedClient(
+      [{ items: [obj('a', '3')], resourceVersion: '5' }],
+      [{ events: [ev('ADDED', 'b', '6'), ev('BOOKMARK', '', '7'), ev('MODIFIED', 'a', '8'), ev('DELETED', 'b', '9')] }],
+    );
     const { seen, handler } = recorder();
     const abort = new AbortController();
     let synced = 0;

@@ -65,7 +65,9 @@ describe('cluster verbs refuse bad arguments as kubectl does', () => {
     await twoRevisions();
     const err = await rejection(cluster.scale('default', 'Deployment', 'web', '3' as never));
     expect(err.reason).toBe('Invalid');
-    expect(err.causes).toEqual([{ field: 'spec.replicas', message: 'Invalid value: "3": must be an integer', reason: 'FieldValueInvalid' }]);
+    expect(err.causes).toEqual([
+      { field: 'spec.replicas', message: 'Invalid value: "3": must be an integer', reason: 'FieldValueInvalid' },
+    ]);
     const negative = await rejection(cluster.scale('default', 'Deployment', 'web', -1));
     expect(negative.causes[0].message).toBe('Invalid value: -1: must be greater than or equal to 0');
   });

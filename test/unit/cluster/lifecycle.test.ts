@@ -10,7 +10,15 @@ const cm = (name: string, owner?: KubeObject, block = false): ConfigMap => ({
   metadata: {
     name,
     ownerReferences: owner
-      ? [{ apiVersion: owner.apiVersion, kind: owner.kind, name: owner.metadata.name!, uid: owner.metadata.uid!, blockOwnerDeletion: block }]
+      ? [
+          {
+            apiVersion: owner.apiVersion,
+            kind: owner.kind,
+            name: owner.metadata.name!,
+            uid: owner.metadata.uid!,
+            blockOwnerDeletion: block,
+          },
+        ]
       : undefined,
   },
 });
@@ -57,7 +65,9 @@ describe('finalizers and garbage collection', () => {
 
   it('holds a Foreground-deleted owner until its blocking dependents are gone', async () => {
     const owner = await cluster.configMaps().create(cm('owner'));
-    await cluster.configMaps().create({ ...cm('child', owner, true), metadata: { ...cm('child', owner, true).metadata, finalizers: ['example.com/slow'] } });
+    await cluster
+      .configMaps()
+      .create({ ...cm('child', owner, true), metadata: { ...cm('child', owner, true).metadata, finalizers: ['example.com/slow'] } });
     const marked = await cluster.configMaps().delete('owner', { propagationPolicy: 'Foreground' });
     expect(marked.metadata.finalizers).toContain('foregroundDeletion');
     await cluster.settled();
@@ -82,7 +92,10 @@ describe('finalizers and garbage collection', () => {
   it('deletes a dependent whose owner never existed', async () => {
     await cluster.configMaps().create({
       ...cm('orphan'),
-      metadata: { name: 'orphan', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-0000-0000-0000-000000000000' }] },
+      metadata: {
+        name: 'orphan',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-0000-0000-0000-000000000000' }],
+      },
     });
     await cluster.settled();
     expect((await cluster.configMaps().find('orphan')) === undefined).toBe(true);

@@ -51,10 +51,15 @@ describe('an idle cluster sets no repeating timer', () => {
     plain = await Cluster.start({ clock });
     await plain.pods().create(makePod('lonely').obj());
     await plain.settled();
-    const scheduled = () => plain!.pods().get('lonely').then((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled'));
+    const scheduled = () =>
+      plain!
+        .pods()
+        .get('lonely')
+        .then((p) => p.status?.conditions?.find((c) => c.type === 'PodScheduled'));
     expect(await scheduled()).toMatchObject({ status: 'False', reason: 'Unschedulable' });
     expect(clock.pendingTimers()).toBeGreaterThan(0); // the unschedulable flush (60 s)
-    const events = async () => (await plain!.events.list('default')).filter((e) => e.reason === 'FailedScheduling').reduce((n, e) => n + (e.count ?? 1), 0);
+    const events = async () =>
+      (await plain!.events.list('default')).filter((e) => e.reason === 'FailedScheduling').reduce((n, e) => n + (e.count ?? 1), 0);
     const tries = await events();
     await clock.advance(61_000);
     await plain.settled();

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { Deployment, ReplicaSet } from '../../../src/model/types.js';
-import { planNewReplicaSet, planOldReplicaSets, planScale, resolveFenceposts, maxSurge, maxUnavailable } from '../../../src/controllers/deployment/planner.js';
+import {
+  planNewReplicaSet,
+  planOldReplicaSets,
+  planScale,
+  resolveFenceposts,
+  maxSurge,
+  maxUnavailable,
+} from '../../../src/controllers/deployment/planner.js';
 import { templateForRevision, replicaSetsToCleanUp } from '../../../src/controllers/deployment/revisions.js';
 import { revisionAnnotations } from '../../../src/controllers/util/revision-annotations.js';
 import { computeHash as computeTemplateHash } from '../../../src/controllers/util/template-hash.js';
@@ -11,7 +18,12 @@ function deploy(replicas: number, maxSurgeV: number | string, maxUnavailableV: n
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'd', generation: 1 },
-    spec: { replicas, selector: {}, template: {}, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: maxSurgeV, maxUnavailable: maxUnavailableV } } },
+    spec: {
+      replicas,
+      selector: {},
+      template: {},
+      strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: maxSurgeV, maxUnavailable: maxUnavailableV } },
+    },
   };
 }
 
@@ -46,41 +58,50 @@ describe('fenceposts', () => {
   });
 });
 
-const intOrPercent = fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 100 }).map((p) => `${p}%`));
+const intOrPercent = fc.oneof(
+  fc.integer({ min: 0, max: 4 }),
+  fc.integer({ min: 0, max: 100 }).map((p) => `${p}%`),
+);
 
 describe('rolling update planner', () => {
   it('never exceeds replicas + maxSurge pods nor drops below replicas - maxUnavailable available, and completes', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 12 }), intOrPercent, intOrPercent, fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 200, maxLength: 200 }), (replicas, s, u, luck) => {
-        const d = deploy(replicas, s, u);
-        const { surge, unavailable } = resolveFenceposts(s, u, replicas);
-        const minAvailable = replicas - Math.min(unavailable, replicas);
-        let old = { spec: replicas, available: replicas };
-        let neu = { spec: 0, available: 0 };
-        for (let step = 0; step < 200; step++) {
-          const oldRS = rs('old', old.spec, old.available, 0);
-          const newRS = rs('new', neu.spec, neu.available, 10);
-          const all = [oldRS, newRS];
-          const target = planNewReplicaSet(d, all, newRS);
-          if (target !== undefined) {
-            if (target < neu.spec) neu = { spec: target, available: Math.min(neu.available, target) };
-            else neu = { ...neu, spec: target };
-          } else {
-            const plan = planOldReplicaSets(d, all, [oldRS], newRS);
-            const size = plan.get('old');
-            if (size !== undefined) {
-              // the ReplicaSet deletes unavailable pods first
-              old = { spec: size, available: Math.min(old.available, size) };
+      fc.property(
+        fc.integer({ min: 0, max: 12 }),
+        intOrPercent,
+        intOrPercent,
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), { minLength: 200, maxLength: 200 }),
+        (replicas, s, u, luck) => {
+          const d = deploy(replicas, s, u);
+          const { surge, unavailable } = resolveFenceposts(s, u, replicas);
+          const minAvailable = replicas - Math.min(unavailable, replicas);
+          let old = { spec: replicas, available: replicas };
+          let neu = { spec: 0, available: 0 };
+          for (let step = 0; step < 200; step++) {
+            const oldRS = rs('old', old.spec, old.available, 0);
+            const newRS = rs('new', neu.spec, neu.available, 10);
+            const all = [oldRS, newRS];
+            const target = planNewReplicaSet(d, all, newRS);
+            if (target !== undefined) {
+              if (target < neu.spec) neu = { spec: target, available: Math.min(neu.available, target) };
+              else neu = { ...neu, spec: target };
+            } else {
+              const plan = planOldReplicaSets(d, all, [oldRS], newRS);
+              const size = plan.get('old');
+              if (size !== undefined) {
+                // the ReplicaSet deletes unavailable pods first
+                old = { spec: size, available: Math.min(old.available, size) };
+              }
             }
+            expect(old.spec + neu.spec).toBeLessThanOrEqual(replicas + surge);
+            expect(old.available + neu.available).toBeGreaterThanOrEqual(minAvailable);
+            // Pods become available at random moments, and surely once the first 100 steps are over.
+            if (neu.available < neu.spec && (luck[step] > 0.5 || step >= 100)) neu = { ...neu, available: neu.available + 1 };
+            if (old.spec === 0 && neu.spec === replicas && neu.available === replicas) return;
           }
-          expect(old.spec + neu.spec).toBeLessThanOrEqual(replicas + surge);
-          expect(old.available + neu.available).toBeGreaterThanOrEqual(minAvailable);
-          // Pods become available at random moments, and surely once the first 100 steps are over.
-          if (neu.available < neu.spec && (luck[step] > 0.5 || step >= 100)) neu = { ...neu, available: neu.available + 1 };
-          if (old.spec === 0 && neu.spec === replicas && neu.available === replicas) return;
-        }
-        throw new Error(`did not complete: old ${JSON.stringify(old)} new ${JSON.stringify(neu)}`);
-      }),
+          throw new Error(`did not complete: old ${JSON.stringify(old)} new ${JSON.stringify(neu)}`);
+        },
+      ),
     );
   });
 
@@ -129,7 +150,10 @@ describe('revisions', () => {
 
   it('records an old revision in revision-history when a template comes back', () => {
     const a = withRev('a', 1, 'x:1');
-    expect(revisionAnnotations(a, 3)).toMatchObject({ 'deployment.kubernetes.io/revision': '3', 'deployment.kubernetes.io/revision-history': '1' });
+    expect(revisionAnnotations(a, 3)).toMatchObject({
+      'deployment.kubernetes.io/revision': '3',
+      'deployment.kubernetes.io/revision-history': '1',
+    });
     expect(revisionAnnotations(a, 1)).toBeUndefined();
   });
 
@@ -142,7 +166,10 @@ describe('revisions', () => {
 
   it('hashes templates stably and differently per collision count', () => {
     const t = { metadata: { labels: { b: '1', a: '2' } }, spec: { containers: [{ name: 'c', image: 'x' }] } };
-    const same = { spec: { containers: [{ image: 'x', name: 'c' }] }, metadata: { labels: { a: '2', b: '1', 'pod-template-hash': 'zzz' } } };
+    const same = {
+      spec: { containers: [{ image: 'x', name: 'c' }] },
+      metadata: { labels: { a: '2', b: '1', 'pod-template-hash': 'zzz' } },
+    };
     expect(computeTemplateHash(t)).toBe(computeTemplateHash(same));
     expect(computeTemplateHash(t, 1)).not.toBe(computeTemplateHash(t));
   });

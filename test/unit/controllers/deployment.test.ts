@@ -61,7 +61,14 @@ describe('Deployment controller', () => {
     expect(pods.every((p) => p.metadata.labels?.['pod-template-hash'] === hash)).toBe(true);
     let d = await dc().get('web');
     expect(rev(d)).toBe('1');
-    expect(d.status).toMatchObject({ replicas: 3, updatedReplicas: 3, readyReplicas: 3, availableReplicas: 3, unavailableReplicas: 0, observedGeneration: d.metadata.generation });
+    expect(d.status).toMatchObject({
+      replicas: 3,
+      updatedReplicas: 3,
+      readyReplicas: 3,
+      availableReplicas: 3,
+      unavailableReplicas: 0,
+      observedGeneration: d.metadata.generation,
+    });
     const cond = (t: string) => d.status?.conditions?.find((c) => c.type === t);
     expect(cond('Available')).toMatchObject({ status: 'True', reason: 'MinimumReplicasAvailable' });
     expect(cond('Progressing')).toMatchObject({ status: 'True', reason: 'NewReplicaSetAvailable' });
@@ -87,7 +94,10 @@ describe('Deployment controller', () => {
     await dc().create(deployment('web', replicas, { strategy: { type: 'RollingUpdate', rollingUpdate: ru } }));
     await settle();
     const d = await dc().get('web');
-    await dc().update({ ...d, spec: { ...d.spec!, template: { ...d.spec!.template, spec: { containers: [{ ...container, image: 'web:2' }] } } } });
+    await dc().update({
+      ...d,
+      spec: { ...d.spec!, template: { ...d.spec!.template, spec: { containers: [{ ...container, image: 'web:2' }] } } },
+    });
     let steps = 0;
     await settle(async () => {
       steps++;
@@ -128,7 +138,10 @@ describe('Deployment controller', () => {
     await dc().create(deployment('db', 2, { strategy: { type: 'Recreate' } }));
     await settle();
     const d = await dc().get('db');
-    await dc().update({ ...d, spec: { ...d.spec!, template: { ...d.spec!.template, spec: { containers: [{ ...container, image: 'web:2' }] } } } });
+    await dc().update({
+      ...d,
+      spec: { ...d.spec!, template: { ...d.spec!.template, spec: { containers: [{ ...container, image: 'web:2' }] } } },
+    });
     await settle(async () => {
       const pods = await activePods(h!.cluster);
       const images = new Set(pods.map((p) => p.spec?.containers[0].image));
@@ -151,8 +164,14 @@ describe('Deployment controller', () => {
     await h.clock.advance(31_000);
     await h.idle();
     d = await dc().get('stuck');
-    expect(d.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({ status: 'False', reason: 'ProgressDeadlineExceeded' });
-    expect(d.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({ status: 'False', reason: 'MinimumReplicasUnavailable' });
+    expect(d.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'False',
+      reason: 'ProgressDeadlineExceeded',
+    });
+    expect(d.status?.conditions?.find((c) => c.type === 'Available')).toMatchObject({
+      status: 'False',
+      reason: 'MinimumReplicasUnavailable',
+    });
   });
 
   it('does not roll out while paused but still scales; resumes', async () => {
@@ -160,7 +179,15 @@ describe('Deployment controller', () => {
     await dc().create(deployment('p', 2));
     await settle();
     let d = await dc().get('p');
-    await dc().update({ ...d, spec: { ...d.spec!, paused: true, replicas: 3, template: { ...d.spec!.template, spec: { containers: [{ ...container, image: 'web:2' }] } } } });
+    await dc().update({
+      ...d,
+      spec: {
+        ...d.spec!,
+        paused: true,
+        replicas: 3,
+        template: { ...d.spec!.template, spec: { containers: [{ ...container, image: 'web:2' }] } },
+      },
+    });
     await settle();
     expect(await sets()).toHaveLength(1);
     expect((await activePods(h.cluster)).map((p) => p.spec?.containers[0].image)).toEqual(['web:1', 'web:1', 'web:1']);

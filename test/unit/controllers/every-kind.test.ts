@@ -24,7 +24,14 @@ const WIDGET_CRD = {
     group: 'example.com',
     names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
     scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
   },
 };
 const Widget = kindRef<KubeObject & { spec?: unknown }>('example.com/v1', 'Widget');
@@ -40,12 +47,23 @@ describe('one informer per kind per cluster', () => {
     const clock = new FakeClock();
     const store = new CountingStore({ clock });
     const runtime = new MockRuntime();
-    cluster = await Cluster.start({ clock, store, nodes: [{ name: 'n1', runtime }, { name: 'n2', runtime }] });
+    cluster = await Cluster.start({
+      clock,
+      store,
+      nodes: [
+        { name: 'n1', runtime },
+        { name: 'n2', runtime },
+      ],
+    });
     await cluster.apply({
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'default' },
-      spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'web:1' }] } } },
+      spec: {
+        replicas: 2,
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'web:1' }] } },
+      },
     });
     for (let i = 0; i < 20; i++) await clock.advance(100);
     expect((await cluster.client(kinds.Pod, 'default').list()).items.filter((p) => p.status?.phase === 'Running')).toHaveLength(2);
@@ -67,7 +85,10 @@ describe('the garbage collector and the namespace controller find kinds through 
     const owned = (name: string, owner: KubeObject) => ({
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name, ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: owner.metadata.name!, uid: owner.metadata.uid! }] },
+      metadata: {
+        name,
+        ownerReferences: [{ apiVersion: 'example.com/v1', kind: 'Widget', name: owner.metadata.name!, uid: owner.metadata.uid! }],
+      },
     });
     const w1 = await widgets.create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' } });
     const w2 = await widgets.create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' } });

@@ -38,7 +38,9 @@ export function pods(cluster: Cluster, ns = 'default') {
 
 /** Lists the active (not terminating) pods of a namespace. */
 export async function activePods(cluster: Cluster, ns = 'default'): Promise<Pod[]> {
-  return (await pods(cluster, ns).list()).items.filter((p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+  return (await pods(cluster, ns).list()).items.filter(
+    (p) => !p.metadata.deletionTimestamp && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded',
+  );
 }
 
 /** Plays the kubelet: marks pods Running and Ready (at the clock's time). */
@@ -60,7 +62,10 @@ export async function markReady(h: Harness, filter: (p: Pod) => boolean = () => 
 /** Plays the kubelet for deleted pods: removes pods that are terminating (grace 0). */
 export async function finishTerminating(h: Harness, ns = 'default'): Promise<void> {
   for (const p of (await pods(h.cluster, ns).list()).items) {
-    if (p.metadata.deletionTimestamp) await pods(h.cluster, ns).delete(p.metadata.name!, { gracePeriodSeconds: 0 }).catch(() => undefined);
+    if (p.metadata.deletionTimestamp)
+      await pods(h.cluster, ns)
+        .delete(p.metadata.name!, { gracePeriodSeconds: 0 })
+        .catch(() => undefined);
   }
 }
 

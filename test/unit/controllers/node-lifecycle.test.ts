@@ -33,7 +33,13 @@ describe('node lifecycle decisions', () => {
     const t0 = Date.parse(now);
     const taints = [{ key: 'node.kubernetes.io/unreachable', effect: 'NoExecute', timeAdded: now }];
     expect(evictionTimeMs(taints, [], t0 + 5)).toBe(t0 + 5);
-    expect(evictionTimeMs(taints, [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }], t0)).toBe(t0 + 300_000);
+    expect(
+      evictionTimeMs(
+        taints,
+        [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 }],
+        t0,
+      ),
+    ).toBe(t0 + 300_000);
     expect(evictionTimeMs(taints, [{ operator: 'Exists' }], t0)).toBeUndefined();
     expect(evictionTimeMs(taints, [{ key: 'other', operator: 'Exists' }], t0)).toBe(t0);
     expect(evictionTimeMs([{ key: 'x', effect: 'NoSchedule' }], [], t0)).toBeUndefined();
@@ -49,17 +55,38 @@ describe('node lifecycle controller', () => {
     const nodes = ctx.client<Node>('v1', 'Node');
     const leases = ctx.client<Lease>('coordination.k8s.io/v1', 'Lease', 'kube-node-lease');
     const node = await nodes.create({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1' }, spec: {} });
-    await nodes.updateStatus({ ...node, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: h.clock.now().toISOString() }] } });
+    await nodes.updateStatus({
+      ...node,
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: h.clock.now().toISOString() }] },
+    });
     const renew = async () => {
       const cur = await leases.find('n1');
       const spec = { holderIdentity: 'n1', leaseDurationSeconds: 40, renewTime: h!.clock.now().toISOString() };
       if (cur) await leases.update({ ...cur, spec });
-      else await leases.create({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n1', namespace: 'kube-node-lease' }, spec });
+      else
+        await leases.create({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          metadata: { name: 'n1', namespace: 'kube-node-lease' },
+          spec,
+        });
     };
     await renew();
-    const unreachable = (seconds: number) => [{ key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds }];
-    await pods(h.cluster).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'patient' }, spec: { nodeName: 'n1', containers: [container], tolerations: unreachable(100) } });
-    await pods(h.cluster).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'impatient' }, spec: { nodeName: 'n1', containers: [container], tolerations: unreachable(0) } });
+    const unreachable = (seconds: number) => [
+      { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: seconds },
+    ];
+    await pods(h.cluster).create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'patient' },
+      spec: { nodeName: 'n1', containers: [container], tolerations: unreachable(100) },
+    });
+    await pods(h.cluster).create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'impatient' },
+      spec: { nodeName: 'n1', containers: [container], tolerations: unreachable(0) },
+    });
     await h.idle();
 
     await h.clock.advance(30_000);
@@ -72,8 +99,15 @@ describe('node lifecycle controller', () => {
     await h.clock.advance(11_000); // 41 s since the last renewal
     await h.idle();
     let n = await nodes.get('n1');
-    expect(n.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({ status: 'Unknown', reason: 'NodeStatusUnknown', message: 'Kubelet stopped posting node status.' });
-    expect(n.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(['node.kubernetes.io/unreachable:NoSchedule', 'node.kubernetes.io/unreachable:NoExecute']);
+    expect(n.status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
+      status: 'Unknown',
+      reason: 'NodeStatusUnknown',
+      message: 'Kubelet stopped posting node status.',
+    });
+    expect(n.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual([
+      'node.kubernetes.io/unreachable:NoSchedule',
+      'node.kubernetes.io/unreachable:NoExecute',
+    ]);
     expect(await pods(h.cluster).find('impatient')).toBeUndefined();
     expect(await pods(h.cluster).find('patient')).toBeDefined();
 
@@ -87,7 +121,10 @@ describe('node lifecycle controller', () => {
     // the node comes back
     await renew();
     n = await nodes.get('n1');
-    await nodes.updateStatus({ ...n, status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: h.clock.now().toISOString() }] } });
+    await nodes.updateStatus({
+      ...n,
+      status: { conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', lastHeartbeatTime: h.clock.now().toISOString() }] },
+    });
     await h.idle();
     expect((await nodes.get('n1')).spec?.taints ?? []).toEqual([]);
   });

@@ -6,7 +6,15 @@ import { Expectations } from '../../../src/controllers/replicaset/expectations.j
 import { slowStartBatch } from '../../../src/controllers/replicaset/slow-start.js';
 
 const T0 = Date.parse('2026-01-01T00:00:00Z');
-function pod(o: { name: string; node?: string; phase?: string; ready?: boolean; readyAt?: number; restarts?: number; created?: number }): Pod {
+function pod(o: {
+  name: string;
+  node?: string;
+  phase?: string;
+  ready?: boolean;
+  readyAt?: number;
+  restarts?: number;
+  created?: number;
+}): Pod {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -14,7 +22,10 @@ function pod(o: { name: string; node?: string; phase?: string; ready?: boolean; 
     spec: { containers: [], nodeName: o.node },
     status: {
       phase: o.phase,
-      conditions: o.ready === undefined ? [] : [{ type: 'Ready', status: o.ready ? 'True' : 'False', lastTransitionTime: new Date(T0 + (o.readyAt ?? 0)).toISOString() }],
+      conditions:
+        o.ready === undefined
+          ? []
+          : [{ type: 'Ready', status: o.ready ? 'True' : 'False', lastTransitionTime: new Date(T0 + (o.readyAt ?? 0)).toISOString() }],
       containerStatuses: [{ name: 'c', restartCount: o.restarts ?? 0, ready: !!o.ready, image: 'x', imageID: '' }],
     },
   } as Pod;
@@ -26,9 +37,21 @@ describe('deletion order', () => {
     ['Pending before Running', pod({ name: 'a', node: 'n', phase: 'Pending' }), pod({ name: 'b', node: 'n', phase: 'Running' })],
     ['Pending before Unknown', pod({ name: 'a', node: 'n', phase: 'Pending' }), pod({ name: 'b', node: 'n', phase: 'Unknown' })],
     ['Unknown before Running', pod({ name: 'a', node: 'n', phase: 'Unknown' }), pod({ name: 'b', node: 'n', phase: 'Running' })],
-    ['not ready before ready', pod({ name: 'a', node: 'n', phase: 'Running', ready: false }), pod({ name: 'b', node: 'n', phase: 'Running', ready: true })],
-    ['ready for less time first', pod({ name: 'a', node: 'n', phase: 'Running', ready: true, readyAt: 5000 }), pod({ name: 'b', node: 'n', phase: 'Running', ready: true, readyAt: 1000 })],
-    ['more restarts first', pod({ name: 'a', node: 'n', phase: 'Running', restarts: 3 }), pod({ name: 'b', node: 'n', phase: 'Running', restarts: 1 })],
+    [
+      'not ready before ready',
+      pod({ name: 'a', node: 'n', phase: 'Running', ready: false }),
+      pod({ name: 'b', node: 'n', phase: 'Running', ready: true }),
+    ],
+    [
+      'ready for less time first',
+      pod({ name: 'a', node: 'n', phase: 'Running', ready: true, readyAt: 5000 }),
+      pod({ name: 'b', node: 'n', phase: 'Running', ready: true, readyAt: 1000 }),
+    ],
+    [
+      'more restarts first',
+      pod({ name: 'a', node: 'n', phase: 'Running', restarts: 3 }),
+      pod({ name: 'b', node: 'n', phase: 'Running', restarts: 1 }),
+    ],
     ['newer first', pod({ name: 'a', node: 'n', created: 2000 }), pod({ name: 'b', node: 'n', created: 1000 })],
     ['no creation time first', pod({ name: 'a', node: 'n' }), pod({ name: 'b', node: 'n', created: 1000 })],
   ])('%s', (_why, first, second) => {
@@ -37,7 +60,11 @@ describe('deletion order', () => {
   });
 
   it('deletes from doubled-up nodes first', () => {
-    const ps = [pod({ name: 'a', node: 'n1', created: 5 }), pod({ name: 'b', node: 'n2', created: 1 }), pod({ name: 'c', node: 'n2', created: 2 })];
+    const ps = [
+      pod({ name: 'a', node: 'n1', created: 5 }),
+      pod({ name: 'b', node: 'n2', created: 1 }),
+      pod({ name: 'c', node: 'n2', created: 2 }),
+    ];
     expect(podsToDelete(ps, 1).map((p) => p.metadata.name)).toEqual(['c']);
   });
 

@@ -39,7 +39,13 @@ describe('ReplicaSet controller', () => {
       ]);
     }
     let status = (await rsc.get('web')).status;
-    expect(status).toMatchObject({ replicas: 3, readyReplicas: 0, availableReplicas: 0, fullyLabeledReplicas: 3, observedGeneration: created.metadata.generation });
+    expect(status).toMatchObject({
+      replicas: 3,
+      readyReplicas: 0,
+      availableReplicas: 0,
+      fullyLabeledReplicas: 3,
+      observedGeneration: created.metadata.generation,
+    });
 
     await markReady(h, (p) => p.metadata.name !== list[0].metadata.name);
     await h.idle();
@@ -57,7 +63,12 @@ describe('ReplicaSet controller', () => {
   it('replaces a deleted pod, adopts a matching orphan and releases a relabelled pod', async () => {
     h = await startHarness([replicaSetController()]);
     const rsc = h.cluster.context.client<ReplicaSet>('apps/v1', 'ReplicaSet', 'default');
-    await pods(h.cluster).create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'orphan', labels: { app: 'web' } }, spec: { containers: [container] } });
+    await pods(h.cluster).create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'orphan', labels: { app: 'web' } },
+      spec: { containers: [container] },
+    });
     const created = await rsc.create(rs('web', 2));
     await h.idle();
     let list = await activePods(h.cluster);

@@ -45,7 +45,12 @@ describe('cloneSharing', () => {
   });
 
   it('shares the sub-trees equal to the base and copies the rest', () => {
-    const next = { ...base, metadata: { ...base.metadata }, spec: JSON.parse(JSON.stringify(base.spec)), status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] } };
+    const next = {
+      ...base,
+      metadata: { ...base.metadata },
+      spec: JSON.parse(JSON.stringify(base.spec)),
+      status: { phase: 'Running', conditions: [{ type: 'Ready', status: 'False' }] },
+    };
     const out = cloneSharing(next, base) as typeof base;
     expect(out).toEqual(next);
     expect(out.spec).toBe(base.spec);

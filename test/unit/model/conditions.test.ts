@@ -11,7 +11,9 @@ const condition = fc.record({
   reason: fc.constantFrom('A', 'B'),
   message: fc.constantFrom('m', 'n'),
 });
-const list = fc.uniqueArray(condition, { selector: (c) => c.type, maxLength: 3 }).map((cs) => cs.map((c) => ({ ...c, lastTransitionTime: T0 })));
+const list = fc
+  .uniqueArray(condition, { selector: (c) => c.type, maxLength: 3 })
+  .map((cs) => cs.map((c) => ({ ...c, lastTransitionTime: T0 })));
 
 describe('conditions', () => {
   it('setCondition moves lastTransitionTime exactly when the status changes, in place, one per type', () => {
@@ -43,20 +45,33 @@ describe('conditions', () => {
   });
 
   it("stamps a change with the condition's own time when no now is given", () => {
-    const out = setCondition([{ type: 'Available', status: 'False', lastTransitionTime: T0 }], { type: 'Available', status: 'True', lastTransitionTime: T1 });
+    const out = setCondition([{ type: 'Available', status: 'False', lastTransitionTime: T0 }], {
+      type: 'Available',
+      status: 'True',
+      lastTransitionTime: T1,
+    });
     expect(out[0].lastTransitionTime).toBe(T1);
     expect(setCondition(undefined, { type: 'Available', status: 'True' })).toEqual([{ type: 'Available', status: 'True' }]);
   });
 
   it('transitioned keeps the previous time only when the status is unchanged and the time known', () => {
-    expect(transitioned<Condition>({ type: 'Ready', status: 'True', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T0);
+    expect(
+      transitioned<Condition>({ type: 'Ready', status: 'True', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1)
+        .lastTransitionTime,
+    ).toBe(T0);
     expect(transitioned<Condition>({ type: 'Ready', status: 'True' }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
-    expect(transitioned<Condition>({ type: 'Ready', status: 'False', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
+    expect(
+      transitioned<Condition>({ type: 'Ready', status: 'False', lastTransitionTime: T0 }, { type: 'Ready', status: 'True' }, T1)
+        .lastTransitionTime,
+    ).toBe(T1);
     expect(transitioned<Condition>(undefined, { type: 'Ready', status: 'True' }, T1).lastTransitionTime).toBe(T1);
   });
 
   it('removeCondition drops the type and keeps the rest', () => {
-    const before = [{ type: 'A', status: 'True' }, { type: 'B', status: 'True' }];
+    const before = [
+      { type: 'A', status: 'True' },
+      { type: 'B', status: 'True' },
+    ];
     expect(removeCondition(before, 'A')).toEqual([{ type: 'B', status: 'True' }]);
     expect(removeCondition(before, 'C')).toBe(before);
     expect(removeCondition(undefined, 'A')).toEqual([]);

@@ -23,8 +23,20 @@ describe('parseFieldSelector', () => {
     ['metadata.name=web', [['metadata.name', '=', 'web']]],
     ['metadata.name==web', [['metadata.name', '==', 'web']]],
     ['status.phase!=Running', [['status.phase', '!=', 'Running']]],
-    ['b=1,a=2', [['a', '=', '2'], ['b', '=', '1']]],
-    ['a=1,,b=2', [['a', '=', '1'], ['b', '=', '2']]],
+    [
+      'b=1,a=2',
+      [
+        ['a', '=', '2'],
+        ['b', '=', '1'],
+      ],
+    ],
+    [
+      'a=1,,b=2',
+      [
+        ['a', '=', '1'],
+        ['b', '=', '2'],
+      ],
+    ],
     ['a=', [['a', '=', '']]],
     ['a!==b', null],
     ['a=x\\,y', [['a', '=', 'x,y']]],

@@ -17,7 +17,11 @@ describe('checkFieldTypes (the decoder type check, from the generated schema)', 
   it('accepts a well-typed object and null anywhere', () => {
     const pod = {
       metadata: { name: 'p', labels: { a: 'b' }, generation: 2 ** 40 },
-      spec: { terminationGracePeriodSeconds: 2 ** 40, containers: [{ name: 'c', image: 'x', args: ['a'], ports: [{ containerPort: 80 }] }], nodeSelector: null },
+      spec: {
+        terminationGracePeriodSeconds: 2 ** 40,
+        containers: [{ name: 'c', image: 'x', args: ['a'], ports: [{ containerPort: 80 }] }],
+        nodeSelector: null,
+      },
     };
     expect(checkFieldTypes('Pod', pod)).toEqual([]);
   });

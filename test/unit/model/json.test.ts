@@ -6,7 +6,12 @@ import { jsonEqual, stableStringify } from '../../../src/model/json.js';
 function roundTrip(v: unknown): string {
   const sortKeys = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(sortKeys);
-    if (x && typeof x === 'object') return Object.fromEntries(Object.keys(x).sort().map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]));
+    if (x && typeof x === 'object')
+      return Object.fromEntries(
+        Object.keys(x)
+          .sort()
+          .map((k) => [k, sortKeys((x as Record<string, unknown>)[k])]),
+      );
     return x;
   };
   return JSON.stringify(sortKeys(JSON.parse(JSON.stringify(v ?? null))));
@@ -14,7 +19,11 @@ function roundTrip(v: unknown): string {
 
 describe('jsonEqual', () => {
   it('agrees with comparing stableStringify texts', () => {
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constant(undefined), fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 2 }))));
+    const value = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.constant(undefined),
+      fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof(fc.constant(undefined), fc.constant(null), fc.integer({ min: 0, max: 2 }))),
+    );
     fc.assert(
       fc.property(value, value, (a, b) => {
         expect(jsonEqual(a, b)).toBe(stableStringify(a) === stableStringify(b));
@@ -25,9 +34,17 @@ describe('jsonEqual', () => {
   });
 
   it('agrees with a JSON round trip, non-JSON numbers and undefined included', () => {
-    const leaf = fc.oneof(fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0, undefined, null, 1, 'x'), fc.integer({ min: -2, max: 2 }));
+    const leaf = fc.oneof(
+      fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, 0, undefined, null, 1, 'x'),
+      fc.integer({ min: -2, max: 2 }),
+    );
     const { value } = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, leaf, fc.array(tie('value'), { maxLength: 3 }), fc.dictionary(fc.constantFrom('a', 'b'), tie('value'), { maxKeys: 2 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('value'), { maxLength: 3 }),
+        fc.dictionary(fc.constantFrom('a', 'b'), tie('value'), { maxKeys: 2 }),
+      ),
     }));
     fc.assert(
       fc.property(value, value, (a, b) => {

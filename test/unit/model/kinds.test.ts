@@ -60,7 +60,14 @@ describe('unknown and unimplemented fields', () => {
       kind: 'StatefulSet',
       metadata: { name: 'db', labels: { anything: 'goes' } },
       spec: {
-        template: { spec: { containers: [{ name: 'a', image: 'x' }, { name: 'b', image: 'y', resources: { limits: { cpu: '1' } }, port: 80 }] } },
+        template: {
+          spec: {
+            containers: [
+              { name: 'a', image: 'x' },
+              { name: 'b', image: 'y', resources: { limits: { cpu: '1' } }, port: 80 },
+            ],
+          },
+        },
         volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { storageClass: 'fast' } }],
       },
     };
@@ -71,8 +78,14 @@ describe('unknown and unimplemented fields', () => {
     expect(findUnknownFields('Widget', obj)).toEqual([]);
   });
 
-  it('reports ignored pod fields at the kind\'s pod spec path, not default values', () => {
-    const cj = { spec: { jobTemplate: { spec: { template: { spec: { runtimeClassName: 'gvisor', hostPID: false, hostIPC: true, containers: [{ volumeDevices: [] }] } } } } } };
+  it("reports ignored pod fields at the kind's pod spec path, not default values", () => {
+    const cj = {
+      spec: {
+        jobTemplate: {
+          spec: { template: { spec: { runtimeClassName: 'gvisor', hostPID: false, hostIPC: true, containers: [{ volumeDevices: [] }] } } },
+        },
+      },
+    };
     expect(notImplementedFields('CronJob', cj)).toEqual([
       'spec.jobTemplate.spec.template.spec.runtimeClassName: not implemented by tugboat, ignored',
       'spec.jobTemplate.spec.template.spec.hostIPC: not implemented by tugboat, ignored',

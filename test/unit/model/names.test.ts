@@ -132,7 +132,11 @@ describe('validateObjectMeta', () => {
 
   it('says name or generateName is required', () => {
     const [c] = validateObjectMeta({ namespace: 'd' }, ns);
-    expect(c).toEqual({ field: 'metadata.name', message: 'Required value: name or generateName is required', reason: 'FieldValueRequired' });
+    expect(c).toEqual({
+      field: 'metadata.name',
+      message: 'Required value: name or generateName is required',
+      reason: 'FieldValueRequired',
+    });
   });
   it('uses the given field prefix', () => {
     expect(validateObjectMeta({}, ns, 'spec.template.metadata').map((c) => c.field)).toEqual([

@@ -77,19 +77,37 @@ describe('parseQuantity and canonical toString (Kubernetes Quantity.String)', ()
     expect(parseQuantity(1e-7).toString()).toBe('100e-9');
   });
 
-  it.each(['', '1.2.3', '5MB', '1ii', 'abc', ' 1', '1 ', '1.1.M', '1+1.0M', '0.1mi', '0.1am', '.5i', '1i', '-3.01i', '-3.01e-', '1e', '1K', '1kb', '--1', 'x1'])(
-    'rejects %j with Invalid',
-    (text) => {
-      try {
-        parseQuantity(text, 'spec.containers[0].resources.limits.cpu');
-      } catch (err) {
-        expect(TugboatError.is(err, 'Invalid')).toBe(true);
-        expect((err as TugboatError).causes[0].field).toBe('spec.containers[0].resources.limits.cpu');
-        return;
-      }
-      throw new Error(`${text} parsed`);
-    },
-  );
+  it.each([
+    '',
+    '1.2.3',
+    '5MB',
+    '1ii',
+    'abc',
+    ' 1',
+    '1 ',
+    '1.1.M',
+    '1+1.0M',
+    '0.1mi',
+    '0.1am',
+    '.5i',
+    '1i',
+    '-3.01i',
+    '-3.01e-',
+    '1e',
+    '1K',
+    '1kb',
+    '--1',
+    'x1',
+  ])('rejects %j with Invalid', (text) => {
+    try {
+      parseQuantity(text, 'spec.containers[0].resources.limits.cpu');
+    } catch (err) {
+      expect(TugboatError.is(err, 'Invalid')).toBe(true);
+      expect((err as TugboatError).causes[0].field).toBe('spec.containers[0].resources.limits.cpu');
+      return;
+    }
+    throw new Error(`${text} parsed`);
+  });
 
   it('rejects non-finite numbers', () => {
     expect(() => parseQuantity(Number.NaN)).toThrow(TugboatError);
@@ -159,13 +177,32 @@ const quantityText = fc
     denom: fc.option(fc.stringMatching(/^[0-9]{0,10}$/), { nil: undefined }),
     suffix: fc.oneof(
       fc.constantFrom('', 'n', 'u', 'm', 'k', 'M', 'G', 'T', 'P', 'E', 'Ki', 'Mi', 'Gi', 'Ti', 'Pi', 'Ei'),
-      fc.tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.integer({ min: 0, max: 30 })).map(([e, s, n]) => `${e}${s}${n}`),
+      fc
+        .tuple(fc.constantFrom('e', 'E'), fc.constantFrom('', '-', '+'), fc.integer({ min: 0, max: 30 }))
+        .map(([e, s, n]) => `${e}${s}${n}`),
     ),
   })
   .filter((r) => r.num !== '' || (r.denom !== undefined && r.denom !== ''))
   .map((r) => `${r.sign}${r.num}${r.denom === undefined ? '' : `.${r.denom}`}${r.suffix}`);
 
-const MULT: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const MULT: Record<string, number> = {
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
+};
 
 describe('properties', () => {
   it('parse(toString(q)) equals q, and toString is stable', () => {

@@ -175,7 +175,15 @@ describe('LabelSelector objects', () => {
     [{ matchExpressions: [{ key: 'a', operator: 'NotIn', values: [] }] }, 'matchExpressions[0].values'],
     [{ matchExpressions: [{ key: 'a', operator: 'Exists', values: ['x'] }] }, 'matchExpressions[0].values'],
     [{ matchExpressions: [{ key: 'a', operator: 'DoesNotExist', values: ['x'] }] }, 'matchExpressions[0].values'],
-    [{ matchExpressions: [{ key: 'a', operator: 'Exists' }, { key: 'a', operator: 'Gt', values: ['1'] }] }, 'matchExpressions[1].operator'],
+    [
+      {
+        matchExpressions: [
+          { key: 'a', operator: 'Exists' },
+          { key: 'a', operator: 'Gt', values: ['1'] },
+        ],
+      },
+      'matchExpressions[1].operator',
+    ],
     [{ matchExpressions: [{ key: 'a', operator: '=', values: ['1'] }] }, 'matchExpressions[0].operator'],
     [{ matchExpressions: [{ key: '-a', operator: 'Exists' }] }, 'matchExpressions[0].key'],
     [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['ok', '-bad'] }] }, 'matchExpressions[0].values[1]'],
@@ -189,7 +197,13 @@ describe('LabelSelector objects', () => {
   it('reports every bad field, under a caller-given path', () => {
     const err = invalid(() =>
       parseSelector(
-        { matchLabels: { '-x': 'y' }, matchExpressions: [{ key: 'a', operator: 'In' }, { key: 'b', operator: 'Foo' }] },
+        {
+          matchLabels: { '-x': 'y' },
+          matchExpressions: [
+            { key: 'a', operator: 'In' },
+            { key: 'b', operator: 'Foo' },
+          ],
+        },
         'spec.selector',
       ),
     );
@@ -286,30 +300,57 @@ function reference(reqs: { key: string; op: string; values: string[] }[], labels
     const has = Object.prototype.hasOwnProperty.call(labels, key);
     const v = labels[key];
     switch (op) {
-      case '=': case '==': case 'in': return has && values.includes(v);
-      case '!=': case 'notin': return !has || !values.includes(v);
-      case 'exists': return has;
-      case '!': return !has;
-      case '>': return has && /^[+-]?\d+$/.test(v) && Number(v) > Number(values[0]);
-      case '<': return has && /^[+-]?\d+$/.test(v) && Number(v) < Number(values[0]);
-      default: throw new Error(op);
+      case '=':
+      case '==':
+      case 'in':
+        return has && values.includes(v);
+      case '!=':
+      case 'notin':
+        return !has || !values.includes(v);
+      case 'exists':
+        return has;
+      case '!':
+        return !has;
+      case '>':
+        return has && /^[+-]?\d+$/.test(v) && Number(v) > Number(values[0]);
+      case '<':
+        return has && /^[+-]?\d+$/.test(v) && Number(v) < Number(values[0]);
+      default:
+        throw new Error(op);
     }
   });
 }
 
 const requirementArb = fc.oneof(
-  fc.record({ key: fc.constantFrom(...KEYS), op: fc.constantFrom('=', '==', '!='), values: fc.tuple(fc.constantFrom(...VALUES)).map((v) => [...v]) }),
-  fc.record({ key: fc.constantFrom(...KEYS), op: fc.constantFrom('in', 'notin'), values: fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 4 }) }),
+  fc.record({
+    key: fc.constantFrom(...KEYS),
+    op: fc.constantFrom('=', '==', '!='),
+    values: fc.tuple(fc.constantFrom(...VALUES)).map((v) => [...v]),
+  }),
+  fc.record({
+    key: fc.constantFrom(...KEYS),
+    op: fc.constantFrom('in', 'notin'),
+    values: fc.uniqueArray(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 4 }),
+  }),
   fc.record({ key: fc.constantFrom(...KEYS), op: fc.constantFrom('exists', '!'), values: fc.constant([] as string[]) }),
-  fc.record({ key: fc.constantFrom(...KEYS), op: fc.constantFrom('>', '<'), values: fc.tuple(fc.constantFrom(...INTS)).map((v) => [...v]) }),
+  fc.record({
+    key: fc.constantFrom(...KEYS),
+    op: fc.constantFrom('>', '<'),
+    values: fc.tuple(fc.constantFrom(...INTS)).map((v) => [...v]),
+  }),
 );
 
 function render(r: { key: string; op: string; values: string[] }, ws: string): string {
   switch (r.op) {
-    case 'exists': return `${ws}${r.key}${ws}`;
-    case '!': return `${ws}!${ws}${r.key}`;
-    case 'in': case 'notin': return `${r.key} ${r.op}${ws}(${ws}${r.values.join(`${ws},${ws}`)}${ws})`;
-    default: return `${r.key}${ws}${r.op}${ws}${r.values[0]}`;
+    case 'exists':
+      return `${ws}${r.key}${ws}`;
+    case '!':
+      return `${ws}!${ws}${r.key}`;
+    case 'in':
+    case 'notin':
+      return `${r.key} ${r.op}${ws}(${ws}${r.values.join(`${ws},${ws}`)}${ws})`;
+    default:
+      return `${r.key}${ws}${r.op}${ws}${r.values[0]}`;
   }
 }
 
@@ -318,27 +359,39 @@ const labelsArb = fc.dictionary(fc.constantFrom(...KEYS, 'z'), fc.constantFrom(.
 describe('properties', () => {
   it('matching agrees with the rules, and parse(toString()) selects exactly the same labels', () => {
     fc.assert(
-      fc.property(fc.array(requirementArb, { maxLength: 5 }), fc.constantFrom('', ' ', '  '), fc.array(labelsArb, { minLength: 1, maxLength: 10 }), (reqs, ws, labelSets) => {
-        const sel = parseSelector(reqs.map((r) => render(r, ws)).join(','));
-        const again = parseSelector(sel.toString());
-        expect(again.toString()).toBe(sel.toString());
-        for (const labels of labelSets) {
-          const want = reference(reqs, labels);
-          expect(sel.matches(labels)).toBe(want);
-          expect(again.matches(labels)).toBe(want);
-        }
-      }),
+      fc.property(
+        fc.array(requirementArb, { maxLength: 5 }),
+        fc.constantFrom('', ' ', '  '),
+        fc.array(labelsArb, { minLength: 1, maxLength: 10 }),
+        (reqs, ws, labelSets) => {
+          const sel = parseSelector(reqs.map((r) => render(r, ws)).join(','));
+          const again = parseSelector(sel.toString());
+          expect(again.toString()).toBe(sel.toString());
+          for (const labels of labelSets) {
+            const want = reference(reqs, labels);
+            expect(sel.matches(labels)).toBe(want);
+            expect(again.matches(labels)).toBe(want);
+          }
+        },
+      ),
       { numRuns: 300 },
     );
   });
 
   it('a LabelSelector object and its string form agree', () => {
     const exprArb = fc.oneof(
-      fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom('In', 'NotIn'), values: fc.array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 4 }) }),
+      fc.record({
+        key: fc.constantFrom(...KEYS),
+        operator: fc.constantFrom('In', 'NotIn'),
+        values: fc.array(fc.constantFrom(...VALUES), { minLength: 1, maxLength: 4 }),
+      }),
       fc.record({ key: fc.constantFrom(...KEYS), operator: fc.constantFrom('Exists', 'DoesNotExist') }),
     );
     const lsArb = fc.record(
-      { matchLabels: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)), matchExpressions: fc.array(exprArb, { maxLength: 4 }) },
+      {
+        matchLabels: fc.dictionary(fc.constantFrom(...KEYS), fc.constantFrom(...VALUES)),
+        matchExpressions: fc.array(exprArb, { maxLength: 4 }),
+      },
       { requiredKeys: [] },
     );
     const opOf: Record<string, string> = { In: 'in', NotIn: 'notin', Exists: 'exists', DoesNotExist: '!' };

@@ -49,25 +49,28 @@ describe('restart back-off (the kubelet curve)', () => {
 
   it('never holds a container without an entry, stays within [10s, 5min], and doubles unless stale', () => {
     fc.assert(
-      fc.property(fc.array(fc.tuple(fc.nat(2 * BACKOFF_RESET_AFTER_MS), fc.nat(BACKOFF_MAX_MS)), { minLength: 1, maxLength: 30 }), (runs) => {
-        let s = NO_BACKOFF;
-        let t = 0;
-        for (const [ran, late] of runs) {
-          const finished = t + ran;
-          const held = inBackoffSince(s, finished, finished);
-          if (s.delayMs === 0) expect(held).toBe(false);
-          const restartAt = (held ? backoffEndsAt(s, finished) : finished) + late;
-          const next = nextBackoff(s, finished, restartAt);
-          expect(next.delayMs).toBeGreaterThanOrEqual(BACKOFF_INITIAL_MS);
-          expect(next.delayMs).toBeLessThanOrEqual(BACKOFF_MAX_MS);
-          if (s.delayMs === 0 || finished - s.lastUpdateMs > BACKOFF_RESET_AFTER_MS) expect(next.delayMs).toBe(BACKOFF_INITIAL_MS);
-          else expect(next.delayMs).toBe(Math.min(2 * s.delayMs, BACKOFF_MAX_MS));
-          expect(inBackoffSince(next, restartAt, restartAt + next.delayMs - 1)).toBe(true);
-          expect(inBackoffSince(next, restartAt, restartAt + next.delayMs)).toBe(false);
-          s = next;
-          t = restartAt;
-        }
-      }),
+      fc.property(
+        fc.array(fc.tuple(fc.nat(2 * BACKOFF_RESET_AFTER_MS), fc.nat(BACKOFF_MAX_MS)), { minLength: 1, maxLength: 30 }),
+        (runs) => {
+          let s = NO_BACKOFF;
+          let t = 0;
+          for (const [ran, late] of runs) {
+            const finished = t + ran;
+            const held = inBackoffSince(s, finished, finished);
+            if (s.delayMs === 0) expect(held).toBe(false);
+            const restartAt = (held ? backoffEndsAt(s, finished) : finished) + late;
+            const next = nextBackoff(s, finished, restartAt);
+            expect(next.delayMs).toBeGreaterThanOrEqual(BACKOFF_INITIAL_MS);
+            expect(next.delayMs).toBeLessThanOrEqual(BACKOFF_MAX_MS);
+            if (s.delayMs === 0 || finished - s.lastUpdateMs > BACKOFF_RESET_AFTER_MS) expect(next.delayMs).toBe(BACKOFF_INITIAL_MS);
+            else expect(next.delayMs).toBe(Math.min(2 * s.delayMs, BACKOFF_MAX_MS));
+            expect(inBackoffSince(next, restartAt, restartAt + next.delayMs - 1)).toBe(true);
+            expect(inBackoffSince(next, restartAt, restartAt + next.delayMs)).toBe(false);
+            s = next;
+            t = restartAt;
+          }
+        },
+      ),
     );
   });
 

@@ -37,7 +37,11 @@ describe('NodeAgent: init containers and container config', () => {
     h = await startHarness();
     h.runtime.image('bad-init:1', { exitAfterMs: 100, exitCode: 1 });
     await h.run('a', { initContainers: [{ name: 'i', image: 'bad-init:1' }], containers: [{ name: 'app', image: 'web:1' }] });
-    await h.run('b', { restartPolicy: 'Never', initContainers: [{ name: 'i', image: 'bad-init:1' }], containers: [{ name: 'app', image: 'web:1' }] });
+    await h.run('b', {
+      restartPolicy: 'Never',
+      initContainers: [{ name: 'i', image: 'bad-init:1' }],
+      containers: [{ name: 'app', image: 'web:1' }],
+    });
     await h.clock.advance(100);
     expect((await h.pod('a')).status?.initContainerStatuses?.[0].restartCount).toBe(1); // the first retry is at once
     await h.clock.advance(100);
@@ -52,8 +56,17 @@ describe('NodeAgent: init containers and container config', () => {
 
   it('resolves env, envFrom, the downward API and $(VAR) references', async () => {
     h = await startHarness();
-    await h.cluster.client<ConfigMap>('v1', 'ConfigMap', 'default').create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { MODE: 'fast', LEVEL: '3' } } as ConfigMap);
-    await h.cluster.client<Secret>('v1', 'Secret', 'default').create({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'sec' }, data: { token: Buffer.from('s3cret').toString('base64') } } as Secret);
+    await h.cluster
+      .client<ConfigMap>('v1', 'ConfigMap', 'default')
+      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { MODE: 'fast', LEVEL: '3' } } as ConfigMap);
+    await h.cluster
+      .client<Secret>('v1', 'Secret', 'default')
+      .create({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'sec' },
+        data: { token: Buffer.from('s3cret').toString('base64') },
+      } as Secret);
     await h.run(
       'env',
       {
@@ -113,11 +126,15 @@ describe('NodeAgent: init containers and container config', () => {
 
   it('reports CreateContainerConfigError for a missing ConfigMap key and starts once it exists', async () => {
     h = await startHarness();
-    await h.run('p', { containers: [{ name: 'c', image: 'web:1', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'later', key: 'x' } } }] }] });
+    await h.run('p', {
+      containers: [{ name: 'c', image: 'web:1', env: [{ name: 'X', valueFrom: { configMapKeyRef: { name: 'later', key: 'x' } } }] }],
+    });
     const cs = (await h.pod('p')).status?.containerStatuses?.[0];
     expect(stateOf(cs)).toBe('waiting:CreateContainerConfigError');
     expect(cs?.state?.waiting?.message).toBe('configmap "later" not found');
-    await h.cluster.client<ConfigMap>('v1', 'ConfigMap', 'default').create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { x: '1' } } as ConfigMap);
+    await h.cluster
+      .client<ConfigMap>('v1', 'ConfigMap', 'default')
+      .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { x: '1' } } as ConfigMap);
     await h.clock.advance(10_000);
     expect(stateOf((await h.pod('p')).status?.containerStatuses?.[0])).toBe('running');
   });

@@ -17,17 +17,21 @@ describe('$(VAR) expansion', () => {
   });
 
   it('leaves strings without $ unchanged and never fails', () => {
-    fc.assert(fc.property(fc.string(), (s) => {
-      const out = expandVars(s, look);
-      if (!s.includes('$')) expect(out).toBe(s);
-      expect(typeof out).toBe('string');
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        const out = expandVars(s, look);
+        if (!s.includes('$')) expect(out).toBe(s);
+        expect(typeof out).toBe('string');
+      }),
+    );
   });
 
   it('is the identity when nothing is defined and there is no $$', () => {
-    fc.assert(fc.property(fc.string(), (s) => {
-      fc.pre(!s.includes('$$'));
-      expect(expandVars(s, () => undefined)).toBe(s);
-    }));
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        fc.pre(!s.includes('$$'));
+        expect(expandVars(s, () => undefined)).toBe(s);
+      }),
+    );
   });
 });

@@ -43,7 +43,12 @@ export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime
     agent,
     pods,
     async run(name, spec, meta = {}) {
-      const pod = await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name, ...meta }, spec: { nodeName: 'node-a', ...spec } } as Pod);
+      const pod = await pods.create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, ...meta },
+        spec: { nodeName: 'node-a', ...spec },
+      } as Pod);
       await clock.advance(0);
       return pod as Pod;
     },

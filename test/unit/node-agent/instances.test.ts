@@ -10,14 +10,20 @@ import type { Pod } from '../../../src/model/types.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
 import { RUNTIME_LABELS } from '../../../src/runtime-adapters/types.js';
 
-const pod = (name: string): Pod => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'web:1' }] } }) as Pod;
+const pod = (name: string): Pod =>
+  ({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'web:1' }] },
+  }) as Pod;
 
 async function start(clock: FakeClock, runtime: MockRuntime): Promise<Cluster> {
   return Cluster.start({ clock, name: 'same', scheduler: false, nodes: [{ name: 'node-a', runtime }] });
 }
 
 describe('cluster instances on one runtime', () => {
-  it('a second live cluster of the same name neither sweeps nor stops the first one\'s containers', async () => {
+  it("a second live cluster of the same name neither sweeps nor stops the first one's containers", async () => {
     const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
     const runtime = new MockRuntime({ clock });
     const a = await start(clock, runtime);

@@ -80,7 +80,12 @@ describe('NodeAgent: adoption and sweep', () => {
     await first.start();
     const pods = cluster.client<Pod>('v1', 'Pod', 'default');
     for (const name of ['a', 'b']) {
-      await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'web:1' }] } } as Pod);
+      await pods.create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name },
+        spec: { nodeName: 'node-a', containers: [{ name: 'c', image: 'web:1' }] },
+      } as Pod);
     }
     await clock.advance(0);
     runtime.crash({ namespace: 'default', pod: 'b' });
@@ -112,12 +117,40 @@ describe('NodeAgent: adoption and sweep', () => {
     h = await startHarness();
     await h.run('keep', { containers: [{ name: 'c', image: 'web:1' }] });
     await h.agent.stop();
-    const labels = { [RUNTIME_LABELS.cluster]: 'test', [RUNTIME_LABELS.node]: 'node-a', [RUNTIME_LABELS.podUid]: 'ghost-uid', [RUNTIME_LABELS.namespace]: 'default', [RUNTIME_LABELS.podName]: 'ghost' };
-    const sb = await h.runtime.runSandbox({ podUid: 'ghost-uid', namespace: 'default', podName: 'ghost', hostname: 'ghost', labels: { ...labels, [RUNTIME_LABELS.role]: 'sandbox' }, ports: [] });
-    const id = await h.runtime.createContainer(sb.id, { name: 'c', image: 'web:1', env: {}, mounts: [], ports: [], resources: {}, labels: { ...labels, [RUNTIME_LABELS.container]: 'c', [RUNTIME_LABELS.attempt]: '0', [RUNTIME_LABELS.role]: 'container' } });
+    const labels = {
+      [RUNTIME_LABELS.cluster]: 'test',
+      [RUNTIME_LABELS.node]: 'node-a',
+      [RUNTIME_LABELS.podUid]: 'ghost-uid',
+      [RUNTIME_LABELS.namespace]: 'default',
+      [RUNTIME_LABELS.podName]: 'ghost',
+    };
+    const sb = await h.runtime.runSandbox({
+      podUid: 'ghost-uid',
+      namespace: 'default',
+      podName: 'ghost',
+      hostname: 'ghost',
+      labels: { ...labels, [RUNTIME_LABELS.role]: 'sandbox' },
+      ports: [],
+    });
+    const id = await h.runtime.createContainer(sb.id, {
+      name: 'c',
+      image: 'web:1',
+      env: {},
+      mounts: [],
+      ports: [],
+      resources: {},
+      labels: { ...labels, [RUNTIME_LABELS.container]: 'c', [RUNTIME_LABELS.attempt]: '0', [RUNTIME_LABELS.role]: 'container' },
+    });
     await h.runtime.startContainer(id);
     // A container of another cluster is not touched.
-    const other = await h.runtime.runSandbox({ podUid: 'x', namespace: 'default', podName: 'x', hostname: 'x', labels: { ...labels, [RUNTIME_LABELS.cluster]: 'other', [RUNTIME_LABELS.podUid]: 'x' }, ports: [] });
+    const other = await h.runtime.runSandbox({
+      podUid: 'x',
+      namespace: 'default',
+      podName: 'x',
+      hostname: 'x',
+      labels: { ...labels, [RUNTIME_LABELS.cluster]: 'other', [RUNTIME_LABELS.podUid]: 'x' },
+      ports: [],
+    });
     h.agent = new NodeAgent(h.cluster.context, { name: 'node-a', runtime: h.runtime, clusterName: 'test' });
     await h.agent.start();
     expect(h.runtime.containers({ namespace: 'default', pod: 'ghost' })).toHaveLength(0);

@@ -7,7 +7,11 @@ afterEach(async () => h?.close());
 
 describe('NodeAgent: node registration and a simple pod', () => {
   it('registers the Node with labels, taints, capacity and Ready, and renews its Lease', async () => {
-    h = await startHarness({ labels: { zone: 'a' }, taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }], capacity: { cpu: '8' } });
+    h = await startHarness({
+      labels: { zone: 'a' },
+      taints: [{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }],
+      capacity: { cpu: '8' },
+    });
     const node = (await h.cluster.client<Node>('v1', 'Node').get('node-a')) as Node;
     expect(node.metadata.labels).toMatchObject({ zone: 'a', 'kubernetes.io/hostname': 'node-a', 'kubernetes.io/os': 'linux' });
     expect(node.spec?.taints).toEqual([{ key: 'dedicated', value: 'gpu', effect: 'NoSchedule' }]);

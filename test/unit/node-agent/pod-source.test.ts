@@ -41,21 +41,42 @@ describe('shared pod dispatcher', () => {
     await Promise.all(agents.map((a) => a.start()));
     const pods = cluster.client<Pod>('v1', 'Pod', 'default');
     for (let i = 0; i < 40; i++) {
-      await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: `p${i}` }, spec: { nodeName: `n${i % 20}`, containers: [{ name: 'c', image: 'web:1' }] } } as Pod);
+      await pods.create({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name: `p${i}` },
+        spec: { nodeName: `n${i % 20}`, containers: [{ name: 'c', image: 'web:1' }] },
+      } as Pod);
     }
     await clock.advance(0);
     expect(podWatches).toBe(1);
-    for (let i = 0; i < 20; i++) expect(runtime.containers({ node: `n${i}` }).map((c) => c.pod).sort()).toEqual([`p${i}`, `p${i + 20}`].sort());
+    for (let i = 0; i < 20; i++)
+      expect(
+        runtime
+          .containers({ node: `n${i}` })
+          .map((c) => c.pod)
+          .sort(),
+      ).toEqual([`p${i}`, `p${i + 20}`].sort());
     const listed = (await pods.list()).items;
     expect(listed.every((p) => p.status?.phase === 'Running')).toBe(true);
     // An agent that stops leaves the others running.
     await agents[0].stop({ removePods: true });
     expect(runtime.containers({ node: 'n0' })).toHaveLength(0);
-    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'late' }, spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'web:1' }] } } as Pod);
+    await pods.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'late' },
+      spec: { nodeName: 'n1', containers: [{ name: 'c', image: 'web:1' }] },
+    } as Pod);
     await clock.advance(0);
     expect(runtime.containers({ namespace: 'default', pod: 'late' })).toHaveLength(1);
     // A pod bound after creation (as the scheduler does) reaches its node's agent.
-    await pods.create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'unbound' }, spec: { containers: [{ name: 'c', image: 'web:1' }] } } as Pod);
+    await pods.create({
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'unbound' },
+      spec: { containers: [{ name: 'c', image: 'web:1' }] },
+    } as Pod);
     await clock.advance(0);
     expect(runtime.containers({ namespace: 'default', pod: 'unbound' })).toHaveLength(0);
     await ctx.bindPod({ namespace: 'default', name: 'unbound', nodeName: 'n5' });

@@ -5,7 +5,11 @@ import { podPhase, qosClass } from '../../../src/node-agent/pod-status.js';
 const running: core.ContainerStatus = { name: 'a', ready: true, restartCount: 0, image: '', imageID: '', state: { running: {} } };
 const ok: core.ContainerStatus = { ...running, state: { terminated: { exitCode: 0 } } };
 const bad: core.ContainerStatus = { ...running, state: { terminated: { exitCode: 1 } } };
-const crashLoop: core.ContainerStatus = { ...running, state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 1 } } };
+const crashLoop: core.ContainerStatus = {
+  ...running,
+  state: { waiting: { reason: 'CrashLoopBackOff' } },
+  lastState: { terminated: { exitCode: 1 } },
+};
 const creating: core.ContainerStatus = { ...running, state: { waiting: { reason: 'ContainerCreating' } } };
 const spec = (restartPolicy: string): core.PodSpec => ({ restartPolicy, containers: [] });
 

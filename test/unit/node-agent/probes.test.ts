@@ -14,7 +14,13 @@ describe('NodeAgent: probes', () => {
     h = await startHarness();
     h.runtime.image('slow:1', { readyAfterMs: 15_000 });
     await h.run('p', {
-      containers: [{ name: 'c', image: 'slow:1', readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5, failureThreshold: 3, successThreshold: 1 } }],
+      containers: [
+        {
+          name: 'c',
+          image: 'slow:1',
+          readinessProbe: { httpGet: { path: '/healthz', port: 8080 }, periodSeconds: 5, failureThreshold: 3, successThreshold: 1 },
+        },
+      ],
     });
     let pod = await h.pod('p');
     expect(pod.status?.phase).toBe('Running');
@@ -33,7 +39,11 @@ describe('NodeAgent: probes', () => {
     h = await startHarness();
     let healthy = true;
     h.runtime.image('flaky:1', { exec: () => ({ exitCode: healthy ? 0 : 1, stdout: '', stderr: 'down' }) });
-    await h.run('p', { containers: [{ name: 'c', image: 'flaky:1', readinessProbe: { exec: { command: ['check'] }, periodSeconds: 10, failureThreshold: 2 } }] });
+    await h.run('p', {
+      containers: [
+        { name: 'c', image: 'flaky:1', readinessProbe: { exec: { command: ['check'] }, periodSeconds: 10, failureThreshold: 2 } },
+      ],
+    });
     expect(cond(await h.pod('p'), 'Ready')).toBe('True');
     healthy = false;
     await h.clock.advance(10_000);
@@ -50,7 +60,9 @@ describe('NodeAgent: probes', () => {
     h = await startHarness();
     let healthy = true;
     h.runtime.image('live:1', { exec: () => ({ exitCode: healthy ? 0 : 1, stdout: '', stderr: '' }) });
-    await h.run('p', { containers: [{ name: 'c', image: 'live:1', livenessProbe: { exec: { command: ['alive'] }, periodSeconds: 10, failureThreshold: 3 } }] });
+    await h.run('p', {
+      containers: [{ name: 'c', image: 'live:1', livenessProbe: { exec: { command: ['alive'] }, periodSeconds: 10, failureThreshold: 3 } }],
+    });
     healthy = false;
     await h.clock.advance(30_000);
     let pod = await h.pod('p');
@@ -100,7 +112,9 @@ describe('NodeAgent: probes', () => {
   it('a startup probe past its failureThreshold restarts the container', async () => {
     h = await startHarness();
     h.runtime.image('never:1', { readyAfterMs: 10 ** 9 });
-    await h.run('p', { containers: [{ name: 'c', image: 'never:1', startupProbe: { tcpSocket: { port: 80 }, periodSeconds: 10, failureThreshold: 3 } }] });
+    await h.run('p', {
+      containers: [{ name: 'c', image: 'never:1', startupProbe: { tcpSocket: { port: 80 }, periodSeconds: 10, failureThreshold: 3 } }],
+    });
     await h.clock.advance(20_000);
     expect((await h.pod('p')).status!.containerStatuses![0].restartCount).toBe(1); // at once, the first time
     await h.clock.advance(20_000);

@@ -50,8 +50,14 @@ describe('preemption', () => {
   });
 
   it('does not preempt where it would not help (unresolvable filters)', () => {
-    const nodes = [makeNode('tainted').taint('dedicated', 'gpu').capacity({ cpu: '1' }).obj(), makeNode('full').capacity({ cpu: '1' }).obj()];
-    const existing = [makePod('low').req({ cpu: '1' }).priority(0).node('full').obj(), makePod('low2').req({ cpu: '1' }).priority(0).node('tainted').obj()];
+    const nodes = [
+      makeNode('tainted').taint('dedicated', 'gpu').capacity({ cpu: '1' }).obj(),
+      makeNode('full').capacity({ cpu: '1' }).obj(),
+    ];
+    const existing = [
+      makePod('low').req({ cpu: '1' }).priority(0).node('full').obj(),
+      makePod('low2').req({ cpu: '1' }).priority(0).node('tainted').obj(),
+    ];
     const out = preempt(nodes, existing, makePod('p').req({ cpu: '1' }).priority(5).obj());
     expect(out.result?.nodeName).toBe('full');
     expect(names(out.result?.victims)).toEqual(['low']);
@@ -76,7 +82,10 @@ describe('preemption', () => {
 
   it('prefers the node whose most important victim has the lowest priority', () => {
     const nodes = [makeNode('n1').capacity({ cpu: '1' }).obj(), makeNode('n2').capacity({ cpu: '1' }).obj()];
-    const existing = [makePod('x').req({ cpu: '1' }).priority(7).node('n1').obj(), makePod('y').req({ cpu: '1' }).priority(3).node('n2').obj()];
+    const existing = [
+      makePod('x').req({ cpu: '1' }).priority(7).node('n1').obj(),
+      makePod('y').req({ cpu: '1' }).priority(3).node('n2').obj(),
+    ];
     expect(preempt(nodes, existing, makePod('p').req({ cpu: '1' }).priority(10).obj()).result?.nodeName).toBe('n2');
   });
 });

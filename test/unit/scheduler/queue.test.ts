@@ -115,7 +115,10 @@ describe('SchedulingQueue', () => {
             if (i >= 0) inFlight.splice(i, 1);
             q.done(`default/p${o.pod}`);
           } else if (o.op === 'pop') {
-            const activeBefore = q.entries().filter(([, l]) => l === 'active').map(([k]) => pending.get(k) ?? -1);
+            const activeBefore = q
+              .entries()
+              .filter(([, l]) => l === 'active')
+              .map(([k]) => pending.get(k) ?? -1);
             const got = q.pop();
             if (got) {
               expect(got.priority).toBe(Math.max(...activeBefore));
@@ -123,7 +126,7 @@ describe('SchedulingQueue', () => {
             } else expect(activeBefore.length).toBe(0);
           } else if (o.op === 'fail') {
             const k = inFlight.shift();
-            if (k) (o.backoff ? q.requeueBackoff(k) : q.requeueUnschedulable(k));
+            if (k) o.backoff ? q.requeueBackoff(k) : q.requeueUnschedulable(k);
           } else if (o.op === 'bind') {
             const k = inFlight.shift();
             if (k) {

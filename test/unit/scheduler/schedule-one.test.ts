@@ -25,7 +25,9 @@ const zones = ['a', 'b', 'c'];
 describe('scheduleOne on fixtures', () => {
   it('required anti-affinity spreads replicas one per node, the extra one fails', () => {
     const nodes = ['n1', 'n2', 'n3'].map((n) => makeNode(n).obj());
-    const pods = [1, 2, 3, 4].map((i) => makePod(`web-${i}`).label('app', 'web').podAffinity('kubernetes.io/hostname', { app: 'web' }, 'anti').obj());
+    const pods = [1, 2, 3, 4].map((i) =>
+      makePod(`web-${i}`).label('app', 'web').podAffinity('kubernetes.io/hostname', { app: 'web' }, 'anti').obj(),
+    );
     const placed = placeAll(nodes, pods);
     expect(new Set(placed.slice(0, 3))).toEqual(new Set(['n1', 'n2', 'n3']));
     expect(placed[3]).toBeUndefined();
@@ -77,7 +79,10 @@ describe('scheduleOne on fixtures', () => {
 
   it('least allocated spreads equal pods over equal nodes', () => {
     const nodes = ['n1', 'n2', 'n3'].map((n) => makeNode(n).obj());
-    const placed = placeAll(nodes, [1, 2, 3, 4, 5, 6].map((i) => makePod(`p${i}`).req({ cpu: '500m', memory: '512Mi' }).obj()));
+    const placed = placeAll(
+      nodes,
+      [1, 2, 3, 4, 5, 6].map((i) => makePod(`p${i}`).req({ cpu: '500m', memory: '512Mi' }).obj()),
+    );
     const counts = new Map<string, number>();
     for (const n of placed) counts.set(n!, (counts.get(n!) ?? 0) + 1);
     expect([...counts.values()]).toEqual([2, 2, 2]);
@@ -85,7 +90,11 @@ describe('scheduleOne on fixtures', () => {
 
   it("builds kube-scheduler's failure message for a 3-node case", () => {
     const registry = defaultRegistry();
-    const nodes = [makeNode('n1').capacity({ cpu: '1' }).obj(), makeNode('n2').capacity({ cpu: '1' }).obj(), makeNode('gpu').taint('dedicated', 'gpu').obj()];
+    const nodes = [
+      makeNode('n1').capacity({ cpu: '1' }).obj(),
+      makeNode('n2').capacity({ cpu: '1' }).obj(),
+      makeNode('gpu').taint('dedicated', 'gpu').obj(),
+    ];
     const out = scheduleOne(registry, makePod('big').req({ cpu: '2' }).obj(), buildSnapshot(nodes));
     expect(out.ok).toBe(false);
     // kube-scheduler sorts the "<count> <reason>" strings as a whole (Go sort.Strings).
@@ -111,13 +120,28 @@ describe('cycle helpers', () => {
   });
 
   it('fitErrorMessage counts reasons per node and sorts the entries', () => {
-    const msg = fitErrorMessage(5, [unschedulable('Insufficient memory', 'Insufficient cpu'), unschedulable('Insufficient cpu'), unschedulable('Too many pods')], undefined, 'preemption: x');
+    const msg = fitErrorMessage(
+      5,
+      [unschedulable('Insufficient memory', 'Insufficient cpu'), unschedulable('Insufficient cpu'), unschedulable('Too many pods')],
+      undefined,
+      'preemption: x',
+    );
     expect(msg).toBe('0/5 nodes are available: 1 Insufficient memory, 1 Too many pods, 2 Insufficient cpu. preemption: x');
   });
 
   it('selectHost picks the best score and breaks ties reproducibly', () => {
-    expect(selectHost([{ name: 'a', score: 1 }, { name: 'b', score: 9 }, { name: 'c', score: 3 }])).toBe('b');
-    const ties = [{ name: 'a', score: 5 }, { name: 'b', score: 5 }, { name: 'c', score: 5 }];
+    expect(
+      selectHost([
+        { name: 'a', score: 1 },
+        { name: 'b', score: 9 },
+        { name: 'c', score: 3 },
+      ]),
+    ).toBe('b');
+    const ties = [
+      { name: 'a', score: 5 },
+      { name: 'b', score: 5 },
+      { name: 'c', score: 5 },
+    ];
     const r1 = seededRandom(42);
     const r2 = seededRandom(42);
     const picks1 = Array.from({ length: 30 }, () => selectHost(ties, r1));

@@ -57,7 +57,9 @@ describe('Scheduler on a Cluster', () => {
     const a = await pods.get('a');
     const b = await pods.get('b');
     expect(new Set([a.spec!.nodeName, b.spec!.nodeName])).toEqual(new Set(['n1', 'n2']));
-    await until(async () => (await pods.get('b')).status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True') ?? false);
+    await until(
+      async () => (await pods.get('b')).status?.conditions?.some((c) => c.type === 'PodScheduled' && c.status === 'True') ?? false,
+    );
 
     const message = '0/3 nodes are available: 1 node(s) had untolerated taint {dedicated: gpu}, 2 Insufficient cpu.';
     await until(async () => (await pods.get('big')).status?.conditions?.some((c) => c.type === 'PodScheduled') ?? false);
@@ -65,7 +67,10 @@ describe('Scheduler on a Cluster', () => {
     expect(big.spec?.nodeName).toBeUndefined();
     const cond = big.status!.conditions!.find((c) => c.type === 'PodScheduled')!;
     expect(cond).toMatchObject({ status: 'False', reason: 'Unschedulable' });
-    expect(cond.message).toBe(message + ' preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.');
+    expect(cond.message).toBe(
+      message +
+        ' preemption: 0/3 nodes are available: 1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.',
+    );
     await until(async () => (await cluster.events.list('default')).some((e) => e.reason === 'FailedScheduling'));
     const ev = (await cluster.events.list('default')).find((e) => e.reason === 'FailedScheduling')!;
     expect(ev.message, JSON.stringify(ev)).toBe(cond.message);

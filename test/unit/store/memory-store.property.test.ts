@@ -24,7 +24,12 @@ type Command =
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({ op: fc.constant('create' as const), name: fc.constantFrom(...NAMES), app: fc.constantFrom('web', 'db') }),
-  fc.record({ op: fc.constant('update' as const), name: fc.constantFrom(...NAMES), app: fc.constantFrom('web', 'db'), n: fc.integer({ min: 0, max: 2 }) }),
+  fc.record({
+    op: fc.constant('update' as const),
+    name: fc.constantFrom(...NAMES),
+    app: fc.constantFrom('web', 'db'),
+    n: fc.integer({ min: 0, max: 2 }),
+  }),
   fc.record({ op: fc.constant('delete' as const), name: fc.constantFrom(...NAMES) }),
 );
 
@@ -151,9 +156,11 @@ describe('MemoryStore properties', () => {
           if (type) expected.push(`${type} ${c.name} ${c.rv} app=${type === 'DELETED' ? 'web' : c.after!.metadata.labels!.app}`);
         }
         const events = await take(it, expected.length);
-        expect(events.map((e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion} app=${e.object.metadata.labels?.app}`)).toEqual(
-          expected,
-        );
+        expect(
+          events.map(
+            (e) => `${e.type} ${e.object.metadata.name} ${e.object.metadata.resourceVersion} app=${e.object.metadata.labels?.app}`,
+          ),
+        ).toEqual(expected);
         await expectNothingBefore(store, it, { app: 'web' });
         await it.return?.();
       }),

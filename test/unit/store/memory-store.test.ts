@@ -41,7 +41,9 @@ describe('MemoryStore (implementation details)', () => {
     const clock = new FakeClock();
     const store = new MemoryStore({ clock });
     const signal = new AbortController().signal;
-    const its = Array.from({ length: 5 }, () => store.watch({ resource: PODS }, { signal, bookmarkIntervalMs: 100 })[Symbol.asyncIterator]());
+    const its = Array.from({ length: 5 }, () =>
+      store.watch({ resource: PODS }, { signal, bookmarkIntervalMs: 100 })[Symbol.asyncIterator](),
+    );
     await store.create(PODS, pod('a'));
     expect(store.watchCount()).toBe(5);
     await store.close();
@@ -76,7 +78,11 @@ describe('MemoryStore (implementation details)', () => {
 
   it('shares the unchanged parts of an update with the stored version, and copies the changed ones', async () => {
     const store = new MemoryStore();
-    const first = await store.create(PODS, { ...pod('a'), spec: { containers: [{ name: 'c', image: 'i' }] }, status: { phase: 'Pending' } });
+    const first = await store.create(PODS, {
+      ...pod('a'),
+      spec: { containers: [{ name: 'c', image: 'i' }] },
+      status: { phase: 'Pending' },
+    });
     const input = JSON.parse(JSON.stringify({ ...first, status: { phase: 'Running' } })) as KubeObject;
     const second = await store.update(PODS, input);
     expect(second.spec).toBe(first.spec);

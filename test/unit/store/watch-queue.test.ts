@@ -43,7 +43,7 @@ describe('a watcher that never reads holds a bounded queue', () => {
     expect((await rejection(it.next())).reason).toBe('Expired');
   });
 
-  it("the list-watch loop turns the Expired end into a relist and misses nothing", async () => {
+  it('the list-watch loop turns the Expired end into a relist and misses nothing', async () => {
     const store = new MemoryStore({ maxWatchQueue: 20 });
     const cluster = await Cluster.start({ store, controllers: false, scheduler: false });
     try {

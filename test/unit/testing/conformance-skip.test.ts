@@ -20,7 +20,9 @@ async function runFixture(): Promise<Report> {
 }
 
 describe('conformance skip-with-reason', () => {
-  it('reports a skipped case as skipped with its reason, runs the rest, and fails on a skip naming no case', { timeout: 60_000 }, async () => {
+  it('reports a skipped case as skipped with its reason, runs the rest, and fails on a skip naming no case', {
+    timeout: 60_000,
+  }, async () => {
     const results = (await runFixture()).testResults[0].assertionResults;
     const of = (suite: string) => results.filter((r) => r.ancestorTitles[0] === `ObjectStore conformance: ${suite}`);
     const ok = of('skipping');

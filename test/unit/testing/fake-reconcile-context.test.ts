@@ -28,7 +28,9 @@ describe('fakeReconcileContext', () => {
     const report = await ctx.client<ConfigMap>('v1', 'ConfigMap', 'default').get('web-report');
     expect(report.data).toEqual({ ready: '2' });
     expect(report.metadata.ownerReferences?.[0]).toMatchObject({ kind: 'Deployment', name: 'web', controller: true });
-    expect(await ctx.cache.ownedBy('v1', 'ConfigMap', (await ctx.cache.get('apps/v1', 'Deployment', 'default', 'web'))!.metadata.uid!)).toHaveLength(1);
+    expect(
+      await ctx.cache.ownedBy('v1', 'ConfigMap', (await ctx.cache.get('apps/v1', 'Deployment', 'default', 'web'))!.metadata.uid!),
+    ).toHaveLength(1);
     expect((await ctx.recorded.list('default')).map((e) => `${e.reason} ${e.message}`)).toEqual(['Reported ready=2']);
     // No controller runs: no ReplicaSet appears for the Deployment.
     expect((await ctx.client('apps/v1', 'ReplicaSet', 'default').list()).items).toEqual([]);
@@ -59,7 +61,9 @@ spec:
   versions: [{ name: v1, served: true, storage: true, schema: { openAPIV3Schema: { type: object, x-kubernetes-preserve-unknown-fields: true } } }]
 `,
     });
-    expect((await ctx.cache.list('example.com/v1', 'Widget', { labelSelector: { matchLabels: { size: 'big' } } })).map((w) => w.metadata.name)).toEqual(['w1']);
+    expect(
+      (await ctx.cache.list('example.com/v1', 'Widget', { labelSelector: { matchLabels: { size: 'big' } } })).map((w) => w.metadata.name),
+    ).toEqual(['w1']);
     expect(await ctx.cache.list('example.com/v1', 'Widget', { namespace: 'other' })).toEqual([]);
   });
 });

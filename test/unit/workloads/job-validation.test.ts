@@ -11,7 +11,16 @@ const fields = (j: { spec: NonNullable<Job['spec']> }) => validateJob(j).map((c)
 describe('Job validation', () => {
   it('accepts a well-formed podFailurePolicy', () => {
     expect(
-      fields(spec({ podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [1, 42] } }, { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] }] } })),
+      fields(
+        spec({
+          podFailurePolicy: {
+            rules: [
+              { action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [1, 42] } },
+              { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+            ],
+          },
+        }),
+      ),
     ).toEqual([]);
   });
 
@@ -63,15 +72,20 @@ describe('CronJob validation', () => {
   const out = (schedule: string, timeZone?: string) => validateCronJob(cj(schedule, timeZone)).map((c) => `${c.field}: ${c.message}`);
 
   it('accepts the macros, five fields and an IANA time zone', () => {
-    for (const s of ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '*/5 * * * *', '0 0 * * SUN']) expect(out(s, 'America/New_York')).toEqual([]);
+    for (const s of ['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@midnight', '@hourly', '*/5 * * * *', '0 0 * * SUN'])
+      expect(out(s, 'America/New_York')).toEqual([]);
   });
 
   it('rejects TZ in the schedule, day-of-week 7, and unknown or implicit time zones', () => {
-    expect(out('TZ=UTC 0 * * * *')).toEqual(['spec.schedule: Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead']);
+    expect(out('TZ=UTC 0 * * * *')).toEqual([
+      'spec.schedule: Invalid value: "TZ=UTC 0 * * * *": cannot use TZ or CRON_TZ in schedule, use timeZone field instead',
+    ]);
     expect(out('CRON_TZ=UTC 0 * * * *')[0]).toMatch(/cannot use TZ or CRON_TZ/);
     expect(out('0 0 * * 7')[0]).toMatch(/^spec.schedule: Invalid value: "0 0 \* \* 7": day of week out of range/);
     expect(out('0 * * * *', 'Mars/Olympus')).toEqual(['spec.timeZone: Invalid value: "Mars/Olympus": unknown time zone Mars/Olympus']);
-    expect(out('0 * * * *', 'america/new_york')).toEqual(['spec.timeZone: Invalid value: "america/new_york": unknown time zone america/new_york']);
+    expect(out('0 * * * *', 'america/new_york')).toEqual([
+      'spec.timeZone: Invalid value: "america/new_york": unknown time zone america/new_york',
+    ]);
     expect(out('0 * * * *', 'Local')[0]).toMatch(/must be an explicit time zone/);
     expect(out('0 * * * *', '')[0]).toMatch(/must be nil or non-empty string/);
   });

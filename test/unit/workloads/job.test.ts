@@ -13,7 +13,12 @@ afterEach(async () => {
   m = undefined;
 });
 
-function job(name: string, spec: Partial<NonNullable<Job['spec']>> = {}, image = 'task:1', restartPolicy: 'Never' | 'OnFailure' = 'Never'): Job {
+function job(
+  name: string,
+  spec: Partial<NonNullable<Job['spec']>> = {},
+  image = 'task:1',
+  restartPolicy: 'Never' | 'OnFailure' = 'Never',
+): Job {
   return {
     apiVersion: 'batch/v1',
     kind: 'Job',
@@ -86,7 +91,9 @@ describe('Job on a mock cluster', () => {
     expect(cond(j, 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded', message: 'Job has reached the specified backoff limit' });
     expect(cond(j, 'Complete')).toBeUndefined();
     expect(j.status).toMatchObject({ failed: 4, succeeded: 0, active: 0 });
-    const pods = (await podsOf('flaky')).sort((a, b) => Date.parse(a.metadata.creationTimestamp!) - Date.parse(b.metadata.creationTimestamp!));
+    const pods = (await podsOf('flaky')).sort(
+      (a, b) => Date.parse(a.metadata.creationTimestamp!) - Date.parse(b.metadata.creationTimestamp!),
+    );
     expect(pods).toHaveLength(4);
     // Each replacement waits 10 s, 20 s, 40 s from the previous pod's failure (timestamps are whole seconds).
     const finishedAt = (p: Pod) => Date.parse(p.status!.containerStatuses![0].state!.terminated!.finishedAt!);
@@ -95,7 +102,9 @@ describe('Job on a mock cluster', () => {
       expect(g).toBeGreaterThanOrEqual(10_000 * 2 ** i);
       expect(g).toBeLessThanOrEqual(10_000 * 2 ** i + 2000);
     });
-    const events = (await m.cluster.client<{ involvedObject?: { name?: string }; reason?: string; type?: string } & Pod>('v1', 'Event', 'default').list()).items.filter((e) => e.involvedObject?.name === 'flaky');
+    const events = (
+      await m.cluster.client<{ involvedObject?: { name?: string }; reason?: string; type?: string } & Pod>('v1', 'Event', 'default').list()
+    ).items.filter((e) => e.involvedObject?.name === 'flaky');
     expect(events.some((e) => e.reason === 'BackoffLimitExceeded' && e.type === 'Warning')).toBe(true);
   });
 
@@ -121,7 +130,8 @@ describe('Job on a mock cluster', () => {
     const indexes = new Map<string, string>();
     await m.cluster.advanceUntil(
       async () => {
-        for (const p of await podsOf('idx')) indexes.set(p.metadata.name!, p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] ?? '');
+        for (const p of await podsOf('idx'))
+          indexes.set(p.metadata.name!, p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] ?? '');
         return finished('idx');
       },
       { what: 'indexed done' },
@@ -145,11 +155,15 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 60_000 });
     await m.cluster.apply(job('redo', { completionMode: 'Indexed', completions: 2, parallelism: 2 }));
-    await m.cluster.advanceUntil(async () => (await podsOf('redo')).filter((p) => p.status?.phase === 'Running').length === 2, { what: 'both running' });
+    await m.cluster.advanceUntil(async () => (await podsOf('redo')).filter((p) => p.status?.phase === 'Running').length === 2, {
+      what: 'both running',
+    });
     const one = (await podsOf('redo')).find((p) => p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1')!;
     m.runtime.crash({ namespace: 'default', pod: one.metadata.name!, exitCode: 1 });
     await m.cluster.advanceUntil(async () => (await podsOf('redo')).length === 3, { what: 'replacement', maxMs: 30_000 });
-    const replacement = (await podsOf('redo')).find((p) => p.metadata.name !== one.metadata.name && p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1');
+    const replacement = (await podsOf('redo')).find(
+      (p) => p.metadata.name !== one.metadata.name && p.metadata.annotations?.['batch.kubernetes.io/job-completion-index'] === '1',
+    );
     expect(replacement).toBeDefined();
     expect((await getJob('redo')).status).toMatchObject({ failed: 1 });
   });
@@ -161,14 +175,17 @@ describe('Job on a mock cluster', () => {
     // Delete the first pod the moment it succeeds, before the controller can look.
     let deleted: string | undefined;
     const stop = m.cluster.pods('default');
-    await m.cluster.advanceUntil(async () => {
-      const p = (await podsOf('once')).find((x) => x.status?.phase === 'Succeeded' && !x.metadata.deletionTimestamp);
-      if (p && !deleted) {
-        deleted = p.metadata.name;
-        await stop.delete(p.metadata.name!, { gracePeriodSeconds: 0 });
-      }
-      return deleted !== undefined;
-    }, { stepMs: 100, what: 'first success' });
+    await m.cluster.advanceUntil(
+      async () => {
+        const p = (await podsOf('once')).find((x) => x.status?.phase === 'Succeeded' && !x.metadata.deletionTimestamp);
+        if (p && !deleted) {
+          deleted = p.metadata.name;
+          await stop.delete(p.metadata.name!, { gracePeriodSeconds: 0 });
+        }
+        return deleted !== undefined;
+      },
+      { stepMs: 100, what: 'first success' },
+    );
     await m.cluster.advanceUntil(() => finished('once'), { what: 'complete' });
     const j = await getJob('once');
     expect(cond(j, 'Complete')).toBeDefined();
@@ -190,7 +207,9 @@ describe('Job on a mock cluster', () => {
     const j = await getJob('kill');
     expect(cond(j, 'Complete')).toBeDefined();
     expect(j.status).toMatchObject({ succeeded: 1, failed: 1 });
-    await m.cluster.advanceUntil(async () => !(await podsOf('kill')).some((p) => p.metadata.name === first.metadata.name), { what: 'deleted pod gone' });
+    await m.cluster.advanceUntil(async () => !(await podsOf('kill')).some((p) => p.metadata.name === first.metadata.name), {
+      what: 'deleted pod gone',
+    });
   });
 
   it('suspend deletes the active pods and resume starts them again with a new startTime', async () => {
@@ -232,7 +251,10 @@ describe('Job on a mock cluster', () => {
     const doneAt = m.clock.nowMs();
     await m.advance(55_000);
     expect(await podsOf('brief')).toHaveLength(1);
-    await m.cluster.advanceUntil(async () => (await m!.cluster.jobs('default').list()).items.length === 0, { maxMs: 30_000, what: 'job deleted' });
+    await m.cluster.advanceUntil(async () => (await m!.cluster.jobs('default').list()).items.length === 0, {
+      maxMs: 30_000,
+      what: 'job deleted',
+    });
     expect(m.clock.nowMs() - doneAt).toBeGreaterThanOrEqual(60_000);
     await m.cluster.advanceUntil(async () => (await podsOf('brief')).length === 0, { what: 'pods deleted' });
   });
@@ -241,12 +263,17 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 1000, exitCode: 42 });
     await m.cluster.apply(
-      job('fatal', { backoffLimit: 6, podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] } }),
+      job('fatal', {
+        backoffLimit: 6,
+        podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { operator: 'In', values: [42] } }] },
+      }),
     );
     await m.cluster.advanceUntil(() => finished('fatal'), { what: 'failed' });
     const j = await getJob('fatal');
     expect(cond(j, 'Failed')).toMatchObject({ reason: 'PodFailurePolicy' });
-    expect(cond(j, 'Failed')?.message).toMatch(/^Container main for pod default\/fatal-\w+ failed with exit code 42 matching FailJob rule at index 0$/);
+    expect(cond(j, 'Failed')?.message).toMatch(
+      /^Container main for pod default\/fatal-\w+ failed with exit code 42 matching FailJob rule at index 0$/,
+    );
     expect(cond(j, 'FailureTarget')).toBeDefined();
     expect(await podsOf('fatal')).toHaveLength(1);
   });
@@ -255,7 +282,10 @@ describe('Job on a mock cluster', () => {
     m = await startMockCluster({ nodes: 1 });
     m.runtime.image('task:1', { exitAfterMs: 1000, exitCode: 3 });
     await m.cluster.apply(
-      job('ignored', { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [3] } }] } }),
+      job('ignored', {
+        backoffLimit: 0,
+        podFailurePolicy: { rules: [{ action: 'Ignore', onExitCodes: { operator: 'In', values: [3] } }] },
+      }),
     );
     await m.cluster.advanceUntil(async () => (await podsOf('ignored')).length >= 3, { maxMs: 60_000, what: 'retried' });
     const j = await getJob('ignored');
@@ -264,7 +294,11 @@ describe('Job on a mock cluster', () => {
 
     m.runtime.image('task:2', { exitAfterMs: 1000, exitCode: 3 });
     await m.cluster.apply(
-      job('counted', { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Count', onExitCodes: { operator: 'In', values: [3] } }] } }, 'task:2'),
+      job(
+        'counted',
+        { backoffLimit: 0, podFailurePolicy: { rules: [{ action: 'Count', onExitCodes: { operator: 'In', values: [3] } }] } },
+        'task:2',
+      ),
     );
     await m.cluster.advanceUntil(() => finished('counted'), { what: 'counted failed' });
     expect(cond(await getJob('counted'), 'Failed')).toMatchObject({ reason: 'BackoffLimitExceeded' });

@@ -14,7 +14,8 @@ afterEach(async () => {
 });
 
 const readyStatus = (n: Node) => n.status?.conditions?.find((c) => c.type === 'Ready')?.status;
-const unreachableNoExecute = (n: Node) => n.spec?.taints?.find((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute');
+const unreachableNoExecute = (n: Node) =>
+  n.spec?.taints?.find((t) => t.key === 'node.kubernetes.io/unreachable' && t.effect === 'NoExecute');
 
 describe('node loss on a mock cluster', () => {
   it('pods get the default not-ready/unreachable NoExecute tolerations of 300 s', async () => {
@@ -44,7 +45,10 @@ describe('node loss on a mock cluster', () => {
 
     const killedAt = clock.nowMs();
     await cluster.killNode('node-a');
-    await m!.cluster.advanceUntil(async () => readyStatus(await nodes.get('node-a')) === 'Unknown', { maxMs: 60_000, what: 'node-a Unknown' });
+    await m!.cluster.advanceUntil(async () => readyStatus(await nodes.get('node-a')) === 'Unknown', {
+      maxMs: 60_000,
+      what: 'node-a Unknown',
+    });
     const unknownAfter = clock.nowMs() - killedAt;
     // 40 s after the last heartbeat, which was at most one heartbeat interval (10 s) before the kill.
     expect(unknownAfter).toBeGreaterThan(30_000);

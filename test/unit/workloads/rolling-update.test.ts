@@ -4,7 +4,18 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Deployment, Pod } from '../../../src/model/types.js';
-import { deployment, imageOf, isReady, isTerminatingOrDone, podsWith, replicaSetsOf, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
+import {
+  deployment,
+  imageOf,
+  isReady,
+  isTerminatingOrDone,
+  podsWith,
+  replicaSetsOf,
+  setImage,
+  startMockCluster,
+  untilConverged,
+  type MockCluster,
+} from '../../support/mock-cluster.js';
 import { PodWatch } from './pod-watch.js';
 
 let m: MockCluster | undefined;
@@ -65,8 +76,10 @@ async function rollingUpdate(strategy: { maxSurge: number | string; maxUnavailab
     maxLive = Math.max(maxLive, l.length);
     minReady = Math.min(minReady, ready);
     if (l.length > b.replicas + b.maxSurge) out.push(`${l.length} pods > replicas + maxSurge = ${b.replicas + b.maxSurge}`);
-    if (ready < b.replicas - b.maxUnavailable) out.push(`${ready} ready pods < replicas - maxUnavailable = ${b.replicas - b.maxUnavailable}`);
-    if (avail < b.replicas - b.maxUnavailable) out.push(`${avail} available pods < replicas - maxUnavailable = ${b.replicas - b.maxUnavailable}`);
+    if (ready < b.replicas - b.maxUnavailable)
+      out.push(`${ready} ready pods < replicas - maxUnavailable = ${b.replicas - b.maxUnavailable}`);
+    if (avail < b.replicas - b.maxUnavailable)
+      out.push(`${avail} available pods < replicas - maxUnavailable = ${b.replicas - b.maxUnavailable}`);
     return out;
   });
   await watch.ready;
@@ -151,7 +164,9 @@ describe('a bad update does not take the service down', () => {
     const { cluster, clock, runtime } = m;
     runtime.image('web:1', { readyAfterMs: 1000 });
     runtime.image('bad:1', behavior);
-    await cluster.apply(deployment('web', { replicas: 5, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }));
+    await cluster.apply(
+      deployment('web', { replicas: 5, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: 1 } } }),
+    );
     await untilConverged(m, 'default', 'web', 'web:1', 5);
     watch = new PodWatch(cluster, (pods) => {
       const l = live(pods);
@@ -160,7 +175,10 @@ describe('a bad update does not take the service down', () => {
     });
     await watch.ready;
     await setImage(cluster, 'default', 'web', 'bad:1');
-    await m!.advance(120_000, { stepMs: 2000, onStep: async () => watch!.record(`step +${clock.nowMs()}`, await podsWith(cluster, 'default', { app: 'web' })) });
+    await m!.advance(120_000, {
+      stepMs: 2000,
+      onStep: async () => watch!.record(`step +${clock.nowMs()}`, await podsWith(cluster, 'default', { app: 'web' })),
+    });
     expect(watch.violations).toEqual([]);
     const pods = live(await podsWith(cluster, 'default', { app: 'web' }));
     const old = pods.filter((p) => imageOf(p) === 'web:1');

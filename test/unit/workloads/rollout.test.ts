@@ -4,7 +4,16 @@
  * resolves on completion or rejects on ProgressDeadlineExceeded.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { deployment, imageOf, podsWith, replicaSetsOf, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
+import {
+  deployment,
+  imageOf,
+  podsWith,
+  replicaSetsOf,
+  setImage,
+  startMockCluster,
+  untilConverged,
+  type MockCluster,
+} from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -74,7 +83,10 @@ describe('rollout on a mock cluster', () => {
     expect(await replicaSetsOf(mc.cluster, 'default', 'web')).toHaveLength(1);
     expect(await images(mc)).toEqual(['web:1', 'web:1', 'web:1']);
     const paused = await mc.cluster.deployments('default').get('web');
-    expect(paused.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({ status: 'Unknown', reason: 'DeploymentPaused' });
+    expect(paused.status?.conditions?.find((c) => c.type === 'Progressing')).toMatchObject({
+      status: 'Unknown',
+      reason: 'DeploymentPaused',
+    });
     await expect(rollout.undo()).rejects.toThrow(/paused/);
 
     await mc.cluster.scale('default', 'Deployment', 'web', 4);
@@ -89,7 +101,12 @@ describe('rollout on a mock cluster', () => {
     const mc = await webAt('web:1');
     const before = new Set((await podsWith(mc.cluster, 'default', { app: 'web' })).map((p) => p.metadata.uid));
     const d = await mc.cluster.rollout('default', 'web').restart();
-    expect(d.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(mc.clock.now().toISOString().replace(/\.\d+Z$/, 'Z'));
+    expect(d.spec?.template?.metadata?.annotations?.['kubectl.kubernetes.io/restartedAt']).toBe(
+      mc.clock
+        .now()
+        .toISOString()
+        .replace(/\.\d+Z$/, 'Z'),
+    );
     await untilConverged(mc, 'default', 'web', 'web:1', 3);
     const after = await podsWith(mc.cluster, 'default', { app: 'web' });
     expect(after.filter((p) => before.has(p.metadata.uid))).toEqual([]);
@@ -132,10 +149,14 @@ describe('revision history on a mock cluster', () => {
     await cluster.apply(d);
     await untilConverged(m, 'default', 'web', 'web:1', 2);
     for (const v of [2, 3, 4, 5]) {
-      await cluster.deployments('default').patch('web', {
-        metadata: { annotations: { 'kubernetes.io/change-cause': `set image web:${v}` } },
-        spec: { template: { spec: { containers: [{ name: 'app', image: `web:${v}` }] } } },
-      }, 'strategic');
+      await cluster.deployments('default').patch(
+        'web',
+        {
+          metadata: { annotations: { 'kubernetes.io/change-cause': `set image web:${v}` } },
+          spec: { template: { spec: { containers: [{ name: 'app', image: `web:${v}` }] } } },
+        },
+        'strategic',
+      );
       await untilConverged(m, 'default', 'web', `web:${v}`, 2);
     }
     const history = await cluster.rollout('default', 'web').history();

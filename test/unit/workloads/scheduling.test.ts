@@ -4,7 +4,17 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../src/model/types.js';
-import { ZONE_LABEL, deployment, isReady, nodeSpec, podsWith, setImage, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
+import {
+  ZONE_LABEL,
+  deployment,
+  isReady,
+  nodeSpec,
+  podsWith,
+  setImage,
+  startMockCluster,
+  untilConverged,
+  type MockCluster,
+} from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -26,19 +36,24 @@ const noVictims = (n: number) => ` preemption: 0/${n} nodes are available: ${n} 
 
 async function untilPendingReported(cluster: MockCluster, app: string, n = 1): Promise<Pod[]> {
   let pending: Pod[] = [];
-  await cluster.cluster.advanceUntil(async () => {
+  await cluster.cluster.advanceUntil(
+    async () => {
       pending = (await podsWith(cluster.cluster, 'default', { app })).filter((p) => !p.spec?.nodeName && scheduled(p)?.status === 'False');
       return pending.length === n;
-    }, { maxMs: 30_000, what: `${n} unschedulable pod(s) of ${app}` });
+    },
+    { maxMs: 30_000, what: `${n} unschedulable pod(s) of ${app}` },
+  );
   return pending;
 }
 
 describe('scheduling on a mock cluster', () => {
-  it('required anti-affinity on hostname: one pod per node, the 4th Pending with kube-scheduler\'s message', async () => {
+  it("required anti-affinity on hostname: one pod per node, the 4th Pending with kube-scheduler's message", async () => {
     m = await startMockCluster({ nodes: 3 });
     const antiAffinity = {
       podAntiAffinity: {
-        requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }],
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+        ],
       },
     };
     await m.cluster.apply(deployment('web', { replicas: 4, podSpec: { affinity: antiAffinity } }));
@@ -51,12 +66,19 @@ describe('scheduling on a mock cluster', () => {
       reason: 'Unschedulable',
       message: "0/3 nodes are available: 3 node(s) didn't match pod anti-affinity rules." + noVictims(3),
     });
-    const events = (await m.cluster.events.list('default')).filter((e) => e.reason === 'FailedScheduling' && e.involvedObject?.name === pending.metadata.name);
+    const events = (await m.cluster.events.list('default')).filter(
+      (e) => e.reason === 'FailedScheduling' && e.involvedObject?.name === pending.metadata.name,
+    );
     expect(events.length).toBeGreaterThan(0);
     // A fourth node lets the pending replica in (the queue retries on cluster change).
     await m.cluster.addNode(nodeSpec({ name: 'node-d' }, m.runtime));
     await untilConverged(m, 'default', 'web', 'web:1', 4);
-    expect(countBy(await podsWith(m.cluster, 'default', { app: 'web' }), (p) => p.spec?.nodeName)).toEqual({ 'node-a': 1, 'node-b': 1, 'node-c': 1, 'node-d': 1 });
+    expect(countBy(await podsWith(m.cluster, 'default', { app: 'web' }), (p) => p.spec?.nodeName)).toEqual({
+      'node-a': 1,
+      'node-b': 1,
+      'node-c': 1,
+      'node-d': 1,
+    });
   });
 
   it('topology spread maxSkew 1 over zones places 6 pods 2/2/2 even when one zone has most nodes', async () => {
@@ -69,7 +91,9 @@ describe('scheduling on a mock cluster', () => {
       { name: 'c1', zone: 'c' },
     ];
     m = await startMockCluster({ nodes });
-    const spread = [{ maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } }];
+    const spread = [
+      { maxSkew: 1, topologyKey: ZONE_LABEL, whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { app: 'web' } } },
+    ];
     await m.cluster.apply(deployment('web', { replicas: 6, podSpec: { topologySpreadConstraints: spread } }));
     await untilConverged(m, 'default', 'web', 'web:1', 6);
     const zoneOf = (p: Pod) => nodes.find((n) => n.name === p.spec?.nodeName)?.zone;
@@ -89,7 +113,10 @@ describe('scheduling on a mock cluster', () => {
     await m.cluster.apply(
       deployment('train', {
         replicas: 2,
-        podSpec: { nodeSelector: { accelerator: 'gpu' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }] },
+        podSpec: {
+          nodeSelector: { accelerator: 'gpu' },
+          tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'gpu', effect: 'NoSchedule' }],
+        },
       }),
     );
     await untilConverged(m, 'default', 'web', 'web:1', 6);
@@ -114,7 +141,11 @@ describe('scheduling on a mock cluster', () => {
     await m.cluster.apply(deployment('big', { replicas: 1, requests: { cpu: '2' } }));
     const [p] = await untilPendingReported(m, 'big');
     expect(p.status?.phase).toBe('Pending');
-    expect(scheduled(p)).toMatchObject({ status: 'False', reason: 'Unschedulable', message: '0/2 nodes are available: 2 Insufficient cpu.' + noVictims(2) });
+    expect(scheduled(p)).toMatchObject({
+      status: 'False',
+      reason: 'Unschedulable',
+      message: '0/2 nodes are available: 2 Insufficient cpu.' + noVictims(2),
+    });
     await m.advance(30_000, { stepMs: 5000 });
     expect((await m.cluster.pods('default').get(p.metadata.name!)).spec?.nodeName).toBeUndefined();
 
@@ -135,15 +166,27 @@ describe('scheduling during rollouts and under pressure', () => {
     m.runtime.image('web:1', { readyAfterMs: 1000, stopMs: 4000 });
     m.runtime.image('web:2', { readyAfterMs: 1000 });
     const affinity = {
-      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+        ],
+      },
     };
     await m.cluster.apply(
-      deployment('web', { replicas: 3, podSpec: { affinity }, strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } } }),
+      deployment('web', {
+        replicas: 3,
+        podSpec: { affinity },
+        strategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      }),
     );
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     await setImage(m.cluster, 'default', 'web', 'web:2');
     await untilConverged(m, 'default', 'web', 'web:2', 3, { maxMs: 120_000 });
-    expect(countBy(await podsWith(m.cluster, 'default', { app: 'web' }), (p) => p.spec?.nodeName)).toEqual({ 'node-a': 1, 'node-b': 1, 'node-c': 1 });
+    expect(countBy(await podsWith(m.cluster, 'default', { app: 'web' }), (p) => p.spec?.nodeName)).toEqual({
+      'node-a': 1,
+      'node-b': 1,
+      'node-c': 1,
+    });
   });
 
   /*
@@ -179,7 +222,11 @@ describe('scale-down of partly scheduled Deployments', () => {
   it('scaling down deletes the unscheduled pod first', async () => {
     m = await startMockCluster({ nodes: 2 });
     const affinity = {
-      podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' }] },
+      podAntiAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: [
+          { labelSelector: { matchLabels: { app: 'web' } }, topologyKey: 'kubernetes.io/hostname' },
+        ],
+      },
     };
     await m.cluster.apply(deployment('web', { replicas: 3, podSpec: { affinity } }));
     const [pending] = await untilPendingReported(m, 'web');

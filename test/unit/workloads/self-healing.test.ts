@@ -4,7 +4,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Pod } from '../../../src/model/types.js';
-import { deployment, isReady, isTerminatingOrDone, podsWith, startMockCluster, untilConverged, type MockCluster } from '../../support/mock-cluster.js';
+import {
+  deployment,
+  isReady,
+  isTerminatingOrDone,
+  podsWith,
+  startMockCluster,
+  untilConverged,
+  type MockCluster,
+} from '../../support/mock-cluster.js';
 
 let m: MockCluster | undefined;
 afterEach(async () => {
@@ -33,12 +41,18 @@ describe('self-healing on a mock cluster', () => {
         await m!.advance(2000, { stepMs: 500 });
         const waiting = await get();
         expect(appStatus(waiting)?.state?.waiting?.reason).toBe('CrashLoopBackOff');
-        expect(appStatus(waiting)?.state?.waiting?.message).toContain(`back-off ${10 * 2 ** (i - 2)}s restarting failed container=app pod=${name}`);
+        expect(appStatus(waiting)?.state?.waiting?.message).toContain(
+          `back-off ${10 * 2 ** (i - 2)}s restarting failed container=app pod=${name}`,
+        );
         expect(appStatus(waiting)?.lastState?.terminated?.exitCode).toBe(3);
         expect(appStatus(waiting)?.restartCount).toBe(i - 1);
         expect(isReady(waiting)).toBe(false);
       }
-      await m!.cluster.advanceUntil(async () => appStatus(await get())?.restartCount === i, { stepMs: 500, maxMs: 120_000, what: `restart ${i}` });
+      await m!.cluster.advanceUntil(async () => appStatus(await get())?.restartCount === i, {
+        stepMs: 500,
+        maxMs: 120_000,
+        what: `restart ${i}`,
+      });
       delays.push(clock.nowMs() - crashedAt);
       const running = await get();
       expect(appStatus(running)?.state?.running).toBeDefined();
@@ -91,7 +105,10 @@ describe('whole-object lifecycles on a mock cluster', () => {
     await cluster.apply(deployment('web', { replicas: 3 }));
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     await cluster.deployments('default').delete('web');
-    await m!.cluster.advanceUntil(async () => (await podsWith(cluster, 'default', { app: 'web' })).length === 0, { maxMs: 60_000, what: 'pods gone' });
+    await m!.cluster.advanceUntil(async () => (await podsWith(cluster, 'default', { app: 'web' })).length === 0, {
+      maxMs: 60_000,
+      what: 'pods gone',
+    });
     expect((await cluster.replicaSets('default').list()).items).toEqual([]);
     expect(m.runtime.containers({ namespace: 'default' }).filter((c) => c.state === 'running')).toEqual([]);
   });
@@ -121,13 +138,26 @@ describe('scale-down order on a mock cluster', () => {
     const victim = pods[2].metadata.name!;
     // The first crash restarts at once; the second leaves the pod in CrashLoopBackOff, not ready.
     runtime.crash({ namespace: 'default', pod: victim });
-    await m!.cluster.advanceUntil(async () => appStatus(await cluster.pods('default').get(victim))?.restartCount === 1, { stepMs: 100, maxMs: 5000, what: 'victim restarted once' });
+    await m!.cluster.advanceUntil(async () => appStatus(await cluster.pods('default').get(victim))?.restartCount === 1, {
+      stepMs: 100,
+      maxMs: 5000,
+      what: 'victim restarted once',
+    });
     runtime.crash({ namespace: 'default', pod: victim });
-    await m!.cluster.advanceUntil(async () => !isReady(await cluster.pods('default').get(victim)), { stepMs: 500, maxMs: 5000, what: 'victim not ready' });
+    await m!.cluster.advanceUntil(async () => !isReady(await cluster.pods('default').get(victim)), {
+      stepMs: 500,
+      maxMs: 5000,
+      what: 'victim not ready',
+    });
     await cluster.scale('default', 'Deployment', 'web', 3);
     await untilConverged(m, 'default', 'web', 'web:1', 3);
     const left = (await podsWith(cluster, 'default', { app: 'web' })).map((p) => p.metadata.name);
     expect(left).not.toContain(victim);
-    expect(left.sort()).toEqual(pods.map((p) => p.metadata.name).filter((n) => n !== victim).sort());
+    expect(left.sort()).toEqual(
+      pods
+        .map((p) => p.metadata.name)
+        .filter((n) => n !== victim)
+        .sort(),
+    );
   });
 });

@@ -18,7 +18,10 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
   });
   afterAll(async () => {
     if (runtime) await cleanUp(runtime);
-    await dockerClient().getImage(pauseRef).remove({ force: true }).catch(() => undefined);
+    await dockerClient()
+      .getImage(pauseRef)
+      .remove({ force: true })
+      .catch(() => undefined);
   });
 
   it('available() tells whether a daemon answers', async () => {
@@ -39,7 +42,10 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
   });
 
   it('builds a missing tugboat/pause image from the host busybox, and its sandboxes stop at once', async () => {
-    await dockerClient().getImage(pauseRef).remove({ force: true }).catch(() => undefined);
+    await dockerClient()
+      .getImage(pauseRef)
+      .remove({ force: true })
+      .catch(() => undefined);
     const own = new DockerRuntime({ sandboxImage: pauseRef });
     own.bind({ clock: { now: () => new Date() } as never, clusterName, nodeName: 'it-node' });
     const { sandbox } = await newPod(own);

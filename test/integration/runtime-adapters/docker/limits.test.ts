@@ -30,7 +30,11 @@ describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics'
     const { sandbox } = await newPod(runtime);
     const ac = new AbortController();
     const events = runtime.events(ac.signal);
-    const id = await runIn(runtime, sandbox, shell('hog', 'head -c 200m /dev/zero | tail > /dev/null', { resources: { memoryBytes: 16 * 1024 * 1024 } }));
+    const id = await runIn(
+      runtime,
+      sandbox,
+      shell('hog', 'head -c 200m /dev/zero | tail > /dev/null', { resources: { memoryBytes: 16 * 1024 * 1024 } }),
+    );
     const seen: string[] = [];
     for await (const e of events) {
       if (e.containerId !== id) continue;
@@ -58,9 +62,13 @@ describe.skipIf(!docker)('DockerRuntime: resources, security, command semantics'
 
   it('runAsUser, readOnlyRootFilesystem and dropped capabilities apply; privileged only when asked', async () => {
     const { sandbox } = await newPod(runtime);
-    const id = await runIn(runtime, sandbox, shell('locked', sleepy, {
-      security: { runAsUser: 65534, runAsGroup: 65534, readOnlyRootFilesystem: true, capabilitiesDrop: ['ALL'] },
-    }));
+    const id = await runIn(
+      runtime,
+      sandbox,
+      shell('locked', sleepy, {
+        security: { runAsUser: 65534, runAsGroup: 65534, readOnlyRootFilesystem: true, capabilitiesDrop: ['ALL'] },
+      }),
+    );
     expect((await runtime.exec(id, ['id', '-u'])).stdout.trim()).toBe('65534');
     expect((await runtime.exec(id, ['touch', '/rootfile'])).exitCode).not.toBe(0);
     const info = await dockerClient().getContainer(id).inspect();

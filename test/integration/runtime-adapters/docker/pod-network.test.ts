@@ -20,11 +20,7 @@ describe.skipIf(!docker)('DockerRuntime: a pod shares one network namespace', ()
   it('two containers of one pod talk over localhost', async () => {
     const { sandbox } = await newPod(runtime);
     await runIn(runtime, sandbox, shell('web', 'trap "exit 0" TERM; echo from-web > /tmp/i.html; httpd -f -p 8080 -h /tmp & wait $!'));
-    const client = await runIn(
-      runtime,
-      sandbox,
-      shell('client', 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done'),
-    );
+    const client = await runIn(runtime, sandbox, shell('client', 'trap "exit 0" TERM; while :; do sleep 1 & wait $!; done'));
     const body = await eventually(async () => {
       const r = await runtime.exec(client, ['wget', '-q', '-O', '-', 'http://127.0.0.1:8080/i.html'], { timeoutMs: 5000 });
       return r.exitCode === 0 ? r.stdout : undefined;

@@ -48,9 +48,13 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
   it('files (ConfigMap/Secret) are readable, read-only, private on the host, with their modes, and cleaned up with the sandbox', async () => {
     const { sandbox, uid } = await newPod(runtime);
     const files = { 'app.conf': new TextEncoder().encode('color=blue\n'), 'nested/key': new TextEncoder().encode('s3cret') };
-    const id = await runIn(runtime, sandbox, shell('app', sleepy, {
-      mounts: [{ kind: 'files', volume: 'config', containerPath: '/etc/app', files, mode: 0o440, modes: { 'nested/key': 0o400 } }],
-    }));
+    const id = await runIn(
+      runtime,
+      sandbox,
+      shell('app', sleepy, {
+        mounts: [{ kind: 'files', volume: 'config', containerPath: '/etc/app', files, mode: 0o440, modes: { 'nested/key': 0o400 } }],
+      }),
+    );
     const conf = await runtime.exec(id, ['cat', '/etc/app/app.conf']);
     expect(conf).toMatchObject({ exitCode: 0, stdout: 'color=blue\n' });
     expect((await runtime.exec(id, ['cat', '/etc/app/nested/key'])).stdout).toBe('s3cret');
@@ -71,14 +75,22 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
 
   it('a hostPath is bind-mounted, read-only when asked', async () => {
     const { sandbox } = await newPod(runtime);
-    const rw = await runIn(runtime, sandbox, shell('rw', `echo from-container > /host/out; ${sleepy}`, {
-      mounts: [{ kind: 'hostPath', hostPath: hostDir, containerPath: '/host' }],
-    }));
+    const rw = await runIn(
+      runtime,
+      sandbox,
+      shell('rw', `echo from-container > /host/out; ${sleepy}`, {
+        mounts: [{ kind: 'hostPath', hostPath: hostDir, containerPath: '/host' }],
+      }),
+    );
     const text = await eventually(() => readFile(path.join(hostDir, 'out'), 'utf8').catch(() => undefined), 'the file on the host');
     expect(text).toBe('from-container\n');
-    const ro = await runIn(runtime, sandbox, shell('ro', sleepy, {
-      mounts: [{ kind: 'hostPath', hostPath: hostDir, containerPath: '/host', readOnly: true }],
-    }));
+    const ro = await runIn(
+      runtime,
+      sandbox,
+      shell('ro', sleepy, {
+        mounts: [{ kind: 'hostPath', hostPath: hostDir, containerPath: '/host', readOnly: true }],
+      }),
+    );
     expect((await runtime.exec(ro, ['cat', '/host/out'])).stdout).toBe('from-container\n');
     expect((await runtime.exec(ro, ['touch', '/host/other'])).exitCode).not.toBe(0);
     expect((await runtime.exec(rw, ['touch', '/host/other'])).exitCode).toBe(0);
@@ -87,10 +99,15 @@ describe.skipIf(!docker)('DockerRuntime: volumes', () => {
   it('a bad mount is refused with a TugboatError naming the field, before anything is made', async () => {
     const { sandbox, uid } = await newPod(runtime);
     const err = await runtime
-      .createContainer(sandbox.id, shell('bad', sleepy, { mounts: [
-        { kind: 'emptyDir', volume: 'ok', containerPath: '/ok' },
-        { kind: 'files', volume: 'c', containerPath: '/c', files: { '../escape': new Uint8Array() } },
-      ] }))
+      .createContainer(
+        sandbox.id,
+        shell('bad', sleepy, {
+          mounts: [
+            { kind: 'emptyDir', volume: 'ok', containerPath: '/ok' },
+            { kind: 'files', volume: 'c', containerPath: '/c', files: { '../escape': new Uint8Array() } },
+          ],
+        }),
+      )
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'TugboatError', reason: 'Invalid' });
     expect(JSON.stringify((err as { causes: unknown }).causes)).toContain('mounts[1].files');

@@ -22,7 +22,9 @@ function widgetCrd(): CustomResourceDefinition {
           served: true,
           storage: true,
           subresources: { status: {} },
-          schema: { openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } } },
+          schema: {
+            openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
+          },
         },
       ],
     },
@@ -66,7 +68,11 @@ describe('CRD cleanup (the customresourcecleanup finalizer)', () => {
     await a.waitFor(widgets, 'held', (w) => w?.metadata.deletionTimestamp !== undefined);
     expect(await widgets.find('free')).toBeUndefined();
     const crds = b.customResourceDefinitions();
-    const terminating = await a.waitFor(crds, WIDGETS, (crd) => crd?.status?.conditions?.some((c) => c.reason === 'InstanceDeletionCheck') ?? false);
+    const terminating = await a.waitFor(
+      crds,
+      WIDGETS,
+      (crd) => crd?.status?.conditions?.some((c) => c.reason === 'InstanceDeletionCheck') ?? false,
+    );
     expect(terminating?.status?.conditions?.find((c) => c.type === 'Terminating')).toMatchObject({ status: 'True' });
     // while the CRD terminates, its kind refuses creates
     expect((await rejection(widgets.create(widget('late')))).reason).toBe('MethodNotAllowed');

@@ -45,10 +45,13 @@ async function startBare(start: string) {
 const jobsOf = async (cluster: Cluster) => (await cluster.jobs('default').list()).items;
 const minutes = (iso: string) => Math.floor(Date.parse(iso) / 60_000);
 const eventsOf = async (cluster: Cluster, name: string) =>
-  (await cluster.client<Job & { involvedObject?: { name?: string }; reason?: string; type?: string; message?: string }>('v1', 'Event', 'default').list()).items.filter(
-    (e) => e.involvedObject?.name === name,
-  );
-const activeJobs = (jobs: Job[]) => jobs.filter((j) => !j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True'));
+  (
+    await cluster
+      .client<Job & { involvedObject?: { name?: string }; reason?: string; type?: string; message?: string }>('v1', 'Event', 'default')
+      .list()
+  ).items.filter((e) => e.involvedObject?.name === name);
+const activeJobs = (jobs: Job[]) =>
+  jobs.filter((j) => !j.status?.conditions?.some((c) => (c.type === 'Complete' || c.type === 'Failed') && c.status === 'True'));
 
 describe('CronJob', () => {
   it('Allow: a Job every 5 minutes named <cronjob>-<Unix minutes>, keeping the 3 newest successful', async () => {
@@ -75,9 +78,12 @@ describe('CronJob', () => {
     m.runtime.image('task:1', { exitAfterMs: 12 * 60_000 });
     await m.cluster.apply(cronJob('solo', '*/5 * * * *', { concurrencyPolicy: 'Forbid' }));
     let maxActive = 0;
-    await m.advance(21 * 60_000, { stepMs: 10_000, onStep: async () => {
-      maxActive = Math.max(maxActive, activeJobs(await jobsOf(m!.cluster)).length);
-    } });
+    await m.advance(21 * 60_000, {
+      stepMs: 10_000,
+      onStep: async () => {
+        maxActive = Math.max(maxActive, activeJobs(await jobsOf(m!.cluster)).length);
+      },
+    });
     expect(maxActive).toBe(1);
     const names = (await jobsOf(m.cluster)).map((j) => j.metadata.name).sort();
     // 00:05 runs until ~00:17; 00:10 and 00:15 are forbidden; 00:15 (the latest unmet) starts at ~00:17.
@@ -97,7 +103,10 @@ describe('CronJob', () => {
     expect(cj.status?.active?.map((r) => r.name)).toEqual([`swap-${minutes('2026-01-01T00:15:00Z')}`]);
     const ev = await eventsOf(m.cluster, 'swap');
     expect(ev.filter((e) => e.reason === 'SuccessfulDelete').map((e) => e.message)).toEqual(
-      expect.arrayContaining([`Deleted job swap-${minutes('2026-01-01T00:05:00Z')}`, `Deleted job swap-${minutes('2026-01-01T00:10:00Z')}`]),
+      expect.arrayContaining([
+        `Deleted job swap-${minutes('2026-01-01T00:05:00Z')}`,
+        `Deleted job swap-${minutes('2026-01-01T00:10:00Z')}`,
+      ]),
     );
   });
 
@@ -113,7 +122,11 @@ describe('CronJob', () => {
     expect((await jobsOf(cluster)).map((j) => j.metadata.name)).toEqual([`eager-${minutes('2026-01-01T01:00:00Z')}`]);
     await advanceBy(cluster, 50 * 60_000, { stepMs: 60_000 });
     expect((await jobsOf(cluster)).map((j) => j.metadata.name).sort()).toEqual(
-      [`eager-${minutes('2026-01-01T01:00:00Z')}`, `eager-${minutes('2026-01-01T02:00:00Z')}`, `late-${minutes('2026-01-01T02:00:00Z')}`].sort(),
+      [
+        `eager-${minutes('2026-01-01T01:00:00Z')}`,
+        `eager-${minutes('2026-01-01T02:00:00Z')}`,
+        `late-${minutes('2026-01-01T02:00:00Z')}`,
+      ].sort(),
     );
   });
 

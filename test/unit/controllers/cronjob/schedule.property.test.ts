@@ -13,19 +13,24 @@ const START = Date.parse('2026-01-01T00:00:00Z');
 describe('schedule', () => {
   it('next is strictly later, on a whole minute, and matches the fields (UTC)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 59 }), fc.integer({ min: 1, max: 23 }), fc.integer({ min: 0, max: 400 * 86_400_000 }), (minute, step, offset) => {
-        const s = parseSchedule(`${minute} */${step} * * *`, 'UTC');
-        const after = START + offset;
-        const n = s.next(after)!;
-        expect(n).toBeGreaterThan(after);
-        expect(n % 60_000).toBe(0);
-        const d = new Date(n);
-        expect(d.getUTCMinutes()).toBe(minute);
-        expect(d.getUTCHours() % step).toBe(0);
-        // Nothing matches in between.
-        const prev = new Date(n - 3_600_000);
-        if (prev.getTime() > after) expect(prev.getUTCHours() % step === 0 && prev.getUTCMinutes() === minute).toBe(false);
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 59 }),
+        fc.integer({ min: 1, max: 23 }),
+        fc.integer({ min: 0, max: 400 * 86_400_000 }),
+        (minute, step, offset) => {
+          const s = parseSchedule(`${minute} */${step} * * *`, 'UTC');
+          const after = START + offset;
+          const n = s.next(after)!;
+          expect(n).toBeGreaterThan(after);
+          expect(n % 60_000).toBe(0);
+          const d = new Date(n);
+          expect(d.getUTCMinutes()).toBe(minute);
+          expect(d.getUTCHours() % step).toBe(0);
+          // Nothing matches in between.
+          const prev = new Date(n - 3_600_000);
+          if (prev.getTime() > after) expect(prev.getUTCHours() % step === 0 && prev.getUTCMinutes() === minute).toBe(false);
+        },
+      ),
     );
   });
 
@@ -94,7 +99,13 @@ describe('names and history', () => {
       metadata: { name },
       status: { startTime: start, ...(cond ? { conditions: [{ type: cond, status: 'True' }] } : {}) },
     });
-    const jobs = [mk('a', '2026-01-01T00:01:00Z', 'Complete'), mk('b', '2026-01-01T00:02:00Z', 'Failed'), mk('c', '2026-01-01T00:03:00Z', 'Complete'), mk('d', '2026-01-01T00:04:00Z', 'Failed'), mk('e', '2026-01-01T00:00:00Z')];
+    const jobs = [
+      mk('a', '2026-01-01T00:01:00Z', 'Complete'),
+      mk('b', '2026-01-01T00:02:00Z', 'Failed'),
+      mk('c', '2026-01-01T00:03:00Z', 'Complete'),
+      mk('d', '2026-01-01T00:04:00Z', 'Failed'),
+      mk('e', '2026-01-01T00:00:00Z'),
+    ];
     expect(jobsBeyondHistory(jobs, 1, 1).map((j) => j.metadata.name)).toEqual(['a', 'b']);
     expect(jobsBeyondHistory(jobs, 0, 0).map((j) => j.metadata.name)).toEqual(['a', 'c', 'b', 'd']);
     expect(jobsBeyondHistory(jobs, undefined, undefined)).toEqual([]);

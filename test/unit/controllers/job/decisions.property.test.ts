@@ -82,13 +82,18 @@ describe('completion indexes', () => {
 
   it('first pending indexes are the lowest neither succeeded nor active', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 30 }), fc.integer({ min: 1, max: 40 }), fc.uniqueArray(fc.integer({ min: 0, max: 39 })), (count, completions, taken) => {
-        const succeeded = new Set(taken.filter((_, i) => i % 2 === 0));
-        const active = new Set(taken.filter((_, i) => i % 2 === 1));
-        const out = firstPendingIndexes(count, completions, succeeded, active);
-        const free = Array.from({ length: completions }, (_, i) => i).filter((i) => !succeeded.has(i) && !active.has(i));
-        expect(out).toEqual(free.slice(0, count));
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 30 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.uniqueArray(fc.integer({ min: 0, max: 39 })),
+        (count, completions, taken) => {
+          const succeeded = new Set(taken.filter((_, i) => i % 2 === 0));
+          const active = new Set(taken.filter((_, i) => i % 2 === 1));
+          const out = firstPendingIndexes(count, completions, succeeded, active);
+          const free = Array.from({ length: completions }, (_, i) => i).filter((i) => !succeeded.has(i) && !active.has(i));
+          expect(out).toEqual(free.slice(0, count));
+        },
+      ),
     );
   });
 });
@@ -105,7 +110,14 @@ describe('sync plan', () => {
         (parallelism, completions, ps, indexed) => {
           const job = mkJob({ parallelism, completions, ...(indexed ? { completionMode: 'Indexed' } : {}) });
           const pods = ps.map((p, i) => mkPod(`p${i}`, p, indexed ? { index: i % completions } : {}));
-          const plan = planSync({ job, pods, nowMs: NOW, backoff: { failuresAfterLastSuccess: 0 }, expectationsSatisfied: true, expectedRemovals: new Set() });
+          const plan = planSync({
+            job,
+            pods,
+            nowMs: NOW,
+            backoff: { failuresAfterLastSuccess: 0 },
+            expectationsSatisfied: true,
+            expectedRemovals: new Set(),
+          });
           const active = pods.filter((p) => p.status?.phase === 'Pending' || p.status?.phase === 'Running').length;
           if (plan.finished) {
             expect(plan.create).toHaveLength(0);
@@ -141,9 +153,23 @@ describe('sync plan', () => {
 
   it('does not finish while earlier creations are unobserved', () => {
     const job = mkJob({ activeDeadlineSeconds: 1 }, { startTime: '2025-12-31T00:00:00Z' });
-    const plan = planSync({ job, pods: [], nowMs: NOW, backoff: { failuresAfterLastSuccess: 0 }, expectationsSatisfied: false, expectedRemovals: new Set() });
+    const plan = planSync({
+      job,
+      pods: [],
+      nowMs: NOW,
+      backoff: { failuresAfterLastSuccess: 0 },
+      expectationsSatisfied: false,
+      expectedRemovals: new Set(),
+    });
     expect(plan.finished).toBeUndefined();
-    const ok = planSync({ job, pods: [], nowMs: NOW, backoff: { failuresAfterLastSuccess: 0 }, expectationsSatisfied: true, expectedRemovals: new Set() });
+    const ok = planSync({
+      job,
+      pods: [],
+      nowMs: NOW,
+      backoff: { failuresAfterLastSuccess: 0 },
+      expectationsSatisfied: true,
+      expectedRemovals: new Set(),
+    });
     expect(ok.finished).toMatchObject({ type: 'Failed', reason: 'DeadlineExceeded' });
   });
 });
@@ -151,7 +177,10 @@ describe('sync plan', () => {
 describe('pod failure policy', () => {
   it('the first matching rule decides; no match counts the failure', () => {
     const pod = mkPod('p', 'Failed');
-    pod.status = { phase: 'Failed', containerStatuses: [{ name: 'c', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 5 } } }] };
+    pod.status = {
+      phase: 'Failed',
+      containerStatuses: [{ name: 'c', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 5 } } }],
+    };
     const rules = [
       { action: 'Ignore', onExitCodes: { operator: 'NotIn', values: [5] } },
       { action: 'FailJob', onExitCodes: { operator: 'In', values: [5, 6] } },
@@ -176,19 +205,35 @@ describe('finalizer tracking', () => {
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom<'Succeeded' | 'Failed'>('Succeeded', 'Failed'), { minLength: 1, maxLength: 12 }),
-        fc.array(fc.record({ removalOk: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), deletes: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }), loseSecondWrite: fc.boolean() }), {
-          minLength: 1,
-          maxLength: 6,
-        }),
+        fc.array(
+          fc.record({
+            removalOk: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+            deletes: fc.array(fc.boolean(), { minLength: 12, maxLength: 12 }),
+            loseSecondWrite: fc.boolean(),
+          }),
+          {
+            minLength: 1,
+            maxLength: 6,
+          },
+        ),
         (phases, rounds) => {
           const model: ModelPod[] = phases.map((phase, i) => ({ uid: `p${i}`, phase, finalizer: true, deleting: false, gone: false }));
           let job = mkJob({ completions: 1000, parallelism: 0 }, { succeeded: 0, failed: 0 });
-          const view = () => model.filter((p) => !p.gone).map((p) => mkPod(p.uid, p.phase, { finalizer: p.finalizer, deleting: p.deleting }));
+          const view = () =>
+            model.filter((p) => !p.gone).map((p) => mkPod(p.uid, p.phase, { finalizer: p.finalizer, deleting: p.deleting }));
           const counted = () => (job.status?.succeeded ?? 0) + (job.status?.failed ?? 0);
-          const uncounted = () => (job.status?.uncountedTerminatedPods?.succeeded?.length ?? 0) + (job.status?.uncountedTerminatedPods?.failed?.length ?? 0);
+          const uncounted = () =>
+            (job.status?.uncountedTerminatedPods?.succeeded?.length ?? 0) + (job.status?.uncountedTerminatedPods?.failed?.length ?? 0);
           const runSync = (round: (typeof rounds)[number] | undefined) => {
             const pods = view();
-            const plan = planSync({ job, pods, nowMs: NOW, backoff: { failuresAfterLastSuccess: 0 }, expectationsSatisfied: true, expectedRemovals: new Set() });
+            const plan = planSync({
+              job,
+              pods,
+              nowMs: NOW,
+              backoff: { failuresAfterLastSuccess: 0 },
+              expectationsSatisfied: true,
+              expectedRemovals: new Set(),
+            });
             const t = planTracking(job, pods, plan, new Set());
             job = { ...job, status: t.status }; // the first write: UIDs recorded before finalizers go
             t.removeFinalizer.forEach((p, i) => {

@@ -37,7 +37,12 @@ describe('Job tracking finalizer', () => {
     const now = h.clock.now().toISOString();
     await pods(h.cluster).updateStatus({
       ...pod,
-      status: { phase: 'Succeeded', containerStatuses: [{ name: 'c', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, finishedAt: now } } }] },
+      status: {
+        phase: 'Succeeded',
+        containerStatuses: [
+          { name: 'c', image: 'x', imageID: '', ready: false, restartCount: 0, state: { terminated: { exitCode: 0, finishedAt: now } } },
+        ],
+      },
     } as Pod);
     await pods(h.cluster).delete(pod.metadata.name!, { gracePeriodSeconds: 0 });
     const held = await pods(h.cluster).get(pod.metadata.name!);

@@ -14,7 +14,14 @@ const WIDGET_CRD = {
     group: 'example.com',
     names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
     scope: 'Namespaced',
-    versions: [{ name: 'v1', served: true, storage: true, schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } } }],
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
+      },
+    ],
   },
 };
 interface Widget extends KubeObject {

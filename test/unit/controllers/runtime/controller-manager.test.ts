@@ -55,10 +55,15 @@ describe('ControllerManager', () => {
     await ctx.client<Pod>('v1', 'Pod', 'default').create({
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'child', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid!, controller: true }] },
+      metadata: {
+        name: 'child',
+        ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner.metadata.uid!, controller: true }],
+      },
       spec: { containers: [container] },
     });
-    await ctx.client<Pod>('v1', 'Pod', 'default').create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray' }, spec: { containers: [container] } });
+    await ctx
+      .client<Pod>('v1', 'Pod', 'default')
+      .create({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'stray' }, spec: { containers: [container] } });
     await h.idle();
     // the child woke its owner (maybe more than once: level-triggered); the stray woke nobody
     expect(r.seen.length).toBeGreaterThanOrEqual(2);

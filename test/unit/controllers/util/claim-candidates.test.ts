@@ -11,7 +11,13 @@ function obj(name: string, labels: Record<string, string>, owner?: string, ns = 
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, namespace: ns, uid: `uid-${name}`, labels, ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: owner, controller: true }] } : {}) },
+    metadata: {
+      name,
+      namespace: ns,
+      uid: `uid-${name}`,
+      labels,
+      ...(owner ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: owner, uid: owner, controller: true }] } : {}),
+    },
   };
 }
 
@@ -20,8 +26,14 @@ function cacheOf(objects: KubeObject[]): CacheReader {
   const cache = {
     get: async () => undefined,
     list: async (...args: unknown[]) => {
-      const o = (typeof args[args.length - 1] === 'object' ? args[args.length - 1] : undefined) as { namespace?: string; labelSelector?: never } | undefined;
-      return objects.filter((x) => (!o?.namespace || x.metadata.namespace === o.namespace) && (!o?.labelSelector || parseSelector(o.labelSelector).matches(x.metadata.labels)));
+      const o = (typeof args[args.length - 1] === 'object' ? args[args.length - 1] : undefined) as
+        | { namespace?: string; labelSelector?: never }
+        | undefined;
+      return objects.filter(
+        (x) =>
+          (!o?.namespace || x.metadata.namespace === o.namespace) &&
+          (!o?.labelSelector || parseSelector(o.labelSelector).matches(x.metadata.labels)),
+      );
     },
     ownedBy: async (...args: unknown[]) => objects.filter((x) => x.metadata.ownerReferences?.some((r) => r.uid === args[args.length - 1])),
   };
@@ -43,7 +55,11 @@ describe('claimCandidates', () => {
     expect(new Set(candidates.map((c) => c.metadata.name)).size).toBe(candidates.length);
     const viaIndex = classifyClaims(owner, owner.selector, candidates);
     const viaScan = classifyClaims(owner, owner.selector, objects);
-    const names = (d: typeof viaScan) => ({ owned: d.owned.map((o) => o.metadata.name).sort(), adopt: d.adopt.map((o) => o.metadata.name).sort(), release: d.release.map((o) => o.metadata.name).sort() });
+    const names = (d: typeof viaScan) => ({
+      owned: d.owned.map((o) => o.metadata.name).sort(),
+      adopt: d.adopt.map((o) => o.metadata.name).sort(),
+      release: d.release.map((o) => o.metadata.name).sort(),
+    });
     expect(names(viaIndex)).toEqual(names(viaScan));
     expect(names(viaIndex)).toEqual({ owned: ['owned-match'], adopt: ['orphan-match'], release: ['owned-relabelled'] });
   });

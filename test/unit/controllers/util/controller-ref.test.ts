@@ -20,7 +20,9 @@ describe('one controllerRef', () => {
   it('is the only place in src that writes a controller ownerReference', () => {
     const src = join(import.meta.dirname, '../../../../src');
     const files = (dir: string): string[] =>
-      readdirSync(dir).flatMap((n) => (statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : []));
+      readdirSync(dir).flatMap((n) =>
+        statSync(join(dir, n)).isDirectory() ? files(join(dir, n)) : n.endsWith('.ts') ? [join(dir, n)] : [],
+      );
     const offenders = files(src)
       .filter((f) => relative(src, f) !== join('controllers', 'util', 'controller-ref.ts'))
       .filter((f) => /controller: true/.test(readFileSync(f, 'utf8')))

@@ -14,7 +14,10 @@ import { controllerRef } from '../../../../src/controllers/util/controller-ref.j
 import type { ControllerRevision, KubeObject, core } from '../../../../src/model/types.js';
 
 const owner: KubeObject = { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db', namespace: 'a', uid: 'u1' } };
-const template = (image: string): core.PodTemplateSpec => ({ metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image }] } });
+const template = (image: string): core.PodTemplateSpec => ({
+  metadata: { labels: { app: 'db' } },
+  spec: { containers: [{ name: 'db', image }] },
+});
 
 describe('ControllerRevision helpers', () => {
   it('newControllerRevision records the template as a replace patch, labelled, owned and named by its hash', () => {
@@ -24,7 +27,12 @@ describe('ControllerRevision helpers', () => {
       apiVersion: 'apps/v1',
       kind: 'ControllerRevision',
       revision: 3,
-      metadata: { name: `db-${hash}`, namespace: 'a', labels: { app: 'db', 'controller-revision-hash': hash }, ownerReferences: [controllerRef(owner)] },
+      metadata: {
+        name: `db-${hash}`,
+        namespace: 'a',
+        labels: { app: 'db', 'controller-revision-hash': hash },
+        ownerReferences: [controllerRef(owner)],
+      },
       data: { spec: { template: { ...template('pg:16'), $patch: 'replace' } } },
     });
     expect(templateOfRevision(rev)).toEqual(template('pg:16'));
@@ -45,7 +53,11 @@ describe('ControllerRevision helpers', () => {
   });
 
   it('sortRevisions orders by revision, then creation, then name; nextRevision follows the highest', () => {
-    const rev = fc.record({ revision: fc.integer({ min: 1, max: 4 }), created: fc.integer({ min: 0, max: 3 }), name: fc.constantFrom('a', 'b', 'c') });
+    const rev = fc.record({
+      revision: fc.integer({ min: 1, max: 4 }),
+      created: fc.integer({ min: 0, max: 3 }),
+      name: fc.constantFrom('a', 'b', 'c'),
+    });
     fc.assert(
       fc.property(fc.array(rev, { maxLength: 8 }), (specs) => {
         const revisions: ControllerRevision[] = specs.map((s) => ({

@@ -57,7 +57,11 @@ describe('createOrPatch', () => {
   it('patches only what the mutation changed, removals included, and keeps fields it does not own', async () => {
     const c = await start();
     const raw = c.client<ConfigMap>('v1', 'ConfigMap', 'default');
-    await raw.create({ ...cm('x'), metadata: { ...cm('x').metadata, labels: { app: 'web', old: 'y' }, annotations: { theirs: 'keep' } }, data: { a: '1', b: '2' } });
+    await raw.create({
+      ...cm('x'),
+      metadata: { ...cm('x').metadata, labels: { app: 'web', old: 'y' }, annotations: { theirs: 'keep' } },
+      data: { a: '1', b: '2' },
+    });
     const { client, writes } = counting(raw);
     const out = await createOrPatch(client, cm('x'), (d) => {
       delete d.metadata.labels!.old;
@@ -78,7 +82,10 @@ describe('createOrPatch', () => {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: { name: 'web', namespace: 'default' },
-      spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1' }] } } },
+      spec: {
+        selector: { matchLabels: { app: 'web' } },
+        template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1' }] } },
+      },
     };
     await raw.create(d);
     const { client, writes } = counting(raw);
@@ -119,8 +126,14 @@ describe('createOrPatch', () => {
 
 describe('mergePatchBetween', () => {
   it('is the merge patch that turns before into after (JSON objects without nulls)', () => {
-    const leaf = fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constantFrom('a', 'b'), fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }));
-    const { obj } = fc.letrec((tie) => ({ obj: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof({ depthSize: 'small' }, leaf, tie('obj')), { maxKeys: 3 }) }));
+    const leaf = fc.oneof(
+      fc.integer({ min: 0, max: 3 }),
+      fc.constantFrom('a', 'b'),
+      fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }),
+    );
+    const { obj } = fc.letrec((tie) => ({
+      obj: fc.dictionary(fc.constantFrom('a', 'b', 'c'), fc.oneof({ depthSize: 'small' }, leaf, tie('obj')), { maxKeys: 3 }),
+    }));
     fc.assert(
       fc.property(obj, obj, (before, after) => {
         const patch = mergePatchBetween(before, after);

@@ -17,7 +17,14 @@ describe('podFromTemplate', () => {
     expect(pod).toEqual({
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { generateName: 'web-abc-', namespace: 'shop', labels: { app: 'web' }, annotations: { a: '1' }, finalizers: ['f'], ownerReferences: [controllerRef(owner)] },
+      metadata: {
+        generateName: 'web-abc-',
+        namespace: 'shop',
+        labels: { app: 'web' },
+        annotations: { a: '1' },
+        finalizers: ['f'],
+        ownerReferences: [controllerRef(owner)],
+      },
       spec: template.spec,
     });
     // a copy: changing the pod leaves the template alone
@@ -32,7 +39,11 @@ describe('podFromTemplate', () => {
     expect(podFromTemplate(template, owner, { name: 'web-0' }).metadata.generateName).toBeUndefined();
     expect(podFromTemplate(template, owner, { generateName: 'job-x-' }).metadata.generateName).toBe('job-x-');
     expect(podFromTemplate(template, owner, { ownerRef: null }).metadata.ownerReferences).toBeUndefined();
-    expect(podFromTemplate(undefined, owner).metadata).toEqual({ generateName: 'web-abc-', namespace: 'shop', ownerReferences: [controllerRef(owner)] });
+    expect(podFromTemplate(undefined, owner).metadata).toEqual({
+      generateName: 'web-abc-',
+      namespace: 'shop',
+      ownerReferences: [controllerRef(owner)],
+    });
   });
 
   it('prefixes with name- while that is a valid generateName, else the name alone', () => {

@@ -6,10 +6,15 @@ import type { core } from '../../../../src/model/types.js';
 
 const template: core.PodTemplateSpec = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image: 'web:1' }] } };
 const labels = fc.dictionary(fc.constantFrom('app', 'tier', 'x'), fc.constantFrom('a', 'b'));
-const templates = fc.record({ metadata: fc.record({ labels }), spec: fc.record({ containers: fc.array(fc.record({ name: fc.constantFrom('a', 'b'), image: fc.constantFrom('i:1', 'i:2') }), { maxLength: 2 }) }) });
+const templates = fc.record({
+  metadata: fc.record({ labels }),
+  spec: fc.record({
+    containers: fc.array(fc.record({ name: fc.constantFrom('a', 'b'), image: fc.constantFrom('i:1', 'i:2') }), { maxLength: 2 }),
+  }),
+});
 
 describe('computeHash', () => {
-  it("keeps the values ReplicaSets were named with before (no collision count)", () => {
+  it('keeps the values ReplicaSets were named with before (no collision count)', () => {
     expect(computeHash(template)).toBe('79c545b47');
     expect(computeHash({})).toBe('596b7c79fc');
     expect(computeHash(undefined)).toBe('5859f96865');

@@ -4,7 +4,10 @@ import type { core } from '../../../../src/model/types.js';
 
 const NOT_READY = { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 };
 const UNREACHABLE = { key: 'node.kubernetes.io/unreachable', operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300 };
-const spec = (tolerations?: core.Toleration[]): core.PodSpec => ({ containers: [{ name: 'c', image: 'i:1' }], ...(tolerations ? { tolerations } : {}) });
+const spec = (tolerations?: core.Toleration[]): core.PodSpec => ({
+  containers: [{ name: 'c', image: 'i:1' }],
+  ...(tolerations ? { tolerations } : {}),
+});
 
 describe('default not-ready/unreachable tolerations (DefaultTolerationSeconds)', () => {
   it('adds both 300 s NoExecute tolerations to a pod without any', () => {
@@ -33,7 +36,11 @@ describe('default not-ready/unreachable tolerations (DefaultTolerationSeconds)',
     const s = spec([{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }]);
     defaultNodeTolerations(s);
     defaultNodeTolerations(s);
-    expect(s.tolerations).toEqual([{ key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' }, NOT_READY, UNREACHABLE]);
+    expect(s.tolerations).toEqual([
+      { key: 'node.kubernetes.io/not-ready', operator: 'Exists', effect: 'NoSchedule' },
+      NOT_READY,
+      UNREACHABLE,
+    ]);
   });
 
   it('pod templates are not given them (only pods, as the admission plugin does)', () => {

@@ -60,7 +60,12 @@ describe('defaultPodSpec', () => {
   });
 
   it('keeps values that are set', () => {
-    const spec: core.PodSpec = { restartPolicy: 'Never', dnsPolicy: 'Default', terminationGracePeriodSeconds: 0, containers: [{ name: 'a', image: 'x', imagePullPolicy: 'Never' }] };
+    const spec: core.PodSpec = {
+      restartPolicy: 'Never',
+      dnsPolicy: 'Default',
+      terminationGracePeriodSeconds: 0,
+      containers: [{ name: 'a', image: 'x', imagePullPolicy: 'Never' }],
+    };
     defaultPodSpec(spec);
     expect(spec.restartPolicy).toBe('Never');
     expect(spec.dnsPolicy).toBe('Default');
@@ -76,7 +81,9 @@ describe('defaultPodSpec', () => {
   });
 
   it('copies limits into missing requests for Pods only', () => {
-    const pod = { spec: { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } } }] } };
+    const pod = {
+      spec: { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '500m' } } }] },
+    };
     defaultPod(pod);
     expect(pod.spec.containers[0].resources.requests).toEqual({ cpu: '500m', memory: '1Gi' });
     const template: core.PodTemplateSpec = { spec: { containers: [{ name: 'a', image: 'x', resources: { limits: { cpu: '1' } } }] } };
@@ -98,10 +105,19 @@ const container = fc.record(
     name: fc.stringMatching(/^[a-z][a-z0-9]{0,8}$/),
     image: fc.constantFrom('nginx', 'nginx:latest', 'nginx:1.25', 'r:5000/a/b', 'x@sha256:abc'),
     imagePullPolicy: fc.constantFrom('Always', 'IfNotPresent', 'Never'),
-    ports: fc.array(fc.record({ containerPort: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom('TCP', 'UDP') }, { requiredKeys: ['containerPort'] }), { maxLength: 3 }),
+    ports: fc.array(
+      fc.record(
+        { containerPort: fc.integer({ min: 1, max: 65535 }), protocol: fc.constantFrom('TCP', 'UDP') },
+        { requiredKeys: ['containerPort'] },
+      ),
+      { maxLength: 3 },
+    ),
     livenessProbe: probe,
     readinessProbe: probe,
-    resources: fc.record({ limits: fc.record({ cpu: fc.constantFrom('1', '250m') }), requests: fc.record({ memory: fc.constantFrom('64Mi') }) }, { requiredKeys: [] }),
+    resources: fc.record(
+      { limits: fc.record({ cpu: fc.constantFrom('1', '250m') }), requests: fc.record({ memory: fc.constantFrom('64Mi') }) },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: ['name', 'image'] },
 );
@@ -112,7 +128,9 @@ const podSpec = fc.record(
     restartPolicy: fc.constantFrom('Always', 'OnFailure', 'Never'),
     hostNetwork: fc.boolean(),
     terminationGracePeriodSeconds: fc.integer({ min: 0, max: 120 }),
-    volumes: fc.array(fc.record({ name: fc.constantFrom('a', 'b'), secret: fc.record({ secretName: fc.constant('s') }) }), { maxLength: 2 }),
+    volumes: fc.array(fc.record({ name: fc.constantFrom('a', 'b'), secret: fc.record({ secretName: fc.constant('s') }) }), {
+      maxLength: 2,
+    }),
   },
   { requiredKeys: ['containers'] },
 );

@@ -22,7 +22,9 @@ describe('service and cluster defaults', () => {
     expect(svc.spec.allocateLoadBalancerNodePorts).toBe(true);
   });
   it('Namespace: phase Active and the metadata.name label', () => {
-    const ns: { metadata: { name: string; labels?: Record<string, string> }; status?: core.NamespaceStatus } = { metadata: { name: 'team' } };
+    const ns: { metadata: { name: string; labels?: Record<string, string> }; status?: core.NamespaceStatus } = {
+      metadata: { name: 'team' },
+    };
     defaultNamespace(ns);
     expect(ns.status?.phase).toBe('Active');
     expect(ns.metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team' });

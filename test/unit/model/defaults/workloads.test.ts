@@ -1,8 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from '../../../../src/model/defaults/workloads.js';
+import {
+  defaultCronJob,
+  defaultDaemonSet,
+  defaultDeployment,
+  defaultJob,
+  defaultReplicaSet,
+  defaultStatefulSet,
+} from '../../../../src/model/defaults/workloads.js';
 import type { apps, batch, core } from '../../../../src/model/types.js';
 
-const template = (): core.PodTemplateSpec => ({ metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } });
+const template = (): core.PodTemplateSpec => ({
+  metadata: { labels: { app: 'web' } },
+  spec: { containers: [{ name: 'web', image: 'nginx' }] },
+});
 
 describe('workload defaults', () => {
   it('Deployment: replicas 1, RollingUpdate 25%/25%, history 10, deadline 600, selector untouched', () => {

@@ -8,7 +8,7 @@ const cronJob = () => ({
   apiVersion: 'batch/v1',
   kind: 'CronJob',
   metadata: { name: 'nightly', namespace: 'default' },
-  spec: { schedule: '0 3 * * *', jobTemplate: { spec: structuredClone((job().spec as object)) } },
+  spec: { schedule: '0 3 * * *', jobTemplate: { spec: structuredClone(job().spec as object) } },
 });
 const cronFields = (obj: unknown) => CronJobType.validate!(obj as never).causes.map((c) => c.field);
 
@@ -32,8 +32,18 @@ describe('Job validation', () => {
 
   it('keeps the template immutable on update', () => {
     const old = job();
-    expect(jobFields(edit(old, (j) => (j.spec.template.spec.containers[0].image = 'other')), old)).toEqual(['spec.template']);
-    expect(jobFields(edit(old, (j) => (j.spec.activeDeadlineSeconds = 60)), old)).toEqual([]);
+    expect(
+      jobFields(
+        edit(old, (j) => (j.spec.template.spec.containers[0].image = 'other')),
+        old,
+      ),
+    ).toEqual(['spec.template']);
+    expect(
+      jobFields(
+        edit(old, (j) => (j.spec.activeDeadlineSeconds = 60)),
+        old,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -43,19 +53,47 @@ describe('CronJob validation', () => {
     ['bad schedule', (c) => (c.spec.schedule = '61 * * * *'), ['spec.schedule']],
     ['no schedule', (c) => delete c.spec.schedule, ['spec.schedule']],
     ['bad concurrency policy', (c) => (c.spec.concurrencyPolicy = 'Sometimes'), ['spec.concurrencyPolicy']],
-    ['template restartPolicy Always', (c) => (c.spec.jobTemplate.spec.template.spec.restartPolicy = 'Always'), ['spec.jobTemplate.spec.template.spec.restartPolicy']],
+    [
+      'template restartPolicy Always',
+      (c) => (c.spec.jobTemplate.spec.template.spec.restartPolicy = 'Always'),
+      ['spec.jobTemplate.spec.template.spec.restartPolicy'],
+    ],
     ['name too long', (c) => (c.metadata.name = 'a'.repeat(53)), ['metadata.name']],
     ['negative history', (c) => (c.spec.failedJobsHistoryLimit = -1), ['spec.failedJobsHistoryLimit']],
   ])('%s', (_n, change, expected) => expect(cronFields(edit(cronJob(), change))).toEqual(expected));
 });
 
 describe('cron schedule syntax', () => {
-  it.each(['* * * * *', '*/5 * * * *', '0 0 1 1 *', '0 9-17/2 * * MON-FRI', '15,45 * * JAN,jul sun', '@hourly', '@daily', '@weekly', '@monthly', '@yearly', '@annually', '@midnight', '@every 1h30m', '0 0 ? * *'])(
-    'accepts %s',
-    (s) => expect(cronScheduleErrors(s)).toEqual([]),
-  );
-  it.each(['', '* * * *', '* * * * * *', '60 * * * *', '* 24 * * *', '* * 0 * *', '* * * 13 *', '* * * * 7', '5-1 * * * *', '*/0 * * * *', '@often', '@every soon', 'TZ=UTC 0 * * * *', 'a b c d e'])(
-    'rejects %j',
-    (s) => expect(isValidCronSchedule(s)).toBe(false),
-  );
+  it.each([
+    '* * * * *',
+    '*/5 * * * *',
+    '0 0 1 1 *',
+    '0 9-17/2 * * MON-FRI',
+    '15,45 * * JAN,jul sun',
+    '@hourly',
+    '@daily',
+    '@weekly',
+    '@monthly',
+    '@yearly',
+    '@annually',
+    '@midnight',
+    '@every 1h30m',
+    '0 0 ? * *',
+  ])('accepts %s', (s) => expect(cronScheduleErrors(s)).toEqual([]));
+  it.each([
+    '',
+    '* * * *',
+    '* * * * * *',
+    '60 * * * *',
+    '* 24 * * *',
+    '* * 0 * *',
+    '* * * 13 *',
+    '* * * * 7',
+    '5-1 * * * *',
+    '*/0 * * * *',
+    '@often',
+    '@every soon',
+    'TZ=UTC 0 * * * *',
+    'a b c d e',
+  ])('rejects %j', (s) => expect(isValidCronSchedule(s)).toBe(false));
 });

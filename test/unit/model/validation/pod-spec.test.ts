@@ -22,7 +22,11 @@ describe('Pod validation', () => {
     ['port 70000', (p) => (p.spec.containers[0].ports[0].containerPort = 70000), ['spec.containers[0].ports[0].containerPort']],
     [
       'duplicate port names',
-      (p) => (p.spec.containers[0].ports = [{ name: 'http', containerPort: 80 }, { name: 'http', containerPort: 81 }]),
+      (p) =>
+        (p.spec.containers[0].ports = [
+          { name: 'http', containerPort: 80 },
+          { name: 'http', containerPort: 81 },
+        ]),
       ['spec.containers[0].ports[1].name'],
     ],
     ['bad protocol', (p) => (p.spec.containers[0].ports[0].protocol = 'HTTP'), ['spec.containers[0].ports[0].protocol']],
@@ -47,7 +51,11 @@ describe('Pod validation', () => {
     ],
     [
       'duplicate volumes',
-      (p) => (p.spec.volumes = [{ name: 'a', emptyDir: {} }, { name: 'a', emptyDir: {} }]),
+      (p) =>
+        (p.spec.volumes = [
+          { name: 'a', emptyDir: {} },
+          { name: 'a', emptyDir: {} },
+        ]),
       ['spec.volumes[1].name'],
     ],
     ['volume without source', (p) => (p.spec.volumes = [{ name: 'a' }]), ['spec.volumes[0]']],
@@ -71,7 +79,9 @@ describe('Pod validation', () => {
       message: 'Unsupported value: "Sometimes": supported values: "Always", "OnFailure", "Never"',
       reason: 'FieldValueNotSupported',
     });
-    const [m] = PodType.validate!(edit(pod(), (p) => (p.spec.containers[0].volumeMounts = [{ name: 'x', mountPath: '/x' }])) as never).causes;
+    const [m] = PodType.validate!(
+      edit(pod(), (p) => (p.spec.containers[0].volumeMounts = [{ name: 'x', mountPath: '/x' }])) as never,
+    ).causes;
     expect(m.reason).toBe('FieldValueNotFound');
   });
 

@@ -15,7 +15,15 @@ describe('Service validation', () => {
     ['no ports', (s) => (s.spec.ports = []), ['spec.ports']],
     ['headless without ports', (s) => Object.assign(s.spec, { ports: [], clusterIP: 'None' }), []],
     ['unnamed port among two', (s) => s.spec.ports.push({ name: 'b', port: 81 }), ['spec.ports[0].name']],
-    ['duplicate port names', (s) => (s.spec.ports = [{ name: 'a', port: 80 }, { name: 'a', port: 81 }]), ['spec.ports[1].name']],
+    [
+      'duplicate port names',
+      (s) =>
+        (s.spec.ports = [
+          { name: 'a', port: 80 },
+          { name: 'a', port: 81 },
+        ]),
+      ['spec.ports[1].name'],
+    ],
     ['port out of range', (s) => (s.spec.ports[0].port = 0), ['spec.ports[0].port']],
     ['bad targetPort name', (s) => (s.spec.ports[0].targetPort = 'Not_A_Name'), ['spec.ports[0].targetPort']],
     ['bad type', (s) => (s.spec.type = 'Magic'), ['spec.type']],
@@ -28,8 +36,20 @@ describe('Service validation', () => {
 
   it('keeps clusterIP once allocated', () => {
     const old = edit(service(), (s: any) => (s.spec.clusterIP = '10.96.0.10'));
-    expect(fields(ServiceType, edit(old, (s: any) => (s.spec.clusterIP = '10.96.0.11')), old)).toEqual(['spec.clusterIP']);
-    expect(fields(ServiceType, edit(old, (s: any) => (s.spec.ports[0].port = 81)), old)).toEqual([]);
+    expect(
+      fields(
+        ServiceType,
+        edit(old, (s: any) => (s.spec.clusterIP = '10.96.0.11')),
+        old,
+      ),
+    ).toEqual(['spec.clusterIP']);
+    expect(
+      fields(
+        ServiceType,
+        edit(old, (s: any) => (s.spec.ports[0].port = 81)),
+        old,
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -39,7 +59,12 @@ const ingress = () => ({
   metadata: { name: 'web', namespace: 'default' },
   spec: {
     ingressClassName: 'tugboat',
-    rules: [{ host: 'web.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }],
+    rules: [
+      {
+        host: 'web.example.com',
+        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] },
+      },
+    ],
   },
 });
 const path0 = 'spec.rules[0].http.paths[0]';
@@ -54,12 +79,24 @@ describe('Ingress validation', () => {
     ['no paths', (i) => (i.spec.rules[0].http.paths = []), ['spec.rules[0].http.paths']],
     ['backend service without name', (i) => delete i.spec.rules[0].http.paths[0].backend.service.name, [`${path0}.backend.service.name`]],
     ['backend port missing', (i) => (i.spec.rules[0].http.paths[0].backend.service.port = {}), [`${path0}.backend.service.port`]],
-    ['backend port name and number', (i) => (i.spec.rules[0].http.paths[0].backend.service.port = { name: 'http', number: 80 }), [`${path0}.backend.service.port`]],
-    ['backend port out of range', (i) => (i.spec.rules[0].http.paths[0].backend.service.port = { number: 70000 }), [`${path0}.backend.service.port.number`]],
+    [
+      'backend port name and number',
+      (i) => (i.spec.rules[0].http.paths[0].backend.service.port = { name: 'http', number: 80 }),
+      [`${path0}.backend.service.port`],
+    ],
+    [
+      'backend port out of range',
+      (i) => (i.spec.rules[0].http.paths[0].backend.service.port = { number: 70000 }),
+      [`${path0}.backend.service.port.number`],
+    ],
     ['IP host', (i) => (i.spec.rules[0].host = '10.0.0.1'), ['spec.rules[0].host']],
     ['wildcard host', (i) => (i.spec.rules[0].host = '*.example.com'), []],
     ['bad wildcard host', (i) => (i.spec.rules[0].host = 'web.*.com'), ['spec.rules[0].host']],
-    ['default backend only', (i) => Object.assign(i.spec, { rules: [], defaultBackend: { service: { name: 'web', port: { name: 'http' } } } }), []],
+    [
+      'default backend only',
+      (i) => Object.assign(i.spec, { rules: [], defaultBackend: { service: { name: 'web', port: { name: 'http' } } } }),
+      [],
+    ],
   ])('%s', (_n, change, expected) => expect(fields(IngressType, edit(ingress(), change))).toEqual(expected));
 });
 
@@ -67,19 +104,52 @@ describe('ConfigMap, Secret, PVC validation', () => {
   const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg', namespace: 'd' }, data: { 'app.conf': 'x', KEY: 'y' } };
   it('checks config keys and duplicates', () => {
     expect(fields(ConfigMapType, cm)).toEqual([]);
-    expect(fields(ConfigMapType, edit(cm, (c: any) => (c.data['bad/key'] = 'v')))).toEqual(['data[bad/key]']);
-    expect(fields(ConfigMapType, edit(cm, (c: any) => (c.binaryData = { KEY: 'eQ==' })))).toEqual(['binaryData[KEY]']);
-    expect(fields(ConfigMapType, edit(cm, (c: any) => (c.data.big = 'x'.repeat(1024 * 1024))))).toEqual(['']);
+    expect(
+      fields(
+        ConfigMapType,
+        edit(cm, (c: any) => (c.data['bad/key'] = 'v')),
+      ),
+    ).toEqual(['data[bad/key]']);
+    expect(
+      fields(
+        ConfigMapType,
+        edit(cm, (c: any) => (c.binaryData = { KEY: 'eQ==' })),
+      ),
+    ).toEqual(['binaryData[KEY]']);
+    expect(
+      fields(
+        ConfigMapType,
+        edit(cm, (c: any) => (c.data.big = 'x'.repeat(1024 * 1024))),
+      ),
+    ).toEqual(['']);
   });
   it('freezes immutable config maps', () => {
     const old = { ...cm, immutable: true };
-    expect(fields(ConfigMapType, edit(old, (c: any) => (c.data.KEY = 'z')), old)).toEqual(['data']);
+    expect(
+      fields(
+        ConfigMapType,
+        edit(old, (c: any) => (c.data.KEY = 'z')),
+        old,
+      ),
+    ).toEqual(['data']);
   });
   it('checks secret data and type requirements', () => {
-    const s = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's', namespace: 'd' }, type: 'kubernetes.io/tls', data: { 'tls.crt': 'YQ==' } };
+    const s = {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's', namespace: 'd' },
+      type: 'kubernetes.io/tls',
+      data: { 'tls.crt': 'YQ==' },
+    };
     expect(fields(SecretType, s)).toEqual(['data[tls.key]']);
     expect(fields(SecretType, { ...s, type: 'Opaque', data: { a: 'not base64!' } })).toEqual(['data[a]']);
-    expect(fields(SecretType, edit({ ...s, type: 'Opaque' }, () => {}), s)).toEqual(['type']);
+    expect(
+      fields(
+        SecretType,
+        edit({ ...s, type: 'Opaque' }, () => {}),
+        s,
+      ),
+    ).toEqual(['type']);
   });
   it('checks claims and keeps their spec except requests', () => {
     const pvc = {
@@ -89,8 +159,25 @@ describe('ConfigMap, Secret, PVC validation', () => {
       spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
     };
     expect(fields(PersistentVolumeClaimType, pvc)).toEqual([]);
-    expect(fields(PersistentVolumeClaimType, edit(pvc, (p: any) => (p.spec.accessModes = ['ReadAlways'])))).toEqual(['spec.accessModes']);
-    expect(fields(PersistentVolumeClaimType, edit(pvc, (p: any) => (p.spec.resources.requests.storage = '2Gi')), pvc)).toEqual([]);
-    expect(fields(PersistentVolumeClaimType, edit(pvc, (p: any) => (p.spec.accessModes = ['ReadWriteMany'])), pvc)).toEqual(['spec']);
+    expect(
+      fields(
+        PersistentVolumeClaimType,
+        edit(pvc, (p: any) => (p.spec.accessModes = ['ReadAlways'])),
+      ),
+    ).toEqual(['spec.accessModes']);
+    expect(
+      fields(
+        PersistentVolumeClaimType,
+        edit(pvc, (p: any) => (p.spec.resources.requests.storage = '2Gi')),
+        pvc,
+      ),
+    ).toEqual([]);
+    expect(
+      fields(
+        PersistentVolumeClaimType,
+        edit(pvc, (p: any) => (p.spec.accessModes = ['ReadWriteMany'])),
+        pvc,
+      ),
+    ).toEqual(['spec']);
   });
 });

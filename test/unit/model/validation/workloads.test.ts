@@ -16,7 +16,11 @@ describe('Deployment validation', () => {
       (d) => (d.spec.selector = { matchExpressions: [{ key: 'tier', operator: 'Exists' }] }),
       ['spec.template.metadata.labels'],
     ],
-    ['bad selector operator', (d) => (d.spec.selector = { matchExpressions: [{ key: 'app', operator: 'Near' }] }), ['spec.selector.matchExpressions[0].operator']],
+    [
+      'bad selector operator',
+      (d) => (d.spec.selector = { matchExpressions: [{ key: 'app', operator: 'Near' }] }),
+      ['spec.selector.matchExpressions[0].operator'],
+    ],
     ['negative replicas', (d) => (d.spec.replicas = -1), ['spec.replicas']],
     ['restartPolicy Never', (d) => (d.spec.template.spec.restartPolicy = 'Never'), ['spec.template.spec.restartPolicy']],
     ['image missing', (d) => delete d.spec.template.spec.containers[0].image, ['spec.template.spec.containers[0].image']],
@@ -31,9 +35,21 @@ describe('Deployment validation', () => {
       (d) => (d.spec.strategy = { type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '120%' } }),
       ['spec.strategy.rollingUpdate.maxUnavailable'],
     ],
-    ['maxSurge not a percent', (d) => (d.spec.strategy = { rollingUpdate: { maxSurge: 'lots' } }), ['spec.strategy.rollingUpdate.maxSurge']],
-    ['Recreate with rollingUpdate', (d) => (d.spec.strategy = { type: 'Recreate', rollingUpdate: { maxSurge: 1 } }), ['spec.strategy.rollingUpdate']],
-    ['progress deadline not above minReady', (d) => Object.assign(d.spec, { minReadySeconds: 10, progressDeadlineSeconds: 10 }), ['spec.progressDeadlineSeconds']],
+    [
+      'maxSurge not a percent',
+      (d) => (d.spec.strategy = { rollingUpdate: { maxSurge: 'lots' } }),
+      ['spec.strategy.rollingUpdate.maxSurge'],
+    ],
+    [
+      'Recreate with rollingUpdate',
+      (d) => (d.spec.strategy = { type: 'Recreate', rollingUpdate: { maxSurge: 1 } }),
+      ['spec.strategy.rollingUpdate'],
+    ],
+    [
+      'progress deadline not above minReady',
+      (d) => Object.assign(d.spec, { minReadySeconds: 10, progressDeadlineSeconds: 10 }),
+      ['spec.progressDeadlineSeconds'],
+    ],
     ['bad name', (d) => (d.metadata.name = 'Web'), ['metadata.name']],
   ])('%s', (_n, change, expected) => {
     expect(fields(DeploymentType, edit(deployment(), change))).toEqual(expected);
@@ -46,7 +62,13 @@ describe('Deployment validation', () => {
 
   it('rejects a selector change on update, accepts a template change', () => {
     const old = deployment();
-    expect(fields(DeploymentType, edit(old, (d) => (d.spec.template.spec.containers[0].image = 'x:2')), old)).toEqual([]);
+    expect(
+      fields(
+        DeploymentType,
+        edit(old, (d) => (d.spec.template.spec.containers[0].image = 'x:2')),
+        old,
+      ),
+    ).toEqual([]);
     const moved = edit(old, (d) => {
       d.spec.selector.matchLabels.tier = 'a';
       d.spec.template.metadata.labels.tier = 'a';
@@ -70,26 +92,56 @@ describe('ReplicaSet, StatefulSet, DaemonSet', () => {
         if (rt.kind === 'DaemonSet') delete d.spec.replicas;
       });
       expect(fields(rt, obj)).toEqual([]);
-      expect(fields(rt, edit(obj, (d) => delete d.spec.selector))).toEqual(['spec.selector']);
+      expect(
+        fields(
+          rt,
+          edit(obj, (d) => delete d.spec.selector),
+        ),
+      ).toEqual(['spec.selector']);
     }
   });
 
   it('StatefulSet: policy enums and update rules', () => {
     const sts = asKind('StatefulSet');
-    expect(fields(StatefulSetType, edit(sts, (s) => (s.spec.podManagementPolicy = 'Random')))).toEqual(['spec.podManagementPolicy']);
-    expect(fields(StatefulSetType, edit(sts, (s) => (s.spec.updateStrategy = { type: 'Rolling' })))).toEqual(['spec.updateStrategy.type']);
-    expect(fields(StatefulSetType, edit(sts, (s) => (s.spec.replicas = 5)), sts)).toEqual([]);
-    expect(fields(StatefulSetType, edit(sts, (s) => (s.spec.serviceName = 'other')), sts)).toEqual(['spec']);
+    expect(
+      fields(
+        StatefulSetType,
+        edit(sts, (s) => (s.spec.podManagementPolicy = 'Random')),
+      ),
+    ).toEqual(['spec.podManagementPolicy']);
+    expect(
+      fields(
+        StatefulSetType,
+        edit(sts, (s) => (s.spec.updateStrategy = { type: 'Rolling' })),
+      ),
+    ).toEqual(['spec.updateStrategy.type']);
+    expect(
+      fields(
+        StatefulSetType,
+        edit(sts, (s) => (s.spec.replicas = 5)),
+        sts,
+      ),
+    ).toEqual([]);
+    expect(
+      fields(
+        StatefulSetType,
+        edit(sts, (s) => (s.spec.serviceName = 'other')),
+        sts,
+      ),
+    ).toEqual(['spec']);
   });
 
   it('DaemonSet: maxUnavailable 0 with maxSurge 0 is invalid, and the selector is immutable', () => {
     const ds = edit(asKind('DaemonSet'), (d) => delete d.spec.replicas);
     const bad = edit(ds, (d) => (d.spec.updateStrategy = { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 0 } }));
     expect(fields(DaemonSetType, bad)).toEqual(['spec.updateStrategy.rollingUpdate.maxUnavailable']);
-    expect(fields(DaemonSetType, edit(ds, (d) => (d.spec.selector = { matchLabels: { app: 'web', x: 'y' } })), ds)).toEqual([
-      'spec.template.metadata.labels',
-      'spec.selector',
-    ]);
+    expect(
+      fields(
+        DaemonSetType,
+        edit(ds, (d) => (d.spec.selector = { matchLabels: { app: 'web', x: 'y' } })),
+        ds,
+      ),
+    ).toEqual(['spec.template.metadata.labels', 'spec.selector']);
     expect(DaemonSetType.validate!(edit(ds, (d) => (d.spec.replicas = 3)) as never).warnings).toEqual(['unknown field "spec.replicas"']);
   });
 });

@@ -1,7 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { TugboatError } from '../../../../src/model/errors.js';
-import { containerName, emptyDirVolumeName, toContainerPlan, type PodPlacement } from '../../../../src/runtime-adapters/docker/container-config.js';
+import {
+  containerName,
+  emptyDirVolumeName,
+  toContainerPlan,
+  type PodPlacement,
+} from '../../../../src/runtime-adapters/docker/container-config.js';
 import { RUNTIME_LABELS, type ContainerConfig } from '../../../../src/runtime-adapters/types.js';
 
 const at: PodPlacement = {
@@ -87,7 +92,15 @@ describe('toContainerPlan', () => {
 
   it('security: user, read-only root, capabilities; privileged only when asked', () => {
     const h = toContainerPlan(
-      base({ security: { runAsUser: 1000, runAsGroup: 2000, readOnlyRootFilesystem: true, capabilitiesAdd: ['NET_ADMIN'], capabilitiesDrop: ['ALL'] } }),
+      base({
+        security: {
+          runAsUser: 1000,
+          runAsGroup: 2000,
+          readOnlyRootFilesystem: true,
+          capabilitiesAdd: ['NET_ADMIN'],
+          capabilitiesDrop: ['ALL'],
+        },
+      }),
       at,
     ).options;
     expect(h.User).toBe('1000:2000');
@@ -115,7 +128,11 @@ describe('toContainerPlan', () => {
       ['tugboat-uid-1-cache', false],
       ['tugboat-uid-1-mem', true],
     ]);
-    expect(plan.volumes[0].labels).toEqual({ [RUNTIME_LABELS.cluster]: 'c1', [RUNTIME_LABELS.podUid]: 'uid-1', [RUNTIME_LABELS.role]: 'volume' });
+    expect(plan.volumes[0].labels).toEqual({
+      [RUNTIME_LABELS.cluster]: 'c1',
+      [RUNTIME_LABELS.podUid]: 'uid-1',
+      [RUNTIME_LABELS.role]: 'volume',
+    });
     expect(plan.options.HostConfig.Binds).toEqual(['/var/log:/logs:ro', '/srv:/srv']);
     expect(plan.options.HostConfig.Mounts).toEqual([
       { Type: 'volume', Source: 'tugboat-uid-1-cache', Target: '/cache', ReadOnly: false },

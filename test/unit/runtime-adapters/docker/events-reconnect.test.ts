@@ -5,7 +5,13 @@ import type { DockerScope } from '../../../../src/runtime-adapters/docker/scope.
 import { RUNTIME_LABELS } from '../../../../src/runtime-adapters/types.js';
 
 const event = (id: string, action: string, timeNano: number) =>
-  JSON.stringify({ Type: 'container', Action: action, Actor: { ID: id, Attributes: { exitCode: '1' } }, time: Math.floor(timeNano / 1e9), timeNano }) + '\n';
+  JSON.stringify({
+    Type: 'container',
+    Action: action,
+    Actor: { ID: id, Attributes: { exitCode: '1' } },
+    time: Math.floor(timeNano / 1e9),
+    timeNano,
+  }) + '\n';
 
 /** A scope whose daemon serves the given event streams one after the other, then fails. */
 function fakeScope(streams: string[][]) {

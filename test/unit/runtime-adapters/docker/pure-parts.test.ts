@@ -13,10 +13,18 @@ describe('toModemOptions', () => {
   });
   it('TCP with TLS and SSH with an agent', () => {
     expect(toModemOptions({ host: 'h', port: 2376, protocol: 'https', ca: 'A', cert: 'C', key: 'K' })).toEqual({
-      host: 'h', port: 2376, protocol: 'https', ca: 'A', cert: 'C', key: 'K',
+      host: 'h',
+      port: 2376,
+      protocol: 'https',
+      ca: 'A',
+      cert: 'C',
+      key: 'K',
     });
     expect(toModemOptions({ host: 'h', protocol: 'ssh', username: 'me', sshAuthAgent: '/agent' })).toEqual({
-      host: 'h', protocol: 'ssh', username: 'me', sshOptions: { agent: '/agent' },
+      host: 'h',
+      protocol: 'ssh',
+      username: 'me',
+      sshOptions: { agent: '/agent' },
     });
   });
   it('nothing given leaves dockerode to DOCKER_HOST and the default socket', () => {
@@ -34,12 +42,28 @@ describe('container status', () => {
       Image: 'sha256:abc',
       Config: { Image: 'img:1', Labels: { [RUNTIME_LABELS.container]: 'app' } },
       HostConfig: { NetworkMode: 'container:sb1' },
-      State: { Status: 'exited', ExitCode: 0, OOMKilled: false, StartedAt: '2024-01-01T00:00:01Z', FinishedAt: '2024-01-01T00:00:02Z', ...state },
+      State: {
+        Status: 'exited',
+        ExitCode: 0,
+        OOMKilled: false,
+        StartedAt: '2024-01-01T00:00:01Z',
+        FinishedAt: '2024-01-01T00:00:02Z',
+        ...state,
+      },
       ...extra,
     }) as never;
 
   it('maps exits to Completed, Error and OOMKilled', () => {
-    expect(toContainerStatus(info({}))).toMatchObject({ id: 'c1', sandboxId: 'sb1', name: 'app', image: 'img:1', imageId: 'sha256:abc', state: 'exited', exitCode: 0, reason: 'Completed' });
+    expect(toContainerStatus(info({}))).toMatchObject({
+      id: 'c1',
+      sandboxId: 'sb1',
+      name: 'app',
+      image: 'img:1',
+      imageId: 'sha256:abc',
+      state: 'exited',
+      exitCode: 0,
+      reason: 'Completed',
+    });
     expect(toContainerStatus(info({ ExitCode: 1 })).reason).toBe('Error');
     expect(toContainerStatus(info({ ExitCode: 137, OOMKilled: true })).reason).toBe('OOMKilled');
     expect(toContainerStatus(info({})).finishedAt?.toISOString()).toBe('2024-01-01T00:00:02.000Z');
@@ -54,17 +78,36 @@ describe('container status', () => {
 });
 
 describe('sandboxes', () => {
-  const config = { podUid: 'u', namespace: 'ns', podName: 'p', hostname: 'p', labels: { a: 'b' }, ports: [{ containerPort: 80, hostPort: 8080 }, { containerPort: 53, protocol: 'UDP' as const }] };
+  const config = {
+    podUid: 'u',
+    namespace: 'ns',
+    podName: 'p',
+    hostname: 'p',
+    labels: { a: 'b' },
+    ports: [
+      { containerPort: 80, hostPort: 8080 },
+      { containerPort: 53, protocol: 'UDP' as const },
+    ],
+  };
 
   it('labels carry the pod identity and the sandbox role', () => {
     expect(sandboxLabels(config, 'c', 'n')).toEqual({
-      a: 'b', [RUNTIME_LABELS.node]: 'n', [RUNTIME_LABELS.cluster]: 'c', [RUNTIME_LABELS.podUid]: 'u',
-      [RUNTIME_LABELS.namespace]: 'ns', [RUNTIME_LABELS.podName]: 'p', [RUNTIME_LABELS.role]: 'sandbox',
+      a: 'b',
+      [RUNTIME_LABELS.node]: 'n',
+      [RUNTIME_LABELS.cluster]: 'c',
+      [RUNTIME_LABELS.podUid]: 'u',
+      [RUNTIME_LABELS.namespace]: 'ns',
+      [RUNTIME_LABELS.podName]: 'p',
+      [RUNTIME_LABELS.role]: 'sandbox',
     });
   });
   it('publishes hostPorts on the cluster network; host network publishes nothing', () => {
     const o = sandboxCreateOptions(config, 'pause', 'tugboat-c', {}, 'x');
-    expect(o.HostConfig).toMatchObject({ NetworkMode: 'tugboat-c', IpcMode: 'shareable', PortBindings: { '80/tcp': [{ HostPort: '8080' }] } });
+    expect(o.HostConfig).toMatchObject({
+      NetworkMode: 'tugboat-c',
+      IpcMode: 'shareable',
+      PortBindings: { '80/tcp': [{ HostPort: '8080' }] },
+    });
     expect(Object.keys(o.ExposedPorts ?? {})).toEqual(['80/tcp', '53/udp']);
     const host = sandboxCreateOptions({ ...config, hostNetwork: true }, 'pause', 'tugboat-c', {}, 'x');
     expect(host.HostConfig).toMatchObject({ NetworkMode: 'host', PortBindings: {} });
@@ -72,7 +115,14 @@ describe('sandboxes', () => {
   });
   it('the pod IP is the address on the cluster network', () => {
     const s = toSandboxStatus(
-      { Id: 's', Created: '2024-01-01T00:00:00Z', State: { Running: true }, Config: { Labels: { x: 'y' } }, HostConfig: { NetworkMode: 'tugboat-c' }, NetworkSettings: { Networks: { bridge: { IPAddress: '172.17.0.2' }, 'tugboat-c': { IPAddress: '10.1.0.5' } } } } as never,
+      {
+        Id: 's',
+        Created: '2024-01-01T00:00:00Z',
+        State: { Running: true },
+        Config: { Labels: { x: 'y' } },
+        HostConfig: { NetworkMode: 'tugboat-c' },
+        NetworkSettings: { Networks: { bridge: { IPAddress: '172.17.0.2' }, 'tugboat-c': { IPAddress: '10.1.0.5' } } },
+      } as never,
       'tugboat-c',
       '127.0.0.1',
     );
@@ -82,11 +132,19 @@ describe('sandboxes', () => {
 
 describe('events', () => {
   const msg = (Action: string, attrs: Record<string, string> = {}) => ({
-    Type: 'container', Action, Actor: { ID: 'c1', Attributes: { image: 'i', name: 'n', [RUNTIME_LABELS.podUid]: 'u', ...attrs } }, time: 1700000000, timeNano: 1700000000123456789,
+    Type: 'container',
+    Action,
+    Actor: { ID: 'c1', Attributes: { image: 'i', name: 'n', [RUNTIME_LABELS.podUid]: 'u', ...attrs } },
+    time: 1700000000,
+    timeNano: 1700000000123456789,
   });
   it('maps die, oom, start and destroy; drops the rest', () => {
     expect(toRuntimeEvent(msg('die', { exitCode: '137' }))).toEqual({
-      type: 'exit', containerId: 'c1', exitCode: 137, labels: { [RUNTIME_LABELS.podUid]: 'u' }, at: new Date(1700000000123),
+      type: 'exit',
+      containerId: 'c1',
+      exitCode: 137,
+      labels: { [RUNTIME_LABELS.podUid]: 'u' },
+      at: new Date(1700000000123),
     });
     expect(toRuntimeEvent(msg('oom'))?.type).toBe('oom');
     expect(toRuntimeEvent(msg('start'))?.type).toBe('start');
@@ -118,7 +176,10 @@ describe('stats', () => {
     expect(s).toEqual({ cpuMillis: 400, memoryBytes: 6_000, at: new Date('2024-01-01T00:00:00Z') });
   });
   it('no previous sample means 0 cpu, not NaN', () => {
-    const s = toContainerStats({ cpu_stats: { cpu_usage: { total_usage: 5 }, system_cpu_usage: 9 }, precpu_stats: {}, memory_stats: {} }, new Date(0));
+    const s = toContainerStats(
+      { cpu_stats: { cpu_usage: { total_usage: 5 }, system_cpu_usage: 9 }, precpu_stats: {}, memory_stats: {} },
+      new Date(0),
+    );
     expect(s).toEqual({ cpuMillis: 0, memoryBytes: 0, at: new Date(0) });
   });
 });

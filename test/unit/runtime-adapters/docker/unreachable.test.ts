@@ -17,7 +17,9 @@ describe('DockerRuntime: a daemon that cannot be reached', () => {
   });
 
   it('Cluster.start with it fails the same way, not with a bare "connect ENOENT"', async () => {
-    const err = await Cluster.start({ name: 'unreachable', nodes: [{ name: 'n', runtime: new DockerRuntime({ socketPath }) }] }).catch((e: unknown) => e);
+    const err = await Cluster.start({ name: 'unreachable', nodes: [{ name: 'n', runtime: new DockerRuntime({ socketPath }) }] }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(TugboatError);
     expect((err as Error).message).toMatch(/^cannot reach the Docker daemon at unix:\/\/\/nonexistent/);
   });

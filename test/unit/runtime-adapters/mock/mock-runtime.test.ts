@@ -16,9 +16,22 @@ function setup(options: ConstructorParameters<typeof MockRuntime>[0] = {}) {
       [RUNTIME_LABELS.namespace]: 'default',
       [RUNTIME_LABELS.podName]: pod,
     };
-    const sandbox = await runtime.runSandbox({ podUid: `uid-${pod}`, namespace: 'default', podName: pod, hostname: pod, labels, ports: [] });
+    const sandbox = await runtime.runSandbox({
+      podUid: `uid-${pod}`,
+      namespace: 'default',
+      podName: pod,
+      hostname: pod,
+      labels,
+      ports: [],
+    });
     const id = await runtime.createContainer(sandbox.id, {
-      name, image, env: {}, mounts: [], ports: [], resources: {}, labels: { ...labels, [RUNTIME_LABELS.container]: name },
+      name,
+      image,
+      env: {},
+      mounts: [],
+      ports: [],
+      resources: {},
+      labels: { ...labels, [RUNTIME_LABELS.container]: name },
     });
     return { id, pod, sandbox, started: runtime.startContainer(id) };
   }
@@ -48,7 +61,9 @@ describe('MockRuntime on a FakeClock', () => {
     runtime.image('job:1', { exitAfterMs: 1000, exitCode: 4 });
     const events: RuntimeEvent[] = [];
     const ac = new AbortController();
-    const reading = (async () => { for await (const e of runtime.events(ac.signal)) events.push(e); })();
+    const reading = (async () => {
+      for await (const e of runtime.events(ac.signal)) events.push(e);
+    })();
     const c = await start('job:1');
     await c.started;
     await clock.advance(999);
@@ -58,7 +73,10 @@ describe('MockRuntime on a FakeClock', () => {
     expect([s.state, s.exitCode, s.reason]).toEqual(['exited', 4, 'Error']);
     ac.abort();
     await reading;
-    expect(events.map((e) => [e.type, e.exitCode])).toEqual([['start', undefined], ['exit', 4]]);
+    expect(events.map((e) => [e.type, e.exitCode])).toEqual([
+      ['start', undefined],
+      ['exit', 4],
+    ]);
   });
 
   it('readyAfterMs: http and tcp probes fail until it has elapsed since start; exec asks the image', async () => {
@@ -114,7 +132,9 @@ describe('MockRuntime on a FakeClock', () => {
     await c.started;
     const events: RuntimeEvent[] = [];
     const ac = new AbortController();
-    const reading = (async () => { for await (const e of runtime.events(ac.signal)) events.push(e); })();
+    const reading = (async () => {
+      for await (const e of runtime.events(ac.signal)) events.push(e);
+    })();
     runtime.oom({ namespace: 'default', pod: 'hungry' });
     const s = await runtime.inspectContainer(c.id);
     expect([s.exitCode, s.reason]).toEqual([137, 'OOMKilled']);
@@ -164,7 +184,13 @@ describe('MockRuntime on a FakeClock', () => {
     expect((err as ImagePullError).message).toMatch(/manifest unknown/);
     await expect(runtime.ensureImage('unknown:1', 'IfNotPresent')).rejects.toMatchObject({ reason: 'ErrImagePull' });
     expect(runtime.calls.pulls).toBe(3);
-    const bad = (() => { try { runtime.image('x:1', { startupMs: -1, exitCode: 300 }); } catch (e) { return e; } })();
+    const bad = (() => {
+      try {
+        runtime.image('x:1', { startupMs: -1, exitCode: 300 });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(TugboatError.is(bad, 'Invalid')).toBe(true);
     expect((bad as TugboatError).causes.map((c) => c.field)).toEqual(['startupMs', 'exitCode']);
   });
@@ -178,7 +204,9 @@ describe('MockRuntime on a FakeClock', () => {
     for await (const l of runtime.logs(c.id, { tail: 2 })) lines.push(l.line);
     expect(lines).toEqual(['b', 'c']);
     const followed: string[] = [];
-    const following = (async () => { for await (const l of runtime.logs(c.id, { follow: true })) followed.push(l.line); })();
+    const following = (async () => {
+      for await (const l of runtime.logs(c.id, { follow: true })) followed.push(l.line);
+    })();
     await new Promise((r) => setImmediate(r));
     runtime.crash({ namespace: 'default', pod: c.pod });
     await following;

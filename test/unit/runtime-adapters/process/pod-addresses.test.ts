@@ -20,7 +20,13 @@ afterEach(async () => {
 });
 
 const sandbox = (name: string, extra: Partial<SandboxConfig> = {}): SandboxConfig => ({
-  podUid: `uid-${name}`, namespace: 'ns', podName: name, hostname: name, labels: { pod: name }, ports: [], ...extra,
+  podUid: `uid-${name}`,
+  namespace: 'ns',
+  podName: name,
+  hostname: name,
+  labels: { pod: name },
+  ports: [],
+  ...extra,
 });
 
 function get(host: string, port: number): Promise<string> {
@@ -51,8 +57,14 @@ describe('ProcessRuntime pod addresses', () => {
     for (const name of ['one', 'two']) {
       const sb = await rt.runSandbox(sandbox(name));
       const id = await rt.createContainer(sb.id, {
-        name: 'web', image: 'host', command: [process.execPath, '-e', server], env: { NAME: name },
-        mounts: [], ports: [], resources: {}, labels: { pod: name },
+        name: 'web',
+        image: 'host',
+        command: [process.execPath, '-e', server],
+        env: { NAME: name },
+        mounts: [],
+        ports: [],
+        resources: {},
+        labels: { pod: name },
       });
       await rt.startContainer(id);
       pods.push({ name, sb });
@@ -68,7 +80,12 @@ describe('ProcessRuntime pod addresses', () => {
     const a = await rt.runSandbox(sandbox('a'));
     const b = await rt.runSandbox(sandbox('b'));
     const again = new ProcessRuntime({ stateDir: dir, addressBlock: 201 });
-    expect((await again.listSandboxes()).map((s) => [s.id, s.ip]).sort()).toEqual([[a.id, a.ip], [b.id, b.ip]].sort());
+    expect((await again.listSandboxes()).map((s) => [s.id, s.ip]).sort()).toEqual(
+      [
+        [a.id, a.ip],
+        [b.id, b.ip],
+      ].sort(),
+    );
     const c = await again.runSandbox(sandbox('c'));
     expect([a.ip, b.ip]).not.toContain(c.ip);
     await rt.removeSandbox(a.id);

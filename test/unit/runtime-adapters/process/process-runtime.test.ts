@@ -22,7 +22,17 @@ afterEach(async () => {
 
 async function run(command: string[], extra: Partial<ContainerConfig> = {}) {
   const sb = await rt.runSandbox({ podUid: 'u', namespace: 'ns', podName: 'p', hostname: 'p', labels: { app: 'x' }, ports: [] });
-  const id = await rt.createContainer(sb.id, { name: 'c', image: 'ignored:1', command, env: {}, mounts: [], ports: [], resources: {}, labels: { app: 'x' }, ...extra });
+  const id = await rt.createContainer(sb.id, {
+    name: 'c',
+    image: 'ignored:1',
+    command,
+    env: {},
+    mounts: [],
+    ports: [],
+    resources: {},
+    labels: { app: 'x' },
+    ...extra,
+  });
   await rt.startContainer(id);
   return id;
 }
@@ -30,11 +40,25 @@ async function run(command: string[], extra: Partial<ContainerConfig> = {}) {
 async function writeRecord(id: string, fields: { pid: number; pidStartTicks: number }): Promise<void> {
   const cdir = join(dir, 'containers', id);
   await mkdir(cdir, { recursive: true });
-  await writeFile(join(cdir, 'record.json'), JSON.stringify({
-    id, sandboxId: 'sb', name: 'c', image: 'i', labels: { app: 'old' }, argv: ['x'], env: {}, cwd: dir,
-    stdoutPath: join(cdir, 'stdout.log'), stderrPath: join(cdir, 'stderr.log'), state: 'running', ...fields,
-    createdAt: new Date().toISOString(), startedAt: new Date().toISOString(),
-  }));
+  await writeFile(
+    join(cdir, 'record.json'),
+    JSON.stringify({
+      id,
+      sandboxId: 'sb',
+      name: 'c',
+      image: 'i',
+      labels: { app: 'old' },
+      argv: ['x'],
+      env: {},
+      cwd: dir,
+      stdoutPath: join(cdir, 'stdout.log'),
+      stderrPath: join(cdir, 'stderr.log'),
+      state: 'running',
+      ...fields,
+      createdAt: new Date().toISOString(),
+      startedAt: new Date().toISOString(),
+    }),
+  );
 }
 
 const lines = async (id: string) => {
@@ -46,19 +70,30 @@ const lines = async (id: string) => {
 describe('ProcessRuntime', () => {
   it('stop kills the whole process group, grandchildren included', async () => {
     const id = await run(['sh', '-c', 'sleep 1000 & echo $!; wait']);
-    const child = Number((await eventually(async () => (await lines(id))[0], 'the process state', { timeoutMs: 20_000 }))); // the grandchild's pid
+    const child = Number(await eventually(async () => (await lines(id))[0], 'the process state', { timeoutMs: 20_000 })); // the grandchild's pid
     expect((await procStat(child))?.state).toBeDefined();
     await rt.stopContainer(id, 5000);
-    await eventually(async () => {
-      const s = await procStat(child);
-      return s === undefined || s.state === 'Z';
-    }, 'the process state', { timeoutMs: 20_000 });
+    await eventually(
+      async () => {
+        const s = await procStat(child);
+        return s === undefined || s.state === 'Z';
+      },
+      'the process state',
+      { timeoutMs: 20_000 },
+    );
     expect((await rt.inspectContainer(id)).state).toBe('exited');
   });
 
   it('a signal exit is 128 + the signal number', async () => {
     const id = await run(['sh', '-c', 'kill -USR1 $$']);
-    const s = await eventually(async () => { const x = await rt.inspectContainer(id); return x.state === 'exited' && x; }, 'the process state', { timeoutMs: 20_000 });
+    const s = await eventually(
+      async () => {
+        const x = await rt.inspectContainer(id);
+        return x.state === 'exited' && x;
+      },
+      'the process state',
+      { timeoutMs: 20_000 },
+    );
     expect([s.exitCode, s.reason]).toEqual([138, 'Error']);
   });
 
@@ -106,9 +141,19 @@ describe('ProcessRuntime', () => {
   it('env is only the given env plus PATH, HOME and POD_IP; workingDir is honoured', async () => {
     process.env.TUGBOAT_SHOULD_NOT_LEAK = '1';
     const id = await run(['sh', '-c', 'env; pwd; exec sleep 1000'], { env: { GREETING: 'hi' }, workingDir: tmpdir() });
-    const out = await eventually(async () => { const l = await lines(id); return l.some((x) => x === tmpdir()) && l; }, 'the process state', { timeoutMs: 20_000 });
+    const out = await eventually(
+      async () => {
+        const l = await lines(id);
+        return l.some((x) => x === tmpdir()) && l;
+      },
+      'the process state',
+      { timeoutMs: 20_000 },
+    );
     delete process.env.TUGBOAT_SHOULD_NOT_LEAK;
-    const names = out.filter((l) => l.includes('=')).map((l) => l.split('=')[0]).filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_');
+    const names = out
+      .filter((l) => l.includes('='))
+      .map((l) => l.split('=')[0])
+      .filter((n) => n !== 'PWD' && n !== 'SHLVL' && n !== '_');
     expect(names.sort()).toEqual(['GREETING', 'HOME', 'PATH', 'POD_IP'].filter((n) => n !== 'HOME' || process.env.HOME !== undefined));
     const r = await rt.exec(id, ['sh', '-c', 'echo "$GREETING"; pwd']);
     expect(r.stdout).toBe(`hi\n${tmpdir()}\n`);

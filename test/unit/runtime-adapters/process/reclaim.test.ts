@@ -25,21 +25,31 @@ function sleeper(labels: Record<string, string>, extra: Partial<ContainerConfig>
 }
 
 async function podOf(runtime: ProcessRuntime, labels: Record<string, string>, extra: Partial<ContainerConfig> = {}): Promise<string> {
-  const sb = await runtime.runSandbox({ podUid: labels[RUNTIME_LABELS.podUid], namespace: 'ns', podName: 'p', hostname: 'p', labels, ports: [] });
+  const sb = await runtime.runSandbox({
+    podUid: labels[RUNTIME_LABELS.podUid],
+    namespace: 'ns',
+    podName: 'p',
+    hostname: 'p',
+    labels,
+    ports: [],
+  });
   const id = await runtime.createContainer(sb.id, sleeper(labels, extra));
   await runtime.startContainer(id);
   return id;
 }
 
 describe('ProcessRuntime: instances, reclaim and leaving nothing behind', () => {
-  it('reclaim() kills and removes what a gone owner left, and keeps a live owner\'s', async () => {
+  it("reclaim() kills and removes what a gone owner left, and keeps a live owner's", async () => {
     const dir = await stateDir();
     const runtime = new ProcessRuntime({ stateDir: dir, adoptedPollMs: 100 });
     const live = RuntimeInstance.create('x', { recordDir: join(dir, '..', `${dir.split('/').pop()}-records`) });
     dirs.push(join(dir, '..', `${dir.split('/').pop()}-records`));
     await live.acquire();
     const dead = RuntimeInstance.create('x', { recordDir: join(dir, 'none') });
-    const deadLabels = { ...dead.labels, [RUNTIME_LABELS.owner]: JSON.stringify({ ...dead.owner, pid: spawnSync(process.execPath, ['-e', '0']).pid }) };
+    const deadLabels = {
+      ...dead.labels,
+      [RUNTIME_LABELS.owner]: JSON.stringify({ ...dead.owner, pid: spawnSync(process.execPath, ['-e', '0']).pid }),
+    };
     const keep = await podOf(runtime, { ...live.labels, [RUNTIME_LABELS.podUid]: 'live' });
     const gone = await podOf(runtime, { ...deadLabels, [RUNTIME_LABELS.podUid]: 'dead' });
     const report = await runtime.reclaim();
@@ -52,13 +62,17 @@ describe('ProcessRuntime: instances, reclaim and leaving nothing behind', () => 
     await runtime.close();
   });
 
-  it('ConfigMap/Secret files are private: 0700 folders, defaultMode and items\' mode honoured', async () => {
+  it("ConfigMap/Secret files are private: 0700 folders, defaultMode and items' mode honoured", async () => {
     const dir = await stateDir();
     const runtime = new ProcessRuntime({ stateDir: dir });
     const files = { password: new TextEncoder().encode('s3cret'), other: new TextEncoder().encode('x') };
-    const id = await podOf(runtime, { [RUNTIME_LABELS.podUid]: 'u' }, {
-      mounts: [{ kind: 'files', volume: 'sec', containerPath: '/sec', files, mode: 0o440, modes: { password: 0o400 } }],
-    });
+    const id = await podOf(
+      runtime,
+      { [RUNTIME_LABELS.podUid]: 'u' },
+      {
+        mounts: [{ kind: 'files', volume: 'sec', containerPath: '/sec', files, mode: 0o440, modes: { password: 0o400 } }],
+      },
+    );
     const volume = join(dir, 'containers', id, 'files', 'sec');
     expect((await stat(volume)).mode & 0o777).toBe(0o700);
     expect((await stat(join(dir, 'containers', id))).mode & 0o777).toBe(0o700);
