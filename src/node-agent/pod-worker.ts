@@ -265,15 +265,13 @@ export class PodWorker {
         rec.prober = undefined;
         if (!cur || cur.state === 'exited') return;
         await env.runtime.stopContainer(cur.id, grace).catch(() => undefined);
-        rec.current = await env.runtime
-          .inspectContainer(cur.id)
-          .catch(() => ({
-            ...cur,
-            state: 'exited' as const,
-            exitCode: 137,
-            reason: 'ContainerStatusUnknown',
-            finishedAt: env.ctx.clock.now(),
-          }));
+        rec.current = await env.runtime.inspectContainer(cur.id).catch(() => ({
+          ...cur,
+          state: 'exited' as const,
+          exitCode: 137,
+          reason: 'ContainerStatusUnknown',
+          finishedAt: env.ctx.clock.now(),
+        }));
       }),
     );
     if (found) {

@@ -59,14 +59,12 @@ describe('NodeAgent: init containers and container config', () => {
     await h.cluster
       .client<ConfigMap>('v1', 'ConfigMap', 'default')
       .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'cfg' }, data: { MODE: 'fast', LEVEL: '3' } } as ConfigMap);
-    await h.cluster
-      .client<Secret>('v1', 'Secret', 'default')
-      .create({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: 'sec' },
-        data: { token: Buffer.from('s3cret').toString('base64') },
-      } as Secret);
+    await h.cluster.client<Secret>('v1', 'Secret', 'default').create({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'sec' },
+      data: { token: Buffer.from('s3cret').toString('base64') },
+    } as Secret);
     await h.run(
       'env',
       {
