@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { writableMeta, type KubeObject, type ObjectList, type StatusCause, type WatchEvent } from '../model/types.js';
 import type { ObjectStore, StoreWatchOptions } from '../store/types.js';
 import type { Clock } from '../clock/types.js';
@@ -14,6 +15,7 @@ import { rfc3339 } from '../clock/time-format.js';
 import { cloneJson } from '../model/clone.js';
 import { isCRDKind } from './crd-registrar.js';
 import { checkFields } from './field-validation.js';
+import { stampCreate, stampUpdate } from './system-fields.js';
 import { isJsonObject, MAX_OBJECT_BYTES, toJsonValue } from '../model/json-value.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
@@ -43,6 +45,8 @@ export interface ObjectApiOptions {
   onWarning?: WarningHandler;
   /** The kinds served from CRDs; without it every kind handed in is served. */
   kinds?: ServedKinds;
+  /** Makes metadata.uid for new objects. @default crypto.randomUUID */
+  uid?: () => string;
 }
 
 const PATCH_RETRIES = 8;
@@ -172,6 +176,7 @@ export class ObjectApi {
     if (!(options.dryRun && options.assumeNamespace)) await this.checkNamespace(type, obj);
     type.applyDefaults?.(obj);
     warnings.push(...(await this.admit('CREATE', type, obj, undefined, options)));
+    stampCreate(obj, (this.options.uid ?? randomUUID)(), this.options.clock.now());
     const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
     if (!options.dryRun) await this.afterWrite(type);
     this.report(warnings, stored, options);
@@ -254,6 +259,8 @@ export class ObjectApi {
       const conditions = (status.conditions ?? []).filter((c) => c.type !== 'PodScheduled');
       conditions.push({ type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: now } as { type: string });
       const next = { ...pod, spec: { ...spec, nodeName }, status: { ...status, conditions } } as KubeObject;
+      next.metadata = { ...pod.metadata };
+      stampUpdate(pod, next);
       try {
         return await this.options.store.update(storeResourceOf(type), next);
       } catch (err) {
@@ -294,6 +301,7 @@ export class ObjectApi {
     if (plan.action === 'none') return old;
     const marked = cloneJson(old) as KubeObject;
     plan.mark(marked);
+    stampUpdate(old, marked);
     const stored = await this.options.store.update(storeResourceOf(type), marked);
     await this.afterWrite(type);
     return stored;
@@ -397,6 +405,7 @@ export class ObjectApi {
     }
     warnings.push(...(await this.admit('UPDATE', type, next, old, options, subresource)));
     if (subresource === 'status') keepAllButStatus(next, old);
+    stampUpdate(old, next);
     if (options.dryRun) {
       const dry = deepFreeze(next);
       this.report(warnings, dry, options);

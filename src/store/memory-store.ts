@@ -5,12 +5,11 @@
 import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
 import { RealClock } from '../clock/real-clock.js';
-import { rfc3339 } from '../clock/time-format.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
 import type { DeletePreconditions, ListScope, ObjectKey, ObjectStore, ResourceName, StoreListOptions, StoreWatchOptions } from './types.js';
 import { deepFreeze } from '../model/freeze.js';
-import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, parseResourceVersion, stampCreated } from './object-stamp.js';
+import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, parseResourceVersion } from './object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from './preconditions.js';
 import { WatchHub } from './watch-hub.js';
@@ -20,7 +19,7 @@ import { ObjectIndex } from './object-index.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
-  /** Source of creationTimestamp and of bookmark timers. @default new RealClock() */
+  /** Source of bookmark timers. @default new RealClock() */
   clock?: Clock;
   /** How many changes are kept for watches resuming from a resourceVersion. @default 10000 */
   historySize?: number;
@@ -29,8 +28,6 @@ export interface MemoryStoreOptions {
    * relists (as the API server closes an unresponsive watcher). @default historySize
    */
   maxWatchQueue?: number;
-  /** Makes metadata.uid for new objects. @default crypto.randomUUID */
-  uid?: () => string;
 }
 
 /** How many generated names are tried before giving up with AlreadyExists. */
@@ -43,7 +40,6 @@ const GENERATE_NAME_ATTEMPTS = 8;
  */
 export class MemoryStore implements ObjectStore {
   private readonly clock: Clock;
-  private readonly makeUid: () => string;
   private readonly index = new ObjectIndex();
   private readonly hub: WatchHub;
   private readonly streams = new Set<WatchStream>();
@@ -53,7 +49,6 @@ export class MemoryStore implements ObjectStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     this.clock = options.clock ?? new RealClock();
-    this.makeUid = options.uid ?? (() => crypto.randomUUID());
     this.hub = new WatchHub(options.historySize ?? 10_000, this.rv);
     this.maxWatchQueue = options.maxWatchQueue ?? options.historySize ?? 10_000;
   }
@@ -78,7 +73,7 @@ export class MemoryStore implements ObjectStore {
     if (!meta.name) meta.name = this.pickGeneratedName(resource, namespace, copy);
     if (this.index.get(resource, namespace, meta.name)) throw alreadyExists(resource, meta.name);
     const rv = ++this.rv;
-    stampCreated(copy, { uid: this.makeUid(), creationTimestamp: rfc3339(this.clock.now()), resourceVersion: String(rv) });
+    meta.resourceVersion = String(rv);
     const object = deepFreeze(copy);
     this.index.put(resource, namespace, meta.name, object);
     this.hub.publish({ type: 'ADDED', rv, resource, namespace, object });

@@ -1,7 +1,8 @@
 /**
- * Pure helpers that stamp store-owned metadata (uid, creationTimestamp, resourceVersion,
- * generation) and name generated objects: the rules any ObjectStore implementation must follow,
- * kept apart from MemoryStore so another store can reuse them.
+ * Pure helpers for what a store owns: the resourceVersion, names for generateName, private copies
+ * of its input and no-op detection. uid, creationTimestamp and generation are the API server's
+ * (src/api/system-fields.ts): a store keeps them as given. Kept apart from MemoryStore so another
+ * store can reuse them.
  */
 import type { KubeObject, ObjectMeta } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
@@ -63,48 +64,13 @@ export function metaOf(obj: KubeObject): MutableMeta {
   return obj.metadata as MutableMeta;
 }
 
-/** Store-owned values stamped on create. */
-export interface CreateStamp {
-  uid: string;
-  creationTimestamp: string;
-  resourceVersion: string;
-}
-
 /**
- * Stamps a copied object for create (mutates and returns it): uid, creationTimestamp,
- * resourceVersion and generation 1. Callers check beforehand that resourceVersion was unset.
- */
-export function stampCreated(obj: KubeObject, stamp: CreateStamp): KubeObject {
-  const meta = metaOf(obj);
-  meta.uid = stamp.uid;
-  meta.creationTimestamp = stamp.creationTimestamp;
-  meta.resourceVersion = stamp.resourceVersion;
-  meta.generation = 1;
-  return obj;
-}
-
-/** True when anything but `metadata` and `status` differs between two objects. */
-export function bodyChanged(before: KubeObject, after: KubeObject): boolean {
-  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const key of keys) {
-    if (key === 'metadata' || key === 'status') continue;
-    if (!jsonEqual(before[key], after[key])) return true;
-  }
-  return false;
-}
-
-/**
- * Carries the store-owned fields of `stored` into an update candidate (mutates and returns
- * it): uid, creationTimestamp, the stored resourceVersion, and generation (+1 when the body
- * changed). The result equals `stored` exactly when the update is a no-op.
+ * Carries the stored resourceVersion into an update candidate (mutates and returns it), so the
+ * candidate equals `stored` exactly when the update is a no-op. Everything else is the caller's:
+ * the API server stamps uid, creationTimestamp and generation (src/api/system-fields.ts).
  */
 export function carryOver(stored: KubeObject, candidate: KubeObject): KubeObject {
-  const generation = stored.metadata.generation ?? 1;
-  const meta = metaOf(candidate);
-  meta.uid = stored.metadata.uid;
-  meta.creationTimestamp = stored.metadata.creationTimestamp;
-  meta.resourceVersion = stored.metadata.resourceVersion;
-  meta.generation = bodyChanged(stored, candidate) ? generation + 1 : generation;
+  metaOf(candidate).resourceVersion = stored.metadata.resourceVersion;
   return candidate;
 }
 

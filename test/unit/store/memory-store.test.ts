@@ -68,14 +68,6 @@ describe('MemoryStore (implementation details)', () => {
     expect(store.watchCount()).toBe(0);
   });
 
-  it('uses the injected uid generator', async () => {
-    let n = 0;
-    const store = new MemoryStore({ uid: () => `uid-${++n}` });
-    expect((await store.create(PODS, pod('a'))).metadata.uid).toBe('uid-1');
-    expect((await store.create(PODS, pod('b'))).metadata.uid).toBe('uid-2');
-    expect(store.size()).toBe(2);
-  });
-
   it('shares the unchanged parts of an update with the stored version, and copies the changed ones', async () => {
     const store = new MemoryStore();
     const first = await store.create(PODS, {
