@@ -1,11 +1,15 @@
-/** Test harness of the node agent: a Cluster on a FakeClock, a MockRuntime and one agent. */
+/**
+ * Test harness of the node agent: a Cluster on a FakeClock, a MockRuntime and one agent, added
+ * through `cluster.addNode` so `cluster.settled()` (and the kit's advanceBy) waits for it.
+ */
 import { Cluster } from '../../../src/cluster/cluster.js';
+import type { NodeSpec } from '../../../src/cluster/node-pool.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { Pod, core } from '../../../src/model/types.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
 import { NodeAgent } from '../../../src/node-agent/node-agent.js';
-import type { NodeAgentOptions } from '../../../src/node-agent/types.js';
 import type { ContainerConfig } from '../../../src/runtime-adapters/types.js';
+import { advanceBy } from '../../../src/testing/advance-by.js';
 
 /** A MockRuntime that remembers every ContainerConfig it was asked to create. */
 export class RecordingRuntime extends MockRuntime {
@@ -25,16 +29,16 @@ export interface Harness {
   /** Creates a pod bound to node-a. */
   run(name: string, spec: Partial<core.PodSpec> & { containers: core.Container[] }, meta?: Partial<Pod['metadata']>): Promise<Pod>;
   pod(name: string): Promise<Pod>;
-  /** Advances the clock in steps of `step` ms (default 1 s) for `ms` ms. */
+  /** Advances the clock in steps of `step` ms (default 1 s) for `ms` ms, the cluster settling after each (the kit's advanceBy). */
   tick(ms: number, step?: number): Promise<void>;
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime = new RecordingRuntime()): Promise<Harness> {
+export async function startHarness(opts: Partial<NodeSpec> = {}, runtime = new RecordingRuntime()): Promise<Harness> {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
   const cluster = await Cluster.start({ clock, name: 'test', scheduler: false });
-  const agent = new NodeAgent(cluster.context, { name: 'node-a', runtime, clusterName: 'test', ...opts });
-  await agent.start();
+  await cluster.addNode({ name: 'node-a', runtime, ...opts });
+  const agent: NodeAgent = cluster.nodePool.get('node-a');
   const pods = cluster.client<Pod>('v1', 'Pod', 'default');
   const h: Harness = {
     clock,
@@ -56,7 +60,7 @@ export async function startHarness(opts: Partial<NodeAgentOptions> = {}, runtime
       return (await pods.get(name)) as Pod;
     },
     async tick(ms, step = 1000) {
-      for (let t = 0; t < ms; t += step) await clock.advance(Math.min(step, ms - t));
+      await advanceBy(cluster, ms, { stepMs: step });
     },
     async close() {
       await agent.stop({ removePods: true });

@@ -151,7 +151,8 @@ describe('NodeAgent: adoption and sweep', () => {
       labels: { ...labels, [RUNTIME_LABELS.cluster]: 'other', [RUNTIME_LABELS.podUid]: 'x' },
       ports: [],
     });
-    h.agent = new NodeAgent(h.cluster.context, { name: 'node-a', runtime: h.runtime, clusterName: 'test' });
+    // A new agent for the node, as the cluster would start it (same runtime instance identity).
+    h.agent = new NodeAgent(h.cluster.context, { name: 'node-a', runtime: h.runtime, clusterName: 'test', instance: h.cluster.nodePool.instance });
     await h.agent.start();
     expect(h.runtime.containers({ namespace: 'default', pod: 'ghost' })).toHaveLength(0);
     expect(h.runtime.containers({ namespace: 'default', pod: 'keep' })).toHaveLength(1);
