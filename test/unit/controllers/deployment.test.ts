@@ -29,16 +29,20 @@ const rsc = () => h!.cluster.context.client<ReplicaSet>('apps/v1', 'ReplicaSet',
 const sets = async () => (await rsc().list()).items.sort((a, b) => a.metadata.name!.localeCompare(b.metadata.name!));
 const rev = (o: { metadata: { annotations?: Record<string, string> } }) => o.metadata.annotations?.['deployment.kubernetes.io/revision'];
 
-/** Plays the kubelet until the rollout stops changing, checking `check` at every step. */
+/**
+ * Plays the kubelet until the rollout stops changing, checking `check` at every step. Each step
+ * waits for the whole cluster to settle; the clock does not move (so no advanceUntil: a rollout
+ * here must finish without time passing).
+ */
 async function settle(check?: () => Promise<void>): Promise<void> {
   for (let i = 0; i < 50; i++) {
-    await h!.idle();
+    await h!.cluster.settled();
     await check?.();
     const n = await markReady(h!);
     const terminating = (await h!.cluster.context.client('v1', 'Pod', 'default').list()).items.some((p) => p.metadata.deletionTimestamp);
     await finishTerminating(h!);
     if (n === 0 && !terminating) {
-      await h!.idle();
+      await h!.cluster.settled();
       return;
     }
   }

@@ -8,27 +8,26 @@ import type { Pod } from '../../../src/model/types.js';
 export interface Harness {
   clock: FakeClock;
   cluster: Cluster;
+  /** The cluster's own controller manager, running exactly the controllers given. */
   manager: ControllerManager;
+  /** Waits for the whole cluster to go quiet (`cluster.settled()`). */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export async function startHarness(controllers: Controller<any>[]): Promise<Harness> {
   const clock = new FakeClock(new Date('2026-01-01T00:00:00Z'));
-  // the cluster's own controllers and scheduler stay off: these tests run exactly the controllers given
-  const cluster = await Cluster.start({ clock, controllers: false, scheduler: false });
-  const manager = new ControllerManager(cluster.context, { rateLimiter: { qps: Infinity } });
-  for (const c of controllers) void manager.register(c);
-  await manager.start();
+  // No built-in controller and no scheduler: these tests run exactly the controllers given, on the
+  // cluster's own manager so that cluster.settled() covers them.
+  const cluster = await Cluster.start({ clock, controllers: { builtins: false, rateLimiter: { qps: Infinity } }, scheduler: false });
+  const manager = cluster.controllers;
+  for (const c of controllers) await manager.register(c);
   return {
     clock,
     cluster,
     manager,
-    idle: () => manager.waitForIdle(),
-    stop: async () => {
-      await manager.stop();
-      await cluster.stop();
-    },
+    idle: () => cluster.settled(),
+    stop: () => cluster.stop(),
   };
 }
 
