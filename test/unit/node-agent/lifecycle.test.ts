@@ -152,7 +152,12 @@ describe('NodeAgent: adoption and sweep', () => {
       ports: [],
     });
     // A new agent for the node, as the cluster would start it (same runtime instance identity).
-    h.agent = new NodeAgent(h.cluster.context, { name: 'node-a', runtime: h.runtime, clusterName: 'test', instance: h.cluster.nodePool.instance });
+    h.agent = new NodeAgent(h.cluster.context, {
+      name: 'node-a',
+      runtime: h.runtime,
+      clusterName: 'test',
+      instance: h.cluster.nodePool.instance,
+    });
     await h.agent.start();
     expect(h.runtime.containers({ namespace: 'default', pod: 'ghost' })).toHaveLength(0);
     expect(h.runtime.containers({ namespace: 'default', pod: 'keep' })).toHaveLength(1);
