@@ -2,22 +2,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { Node, Pod, PriorityClass } from '../../../src/model/types.js';
-import { Scheduler } from '../../../src/scheduler/scheduler.js';
 import { TugboatError } from '../../../src/model/errors.js';
+import type { SchedulerOptions } from '../../../src/scheduler/scheduler.js';
 import type { FilterPlugin } from '../../../src/scheduler/types.js';
 import { unresolvable, success } from '../../../src/scheduler/status.js';
 import { makeNode, makePod } from '../../../src/testing.js';
-
-const settle = () => new Promise<void>((r) => setImmediate(r));
-
-/** Lets the scheduler run until `check` holds (bounded number of event-loop turns, no timers). */
-async function until(check: () => Promise<boolean>, turns = 500): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (await check()) return;
-    await settle();
-  }
-  throw new Error('condition not reached');
-}
 
 let cleanup: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -25,32 +14,32 @@ afterEach(async () => {
   cleanup = [];
 });
 
-async function setup(nodes: Node[], options: ConstructorParameters<typeof Scheduler>[1] = {}) {
+async function setup(nodes: Node[], options: SchedulerOptions = {}) {
   const clock = new FakeClock();
-  // scheduler: false, so the Scheduler under test is the only one.
-  const cluster = await Cluster.start({ clock, scheduler: false });
+  // The cluster's own scheduler is the one under test, so cluster.settled() waits for it.
+  const cluster = await Cluster.start({ clock, scheduler: options });
   cleanup.push(() => cluster.stop());
   const nodeClient = cluster.client<Node>('v1', 'Node');
   for (const n of nodes) {
     const created = await nodeClient.create({ metadata: n.metadata, spec: n.spec });
     await nodeClient.updateStatus({ ...created, status: n.status });
   }
-  const scheduler = new Scheduler(cluster.context, options);
-  cleanup.push(() => scheduler.stop());
+  const scheduler = cluster.scheduler!;
   const pods = cluster.client<Pod>('v1', 'Pod', 'default');
   const create = (p: Pod) => pods.create({ metadata: { name: p.metadata.name, labels: p.metadata.labels }, spec: p.spec });
-  return { cluster, clock, scheduler, pods, create };
+  /** Settles the cluster (the clock does not move), then `check` must hold. */
+  const until = (check: () => Promise<boolean>) => cluster.advanceUntil(check, { maxMs: 0 });
+  return { cluster, clock, scheduler, pods, create, until };
 }
 
 describe('Scheduler on a Cluster', () => {
   it('binds pods, and reports the unschedulable one with the condition, message and Event', async () => {
-    const { cluster, scheduler, pods, create } = await setup([
+    const { cluster, pods, create, until } = await setup([
       makeNode('n1').capacity({ cpu: '1' }).obj(),
       makeNode('n2').capacity({ cpu: '1' }).obj(),
       makeNode('gpu').taint('dedicated', 'gpu').obj(),
     ]);
     await create(makePod('a').req({ cpu: '600m' }).obj());
-    await scheduler.start();
     await create(makePod('b').req({ cpu: '600m' }).obj());
     await create(makePod('big').req({ cpu: '2' }).obj());
     await until(async () => !!(await pods.get('a')).spec?.nodeName && !!(await pods.get('b')).spec?.nodeName);
@@ -78,9 +67,8 @@ describe('Scheduler on a Cluster', () => {
   });
 
   it('stamps the Unschedulable condition in whole seconds, as metav1.Time', async () => {
-    const { scheduler, pods, create, clock } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
+    const { pods, create, clock, until } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
     await clock.advance(1123);
-    await scheduler.start();
     await create(makePod('p').req({ cpu: '2' }).obj());
     await until(async () => (await pods.get('p')).status?.conditions?.some((c) => c.reason === 'Unschedulable') ?? false);
     const cond = (await pods.get('p')).status!.conditions!.find((c) => c.type === 'PodScheduled')!;
@@ -88,8 +76,7 @@ describe('Scheduler on a Cluster', () => {
   });
 
   it('retries an unschedulable pod when a node appears', async () => {
-    const { cluster, scheduler, pods, create, clock } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
-    await scheduler.start();
+    const { cluster, pods, create, until } = await setup([makeNode('small').capacity({ cpu: '1' }).obj()]);
     await create(makePod('p').req({ cpu: '2' }).obj());
     await until(async () => (await pods.get('p')).status?.conditions?.some((c) => c.reason === 'Unschedulable') ?? false);
     const nodeClient = cluster.client<Node>('v1', 'Node');
@@ -97,18 +84,16 @@ describe('Scheduler on a Cluster', () => {
     const created = await nodeClient.create({ metadata: n.metadata, spec: n.spec });
     await nodeClient.updateStatus({ ...created, status: n.status });
     // The node event moves it to back-off (it failed less than a back-off ago); time moves it on.
-    await clock.advance(2000);
-    await until(async () => (await pods.get('p')).spec?.nodeName === 'large');
+    await cluster.advanceUntil(async () => (await pods.get('p')).spec?.nodeName === 'large', { maxMs: 2000 });
   });
 
   it('ignores pods for other schedulers and resolves PriorityClass priority for preemption', async () => {
-    const { cluster, scheduler, pods, create, clock } = await setup([makeNode('n1').capacity({ cpu: '1' }).obj()]);
+    const { cluster, pods, create, clock, until } = await setup([makeNode('n1').capacity({ cpu: '1' }).obj()]);
     await cluster.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass').create({ metadata: { name: 'high' }, value: 1000 });
     const other = makePod('other').obj();
     other.spec!.schedulerName = 'my-scheduler';
     await create(other);
     await create(makePod('low').req({ cpu: '1' }).obj());
-    await scheduler.start();
     await until(async () => (await pods.get('low')).spec?.nodeName === 'n1');
     const urgent = makePod('urgent').req({ cpu: '1' }).obj();
     urgent.spec!.priorityClassName = 'high';
@@ -125,8 +110,7 @@ describe('Scheduler on a Cluster', () => {
 
   it('runs user plugins and rejects a duplicate plugin name', async () => {
     const noB: FilterPlugin = { name: 'NotB', filter: (_p, ni) => (ni.name === 'b' ? unresolvable('node is b') : success()) };
-    const { scheduler, pods, create } = await setup([makeNode('b').obj(), makeNode('c').obj()], { plugins: { filter: [noB] } });
-    await scheduler.start();
+    const { scheduler, pods, create, until } = await setup([makeNode('b').obj(), makeNode('c').obj()], { plugins: { filter: [noB] } });
     await create(makePod('x').obj());
     await until(async () => !!(await pods.get('x')).spec?.nodeName);
     expect((await pods.get('x')).spec!.nodeName).toBe('c');
