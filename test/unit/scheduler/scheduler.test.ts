@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
+import { MemoryStore } from '../../../src/store/memory-store.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { Node, Pod, PriorityClass } from '../../../src/model/types.js';
 import { TugboatError } from '../../../src/model/errors.js';
@@ -33,6 +34,26 @@ async function setup(nodes: Node[], options: SchedulerOptions = {}) {
 }
 
 describe('Scheduler on a Cluster', () => {
+  it('a scheduler that starts on a store already holding pending pods binds them', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore({ clock });
+    // The first API layer runs no scheduler: its pods stay pending.
+    const before = await Cluster.start({ clock, store, scheduler: false });
+    cleanup.push(() => before.stop());
+    const node = makeNode('n1').capacity({ cpu: '2' }).obj();
+    const created = await before.client<Node>('v1', 'Node').create({ metadata: node.metadata, spec: node.spec });
+    await before.client<Node>('v1', 'Node').updateStatus({ ...created, status: node.status });
+    const pod = makePod('waiting').req({ cpu: '500m' }).obj();
+    await before.client<Pod>('v1', 'Pod', 'default').create({ metadata: { name: 'waiting' }, spec: pod.spec });
+    await before.settled();
+    expect((await before.client<Pod>('v1', 'Pod', 'default').get('waiting')).spec?.nodeName).toBeUndefined();
+    // A second layer on the same store starts a scheduler, which finds the pod in its first list.
+    const after = await Cluster.start({ clock, store, controllers: false });
+    cleanup.push(() => after.stop());
+    const pods = after.client<Pod>('v1', 'Pod', 'default');
+    await after.advanceUntil(async () => (await pods.get('waiting')).spec?.nodeName === 'n1', { maxMs: 0 });
+  });
+
   it('binds pods, and reports the unschedulable one with the condition, message and Event', async () => {
     const { cluster, pods, create, until } = await setup([
       makeNode('n1').capacity({ cpu: '1' }).obj(),
