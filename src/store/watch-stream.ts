@@ -20,9 +20,12 @@ export interface WatchStreamOptions {
   /** When set, the stream fails with it on the first `next()`. */
   error?: Error;
   /**
-   * The most events the stream holds unread beyond `initial`. One more ends it with Expired (its
-   * queue dropped), so a watcher that falls this far behind relists instead of holding every
-   * event, as the API server ends an unresponsive watcher. @default unbounded
+   * The most events the stream holds unread beyond `initial` for a watcher that is not reading
+   * (no `next()` in the last {@link STALLED_MS} on the store's clock, or never). One more ends it
+   * with Expired (its queue dropped), so it relists instead of holding every event, as the API
+   * server ends an unresponsive watcher. A watcher that is reading, only slower than a burst of
+   * writes, may fall {@link SLOW_READER_FACTOR} times as far behind before it is ended.
+   * @default unbounded
    */
   maxQueued?: number;
   signal?: AbortSignal;
@@ -39,6 +42,11 @@ export interface WatchStreamOptions {
  * other watchers. It ends (and detaches from the store) on `return()` (a `break` out of
  * for-await), when the signal aborts, or on `end()`.
  */
+/** How long after its last `next()` a watcher still counts as reading (store clock, ms). */
+export const STALLED_MS = 1_000;
+/** How many times `maxQueued` a watcher that is reading may fall behind. */
+export const SLOW_READER_FACTOR = 10;
+
 export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   private readonly queue = new AsyncQueue<WatchEvent>();
   private progress: number;
@@ -46,6 +54,8 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   private timer: Timer | undefined;
   private readonly onAbort = (): void => this.end();
   private limit = Infinity;
+  /** When the consumer last asked for an event (store clock, ms); undefined until it first does. */
+  private lastRead: number | undefined;
 
   constructor(private readonly options: WatchStreamOptions) {
     this.progress = options.after;
@@ -82,6 +92,7 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   }
 
   next(): Promise<IteratorResult<WatchEvent>> {
+    this.lastRead = this.options.clock.now().getTime();
     return this.queue.next();
   }
 
@@ -101,10 +112,13 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
     if (event) this.push(event);
   }
 
-  /** Queues an event, or ends a watcher that has fallen `maxQueued` events behind. */
+  /** Queues an event, or ends a watcher that has fallen too far behind (see `maxQueued`). */
   private push(event: WatchEvent): void {
-    if (this.queue.size < this.limit) return this.queue.push(event);
-    const unread = this.queue.size;
+    const size = this.queue.size;
+    if (size < this.limit) return this.queue.push(event);
+    const reading = this.lastRead !== undefined && this.options.clock.now().getTime() - this.lastRead < STALLED_MS;
+    if (reading && size < this.limit * SLOW_READER_FACTOR) return this.queue.push(event);
+    const unread = size;
     this.queue.abort(
       TugboatError.expired(
         `the watcher fell too far behind (${unread} events unread, the limit is ${this.options.maxQueued}) and was closed: relist and watch again`,

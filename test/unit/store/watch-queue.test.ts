@@ -36,6 +36,28 @@ describe('a watcher that never reads holds a bounded queue', () => {
     await it.return?.();
   });
 
+  it('lets a watcher that is reading, only slower than a burst, fall 10 times as far behind; one that stops reading is ended', async () => {
+    const clock = new FakeClock();
+    const store = new MemoryStore({ clock, maxWatchQueue: 10 });
+    const it = store.watch({ resource: CMS }, { resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();
+    const first = it.next(); // it is reading: asked for an event just now
+    for (let i = 0; i < 60; i++) await store.create(CMS, cm(`s${i}`));
+    expect(store.watchCount()).toBe(1);
+    expect((await first).value?.object.metadata.name).toBe('s0');
+    await clock.advance(1_000); // no next() for a second: it stopped reading
+    await store.create(CMS, cm('after-a-stall'));
+    expect(store.watchCount()).toBe(0);
+
+    const fast = new MemoryStore({ clock, maxWatchQueue: 10 });
+    const reader = fast.watch({ resource: CMS }, { resourceVersion: await fast.currentResourceVersion() })[Symbol.asyncIterator]();
+    void reader.next(); // takes the first event; the next 100 stay unread
+    for (let i = 0; i < 101; i++) await fast.create(CMS, cm(`f${i}`));
+    expect(fast.watchCount()).toBe(1);
+    await fast.create(CMS, cm('one more than 10 x the bound'));
+    expect(fast.watchCount()).toBe(0); // 10 x the bound: ended even while reading
+    expect((await rejection(reader.next())).reason).toBe('Expired');
+  });
+
   it('defaults the bound to the history size', async () => {
     const store = new MemoryStore({ clock: new FakeClock(), historySize: 50 });
     const it = store.watch({ resource: CMS }, { resourceVersion: await store.currentResourceVersion() })[Symbol.asyncIterator]();
@@ -44,7 +66,7 @@ describe('a watcher that never reads holds a bounded queue', () => {
   });
 
   it('the list-watch loop turns the Expired end into a relist and misses nothing', async () => {
-    const store = new MemoryStore({ maxWatchQueue: 20 });
+    const store = new MemoryStore({ maxWatchQueue: 5 }); // the handler blocks while reading: ended at 10 x 5 unread
     const cluster = await Cluster.start({ store, controllers: false, scheduler: false });
     try {
       const abort = new AbortController();
