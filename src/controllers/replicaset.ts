@@ -9,6 +9,7 @@ import { labelSelectorAsSelector } from '../model/selector.js';
 import { claimObjects } from './util/claim-objects.js';
 import { isPodActive } from './util/pods.js';
 import { controllerOf, controllerRef } from './util/controller-ref.js';
+import { ownedPodsWatch, ownerKey as keyOf } from './util/owned-pods.js';
 import { podFromTemplate } from './util/pod-template.js';
 import { jsonEqual } from '../model/json.js';
 import { Expectations, EXPECTATIONS_TTL_MS } from './replicaset/expectations.js';
@@ -26,10 +27,6 @@ export interface ReplicaSetControllerOptions {
   burstReplicas?: number;
   /** How long unmet expectations block a ReplicaSet. @default 300_000 */
   expectationsTtlMs?: number;
-}
-
-function keyOf(ns: string | undefined, name: string): string {
-  return `${ns ?? ''}/${name}`;
 }
 
 function message(err: unknown): string {
@@ -105,26 +102,11 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
     name: COMPONENT,
     for: RS,
     watches: [
-      {
-        ...POD,
-        async map(obj: KubeObject, cache, change) {
-          const pod = obj as Pod;
-          const ns = pod.metadata.namespace;
-          const ref = controllerOf(pod);
-          if (ref) {
-            if (ref.kind !== RS.kind) return [];
-            const key = keyOf(ns, ref.name);
-            if (change === 'ADDED') expectations.creationObserved(key);
-            if (change === 'DELETED' || pod.metadata.deletionTimestamp) expectations.deletionObserved(key, pod.metadata.name ?? '');
-            return [{ namespace: ns, name: ref.name }];
-          }
-          if (change === 'DELETED') return [];
-          const sets = await cache.list<ReplicaSet>(RS.apiVersion, RS.kind, { namespace: ns });
-          return sets
-            .filter((rs) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels))
-            .map((rs) => ({ namespace: ns, name: rs.metadata.name ?? '' }));
-        },
-      },
+      ownedPodsWatch<ReplicaSet>({
+        owner: RS,
+        expectations,
+        adopts: (rs, pod) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels),
+      }),
     ],
     async reconcile(req, ctx): Promise<ReconcileResult | void> {
       const key = keyOf(req.namespace, req.name);

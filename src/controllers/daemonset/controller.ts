@@ -7,6 +7,7 @@
  * `planHistory` and `computeStatus`; this file reads, acts and writes.
  */
 import type { ControllerRevision, DaemonSet, KubeObject, Node, Pod } from '../../model/types.js';
+import { ownedPodsWatch } from '../util/owned-pods.js';
 import { TugboatError } from '../../model/errors.js';
 import { jsonEqual } from '../../model/json.js';
 import { CONTROLLER_REVISION_HASH_LABEL } from '../../model/well-known.js';
@@ -260,26 +261,11 @@ export function daemonSetController(options: DaemonSetControllerOptions = {}): C
     for: DAEMONSET,
     owns: [CONTROLLER_REVISION],
     watches: [
-      {
-        ...POD,
-        async map(obj: KubeObject, cache, change) {
-          const pod = obj as Pod;
-          const ns = pod.metadata.namespace;
-          const ref = controllerOf(pod);
-          if (ref) {
-            if (ref.kind !== DAEMONSET.kind) return [];
-            const key = dsKey(ns, ref.name);
-            if (change === 'ADDED') expectations.creationObserved(key);
-            if (change === 'DELETED' || pod.metadata.deletionTimestamp) expectations.deletionObserved(key, pod.metadata.name ?? '');
-            return [{ namespace: ns, name: ref.name }];
-          }
-          if (change === 'DELETED') return [];
-          const sets = await cache.list<DaemonSet>(DAEMONSET.apiVersion, DAEMONSET.kind, { namespace: ns });
-          return sets
-            .filter((d) => !selectsAll(d) && labelSelectorAsSelector(d.spec?.selector).matches(pod.metadata.labels))
-            .map((d) => ({ namespace: ns, name: d.metadata.name ?? '' }));
-        },
-      },
+      ownedPodsWatch<DaemonSet>({
+        owner: DAEMONSET,
+        expectations,
+        adopts: (ds, pod) => !selectsAll(ds) && labelSelectorAsSelector(ds.spec?.selector).matches(pod.metadata.labels),
+      }),
       {
         ...NODE,
         async map(obj: KubeObject, cache, change) {

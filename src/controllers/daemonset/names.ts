@@ -29,6 +29,4 @@ export function templateGenerationOf(ds: DaemonSet): string | undefined {
 }
 
 /** The namespace/name key of a DaemonSet (expectations, back-off). */
-export function dsKey(namespace: string | undefined, name: string): string {
-  return `${namespace ?? ''}/${name}`;
-}
+export { ownerKey as dsKey } from '../util/owned-pods.js';

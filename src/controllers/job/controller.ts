@@ -6,6 +6,7 @@
  * ttl-after-finished controllers do. Decisions are the pure `planSync` and `planTracking`.
  */
 import type { batch, Job, KubeObject, Pod } from '../../model/types.js';
+import { ownedPodsWatch, ownerKey as keyOf } from '../util/owned-pods.js';
 import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
@@ -28,10 +29,6 @@ const REMOVE_FINALIZER = { metadata: { [`$deleteFromPrimitiveList/finalizers`]: 
 export interface JobControllerOptions {
   /** How long unmet creation/deletion expectations block a Job. @default 300_000 */
   expectationsTtlMs?: number;
-}
-
-function keyOf(ns: string | undefined, name: string): string {
-  return `${ns ?? ''}/${name}`;
 }
 
 function message(err: unknown): string {
@@ -225,27 +222,14 @@ export function jobController(options: JobControllerOptions = {}): Controller {
     name: JOB_COMPONENT,
     for: JOB,
     watches: [
-      {
-        ...POD,
-        async map(obj: KubeObject, cache, change) {
-          const pod = obj as Pod;
-          const ns = pod.metadata.namespace;
-          const ref = controllerOf(pod);
-          if (ref) {
-            if (ref.kind !== JOB.kind) return [];
-            const key = keyOf(ns, ref.name);
-            if (change === 'ADDED') expectations.creationObserved(key);
-            if (change === 'DELETED' || pod.metadata.deletionTimestamp) expectations.deletionObserved(key, pod.metadata.name ?? '');
-            if (change === 'DELETED' || !hasTrackingFinalizer(pod)) removals.get(key)?.delete(pod.metadata.uid ?? '');
-            return [{ namespace: ns, name: ref.name }];
-          }
-          if (change === 'DELETED') return [];
-          const jobs = await cache.list<Job>(JOB.apiVersion, JOB.kind, { namespace: ns });
-          return jobs
-            .filter((j) => labelSelectorAsSelector(jobSelector(j)).matches(pod.metadata.labels))
-            .map((j) => ({ namespace: ns, name: j.metadata.name ?? '' }));
+      ownedPodsWatch<Job>({
+        owner: JOB,
+        expectations,
+        adopts: (job, pod) => labelSelectorAsSelector(jobSelector(job)).matches(pod.metadata.labels),
+        observed: (key, pod, change) => {
+          if (change === 'DELETED' || !hasTrackingFinalizer(pod)) removals.get(key)?.delete(pod.metadata.uid ?? '');
         },
-      },
+      }),
     ],
     async reconcile(req, ctx): Promise<ReconcileResult | void> {
       const key = keyOf(req.namespace, req.name);
