@@ -3,36 +3,7 @@ import { Cluster } from '../../../src/cluster/cluster.js';
 import { MemoryStore } from '../../../src/store/memory-store.js';
 import { rejection } from '../../support/rejection.js';
 import type { CustomResourceDefinition, KubeObject } from '../../../src/model/types.js';
-
-const WIDGETS = 'widgets.example.com';
-
-function widgetCrd(): CustomResourceDefinition {
-  return {
-    apiVersion: 'apiextensions.k8s.io/v1',
-    kind: 'CustomResourceDefinition',
-    metadata: { name: WIDGETS },
-    spec: {
-      group: 'example.com',
-      scope: 'Namespaced',
-      names: { plural: 'widgets', singular: 'widget', kind: 'Widget' },
-      versions: [
-        {
-          name: 'v1',
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: { type: 'object', properties: { spec: { type: 'object', properties: { size: { type: 'integer' } } } } },
-          },
-        },
-      ],
-    },
-  } as CustomResourceDefinition;
-}
-
-function widget(name: string, extra: Partial<KubeObject['metadata']> = {}): KubeObject {
-  return { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name, ...extra }, spec: { size: 1 } };
-}
+import { WIDGETS, widget, widgetCrd } from '../../support/widget-crd.js';
 
 describe('CRD registration by watching CustomResourceDefinitions', () => {
   const clusters: Cluster[] = [];
