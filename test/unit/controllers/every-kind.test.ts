@@ -6,6 +6,7 @@ import type { ListScope, StoreWatchOptions } from '../../../src/store/types.js';
 import { MockRuntime } from '../../../src/runtime-adapters/mock/index.js';
 import { kindRef, kinds } from '../../../src/client/kinds.js';
 import type { KubeObject } from '../../../src/model/types.js';
+import { OPEN_WIDGET_CRD } from '../../support/widget-crd.js';
 
 /** A MemoryStore that counts the watches opened per collection. */
 class CountingStore extends MemoryStore {
@@ -16,24 +17,6 @@ class CountingStore extends MemoryStore {
   }
 }
 
-const WIDGET_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
 const Widget = kindRef<KubeObject & { spec?: unknown }>('example.com/v1', 'Widget');
 
 let cluster: Cluster | undefined;
@@ -78,7 +61,7 @@ describe('the garbage collector and the namespace controller find kinds through 
   it('collect the dependents of a CRD kind applied after start, and of its objects once the CRD is deleted', async () => {
     const clock = new FakeClock();
     cluster = await Cluster.start({ clock, scheduler: false, controllers: false });
-    await cluster.apply(WIDGET_CRD);
+    await cluster.apply(OPEN_WIDGET_CRD);
     await cluster.settled();
     const widgets = cluster.client(Widget, 'default');
     const cms = cluster.client(kinds.ConfigMap, 'default');
@@ -114,7 +97,7 @@ describe('the garbage collector and the namespace controller find kinds through 
     const clock = new FakeClock();
     cluster = await Cluster.start({ clock, scheduler: false, controllers: false });
     await cluster.client(kinds.Namespace).create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
-    await cluster.apply(WIDGET_CRD);
+    await cluster.apply(OPEN_WIDGET_CRD);
     await cluster.settled();
     const widgets = cluster.client(Widget, 'team');
     await widgets.create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', finalizers: ['example.com/hold'] } });

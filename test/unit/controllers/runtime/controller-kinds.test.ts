@@ -5,25 +5,8 @@ import { kindRef, kinds } from '../../../../src/client/kinds.js';
 import type { ResourceClient } from '../../../../src/client/types.js';
 import type { Controller, ReconcileContext, ReconcileRequest } from '../../../../src/controllers/runtime/types.js';
 import type { ConfigMap, Deployment, KubeObject, Pod } from '../../../../src/model/types.js';
+import { OPEN_WIDGET_CRD } from '../../../support/widget-crd.js';
 
-const WIDGET_CRD = {
-  apiVersion: 'apiextensions.k8s.io/v1',
-  kind: 'CustomResourceDefinition',
-  metadata: { name: 'widgets.example.com' },
-  spec: {
-    group: 'example.com',
-    names: { kind: 'Widget', plural: 'widgets', singular: 'widget' },
-    scope: 'Namespaced',
-    versions: [
-      {
-        name: 'v1',
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true } },
-      },
-    ],
-  },
-};
 interface Widget extends KubeObject {
   spec?: { size?: number };
 }
@@ -56,7 +39,7 @@ describe('a controller of a kind whose CRD is not applied yet (issue 8, bug 2)',
     expect(c.controllers.names()).toContain('widgets');
     await c.settled();
     expect(seen).toEqual([]);
-    await c.apply(WIDGET_CRD);
+    await c.apply(OPEN_WIDGET_CRD);
     await c.settled();
     await c.client(WidgetKind, 'default').create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' } });
     await c.settled();
@@ -65,7 +48,7 @@ describe('a controller of a kind whose CRD is not applied yet (issue 8, bug 2)',
 
   it('a kind that is already served starts at once, as before', async () => {
     const c = await start();
-    await c.apply(WIDGET_CRD);
+    await c.apply(OPEN_WIDGET_CRD);
     await c.client(WidgetKind, 'default').create({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w0' } });
     const seen: string[] = [];
     await c.controllers.register({ name: 'w', for: WidgetKind, reconcile: async (req) => void seen.push(req.name) });
