@@ -96,7 +96,12 @@ EOF
   fi
 }
 
-have_image() { ctr --address "$SOCK" -n "$NS" images ls -q 2>/dev/null | grep -qx "docker.io/$1"; }
+# (The list is read whole first: grep -q closing the pipe early would fail it under pipefail.)
+have_image() {
+  local names
+  names="$(ctr --address "$SOCK" -n "$NS" images ls -q 2>/dev/null)" || return 1
+  grep -qx "docker.io/$1" <<<"$names"
+}
 
 # import_image REF: from dockerd (built by .ci/docker.sh) into the namespace, unpacked for overlayfs.
 import_image() {
