@@ -82,6 +82,14 @@ module.exports = {
       to: { path: '(^|/)node_modules/(dockerode|@types/dockerode)/' },
     },
     {
+      name: 'grpc-only-in-containerd-adapter',
+      severity: 'error',
+      comment:
+        '@grpc/grpc-js and protobufjs are optional peer dependencies: only src/runtime-adapters/containerd/ (reached from tugboat/containerd) loads them.',
+      from: { path: '^src/', pathNot: '^src/(runtime-adapters/containerd/|containerd\\.ts$)' },
+      to: { path: '(^|/)node_modules/(@grpc/grpc-js|protobufjs)/' },
+    },
+    {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment:

@@ -1,0 +1,43 @@
+/**
+ * FIFOs between a containerd shim and this process: containerd 1.6 tasks and exec processes take
+ * their stdout and stderr as FIFO paths that the client makes and reads.
+ */
+import { execFile } from 'node:child_process';
+import { closeSync, constants, openSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { Socket } from 'node:net';
+import { promisify } from 'node:util';
+
+/** Makes FIFOs at the given paths (0600), replacing whatever is there. */
+export async function makeFifos(paths: string[]): Promise<void> {
+  await Promise.all(paths.map((p) => rm(p, { force: true })));
+  await promisify(execFile)('mkfifo', ['-m', '600', ...paths]);
+}
+
+/** The reading end of a FIFO, as a stream that ends once every writer has closed it. */
+export interface FifoReader {
+  stream: Socket;
+  /**
+   * Closes the writer this process held so that the stream does not end before the shim opens
+   * its own (call once the task or exec process is created).
+   */
+  release(): void;
+}
+
+/**
+ * Opens a FIFO for reading without blocking, holding a writer of its own until `release()`
+ * when `hold` is true (a new task: the shim opens its end during the create call). An adopted
+ * task's FIFO needs no hold (its shim holds it open).
+ */
+export function openFifoReader(path: string, hold: boolean): FifoReader {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  let writer: number | undefined = hold ? openSync(path, constants.O_WRONLY | constants.O_NONBLOCK) : undefined;
+  const stream = new Socket({ fd, readable: true, writable: false });
+  const release = (): void => {
+    if (writer === undefined) return;
+    closeSync(writer);
+    writer = undefined;
+  };
+  stream.once('close', release);
+  return { stream, release };
+}
