@@ -22,7 +22,8 @@ import { cpuMillis, toSample } from '../../../../src/runtime-adapters/containerd
 import { eventType } from '../../../../src/runtime-adapters/containerd/events.js';
 import { toContainerStatus } from '../../../../src/runtime-adapters/containerd/containers.js';
 import { toSandboxStatus } from '../../../../src/runtime-adapters/containerd/sandbox.js';
-import { TugboatError } from '../../../../src/model/errors.js';
+import type { TugboatError } from '../../../../src/model/errors.js';
+import { bearerChallenge, registryBase } from '../../../../src/runtime-adapters/containerd/pull.js';
 
 describe('image references', () => {
   it.each([
@@ -272,5 +273,24 @@ describe('stats, events, statuses', () => {
       ip: '10.213.0.9',
       state: 'ready',
     });
+  });
+});
+
+describe('registries', () => {
+  it('plain HTTP for loopback and insecure registries, HTTPS otherwise; docker.io is registry-1', () => {
+    expect(registryBase('127.0.0.1:5000')).toBe('http://127.0.0.1:5000');
+    expect(registryBase('localhost:5000')).toBe('http://localhost:5000');
+    expect(registryBase('docker.io')).toBe('https://registry-1.docker.io');
+    expect(registryBase('reg.example:5000', ['reg.example:5000'])).toBe('http://reg.example:5000');
+    expect(registryBase('ghcr.io')).toBe('https://ghcr.io');
+  });
+  it('bearer challenges', () => {
+    expect(bearerChallenge('Bearer realm="https://auth/token",service="reg",scope="repository:a/b:pull"')).toEqual({
+      realm: 'https://auth/token',
+      service: 'reg',
+      scope: 'repository:a/b:pull',
+    });
+    expect(bearerChallenge('Basic realm="x"')).toBeUndefined();
+    expect(bearerChallenge(null)).toBeUndefined();
   });
 });
