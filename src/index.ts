@@ -11,7 +11,7 @@
 
 // The cluster
 export { Cluster, SYSTEM_NAMESPACES } from './cluster/cluster.js';
-export type { ClusterOptions, ClusterEvents, ClusterEventLog, ScalableKind } from './cluster/cluster.js';
+export type { ClusterOptions, ClusterEvents, ClusterEventLog, ScalableKind, ScaleTarget } from './cluster/cluster.js';
 export type { NodeSpec } from './cluster/node-pool.js';
 export { Rollout } from './cluster/rollout.js';
 export type { RolloutRevision, RolloutStatusOptions } from './cluster/rollout.js';
@@ -32,6 +32,9 @@ export type {
   PatchType,
   PropagationPolicy,
   PodBinding,
+  PodClient,
+  PodEviction,
+  EvictOptions,
 } from './client/types.js';
 export { ALL_NAMESPACES } from './client/types.js';
 // Typed kind references: `cluster.client(kinds.Deployment, 'web')` is a ResourceClient<Deployment>
@@ -76,7 +79,7 @@ export { parseQuantity, Quantity, quantityToMilli } from './model/quantity.js';
 export type { QuantityFormat } from './model/quantity.js';
 export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './model/names.js';
 export { apiVersionOf, storeResourceOf } from './model/resource-type.js';
-export type { ResourceType, NameFormat, ValidationResult } from './model/resource-type.js';
+export type { ResourceType, NameFormat, ValidationResult, ScaleSubresource } from './model/resource-type.js';
 export { BUILTIN_KINDS } from './model/kinds/index.js';
 export { resourceTypeFromCRD } from './model/crd.js';
 /** Well-known label, annotation, taint, finalizer and namespace names (Kubernetes' own values). */

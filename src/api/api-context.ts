@@ -3,7 +3,9 @@ import type { Clock } from '../clock/types.js';
 import type { KindRegistry } from './kind-registry.js';
 import type { ObjectApi } from './object-api.js';
 import { BoundResourceClient } from './resource-client.js';
-import type { ApiContext, EventRecorder, PodBinding, ResourceClient } from '../client/types.js';
+import { BoundPodClient } from './pod-client.js';
+import { evictPod } from './eviction.js';
+import type { ApiContext, EventRecorder, PodBinding, PodEviction, ResourceClient } from '../client/types.js';
 import type { Pod } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
@@ -43,6 +45,10 @@ export class ClusterApiContext implements ApiContext {
     return (await this.api.bindPod(this.registry.get('v1', 'Pod'), binding)) as Pod;
   }
 
+  async evictPod(eviction: PodEviction): Promise<void> {
+    await evictPod({ api: this.api, registry: this.registry, clock: this.clock }, eviction);
+  }
+
   client<T extends KubeObject>(ref: KindRef<T>, namespace?: string): ResourceClient<T>;
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
   client<T extends KubeObject>(refOrApiVersion: KindRef<T> | string, kindOrNamespace?: string, namespaceArg?: string): ResourceClient<T> {
@@ -52,7 +58,10 @@ export class ClusterApiContext implements ApiContext {
     const key = `${apiVersion}|${kind}|${ns ?? ''}`;
     let client = this.clients.get(key);
     if (!client || client.type !== type) {
-      client = new BoundResourceClient(this.api, type, ns, this.options.quiet);
+      client =
+        type.group === '' && type.kind === 'Pod'
+          ? (new BoundPodClient(this.api, type, ns, this.options.quiet ?? false, (e) => this.evictPod(e)) as unknown as ResourceClient)
+          : new BoundResourceClient(this.api, type, ns, this.options.quiet);
       this.clients.set(key, client);
     }
     return client as unknown as ResourceClient<T>;

@@ -1,7 +1,8 @@
-import type { KubeObject, ObjectList, WatchEvent } from '../model/types.js';
+import type { KubeObject, ObjectList, Scale, WatchEvent } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import type { InternalWriteOptions, ObjectApi } from './object-api.js';
 import type { DeleteOptions, ListOptions, PatchType, ResourceClient, WatchOptions, WriteOptions } from '../client/types.js';
+import { getScale, updateScale } from './scale.js';
 
 /**
  * The ResourceClient of one kind in one namespace (or cluster-wide), over the ObjectApi.
@@ -59,5 +60,13 @@ export class BoundResourceClient<T extends KubeObject = KubeObject> implements R
 
   async delete(name: string, options?: DeleteOptions): Promise<T> {
     return (await this.api.delete(this.type, this.namespace, name, options)) as T;
+  }
+
+  async getScale(name: string): Promise<Scale> {
+    return getScale(this.api, this.type, this.namespace, name);
+  }
+
+  async updateScale(name: string, scale: Pick<Scale, 'spec'> & { metadata?: Scale['metadata'] }, options?: WriteOptions): Promise<Scale> {
+    return updateScale(this.api, this.type, this.namespace, name, scale, this.write(options));
   }
 }

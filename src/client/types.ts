@@ -2,7 +2,7 @@
  * The typed client contract: what controllers, the scheduler and node agents use to read and
  * write objects, and what users get from `cluster.client(...)`.
  */
-import type { KubeObject, LabelSelector, ObjectList, WatchEvent } from '../model/types.js';
+import type { KubeObject, LabelSelector, ObjectList, Pod, Scale, WatchEvent } from '../model/types.js';
 import type { Selector } from '../model/selector.js';
 import type { FieldSelector } from '../model/field-selector.js';
 import type { ResourceType } from '../model/resource-type.js';
@@ -84,6 +84,40 @@ export interface ResourceClient<T extends KubeObject = KubeObject> {
   patchStatus(name: string, patch: unknown, type?: PatchType): Promise<T>;
   /** Deletes; returns the object as last stored (with deletionTimestamp when finalizers hold it). */
   delete(name: string, options?: DeleteOptions): Promise<T>;
+  /**
+   * The object's Scale (autoscaling/v1), for kinds with a scale subresource (Deployment,
+   * ReplicaSet, StatefulSet, ReplicationController, CRDs declaring `subresources.scale`);
+   * NotFound for other kinds.
+   */
+  getScale(name: string): Promise<Scale>;
+  /**
+   * Sets the object's replicas through its scale subresource; a `metadata.resourceVersion` in
+   * `scale` must match the object's (Conflict otherwise). Returns the new Scale.
+   */
+  updateScale(name: string, scale: Pick<Scale, 'spec'> & { metadata?: Scale['metadata'] }, options?: WriteOptions): Promise<Scale>;
+}
+
+/** Options of {@link PodClient.evict}: Kubernetes' Eviction deleteOptions and dryRun. */
+export interface EvictOptions {
+  /** How the evicted pod is deleted (grace period, preconditions). */
+  deleteOptions?: DeleteOptions;
+  /** Check the budgets and report what would happen; change nothing. */
+  dryRun?: boolean;
+}
+
+/** The ResourceClient of Pods, with the pods/eviction subresource. */
+export interface PodClient extends ResourceClient<Pod> {
+  /**
+   * Evicts a pod (POST pods/eviction), as kube-apiserver does: the pod is deleted unless a
+   * PodDisruptionBudget covering it allows no disruption now, which fails TooManyRequests (429).
+   */
+  evict(name: string, options?: EvictOptions): Promise<void>;
+}
+
+/** What {@link ApiContext.evictPod} evicts. */
+export interface PodEviction extends EvictOptions {
+  namespace: string;
+  name: string;
 }
 
 /** `''` as a namespace: a client over all namespaces (list and watch only). */
@@ -125,6 +159,12 @@ export interface ApiContext {
    * unset; Conflict otherwise) and the PodScheduled=True condition, in one write.
    */
   bindPod(binding: PodBinding): Promise<import('../model/types.js').Pod>;
+  /**
+   * Evicts a pod, as Kubernetes' pods/eviction subresource: deletes it when every
+   * PodDisruptionBudget covering it allows (recording the disruption in the budget's status),
+   * fails TooManyRequests (429) when one forbids it.
+   */
+  evictPod(eviction: PodEviction): Promise<void>;
 }
 
 /** What {@link ApiContext.bindPod} binds: a pod (optionally pinned by uid) to a node. */

@@ -50,7 +50,7 @@ export class ApiServer {
    */
   readonly context: ApiContext;
   /** The clients users get ({@link client}): their writes' warnings reach `onWarning`. */
-  private readonly userContext: ApiContext;
+  readonly userContext: ApiContext;
   private readonly registrar: CrdRegistrar;
 
   constructor(options: ApiServerOptions) {

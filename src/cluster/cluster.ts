@@ -10,7 +10,8 @@ import type { AdmissionChain } from '../api/admission.js';
 import type { ObjectApi } from '../api/object-api.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
-import { invalid } from '../model/validation/field-errors.js';
+import type { Scale } from '../model/types.js';
+import { scaleObject, type ScaleTarget } from './scale.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
 import type { ApiContext, ResourceClient } from '../client/types.js';
@@ -62,8 +63,7 @@ export interface ClusterOptions {
   controllers?: (ControllerManagerOptions & { builtins?: boolean }) | false;
 }
 
-/** Kinds `cluster.scale` can scale. */
-export type ScalableKind = 'Deployment' | 'ReplicaSet' | 'StatefulSet';
+export type { ScalableKind, ScaleTarget } from './scale.js';
 
 /** What `cluster.on(...)` reports. */
 export interface ClusterEvents {
@@ -191,19 +191,15 @@ export class Cluster extends TypedClients {
     return new Rollout(this.deployments(namespace), this.replicaSets(namespace), name, this.clock);
   }
 
-  /** Sets the replicas of a Deployment, ReplicaSet or StatefulSet (as `kubectl scale`). */
-  async scale(namespace: string, kind: ScalableKind, name: string, replicas: number): Promise<KubeObject> {
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas)) {
-      throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be an integer')]);
-    }
-    if (replicas < 0)
-      throw TugboatError.invalid({ kind }, name, [invalid('spec.replicas', replicas, 'must be greater than or equal to 0')]);
-    if (kind !== 'Deployment' && kind !== 'ReplicaSet' && kind !== 'StatefulSet') {
-      throw TugboatError.badRequest(
-        `kind: Unsupported value: "${String(kind)}": supported values: "Deployment", "ReplicaSet", "StatefulSet"`,
-      );
-    }
-    return this.client('apps/v1', kind, namespace).patch(name, { spec: { replicas } });
+  /**
+   * Sets the replicas of an object through its kind's scale subresource (as `kubectl scale`):
+   * Deployment, ReplicaSet, StatefulSet, ReplicationController, or a custom resource whose CRD
+   * declares `subresources.scale` (by kind name, or `{ apiVersion, kind }`). Returns the new Scale.
+   */
+  async scale(namespace: string, kind: ScaleTarget, name: string, replicas: number): Promise<Scale> {
+    this.assertRunning();
+    await this.api.syncKinds();
+    return scaleObject(this.apiServer.userContext, this.registry, namespace, kind, name, replicas);
   }
 
   /**

@@ -1,5 +1,5 @@
 import type * as T from '../model/types.js';
-import type { ResourceClient } from '../client/types.js';
+import type { PodClient, ResourceClient } from '../client/types.js';
 
 /**
  * Typed shorthands for the built-in kinds: `cluster.pods('web')`, `cluster.deployments()`, ...
@@ -16,9 +16,9 @@ export abstract class TypedClients {
   nodes(): ResourceClient<T.Node> {
     return this.clientFor('v1', 'Node');
   }
-  /** Pods of a namespace. */
-  pods(namespace?: string): ResourceClient<T.Pod> {
-    return this.clientFor('v1', 'Pod', namespace);
+  /** Pods of a namespace, with `evict(name)` (the pods/eviction subresource). */
+  pods(namespace?: string): PodClient {
+    return this.clientFor('v1', 'Pod', namespace) as PodClient;
   }
   /** ConfigMaps of a namespace. */
   configMaps(namespace?: string): ResourceClient<T.ConfigMap> {

@@ -5,6 +5,7 @@ import { nodeLifecycleController } from './node-lifecycle.js';
 import { jobController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { daemonSetController } from './daemonset/index.js';
+import { disruptionController } from './disruption/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
@@ -15,5 +16,6 @@ export function builtinControllers(): Controller[] {
     jobController(),
     cronJobController(),
     daemonSetController(),
+    disruptionController(),
   ];
 }

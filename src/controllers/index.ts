@@ -34,3 +34,4 @@ export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifec
 export { jobController, type JobControllerOptions } from './job/index.js';
 export { cronJobController, parseSchedule, type Schedule } from './cronjob/index.js';
 export { daemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';
+export { disruptionController } from './disruption/index.js';

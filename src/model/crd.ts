@@ -142,6 +142,7 @@ export function resourceTypeFromCRD(crd: CustomResourceDefinition): ResourceType
     namespaced,
     nameFormat: 'dns1123-subdomain',
     hasStatus: version.subresources?.status !== undefined && version.subresources.status !== null,
+    ...(version.subresources?.scale ? { scale: { ...version.subresources.scale } } : {}),
     applyDefaults(draft: KubeObject) {
       applySchemaDefaults(schema, draft);
     },

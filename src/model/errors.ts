@@ -6,6 +6,7 @@ const CODES: Record<StatusReason, number> = {
   NotFound: 404,
   MethodNotAllowed: 405,
   RequestEntityTooLarge: 413,
+  TooManyRequests: 429,
   AlreadyExists: 409,
   Conflict: 409,
   Gone: 410,

@@ -49,6 +49,22 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   validate?(obj: T, old?: T): ValidationResult;
   /** Checks a write of the status subresource (counts that must not be negative). */
   validateStatus?(obj: T, old: T): ValidationResult;
+  /**
+   * The kind's scale subresource, for kinds that have one and are not built in (a CRD's
+   * `subresources.scale`): where the replica counts and the selector live. The built-in
+   * scalable kinds (Deployment, ReplicaSet, StatefulSet, ReplicationController) need none.
+   */
+  scale?: ScaleSubresource;
+}
+
+/**
+ * Where a kind keeps what its scale subresource shows (a CRD's `subresources.scale`): JSON paths
+ * (`.spec.replicas`) of the desired and observed replica counts and of the selector string.
+ */
+export interface ScaleSubresource {
+  specReplicasPath: string;
+  statusReplicasPath: string;
+  labelSelectorPath?: string;
 }
 
 /** `group/version`, or `version` for the core group. */

@@ -10,6 +10,7 @@ import type * as networking from 'kubernetes-types/networking/v1.js';
 import type * as discovery from 'kubernetes-types/discovery/v1.js';
 import type * as storage from 'kubernetes-types/storage/v1.js';
 import type * as autoscaling from 'kubernetes-types/autoscaling/v2.js';
+import type * as autoscalingv1 from 'kubernetes-types/autoscaling/v1.js';
 import type * as policy from 'kubernetes-types/policy/v1.js';
 import type * as coordination from 'kubernetes-types/coordination/v1.js';
 import type * as scheduling from 'kubernetes-types/scheduling/v1.js';
@@ -78,6 +79,10 @@ export type StorageClass = Typed<storage.StorageClass>;
 export type HorizontalPodAutoscaler = Typed<autoscaling.HorizontalPodAutoscaler>;
 /** A PodDisruptionBudget. */
 export type PodDisruptionBudget = Typed<policy.PodDisruptionBudget>;
+/** A Scale (autoscaling/v1): what the scale subresource of a scalable kind reads and writes. */
+export type Scale = Typed<autoscalingv1.Scale>;
+/** An Eviction (policy/v1): what the pods/eviction subresource takes. */
+export type Eviction = Typed<policy.Eviction>;
 /** An Event (core/v1). */
 export type Event = Typed<core.Event>;
 /** A Lease (node heartbeats, leader election). */
@@ -87,7 +92,7 @@ export type PriorityClass = Typed<scheduling.PriorityClass>;
 /** A CustomResourceDefinition. */
 export type CustomResourceDefinition = Typed<apiext.CustomResourceDefinition>;
 
-export type { core, apps, batch, networking, discovery, storage, autoscaling, policy, coordination, scheduling, apiext };
+export type { core, apps, batch, networking, discovery, storage, autoscaling, autoscalingv1, policy, coordination, scheduling, apiext };
 
 /** The kind of change a watch reports. */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -128,6 +133,7 @@ export type StatusReason =
   | 'InternalError'
   | 'MethodNotAllowed'
   | 'RequestEntityTooLarge'
+  | 'TooManyRequests'
   | 'ServiceUnavailable';
 
 /** A Kubernetes-style Status: the body of every failed request. */
@@ -143,6 +149,8 @@ export interface Status {
     group?: string;
     kind?: string;
     causes?: StatusCause[];
+    /** For TooManyRequests and ServiceUnavailable: when to try again. */
+    retryAfterSeconds?: number;
   };
 }
 

@@ -21,6 +21,7 @@ describe('shared pod dispatcher', () => {
       events: base.events,
       discover: () => base.discover(),
       bindPod: (binding) => base.bindPod(binding),
+      evictPod: (eviction) => base.evictPod(eviction),
       client<T extends KubeObject>(a: KindRef<T> | string, b?: string, c0?: string) {
         const { apiVersion, kind, namespace } = clientArgs(a, b, c0);
         const c = base.client<T>(apiVersion, kind, namespace);
