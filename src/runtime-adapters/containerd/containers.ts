@@ -3,7 +3,7 @@
  * its task made and started by startContainer with stdout/stderr FIFOs pumped into a CRI log file,
  * stopped with a grace period, removed with everything it has.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { fieldError, TugboatError } from '../../model/errors.js';
 import { exitReason, hasLabels } from '../conventions.js';
 import { containerLabelsFor } from '../pod-labels.js';
@@ -11,13 +11,20 @@ import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus } from '../t
 import { etcMounts, planMounts, prepareMounts } from './container-mounts.js';
 import { findImage } from './images.js';
 import { LogPump, logPaths } from './log-pump.js';
-import { buildSpec, imageUser, mergeEnv, processArgs } from './oci-spec.js';
+import { ALL_CAPABILITIES, buildSpec, capabilitiesOfMask, imageUser, mergeEnv, processArgs } from './oci-spec.js';
 import { cgroupPath, describe, newId, specAny } from './sandbox.js';
 import { toDate, type ContainerdScope, type ContainerRecord, type TaskRecord } from './scope.js';
 import { deleteContainerRecord, destroyTask, removeSnapshot, stopTask } from './tasks.js';
 import { CONTAINERD_LABELS } from './types.js';
 
 const subject = (name: string) => ({ kind: 'Container', name });
+
+/** The bounding set of this process (root, beside containerd): what a privileged container may get. */
+async function hostCapabilities(): Promise<string[]> {
+  const status = await readFile('/proc/self/status', 'utf8').catch(() => '');
+  const hex = /^CapBnd:\s*([0-9a-f]+)/m.exec(status)?.[1];
+  return hex ? capabilitiesOfMask(hex) : ALL_CAPABILITIES;
+}
 
 /** Maps a container and its task to a ContainerStatus (pure). */
 export function toContainerStatus(c: ContainerRecord, task: TaskRecord | undefined): ContainerStatus {
@@ -106,6 +113,9 @@ export async function createContainer(scope: ContainerdScope, sandboxId: string,
     privileged: sec.privileged,
     capabilitiesAdd: sec.capabilitiesAdd,
     capabilitiesDrop: sec.capabilitiesDrop,
+    ...(sec.privileged || sec.capabilitiesAdd?.some((c) => c.toUpperCase() === 'ALL')
+      ? { hostCapabilities: await hostCapabilities() }
+      : {}),
   });
   if (spec.process.args.length === 0) {
     throw TugboatError.invalid({ kind: 'Container' }, config.name, [

@@ -60,17 +60,27 @@ export const DEFAULT_CAPABILITIES = [
   'CAP_AUDIT_WRITE',
 ];
 
-/** Every capability of Linux 5.9+ (a privileged container has them all). */
+/** Every capability of Linux 5.9+, by number (bit i of a capability set is ALL_CAPABILITIES[i]). */
 export const ALL_CAPABILITIES = [
-  ...DEFAULT_CAPABILITIES,
+  'CAP_CHOWN',
+  'CAP_DAC_OVERRIDE',
   'CAP_DAC_READ_SEARCH',
+  'CAP_FOWNER',
+  'CAP_FSETID',
+  'CAP_KILL',
+  'CAP_SETGID',
+  'CAP_SETUID',
+  'CAP_SETPCAP',
   'CAP_LINUX_IMMUTABLE',
+  'CAP_NET_BIND_SERVICE',
   'CAP_NET_BROADCAST',
   'CAP_NET_ADMIN',
+  'CAP_NET_RAW',
   'CAP_IPC_LOCK',
   'CAP_IPC_OWNER',
   'CAP_SYS_MODULE',
   'CAP_SYS_RAWIO',
+  'CAP_SYS_CHROOT',
   'CAP_SYS_PTRACE',
   'CAP_SYS_PACCT',
   'CAP_SYS_ADMIN',
@@ -79,8 +89,11 @@ export const ALL_CAPABILITIES = [
   'CAP_SYS_RESOURCE',
   'CAP_SYS_TIME',
   'CAP_SYS_TTY_CONFIG',
+  'CAP_MKNOD',
   'CAP_LEASE',
+  'CAP_AUDIT_WRITE',
   'CAP_AUDIT_CONTROL',
+  'CAP_SETFCAP',
   'CAP_MAC_OVERRIDE',
   'CAP_MAC_ADMIN',
   'CAP_SYSLOG',
@@ -91,6 +104,18 @@ export const ALL_CAPABILITIES = [
   'CAP_BPF',
   'CAP_CHECKPOINT_RESTORE',
 ];
+
+/**
+ * The capabilities in a hex capability mask (`CapBnd` of /proc/<pid>/status), pure. A privileged
+ * container gets the host's bounding set, as containerd's CRI plugin does (a capability the host
+ * lacks cannot be given: runc would fail).
+ */
+export function capabilitiesOfMask(hex: string): string[] {
+  let mask = BigInt(`0x${hex || '0'}`);
+  const out: string[] = [];
+  for (let i = 0; mask > 0n; i++, mask >>= 1n) if (mask & 1n && ALL_CAPABILITIES[i]) out.push(ALL_CAPABILITIES[i]);
+  return out;
+}
 
 const MASKED_PATHS = [
   '/proc/acpi',
@@ -148,6 +173,8 @@ export interface SpecInput {
   privileged?: boolean;
   capabilitiesAdd?: string[];
   capabilitiesDrop?: string[];
+  /** The capabilities the host can give (privileged, add ALL). @default ALL_CAPABILITIES */
+  hostCapabilities?: string[];
 }
 
 /** Kubernetes' capability names (NET_ADMIN) as OCI's (CAP_NET_ADMIN); ALL stays ALL. */
@@ -157,12 +184,13 @@ export function capName(name: string): string {
 }
 
 /** The effective capability set: defaults (or all, privileged), plus adds, minus drops ('ALL' drops every default). */
-export function capabilities(input: Pick<SpecInput, 'privileged' | 'capabilitiesAdd' | 'capabilitiesDrop'>): string[] {
-  if (input.privileged) return [...ALL_CAPABILITIES];
+export function capabilities(input: Pick<SpecInput, 'privileged' | 'capabilitiesAdd' | 'capabilitiesDrop' | 'hostCapabilities'>): string[] {
+  const all = input.hostCapabilities ?? ALL_CAPABILITIES;
+  if (input.privileged) return [...all];
   const drop = (input.capabilitiesDrop ?? []).map(capName);
   const add = (input.capabilitiesAdd ?? []).map(capName);
   let caps = drop.includes('ALL') ? [] : DEFAULT_CAPABILITIES.filter((c) => !drop.includes(c));
-  caps = add.includes('ALL') ? [...ALL_CAPABILITIES] : [...caps, ...add.filter((c) => !caps.includes(c))];
+  caps = add.includes('ALL') ? [...all] : [...caps, ...add.filter((c) => !caps.includes(c))];
   return caps;
 }
 

@@ -13,6 +13,7 @@ import { etcMounts, planMounts } from '../../../../src/runtime-adapters/containe
 import {
   buildSpec,
   capabilities,
+  capabilitiesOfMask,
   DEFAULT_CAPABILITIES,
   imageUser,
   mergeEnv,
@@ -80,6 +81,9 @@ describe('OCI spec', () => {
     expect(c).not.toContain('CAP_KILL');
     expect(capabilities({ capabilitiesDrop: ['ALL'], capabilitiesAdd: ['NET_BIND_SERVICE'] })).toEqual(['CAP_NET_BIND_SERVICE']);
     expect(capabilities({ privileged: true })).toContain('CAP_SYS_ADMIN');
+    expect(capabilities({ privileged: true, hostCapabilities: ['CAP_KILL'] })).toEqual(['CAP_KILL']);
+    expect(capabilitiesOfMask('21')).toEqual(['CAP_CHOWN', 'CAP_KILL']);
+    expect(capabilitiesOfMask('1ffffffffff')).toHaveLength(41);
   });
 
   it('a pod container joins the sandbox namespaces by path, with limits and security settings', () => {
