@@ -126,22 +126,30 @@ export async function createContainer(scope: ContainerdScope, sandboxId: string,
   spec.linux.cgroupsPath = cgroupPath(scope, id);
   await prepareMounts(plan);
   try {
-    await scope.call('snapshots', 'Prepare', {
-      snapshotter: scope.snapshotter,
-      key: id,
-      parent: image.chainId,
-      labels: { [RUNTIME_LABELS.role]: 'container' },
-    });
-    await scope.call('containers', 'Create', {
-      container: {
-        id,
-        labels,
-        image: image.name,
-        runtime: { name: scope.runtimeName },
-        spec: specAny(spec),
-        snapshotter: scope.snapshotter,
-        snapshot_key: id,
-      },
+    // Under a lease until the container record references the snapshot (else GC may take it).
+    await scope.withLease(async (lease) => {
+      await scope.call(
+        'snapshots',
+        'Prepare',
+        { snapshotter: scope.snapshotter, key: id, parent: image.chainId, labels: { [RUNTIME_LABELS.role]: 'container' } },
+        { lease },
+      );
+      await scope.call(
+        'containers',
+        'Create',
+        {
+          container: {
+            id,
+            labels,
+            image: image.name,
+            runtime: { name: scope.runtimeName },
+            spec: specAny(spec),
+            snapshotter: scope.snapshotter,
+            snapshot_key: id,
+          },
+        },
+        { lease },
+      );
     });
   } catch (err) {
     await removeSnapshot(scope, id).catch(() => undefined);

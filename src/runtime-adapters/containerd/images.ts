@@ -168,7 +168,8 @@ export async function unpack(scope: ContainerdScope, image: ResolvedImage, lease
 /** The image, present and unpacked; ImageInfo is its name and config digest. */
 async function present(scope: ContainerdScope, ref: string): Promise<ResolvedImage | undefined> {
   const image = await findImage(scope, ref);
-  if (image && !(await isUnpacked(scope, image))) await scope.once(`unpack:${image.name}`, () => unpack(scope, image));
+  if (image && !(await isUnpacked(scope, image)))
+    await scope.once(`unpack:${image.name}`, () => scope.withLease((lease) => unpack(scope, image, lease)));
   return image;
 }
 

@@ -80,12 +80,6 @@ export async function runSandbox(scope: ContainerdScope, config: SandboxConfig):
   let netUp = false;
   try {
     await makePodDir(scope, dir, labels);
-    const { mounts } = await scope.call<{ mounts: object[] }>('snapshots', 'Prepare', {
-      snapshotter: scope.snapshotter,
-      key: id,
-      parent: image.chainId,
-      labels: { [RUNTIME_LABELS.role]: 'sandbox' },
-    });
     const user = imageUser(image.config.User);
     const spec = buildSpec({
       args: processArgs(image.config),
@@ -98,16 +92,31 @@ export async function runSandbox(scope: ContainerdScope, config: SandboxConfig):
       host: config.hostNetwork ? ['network', 'uts'] : [],
       cgroupsPath: cgroupPath(scope, id),
     });
-    await scope.call('containers', 'Create', {
-      container: {
-        id,
-        labels,
-        image: image.name,
-        runtime: { name: scope.runtimeName },
-        spec: specAny(spec),
-        snapshotter: scope.snapshotter,
-        snapshot_key: id,
-      },
+    // Under a lease until the container record references the snapshot (else GC may take it).
+    const mounts = await scope.withLease(async (lease) => {
+      const prepared = await scope.call<{ mounts: object[] }>(
+        'snapshots',
+        'Prepare',
+        { snapshotter: scope.snapshotter, key: id, parent: image.chainId, labels: { [RUNTIME_LABELS.role]: 'sandbox' } },
+        { lease },
+      );
+      await scope.call(
+        'containers',
+        'Create',
+        {
+          container: {
+            id,
+            labels,
+            image: image.name,
+            runtime: { name: scope.runtimeName },
+            spec: specAny(spec),
+            snapshotter: scope.snapshotter,
+            snapshot_key: id,
+          },
+        },
+        { lease },
+      );
+      return prepared.mounts;
     });
     scope.labelCache.set(id, labels);
     await scope.call('tasks', 'Create', { container_id: id, rootfs: mounts });

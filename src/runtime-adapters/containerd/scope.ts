@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import { TugboatError } from '../../model/errors.js';
@@ -178,6 +179,21 @@ export class ContainerdScope {
     const byId = new Map(tasks.map((t) => [t.container_id || t.id, t]));
     for (const c of containers) this.labelCache.set(c.id, c.labels);
     return containers.map((container) => ({ container, task: byId.get(container.id) }));
+  }
+
+  /**
+   * Runs `task` under a short containerd lease, so that what it makes (an active snapshot before
+   * the container that references it exists) is not garbage-collected half-way, as containerd's
+   * own client does; the lease goes once `task` is done.
+   */
+  async withLease<T>(task: (lease: string) => Promise<T>): Promise<T> {
+    const id = `tugboat-${randomBytes(6).toString('hex')}`;
+    await this.call('leases', 'Create', { id, labels: { 'containerd.io/gc.expire': new Date(Date.now() + 3600_000).toISOString() } });
+    try {
+      return await task(id);
+    } finally {
+      await this.call('leases', 'Delete', { id }).catch(() => undefined);
+    }
   }
 
   /** Replaces a container's labels with `labels` (containerd's field path `labels`). */
