@@ -11,7 +11,15 @@
 
 // The cluster
 export { Cluster, SYSTEM_NAMESPACES } from './cluster/cluster.js';
-export type { ClusterOptions, ClusterEvents, ClusterEventLog, ScalableKind, ScaleTarget } from './cluster/cluster.js';
+export type {
+  ClusterOptions,
+  ClusterEvents,
+  ClusterEventLog,
+  ScalableKind,
+  ScaleTarget,
+  DrainOptions,
+  DrainResult,
+} from './cluster/cluster.js';
 export type { NodeSpec } from './cluster/node-pool.js';
 export { Rollout } from './cluster/rollout.js';
 export type { RolloutRevision, RolloutStatusOptions } from './cluster/rollout.js';

@@ -10,8 +10,9 @@ import type { AdmissionChain } from '../api/admission.js';
 import type { ObjectApi } from '../api/object-api.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
-import type { Scale } from '../model/types.js';
+import type { Node, Scale } from '../model/types.js';
 import { scaleObject, type ScaleTarget } from './scale.js';
+import { drainNode, setUnschedulable, type DrainOptions, type DrainResult } from './drain.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
 import type { ApiContext, ResourceClient } from '../client/types.js';
@@ -64,6 +65,7 @@ export interface ClusterOptions {
 }
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
+export type { DrainOptions, DrainResult } from './drain.js';
 
 /** What `cluster.on(...)` reports. */
 export interface ClusterEvents {
@@ -184,6 +186,29 @@ export class Cluster extends TypedClients {
   async killNode(name: string): Promise<void> {
     this.assertRunning();
     this.nodePool.kill(name);
+  }
+
+  /** Marks a node unschedulable (as `kubectl cordon`): new pods go elsewhere, its pods stay. */
+  async cordon(node: string): Promise<Node> {
+    this.assertRunning();
+    return setUnschedulable(this.apiServer.userContext, node, true);
+  }
+
+  /** Makes a cordoned node schedulable again (as `kubectl uncordon`). */
+  async uncordon(node: string): Promise<Node> {
+    this.assertRunning();
+    return setUnschedulable(this.apiServer.userContext, node, false);
+  }
+
+  /**
+   * Drains a node (as `kubectl drain --ignore-daemonsets --force`): cordons it, evicts every pod
+   * on it but DaemonSet and mirror pods through the eviction API, retrying while a
+   * PodDisruptionBudget forbids (every 5 s of the cluster's clock), and resolves once the
+   * evicted pods are gone. With `timeoutMs` it fails Timeout naming the pods left and why.
+   */
+  async drain(node: string, options: DrainOptions = {}): Promise<DrainResult> {
+    this.assertRunning();
+    return drainNode(this.apiServer.userContext, this.clock, node, options);
   }
 
   /** `kubectl rollout` for a Deployment: status, history, undo, pause, resume, restart. */

@@ -1,8 +1,10 @@
 /**
  * Preemption (kube-scheduler's DefaultPreemption) as a pure function: for a pod that fits
- * nowhere, find the node where evicting the fewest, lowest-priority pods makes it fit.
+ * nowhere, find the node where evicting the fewest, lowest-priority pods makes it fit, preferring
+ * victims whose PodDisruptionBudgets allow their disruption.
  */
-import type { Pod } from '../model/types.js';
+import type { Pod, PodDisruptionBudget } from '../model/types.js';
+import { labelSelectorAsSelector } from '../model/selector.js';
 import type { ClusterSnapshot, NodeInfo, PodInfo, Status } from './types.js';
 import type { CycleState } from './types.js';
 import type { PluginRegistry } from './registry.js';
@@ -45,32 +47,88 @@ function fitsWithout(registry: PluginRegistry, pod: Pod, ni: NodeInfo, base: Cyc
   return runFilters(registry, pod, trimmed, state) === undefined;
 }
 
-/** Victims on one node, reprieving the most important pods that can stay; undefined when none helps. */
+/**
+ * Splits pods (in their order) into those whose eviction would violate a budget and those whose
+ * would not (filterPodsWithPDBViolation): each pod covered by a budget takes one of its
+ * disruptionsAllowed, unless the budget already counts it in disruptedPods; a pod that takes
+ * one the budget does not have violates it. As the scheduler does, a budget with an empty
+ * selector covers no pod.
+ */
+export function splitByBudgetViolation(
+  pods: readonly PodInfo[],
+  pdbs: readonly PodDisruptionBudget[],
+): { violating: PodInfo[]; nonViolating: PodInfo[] } {
+  const allowed = pdbs.map((b) => b.status?.disruptionsAllowed ?? 0);
+  const selectors = pdbs.map((b) => {
+    const s = b.spec?.selector;
+    if (!s || (Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0)) return undefined;
+    try {
+      return labelSelectorAsSelector(s);
+    } catch {
+      return undefined;
+    }
+  });
+  const violating: PodInfo[] = [];
+  const nonViolating: PodInfo[] = [];
+  for (const info of pods) {
+    const pod = info.pod;
+    let violated = false;
+    pdbs.forEach((b, i) => {
+      if ((b.metadata.namespace ?? '') !== (pod.metadata.namespace ?? '')) return;
+      const sel = selectors[i];
+      if (!sel?.matches(pod.metadata.labels ?? {})) return;
+      if (b.status?.disruptedPods?.[pod.metadata.name ?? ''] !== undefined) return;
+      allowed[i] = (allowed[i] ?? 0) - 1;
+      if ((allowed[i] ?? 0) < 0) violated = true;
+    });
+    (violated ? violating : nonViolating).push(info);
+  }
+  return { violating, nonViolating };
+}
+
+/** The victims chosen on one node and how many of them violate a budget. */
+export interface NodeVictims {
+  victims: PodInfo[];
+  pdbViolations: number;
+}
+
+/**
+ * Victims on one node (selectVictimsOnNode): every lower-priority pod is removed, then pods are
+ * reprieved, most important first, the budget-violating ones before the others, as long as the
+ * preemptor still fits; undefined when removing them all does not help.
+ */
 export function selectVictimsOnNode(
   registry: PluginRegistry,
   pod: Pod,
   ni: NodeInfo,
   state: CycleState,
   priority: number,
-): PodInfo[] | undefined {
+  pdbs: readonly PodDisruptionBudget[] = [],
+): NodeVictims | undefined {
   const lower = [...ni.pods.values()].filter((p) => p.priority < priority).sort(moreImportant);
   if (lower.length === 0 || !fitsWithout(registry, pod, ni, state, lower)) return undefined;
+  const { violating, nonViolating } = splitByBudgetViolation(lower, pdbs);
   let evicted = lower;
-  for (const v of lower) {
+  let pdbViolations = 0;
+  const reprieve = (v: PodInfo, violates: boolean) => {
     const without = evicted.filter((x) => x !== v);
     if (fitsWithout(registry, pod, ni, state, without)) evicted = without;
-  }
-  return evicted;
+    else if (violates) pdbViolations++;
+  };
+  for (const v of violating) reprieve(v, true);
+  for (const v of nonViolating) reprieve(v, false);
+  return { victims: [...evicted].sort(moreImportant), pdbViolations };
 }
 
 interface Candidate {
   nodeName: string;
   victims: PodInfo[];
+  pdbViolations: number;
 }
 
 const OFFSET = 2 ** 31;
 
-/** kube-scheduler's pickOneNodeForPreemption order, returning the better candidate. */
+/** kube-scheduler's pickOneNodeForPreemption order (fewest budget violations first), returning the better candidate. */
 function better(a: Candidate, b: Candidate): Candidate {
   const maxP = (c: Candidate) => Math.max(...c.victims.map((v) => v.priority));
   const sum = (c: Candidate) => c.victims.reduce((s, v) => s + v.priority + OFFSET, 0);
@@ -78,6 +136,7 @@ function better(a: Candidate, b: Candidate): Candidate {
     const top = maxP(c);
     return Math.min(...c.victims.filter((v) => v.priority === top).map((v) => startMs(v.pod)));
   };
+  if (a.pdbViolations !== b.pdbViolations) return a.pdbViolations < b.pdbViolations ? a : b;
   if (maxP(a) !== maxP(b)) return maxP(a) < maxP(b) ? a : b;
   if (sum(a) !== sum(b)) return sum(a) < sum(b) ? a : b;
   if (a.victims.length !== b.victims.length) return a.victims.length < b.victims.length ? a : b;
@@ -87,7 +146,8 @@ function better(a: Candidate, b: Candidate): Candidate {
 
 /**
  * Finds the node and victims for preempting on behalf of `pod`, given the failed cycle's
- * per-node statuses and PreFilter state. `priority` defaults to the pod's spec.priority.
+ * per-node statuses and PreFilter state. `priority` defaults to the pod's spec.priority;
+ * `pdbs` are the cluster's PodDisruptionBudgets (nodes whose victims violate fewer win).
  */
 export function findPreemption(
   registry: PluginRegistry,
@@ -95,6 +155,7 @@ export function findPreemption(
   snapshot: ClusterSnapshot,
   failed: { statuses: ReadonlyMap<string, Status>; state: CycleState },
   priority = podInfoOf(pod).priority,
+  pdbs: readonly PodDisruptionBudget[] = [],
 ): PreemptionOutcome {
   if (pod.spec?.preemptionPolicy === 'Never') return { message: 'preemption: not eligible due to preemptionPolicy=Never.' };
   const nominated = pod.status?.nominatedNodeName;
@@ -115,12 +176,12 @@ export function findPreemption(
       reasons.push({ code: 'UnschedulableAndUnresolvable', reasons: [ERR_PREEMPTION_NOT_HELPFUL] });
       continue;
     }
-    const victims = selectVictimsOnNode(registry, pod, ni, failed.state, priority);
-    if (!victims) {
+    const chosen = selectVictimsOnNode(registry, pod, ni, failed.state, priority, pdbs);
+    if (!chosen) {
       reasons.push({ code: 'Unschedulable', reasons: [ERR_NO_VICTIMS] });
       continue;
     }
-    const cand = { nodeName: ni.name, victims };
+    const cand = { nodeName: ni.name, victims: chosen.victims, pdbViolations: chosen.pdbViolations };
     best = best ? better(best, cand) : cand;
   }
   if (!best) return { message: `preemption: ${fitErrorMessage(nodes.length, reasons)}` };

@@ -5,7 +5,7 @@
  * FailedScheduling Event, tries preemption and requeues with back-off.
  */
 import PQueue from 'p-queue';
-import type { Namespace, Node, Pod, PriorityClass, core } from '../model/types.js';
+import type { Namespace, Node, Pod, PodDisruptionBudget, PriorityClass, core } from '../model/types.js';
 import type { ApiContext } from '../client/types.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
@@ -20,6 +20,7 @@ import { podInfoOf, podKey } from './pod-info.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { getCondition, setCondition } from '../model/conditions.js';
 import { InformerFactory } from '../client/informer-factory.js';
+import type { Informer } from '../client/informer.js';
 import { kinds, type KindRef } from '../client/kinds.js';
 
 /** Options of {@link Scheduler}. */
@@ -93,6 +94,8 @@ export class Scheduler {
   private flush: { at: number; timer: Timer } | undefined;
   private loop: Promise<void> | undefined;
   private readonly informers: InformerFactory;
+  /** The PodDisruptionBudgets, read when choosing preemption victims. */
+  private budgets: Informer<PodDisruptionBudget> | undefined;
   private readonly ownsInformers: boolean;
   private removers: (() => void)[] = [];
   private nextStart = 0;
@@ -148,6 +151,8 @@ export class Scheduler {
     // The shared informers, synced; handlers are added in this order, so the priority classes,
     // namespaces and nodes are known (replayed) before the first pod is.
     await Promise.all([kinds.PriorityClass, kinds.Namespace, kinds.Node, kinds.Pod].map((k: KindRef) => this.informers.start(k)));
+    // Preemption prefers victims whose PodDisruptionBudgets allow their disruption.
+    if (this.options.preemption !== false) this.budgets = await this.informers.start(kinds.PodDisruptionBudget);
     if (!this.running) return;
     await this.watch(kinds.PriorityClass, (t, pc) => this.onPriorityClass(t, pc));
     await this.watch(kinds.Namespace, (t, ns) =>
@@ -323,7 +328,7 @@ export class Scheduler {
     }
     let message = out.message;
     if (this.options.preemption !== false) {
-      const pre = findPreemption(this.registry, pod, this.cache, out);
+      const pre = findPreemption(this.registry, pod, this.cache, out, undefined, this.budgets?.list() ?? []);
       if (pre.result) {
         // Hold the room at once, before the victims are gone, so no lower pod takes it meanwhile.
         this.nominated.set(podInfoOf(pod), pre.result.nodeName);
