@@ -3,7 +3,7 @@
  * local processes; a web Deployment of 3 replicas that serves HTTP, rolls to a new version,
  * heals a killed container, and leaves nothing behind when the cluster stops.
  *
- * `TUGBOAT_DEMO_RUNTIME=docker|process` forces a runtime.
+ * `TUGBOAT_DEMO_RUNTIME=docker|containerd|process` forces a runtime.
  */
 import { request } from 'node:http';
 import { Cluster, type ContainerRuntime, type Pod } from '../src/index.js';
@@ -97,7 +97,8 @@ async function main(): Promise<void> {
   step('choosing a runtime');
   const choice = await chooseRuntime(say);
   const runtimes = { 'node-1': choice.newRuntime(), 'node-2': choice.newRuntime() };
-  say(`  pods run on ${choice.kind === 'docker' ? 'Docker (containers)' : 'local processes (ProcessRuntime)'}`);
+  const on = { docker: 'Docker (containers)', containerd: 'containerd (tasks, CNI pod IPs)', process: 'local processes (ProcessRuntime)' };
+  say(`  pods run on ${on[choice.kind]}`);
 
   step('starting a cluster with two nodes');
   const cluster = await Cluster.start({
@@ -149,7 +150,7 @@ async function main(): Promise<void> {
     left += (await runtime.listContainers({ [RUNTIME_LABELS.cluster]: CLUSTER })).length;
     left += (await runtime.listSandboxes({ [RUNTIME_LABELS.cluster]: CLUSTER })).length;
   }
-  const what = choice.kind === 'docker' ? 'containers' : 'processes';
+  const what = choice.kind === 'process' ? 'processes' : 'containers';
   say(`  everything removed: ${what} and sandboxes of the cluster: ${left} left`);
   if (left !== 0) throw new Error(`${left} ${what} or sandboxes were left behind`);
   step('done');

@@ -1,13 +1,15 @@
 /**
  * Which runtime the demo runs on, and the web container for it: Docker when a daemon answers
  * (building the demo's busybox image locally when it is missing: there is no registry), else
- * local processes. `TUGBOAT_DEMO_RUNTIME=docker|process` forces one.
+ * local processes. `TUGBOAT_DEMO_RUNTIME=docker|containerd|process` forces one (containerd only
+ * when asked: its images come from dockerd with `docker save | ctr images import`).
  */
 import { execFile } from 'node:child_process';
 import { access, mkdir, mkdtemp, rm, symlink, copyFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { ContainerdRuntime } from '../../src/containerd.js'; // 'tugboat/containerd': loads grpc-js only when used
 import { DockerRuntime } from '../../src/docker.js'; // 'tugboat/docker': loads dockerode only for Docker users
 import { ProcessRuntime, type ContainerRuntime } from '../../src/index.js';
 
@@ -18,7 +20,7 @@ export const webImage = (version: number): string => `tugboat-demo/web:${version
 
 /** What the demo needs from its runtime choice. */
 export interface DemoRuntime {
-  kind: 'docker' | 'process';
+  kind: 'docker' | 'containerd' | 'process';
   /** Makes the runtime of one node. */
   newRuntime(): ContainerRuntime;
   /** The web container's command: serves "v<N> from <pod name>" on $POD_IP:8080. */
@@ -93,10 +95,15 @@ function processes(): DemoRuntime {
  */
 export async function chooseRuntime(log: (line: string) => void): Promise<DemoRuntime> {
   const wanted = process.env.TUGBOAT_DEMO_RUNTIME;
-  if (wanted && wanted !== 'docker' && wanted !== 'process') {
-    throw new Error(`TUGBOAT_DEMO_RUNTIME must be "docker" or "process", not "${wanted}"`);
+  if (wanted && wanted !== 'docker' && wanted !== 'containerd' && wanted !== 'process') {
+    throw new Error(`TUGBOAT_DEMO_RUNTIME must be "docker", "containerd" or "process", not "${wanted}"`);
   }
   if (wanted === 'process') return processes();
+  if (wanted === 'containerd') {
+    const why = await containerdUnusable(log);
+    if (why) throw new Error(`TUGBOAT_DEMO_RUNTIME=containerd, but ${why}`);
+    return { kind: 'containerd', newRuntime: () => new ContainerdRuntime(), command: HTTPD };
+  }
   const why = await dockerUnusable(log);
   if (!why) return { kind: 'docker', newRuntime: () => new DockerRuntime(), command: HTTPD };
   if (wanted === 'docker') throw new Error(`TUGBOAT_DEMO_RUNTIME=docker, but ${why}`);
@@ -117,4 +124,28 @@ async function dockerUnusable(log: (line: string) => void): Promise<string | und
   log(`building ${webImage(1)} and ${webImage(2)} from ${BUSYBOX} (docker import)`);
   await buildWebImages();
   return undefined;
+}
+
+/**
+ * Why containerd cannot run the demo, or undefined when it can: it answers, and the sandbox and
+ * web images are in its `tugboat` namespace (imported from dockerd, building them there first,
+ * when missing).
+ */
+async function containerdUnusable(log: (line: string) => void): Promise<string | undefined> {
+  if (!(await ContainerdRuntime.available())) return 'no containerd answers on /run/containerd/containerd.sock (run .ci/containerd.sh)';
+  const probe = new ContainerdRuntime();
+  try {
+    const wanted = ['tugboat/pause:1', webImage(1), webImage(2)];
+    const missing: string[] = [];
+    for (const ref of wanted) if (!(await hasImage(probe, ref))) missing.push(ref);
+    if (missing.length === 0) return undefined;
+    if (!(await hasDockerCli())) return `${missing.join(', ')} missing in containerd and there is no docker CLI to import them from`;
+    const why = await dockerUnusable(log);
+    if (why) return `${missing.join(', ')} missing in containerd and Docker cannot provide them (${why})`;
+    log(`importing ${missing.join(', ')} into containerd (docker save | ctr images import)`);
+    await run('sh', ['-c', 'docker save "$@" | ctr -n tugboat images import - >/dev/null', 'sh', ...missing]);
+    return undefined;
+  } finally {
+    await probe.close();
+  }
 }

@@ -6,6 +6,7 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { containerdForTests } from '../support/containerd.js';
 import { dockerForTests } from '../support/docker.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -88,9 +89,24 @@ describe('npm run demo', () => {
     }, 120_000);
   });
 
+  describe('on containerd', () => {
+    let containerd = false;
+    beforeAll(async () => {
+      containerd = await containerdForTests();
+    });
+
+    it('serves v1 from 3 tasks at their CNI pod IPs, rolls to v2, restarts a killed container, leaves 0', async (ctx) => {
+      if (!containerd) return ctx.skip();
+      const run = await runDemo('containerd');
+      expectTheStory(run);
+      expect(run.stdout).toContain('containerd (tasks, CNI pod IPs)');
+      expect(run.stdout).toMatch(/GET http:\/\/10\.213\./);
+    }, 120_000);
+  });
+
   it('fails with exit code 1 and the error when asked for an unknown runtime', async () => {
     const run = await runDemo('nonsense');
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/demo failed: .*TUGBOAT_DEMO_RUNTIME must be "docker" or "process", not "nonsense"/);
+    expect(run.stderr).toMatch(/demo failed: .*TUGBOAT_DEMO_RUNTIME must be "docker", "containerd" or "process", not "nonsense"/);
   }, 60_000);
 });
