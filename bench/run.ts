@@ -1,7 +1,7 @@
 /**
  * Runs every benchmark and prints its figures: `npm run bench`. The ObjectStore, the scheduler at
- * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), and Docker when a
- * Docker daemon answers. The 150,000-pod run needs a heap larger than Node's default, so this
+ * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), Docker when a
+ * Docker daemon answers, and containerd when containerd answers. The 150,000-pod run needs a heap larger than Node's default, so this
  * script re-runs itself with --max-old-space-size=8192 when the heap limit is lower.
  */
 import { spawnSync } from 'node:child_process';
@@ -27,5 +27,13 @@ if (await DockerRuntime.available()) {
   await benchDocker();
 } else {
   console.log('\nDocker: no daemon answers; skipped (start one with `bash .ci/docker.sh`).');
+}
+
+const { ContainerdRuntime } = await import('../src/runtime-adapters/containerd/index.js');
+if (await ContainerdRuntime.available()) {
+  const { benchContainerd } = await import('./containerd.js');
+  await benchContainerd();
+} else {
+  console.log('\ncontainerd: no daemon answers; skipped (start one with `bash .ci/containerd.sh`).');
 }
 process.exit(0);
