@@ -86,6 +86,7 @@ const sharedChecks = `
 const assert = (ok, message) => { if (!ok) { console.error('FAIL: ' + message); process.exit(1); } };
 const ENTRIES = ${JSON.stringify(plain)};
 const DOCKER = ${JSON.stringify(DOCKER)};
+const CONTAINERD = ${JSON.stringify(`${pkg.name}/containerd`)};
 const DOCKERODE_LOADED = () => Object.keys(nodeRequire.cache).some((p) => p.includes('/node_modules/dockerode/'));
 
 async function main(load, phase, format) {
@@ -105,6 +106,15 @@ async function main(load, phase, format) {
       if (first) assert(first.value === value, name + ' from ' + entry + ' is not the one from ' + first.entry);
       else seen.set(name, { entry, value });
     }
+  }
+
+  // tugboat/containerd loads @grpc/grpc-js and protobufjs (optional peers, which dockerode brings along) on its first call.
+  const { ContainerdRuntime } = await load(CONTAINERD);
+  const grpcErr = await new ContainerdRuntime({ address: '/nonexistent/tugboat-pack-check.sock' }).ping().then(() => undefined, (e) => e);
+  if (phase === 'without-dockerode') {
+    assert(String(grpcErr && grpcErr.message).includes('npm install @grpc/grpc-js protobufjs'), 'the first containerd call does not say to install @grpc/grpc-js: ' + grpcErr);
+  } else {
+    assert(grpcErr instanceof TugboatError && grpcErr.reason === 'ServiceUnavailable', 'an unreachable containerd is not a TugboatError ServiceUnavailable (' + grpcErr + ')');
   }
 
   if (phase === 'without-dockerode') {
