@@ -5,7 +5,9 @@
  * 1. without dockerode (an optional peer dependency): `require` and `import` of every entry but
  *    `tugboat/docker` work, a mock cluster starts and stops, and `tugboat/docker` fails saying to
  *    install dockerode; the CommonJS run uses `--no-experimental-require-module`, so it behaves as
- *    Node before 20.19 (no `require` of an ES module);
+ *    Node before 20.19 (no `require` of an ES module); `tugboat/containerd` loads and its first call
+ *    says to install @grpc/grpc-js and protobufjs (with dockerode, which brings them along, an
+ *    unreachable socket is a TugboatError ServiceUnavailable);
  * 2. with dockerode: `tugboat/docker` loads (and `tugboat` alone did not load dockerode); an export
  *    that two entries share is the same object in each; an error from `tugboat/docker` is
  *    `instanceof` the `TugboatError` of `tugboat`;
