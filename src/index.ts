@@ -21,6 +21,7 @@ export type {
   DrainResult,
 } from './cluster/cluster.js';
 export type { NodeSpec } from './cluster/node-pool.js';
+export type { CustomMetricsProvider, CustomMetricQuery } from './controllers/hpa/types.js';
 export { Rollout } from './cluster/rollout.js';
 export type { RolloutRevision, RolloutStatusOptions } from './cluster/rollout.js';
 export type { WaitForOptions } from './cluster/wait-for.js';

@@ -42,4 +42,4 @@ export { NodeAgent } from './node-agent/node-agent.js';
 export type { NodeAgentDeps } from './node-agent/node-agent.js';
 export { PodDispatcher, NODE_NAME_INDEX } from './node-agent/pod-source.js';
 export { RuntimeEventHub } from './node-agent/runtime-events.js';
-export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions, PodSink } from './node-agent/types.js';
+export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions, PodSink, PodStats } from './node-agent/types.js';

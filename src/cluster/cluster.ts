@@ -12,6 +12,9 @@ import { InformerFactory } from '../client/informer-factory.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
 import type { Node, Scale } from '../model/types.js';
 import { scaleObject, type ScaleTarget } from './scale.js';
+import { ClusterMetricsClient } from './metrics-client.js';
+import { horizontalPodAutoscalerController } from '../controllers/hpa/index.js';
+import type { CustomMetricsProvider } from '../controllers/hpa/types.js';
 import { drainNode, setUnschedulable, type DrainOptions, type DrainResult } from './drain.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
@@ -62,6 +65,12 @@ export interface ClusterOptions {
    * Deployment, node lifecycle). `cluster.controllers` still takes your own.
    */
   controllers?: (ControllerManagerOptions & { builtins?: boolean }) | false;
+  /**
+   * Answers the custom (Pods, Object) and external metrics HorizontalPodAutoscalers name (what
+   * the custom.metrics.k8s.io and external.metrics.k8s.io APIs serve in Kubernetes). Resource
+   * metrics (cpu, memory) come from the nodes' runtime stats.
+   */
+  customMetrics?: CustomMetricsProvider;
 }
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
@@ -111,6 +120,7 @@ export class Cluster extends TypedClients {
   private readonly ownsStore: boolean;
   private readonly builtins: boolean;
   private readonly initialNodes: NodeSpec[];
+  private readonly customMetrics: CustomMetricsProvider | undefined;
   private stopped = false;
 
   private constructor(options: ClusterOptions) {
@@ -140,6 +150,12 @@ export class Cluster extends TypedClients {
     this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {}, this.informers);
     this.nodePool = new NodePool(this.context, this.name, this.informers);
     this.initialNodes = options.nodes ?? [];
+    if (options.customMetrics !== undefined && typeof options.customMetrics !== 'function') {
+      throw TugboatError.badRequest(
+        'customMetrics: Invalid value: must be a function (query) => number | number[] | Record<string, number>',
+      );
+    }
+    this.customMetrics = options.customMetrics;
   }
 
   /**
@@ -160,7 +176,15 @@ export class Cluster extends TypedClients {
     // Always on (also with `controllers: false`): they find every kind through discovery.
     this.controllers.register(new GarbageCollector());
     this.controllers.register(new NamespaceController());
-    if (this.builtins) for (const c of builtinControllers()) this.controllers.register(c);
+    if (this.builtins) {
+      for (const c of builtinControllers()) this.controllers.register(c);
+      // The HPA controller reads metrics through the cluster's client over its node agents.
+      const metrics = new ClusterMetricsClient(this.nodePool, this.clock, this.customMetrics);
+      this.controllers.register(horizontalPodAutoscalerController({ metrics }));
+      if (this.registry.find('autoscaling/v1', 'HorizontalPodAutoscaler')) {
+        this.controllers.register(horizontalPodAutoscalerController({ metrics, version: 'v1' }));
+      }
+    }
     await this.controllers.start();
     await this.scheduler?.start();
     for (const spec of this.initialNodes) await this.nodePool.add(spec);

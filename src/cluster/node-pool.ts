@@ -8,7 +8,7 @@ import { PodDispatcher } from '../node-agent/pod-source.js';
 import { RuntimeEventHub } from '../node-agent/runtime-events.js';
 import type { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
-import type { NodeAgentOptions, PodLogOptions } from '../node-agent/types.js';
+import type { NodeAgentOptions, PodLogOptions, PodStats } from '../node-agent/types.js';
 import { RuntimeInstance } from '../runtime-adapters/instance.js';
 import type { ContainerRuntime, ExecResult, LogLine } from '../runtime-adapters/types.js';
 import type { ApiContext } from '../client/types.js';
@@ -150,6 +150,12 @@ export class NodePool {
   /** Runs a command in a pod's container. */
   async exec(namespace: string, podName: string, command: string[], container?: string): Promise<ExecResult> {
     return (await this.agentOf(namespace, podName)).exec(namespace, podName, container, command);
+  }
+
+  /** A pod's resource usage, from the agent of the node it is bound to; undefined without one. */
+  async podStats(pod: Pod): Promise<PodStats | undefined> {
+    const agent = pod.spec?.nodeName ? this.agents.get(pod.spec.nodeName) : undefined;
+    return agent?.podStats(pod.metadata.namespace ?? 'default', pod.metadata.name ?? '');
   }
 
   /**

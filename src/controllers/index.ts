@@ -35,3 +35,10 @@ export { jobController, type JobControllerOptions } from './job/index.js';
 export { cronJobController, parseSchedule, type Schedule } from './cronjob/index.js';
 export { daemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';
 export { disruptionController } from './disruption/index.js';
+export {
+  horizontalPodAutoscalerController,
+  HPA_SYNC_PERIOD_MS,
+  type HpaControllerOptions,
+  type MetricsClient,
+  type PodMetric,
+} from './hpa/index.js';

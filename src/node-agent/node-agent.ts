@@ -18,7 +18,7 @@ import { Heartbeat, registerNode } from './node-registration.js';
 import { PodDispatcher } from './pod-source.js';
 import { PodWorker } from './pod-worker.js';
 import { RuntimeEventHub } from './runtime-events.js';
-import type { NodeAgentOptions, NodeAgentStopOptions, PodLogOptions, PodSink } from './types.js';
+import type { NodeAgentOptions, NodeAgentStopOptions, PodLogOptions, PodSink, PodStats } from './types.js';
 import type { WorkerEnv } from './worker-env.js';
 
 /** How long stop() waits (real time) at most for the runtime calls under way before it cleans up. */
@@ -208,6 +208,28 @@ export class NodeAgent {
     const rec = this.container(namespace, podName, container);
     if (rec.current?.state !== 'running') throw TugboatError.badRequest(`container ${rec.spec.name} is not running`);
     return this.options.runtime.exec(rec.current.id, command);
+  }
+
+  /**
+   * The resource usage of a pod's running app containers, from the runtime's stats (what the
+   * kubelet's resource metrics endpoint serves metrics-server); undefined when none runs.
+   */
+  async podStats(namespace: string, podName: string): Promise<PodStats | undefined> {
+    const worker = [...this.workers.values()].find((w) => w.pod.metadata.namespace === namespace && w.pod.metadata.name === podName);
+    if (!worker) return undefined;
+    const containers: PodStats['containers'] = [];
+    let at: Date | undefined;
+    for (const rec of worker.app) {
+      if (rec.current?.state !== 'running') continue;
+      try {
+        const s = await this.options.runtime.stats(rec.current.id);
+        containers.push({ name: rec.spec.name, cpuMillis: s.cpuMillis, memoryBytes: s.memoryBytes });
+        at = s.at;
+      } catch {
+        // A container that just stopped has no stats: left out, as a missing sample.
+      }
+    }
+    return at ? { containers, at } : undefined;
   }
 
   private container(namespace: string, podName: string, container: string | undefined) {

@@ -71,3 +71,9 @@ export interface PodSink {
   /** A pod bound to the node was deleted (or moved away). */
   remove(uid: string): void;
 }
+
+/** A pod's resource usage as `NodeAgent.podStats` reports it: each running app container's, and when. */
+export interface PodStats {
+  containers: { name: string; cpuMillis: number; memoryBytes: number }[];
+  at: Date;
+}
