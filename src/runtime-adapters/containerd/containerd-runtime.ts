@@ -20,6 +20,7 @@ import type {
 import * as containers from './containers.js';
 import { EventHub } from './events.js';
 import { execInContainer } from './exec.js';
+import { openInThisProcess } from './fifo.js';
 import { ensureImage } from './images.js';
 import { LogPump, logPaths } from './log-pump.js';
 import { containerLogs } from './logs.js';
@@ -186,12 +187,15 @@ export class ContainerdRuntime implements ContainerRuntime {
   /**
    * Starts reading the FIFOs of a running container of this runtime's own instance that no pump
    * of this runtime reads (a node agent adopting its containers after a restart): its output
-   * goes on into its log file. Another instance's containers are never read.
+   * goes on into its log file. Another instance's containers are never read, nor a FIFO this
+   * process reads already (another runtime object of the same instance, e.g. another node's).
    */
   private adoptLogs(c: ContainerStatus): void {
     if (this.scope.pumps.has(c.id) || c.labels[RUNTIME_LABELS.instance] !== this.scope.instance.id) return;
+    const paths = logPaths(this.scope.containerDir(c.id, c.labels));
+    if (openInThisProcess(paths.stdout)) return; // another runtime object of this process reads it
     try {
-      const pump = LogPump.adopt(logPaths(this.scope.containerDir(c.id, c.labels)));
+      const pump = LogPump.adopt(paths);
       this.scope.pumps.set(c.id, pump);
       void pump.done.finally(() => {
         if (this.scope.pumps.get(c.id) === pump) this.scope.pumps.delete(c.id);

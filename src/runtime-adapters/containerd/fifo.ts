@@ -3,7 +3,7 @@
  * their stdout and stderr as FIFO paths that the client makes and reads.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, constants, openSync } from 'node:fs';
+import { closeSync, constants, openSync, readdirSync, readlinkSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { Socket } from 'node:net';
 import { promisify } from 'node:util';
@@ -40,4 +40,25 @@ export function openFifoReader(path: string, hold: boolean): FifoReader {
   };
   stream.once('close', release);
   return { stream, release };
+}
+
+/**
+ * Whether this process has the FIFO at `path` open already (its /proc/self/fd links): another
+ * runtime object of this process pumps it, and a second reader would split its output.
+ */
+export function openInThisProcess(path: string): boolean {
+  let fds: string[];
+  try {
+    fds = readdirSync('/proc/self/fd');
+  } catch {
+    return false;
+  }
+  for (const fd of fds) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`) === path) return true;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return false;
 }
