@@ -5,7 +5,7 @@ import { nodeLifecycleController } from './node-lifecycle.js';
 import { jobController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { daemonSetController } from './daemonset/index.js';
-import { disruptionController } from './disruption/index.js';
+import { disruptionController, staleDisruptionController } from './disruption/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
@@ -17,5 +17,6 @@ export function builtinControllers(): Controller[] {
     cronJobController(),
     daemonSetController(),
     disruptionController(),
+    staleDisruptionController(),
   ];
 }

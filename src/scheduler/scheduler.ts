@@ -94,6 +94,8 @@ export class Scheduler {
   private flush: { at: number; timer: Timer } | undefined;
   private loop: Promise<void> | undefined;
   private readonly informers: InformerFactory;
+  /** Pods whose preemption is under way (victims being marked and deleted). */
+  private readonly preempting = new Set<string>();
   /** The PodDisruptionBudgets, read when choosing preemption victims. */
   private budgets: Informer<PodDisruptionBudget> | undefined;
   private readonly ownsInformers: boolean;
@@ -327,12 +329,17 @@ export class Scheduler {
       return;
     }
     let message = out.message;
-    if (this.options.preemption !== false) {
+    // A pod whose preemption is still evicting its victims does not preempt again meanwhile.
+    if (this.options.preemption !== false && !this.preempting.has(info.key)) {
       const pre = findPreemption(this.registry, pod, this.cache, out, undefined, this.budgets?.list() ?? []);
       if (pre.result) {
         // Hold the room at once, before the victims are gone, so no lower pod takes it meanwhile.
         this.nominated.set(podInfoOf(pod), pre.result.nodeName);
-        void this.binds.add(() => this.preempt(pod, pre.result!.nodeName, pre.result!.victims)).catch(() => undefined);
+        this.preempting.add(info.key);
+        void this.binds
+          .add(() => this.preempt(pod, pre.result!.nodeName, pre.result!.victims))
+          .catch(() => undefined)
+          .finally(() => this.preempting.delete(info.key));
       } else if (pre.message) message += ` ${pre.message}`;
     }
     this.queue.requeueUnschedulable(info.key);
@@ -404,6 +411,25 @@ export class Scheduler {
   private async preempt(pod: Pod, nodeName: string, victims: Pod[]): Promise<void> {
     for (const v of victims) {
       void this.ctx.events.record(v, 'Normal', 'Preempted', `Preempted by pod ${pod.metadata.uid ?? ''} on node ${nodeName}`, this.name);
+      // As kube-scheduler (PodDisruptionConditions): the victim says why it goes. Written beside the
+      // deletion, not before it, so the room is freed as soon as before (a second preemptor's cycle
+      // must not find the victim still standing).
+      const marked = this.writeStatus(v, (p) => {
+        if (p.metadata.uid !== v.metadata.uid) return p;
+        const now = rfc3339(this.ctx.clock.now());
+        const conditions = setCondition(
+          p.status?.conditions,
+          {
+            type: 'DisruptionTarget',
+            status: 'True',
+            reason: 'PreemptionByScheduler',
+            message: `${this.name}: preempting to accommodate a higher priority pod`,
+            lastTransitionTime: now,
+          },
+          { now },
+        );
+        return { ...p, status: { ...(p.status ?? {}), conditions } };
+      }).catch(() => undefined);
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
           await this.client(v).delete(v.metadata.name!, { preconditions: { uid: v.metadata.uid } });
@@ -412,6 +438,7 @@ export class Scheduler {
           if (!TugboatError.is(err, 'Conflict')) break; // NotFound or gone: nothing left to evict
         }
       }
+      await marked;
     }
     await this.writeStatus(pod, (p) => ({ ...p, status: { ...(p.status ?? {}), nominatedNodeName: nodeName } })).catch(() => undefined);
   }

@@ -10,3 +10,4 @@ export {
   type ExpectedCount,
   type StatusInput,
 } from './status.js';
+export { staleDisruptionController, staleDisruptionAfterMs, STALE_POD_DISRUPTION_TIMEOUT_MS } from './stale-condition.js';
