@@ -46,6 +46,30 @@ const POD_SPEC_PATHS: Readonly<Record<string, string>> = {
   CronJob: 'spec.jobTemplate.spec.template.spec',
 };
 
+/**
+ * Fields of a kind's own spec that Kubernetes 1.30 has behind alpha feature gates (off by
+ * default, so its API server drops them) and tugboat ignores too: each with the value that
+ * means "as if unset" (no warning), if any.
+ */
+const ALPHA_FIELDS: Readonly<Record<string, readonly { path: string; unset?: unknown }[]>> = {
+  Job: [{ path: 'spec.successPolicy' }, { path: 'spec.managedBy', unset: 'kubernetes.io/job-controller' }],
+  CronJob: [
+    { path: 'spec.jobTemplate.spec.successPolicy' },
+    { path: 'spec.jobTemplate.spec.managedBy', unset: 'kubernetes.io/job-controller' },
+  ],
+};
+
+function alphaFields(kind: string, obj: unknown): string[] {
+  const out: string[] = [];
+  for (const f of ALPHA_FIELDS[kind] ?? []) {
+    const v = get(obj, f.path);
+    if (v !== undefined && v !== null && v !== f.unset) {
+      out.push(`${f.path}: alpha in Kubernetes 1.30 (feature gate off by default), not implemented by tugboat, ignored`);
+    }
+  }
+  return out;
+}
+
 function get(obj: unknown, path: string): unknown {
   let cur = obj;
   for (const part of path.split('.')) {
@@ -60,10 +84,11 @@ function get(obj: unknown, path: string): unknown {
  * (`spec.template.spec.dnsConfig: not implemented by tugboat, ignored`).
  */
 export function notImplementedFields(kind: string, obj: unknown): string[] {
+  const alpha = alphaFields(kind, obj);
   const at = POD_SPEC_PATHS[kind];
-  if (!at) return [];
+  if (!at) return alpha;
   const spec = get(obj, at);
-  if (typeof spec !== 'object' || spec === null) return [];
+  if (typeof spec !== 'object' || spec === null) return alpha;
   const found: string[] = [];
   for (const f of IGNORED_POD_SPEC_FIELDS) {
     const v = get(spec, f);
@@ -76,5 +101,5 @@ export function notImplementedFields(kind: string, obj: unknown): string[] {
       for (const f of IGNORED_CONTAINER_FIELDS) if (get(c, f) !== undefined) found.push(`${at}.${list}[${i}].${f}`);
     });
   }
-  return found.map((p) => `${p}: not implemented by tugboat, ignored`);
+  return [...alpha, ...found.map((p) => `${p}: not implemented by tugboat, ignored`)];
 }

@@ -93,4 +93,16 @@ describe('unknown and unimplemented fields', () => {
     ]);
     expect(notImplementedFields('Service', { spec: { dnsConfig: {} } })).toEqual([]);
   });
+
+  it("warns about the Job fields that are alpha in Kubernetes 1.30 (successPolicy, managedBy), not managedBy's default", () => {
+    const warning = (f: string) => `${f}: alpha in Kubernetes 1.30 (feature gate off by default), not implemented by tugboat, ignored`;
+    expect(notImplementedFields('Job', { spec: { successPolicy: { rules: [] }, managedBy: 'example.com/mine' } })).toEqual([
+      warning('spec.successPolicy'),
+      warning('spec.managedBy'),
+    ]);
+    expect(notImplementedFields('Job', { spec: { managedBy: 'kubernetes.io/job-controller' } })).toEqual([]);
+    expect(notImplementedFields('CronJob', { spec: { jobTemplate: { spec: { successPolicy: {} } } } })).toEqual([
+      warning('spec.jobTemplate.spec.successPolicy'),
+    ]);
+  });
 });
