@@ -18,6 +18,7 @@ import type { BackoffRecord } from './backoff.js';
 import { isJobFinished } from './conditions.js';
 import { hasTrackingFinalizer, JOB, JOB_COMPONENT, JOB_NAME_LABEL, jobSelector, JOB_TRACKING_FINALIZER } from './names.js';
 import { podForJob } from './pod-template.js';
+import type { IndexFailureCounts } from './per-index.js';
 import { planSync, type SyncPlan } from './sync-plan.js';
 import { countUncounted, enactFinished, planTracking, statusChanged } from './tracking.js';
 import { ttlExpiryMs } from './ttl.js';
@@ -116,12 +117,14 @@ export function jobController(options: JobControllerOptions = {}): Controller {
     job: Job,
     key: string,
     indexes: readonly (number | undefined)[],
+    counts?: ReadonlyMap<number, IndexFailureCounts>,
   ): Promise<{ failed: number; error?: unknown }> {
     if (indexes.length === 0) return { failed: 0 };
     const pc = ctx.client<Pod>('v1', 'Pod', job.metadata.namespace);
     expectations.expectCreations(key, indexes.length, ctx.clock.nowMs());
     const res = await slowStartBatch(indexes.length, 1, async (i) => {
-      const pod = await pc.create(podForJob(job, indexes[i]));
+      const ix = indexes[i];
+      const pod = await pc.create(podForJob(job, ix, ix === undefined ? undefined : counts?.get(ix)));
       await ctx.events.record(job, 'Normal', 'SuccessfulCreate', `Created pod: ${pod.metadata.name}`, JOB_COMPONENT);
     });
     const failed = indexes.length - res.successes;
@@ -143,7 +146,7 @@ export function jobController(options: JobControllerOptions = {}): Controller {
         ctx.clock.nowMs(),
       );
     const ex = await deletePods(ctx, job, key, plan.deleteExcess, true);
-    const cr = await createPods(ctx, job, key, plan.create);
+    const cr = await createPods(ctx, job, key, plan.create, plan.indexFailureCounts);
     status.active = (status.active ?? 0) + fin.failed + ex.failed - cr.failed;
     status.terminating = (status.terminating ?? 0) - fin.failed - ex.failed;
     return fin.error ?? ex.error ?? cr.error;

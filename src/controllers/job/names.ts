@@ -12,6 +12,10 @@ export const JOB_COMPONENT = 'job-controller';
 export const JOB_TRACKING_FINALIZER = 'batch.kubernetes.io/job-tracking';
 /** The label (and annotation) holding the completion index of a pod of an Indexed Job. */
 export const JOB_COMPLETION_INDEX = 'batch.kubernetes.io/job-completion-index';
+/** The annotation counting the failed pods of an index before this one (backoffLimitPerIndex). */
+export const JOB_INDEX_FAILURE_COUNT = 'batch.kubernetes.io/job-index-failure-count';
+/** The annotation counting the failures of an index a podFailurePolicy Ignore rule did not count. */
+export const JOB_INDEX_IGNORED_FAILURE_COUNT = 'batch.kubernetes.io/job-index-ignored-failure-count';
 /** The environment variable holding the completion index in an Indexed Job's containers. */
 export const JOB_COMPLETION_INDEX_ENV = 'JOB_COMPLETION_INDEX';
 /** The controller-uid label (and its legacy spelling). */

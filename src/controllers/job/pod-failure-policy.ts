@@ -52,6 +52,7 @@ export function matchPodFailurePolicy(policy: batch.PodFailurePolicy | undefined
     if (rule.action === 'Ignore') return { countFailed: false, action: 'Ignore' };
     if (rule.action === 'Count') return { countFailed: true, action: 'Count' };
     if (rule.action === 'FailJob') return { failJobMessage, countFailed: true, action: 'FailJob' };
+    if (rule.action === 'FailIndex') return { countFailed: true, action: 'FailIndex' };
   }
   return { countFailed: true };
 }

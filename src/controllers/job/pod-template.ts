@@ -6,6 +6,7 @@
 import type { core, Job, Pod } from '../../model/types.js';
 import { cloneJson } from '../../model/clone.js';
 import { controllerRef } from '../util/controller-ref.js';
+import { failureCountAnnotations, type IndexFailureCounts } from './per-index.js';
 import { generatedLabels, generatesSelector, JOB_COMPLETION_INDEX, JOB_COMPLETION_INDEX_ENV, JOB_TRACKING_FINALIZER } from './names.js';
 
 function withIndexEnv(c: core.Container): core.Container {
@@ -14,8 +15,11 @@ function withIndexEnv(c: core.Container): core.Container {
   return { ...c, env: [...(c.env ?? []), env] };
 }
 
-/** The pod of a Job, for completion index `index` when the Job is Indexed. */
-export function podForJob(job: Job, index?: number): Pod {
+/**
+ * The pod of a Job, for completion index `index` when the Job is Indexed; with
+ * backoffLimitPerIndex, `counts` are the index's earlier failures (annotated on the pod).
+ */
+export function podForJob(job: Job, index?: number, counts?: IndexFailureCounts): Pod {
   const t = cloneJson(job.spec?.template ?? {}) as core.PodTemplateSpec;
   const labels: Record<string, string> = { ...(t.metadata?.labels ?? {}) };
   if (generatesSelector(job)) for (const [k, v] of Object.entries(generatedLabels(job))) labels[k] ??= v;
@@ -35,6 +39,7 @@ export function podForJob(job: Job, index?: number): Pod {
       ...(spec.initContainers ? { initContainers: spec.initContainers.map(withIndexEnv) } : {}),
     };
     generateName = `${name}-${index}-`;
+    if (counts) Object.assign(annotations, failureCountAnnotations(counts));
   }
   return {
     apiVersion: 'v1',

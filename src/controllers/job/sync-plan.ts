@@ -9,9 +9,17 @@ import { timeMs } from '../util/time.js';
 import { podsToDelete } from '../replicaset/deletion-order.js';
 import { nextBackoffRecord, remainingBackoffMs, type BackoffRecord } from './backoff.js';
 import { ensureJobCondition, findJobCondition, newJobCondition, type JobCondition } from './conditions.js';
-import { completionIndexOf, firstPendingIndexes, hasValidIndex, parseIndexes } from './indexes.js';
+import { completionIndexOf, firstPendingIndexes, formatIndexes, hasValidIndex, parseIndexes } from './indexes.js';
 import { hasTrackingFinalizer } from './names.js';
 import { matchPodFailurePolicy } from './pod-failure-policy.js';
+import {
+  failedIndexesOf,
+  hasBackoffLimitPerIndex,
+  indexBackoffRemainingMs,
+  lastFailedByIndex,
+  nextFailureCounts,
+  type IndexFailureCounts,
+} from './per-index.js';
 import { activeOf, countReady, countTerminating, isJobPodFailed, onlyReplaceFailedPods, restartsOfLivePods } from './pod-state.js';
 
 /** Kubernetes' MaxPodCreateDeletePerSync. */
@@ -60,6 +68,8 @@ export interface SyncPlan {
   succeededIndexes?: number[];
   /** Succeeded indexes as the status had them before this sync. */
   prevSucceededIndexes?: number[];
+  /** With backoffLimitPerIndex: the failure counts each created pod's index starts with. */
+  indexFailureCounts?: Map<number, IndexFailureCounts>;
   events: JobEvent[];
 }
 
@@ -156,6 +166,22 @@ export function planSync(input: SyncInput): SyncPlan {
       }
     }
   }
+  const perIndex = hasBackoffLimitPerIndex(job);
+  const failedIndexes = perIndex ? failedIndexesOf(job, pods) : new Set<number>();
+  if (perIndex) {
+    const text = formatIndexes(failedIndexes);
+    if (text !== '' || status.failedIndexes !== undefined) status.failedIndexes = text;
+    const max = spec.maxFailedIndexes;
+    if (!finished && max != null && failedIndexes.size > max) {
+      finished = newJobCondition(
+        'Failed',
+        'True',
+        'MaxFailedIndexesExceeded',
+        'Job has exceeded the specified maximal number of failed indexes',
+        nowMs,
+      );
+    }
+  }
   if (!finished) {
     const startMs = timeMs(status.startTime ?? undefined);
     const deadlineMs =
@@ -209,8 +235,11 @@ export function planSync(input: SyncInput): SyncPlan {
       manage();
     }
     const complete = completions == null ? succeeded > 0 && activeCount === 0 : succeeded >= completions && activeCount === 0;
+    const allIndexesDone = perIndex && failedIndexes.size > 0 && activeCount === 0 && succeeded + failedIndexes.size >= (completions ?? 0);
     if (complete) plan.finished = newJobCondition('Complete', 'True', '', '', nowMs);
-    else if (managed) {
+    else if (allIndexesDone && input.expectationsSatisfied) {
+      plan.finished = newJobCondition('Failed', 'True', 'FailedIndexes', 'Job has failed indexes', nowMs);
+    } else if (managed) {
       const suspended = isSuspended(job);
       const r = suspended
         ? ensureJobCondition(status.conditions, 'Suspended', 'True', 'JobSuspended', 'Job suspended', nowMs)
@@ -240,7 +269,7 @@ export function planSync(input: SyncInput): SyncPlan {
     const parallelism = spec.parallelism ?? 1;
     let wantActive: number;
     if (completions == null) wantActive = succeeded > 0 ? activeCount : parallelism;
-    else wantActive = Math.max(0, Math.min(completions - succeeded, parallelism));
+    else wantActive = Math.max(0, Math.min(completions - succeeded - failedIndexes.size, parallelism));
     const rm = activePodsForRemoval(job, active, Math.max(0, activeCount - wantActive)).slice(0, MAX_POD_CREATE_DELETE_PER_SYNC);
     if (rm.length > 0) {
       plan.deleteExcess = rm;
@@ -252,7 +281,8 @@ export function planSync(input: SyncInput): SyncPlan {
     const waiting = onlyReplaceFailedPods(job) ? terminating : 0;
     let diff = wantActive - waiting - activeCount;
     if (diff <= 0) return;
-    const remaining = remainingBackoffMs(backoff, nowMs);
+    // With backoffLimitPerIndex each index waits out its own back-off instead of the Job's.
+    const remaining = perIndex ? 0 : remainingBackoffMs(backoff, nowMs);
     if (remaining > 0) {
       requeue(Math.max(remaining, SYNC_BATCH_PERIOD_MS));
       return;
@@ -260,7 +290,24 @@ export function planSync(input: SyncInput): SyncPlan {
     diff = Math.min(diff, MAX_POD_CREATE_DELETE_PER_SYNC);
     if (indexed) {
       const activeIndexes = new Set(active.map(completionIndexOf).filter((i): i is number => i !== undefined));
-      plan.create = firstPendingIndexes(diff, completions ?? 0, new Set(succeededIndexes), activeIndexes);
+      const done = new Set([...(succeededIndexes ?? []), ...failedIndexes]);
+      if (perIndex) {
+        // Indexes still in their back-off are skipped (and looked at again when it ends).
+        const lastFailed = lastFailedByIndex(job, pods);
+        const counts = new Map<number, IndexFailureCounts>();
+        const candidates = firstPendingIndexes(completions ?? 0, completions ?? 0, done, activeIndexes);
+        for (const ix of candidates) {
+          if (plan.create.length >= diff) break;
+          const wait = indexBackoffRemainingMs(job, lastFailed.get(ix), nowMs);
+          if (wait > 0) {
+            requeue(Math.max(wait, SYNC_BATCH_PERIOD_MS));
+            continue;
+          }
+          plan.create.push(ix);
+          counts.set(ix, nextFailureCounts(job, lastFailed.get(ix)));
+        }
+        plan.indexFailureCounts = counts;
+      } else plan.create = firstPendingIndexes(diff, completions ?? 0, done, activeIndexes);
     } else {
       plan.create = Array.from({ length: diff }, () => undefined);
     }

@@ -92,7 +92,7 @@ export function defaultDaemonSet(
   ds.metadata.annotations = { ...(ds.metadata.annotations ?? {}), [DAEMONSET_TEMPLATE_GENERATION_ANNOTATION]: String(generation) };
 }
 
-/** Fills a JobSpec: parallelism and completions 1 when both unset, backoffLimit 6, NonIndexed, suspend false. */
+/** Fills a JobSpec: parallelism and completions 1 when both unset, backoffLimit 6 (MaxInt32 with backoffLimitPerIndex), NonIndexed, suspend false. */
 export function defaultJobSpec(spec: batch.JobSpec | undefined): void {
   if (!spec) return;
   if (spec.completions == null && spec.parallelism == null) {
@@ -100,7 +100,8 @@ export function defaultJobSpec(spec: batch.JobSpec | undefined): void {
     spec.parallelism = 1;
   }
   spec.parallelism ??= 1;
-  if (spec.backoffLimit == null && spec.backoffLimitPerIndex == null) spec.backoffLimit = 6;
+  // With backoffLimitPerIndex, the Job-wide limit is off unless given (Kubernetes defaults it to MaxInt32).
+  if (spec.backoffLimit == null) spec.backoffLimit = spec.backoffLimitPerIndex == null ? 6 : 2147483647;
   spec.completionMode ||= 'NonIndexed';
   spec.suspend ??= false;
   spec.podReplacementPolicy ||= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';

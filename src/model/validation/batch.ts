@@ -66,6 +66,41 @@ function validatePodFailurePolicy(spec: batch.JobSpec, field: string): StatusCau
   return causes;
 }
 
+/** Kubernetes' maxFailedIndexesForIndexedJob and the completions limit when backoffLimitPerIndex is set. */
+const MAX_FAILED_INDEXES = 100_000;
+const MAX_COMPLETIONS_WITH_PER_INDEX = 100_000;
+
+/** backoffLimitPerIndex and maxFailedIndexes: Indexed Jobs only, non-negative, maxFailedIndexes within completions. */
+function validateBackoffLimitPerIndex(spec: batch.JobSpec, field: string): StatusCause[] {
+  const causes: StatusCause[] = [];
+  causes.push(...validateNonNegative(spec.backoffLimitPerIndex, `${field}.backoffLimitPerIndex`));
+  causes.push(...validateNonNegative(spec.maxFailedIndexes, `${field}.maxFailedIndexes`));
+  if (spec.backoffLimitPerIndex != null && spec.completionMode !== 'Indexed') {
+    causes.push(invalid(`${field}.backoffLimitPerIndex`, spec.backoffLimitPerIndex, 'requires indexed completion mode'));
+  }
+  if (spec.maxFailedIndexes != null) {
+    if (spec.backoffLimitPerIndex == null) {
+      causes.push(required(`${field}.backoffLimitPerIndex`, 'when maxFailedIndexes is specified'));
+    }
+    if (spec.maxFailedIndexes > MAX_FAILED_INDEXES) {
+      causes.push(invalid(`${field}.maxFailedIndexes`, spec.maxFailedIndexes, `must be less than or equal to ${MAX_FAILED_INDEXES}`));
+    }
+    if (spec.completions != null && spec.maxFailedIndexes > spec.completions) {
+      causes.push(invalid(`${field}.maxFailedIndexes`, spec.maxFailedIndexes, 'must be less than or equal to completions'));
+    }
+  }
+  if (spec.backoffLimitPerIndex != null && spec.completions != null && spec.completions > MAX_COMPLETIONS_WITH_PER_INDEX) {
+    causes.push(
+      invalid(
+        `${field}.completions`,
+        spec.completions,
+        `must be less than or equal to ${MAX_COMPLETIONS_WITH_PER_INDEX} when backoffLimitPerIndex is specified`,
+      ),
+    );
+  }
+  return causes;
+}
+
 /** Checks a JobSpec at `field` (`spec` for a Job, `spec.jobTemplate.spec` for a CronJob). */
 export function validateJobSpec(spec: batch.JobSpec | undefined, field: string): StatusCause[] {
   if (!isObject(spec)) return [required(field)];
@@ -90,6 +125,7 @@ export function validateJobSpec(spec: batch.JobSpec | undefined, field: string):
       ),
     );
   }
+  causes.push(...validateBackoffLimitPerIndex(spec, field));
   if (spec.podFailurePolicy !== undefined) causes.push(...validatePodFailurePolicy(spec, `${field}.podFailurePolicy`));
   if (!spec.template) return [...causes, required(`${field}.template`)];
   causes.push(...validateLabels(spec.template.metadata?.labels, `${field}.template.metadata.labels`));
