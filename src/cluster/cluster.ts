@@ -13,6 +13,7 @@ import { clientArgs, type KindRef } from '../client/kinds.js';
 import type { Node, Scale } from '../model/types.js';
 import { scaleObject, type ScaleTarget } from './scale.js';
 import { ClusterMetricsClient } from './metrics-client.js';
+import { storeResourceOf } from '../model/resource-type.js';
 import { horizontalPodAutoscalerController } from '../controllers/hpa/index.js';
 import type { CustomMetricsProvider } from '../controllers/hpa/types.js';
 import { drainNode, setUnschedulable, type DrainOptions, type DrainResult } from './drain.js';
@@ -181,7 +182,10 @@ export class Cluster extends TypedClients {
       // The HPA controller reads metrics through the cluster's client over its node agents.
       const metrics = new ClusterMetricsClient(this.nodePool, this.clock, this.customMetrics);
       this.controllers.register(horizontalPodAutoscalerController({ metrics }));
-      if (this.registry.find('autoscaling/v1', 'HorizontalPodAutoscaler')) {
+      // autoscaling/v1 objects kept apart from v2 ones (not one collection converted on read) get their own loop.
+      const v1 = this.registry.find('autoscaling/v1', 'HorizontalPodAutoscaler');
+      const v2 = this.registry.find('autoscaling/v2', 'HorizontalPodAutoscaler');
+      if (v1 && (!v2 || storeResourceOf(v1) !== storeResourceOf(v2))) {
         this.controllers.register(horizontalPodAutoscalerController({ metrics, version: 'v1' }));
       }
     }
