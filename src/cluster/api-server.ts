@@ -18,6 +18,8 @@ import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js
 import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
 import type { PriorityClass } from '../model/types.js';
 import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
+import { serviceAllocation } from '../api/services/service-allocation.js';
+import type { Service } from '../model/types.js';
 
 /** The namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE] as const;
@@ -36,6 +38,10 @@ export interface ApiServerOptions {
   recordEvents?: boolean;
   /** Called with every warning a write raises. */
   onWarning?: (warning: string, object: KubeObject) => void;
+  /** Where Service cluster IPs come from. @default '10.96.0.0/12' */
+  serviceCIDR?: string;
+  /** Where Service node ports come from. @default '30000-32767' */
+  serviceNodePortRange?: string;
 }
 
 /** The in-process API server of one cluster (see the file comment). @internal */
@@ -65,6 +71,14 @@ export class ApiServer {
     };
     this.context = new ClusterApiContext(this.api, this.registry, clock, this.events, { quiet: true });
     this.userContext = new ClusterApiContext(this.api, this.registry, clock, this.events);
+    this.admission.use(
+      serviceAllocation({
+        services: () => this.context.client<Service>('v1', 'Service', ''),
+        clock,
+        serviceCIDR: options.serviceCIDR,
+        nodePortRange: options.serviceNodePortRange,
+      }),
+    );
     this.admission.use(priorityAdmission(() => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass')));
   }
 

@@ -72,6 +72,10 @@ export interface ClusterOptions {
    * metrics (cpu, memory) come from the nodes' runtime stats.
    */
   customMetrics?: CustomMetricsProvider;
+  /** The range Service cluster IPs are allocated from (IPv4). @default '10.96.0.0/12' */
+  serviceCIDR?: string;
+  /** The range Service node ports are allocated from. @default '30000-32767' */
+  serviceNodePortRange?: string;
 }
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
@@ -134,6 +138,8 @@ export class Cluster extends TypedClients {
       store: this.store,
       clock: this.clock,
       recordEvents: options.recordEvents,
+      serviceCIDR: options.serviceCIDR,
+      serviceNodePortRange: options.serviceNodePortRange,
       onWarning: (warning, obj) => {
         options.onWarning?.(warning, obj);
         this.emitter.emit('warning', warning, obj);
