@@ -3,6 +3,7 @@ import type { KubeObject } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import { isJsonObject as isObject, toJsonValue } from '../model/json-value.js';
 import { duplicateFieldPaths, duplicatesUnder } from './duplicate-fields.js';
+import { KUBECTL_YAML_OPTIONS, kubectlTokens } from './kubectl-yaml.js';
 
 /** What `apply` accepts: YAML or JSON text (many documents), one object, or a list of them. */
 export type ManifestInput = string | KubeObject | readonly KubeObject[];
@@ -50,9 +51,10 @@ function* parseYaml(text: string, duplicates?: string[][]): Generator<unknown> {
   }
   let i = 0;
   try {
-    // Repeated keys: the last wins (as Kubernetes' decoder), reported per the write's fieldValidation.
-    const composer = new Composer({ uniqueKeys: false });
-    for (const doc of composer.compose(new Parser().parse(text), true)) {
+    // YAML 1.1 as kubectl reads it (kubectl-yaml.ts). Repeated keys: the last wins (as Kubernetes'
+    // decoder), reported per the write's fieldValidation.
+    const composer = new Composer(KUBECTL_YAML_OPTIONS);
+    for (const doc of composer.compose(kubectlTokens(new Parser().parse(text)), true)) {
       if (doc.errors.length > 0) throw TugboatError.badRequest(`document ${i}: invalid YAML: ${doc.errors[0].message}`);
       // toJS fails for an alias to an undefined anchor or too many aliases (a bomb).
       const value: unknown = doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

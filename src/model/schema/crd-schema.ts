@@ -6,6 +6,7 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { StatusCause } from '../types.js';
 import { invalid, notSupported, required } from '../validation/field-errors.js';
 import { isObject } from '../validation/common.js';
+import { re2Pattern } from './re2-pattern.js';
 
 /** An OpenAPI v3 schema node as CRDs write it (JSONSchemaProps), open for extensions. */
 export type SchemaNode = Record<string, unknown> & {
@@ -19,7 +20,8 @@ export type SchemaNode = Record<string, unknown> & {
   'x-kubernetes-embedded-resource'?: boolean;
 };
 
-const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false });
+// Patterns are RE2 (Go's regexp), compiled by re2js: re2-pattern.ts.
+const ajv = new Ajv({ allErrors: true, strict: false, validateFormats: false, logger: false, code: { regExp: re2Pattern } });
 
 /** Rewrites Kubernetes extensions into plain JSON Schema that ajv understands. */
 function toAjv(node: unknown): unknown {

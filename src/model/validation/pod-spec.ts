@@ -4,6 +4,7 @@ import { dns1123LabelErrors, dns1123SubdomainErrors, validateLabels } from '../n
 import { duplicate, forbidden, invalid, notSupported, required } from './field-errors.js';
 import { isObject, validateNonNegative, validateObjectList, validatePositive } from './common.js';
 import { validateContainer } from './container.js';
+import { volumeFileModeErrors } from './file-modes.js';
 
 const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'None'];
@@ -12,6 +13,11 @@ const DNS_POLICIES = ['ClusterFirstWithHostNet', 'ClusterFirst', 'Default', 'Non
 export interface PodSpecRules {
   /** restartPolicy values allowed here (a workload template allows only Always; a Job OnFailure/Never). */
   restartPolicies?: readonly string[];
+  /**
+   * Volume names that containers may mount besides the spec's own volumes: a StatefulSet's
+   * volumeClaimTemplates, which its controller adds to each pod.
+   */
+  claimTemplateVolumes?: readonly string[];
 }
 
 function validateVolumes(volumes: unknown, field: string, names: Set<string>): StatusCause[] {
@@ -29,6 +35,7 @@ function validateVolumes(volumes: unknown, field: string, names: Set<string>): S
     if (v.secret && !v.secret.secretName) causes.push(required(`${at}.secret.secretName`));
     if (v.persistentVolumeClaim && !v.persistentVolumeClaim.claimName) causes.push(required(`${at}.persistentVolumeClaim.claimName`));
     if (v.hostPath && !v.hostPath.path) causes.push(required(`${at}.hostPath.path`));
+    causes.push(...volumeFileModeErrors(v, at));
   });
 }
 
@@ -40,6 +47,7 @@ export function validatePodSpec(spec: unknown, field: string, rules: PodSpecRule
   const causes: StatusCause[] = [];
   const volumes = new Set<string>();
   causes.push(...validateVolumes(s.volumes, `${field}.volumes`, volumes));
+  for (const name of rules.claimTemplateVolumes ?? []) volumes.add(name);
   const names = new Set<string>();
   const checkList = (list: unknown, key: 'containers' | 'initContainers') => {
     if (list === undefined || list === null) return;

@@ -45,6 +45,7 @@ function validateRollingUpdate(ru: apps.RollingUpdateDeployment | apps.RollingUp
 function validateTemplateWorkload(
   spec: { replicas?: number; selector?: apps.DeploymentSpec['selector']; template?: core.PodTemplateSpec } | undefined,
   hasReplicas: boolean,
+  claimTemplateVolumes?: readonly string[],
 ): StatusCause[] {
   if (!isObject(spec)) return [required('spec')];
   const causes: StatusCause[] = [];
@@ -61,7 +62,7 @@ function validateTemplateWorkload(
       templateLabels: 'spec.template.metadata.labels',
     }),
   );
-  causes.push(...validatePodSpec(spec.template.spec, 'spec.template.spec', { restartPolicies: ['Always'] }));
+  causes.push(...validatePodSpec(spec.template.spec, 'spec.template.spec', { restartPolicies: ['Always'], claimTemplateVolumes }));
   return causes;
 }
 
@@ -96,7 +97,10 @@ export function validateReplicaSet(rs: { spec?: apps.ReplicaSetSpec }): StatusCa
 /** Checks a StatefulSet's spec. */
 export function validateStatefulSet(s: { spec?: apps.StatefulSetSpec }): StatusCause[] {
   const spec = s.spec;
-  const causes = validateTemplateWorkload(spec, true);
+  // Containers may mount the volumes of volumeClaimTemplates: the controller adds one per claim to each pod.
+  const claims = Array.isArray(spec?.volumeClaimTemplates) ? spec.volumeClaimTemplates : [];
+  const claimVolumes = claims.flatMap((t) => (isObject(t) && typeof t.metadata?.name === 'string' ? [t.metadata.name] : []));
+  const causes = validateTemplateWorkload(spec, true, claimVolumes);
   if (!spec) return causes;
   if (spec.podManagementPolicy !== undefined && !['OrderedReady', 'Parallel'].includes(spec.podManagementPolicy)) {
     causes.push(notSupported('spec.podManagementPolicy', spec.podManagementPolicy, ['OrderedReady', 'Parallel']));

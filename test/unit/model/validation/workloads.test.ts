@@ -145,3 +145,28 @@ describe('ReplicaSet, StatefulSet, DaemonSet', () => {
     expect(DaemonSetType.validate!(edit(ds, (d) => (d.spec.replicas = 3)) as never).warnings).toEqual(['unknown field "spec.replicas"']);
   });
 });
+
+describe('StatefulSet volumeClaimTemplates', () => {
+  const sts = (mount: string) => ({
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: {
+      serviceName: 'web',
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { restartPolicy: 'Always', containers: [{ name: 'web', image: 'nginx', volumeMounts: [{ name: mount, mountPath: '/www' }] }] },
+      },
+      volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'] } }],
+    },
+  });
+
+  it('lets containers mount a claim template volume, as the controller adds it to every pod', () => {
+    expect(StatefulSetType.validate!(sts('www') as never).causes).toEqual([]);
+  });
+
+  it('still rejects a mount of a volume that is neither in the spec nor a claim template', () => {
+    expect(fields(StatefulSetType, sts('data'))).toEqual(['spec.template.spec.containers[0].volumeMounts[0].name']);
+  });
+});
