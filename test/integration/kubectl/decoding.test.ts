@@ -120,7 +120,9 @@ describe.skipIf(!corpus || !hasKubectl)('decoding the manifest corpus as kubectl
       const ours = tugboatReads(file);
       if (!theirs.ok) failures++;
       if (theirs.ok !== ours.ok) {
-        mismatches.push(`${file.name}: kubectl ${theirs.ok ? 'reads it' : `fails (${theirs.error})`}, tugboat ${ours.ok ? 'reads it' : `fails (${ours.error})`}`);
+        mismatches.push(
+          `${file.name}: kubectl ${theirs.ok ? 'reads it' : `fails (${theirs.error})`}, tugboat ${ours.ok ? 'reads it' : `fails (${ours.error})`}`,
+        );
         continue;
       }
       if (theirs.ok && ours.ok) {

@@ -7,7 +7,14 @@ const data = (yaml: string): Record<string, unknown> =>
 
 describe('decoding YAML as kubectl does (YAML 1.1, go-yaml v2)', () => {
   it('reads leading-zero integers as octal, and Go 0o, hex and binary integers', () => {
-    expect(data('  a: 0755\n  b: 0o17\n  c: 0x1F\n  d: 0b11\n  e: 08\n  f: "0755"')).toEqual({ a: 493, b: 15, c: 31, d: 3, e: 8, f: '0755' });
+    expect(data('  a: 0755\n  b: 0o17\n  c: 0x1F\n  d: 0b11\n  e: 08\n  f: "0755"')).toEqual({
+      a: 493,
+      b: 15,
+      c: 31,
+      d: 3,
+      e: 8,
+      f: '0755',
+    });
   });
 
   it('reads yes/no/on/off/y/n as booleans, keys included', () => {
@@ -19,12 +26,23 @@ describe('decoding YAML as kubectl does (YAML 1.1, go-yaml v2)', () => {
   });
 
   it("accepts \\' inside double quotes as a quote, and keeps other escapes", () => {
-    expect(data(`  a: "it\\'s"\n  b: "a\\\\'b"\n  c: "\\\\\\'"\n  d: "tab\\there"`)).toEqual({ a: "it's", b: "a\\'b", c: "\\'", d: 'tab\there' });
-    expect(decodeManifests(`{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"a": "it\\'s"}}\n---\n`)).toHaveLength(1);
+    expect(data(`  a: "it\\'s"\n  b: "a\\\\'b"\n  c: "\\\\\\'"\n  d: "tab\\there"`)).toEqual({
+      a: "it's",
+      b: "a\\'b",
+      c: "\\'",
+      d: 'tab\there',
+    });
+    expect(
+      decodeManifests(`{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "a"}, "data": {"a": "it\\'s"}}\n---\n`),
+    ).toHaveLength(1);
   });
 
   it('merges << keys and keeps the last of repeated keys', () => {
-    expect(data('  base: &b {x: "1"}\n  m:\n    <<: *b\n    z: "2"\n  k: "1"\n  k: "2"')).toEqual({ base: { x: '1' }, m: { x: '1', z: '2' }, k: '2' });
+    expect(data('  base: &b {x: "1"}\n  m:\n    <<: *b\n    z: "2"\n  k: "1"\n  k: "2"')).toEqual({
+      base: { x: '1' },
+      m: { x: '1', z: '2' },
+      k: '2',
+    });
   });
 
   it('still rejects what kubectl rejects: tabs as indentation, an unknown escape', () => {

@@ -28,7 +28,12 @@ const crdWithPattern = (pattern: string): CustomResourceDefinition =>
     },
   }) as unknown as CustomResourceDefinition;
 
-const rule = (action: string) => ({ apiVersion: 'example.com/v1', kind: 'Rule', metadata: { name: 'r', namespace: 'default' }, spec: { action } });
+const rule = (action: string) => ({
+  apiVersion: 'example.com/v1',
+  kind: 'Rule',
+  metadata: { name: 'r', namespace: 'default' },
+  spec: { action },
+});
 
 describe('CRD schema patterns are RE2 (Go regexp)', () => {
   it('compiles Go flag groups such as (?i), which JavaScript rejects, and matches as Go does', () => {

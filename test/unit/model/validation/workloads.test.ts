@@ -156,7 +156,10 @@ describe('StatefulSet volumeClaimTemplates', () => {
       selector: { matchLabels: { app: 'web' } },
       template: {
         metadata: { labels: { app: 'web' } },
-        spec: { restartPolicy: 'Always', containers: [{ name: 'web', image: 'nginx', volumeMounts: [{ name: mount, mountPath: '/www' }] }] },
+        spec: {
+          restartPolicy: 'Always',
+          containers: [{ name: 'web', image: 'nginx', volumeMounts: [{ name: mount, mountPath: '/www' }] }],
+        },
       },
       volumeClaimTemplates: [{ metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'] } }],
     },
