@@ -6,7 +6,7 @@
 import type { KubeObject, LabelSelector, Scale } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { ResourceType, ScaleSubresource } from '../model/resource-type.js';
-import { labelSelectorAsSelector } from '../model/selector.js';
+import { labelSelectorAsSelector, selectorFromSet } from '../model/selector.js';
 import { invalid } from '../model/validation/field-errors.js';
 import type { ObjectApi } from './object-api.js';
 import type { WriteOptions } from '../client/types.js';
@@ -58,10 +58,12 @@ function patchAt(path: string, value: unknown): Record<string, unknown> {
   return out as Record<string, unknown>;
 }
 
-function selectorText(value: unknown): string | undefined {
+function selectorText(value: unknown, labelMap: boolean): string | undefined {
   if (typeof value === 'string') return value;
   if (value && typeof value === 'object') {
     try {
+      // A ReplicationController selects by a plain label map; the apps kinds by a LabelSelector.
+      if (labelMap) return selectorFromSet(value as Record<string, string>).toString();
       return labelSelectorAsSelector(value as LabelSelector).toString();
     } catch {
       return undefined;
@@ -75,7 +77,8 @@ export function scaleOf(type: ResourceType, obj: KubeObject): Scale {
   const paths = requireScale(type);
   const spec = readPath(obj, paths.specReplicasPath);
   const status = readPath(obj, paths.statusReplicasPath);
-  const selector = paths.labelSelectorPath ? selectorText(readPath(obj, paths.labelSelectorPath)) : undefined;
+  const labelMap = type.group === '' && type.kind === 'ReplicationController';
+  const selector = paths.labelSelectorPath ? selectorText(readPath(obj, paths.labelSelectorPath), labelMap) : undefined;
   const m = obj.metadata;
   return {
     apiVersion: 'autoscaling/v1',

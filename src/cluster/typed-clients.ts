@@ -48,6 +48,10 @@ export abstract class TypedClients {
   replicaSets(namespace?: string): ResourceClient<T.ReplicaSet> {
     return this.clientFor('apps/v1', 'ReplicaSet', namespace);
   }
+  /** ReplicationControllers of a namespace. */
+  replicationControllers(namespace?: string): ResourceClient<T.ReplicationController> {
+    return this.clientFor('v1', 'ReplicationController', namespace);
+  }
   /** StatefulSets of a namespace. */
   statefulSets(namespace?: string): ResourceClient<T.StatefulSet> {
     return this.clientFor('apps/v1', 'StatefulSet', namespace);

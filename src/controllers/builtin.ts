@@ -11,6 +11,7 @@ import { disruptionController, staleDisruptionController } from './disruption/in
 export function builtinControllers(): Controller[] {
   return [
     replicaSetController(),
+    replicaSetController({ kind: 'ReplicationController' }),
     deploymentController(),
     nodeLifecycleController(),
     jobController(),

@@ -17,12 +17,20 @@ import { slowStartBatch } from './replicaset/slow-start.js';
 import { podsToDelete } from './replicaset/deletion-order.js';
 import { calculateReplicaSetStatus, type ManageError } from './replicaset/status.js';
 
-const RS = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+const RS_KIND = { apiVersion: 'apps/v1', kind: 'ReplicaSet' } as const;
+const RC_KIND = { apiVersion: 'v1', kind: 'ReplicationController' } as const;
 const POD = { apiVersion: 'v1', kind: 'Pod' } as const;
-const COMPONENT = 'replicaset-controller';
+const RS_COMPONENT = 'replicaset-controller';
+const RC_COMPONENT = 'replication-controller';
 
 /** Options of {@link replicaSetController}. */
 export interface ReplicaSetControllerOptions {
+  /**
+   * The kind to run: ReplicaSets, or ReplicationControllers (the same loop, as Kubernetes' RC
+   * controller is the ReplicaSet controller over a conversion: a label map as the selector).
+   * @default 'ReplicaSet'
+   */
+  kind?: 'ReplicaSet' | 'ReplicationController';
   /** Most pods created or deleted per reconcile (Kubernetes' burstReplicas). @default 500 */
   burstReplicas?: number;
   /** How long unmet expectations block a ReplicaSet. @default 300_000 */
@@ -40,6 +48,14 @@ function message(err: unknown): string {
  */
 export function replicaSetController(options: ReplicaSetControllerOptions = {}): Controller {
   const burst = options.burstReplicas ?? 500;
+  const RS = options.kind === 'ReplicationController' ? RC_KIND : RS_KIND;
+  const COMPONENT = options.kind === 'ReplicationController' ? RC_COMPONENT : RS_COMPONENT;
+  /** The object as a ReplicaSet: a ReplicationController's label-map selector as matchLabels. */
+  const view = (obj: ReplicaSet): ReplicaSet => {
+    if (options.kind !== 'ReplicationController') return obj;
+    const selector = (obj.spec as { selector?: Record<string, string> } | undefined)?.selector;
+    return { ...obj, spec: { ...obj.spec, selector: { matchLabels: { ...(selector ?? {}) } } } as ReplicaSet['spec'] };
+  };
   const expectations = new Expectations(options.expectationsTtlMs ?? EXPECTATIONS_TTL_MS);
 
   async function manage(ctx: ReconcileContext, rs: ReplicaSet, pods: Pod[]): Promise<ManageError | undefined> {
@@ -105,12 +121,13 @@ export function replicaSetController(options: ReplicaSetControllerOptions = {}):
       ownedPodsWatch<ReplicaSet>({
         owner: RS,
         expectations,
-        adopts: (rs, pod) => labelSelectorAsSelector(rs.spec?.selector).matches(pod.metadata.labels),
+        adopts: (rs, pod) => labelSelectorAsSelector(view(rs).spec?.selector).matches(pod.metadata.labels),
       }),
     ],
     async reconcile(req, ctx): Promise<ReconcileResult | void> {
       const key = keyOf(req.namespace, req.name);
-      const rs = await ctx.cache.get<ReplicaSet>(RS.apiVersion, RS.kind, req.namespace, req.name);
+      const stored = await ctx.cache.get<ReplicaSet>(RS.apiVersion, RS.kind, req.namespace, req.name);
+      const rs = stored && view(stored);
       if (!rs) {
         expectations.delete(key);
         return;

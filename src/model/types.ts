@@ -55,6 +55,8 @@ export type EndpointSlice = Typed<discovery.EndpointSlice>;
 export type Deployment = Typed<apps.Deployment>;
 /** A ReplicaSet. */
 export type ReplicaSet = Typed<apps.ReplicaSet>;
+/** A ReplicationController (core/v1: the ReplicaSet's predecessor, selecting by a label map). */
+export type ReplicationController = Typed<core.ReplicationController>;
 /** A StatefulSet. */
 export type StatefulSet = Typed<apps.StatefulSet>;
 /** A DaemonSet. */

@@ -4,11 +4,13 @@ import * as core from './core.js';
 import * as apps from './apps-batch.js';
 import * as cluster from './cluster.js';
 import { CustomResourceDefinitionType } from './apiextensions.js';
+import { ReplicationControllerType } from './replication-controller.js';
 
 export * from './core.js';
 export * from './apps-batch.js';
 export * from './cluster.js';
 export { CustomResourceDefinitionType } from './apiextensions.js';
+export { ReplicationControllerType } from './replication-controller.js';
 export { defineKind, validateBuiltin, type KindRules, type KindNames } from './define-kind.js';
 
 /** Every built-in kind, in a stable order (core, apps, batch, others, CRDs). */
@@ -23,6 +25,7 @@ export const BUILTIN_KINDS: ResourceType[] = [
   core.PersistentVolumeType,
   core.PersistentVolumeClaimType,
   core.EventType,
+  ReplicationControllerType as unknown as ResourceType,
   cluster.EndpointSliceType,
   apps.DeploymentType,
   apps.ReplicaSetType,

@@ -22,6 +22,7 @@ const ROOTS: Record<string, [string, string]> = {
   Secret: ['core/v1', 'Secret'],
   Service: ['core/v1', 'Service'],
   Endpoints: ['core/v1', 'Endpoints'],
+  ReplicationController: ['core/v1', 'ReplicationController'],
   PersistentVolume: ['core/v1', 'PersistentVolume'],
   PersistentVolumeClaim: ['core/v1', 'PersistentVolumeClaim'],
   Event: ['core/v1', 'Event'],

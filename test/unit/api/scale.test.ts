@@ -110,7 +110,7 @@ describe('cluster.scale', () => {
     const ds = await rejection(cluster.scale('default', 'DaemonSet', 'x', 1));
     expect(ds.reason).toBe('BadRequest');
     expect(ds.message).toBe(
-      'kind: Unsupported value: "DaemonSet": supported values: "Deployment", "ReplicaSet", "StatefulSet" (the kinds with a scale subresource)',
+      'kind: Unsupported value: "DaemonSet": supported values: "Deployment", "ReplicaSet", "ReplicationController", "StatefulSet" (the kinds with a scale subresource)',
     );
   });
 });

@@ -47,9 +47,9 @@ describe('BUILTIN_KINDS', () => {
     expect(hasKnownFields(kind)).toBe(true);
   });
 
-  it('has 26 distinct kinds and plurals', () => {
-    expect(BUILTIN_KINDS).toHaveLength(26);
-    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(26);
+  it('has 27 distinct kinds and plurals', () => {
+    expect(BUILTIN_KINDS).toHaveLength(27);
+    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(27);
   });
 });
 
