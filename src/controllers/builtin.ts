@@ -6,6 +6,7 @@ import { jobController } from './job/index.js';
 import { cronJobController } from './cronjob/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { disruptionController, staleDisruptionController } from './disruption/index.js';
+import { statefulSetController } from './statefulset/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false`. */
 export function builtinControllers(): Controller[] {
@@ -19,5 +20,6 @@ export function builtinControllers(): Controller[] {
     daemonSetController(),
     disruptionController(),
     staleDisruptionController(),
+    statefulSetController(),
   ];
 }

@@ -1,5 +1,5 @@
 /**
- * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, DaemonSet, Job, CronJob, node
+ * The controller runtime and the built-in workload controllers (ReplicaSet, Deployment, DaemonSet, StatefulSet, Job, CronJob, node
  * lifecycle). Exported as `tugboat/controllers`.
  */
 export { ControllerManager, type ControllerManagerOptions } from './runtime/controller-manager.js';
@@ -42,3 +42,4 @@ export {
   type MetricsClient,
   type PodMetric,
 } from './hpa/index.js';
+export { statefulSetController } from './statefulset/index.js';
