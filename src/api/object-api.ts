@@ -17,6 +17,7 @@ import { isCRDKind } from './crd-registrar.js';
 import { checkFields } from './field-validation.js';
 import { stampCreate, stampUpdate } from './system-fields.js';
 import { isJsonObject, MAX_OBJECT_BYTES, toJsonValue } from '../model/json-value.js';
+import { isBufferedIterator, type BufferedIterator } from '../model/async-queue.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;
@@ -129,7 +130,7 @@ export class ObjectApi {
     if (rv === undefined || rv === '' || rv === '0' || !/^[0-9]+$/.test(rv)) return this.options.store.watch(scope, storeOptions);
     const store = this.options.store;
     return {
-      [Symbol.asyncIterator]: (): AsyncIterableIterator<WatchEvent> => {
+      [Symbol.asyncIterator]: (): AsyncIterableIterator<WatchEvent> & BufferedIterator<WatchEvent> => {
         const inner = store.watch(scope, storeOptions)[Symbol.asyncIterator]();
         const done = async (): Promise<IteratorResult<WatchEvent>> => (await inner.return?.()) ?? { done: true, value: undefined };
         // Every next() waits for the one check, so concurrent next() calls reach the store's
@@ -151,6 +152,8 @@ export class ObjectApi {
             check ??= checkOnce();
             return check.then(() => inner.next());
           },
+          // The store's buffered events, once checked (a reader drains a burst in one turn).
+          takeBuffered: (max?: number): WatchEvent[] => (checked && isBufferedIterator(inner) ? inner.takeBuffered(max) : []),
           return: done,
           [Symbol.asyncIterator]() {
             return this;

@@ -8,6 +8,7 @@
 import type { KubeObject, WatchEvent } from '../model/types.js';
 import { TugboatError } from '../model/errors.js';
 import type { ResourceClient } from './types.js';
+import { isBufferedIterator } from '../model/async-queue.js';
 
 /** Receives what a list-watch sees: the full state on every (re)list, then each change in order. */
 export interface ListWatchHandler<T extends KubeObject = KubeObject> {
@@ -44,6 +45,9 @@ export interface ListWatchOptions {
   retry?: (failure: ListWatchFailure, signal: AbortSignal) => boolean | Promise<boolean>;
 }
 
+/** The most buffered events handled in one turn before the loop yields to other work. */
+const DRAIN_BATCH = 1024;
+
 /** True for the 410 errors that mean "the version you resume from is gone: relist". */
 export function isExpired(err: unknown): boolean {
   return TugboatError.is(err, 'Expired') || TugboatError.is(err, 'Gone');
@@ -76,12 +80,42 @@ export async function listWatch<T extends KubeObject>(
           options.onSynced?.();
         }
       }
-      for await (const event of client.watch({ resourceVersion, signal })) {
-        if (signal.aborted) return;
+      const events = client.watch({ resourceVersion, signal })[Symbol.asyncIterator]();
+      const buffered = isBufferedIterator(events) ? events : undefined;
+      // One event, then (when the watch offers it) what it buffered meanwhile, handled in the same
+      // turn: a burst of writes is drained at the pace it was written, not one promise turn per event.
+      const handle = (event: WatchEvent<T>): void | Promise<void> => {
         resourceVersion = event.object?.metadata?.resourceVersion || resourceVersion;
-        if (event.type === 'BOOKMARK') continue;
+        if (event.type === 'BOOKMARK') return;
         failures = 0;
-        await handler.onEvent(event);
+        return handler.onEvent(event);
+      };
+      let open = true;
+      try {
+        for (;;) {
+          let next: IteratorResult<WatchEvent<T>>;
+          try {
+            next = await events.next();
+          } catch (err) {
+            open = false; // a failed watch has ended itself
+            throw err;
+          }
+          if (next.done) {
+            open = false;
+            break;
+          }
+          if (signal.aborted) return;
+          const pending = handle(next.value);
+          if (pending) await pending;
+          if (!buffered) continue;
+          for (const event of buffered.takeBuffered(DRAIN_BATCH)) {
+            if (signal.aborted) return;
+            const later = handle(event);
+            if (later) await later;
+          }
+        }
+      } finally {
+        if (open) await events.return?.();
       }
       // The watch ended without an error: resume it from the last version seen.
     } catch (error) {

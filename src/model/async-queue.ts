@@ -4,6 +4,24 @@
  */
 
 /**
+ * An async iterator that can also hand out, synchronously, the values it already holds: a
+ * consumer that handles values synchronously drains a burst in one turn of the event loop
+ * instead of one (or more) promise turns per value, so it keeps up with many concurrent writers.
+ */
+export interface BufferedIterator<T> extends AsyncIterator<T> {
+  /**
+   * Takes up to `max` of the values buffered now, in order (an empty array when none is,
+   * or when the iterator has ended or failed: `next()` then reports it).
+   */
+  takeBuffered(max?: number): T[];
+}
+
+/** True when `it` offers {@link BufferedIterator.takeBuffered}. */
+export function isBufferedIterator<T>(it: AsyncIterator<T>): it is BufferedIterator<T> {
+  return typeof (it as Partial<BufferedIterator<T>>).takeBuffered === 'function';
+}
+
+/**
  * AsyncQueue buffers pushed values until the consumer reads them (the buffer is unbounded: a
  * consumer that never reads keeps every value, but never slows the producer). It ends in one of
  * three ways, each running the `onClose` functions once:
@@ -13,7 +31,7 @@
  * - {@link AsyncQueue.close} (or the consumer's `return()`, a `break` out of for-await): at once,
  *   buffered values dropped.
  */
-export class AsyncQueue<T> implements AsyncIterableIterator<T> {
+export class AsyncQueue<T> implements AsyncIterableIterator<T>, BufferedIterator<T> {
   private queue: T[] = [];
   private head = 0;
   /** Pending `next()` calls, oldest first (there are some only while the buffer is empty). */
@@ -105,6 +123,24 @@ export class AsyncQueue<T> implements AsyncIterableIterator<T> {
     return new Promise((resolve, reject) => {
       this.waiters.push({ resolve, reject });
     });
+  }
+
+  takeBuffered(max = Infinity): T[] {
+    const available = this.queue.length - this.head;
+    if (available <= 0) return [];
+    const n = Math.min(available, max);
+    const out = this.head === 0 && n === this.queue.length ? this.queue : this.queue.slice(this.head, this.head + n);
+    if (out === this.queue) {
+      this.queue = [];
+      this.head = 0;
+    } else {
+      this.head += n;
+      if (this.head === this.queue.length) {
+        this.queue = [];
+        this.head = 0;
+      }
+    }
+    return out;
   }
 
   return(): Promise<IteratorResult<T>> {

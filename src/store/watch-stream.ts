@@ -5,7 +5,7 @@ import type { WatchEvent } from '../model/types.js';
 import type { Clock, Timer } from '../clock/types.js';
 import type { Change, WatchFilter } from './watch-filter.js';
 import { toWatchEvent } from './watch-filter.js';
-import { AsyncQueue } from '../model/async-queue.js';
+import { AsyncQueue, type BufferedIterator } from '../model/async-queue.js';
 import { TugboatError } from '../model/errors.js';
 
 /** What a {@link WatchStream} needs from its store. */
@@ -47,7 +47,7 @@ export const STALLED_MS = 1_000;
 /** How many times `maxQueued` a watcher that is reading may fall behind. */
 export const SLOW_READER_FACTOR = 10;
 
-export class WatchStream implements AsyncIterableIterator<WatchEvent> {
+export class WatchStream implements AsyncIterableIterator<WatchEvent>, BufferedIterator<WatchEvent> {
   private readonly queue = new AsyncQueue<WatchEvent>();
   private progress: number;
   private detach: (() => void) | undefined;
@@ -94,6 +94,12 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent> {
   next(): Promise<IteratorResult<WatchEvent>> {
     this.lastRead = this.options.clock.now().getTime();
     return this.queue.next();
+  }
+
+  /** Takes the events buffered now, without waiting (a reader draining a burst in one turn). */
+  takeBuffered(max?: number): WatchEvent[] {
+    this.lastRead = this.options.clock.now().getTime();
+    return this.queue.takeBuffered(max);
   }
 
   return(): Promise<IteratorResult<WatchEvent>> {

@@ -19,7 +19,9 @@ export interface WorkQueueOptions<T> extends RateLimiterOptions {
  *   `addAfter` adds after a delay on the clock; `forget` resets an item's back-off.
  */
 export class WorkQueue<T = string> {
-  private readonly queue: string[] = [];
+  /** Keys ready to be taken, from `head` on (a shift per take would copy the array). */
+  private queue: string[] = [];
+  private head = 0;
   private readonly items = new Map<string, T>();
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
@@ -85,7 +87,7 @@ export class WorkQueue<T = string> {
 
   /** The next item (now marked processing); undefined once the queue is shut down. */
   get(): Promise<T | undefined> {
-    if (this.queue.length > 0) return Promise.resolve(this.take());
+    if (this.len() > 0) return Promise.resolve(this.take());
     if (this.shuttingDown) return Promise.resolve(undefined);
     return new Promise((resolve) => this.getters.push(resolve));
   }
@@ -95,13 +97,13 @@ export class WorkQueue<T = string> {
    * without taking it: a consumer can let more adds arrive (and coalesce) before taking.
    */
   whenReady(): Promise<void> {
-    if (this.queue.length > 0 || this.shuttingDown) return Promise.resolve();
+    if (this.len() > 0 || this.shuttingDown) return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
   /** The next item if one is ready now, without waiting. */
   tryGet(): T | undefined {
-    return this.queue.length > 0 ? this.take() : undefined;
+    return this.len() > 0 ? this.take() : undefined;
   }
 
   /** Ends the processing of `item`; if it was re-added meanwhile it is queued again. */
@@ -114,7 +116,7 @@ export class WorkQueue<T = string> {
 
   /** Items ready to be taken. */
   len(): number {
-    return this.queue.length;
+    return this.queue.length - this.head;
   }
 
   /** Items being processed. */
@@ -153,7 +155,14 @@ export class WorkQueue<T = string> {
   }
 
   private take(): T {
-    const key = this.queue.shift() as string;
+    const key = this.queue[this.head++];
+    if (this.head === this.queue.length) {
+      this.queue = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.head = 0;
+    }
     this.processing.add(key);
     this.dirty.delete(key);
     return this.items.get(key) as T;
