@@ -1,4 +1,6 @@
 import type { Controller } from './runtime/types.js';
+import { endpointsController } from './endpoints/index.js';
+import { endpointSliceController } from './endpointslice/index.js';
 import { replicaSetController } from './replicaset.js';
 import { deploymentController } from './deployment/controller.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
@@ -21,5 +23,7 @@ export function builtinControllers(): Controller[] {
     disruptionController(),
     staleDisruptionController(),
     statefulSetController(),
+    endpointsController(),
+    endpointSliceController(),
   ];
 }

@@ -33,6 +33,8 @@ export { deploymentController } from './deployment/index.js';
 export { nodeLifecycleController, type NodeLifecycleOptions } from './node-lifecycle.js';
 export { jobController, type JobControllerOptions } from './job/index.js';
 export { cronJobController, parseSchedule, type Schedule } from './cronjob/index.js';
+export { endpointsController } from './endpoints/index.js';
+export { endpointSliceController, SERVICE_NAME_LABEL, MANAGED_BY_LABEL } from './endpointslice/index.js';
 export { daemonSetController, type DaemonSetControllerOptions } from './daemonset/index.js';
 export { disruptionController } from './disruption/index.js';
 export {
