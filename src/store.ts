@@ -8,6 +8,7 @@ export type {
   ObjectKey,
   ListScope,
   StoreListOptions,
+  StoreListPageOptions,
   StoreWatchOptions,
   DeletePreconditions,
   ResourceName,

@@ -109,6 +109,10 @@ export interface WatchEvent<T extends KubeObject = KubeObject> {
 export interface ObjectList<T extends KubeObject = KubeObject> {
   items: T[];
   resourceVersion: string;
+  /** Set when a list with a `limit` has more items: pass it as `continue` to read the next page. */
+  continue?: string;
+  /** How many items follow this page (set only for a paged list without selectors, as Kubernetes does). */
+  remainingItemCount?: number;
 }
 
 /** The label map of an object (metadata.labels). */

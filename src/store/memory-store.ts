@@ -7,7 +7,16 @@ import type { Clock } from '../clock/types.js';
 import { RealClock } from '../clock/real-clock.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
-import type { DeletePreconditions, ListScope, ObjectKey, ObjectStore, ResourceName, StoreListOptions, StoreWatchOptions } from './types.js';
+import type {
+  DeletePreconditions,
+  ListScope,
+  ObjectKey,
+  ObjectStore,
+  ResourceName,
+  StoreListOptions,
+  StoreListPageOptions,
+  StoreWatchOptions,
+} from './types.js';
 import { deepFreeze } from '../model/freeze.js';
 import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, parseResourceVersion } from './object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
@@ -16,6 +25,8 @@ import { WatchHub } from './watch-hub.js';
 import { selects, withResourceVersion, type WatchFilter } from './watch-filter.js';
 import { WatchStream } from './watch-stream.js';
 import { ObjectIndex } from './object-index.js';
+import { checkLimit, continueTooOld, cutPage, decodeContinue, pageKey } from './list-page.js';
+import { objectsBefore } from './snapshot-at.js';
 
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
@@ -58,10 +69,33 @@ export class MemoryStore implements ObjectStore {
     return this.index.get(key.resource, key.namespace || undefined, key.name);
   }
 
-  async list(scope: ListScope, options: StoreListOptions = {}): Promise<ObjectList> {
+  async list(scope: ListScope, options: StoreListPageOptions = {}): Promise<ObjectList> {
     this.assertOpen();
     const filter = toFilter(scope, options);
-    return { items: this.index.list(filter.resource, filter.namespace, (o) => selects(filter, o)), resourceVersion: String(this.rv) };
+    const limit = checkLimit(options.limit);
+    if (!options.continue) {
+      const items = this.index.list(filter.resource, filter.namespace, (o) => selects(filter, o));
+      return cutPage(filter.resource, items, this.rv, limit, options);
+    }
+    const point = decodeContinue(filter.resource, options.continue);
+    if (point.rv > this.rv) throw TugboatError.badRequest('continue key is not valid: its resourceVersion is newer than the store');
+    let all: KubeObject[];
+    if (point.rv === this.rv) all = this.index.list(filter.resource, filter.namespace, () => true);
+    else {
+      let changes;
+      try {
+        changes = this.hub.since(point.rv);
+      } catch {
+        throw continueTooOld();
+      }
+      all = objectsBefore(
+        this.index.list(filter.resource, filter.namespace, () => true),
+        changes,
+        filter,
+      );
+    }
+    const items = all.filter((o) => pageKey(o) > point.after && selects(filter, o));
+    return cutPage(filter.resource, items, point.rv, limit, options);
   }
 
   async create(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {
@@ -110,7 +144,7 @@ export class MemoryStore implements ObjectStore {
     checkDeletePreconditions(key.resource, stored, preconditions);
     this.index.remove(key.resource, namespace, key.name);
     const rv = ++this.rv;
-    this.hub.publish({ type: 'DELETED', rv, resource: key.resource, namespace, object: withResourceVersion(stored, rv) });
+    this.hub.publish({ type: 'DELETED', rv, resource: key.resource, namespace, object: withResourceVersion(stored, rv), previous: stored });
     return stored;
   }
 

@@ -50,12 +50,13 @@ export class ObjectIndex {
 
   /**
    * The objects of a resource (of one namespace when given) that pass `keep`, sorted by
-   * namespace then name.
+   * namespace then name as `namespace/name` sorts (the order of etcd keys: namespace `a-b`
+   * before `a`).
    */
   list(resource: string, namespace: string | undefined, keep: (obj: KubeObject) => boolean): KubeObject[] {
     const namespaces = this.resources.get(resource);
     if (!namespaces) return [];
-    const keys = namespace === undefined ? [...namespaces.keys()].sort(compareStrings) : [namespace];
+    const keys = namespace === undefined ? [...namespaces.keys()].sort((a, b) => compareStrings(`${a}/`, `${b}/`)) : [namespace];
     const out: KubeObject[] = [];
     for (const ns of keys) {
       const names = namespaces.get(ns);

@@ -30,6 +30,24 @@ export interface StoreListOptions {
   fieldSelector?: FieldSelector;
 }
 
+/**
+ * Options of {@link ObjectStore.list}: the filters, and paging as Kubernetes pages (limit and
+ * continue). Every page of one list is read at the first page's resourceVersion, so the pages
+ * together are one consistent snapshot.
+ */
+export interface StoreListPageOptions extends StoreListOptions {
+  /**
+   * At most this many items (after the selectors); when more remain, the list carries a
+   * `continue` token. 0 or absent: no limit. Not a non-negative integer: BadRequest.
+   */
+  limit?: number;
+  /**
+   * The `continue` token of the previous page. A token that is not one fails BadRequest; one
+   * older than the history the store keeps fails Expired (410): start the list again.
+   */
+  continue?: string;
+}
+
 /** Options of {@link ObjectStore.watch}. */
 export interface StoreWatchOptions extends StoreListOptions {
   /**
@@ -61,8 +79,11 @@ export interface DeletePreconditions {
 export interface ObjectStore {
   /** The object at `key`, or undefined. */
   get(key: ObjectKey): Promise<KubeObject | undefined>;
-  /** Every object in the scope that matches the selectors, and the version they were read at. */
-  list(scope: ListScope, options?: StoreListOptions): Promise<ObjectList>;
+  /**
+   * The objects in the scope that match the selectors, in key order (namespace, then name, as
+   * `namespace/name` sorts), and the version they were read at; one page of them with a `limit`.
+   */
+  list(scope: ListScope, options?: StoreListPageOptions): Promise<ObjectList>;
   /** Stores a new object; fails AlreadyExists when the key is taken. */
   create(resource: ResourceName, obj: KubeObject): Promise<KubeObject>;
   /**

@@ -16,7 +16,7 @@ export interface Change {
   namespace: string | undefined;
   /** ADDED/MODIFIED: the new state. DELETED: the last state, stamped with the deletion's version. */
   object: KubeObject;
-  /** MODIFIED: the state before the change. */
+  /** MODIFIED: the state before the change. DELETED: the last state as it was stored (with its own resourceVersion). */
   previous?: KubeObject;
   /** Cache of `previous` stamped with `rv` (what a watcher that stops matching receives). */
   previousAtRv?: KubeObject;
@@ -35,6 +35,14 @@ export function selects(filter: WatchFilter, obj: KubeObject): boolean {
   if (filter.labelSelector && !filter.labelSelector.matches(obj.metadata.labels ?? {})) return false;
   if (filter.fieldSelector && !filter.fieldSelector.matches(obj)) return false;
   return true;
+}
+
+/** True when a list or watch has a label or field selector that does not select everything. */
+export function hasSelectors(options: StoreListOptions): boolean {
+  return (
+    (options.labelSelector !== undefined && !options.labelSelector.isEmpty()) ||
+    (options.fieldSelector !== undefined && !options.fieldSelector.isEmpty())
+  );
 }
 
 /** True when the change concerns the filter's resource and namespace. */

@@ -21,8 +21,10 @@ export type FreshStore = (options?: ConformanceStoreOptions) => Promise<ObjectSt
 export interface ConformanceStoreOptions {
   /** Changes kept for resuming watches (the Expired cases use a small one). */
   historySize?: number;
-  /** Source of creationTimestamp and bookmark timers. */
+  /** Source of bookmark timers and of the watch queue's stall detection. */
   clock?: Clock;
+  /** The most events one watch holds unread before it is ended with Expired (the slow-watcher cases use a small one). */
+  maxWatchQueue?: number;
 }
 
 /** A label selector `key=value`. */

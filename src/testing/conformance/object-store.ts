@@ -6,6 +6,8 @@ import { afterEach, describe, expect } from 'vitest';
 import type { ObjectStore } from '../../store/types.js';
 import { FakeClock } from '../../clock/fake-clock.js';
 import { objectStoreWatchCases } from './object-store-watch.js';
+import { objectStorePagingCases } from './object-store-paging.js';
+import { objectStoreSlowWatcherCases } from './object-store-slow-watchers.js';
 import { ConformanceCases, type SkippedCases } from './cases.js';
 import { PODS, expectReason, fieldIs, labelIs, names, pod, take, type ConformanceStoreOptions } from './object-store-helpers.js';
 
@@ -266,7 +268,9 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
       });
     });
 
+    objectStorePagingCases(fresh, cases);
     objectStoreWatchCases(fresh, cases);
+    objectStoreSlowWatcherCases(fresh, cases);
     cases.checkSkips();
 
     cases.case('rejects operations after close', async () => {
