@@ -10,10 +10,11 @@
 //   client            ResourceClient/ApiContext, list-watch,         model, clock
 //                     informers (the contract components talk through)
 //   api               the in-process API server                      store, model, clock, client
-//   controllers       controller runtime and built-in controllers    client, model, clock
+//   controllers       controller runtime and built-in controllers    client, model, clock, cloud-providers (its contract)
 //   scheduler         kube-scheduler's framework and plugins         client, model, clock
 //   node-agent        the kubelet                                    client, model, clock, runtime-adapters
 //   runtime-adapters  ContainerRuntime and its implementations       model, clock
+//   cloud-providers   CloudProvider contract and providers           model, clock, runtime-adapters
 //   cluster           the Cluster facade, composition root           any folder above
 //   testing           what users' tests import (harness, fixtures)   any folder above
 //   src/*.ts          entry points, one per audience                 anything
@@ -29,10 +30,11 @@ const LAYERS = {
   store: ['model', 'clock'],
   client: ['model', 'clock'],
   api: ['store', 'model', 'clock', 'client'],
-  controllers: ['client', 'model', 'clock'],
+  controllers: ['client', 'model', 'clock', 'cloud-providers'],
   scheduler: ['client', 'model', 'clock'],
   'node-agent': ['client', 'model', 'clock', 'runtime-adapters'],
   'runtime-adapters': ['model', 'clock'],
+  'cloud-providers': ['model', 'clock', 'runtime-adapters'],
 };
 
 /** Folders that compose the layers: they may import any folder (but not an entry file). */

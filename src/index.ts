@@ -128,3 +128,20 @@ export type {
   Logger,
 } from './controllers/runtime/types.js';
 export { terminalError } from './controllers/runtime/terminal-error.js';
+
+// Cloud providers (the contract, and the local provider: load balancers as loopback TCP listeners)
+export { LocalCloudProvider, LocalLoadBalancers } from './cloud-providers/local/index.js';
+export type { LocalCloudProviderOptions, LocalLoadBalancersOptions } from './cloud-providers/local/index.js';
+export type {
+  CloudProvider,
+  CloudHost,
+  CloudNodeSpec,
+  LoadBalancerProvider,
+  LoadBalancerRequest,
+  LoadBalancerPort,
+  LoadBalancerEndpoint,
+  LoadBalancerNode,
+  NodeGroupProvider,
+  NodeGroup,
+  NodeTemplate,
+} from './cloud-providers/types.js';

@@ -37,3 +37,5 @@ export type {
 } from './testing/conformance/container-runtime.js';
 export type { SkippedCases } from './testing/conformance/cases.js';
 export type { AdvanceUntilOptions, SettleOptions } from './cluster/settle.js';
+export { MockCloudProvider } from './testing/mock-cloud-provider.js';
+export type { MockCloudProviderOptions, MockCloudCall, CloudPart, AttachableNodeGroups } from './testing/mock-cloud-provider.js';

@@ -35,6 +35,8 @@ import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
 import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type SettleOptions } from './settle.js';
 import { ApiServer, type ClusterEventLog } from './api-server.js';
+import type { CloudProvider } from '../cloud-providers/types.js';
+import { cloudControllers } from './cloud-controllers.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 
@@ -76,6 +78,11 @@ export interface ClusterOptions {
   serviceCIDR?: string;
   /** The range Service node ports are allocated from. @default '30000-32767' */
   serviceNodePortRange?: string;
+  /**
+   * The cloud the cluster runs on: each part it offers (loadBalancers, nodeGroups) is driven by
+   * its own controller. Without one, LoadBalancer Services stay pending, as in Kubernetes.
+   */
+  cloudProvider?: CloudProvider;
 }
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
@@ -124,8 +131,10 @@ export class Cluster extends TypedClients {
   private readonly apiServer: ApiServer;
   private readonly ownsStore: boolean;
   private readonly builtins: boolean;
+  private readonly controllersOn: boolean;
   private readonly initialNodes: NodeSpec[];
   private readonly customMetrics: CustomMetricsProvider | undefined;
+  private readonly cloudProvider: CloudProvider | undefined;
   private stopped = false;
 
   private constructor(options: ClusterOptions) {
@@ -154,6 +163,7 @@ export class Cluster extends TypedClients {
     this.informers = new InformerFactory(this.context, { logger: managerOptions.logger });
     this.controllers = new ControllerManager(this.context, managerOptions, this.informers);
     this.builtins = options.controllers !== false && managerOptions.builtins !== false;
+    this.controllersOn = options.controllers !== false;
     this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {}, this.informers);
     this.nodePool = new NodePool(this.context, this.name, this.informers);
     this.initialNodes = options.nodes ?? [];
@@ -163,6 +173,7 @@ export class Cluster extends TypedClients {
       );
     }
     this.customMetrics = options.customMetrics;
+    this.cloudProvider = options.cloudProvider;
   }
 
   /**
@@ -194,6 +205,15 @@ export class Cluster extends TypedClients {
       if (v1 && (!v2 || storeResourceOf(v1) !== storeResourceOf(v2))) {
         this.controllers.register(horizontalPodAutoscalerController({ metrics, version: 'v1' }));
       }
+    }
+    if (this.cloudProvider) {
+      await this.cloudProvider.attach?.({
+        clusterName: this.name,
+        addNode: async (spec) => void (await this.nodePool.add(spec)),
+        removeNode: (name) => this.nodePool.remove(name),
+      });
+      const drain = (node: string) => this.drain(node);
+      if (this.controllersOn) for (const c of cloudControllers(this.cloudProvider, this.name, drain)) this.controllers.register(c);
     }
     await this.controllers.start();
     await this.scheduler?.start();
@@ -360,6 +380,7 @@ export class Cluster extends TypedClients {
     if (this.stopped) return;
     this.stopped = true;
     await this.controllers.stop();
+    await this.cloudProvider?.detach?.();
     await this.scheduler?.stop();
     await this.nodePool.stopAll();
     await this.informers.stop();

@@ -45,3 +45,8 @@ export {
   type PodMetric,
 } from './hpa/index.js';
 export { statefulSetController } from './statefulset/index.js';
+export {
+  serviceLoadBalancerController,
+  LOAD_BALANCER_CLEANUP_FINALIZER,
+  type ServiceLoadBalancerControllerOptions,
+} from './service-lb/index.js';

@@ -1,0 +1,4 @@
+/** The local cloud provider and its parts. */
+export { LocalCloudProvider, type LocalCloudProviderOptions } from './provider.js';
+export { LocalLoadBalancers, type LocalLoadBalancersOptions } from './load-balancers.js';
+export { TcpBalancer, type Backend } from './tcp-balancer.js';
