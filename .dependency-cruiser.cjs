@@ -15,6 +15,7 @@
 //   node-agent        the kubelet                                    client, model, clock, runtime-adapters
 //   runtime-adapters  ContainerRuntime and its implementations       model, clock
 //   cloud-providers   CloudProvider contract and providers           model, clock, runtime-adapters
+//   server            the Kubernetes REST API over HTTP, auth, RBAC  api, client, model, clock
 //   cluster           the Cluster facade, composition root           any folder above
 //   testing           what users' tests import (harness, fixtures)   any folder above
 //   src/*.ts          entry points, one per audience                 anything
@@ -35,6 +36,7 @@ const LAYERS = {
   'node-agent': ['client', 'model', 'clock', 'runtime-adapters'],
   'runtime-adapters': ['model', 'clock'],
   'cloud-providers': ['model', 'clock', 'runtime-adapters'],
+  server: ['api', 'client', 'model', 'clock'],
 };
 
 /** Folders that compose the layers: they may import any folder (but not an entry file). */

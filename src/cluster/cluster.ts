@@ -37,6 +37,8 @@ import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type Set
 import { ApiServer, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider } from '../cloud-providers/types.js';
 import { cloudControllers } from './cloud-controllers.js';
+import { ApiHttpServer } from '../server/api-http-server.js';
+import type { ServeOptions, ServedApi } from '../server/types.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 
@@ -136,6 +138,7 @@ export class Cluster extends TypedClients {
   private readonly customMetrics: CustomMetricsProvider | undefined;
   private readonly cloudProvider: CloudProvider | undefined;
   private stopped = false;
+  private readonly served = new Set<ServedApi>();
 
   private constructor(options: ClusterOptions) {
     super();
@@ -331,6 +334,34 @@ export class Cluster extends TypedClients {
     return applyManifests(this.api, this.registry, manifest, options);
   }
 
+  /**
+   * Serves the Kubernetes REST API over HTTPS (kubectl and the official clients work against it):
+   * resolves with its URL, the admin token and a kubeconfig. Stopped with `close()` or with the
+   * cluster.
+   */
+  async serve(options: ServeOptions = {}): Promise<ServedApi> {
+    this.assertRunning();
+    const server = new ApiHttpServer(
+      {
+        context: this.apiServer.userContext,
+        registry: this.registry,
+        logs: (ns, pod, o) => this.logs(ns, pod, o),
+        exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
+      },
+      options,
+    );
+    const served = await server.start();
+    const handle: ServedApi = {
+      ...served,
+      close: async () => {
+        this.served.delete(handle);
+        await served.close();
+      },
+    };
+    this.served.add(handle);
+    return handle;
+  }
+
   /** Subscribes to cluster notifications (currently: warnings). Returns an unsubscribe function. */
   on<E extends keyof ClusterEvents>(event: E, listener: ClusterEvents[E]): () => void {
     this.emitter.on(event, listener as never);
@@ -379,6 +410,7 @@ export class Cluster extends TypedClients {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    for (const s of [...this.served]) await s.close();
     await this.controllers.stop();
     await this.cloudProvider?.detach?.();
     await this.scheduler?.stop();
