@@ -15,6 +15,8 @@ export type {
   ClusterOptions,
   ClusterEvents,
   ClusterEventLog,
+  PortForward,
+  PortForwardOptions,
   ScalableKind,
   ScaleTarget,
   DrainOptions,

@@ -39,8 +39,10 @@ import type { CloudProvider } from '../cloud-providers/types.js';
 import { cloudControllers } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
 import type { ServeOptions, ServedApi } from '../server/types.js';
+import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
+export type { PortForward, PortForwardOptions } from './port-forward.js';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -300,6 +302,22 @@ export class Cluster extends TypedClients {
   /** A pod container's output (as `kubectl logs`); with `follow`, goes on until it stops. */
   logs(namespace: string, pod: string, options?: PodLogOptions): AsyncIterable<LogLine> {
     return this.nodePool.logs(namespace, pod, options);
+  }
+
+  /**
+   * `kubectl port-forward`: listens on 127.0.0.1 (`localPort`, default any free port) and forwards
+   * each connection to `remotePort` of a pod (`pod/NAME`) or to a Service port's Ready endpoints
+   * (`svc/NAME`, round-robin per connection). On the mock runtime pods have no network: forwarded
+   * connections are closed at once.
+   */
+  async portForward(namespace: string, target: string, remotePort: number, options?: PortForwardOptions): Promise<PortForward> {
+    this.assertRunning();
+    return startPortForward(
+      { pods: this.pods(namespace), services: this.services(namespace), endpointSlices: this.endpointSlices(namespace) },
+      target,
+      remotePort,
+      options,
+    );
   }
 
   /** Runs a command in a pod's container (as `kubectl exec`). */
