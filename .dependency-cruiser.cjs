@@ -16,6 +16,7 @@
 //   runtime-adapters  ContainerRuntime and its implementations       model, clock
 //   cloud-providers   CloudProvider contract and providers           model, clock, runtime-adapters
 //   server            the Kubernetes REST API over HTTP, auth, RBAC  api, client, model, clock
+//   ingress-adapters  IngressAdapter, routes, ProxyIngress, nginx    client, model, clock
 //   cluster           the Cluster facade, composition root           any folder above
 //   testing           what users' tests import (harness, fixtures)   any folder above
 //   src/*.ts          entry points, one per audience                 anything
@@ -37,6 +38,7 @@ const LAYERS = {
   'runtime-adapters': ['model', 'clock'],
   'cloud-providers': ['model', 'clock', 'runtime-adapters'],
   server: ['api', 'client', 'model', 'clock'],
+  'ingress-adapters': ['client', 'model', 'clock'],
 };
 
 /** Folders that compose the layers: they may import any folder (but not an entry file). */

@@ -148,3 +148,19 @@ export type {
   NodeGroup,
   NodeTemplate,
 } from './cloud-providers/types.js';
+// Ingress adapters: the contract, the route model, and the in-process proxy.
+export { ProxyIngress, PROXY_INGRESS_CONTROLLER } from './ingress-adapters/proxy/proxy-ingress.js';
+export type { ProxyIngressOptions } from './ingress-adapters/proxy/proxy-ingress.js';
+export type {
+  IngressAdapter,
+  IngressAddress,
+  IngressRoutes,
+  HostRoutes,
+  RoutePath,
+  RouteBackend,
+  RouteEndpoint,
+  RouteOptions,
+  TlsCertificate,
+  PathType,
+  IngressRef,
+} from './ingress-adapters/types.js';

@@ -40,6 +40,8 @@ import { cloudControllers } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
 import type { ServeOptions, ServedApi } from '../server/types.js';
 import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
+import { IngressSync } from '../ingress-adapters/ingress-sync.js';
+import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 export type { PortForward, PortForwardOptions } from './port-forward.js';
@@ -87,6 +89,12 @@ export interface ClusterOptions {
    * its own controller. Without one, LoadBalancer Services stay pending, as in Kubernetes.
    */
   cloudProvider?: CloudProvider;
+  /**
+   * Ingress adapters, each serving the IngressClass of its `className` on its own listener
+   * (e.g. `new ProxyIngress({ className: 'public' })`); each Ingress they serve gets its
+   * status.loadBalancer from the adapter's address.
+   */
+  ingressAdapters?: IngressAdapter[];
 }
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
@@ -141,6 +149,7 @@ export class Cluster extends TypedClients {
   private readonly cloudProvider: CloudProvider | undefined;
   private stopped = false;
   private readonly served = new Set<ServedApi>();
+  private readonly ingress: IngressSync | undefined;
 
   private constructor(options: ClusterOptions) {
     super();
@@ -179,6 +188,8 @@ export class Cluster extends TypedClients {
     }
     this.customMetrics = options.customMetrics;
     this.cloudProvider = options.cloudProvider;
+    const adapters = options.ingressAdapters ?? [];
+    this.ingress = adapters.length > 0 ? new IngressSync(this.context, this.informers, adapters, managerOptions.logger) : undefined;
   }
 
   /**
@@ -223,6 +234,12 @@ export class Cluster extends TypedClients {
     await this.controllers.start();
     await this.scheduler?.start();
     for (const spec of this.initialNodes) await this.nodePool.add(spec);
+    await this.ingress?.start();
+  }
+
+  /** Where the ingress adapter serving IngressClass `className` listens, once started. */
+  ingressAddress(className: string): IngressAddress | undefined {
+    return this.ingress?.addressOf(className);
   }
 
   /** Adds a node: its agent registers the Node and starts running the pods bound to it. */
@@ -418,6 +435,8 @@ export class Cluster extends TypedClients {
     const scheduler = this.scheduler;
     if (scheduler) parts.push({ name: 'scheduler', isIdle: () => scheduler.isIdle() });
     parts.push({ name: 'node agents', isIdle: () => this.nodePool.isIdle(), mayWaitOnClock: true });
+    const ingress = this.ingress;
+    if (ingress) parts.push({ name: 'ingress adapters', isIdle: () => ingress.isIdle() });
     return parts;
   }
 
@@ -429,6 +448,7 @@ export class Cluster extends TypedClients {
     if (this.stopped) return;
     this.stopped = true;
     for (const s of [...this.served]) await s.close();
+    await this.ingress?.stop();
     await this.controllers.stop();
     await this.cloudProvider?.detach?.();
     await this.scheduler?.stop();

@@ -4,6 +4,7 @@ import { defineKind } from './define-kind.js';
 import { defaultEndpointSlice } from '../defaults/service.js';
 import { defaultHorizontalPodAutoscaler, defaultPriorityClass, defaultStorageClass } from '../defaults/cluster.js';
 import { validateIngress } from '../validation/ingress.js';
+import { validateIngressClass, validateIngressClassUpdate } from '../validation/ingress-class.js';
 import { validateHorizontalPodAutoscaler, validatePodDisruptionBudget, validatePriorityClass } from '../validation/cluster.js';
 
 const sub = { nameFormat: 'dns1123-subdomain' } as const;
@@ -40,16 +41,19 @@ export const IngressType = defineKind<t.Ingress>(
 );
 
 /** IngressClass (networking.k8s.io/v1, cluster-scoped). */
-export const IngressClassType = defineKind<t.IngressClass>({
-  ...sub,
-  group: 'networking.k8s.io',
-  version: 'v1',
-  kind: 'IngressClass',
-  plural: 'ingressclasses',
-  singular: 'ingressclass',
-  namespaced: false,
-  hasStatus: false,
-});
+export const IngressClassType = defineKind<t.IngressClass>(
+  {
+    ...sub,
+    group: 'networking.k8s.io',
+    version: 'v1',
+    kind: 'IngressClass',
+    plural: 'ingressclasses',
+    singular: 'ingressclass',
+    namespaced: false,
+    hasStatus: false,
+  },
+  { validate: validateIngressClass, validateUpdate: validateIngressClassUpdate },
+);
 
 /** StorageClass (storage.k8s.io/v1, cluster-scoped). */
 export const StorageClassType = defineKind<t.StorageClass>(
