@@ -10,6 +10,7 @@ import { checkFields } from './field-validation.js';
 import type { FieldValidation } from '../client/types.js';
 import { LAST_APPLIED } from '../model/well-known.js';
 import { getOwn, hasOwn, isJsonObject as isObject, setOwn } from '../model/json-value.js';
+import { storedOnlyWarning } from './stored-only.js';
 
 /** Options of `cluster.apply`. */
 export interface ApplyOptions {
@@ -29,8 +30,27 @@ export interface ApplyOptions {
   quiet?: boolean;
 }
 
-/** The objects apply wrote, in the order written, with the warnings the writes raised. */
-export type ApplyResult = KubeObject[] & { warnings: string[] };
+/** What apply did with one document's object, as kubectl prints it (`deployment.apps/web created`). */
+export interface ApplyOutcome {
+  /** `kind.group/name` (`deployment.apps/web`, `configmap/app`), as kubectl names it. */
+  object: string;
+  namespace?: string;
+  /** `created`, `configured` (changed), or `unchanged`. */
+  action: 'created' | 'configured' | 'unchanged';
+  /** The warnings this object's write raised. */
+  warnings: string[];
+}
+
+/**
+ * The objects apply wrote, in the order written, with the warnings the writes raised and what
+ * happened to each (`outcomes`, in the same order).
+ */
+export type ApplyResult = KubeObject[] & { warnings: string[]; outcomes: ApplyOutcome[] };
+
+/** kubectl's name of an object: `kind.group/name`, lower-case kind. */
+function objectRef(type: ResourceType, obj: KubeObject): string {
+  return `${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${obj.metadata.name ?? ''}`;
+}
 
 /** Where an object is, for the dry run's record of what earlier documents wrote. */
 function keyOf(type: ResourceType, namespace: string | undefined, name: string): string {
@@ -98,8 +118,24 @@ export async function applyManifests(
   if (!options.dryRun) await checkAll(api, registry, objects, duplicates, options);
   const warnings: string[] = [];
   const applied: KubeObject[] = [];
+  const outcomes: ApplyOutcome[] = [];
   for (const obj of objects) {
     const type = registry.forObject(obj);
+    const before = warnings.length;
+    const liveVersion = obj.metadata.name
+      ? (await api.find(type, type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined, obj.metadata.name))
+          ?.metadata.resourceVersion
+      : undefined;
+    const record = (written: KubeObject): void => {
+      const storedOnly = storedOnlyWarning(written);
+      if (storedOnly) {
+        warnings.push(storedOnly);
+        api.report([storedOnly], written, { quiet: options.quiet });
+      }
+      const action = liveVersion === undefined ? 'created' : liveVersion === written.metadata.resourceVersion ? 'unchanged' : 'configured';
+      outcomes.push({ object: objectRef(type, written), namespace: written.metadata.namespace, action, warnings: warnings.slice(before) });
+      applied.push(written);
+    };
     const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
     const name = obj.metadata.name;
     const config = structuredClone(obj);
@@ -110,7 +146,7 @@ export async function applyManifests(
     });
     const duplicateFields = duplicates.get(obj);
     if (!name) {
-      applied.push(
+      record(
         await api.create(type, namespace, annotated(obj), {
           dryRun: options.dryRun,
           warnings,
@@ -120,9 +156,10 @@ export async function applyManifests(
       );
       continue;
     }
-    applied.push(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }, duplicateFields));
+    record(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }, duplicateFields));
   }
-  return Object.assign(applied, { warnings });
+  options.warnings?.push(...warnings);
+  return Object.assign(applied, { warnings, outcomes });
 }
 
 /**

@@ -35,7 +35,12 @@ export class KindRegistry {
   get(apiVersion: string, kind: string): ResourceType {
     const t = this.find(apiVersion, kind);
     if (!t) {
-      throw TugboatError.badRequest(`no matches for kind "${kind}" in version "${apiVersion}"`);
+      // As kubectl says it, and what is served instead: a removed version, or a kind no CRD defines.
+      const others = [...this.byKind.values()].filter((o) => o.kind === kind).map((o) => apiVersionOf(o));
+      const hint = others.length
+        ? `: version "${apiVersion}" is not served (removed or never served by Kubernetes 1.30); served: ${others.join(', ')}`
+        : ': tugboat serves no such kind (ensure CRDs are installed first)';
+      throw TugboatError.badRequest(`no matches for kind "${kind}" in version "${apiVersion}"${hint}`);
     }
     return t;
   }

@@ -452,8 +452,11 @@ export class ObjectApi {
     return warnings;
   }
 
-  /** Hands a write's warnings to the caller (`options.warnings`) and, unless quiet, to the API's handler, naming the stored object. */
-  private report(warnings: string[], obj: KubeObject, options: InternalWriteOptions): void {
+  /**
+   * Hands a write's warnings to the caller (`options.warnings`) and, unless quiet, to the API's
+   * handler, naming the stored object (apply reports its own warnings about written objects here).
+   */
+  report(warnings: string[], obj: KubeObject, options: InternalWriteOptions): void {
     if (warnings.length === 0) return;
     options.warnings?.push(...warnings);
     if (options.quiet) return;

@@ -34,6 +34,7 @@ import type {
   StorageClass,
 } from '../model/types.js';
 import type { ApiContext } from './types.js';
+import type { APIService, LimitRange, NetworkPolicy, ResourceQuota, ServiceAccount } from '../model/kinds/policy-kinds.js';
 
 /**
  * A kind, named as Kubernetes names it (`apps/v1`, `Deployment`). `T` is the type of its objects:
@@ -72,6 +73,11 @@ export const kinds = Object.freeze({
   PersistentVolume: kindRef<PersistentVolume>('v1', 'PersistentVolume'),
   PersistentVolumeClaim: kindRef<PersistentVolumeClaim>('v1', 'PersistentVolumeClaim'),
   Event: kindRef<Event>('v1', 'Event'),
+  ServiceAccount: kindRef<ServiceAccount>('v1', 'ServiceAccount'),
+  LimitRange: kindRef<LimitRange>('v1', 'LimitRange'),
+  ResourceQuota: kindRef<ResourceQuota>('v1', 'ResourceQuota'),
+  NetworkPolicy: kindRef<NetworkPolicy>('networking.k8s.io/v1', 'NetworkPolicy'),
+  APIService: kindRef<APIService>('apiregistration.k8s.io/v1', 'APIService'),
   EndpointSlice: kindRef<EndpointSlice>('discovery.k8s.io/v1', 'EndpointSlice'),
   Deployment: kindRef<Deployment>('apps/v1', 'Deployment'),
   ReplicaSet: kindRef<ReplicaSet>('apps/v1', 'ReplicaSet'),

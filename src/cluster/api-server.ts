@@ -14,6 +14,7 @@ import { ObjectApi } from '../api/object-api.js';
 import { ClusterApiContext } from '../api/api-context.js';
 import { CrdRegistrar } from '../api/crd-registrar.js';
 import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from '../api/priority-admission.js';
+import { serviceAccountAdmission } from '../api/service-account-admission.js';
 import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
 import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
 import type { PriorityClass } from '../model/types.js';
@@ -80,6 +81,7 @@ export class ApiServer {
       }),
     );
     this.admission.use(priorityAdmission(() => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass')));
+    this.admission.use(serviceAccountAdmission((ns) => this.context.client('v1', 'ServiceAccount', ns)));
   }
 
   /**

@@ -1,6 +1,7 @@
 import type { Controller } from './runtime/types.js';
 import { endpointsController } from './endpoints/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
+import { serviceAccountController } from './serviceaccount/index.js';
 import { replicaSetController } from './replicaset.js';
 import { deploymentController } from './deployment/controller.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
@@ -21,6 +22,7 @@ export function builtinControllers(): Controller[] {
     cronJobController(),
     daemonSetController(),
     disruptionController(),
+    serviceAccountController(),
     staleDisruptionController(),
     statefulSetController(),
     endpointsController(),

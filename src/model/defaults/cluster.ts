@@ -12,9 +12,25 @@ export function defaultNamespace(ns: { metadata: ObjectMeta; status?: core.Names
   }
 }
 
-/** Secret: type Opaque. */
-export function defaultSecret(s: { type?: string }): void {
+/** Secret: type Opaque; stringData merged into data (base64) and dropped. */
+export function defaultSecret(s: {
+  type?: string;
+  data?: Record<string, string> | null;
+  stringData?: Record<string, unknown> | null;
+}): void {
   s.type ||= 'Opaque';
+  // stringData is write-only: merged into data (base64), its keys winning, and never stored (as v1's conversion does).
+  const stringData = s.stringData;
+  if (stringData !== undefined) {
+    if (stringData !== null && typeof stringData === 'object' && !Array.isArray(stringData)) {
+      const data: Record<string, string> = { ...(s.data ?? {}) };
+      for (const [k, v] of Object.entries(stringData)) {
+        if (typeof v === 'string') data[k] = Buffer.from(v, 'utf8').toString('base64');
+      }
+      s.data = data;
+    }
+    delete s.stringData;
+  }
 }
 
 /** PersistentVolume: reclaim policy Retain, volumeMode Filesystem, phase Pending. */

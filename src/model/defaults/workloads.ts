@@ -105,6 +105,12 @@ export function defaultJobSpec(spec: batch.JobSpec | undefined): void {
   spec.completionMode ||= 'NonIndexed';
   spec.suspend ??= false;
   spec.podReplacementPolicy ||= spec.podFailurePolicy ? 'Failed' : 'TerminatingOrFailed';
+  // SetDefaults_PodFailurePolicyOnPodConditionsPattern: a pod-condition pattern's status is True unless given.
+  for (const rule of Array.isArray(spec.podFailurePolicy?.rules) ? spec.podFailurePolicy.rules : []) {
+    for (const pattern of Array.isArray(rule?.onPodConditions) ? rule.onPodConditions : []) {
+      if (pattern && typeof pattern === 'object') pattern.status ||= 'True';
+    }
+  }
   defaultPodTemplate(spec.template, { defaultRestartPolicy: false });
 }
 

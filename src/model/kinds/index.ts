@@ -5,12 +5,14 @@ import * as apps from './apps-batch.js';
 import * as cluster from './cluster.js';
 import { CustomResourceDefinitionType } from './apiextensions.js';
 import { ReplicationControllerType } from './replication-controller.js';
+import * as policy from './policy-kinds.js';
 
 export * from './core.js';
 export * from './apps-batch.js';
 export * from './cluster.js';
 export { CustomResourceDefinitionType } from './apiextensions.js';
 export { ReplicationControllerType } from './replication-controller.js';
+export * from './policy-kinds.js';
 export { defineKind, validateBuiltin, type KindRules, type KindNames } from './define-kind.js';
 
 /** Every built-in kind, in a stable order (core, apps, batch, others, CRDs). */
@@ -26,6 +28,11 @@ export const BUILTIN_KINDS: ResourceType[] = [
   core.PersistentVolumeClaimType,
   core.EventType,
   ReplicationControllerType as unknown as ResourceType,
+  policy.ServiceAccountType,
+  policy.LimitRangeType,
+  policy.ResourceQuotaType,
+  policy.NetworkPolicyType,
+  policy.APIServiceType as unknown as ResourceType,
   cluster.EndpointSliceType,
   apps.DeploymentType,
   apps.ReplicaSetType,

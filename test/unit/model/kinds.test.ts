@@ -47,9 +47,9 @@ describe('BUILTIN_KINDS', () => {
     expect(hasKnownFields(kind)).toBe(true);
   });
 
-  it('has 27 distinct kinds and plurals', () => {
-    expect(BUILTIN_KINDS).toHaveLength(27);
-    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(27);
+  it('has 32 distinct kinds and plurals', () => {
+    expect(BUILTIN_KINDS).toHaveLength(32);
+    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(32);
   });
 });
 
