@@ -8,8 +8,7 @@ import type { KubeObject } from '../model/types.js';
 
 /** `group/Kind` (core group: `/Kind`) -> what is not done for it. */
 export const STORED_ONLY_KINDS: Readonly<Record<string, string>> = {
-  'apps/StatefulSet': 'no StatefulSet controller runs: it gets no pods',
-  '/Service': 'no service proxy routes its traffic and no endpoints are kept for it',
+  '/Service': 'no service proxy routes its traffic (its endpoints are kept)',
   'networking.k8s.io/Ingress': 'no ingress adapter routes it',
   '/PersistentVolume': 'no volume binding or provisioning acts on it',
   '/PersistentVolumeClaim': 'no volume binding or provisioning acts on it: the claim stays as written',
