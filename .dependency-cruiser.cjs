@@ -96,6 +96,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/(@grpc/grpc-js|protobufjs)/' },
     },
     {
+      name: 'better-sqlite3-only-in-sqlite-store',
+      severity: 'error',
+      comment: 'better-sqlite3 is an optional peer dependency: only src/store/sqlite/ (reached from tugboat/sqlite) loads it.',
+      from: { path: '^src/', pathNot: '^src/(store/sqlite/|sqlite\\.ts$)' },
+      to: { path: '(^|/)node_modules/(better-sqlite3|@types/better-sqlite3)/' },
+    },
+    {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment:

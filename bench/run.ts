@@ -17,8 +17,10 @@ if (getHeapStatistics().heap_size_limit < (HEAP_MB / 2) * 2 ** 20) {
 
 const { benchStore } = await import('./store.js');
 const { benchScheduler } = await import('./scheduler.js');
+const { benchDurableStores } = await import('./stores-durable.js');
 
 await benchStore();
+await benchDurableStores();
 await benchScheduler();
 
 const { DockerRuntime } = await import('../src/runtime-adapters/docker/index.js');

@@ -82,7 +82,7 @@ export class MemoryStore implements ObjectStore {
     let all: KubeObject[];
     if (point.rv === this.rv) all = this.index.list(filter.resource, filter.namespace, () => true);
     else {
-      let changes;
+      let changes: ReturnType<WatchHub['since']>;
       try {
         changes = this.hub.since(point.rv);
       } catch {
