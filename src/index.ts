@@ -134,8 +134,8 @@ export type {
 export { terminalError } from './controllers/runtime/terminal-error.js';
 
 // Cloud providers (the contract, and the local provider: load balancers as loopback TCP listeners)
-export { LocalCloudProvider, LocalLoadBalancers } from './cloud-providers/local/index.js';
-export type { LocalCloudProviderOptions, LocalLoadBalancersOptions } from './cloud-providers/local/index.js';
+export { LocalCloudProvider, LocalLoadBalancers, LocalNodeGroups, NODE_GROUP_LABEL } from './cloud-providers/local/index.js';
+export type { LocalCloudProviderOptions, LocalLoadBalancersOptions, LocalNodeGroupSpec } from './cloud-providers/local/index.js';
 export type {
   CloudProvider,
   CloudHost,

@@ -50,3 +50,4 @@ export {
   LOAD_BALANCER_CLEANUP_FINALIZER,
   type ServiceLoadBalancerControllerOptions,
 } from './service-lb/index.js';
+export { nodeAutoscalerController, STATUS_CONFIGMAP, type NodeAutoscalerOptions } from './node-autoscaler/index.js';

@@ -14,6 +14,8 @@ export type CloudPart = 'loadBalancers' | 'volumes' | 'nodeGroups';
 export interface AttachableNodeGroups extends NodeGroupProvider {
   /** Receives the cluster (to add and remove nodes). */
   attach?(host: CloudHost): void | Promise<void>;
+  /** Forgets the cluster. */
+  detach?(): void | Promise<void>;
 }
 
 /** Options of {@link MockCloudProvider}. */
@@ -92,6 +94,11 @@ export class MockCloudProvider implements CloudProvider {
   /** Passes the cluster to the wrapped node groups. */
   async attach(host: CloudHost): Promise<void> {
     await this.options.nodeGroups?.attach?.(host);
+  }
+
+  /** Detaches the wrapped node groups. */
+  async detach(): Promise<void> {
+    await this.options.nodeGroups?.detach?.();
   }
 
   private statusOf(service: Service): core.LoadBalancerStatus {

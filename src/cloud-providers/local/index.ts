@@ -2,3 +2,4 @@
 export { LocalCloudProvider, type LocalCloudProviderOptions } from './provider.js';
 export { LocalLoadBalancers, type LocalLoadBalancersOptions } from './load-balancers.js';
 export { TcpBalancer, type Backend } from './tcp-balancer.js';
+export { LocalNodeGroups, NODE_GROUP_LABEL, type LocalNodeGroupSpec } from './node-groups.js';
