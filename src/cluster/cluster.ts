@@ -38,10 +38,12 @@ import { ApiServer, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider } from '../cloud-providers/types.js';
 import { cloudControllers } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
-import type { ServeOptions, ServedApi } from '../server/types.js';
 import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
 import { IngressSync } from '../ingress-adapters/ingress-sync.js';
 import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.js';
+import type { ServeOptions, ServedApi, UserInfo } from '../server/types.js';
+import { RbacAuthorizer, ensureDefaultRoles } from '../server/rbac/rbac-authorizer.js';
+import { authorizedContext } from '../server/rbac/authorized-context.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 export type { PortForward, PortForwardOptions } from './port-forward.js';
@@ -376,6 +378,7 @@ export class Cluster extends TypedClients {
    */
   async serve(options: ServeOptions = {}): Promise<ServedApi> {
     this.assertRunning();
+    await ensureDefaultRoles(this.apiServer.userContext);
     const server = new ApiHttpServer(
       {
         context: this.apiServer.userContext,
@@ -384,6 +387,7 @@ export class Cluster extends TypedClients {
         exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
       },
       options,
+      new RbacAuthorizer(this.apiServer.userContext),
     );
     const served = await server.start();
     const handle: ServedApi = {
@@ -395,6 +399,18 @@ export class Cluster extends TypedClients {
     };
     this.served.add(handle);
     return handle;
+  }
+
+  /**
+   * The API as one user, authorized by RBAC as HTTP callers are: each call of the returned
+   * context's clients is checked against the cluster's Roles and bindings (the default
+   * ClusterRoles are created first) and a denied one fails Forbidden.
+   */
+  async as(user: string | UserInfo): Promise<ApiContext> {
+    this.assertRunning();
+    await ensureDefaultRoles(this.apiServer.userContext);
+    const info: UserInfo = typeof user === 'string' ? { name: user, groups: ['system:authenticated'] } : user;
+    return authorizedContext(this.apiServer.userContext, new RbacAuthorizer(this.apiServer.userContext), info);
   }
 
   /** Subscribes to cluster notifications (currently: warnings). Returns an unsubscribe function. */

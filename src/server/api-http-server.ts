@@ -170,6 +170,21 @@ export class ApiHttpServer {
     return user;
   }
 
+  /**
+   * Impersonate-User and Impersonate-Group (`kubectl --as`): allowed when the caller may
+   * `impersonate` the users and groups named, as in Kubernetes.
+   */
+  private async impersonate(req: http.IncomingMessage, user: UserInfo): Promise<UserInfo> {
+    const name = req.headers['impersonate-user'];
+    if (typeof name !== 'string' || !name) return user;
+    const raw = req.headers['impersonate-group'];
+    const groups = (Array.isArray(raw) ? raw : raw ? [raw] : []).flatMap((g) => g.split(',').map((x) => x.trim())).filter(Boolean);
+    await this.check({ user, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'users', name });
+    for (const g of groups)
+      await this.check({ user, verb: 'impersonate', resourceRequest: true, apiGroup: '', resource: 'groups', name: g });
+    return { name, groups: [...new Set([...groups, 'system:authenticated'])] };
+  }
+
   private async check(attrs: RequestAttributes): Promise<void> {
     const decision = await this.authorizer.authorize(attrs);
     if (!decision.allowed) {
@@ -193,7 +208,7 @@ export class ApiHttpServer {
         res.end('ok');
         return;
       }
-      const user = this.authenticate(req);
+      const user = await this.impersonate(req, this.authenticate(req));
       const found = this.router.find(req.method as FindMyWay.HTTPMethod, path);
       if (!found) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource');
       const key = (found.handler as unknown as { key: string }).key;

@@ -4,6 +4,7 @@ import * as core from './core.js';
 import * as apps from './apps-batch.js';
 import * as cluster from './cluster.js';
 import { CustomResourceDefinitionType } from './apiextensions.js';
+import * as rbac from './rbac.js';
 import { ReplicationControllerType } from './replication-controller.js';
 import * as policy from './policy-kinds.js';
 
@@ -11,6 +12,7 @@ export * from './core.js';
 export * from './apps-batch.js';
 export * from './cluster.js';
 export { CustomResourceDefinitionType } from './apiextensions.js';
+export * from './rbac.js';
 export { ReplicationControllerType } from './replication-controller.js';
 export * from './policy-kinds.js';
 export { defineKind, validateBuiltin, type KindRules, type KindNames } from './define-kind.js';
@@ -48,5 +50,9 @@ export const BUILTIN_KINDS: ResourceType[] = [
   cluster.PodDisruptionBudgetType,
   cluster.LeaseType,
   cluster.PriorityClassType,
+  rbac.RoleType,
+  rbac.ClusterRoleType,
+  rbac.RoleBindingType,
+  rbac.ClusterRoleBindingType,
   CustomResourceDefinitionType as unknown as ResourceType,
 ] as ResourceType[];

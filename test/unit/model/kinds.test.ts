@@ -47,9 +47,9 @@ describe('BUILTIN_KINDS', () => {
     expect(hasKnownFields(kind)).toBe(true);
   });
 
-  it('has 32 distinct kinds and plurals', () => {
-    expect(BUILTIN_KINDS).toHaveLength(32);
-    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(32);
+  it('has 36 distinct kinds and plurals', () => {
+    expect(BUILTIN_KINDS).toHaveLength(36);
+    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(36);
   });
 });
 
