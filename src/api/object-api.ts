@@ -98,7 +98,7 @@ export class ObjectApi {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     return this.options.store.list(
       { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
-      toStoreListOptions(options, type),
+      { ...toStoreListOptions(options, type), limit: options?.limit, continue: options?.continue },
     );
   }
 

@@ -12,6 +12,10 @@ import type { KindRef } from './kinds.js';
 export interface ListOptions {
   labelSelector?: string | LabelSelector | Selector;
   fieldSelector?: string | FieldSelector;
+  /** List: at most this many items; the list then carries `continue` when more remain (watch ignores it). */
+  limit?: number;
+  /** List: the `continue` token of the previous page; every page is read at the first page's resourceVersion (watch ignores it). */
+  continue?: string;
 }
 
 /** Options of {@link ResourceClient.watch}. */
