@@ -377,6 +377,33 @@ export function runIngressAdapterConformance(setup: IngressAdapterSetup): void {
       expect(answer).toBe('a:hello');
     });
 
+    it('never loads a configuration it cannot serve, and reports it as an Event on the Ingress', async () => {
+      await cluster.secrets('default').create({
+        metadata: { name: 'broken-tls' },
+        type: 'kubernetes.io/tls',
+        data: { 'tls.crt': b64('-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n'), 'tls.key': b64('junk') },
+      });
+      await cluster.ingresses('default').create({
+        metadata: { name: 'broken' },
+        spec: {
+          ingressClassName: 'admin',
+          tls: [{ hosts: ['broken.example.com'], secretName: 'broken-tls' }],
+          rules: [{ host: 'broken.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: svc('a') }] } }],
+        },
+      });
+      await sync();
+      const events = await cluster.events.list('default');
+      const ev = events.find((e) => e.involvedObject?.name === 'broken' && e.reason === 'InvalidConfiguration');
+      expect(ev?.type).toBe('Warning');
+      expect(ev?.message).toContain('admin');
+      // The previous configuration stays in force: admin is served, broken is not.
+      expect((await get('admin.example.com', '/', { to: admin })).json.backend).toBe('admin');
+      expect((await get('broken.example.com', '/', { to: admin })).status).toBe(404);
+      expect((await cluster.ingresses('default').get('broken')).status?.loadBalancer?.ingress ?? []).toEqual([]);
+      await cluster.ingresses('default').delete('broken');
+      await sync();
+    });
+
     it('applies route changes: a new backend, then a rule removed (404)', async () => {
       await cluster.ingresses('default').create({
         metadata: { name: 'changing' },
