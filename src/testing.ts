@@ -25,7 +25,8 @@ export { fakeReconcileContext } from './testing/fake-reconcile-context.js';
 export type { FakeReconcileContext, FakeReconcileContextOptions } from './testing/fake-reconcile-context.js';
 export { eventually } from './testing/eventually.js';
 export type { EventuallyOptions } from './testing/eventually.js';
-export { runObjectStoreConformance, runContainerRuntimeConformance } from './testing/conformance.js';
+export { runObjectStoreConformance, runContainerRuntimeConformance, runCloudProviderConformance } from './testing/conformance.js';
+export type { CloudProviderConformanceOptions, RecordingHost } from './testing/conformance/cloud-provider.js';
 export type { ObjectStoreConformanceOptions } from './testing/conformance/object-store.js';
 export type { ConformanceStoreOptions } from './testing/conformance/object-store-helpers.js';
 export type {

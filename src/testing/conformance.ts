@@ -32,3 +32,17 @@ export async function runContainerRuntimeConformance(options: ContainerRuntimeCo
   const suite = await import('./conformance/container-runtime.js');
   suite.registerContainerRuntimeConformance(options);
 }
+
+/**
+ * Registers the CloudProvider conformance cases (vitest), one group per part the provider
+ * offers (loadBalancers, nodeGroups). Await it at the top level of a test file; needs `vitest`.
+ *
+ * @example
+ * await runCloudProviderConformance({ name: 'mine', newLoadBalancers: () => new MyBalancers() });
+ */
+export async function runCloudProviderConformance(
+  options: import('./conformance/cloud-provider.js').CloudProviderConformanceOptions,
+): Promise<void> {
+  const suite = await import('./conformance/cloud-provider.js');
+  suite.registerCloudProviderConformance(options);
+}
