@@ -35,6 +35,8 @@ export interface SchedulerApiBenchResult {
   bindRate: number;
   peakRssMiB: number;
   peakHeapMiB: number;
+  /** CPU time of the process (user + system) from the first pod created to the last binding. */
+  cpuMs: number;
 }
 
 function nodeObject(i: number, now: string): Node {
@@ -105,6 +107,7 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
 
   const pods = cluster.pods('default');
   const tCreate = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < podCount; i += BATCH) {
     const batch: Promise<unknown>[] = [];
     for (let j = i; j < Math.min(podCount, i + BATCH); j++) batch.push(pods.create(podObject(j)));
@@ -117,6 +120,7 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
   await allBound;
   clearInterval(progress);
   clearInterval(poll);
+  const cpu = process.cpuUsage(cpu0);
   const peaks = memory.stop();
   await cluster.stop();
   return {
@@ -125,6 +129,7 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
     createMs,
     allBoundMs: lastBind - tCreate,
     bindRate: (podCount - 1) / ((lastBind - firstBind) / 1000),
+    cpuMs: (cpu.user + cpu.system) / 1000,
     ...peaks,
   };
 }

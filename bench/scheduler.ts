@@ -19,6 +19,7 @@ import { listWatch } from '../src/client/list-watch.js';
 import type { Pod } from '../src/model/types.js';
 import { appRequests, runSchedulerApiBench, type SchedulerApiBenchResult } from './scheduler-api.js';
 import { samplePeakMemory } from './peak-memory.js';
+import { formatCurve, ProgressCurve, type ProgressSummary } from './progress.js';
 
 /** Deployment sizes, cycled until the pod count is reached (the last one is trimmed). */
 const SIZES = [1, 3, 10, 25, 50, 100, 200, 500, 5, 150, 2, 75, 300, 20];
@@ -44,6 +45,14 @@ export interface SchedulerBenchResult {
   allRunningMs: number;
   peakRssMiB: number;
   peakHeapMiB: number;
+  /** From the first apply to the first binding. */
+  firstBindMs: number;
+  /** CPU time of the process (user + system) from the first apply to the last pod Running: steadier than wall time on a shared machine. */
+  cpuMs: number;
+  /** Whether Events were recorded (the issue's targets are with events on). */
+  events: boolean;
+  /** Pods Running per second and the longest stall. */
+  progress: ProgressSummary;
 }
 
 function deploymentsFor(pods: number): { name: string; replicas: number; cpu: string; memory: string }[] {
@@ -58,7 +67,7 @@ function deploymentsFor(pods: number): { name: string; replicas: number; cpu: st
 }
 
 /** Runs one size and returns its figures. */
-export async function runSchedulerBench(nodeCount: number, podCount: number): Promise<SchedulerBenchResult> {
+export async function runSchedulerBench(nodeCount: number, podCount: number, events = false): Promise<SchedulerBenchResult> {
   const memory = samplePeakMemory();
 
   const t0 = performance.now();
@@ -69,7 +78,7 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
     capacity: { cpu: '32', memory: '128Gi', pods: '110' },
     labels: { 'topology.kubernetes.io/zone': `zone-${i % 3}` },
   }));
-  const cluster = await Cluster.start({ clock: new RealClock(), recordEvents: false, nodes });
+  const cluster = await Cluster.start({ clock: new RealClock(), recordEvents: events, nodes });
   const nodesReadyMs = performance.now() - t0;
 
   // Count bindings and Running pods from one watch over all pods.
@@ -98,6 +107,7 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
     }
     if (pod.status?.phase === 'Running' && !running.has(uid)) {
       running.add(uid);
+      curve.running();
       lastRunning = performance.now();
       if (running.size === podCount) done();
     }
@@ -115,6 +125,8 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
 
   const deployments = deploymentsFor(podCount);
   const tApply = performance.now();
+  const cpu0 = process.cpuUsage();
+  const curve = new ProgressCurve();
   for (const d of deployments) {
     await cluster.apply({
       apiVersion: 'apps/v1',
@@ -141,6 +153,8 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
   await allRunning;
   clearInterval(progress);
   const wallMs = performance.now() - tApply;
+  const cpu = process.cpuUsage(cpu0);
+  const progressSummary = curve.stop();
   const peaks = memory.stop();
   abort.abort();
   await watching;
@@ -157,6 +171,10 @@ export async function runSchedulerBench(nodeCount: number, podCount: number): Pr
     allCreatedMs: lastCreated - tApply,
     allBoundMs: lastBind - tApply,
     allRunningMs: lastRunning - tApply,
+    firstBindMs: firstBind - tApply,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    events,
+    progress: progressSummary,
     ...peaks,
   };
 }
@@ -173,20 +191,21 @@ export async function benchScheduler(
     [1_000, 30_000],
     [5_000, 150_000],
   ],
+  options: { events?: boolean } = {},
 ): Promise<{ endToEnd: SchedulerBenchResult[]; schedulerOnly: SchedulerApiBenchResult[] }> {
   const endToEnd: SchedulerBenchResult[] = [];
   const schedulerOnly: SchedulerApiBenchResult[] = [];
   const gc = (): void => (globalThis as { gc?: () => void }).gc?.();
   for (const [n, p] of sizes) {
-    process.stderr.write(`scheduler bench: ${int(n)} nodes, ${int(p)} pods, end to end...\n`);
-    endToEnd.push(await runSchedulerBench(n, p));
+    process.stderr.write(`scheduler bench: ${int(n)} nodes, ${int(p)} pods, end to end (events ${options.events ? 'on' : 'off'})...\n`);
+    endToEnd.push(await runSchedulerBench(n, p, options.events ?? false));
     gc();
     process.stderr.write(`scheduler bench: ${int(n)} nodes, ${int(p)} pods, scheduler against the API only...\n`);
     schedulerOnly.push(await runSchedulerApiBench(n, p));
     gc();
   }
   const none = '-';
-  console.log('\nScheduler at scale: MockRuntime, RealClock, recordEvents: false');
+  console.log(`\nScheduler at scale: MockRuntime, RealClock, recordEvents: ${options.events ?? false}`);
   console.log('  end to end: Deployments applied -> ReplicaSets -> pods -> scheduler -> node agents -> every pod Running');
   console.log(
     '  scheduler only: as scheduler_perf (no controllers, no node agents; Nodes and bare pods created through the API in batches of 500)',
@@ -211,6 +230,9 @@ export async function benchScheduler(
           wall: secs(r.wallMs),
           'peak rss': `${int(r.peakRssMiB)} MiB`,
           'peak heap': `${int(r.peakHeapMiB)} MiB`,
+          'first bind': secs(r.firstBindMs),
+          cpu: secs(r.cpuMs),
+          'longest stall': secs(r.progress.longestStallMs),
         },
         {
           run: 'scheduler only',
@@ -224,15 +246,29 @@ export async function benchScheduler(
           wall: secs(s.allBoundMs),
           'peak rss': `${int(s.peakRssMiB)} MiB`,
           'peak heap': `${int(s.peakHeapMiB)} MiB`,
+          'first bind': none,
+          cpu: secs(s.cpuMs),
+          'longest stall': none,
         },
       ];
     }),
   );
+  for (const r of endToEnd) {
+    const p = r.progress;
+    console.log(
+      `  ${int(r.nodes)} / ${int(r.pods)} end to end: pods Running per second (longest stall ${secs(p.longestStallMs)} at ${p.longestStallAtS.toFixed(1)} s; event loop's longest delay ${secs(p.maxLoopDelayMs)})`,
+    );
+    console.log(formatCurve(p));
+  }
   return { endToEnd, schedulerOnly };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const [nodes, pods] = process.argv.slice(2).map(Number);
-  await benchScheduler(nodes && pods ? [[nodes, pods]] : undefined);
+  const [nodes, pods] = process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith('--'))
+    .map(Number);
+  const events = process.argv.includes('--events');
+  await benchScheduler(nodes && pods ? [[nodes, pods]] : undefined, { events });
   process.exit(0);
 }

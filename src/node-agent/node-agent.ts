@@ -273,7 +273,7 @@ export class NodeAgent {
       this.resyncTimer = undefined;
       for (const w of this.workers.values()) w.requestSync();
       this.scheduleResync();
-    }, this.options.resyncIntervalMs ?? 30_000);
+    }, this.options.resyncIntervalMs ?? 60_000);
   }
 
   private shutdown(to: 'stopped' | 'killed'): void {

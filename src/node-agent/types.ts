@@ -42,7 +42,7 @@ export interface NodeAgentOptions {
   leaseDurationSeconds?: number;
   /** How many runtime calls of this node run at once. @default 8 */
   runtimeConcurrency?: number;
-  /** How often every pod is re-synced as a safety net. @default 30_000 */
+  /** How often every pod is re-synced as a safety net (the kubelet's syncFrequency). @default 60_000 */
   resyncIntervalMs?: number;
 }
 
