@@ -38,6 +38,7 @@ import { ApiServer, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider } from '../cloud-providers/types.js';
 import { cloudControllers } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
+import { NodePortProxy } from './node-ports.js';
 import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
 import { IngressSync } from '../ingress-adapters/ingress-sync.js';
 import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.js';
@@ -86,6 +87,11 @@ export interface ClusterOptions {
   serviceCIDR?: string;
   /** The range Service node ports are allocated from. @default '30000-32767' */
   serviceNodePortRange?: string;
+  /**
+   * Where the nodes listen for NodePort Services (the address of this process's local nodes), or
+   * `false` to open no node port. @default '127.0.0.1'
+   */
+  nodePortAddress?: string | false;
   /**
    * The cloud the cluster runs on: each part it offers (loadBalancers, nodeGroups) is driven by
    * its own controller. Without one, LoadBalancer Services stay pending, as in Kubernetes.
@@ -139,6 +145,8 @@ export class Cluster extends TypedClients {
   readonly scheduler: Scheduler | undefined;
   /** The nodes and their agents. @internal */
   readonly nodePool: NodePool;
+  /** The host listeners of NodePort Services, unless started with `nodePortAddress: false`. @internal */
+  readonly nodePorts: NodePortProxy | undefined;
 
   private readonly emitter = new EventEmitter<ClusterEvents>();
   private readonly api: ObjectApi;
@@ -183,6 +191,10 @@ export class Cluster extends TypedClients {
     this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {}, this.informers);
     this.nodePool = new NodePool(this.context, this.name, this.informers);
     this.initialNodes = options.nodes ?? [];
+    this.nodePorts =
+      options.nodePortAddress === false
+        ? undefined
+        : new NodePortProxy(this.context, this.informers, options.nodePortAddress ?? '127.0.0.1', managerOptions.logger);
     if (options.customMetrics !== undefined && typeof options.customMetrics !== 'function') {
       throw TugboatError.badRequest(
         'customMetrics: Invalid value: must be a function (query) => number | number[] | Record<string, number>',
@@ -235,6 +247,7 @@ export class Cluster extends TypedClients {
     }
     await this.controllers.start();
     await this.scheduler?.start();
+    await this.nodePorts?.start();
     for (const spec of this.initialNodes) await this.nodePool.add(spec);
     await this.ingress?.start();
   }
@@ -465,6 +478,7 @@ export class Cluster extends TypedClients {
     this.stopped = true;
     for (const s of [...this.served]) await s.close();
     await this.ingress?.stop();
+    await this.nodePorts?.stop();
     await this.controllers.stop();
     await this.cloudProvider?.detach?.();
     await this.scheduler?.stop();

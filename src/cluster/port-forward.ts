@@ -35,7 +35,8 @@ export interface PortForwardClients {
   endpointSlices: ResourceClient<EndpointSlice>;
 }
 
-type Backend = () => Promise<{ host: string; port: number }>;
+/** Picks where one forwarded connection goes. */
+export type Backend = () => Promise<{ host: string; port: number }>;
 
 function checkPort(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65535) {
@@ -57,7 +58,7 @@ function podBackend(pods: ResourceClient<Pod>, name: string, port: number): Back
 }
 
 /** The backend of a Service port: its Ready endpoints, round-robin. */
-function serviceBackend(clients: PortForwardClients, name: string, port: number): Backend {
+export function serviceBackend(clients: PortForwardClients, name: string, port: number): Backend {
   let next = 0;
   return async () => {
     const svc = await clients.services.get(name);
@@ -101,6 +102,11 @@ export async function startPortForward(
     }
   }
   const backend = isPod ? podBackend(clients.pods, name, remotePort) : serviceBackend(clients, name, remotePort);
+  return listenForwarding(backend, localPort, options.address ?? '127.0.0.1');
+}
+
+/** A TCP listener on `address:localPort` that forwards each connection to where `backend` says. */
+export async function listenForwarding(backend: Backend, localPort: number, address: string): Promise<PortForward> {
   const open = new Set<Socket>();
   const server: Server = createServer((client) => {
     open.add(client);
@@ -126,13 +132,13 @@ export async function startPortForward(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(localPort, options.address ?? '127.0.0.1', () => {
+    server.listen(localPort, address, () => {
       server.off('error', reject);
       resolve();
     });
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : localPort;
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : localPort;
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> =>
     (closing ??= new Promise<void>((resolve) => {

@@ -58,6 +58,26 @@ describe.skipIf(!docker)('cluster.portForward on Docker', { timeout: 180_000 }, 
     await expect(httpGet('127.0.0.1', fwd.port, '/', 1000)).rejects.toThrow();
   });
 
+  it('serves a NodePort Service on 127.0.0.1:nodePort, and closes it when the Service goes', async () => {
+    const svc = await cluster.services().create({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'web-np', namespace: 'default' },
+      spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080 }] },
+    });
+    const nodePort = svc.spec?.ports?.[0]?.nodePort ?? 0;
+    expect(nodePort).toBeGreaterThanOrEqual(30000);
+    const res = await eventually(
+      async () => httpGet('127.0.0.1', nodePort, '/', 2000).catch(() => undefined),
+      'the node port answers',
+      30_000,
+    );
+    expect(res).toEqual({ status: 200, body: 'tugboat 1\n' });
+    await cluster.services().delete('web-np');
+    await eventually(async () => !cluster.nodePorts?.ports().includes(nodePort), 'the node port closed', 30_000);
+    await expect(httpGet('127.0.0.1', nodePort, '/', 1000)).rejects.toThrow();
+  });
+
   it('rejects a missing target, a port the Service lacks and a malformed target', async () => {
     expect((await rejection(cluster.portForward('default', 'pod/nope', 80))).reason).toBe('NotFound');
     expect((await rejection(cluster.portForward('default', 'svc/web', 81))).message).toMatch(/does not have a service port 81/);
