@@ -3,7 +3,7 @@
  * one object with optional parts, each driven by its own controller, so a provider implements
  * only what its cloud offers. Give one to `Cluster.start({ cloudProvider })`.
  */
-import type { core, Service } from '../model/types.js';
+import type { core, PersistentVolume, PersistentVolumeClaim, Service, StorageClass } from '../model/types.js';
 import type { ContainerRuntime } from '../runtime-adapters/types.js';
 
 /** A cloud provider: a name and the parts its cloud offers. */
@@ -12,8 +12,8 @@ export interface CloudProvider {
   readonly name: string;
   /** Load balancers for Services of type LoadBalancer (Kubernetes' `LoadBalancer` interface). */
   readonly loadBalancers?: LoadBalancerProvider;
-  /** Storage for claims; its contract comes with the volumes work and is not driven yet. */
-  readonly volumes?: unknown;
+  /** Dynamic provisioning of PersistentVolumes for the StorageClasses it serves (the persistentvolume controller drives it). */
+  readonly volumes?: VolumeProvider;
   /** Groups of machines the cluster autoscaler grows and shrinks (cluster-autoscaler's `CloudProvider`). */
   readonly nodeGroups?: NodeGroupProvider;
   /**
@@ -141,3 +141,42 @@ export interface NodeGroupProvider {
   /** Removes these nodes of the group (drained first by the autoscaler), lowering its size. */
   deleteNodes(groupId: string, nodeNames: string[]): Promise<void>;
 }
+
+// ---- volumes ----
+
+/** What a provisioner is asked to make: a volume for one claim of one StorageClass. */
+export interface ProvisionRequest {
+  /** The name the PersistentVolume will have (`pvc-<claim uid>`, as Kubernetes names them). */
+  volumeName: string;
+  claim: PersistentVolumeClaim;
+  storageClass: StorageClass;
+  /** The node the claim's first pod was placed on (WaitForFirstConsumer), if known. */
+  selectedNode?: string;
+}
+
+/**
+ * What a provisioner made: the volume source and (when the volume lives on one node) the node
+ * affinity of the PersistentVolume the controller creates for it.
+ */
+export interface ProvisionedVolume {
+  /** The source fields of the PersistentVolume spec (e.g. `{ hostPath: { path } }`). */
+  source: Pick<core.PersistentVolumeSpec, 'hostPath' | 'local' | 'csi'>;
+  nodeAffinity?: core.VolumeNodeAffinity;
+}
+
+/**
+ * VolumeProvider knows how to provision and delete the volumes of the StorageClasses whose
+ * `provisioner` it names (Kubernetes' external provisioners). The persistentvolume controller
+ * calls it; a thrown error leaves the claim Pending and is retried with back-off.
+ */
+export interface VolumeProvider {
+  /** The provisioner names it serves (StorageClass.provisioner). */
+  readonly provisioners: readonly string[];
+  /** Creates the volume for a claim. */
+  provision(request: ProvisionRequest): Promise<ProvisionedVolume>;
+  /** Deletes a volume it provisioned (reclaimPolicy Delete); its data is gone. */
+  delete(volume: PersistentVolume): Promise<void>;
+}
+
+/** The annotation that makes a StorageClass the default one. */
+export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'storageclass.kubernetes.io/is-default-class';

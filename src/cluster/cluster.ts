@@ -25,6 +25,10 @@ import { GarbageCollector } from '../controllers/garbage-collector/garbage-colle
 import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { ControllerManager, type ControllerManagerOptions } from '../controllers/runtime/controller-manager.js';
 import { builtinControllers } from '../controllers/builtin.js';
+import { LocalVolumes } from '../cloud-providers/local/local-volumes.js';
+import { ensureStandardStorageClass } from './storage-class.js';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { crdCleanupController } from '../controllers/crd-cleanup/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
@@ -35,7 +39,7 @@ import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
 import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type SettleOptions } from './settle.js';
 import { ApiServer, type ClusterEventLog } from './api-server.js';
-import type { CloudProvider } from '../cloud-providers/types.js';
+import type { CloudProvider, VolumeProvider } from '../cloud-providers/types.js';
 import { cloudControllers } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
 import { NodePortProxy } from './node-ports.js';
@@ -95,6 +99,8 @@ export interface ClusterOptions {
   /**
    * The cloud the cluster runs on: each part it offers (loadBalancers, nodeGroups) is driven by
    * its own controller. Without one, LoadBalancer Services stay pending, as in Kubernetes.
+   * Its `volumes` part provisions PersistentVolumes; without one, local volumes (directories
+   * under the system temp folder) do, with a default StorageClass `standard`.
    */
   cloudProvider?: CloudProvider;
   /**
@@ -157,6 +163,8 @@ export class Cluster extends TypedClients {
   private readonly initialNodes: NodeSpec[];
   private readonly customMetrics: CustomMetricsProvider | undefined;
   private readonly cloudProvider: CloudProvider | undefined;
+  /** The volumes part in use: the cloud provider's, else local volumes (directories under the system temp folder). */
+  readonly volumes: VolumeProvider;
   private stopped = false;
   private readonly served = new Set<ServedApi>();
   private readonly ingress: IngressSync | undefined;
@@ -204,6 +212,7 @@ export class Cluster extends TypedClients {
     this.cloudProvider = options.cloudProvider;
     const adapters = options.ingressAdapters ?? [];
     this.ingress = adapters.length > 0 ? new IngressSync(this.context, this.informers, adapters, managerOptions.logger) : undefined;
+    this.volumes = options.cloudProvider?.volumes ?? new LocalVolumes({ root: join(tmpdir(), 'tugboat-volumes', this.name) });
   }
 
   /**
@@ -225,7 +234,7 @@ export class Cluster extends TypedClients {
     this.controllers.register(new GarbageCollector());
     this.controllers.register(new NamespaceController());
     if (this.builtins) {
-      for (const c of builtinControllers()) this.controllers.register(c);
+      for (const c of builtinControllers({ volumes: this.volumes })) this.controllers.register(c);
       // The HPA controller reads metrics through the cluster's client over its node agents.
       const metrics = new ClusterMetricsClient(this.nodePool, this.clock, this.customMetrics);
       this.controllers.register(horizontalPodAutoscalerController({ metrics }));
@@ -245,6 +254,7 @@ export class Cluster extends TypedClients {
       const drain = (node: string) => this.drain(node);
       if (this.controllersOn) for (const c of cloudControllers(this.cloudProvider, this.name, drain)) this.controllers.register(c);
     }
+    await ensureStandardStorageClass(this.context, this.volumes);
     await this.controllers.start();
     await this.scheduler?.start();
     await this.nodePorts?.start();

@@ -10,9 +10,11 @@ import { cronJobController } from './cronjob/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { disruptionController, staleDisruptionController } from './disruption/index.js';
 import { statefulSetController } from './statefulset/index.js';
+import { persistentVolumeClaimController, persistentVolumeController } from './persistentvolume/index.js';
+import type { VolumeProvider } from '../cloud-providers/types.js';
 
-/** The controllers every cluster runs unless started with `controllers: false`. */
-export function builtinControllers(): Controller[] {
+/** The controllers every cluster runs unless started with `controllers: false` (`volumes`: the cloud provider's, for the persistentvolume controller). */
+export function builtinControllers(options: { volumes?: VolumeProvider } = {}): Controller[] {
   return [
     replicaSetController(),
     replicaSetController({ kind: 'ReplicationController' }),
@@ -27,5 +29,7 @@ export function builtinControllers(): Controller[] {
     statefulSetController(),
     endpointsController(),
     endpointSliceController(),
+    persistentVolumeClaimController({ volumes: options.volumes }),
+    persistentVolumeController({ volumes: options.volumes }),
   ];
 }

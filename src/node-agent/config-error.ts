@@ -1,3 +1,5 @@
+import type { PersistentVolume, PersistentVolumeClaim } from '../model/types.js';
+
 /** Why a container could not be configured: shown as its waiting reason, retried on the next sync. */
 export class ContainerConfigError extends Error {
   constructor(
@@ -14,6 +16,10 @@ export class ContainerConfigError extends Error {
 export interface ConfigSource {
   configMap(namespace: string, name: string): Promise<{ data?: Record<string, string>; binaryData?: Record<string, string> } | undefined>;
   secret(namespace: string, name: string): Promise<{ data?: Record<string, string>; stringData?: Record<string, string> } | undefined>;
+  /** The PersistentVolumeClaim a volume names (undefined when absent). */
+  claim?(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
+  /** The PersistentVolume a bound claim names (undefined when absent). */
+  volume?(name: string): Promise<PersistentVolume | undefined>;
 }
 
 /** Decodes a Secret's data (base64) and stringData into plain strings. */

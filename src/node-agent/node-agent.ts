@@ -10,7 +10,7 @@ import type { Timer } from '../clock/types.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
 import { fieldError, TugboatError } from '../model/errors.js';
-import type { ConfigMap, Pod, Secret } from '../model/types.js';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret } from '../model/types.js';
 import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
 import { claimableObjects, removeAll, RuntimeInventory } from './adoption.js';
 import type { ConfigSource } from './config-error.js';
@@ -86,6 +86,8 @@ export class NodeAgent {
     const source: ConfigSource = {
       configMap: (ns, name) => ctx.client<ConfigMap>('v1', 'ConfigMap', ns).find(name),
       secret: (ns, name) => ctx.client<Secret>('v1', 'Secret', ns).find(name),
+      claim: (ns, name) => ctx.client<PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', ns).find(name),
+      volume: (name) => ctx.client<PersistentVolume>('v1', 'PersistentVolume').find(name),
     };
     this.env = {
       ctx,

@@ -1,5 +1,6 @@
 /**
- * A container's volumeMounts turned into runtime mounts: emptyDir, hostPath, and ConfigMap,
+ * A container's volumeMounts turned into runtime mounts: emptyDir, hostPath, persistentVolumeClaim
+ * (the bound volume's host path), and ConfigMap,
  * Secret, downwardAPI and projected volumes materialised as files (with items and keys).
  */
 import type { core, Pod } from '../model/types.js';
@@ -27,6 +28,15 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
       });
     } else if (v.hostPath) {
       mounts.push({ kind: 'hostPath', hostPath: v.hostPath.path, containerPath: vm.mountPath, readOnly });
+    } else if (v.persistentVolumeClaim) {
+      const path = await claimPath(pod, v.persistentVolumeClaim.claimName, source);
+      const sub = vm.subPath ? `${path}/${vm.subPath}` : path;
+      mounts.push({
+        kind: 'hostPath',
+        hostPath: sub,
+        containerPath: vm.mountPath,
+        readOnly: readOnly || !!v.persistentVolumeClaim.readOnly,
+      });
     } else {
       const modes: Record<string, number> = {};
       const files = await volumeFiles(pod, container, v, source, hostIP, modes);
@@ -45,6 +55,24 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
     }
   }
   return mounts;
+}
+
+/**
+ * The host path behind a claim: its bound PersistentVolume's hostPath or local path. A claim
+ * that is missing or not bound keeps the pod's containers waiting, with Kubernetes' messages.
+ */
+async function claimPath(pod: Pod, claimName: string, source: ConfigSource): Promise<string> {
+  const ns = pod.metadata.namespace ?? 'default';
+  const claim = await source.claim?.(ns, claimName);
+  if (!claim) throw new ContainerConfigError(`persistentvolumeclaim "${claimName}" not found`, 'ContainerCreating');
+  const volumeName = claim.spec?.volumeName;
+  if (claim.status?.phase !== 'Bound' || !volumeName)
+    throw new ContainerConfigError('pod has unbound immediate PersistentVolumeClaims', 'ContainerCreating');
+  const pv = await source.volume?.(volumeName);
+  const path = pv?.spec?.hostPath?.path ?? pv?.spec?.local?.path;
+  if (!path)
+    throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${volumeName}": no local path to mount`, 'ContainerCreating');
+  return path;
 }
 
 function subPathFiles<T>(files: Record<string, T>, subPath: string | undefined): Record<string, T> {

@@ -5,7 +5,18 @@
  * FailedScheduling Event, tries preemption and requeues with back-off.
  */
 import PQueue from 'p-queue';
-import type { Namespace, Node, Pod, PodDisruptionBudget, PriorityClass, core } from '../model/types.js';
+import type {
+  KubeObject,
+  Namespace,
+  Node,
+  PersistentVolume,
+  PersistentVolumeClaim,
+  Pod,
+  PodDisruptionBudget,
+  PriorityClass,
+  StorageClass,
+  core,
+} from '../model/types.js';
 import type { ApiContext } from '../client/types.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
@@ -14,6 +25,7 @@ import { NodeInfoCache } from './node-info-cache.js';
 import { NominatedPods } from './nominated-pods.js';
 import { SchedulingQueue, type QueuedPodInfo } from './queue.js';
 import { PluginRegistry, defaultRegistry } from './registry.js';
+import { volumeBindingPlugin } from './plugins/volume-binding.js';
 import { scheduleOne, seededRandom } from './schedule-one.js';
 import { findPreemption } from './preemption.js';
 import { podInfoOf, podKey } from './pod-info.js';
@@ -98,6 +110,9 @@ export class Scheduler {
   private readonly preempting = new Set<string>();
   /** The PodDisruptionBudgets, read when choosing preemption victims. */
   private budgets: Informer<PodDisruptionBudget> | undefined;
+  private claims: Informer<PersistentVolumeClaim> | undefined;
+  private volumes: Informer<PersistentVolume> | undefined;
+  private classes: Informer<StorageClass> | undefined;
   private readonly ownsInformers: boolean;
   private removers: (() => void)[] = [];
   private nextStart = 0;
@@ -130,6 +145,15 @@ export class Scheduler {
       seen.add(p);
       this.registry.register(p);
     }
+    // VolumeBinding reads claims, volumes and classes from the informers started in start().
+    if (!this.registry.get('VolumeBinding'))
+      this.registry.register(
+        volumeBindingPlugin({
+          claim: (ns, name) => this.claims?.get(ns, name),
+          volume: (name) => this.volumes?.get(undefined, name),
+          storageClass: (name) => this.classes?.get(undefined, name),
+        }),
+      );
     this.random = seededRandom(options.seed ?? 1);
     this.binds = new PQueue({ concurrency: options.bindConcurrency ?? 32 });
     this.queue = new SchedulingQueue(ctx.clock, {
@@ -161,6 +185,18 @@ export class Scheduler {
       t === 'DELETED' ? this.cache.removeNamespace(ns.metadata.name!) : this.cache.setNamespace(ns.metadata.name!, ns.metadata.labels),
     );
     await this.watch(kinds.Node, (t, n, old) => this.onNode(t, n, old));
+    // A claim, volume or class that appears or binds may make a waiting pod schedulable.
+    [this.claims, this.volumes, this.classes] = await Promise.all([
+      this.informers.start(kinds.PersistentVolumeClaim),
+      this.informers.start(kinds.PersistentVolume),
+      this.informers.start(kinds.StorageClass),
+    ]);
+    const retry = (t: string) => {
+      if (t !== 'DELETED') this.queue.moveAllToActiveOrBackoff();
+    };
+    await this.watch(kinds.PersistentVolumeClaim, retry);
+    await this.watch(kinds.PersistentVolume, retry);
+    await this.watch(kinds.StorageClass, retry);
     await this.watch(kinds.Pod, (t, p, old) => this.onPod(t, p, old));
     this.armFlush();
     this.loop = this.run();
@@ -180,7 +216,7 @@ export class Scheduler {
   }
 
   /** Adds a handler of every change (old is the previous version known) to a kind's shared informer. */
-  private async watch<T extends Node | Pod | Namespace | PriorityClass>(
+  private async watch<T extends KubeObject>(
     ref: KindRef<T>,
     handle: (type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: T, old: T | undefined) => void,
   ): Promise<void> {

@@ -10,6 +10,7 @@ import type { core } from '../model/types.js';
 import { MockRuntime } from '../runtime-adapters/mock/index.js';
 import type { NodeResources } from '../node-agent/types.js';
 import { advanceBy, type AdvanceByOptions } from './advance-by.js';
+import { LocalCloudProvider } from '../cloud-providers/local/provider.js';
 
 /** The well-known zone label (`topology.kubernetes.io/zone`). */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -90,7 +91,12 @@ export async function startMockCluster(options: MockClusterOptions = {}): Promis
           zone: options.zones?.[i % options.zones.length],
           capacity: options.capacity,
         }));
-  const cluster = await Cluster.start({ ...(options.cluster ?? {}), clock, nodes: inputs.map((n) => mockNodeSpec(n, runtime)) });
+  const cluster = await Cluster.start({
+    cloudProvider: new LocalCloudProvider({ loadBalancers: false, volumes: { memory: true } }),
+    ...(options.cluster ?? {}),
+    clock,
+    nodes: inputs.map((n) => mockNodeSpec(n, runtime)),
+  });
   await cluster.settled();
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= stopDriven(cluster, clock));

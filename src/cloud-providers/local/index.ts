@@ -3,3 +3,4 @@ export { LocalCloudProvider, type LocalCloudProviderOptions } from './provider.j
 export { LocalLoadBalancers, type LocalLoadBalancersOptions } from './load-balancers.js';
 export { TcpBalancer, type Backend } from './tcp-balancer.js';
 export { LocalNodeGroups, NODE_GROUP_LABEL, type LocalNodeGroupSpec } from './node-groups.js';
+export { LocalVolumes, LOCAL_PROVISIONER, type LocalVolumesOptions } from './local-volumes.js';

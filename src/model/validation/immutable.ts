@@ -97,6 +97,8 @@ export function validatePersistentVolumeClaimUpdate(
     ...(s ?? {}),
     resources: { ...(s?.resources ?? {}), requests: undefined },
     volumeName: old.spec?.volumeName ? s?.volumeName : undefined,
+    // An unset class may be set once (the default class, assigned retroactively as Kubernetes 1.28+ does).
+    storageClassName: old.spec?.storageClassName === undefined ? undefined : s?.storageClassName,
   });
   if (jsonEqual(mask(obj.spec), mask(old.spec))) return [];
   return [forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];

@@ -1,0 +1,6 @@
+export {
+  persistentVolumeClaimController,
+  persistentVolumeController,
+  PV_COMPONENT,
+  type PersistentVolumeControllerOptions,
+} from './controller.js';

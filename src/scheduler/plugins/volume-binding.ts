@@ -1,0 +1,61 @@
+/**
+ * VolumeBinding: a pod's PersistentVolumeClaims must exist and, unless their StorageClass
+ * binds WaitForFirstConsumer, be bound before the pod is placed; a bound volume's node affinity
+ * limits the nodes (kube-scheduler's VolumeBinding PreFilter and Filter). The claims, volumes
+ * and classes are read through the listers the scheduler hands it (its informers).
+ */
+import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../model/types.js';
+import { matchNodeSelectorTerm } from '../../model/node-affinity.js';
+import type { CycleState, FilterPlugin, PreFilterPlugin } from '../types.js';
+import { success, unresolvable } from '../status.js';
+
+/** The reason for a pod whose volumes are bound to volumes that do not fit the node. */
+export const ERR_VOLUME_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+/** The reason for a pod with an unbound claim of an Immediate class. */
+export const ERR_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
+
+/** What VolumeBinding reads: claims, volumes and StorageClasses as the scheduler's caches hold them. */
+export interface VolumeListers {
+  claim(namespace: string, name: string): PersistentVolumeClaim | undefined;
+  volume(name: string): PersistentVolume | undefined;
+  storageClass(name: string): StorageClass | undefined;
+}
+
+const KEY = 'VolumeBinding';
+
+/** Creates the VolumeBinding plugin over `listers`. */
+export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & FilterPlugin {
+  return {
+    name: KEY,
+    preFilter(pod: Pod, state: CycleState) {
+      const bound: PersistentVolume[] = [];
+      const ns = pod.metadata.namespace ?? 'default';
+      for (const v of pod.spec?.volumes ?? []) {
+        const name = v.persistentVolumeClaim?.claimName;
+        if (!name) continue;
+        const claim = listers.claim(ns, name);
+        if (!claim) return unresolvable(`persistentvolumeclaim "${name}" not found`);
+        if (claim.metadata.deletionTimestamp) return unresolvable(`persistentvolumeclaim "${name}" is being deleted`);
+        const volumeName = claim.spec?.volumeName;
+        if (volumeName && claim.status?.phase === 'Bound') {
+          const pv = listers.volume(volumeName);
+          if (pv) bound.push(pv);
+          continue;
+        }
+        const sc = claim.spec?.storageClassName ? listers.storageClass(claim.spec.storageClassName) : undefined;
+        if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return unresolvable(ERR_UNBOUND_IMMEDIATE);
+      }
+      state.write(KEY, bound);
+      return success();
+    },
+    filter(_pod: Pod, nodeInfo, state: CycleState) {
+      const bound = state.read<PersistentVolume[]>(KEY) ?? [];
+      const node = nodeInfo.node as Node | undefined;
+      for (const pv of bound) {
+        const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms;
+        if (terms && node && !terms.some((t) => matchNodeSelectorTerm(t, node))) return unresolvable(ERR_VOLUME_NODE_CONFLICT);
+      }
+      return success();
+    },
+  };
+}
