@@ -33,17 +33,11 @@ export function rejectionReason(err: TugboatError): string {
 const NS = 'NamespaceLifecycle admission: the namespace does not exist (the file does not create it)';
 const CRD = 'no CRD defines the kind (the corpus applies one file at a time; its CRD is not installed)';
 const REMOVED = 'the API version was removed before Kubernetes 1.30';
-const RBAC = 'RBAC kinds are served by the API-server issue, not yet landed';
 const YAML = 'kubectl cannot parse the file either (sigs.k8s.io/yaml)';
 
 const ns = (name: string): ExpectedRejection => ({ reason: `namespace ${name} not found`, why: NS });
 const crd = (version: string, kind: string): ExpectedRejection => ({ reason: `kind not served ${version} ${kind}`, why: CRD });
 const removed = (version: string, kind: string): ExpectedRejection => ({ reason: `removed version ${version} ${kind}`, why: REMOVED });
-const rbac = (kind: string): ExpectedRejection => ({
-  reason: `kind not served rbac.authorization.k8s.io/v1 ${kind}`,
-  why: RBAC,
-  gap: true,
-});
 const mon = (kind: string) => crd('monitoring.coreos.com/v1', kind);
 
 const P = 'website__content__en__examples__';
@@ -60,14 +54,11 @@ export const EXPECTED_REJECTIONS: Readonly<Record<string, ExpectedRejection>> = 
   'examples__AI__vllm-deployment__hpa__prometheus-rule.yaml': mon('PrometheusRule'),
   'examples__AI__vllm-deployment__hpa__vllm-service-monitor.yaml': mon('ServiceMonitor'),
   'examples___archived__cockroachdb__cockroachdb-statefulset.yaml': removed('policy/v1beta1', 'PodDisruptionBudget'),
-  'examples___archived__elasticsearch__rbac.yaml': rbac('Role'),
   'examples___archived__newrelic-infrastructure__newrelic-infra-daemonset.yaml': removed('extensions/v1beta1', 'DaemonSet'),
-  'examples___archived__podsecuritypolicy__rbac__bindings.yaml': rbac('ClusterRoleBinding'),
   'examples___archived__podsecuritypolicy__rbac__policies.yaml': {
     reason: 'kind not served policy/v1beta1 PodSecurityPolicy',
     why: 'PodSecurityPolicy was removed in Kubernetes 1.25',
   },
-  'examples___archived__podsecuritypolicy__rbac__roles.yaml': rbac('ClusterRole'),
   'examples___archived__spark__spark-gluster__glusterfs-endpoints.yaml': ns('spark-cluster'),
   'examples___archived__storage__redis__redis-controller.yaml': {
     reason: 'invalid spec.template.spec.volumes[0]',
@@ -81,23 +72,18 @@ export const EXPECTED_REJECTIONS: Readonly<Record<string, ExpectedRejection>> = 
   [`${KP}grafana-config.yaml`]: ns('monitoring'),
   [`${KP}grafana-dashboardSources.yaml`]: ns('monitoring'),
   [`${KP}grafana-deployment.yaml`]: ns('monitoring'),
-  [`${KP}kubeStateMetrics-clusterRole.yaml`]: rbac('ClusterRole'),
   [`${KP}kubeStateMetrics-deployment.yaml`]: ns('monitoring'),
   [`${KP}kubeStateMetrics-networkPolicy.yaml`]: ns('monitoring'),
   [`${KP}kubeStateMetrics-prometheusRule.yaml`]: mon('PrometheusRule'),
   [`${KP}nodeExporter-daemonset.yaml`]: ns('monitoring'),
   [`${KP}nodeExporter-service.yaml`]: ns('monitoring'),
   [`${KP}prometheus-prometheus.yaml`]: mon('Prometheus'),
-  [`${KP}prometheus-roleBindingSpecificNamespaces.yaml`]: rbac('RoleBinding'),
-  [`${KP}prometheus-roleSpecificNamespaces.yaml`]: rbac('Role'),
+  [`${KP}prometheus-roleBindingSpecificNamespaces.yaml`]: ns('monitoring'),
+  [`${KP}prometheus-roleSpecificNamespaces.yaml`]: ns('monitoring'),
   [`${KP}prometheus-serviceMonitor.yaml`]: mon('ServiceMonitor'),
   [`${KP}prometheusAdapter-configMap.yaml`]: ns('monitoring'),
   [`${KP}prometheusOperator-deployment.yaml`]: ns('monitoring'),
-  'kube-state-metrics__examples__autosharding__role.yaml': rbac('Role'),
-  'kube-state-metrics__examples__standard__cluster-role-binding.yaml': rbac('ClusterRoleBinding'),
-  'kube-state-metrics__examples__standard__cluster-role.yaml': rbac('ClusterRole'),
   [`${GKE}ai-ml__gke-model-armor__preparing-the-model__vllm-gemma-deployment.yaml`]: { reason: 'invalid YAML', why: YAML },
-  [`${GKE}ai-ml__infw-gw__examples__getting-started__metrics-auth.yaml`]: rbac('ClusterRole'),
   [`${GKE}autopilot__networking-tutorial__kubernetes-manifests.yaml`]: crd('networking.gke.io/v1', 'ManagedCertificate'),
   [`${GKE}batch__kueue-intro__job-team-a.yaml`]: ns('team-a'),
   [`${GKE}demos__vit-training-example__yamls__spec-filestore.yaml`]: ns('example'),
@@ -111,9 +97,7 @@ export const EXPECTED_REJECTIONS: Readonly<Record<string, ExpectedRejection>> = 
   [`${GKE}observability__workload-metrics__manifests__workload-metrics-hpa.yaml`]: ns('gke-workload-metrics'),
   [`${GKE}security__wi-secrets__manifests__readonly-pod.yaml`]: ns('readonly-ns'),
   'microservices-demo__release__istio-manifests.yaml': crd('networking.istio.io/v1alpha3', 'VirtualService'),
-  [`${P}admin__dns__dns-horizontal-autoscaler.yaml`]: rbac('ClusterRole'),
   [`${P}admin__resource__memory-defaults-pod.yaml`]: ns('default-mem-example'),
-  [`${P}admin__sched__my-scheduler.yaml`]: rbac('ClusterRoleBinding'),
   [`${P}application__job__cronjob.yaml`]: removed('batch/v1beta1', 'CronJob'),
   [`${P}controllers__hpa-rs.yaml`]: {
     reason: 'removed version autoscaling/v1 HorizontalPodAutoscaler',
@@ -121,7 +105,6 @@ export const EXPECTED_REJECTIONS: Readonly<Record<string, ExpectedRejection>> = 
     gap: true,
   },
   [`${P}customresourcedefinition__shirt-resources.yaml`]: crd('stable.example.com/v1', 'Shirt'),
-  [`${P}debug__event-exporter.yaml`]: rbac('ClusterRoleBinding'),
   [`${P}pods__image-volumes.yaml`]: {
     reason: 'invalid spec.volumes[0]',
     why: 'the image volume source is alpha in 1.31: 1.30 drops the unknown field and finds no volume type',

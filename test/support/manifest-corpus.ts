@@ -2,8 +2,8 @@
  * The corpus of real manifests (`shared/conformance/manifests`: files from public repositories,
  * their sources and licenses in its SOURCES.md), read in place, never copied into this repository.
  *
- * Where it is: `$TUGBOAT_MANIFESTS` when set, else `../shared/conformance/manifests` relative to
- * the repository root (CI clones the repository beside a copy of `shared/`, as /work/main sits
+ * Where it is: `$TUGBOAT_MANIFESTS` when set, else `shared/conformance/manifests` beside the
+ * repository root or one of the folders above it (CI clones the repository beside a copy of `shared/`, as /work/main sits
  * beside /work/shared; a worktree elsewhere sets TUGBOAT_MANIFESTS). Under CI a missing corpus
  * fails the test file; elsewhere its tests are skipped with the reason printed.
  */
@@ -15,9 +15,20 @@ import { fileURLToPath } from 'node:url';
 const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** The corpus folder, resolved as the file comment says. */
-export const MANIFEST_CORPUS = process.env.TUGBOAT_MANIFESTS
-  ? resolve(process.env.TUGBOAT_MANIFESTS)
-  : join(REPO_ROOT, '..', 'shared', 'conformance', 'manifests');
+export const MANIFEST_CORPUS = process.env.TUGBOAT_MANIFESTS ? resolve(process.env.TUGBOAT_MANIFESTS) : findSharedCorpus(REPO_ROOT);
+
+/**
+ * `shared/conformance/manifests` beside the repository root or beside any folder above it (a
+ * clone in /work/ci/main finds /work/shared as /work/main does); the first candidate when none exists.
+ */
+function findSharedCorpus(root: string): string {
+  const first = join(root, '..', 'shared', 'conformance', 'manifests');
+  for (let dir = resolve(root, '..'); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'shared', 'conformance', 'manifests');
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) return first;
+  }
+}
 
 /** One manifest file of the corpus. */
 export interface CorpusFile {

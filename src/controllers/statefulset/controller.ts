@@ -10,6 +10,7 @@
 import type { ControllerRevision, KubeObject, PersistentVolumeClaim, Pod, StatefulSet } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
+import { CONTROLLER_REVISION_HASH_LABEL } from '../../model/well-known.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import { claimObjects } from '../util/claim-objects.js';
 import { hashControllerRevision, controllerRevisionName, sortRevisions, templateOfRevision } from '../util/controller-revision.js';
@@ -52,7 +53,7 @@ export function statefulSetController(): Controller {
         metadata: {
           ...cr.metadata,
           name: controllerRevisionName(set.metadata.name ?? '', hash),
-          labels: { ...cr.metadata.labels, 'controller-revision-hash': hash },
+          labels: { ...cr.metadata.labels, [CONTROLLER_REVISION_HASH_LABEL]: hash },
         },
       };
       try {
