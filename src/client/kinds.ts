@@ -35,6 +35,7 @@ import type {
 } from '../model/types.js';
 import type { ApiContext } from './types.js';
 import type { APIService, LimitRange, NetworkPolicy, ResourceQuota, ServiceAccount } from '../model/kinds/policy-kinds.js';
+import type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from '../model/kinds/rbac.js';
 
 /**
  * A kind, named as Kubernetes names it (`apps/v1`, `Deployment`). `T` is the type of its objects:
@@ -78,6 +79,10 @@ export const kinds = Object.freeze({
   ResourceQuota: kindRef<ResourceQuota>('v1', 'ResourceQuota'),
   NetworkPolicy: kindRef<NetworkPolicy>('networking.k8s.io/v1', 'NetworkPolicy'),
   APIService: kindRef<APIService>('apiregistration.k8s.io/v1', 'APIService'),
+  Role: kindRef<Role>('rbac.authorization.k8s.io/v1', 'Role'),
+  ClusterRole: kindRef<ClusterRole>('rbac.authorization.k8s.io/v1', 'ClusterRole'),
+  RoleBinding: kindRef<RoleBinding>('rbac.authorization.k8s.io/v1', 'RoleBinding'),
+  ClusterRoleBinding: kindRef<ClusterRoleBinding>('rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'),
   EndpointSlice: kindRef<EndpointSlice>('discovery.k8s.io/v1', 'EndpointSlice'),
   Deployment: kindRef<Deployment>('apps/v1', 'Deployment'),
   ReplicaSet: kindRef<ReplicaSet>('apps/v1', 'ReplicaSet'),

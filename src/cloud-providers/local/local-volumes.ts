@@ -7,6 +7,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { PersistentVolume } from '../../model/types.js';
+import { LABEL_HOSTNAME } from '../../model/well-known.js';
 import type { ProvisionRequest, ProvisionedVolume, VolumeProvider } from '../types.js';
 
 /** The provisioner name of the local volumes (StorageClass.provisioner). */
@@ -44,7 +45,7 @@ export class LocalVolumes implements VolumeProvider {
     const source = { hostPath: { path, type: 'DirectoryOrCreate' } };
     if (!request.selectedNode) return { source };
     // A volume made for a selected node stays with it (as kind's local-path provisioner).
-    const term = { matchExpressions: [{ key: 'kubernetes.io/hostname', operator: 'In', values: [request.selectedNode] }] };
+    const term = { matchExpressions: [{ key: LABEL_HOSTNAME, operator: 'In', values: [request.selectedNode] }] };
     return { source, nodeAffinity: { required: { nodeSelectorTerms: [term] } } };
   }
 
