@@ -1,7 +1,7 @@
 /**
  * The labels a runtime adapter puts on a pod's sandbox and containers: the caller's, completed
  * with the RUNTIME_LABELS ones (cluster, node, pod, role, the instance and its owner). Pure;
- * shared by adapters (the containerd one; the Docker adapter has its own copy in docker/).
+ * shared by the Docker and containerd adapters.
  */
 import { RUNTIME_LABELS, type ContainerConfig, type SandboxConfig } from './types.js';
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fieldError, TugboatError } from '../../model/errors.js';
+import { containerLabelsFor } from '../pod-labels.js';
 import { RUNTIME_LABELS, type ContainerConfig, type Mount } from '../types.js';
 
 /** Where a pod's containers are: what createContainer learns from the sandbox. */
@@ -72,24 +73,6 @@ export function emptyDirVolumeName(podUid: string, volume: string): string {
   return `tugboat-${podUid}-${volume}`.replace(/[^a-zA-Z0-9_.-]/g, '_');
 }
 
-/** The labels of a pod's container: the caller's, completed with the RUNTIME_LABELS ones. */
-function containerLabels(config: ContainerConfig, at: PodPlacement): Record<string, string> {
-  const s = at.sandboxLabels;
-  return {
-    [RUNTIME_LABELS.node]: s[RUNTIME_LABELS.node] ?? at.nodeName,
-    [RUNTIME_LABELS.podUid]: s[RUNTIME_LABELS.podUid] ?? '',
-    [RUNTIME_LABELS.namespace]: s[RUNTIME_LABELS.namespace] ?? '',
-    [RUNTIME_LABELS.podName]: s[RUNTIME_LABELS.podName] ?? '',
-    [RUNTIME_LABELS.attempt]: '0',
-    ...(s[RUNTIME_LABELS.instance] ? { [RUNTIME_LABELS.instance]: s[RUNTIME_LABELS.instance] } : {}),
-    ...(s[RUNTIME_LABELS.owner] ? { [RUNTIME_LABELS.owner]: s[RUNTIME_LABELS.owner] } : {}),
-    ...config.labels,
-    [RUNTIME_LABELS.cluster]: s[RUNTIME_LABELS.cluster] ?? at.clusterName,
-    [RUNTIME_LABELS.container]: config.name,
-    [RUNTIME_LABELS.role]: 'container',
-  };
-}
-
 /** A readable, unique Docker name: `tb_<namespace>_<pod>_<container>_<attempt>_<suffix>`. */
 export function containerName(labels: Record<string, string>, suffix: string): string {
   const parts = [
@@ -109,7 +92,7 @@ export function containerName(labels: Record<string, string>, suffix: string): s
  * joins the sandbox's network and IPC namespaces; it restarts never (the node agent decides).
  */
 export function toContainerPlan(config: ContainerConfig, at: PodPlacement): ContainerPlan {
-  const labels = containerLabels(config, at);
+  const labels = containerLabelsFor(config, at.sandboxLabels, at.clusterName, at.nodeName);
   const podUid = labels[RUNTIME_LABELS.podUid];
   const options: DockerCreateOptions = {
     name: containerName(labels, at.nameSuffix),

@@ -1,32 +1,11 @@
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
+import { sandboxLabelsFor } from '../pod-labels.js';
 import { RUNTIME_LABELS, type SandboxConfig, type SandboxStatus } from '../types.js';
 import { dockerMessage, ignoreStatus, isNotFound, toTugboatError } from './errors.js';
 import { ensureSandboxImage } from './images.js';
 import { ensureClusterNetwork } from './network.js';
 import { type DockerScope, networkOf } from './scope.js';
-
-/**
- * The labels of a sandbox: the caller's, completed with the RUNTIME_LABELS ones (the
- * runtime's cluster instance and owner when the caller gave none).
- */
-export function sandboxLabels(
-  config: SandboxConfig,
-  clusterName: string,
-  nodeName: string,
-  instanceLabels: Record<string, string> = {},
-): Record<string, string> {
-  return {
-    [RUNTIME_LABELS.node]: nodeName,
-    ...(config.labels[RUNTIME_LABELS.instance] ? {} : instanceLabels),
-    ...config.labels,
-    [RUNTIME_LABELS.cluster]: config.labels[RUNTIME_LABELS.cluster] ?? clusterName,
-    [RUNTIME_LABELS.podUid]: config.podUid,
-    [RUNTIME_LABELS.namespace]: config.namespace,
-    [RUNTIME_LABELS.podName]: config.podName,
-    [RUNTIME_LABELS.role]: 'sandbox',
-  };
-}
 
 /**
  * Docker's create body of a sandbox (pure): the pause image on the cluster network (or the
@@ -92,7 +71,7 @@ export function randomSuffix(): string {
 
 /** Creates and starts a pod's sandbox; on a failed start, removes what it made. */
 export async function runSandbox(scope: DockerScope, config: SandboxConfig): Promise<SandboxStatus> {
-  const labels = sandboxLabels(config, scope.clusterName, scope.nodeName, scope.instance.labels);
+  const labels = sandboxLabelsFor(config, scope.clusterName, scope.nodeName, scope.instance.labels);
   const network = networkOf(labels, scope);
   if (labels[RUNTIME_LABELS.instance] === scope.instance.id) await scope.instance.acquire();
   const image = await ensureSandboxImage(scope);

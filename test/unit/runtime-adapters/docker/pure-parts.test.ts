@@ -3,7 +3,8 @@ import { toModemOptions } from '../../../../src/runtime-adapters/docker/connecti
 import { toContainerStatus, toState } from '../../../../src/runtime-adapters/docker/container-status.js';
 import { JsonLines, sinceParam, toRuntimeEvent } from '../../../../src/runtime-adapters/docker/events.js';
 import { splitRef } from '../../../../src/runtime-adapters/docker/images.js';
-import { sandboxCreateOptions, sandboxLabels, toSandboxStatus } from '../../../../src/runtime-adapters/docker/sandbox.js';
+import { sandboxCreateOptions, toSandboxStatus } from '../../../../src/runtime-adapters/docker/sandbox.js';
+import { sandboxLabelsFor } from '../../../../src/runtime-adapters/pod-labels.js';
 import { toContainerStats } from '../../../../src/runtime-adapters/docker/stats.js';
 import { RUNTIME_LABELS } from '../../../../src/runtime-adapters/types.js';
 
@@ -91,7 +92,7 @@ describe('sandboxes', () => {
   };
 
   it('labels carry the pod identity and the sandbox role', () => {
-    expect(sandboxLabels(config, 'c', 'n')).toEqual({
+    expect(sandboxLabelsFor(config, 'c', 'n')).toEqual({
       a: 'b',
       [RUNTIME_LABELS.node]: 'n',
       [RUNTIME_LABELS.cluster]: 'c',
