@@ -46,10 +46,13 @@ daemon_answers() { ctr --address "$SOCK" version >/dev/null 2>&1; }
 
 start_daemon() {
   if daemon_answers; then return; fi
-  if [ -S "$SOCK" ] && pgrep -x containerd >/dev/null 2>&1; then
-    # A daemon owns the socket but does not answer yet (starting up): wait, never restart it.
+  if [ -S "$SOCK" ] && [ -n "$(ss -xlHn src "$SOCK" 2>/dev/null)" ]; then
+    # A daemon listens on the socket but does not answer yet (starting up): wait, never restart it.
+    # (Not `pgrep containerd`: dockerd's own containerd has that name and listens elsewhere.)
     log "waiting for the running containerd"
   else
+    # A socket file nothing listens on is left from a containerd that is gone.
+    rm -f "$SOCK" "$SOCK.ttrpc"
     log "starting containerd"
     modprobe overlay 2>/dev/null || true
     setsid nohup containerd >>/var/log/containerd.log 2>&1 </dev/null &

@@ -13,6 +13,7 @@ install_packages() {
   local missing=()
   command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
   [ -x /bin/busybox ] || missing+=(busybox-static)
+  command -v ss >/dev/null 2>&1 || missing+=(iproute2)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     export DEBIAN_FRONTEND=noninteractive
@@ -23,8 +24,21 @@ install_packages() {
 
 daemon_answers() { docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
+# dockerd takes an existing /run/containerd/containerd.sock for a running system containerd and
+# waits on it until it gives up ("failed to dial ... context deadline exceeded"). /run can keep the
+# socket file of a containerd that is gone (a machine restored from a snapshot): remove it when
+# nothing listens on it, so dockerd starts its own containerd (.ci/containerd.sh starts the system one).
+clear_stale_containerd_socket() {
+  local sock=/run/containerd/containerd.sock
+  if [ -S "$sock" ] && [ -z "$(ss -xlHn src "$sock" 2>/dev/null)" ]; then
+    log "removing the stale $sock (nothing listens on it)"
+    rm -f "$sock" "$sock.ttrpc"
+  fi
+}
+
 start_daemon() {
   if daemon_answers; then return; fi
+  clear_stale_containerd_socket
   log "starting dockerd"
   setsid nohup dockerd >>/var/log/dockerd.log 2>&1 < /dev/null &
   for _ in $(seq 1 60); do
