@@ -13,6 +13,7 @@ export type {
   SandboxStatus,
   RuntimeEvent,
   RuntimeBinding,
+  FilesMount,
   Mount,
   PortMapping,
   PullPolicy,

@@ -25,6 +25,11 @@ export interface ContainerRecord {
   proberFor?: string;
   /** A probe asked for this container to be killed (then restarted as the policy says). */
   killRequest?: { kind: 'liveness' | 'startup' };
+  /** Digests of the files mounts the instance `filesFor` sees, by containerPath (file-refresh.ts). */
+  files?: Map<string, string>;
+  filesFor?: string;
+  /** The last failure to refresh its files (recorded once as FailedMount). */
+  refreshError?: string;
 }
 
 /** A fresh record for a container spec. */

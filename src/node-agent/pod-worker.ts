@@ -14,6 +14,7 @@ import { jsonEqual } from '../model/json.js';
 import { sandboxConfig } from './container-config.js';
 import { newRecord, recordView, type ContainerRecord } from './container-record.js';
 import { restartContainer, shouldRestart, startContainer, type RunContext } from './container-runner.js';
+import { refreshFiles } from './file-refresh.js';
 import { buildPodStatus } from './pod-status.js';
 import { ContainerProber } from './prober.js';
 import { runProbe } from './probes.js';
@@ -332,7 +333,10 @@ export class PodWorker {
         if (shouldRestart(this.pod, rec)) await restartContainer(rc, rec);
         else rec.waiting = undefined;
       }
-      if (rec.current?.state === 'running') this.ensureProber(rec);
+      if (rec.current?.state === 'running') {
+        this.ensureProber(rec);
+        await refreshFiles(rc, rec);
+      }
     }
   }
 

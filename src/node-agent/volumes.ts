@@ -85,8 +85,12 @@ function subPathFiles<T>(files: Record<string, T>, subPath: string | undefined):
   return out;
 }
 
-/** The files of a ConfigMap/Secret/downwardAPI/projected volume, or undefined for kinds that mount nothing here. */
-/** The files of a volume; the modes its items ask for (items[].mode) are added to `modes`. */
+/**
+ * The files of a ConfigMap/Secret/downwardAPI/projected volume, or undefined for kinds that mount
+ * nothing here; the modes its items ask for (items[].mode) are added to `modes`. A missing
+ * source throws the kubelet's `MountVolume.SetUp failed for volume "v" : ...` (a projected
+ * volume's errors aggregated as `[a, b]`).
+ */
 async function volumeFiles(
   pod: Pod,
   container: core.Container,
@@ -96,45 +100,45 @@ async function volumeFiles(
   modes: Record<string, number>,
 ): Promise<Record<string, Uint8Array> | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
-  if (v.configMap)
-    return keyFiles(
-      'configmap',
-      v.configMap.name ?? '',
-      await configMapData(source, ns, v.configMap.name ?? ''),
-      v.configMap.items,
-      v.configMap.optional,
-      modes,
-    );
-  if (v.secret) {
-    const s = await source.secret(ns, v.secret.secretName ?? '');
-    return keyFiles('secret', v.secret.secretName ?? '', s && secretStrings(s), v.secret.items, v.secret.optional, modes);
-  }
-  if (v.downwardAPI) return downwardFiles(pod, container, v.downwardAPI.items ?? [], hostIP, modes);
-  if (v.projected) {
-    const out: Record<string, Uint8Array> = {};
+  const fail = (messages: string[]): never => {
+    const detail = messages.length === 1 ? messages[0] : `[${messages.join(', ')}]`;
+    throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : ${detail}`, 'ContainerCreating');
+  };
+  const attempt = async (fn: () => Promise<Record<string, Uint8Array>>, errors: string[]): Promise<Record<string, Uint8Array>> => {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!(err instanceof SourceError)) throw err;
+      errors.push(err.message);
+      return {};
+    }
+  };
+  const configMapFiles = (name: string, items: core.KeyToPath[] | undefined, optional: boolean | undefined) => async () =>
+    keyFiles('configmap', name, await configMapData(source, ns, name), items, optional, modes);
+  const secretFiles = (name: string, items: core.KeyToPath[] | undefined, optional: boolean | undefined) => async () => {
+    const s = await source.secret(ns, name);
+    return keyFiles('secret', name, s && secretStrings(s), items, optional, modes);
+  };
+  const errors: string[] = [];
+  let out: Record<string, Uint8Array> | undefined;
+  if (v.configMap) out = await attempt(configMapFiles(v.configMap.name ?? '', v.configMap.items, v.configMap.optional), errors);
+  else if (v.secret) out = await attempt(secretFiles(v.secret.secretName ?? '', v.secret.items, v.secret.optional), errors);
+  else if (v.downwardAPI) out = downwardFiles(pod, container, v.downwardAPI.items ?? [], hostIP, modes);
+  else if (v.projected) {
+    out = {};
     for (const src of v.projected.sources ?? []) {
       if (src.configMap)
-        Object.assign(
-          out,
-          keyFiles(
-            'configmap',
-            src.configMap.name ?? '',
-            await configMapData(source, ns, src.configMap.name ?? ''),
-            src.configMap.items,
-            src.configMap.optional,
-            modes,
-          ),
-        );
-      if (src.secret) {
-        const s = await source.secret(ns, src.secret.name ?? '');
-        Object.assign(out, keyFiles('secret', src.secret.name ?? '', s && secretStrings(s), src.secret.items, src.secret.optional, modes));
-      }
+        Object.assign(out, await attempt(configMapFiles(src.configMap.name ?? '', src.configMap.items, src.configMap.optional), errors));
+      if (src.secret) Object.assign(out, await attempt(secretFiles(src.secret.name ?? '', src.secret.items, src.secret.optional), errors));
       if (src.downwardAPI) Object.assign(out, downwardFiles(pod, container, src.downwardAPI.items ?? [], hostIP, modes));
     }
-    return out;
   }
-  return undefined;
+  if (errors.length) fail(errors);
+  return out;
 }
+
+/** A ConfigMap or Secret source that cannot be had (wrapped with the volume's name by volumeFiles). */
+class SourceError extends Error {}
 
 async function configMapData(source: ConfigSource, ns: string, name: string): Promise<Record<string, string | Uint8Array> | undefined> {
   const cm = await source.configMap(ns, name);
@@ -154,7 +158,7 @@ function keyFiles(
 ): Record<string, Uint8Array> {
   if (!data) {
     if (optional) return {};
-    throw new ContainerConfigError(`MountVolume.SetUp failed: ${what} "${name}" not found`, 'ContainerCreating');
+    throw new SourceError(`${what} "${name}" not found`);
   }
   const out: Record<string, Uint8Array> = {};
   const bytes = (v: string | Uint8Array): Uint8Array => (typeof v === 'string' ? enc.encode(v) : v);
@@ -166,7 +170,11 @@ function keyFiles(
     const v = data[item.key];
     if (v === undefined) {
       if (optional) continue;
-      throw new ContainerConfigError(`MountVolume.SetUp failed: ${what} "${name}" has no key "${item.key}"`, 'ContainerCreating');
+      throw new SourceError(
+        what === 'configmap'
+          ? `configmap references non-existent config key: ${item.key}`
+          : `references non-existent secret key: ${item.key}`,
+      );
     }
     out[item.path] = bytes(v);
     if (item.mode !== undefined) modes[item.path] = item.mode;

@@ -69,7 +69,11 @@ export type Mount =
   | { kind: 'emptyDir'; volume: string; containerPath: string; readOnly?: boolean; medium?: 'Memory' | '' }
   | { kind: 'hostPath'; hostPath: string; containerPath: string; readOnly?: boolean }
   | {
-      /** ConfigMap and Secret volumes: the files to materialise (name -> content). */
+      /**
+       * ConfigMap and Secret volumes: the files to materialise (name -> content), in the atomic
+       * writer's layout (`..data`). A single key '' means `containerPath` is that one file
+       * (a subPath naming one key), mounted as a file.
+       */
       kind: 'files';
       volume: string;
       containerPath: string;
@@ -80,6 +84,9 @@ export type Mount =
       /** Per-file modes (items[].mode), by the same keys as `files`; win over `mode`. */
       modes?: Record<string, number>;
     };
+
+/** A ConfigMap/Secret/downward API/projected volume's files mount (what {@link ContainerRuntime.updateFiles} rewrites). */
+export type FilesMount = Extract<Mount, { kind: 'files' }>;
 
 /** Linux security settings of a container (pod.spec.containers[].securityContext). */
 export interface SecuritySettings {
@@ -263,6 +270,15 @@ export interface ContainerRuntime {
   stats(id: string): Promise<ContainerStats>;
   /** Container starts, exits and OOM kills as they happen, until the signal aborts. */
   events(signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
+
+  /**
+   * Replaces the files of one of a container's files mounts (found by its `containerPath`) with
+   * `mount.files`, at once, as the kubelet's atomic writer does: a reader in the container sees
+   * the old set or the new one, never a mix. The node agent calls it when a mounted ConfigMap,
+   * Secret or downward API value changed (never for subPath mounts). Optional: a runtime without
+   * it keeps the files a container was created with.
+   */
+  updateFiles?(containerId: string, mount: FilesMount): Promise<void>;
 
   /**
    * Called by each node agent that uses this runtime before anything else (one runtime may back

@@ -4,7 +4,8 @@
  * pod's containers; ConfigMap/Secret files are written to a folder of the pod and bound
  * read-only; the pod's /etc/hosts, /etc/hostname and /etc/resolv.conf are bound too.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir } from 'node:fs/promises';
+import { isSingleFile, singleFileDir, writeAtomicFiles } from '../atomic-files.js';
 import path from 'node:path';
 import { fieldError, TugboatError } from '../../model/errors.js';
 import type { Mount } from '../types.js';
@@ -43,6 +44,12 @@ export function planMounts(container: string, mounts: Mount[], podDir: string, s
       const dir = path.join(m.medium === 'Memory' ? shmDir : path.join(podDir, 'volumes'), safe(m.volume));
       plan.dirs.push({ dir, mode: 0o777 });
       plan.mounts.push(bind(dir, m.containerPath, readOnly));
+    } else if (isSingleFile(m)) {
+      // A subPath to one key: the file itself is bind-mounted (it never follows updates, as in Kubernetes).
+      const file = path.posix.basename(m.containerPath) || 'file';
+      const dir = path.join(podDir, 'files', singleFileDir(m.volume, container, i));
+      plan.files.push({ dir, files: { [file]: m.files[''] }, mode: m.modes?.[''] ?? m.mode ?? 0o644, modes: {} });
+      plan.mounts.push(bind(path.join(dir, file), m.containerPath, m.readOnly ?? true));
     } else {
       for (const key of Object.keys(m.files)) {
         if (key === '' || path.posix.isAbsolute(key) || key.split('/').includes('..')) {
@@ -75,13 +82,5 @@ export async function prepareMounts(plan: MountPlan): Promise<void> {
     await mkdir(d.dir, { recursive: true, mode: d.mode });
     await chmod(d.dir, d.mode);
   }
-  for (const f of plan.files) {
-    await mkdir(f.dir, { recursive: true, mode: 0o755 });
-    for (const [name, content] of Object.entries(f.files)) {
-      const file = path.join(f.dir, name);
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
-      await writeFile(file, content, { mode: 0o600 });
-      await chmod(file, f.modes[name] ?? f.mode);
-    }
-  }
+  for (const f of plan.files) await writeAtomicFiles(f.dir, f.files, { mode: f.mode, modes: f.modes });
 }

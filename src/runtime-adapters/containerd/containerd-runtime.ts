@@ -7,6 +7,7 @@ import type {
   ContainerStats,
   ContainerStatus,
   ExecResult,
+  FilesMount,
   ImageInfo,
   LogLine,
   LogOptions,
@@ -170,6 +171,11 @@ export class ContainerdRuntime implements ContainerRuntime {
 
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
     return execInContainer(this.scope, id, command, options);
+  }
+
+  /** Rewrites a files mount's folder in the pod folder (bind-mounted, so the container sees the swap). */
+  updateFiles(id: string, mount: FilesMount): Promise<void> {
+    return containers.updateFiles(this.scope, id, mount);
   }
 
   stats(id: string): Promise<ContainerStats> {

@@ -4,16 +4,18 @@
  * stopped with a grace period, removed with everything it has.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
 import { fieldError, TugboatError } from '../../model/errors.js';
 import { exitReason, hasLabels } from '../conventions.js';
 import { containerLabelsFor } from '../pod-labels.js';
-import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus } from '../types.js';
+import { writeAtomicFiles } from '../atomic-files.js';
+import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus, type FilesMount } from '../types.js';
 import { etcMounts, planMounts, prepareMounts } from './container-mounts.js';
 import { findImage } from './images.js';
 import { LogPump, logPaths } from './log-pump.js';
 import { ALL_CAPABILITIES, buildSpec, capabilitiesOfMask, imageUser, mergeEnv, processArgs } from './oci-spec.js';
 import { cgroupPath, describe, newId, specAny } from './sandbox.js';
-import { toDate, type ContainerdScope, type ContainerRecord, type TaskRecord } from './scope.js';
+import { safe, toDate, type ContainerdScope, type ContainerRecord, type TaskRecord } from './scope.js';
 import { deleteContainerRecord, destroyTask, removeSnapshot, stopTask } from './tasks.js';
 import { CONTAINERD_LABELS } from './types.js';
 
@@ -218,6 +220,17 @@ export async function removeContainer(scope: ContainerdScope, id: string): Promi
   await deleteContainerRecord(scope, id);
   await removeSnapshot(scope, c.snapshot_key || id);
   await rm(scope.containerDir(id, c.labels), { recursive: true, force: true });
+}
+
+/** Rewrites a container's files mount in its pod folder (the `..data` swap, seen through the bind mount). */
+export async function updateFiles(scope: ContainerdScope, id: string, mount: FilesMount): Promise<void> {
+  const c = await scope.getContainer(id);
+  if (!c) throw new TugboatError('NotFound', `containerd: no container ${id}`, subject(id));
+  const sandboxId = c.labels[CONTAINERD_LABELS.sandbox] ?? '';
+  const sandbox = await scope.getContainer(sandboxId);
+  if (!sandbox) throw new TugboatError('NotFound', `containerd: no sandbox ${sandboxId} for container ${id}`, subject(id));
+  const dir = path.join(scope.podDir(sandboxId, sandbox.labels), 'files', safe(mount.volume));
+  await writeAtomicFiles(dir, mount.files, { mode: mount.mode ?? 0o644, ...(mount.modes ? { modes: mount.modes } : {}) });
 }
 
 /** One container's status; throws NotFound when it does not exist. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fieldError, TugboatError } from '../../model/errors.js';
 import { containerLabelsFor } from '../pod-labels.js';
+import { isSingleFile, singleFileDir } from '../atomic-files.js';
 import { RUNTIME_LABELS, type ContainerConfig, type Mount } from '../types.js';
 
 /** Where a pod's containers are: what createContainer learns from the sandbox. */
@@ -172,6 +173,12 @@ function addMount(
       },
     });
     options.HostConfig.Mounts.push({ Type: 'volume', Source: name, Target: m.containerPath, ReadOnly: readOnly });
+  } else if (isSingleFile(m)) {
+    // A subPath to one key: the file itself is bind-mounted (it never follows updates, as in Kubernetes).
+    const file = path.posix.basename(m.containerPath) || 'file';
+    const dir = path.join(at.filesRoot, singleFileDir(m.volume, labels[RUNTIME_LABELS.container] ?? '', index));
+    files.push({ dir, files: { [file]: m.files[''] }, mode: m.modes?.[''] ?? m.mode ?? 0o644, modes: {} });
+    options.HostConfig.Mounts.push({ Type: 'bind', Source: path.join(dir, file), Target: m.containerPath, ReadOnly: m.readOnly ?? true });
   } else {
     for (const key of Object.keys(m.files)) {
       if (key === '' || path.posix.isAbsolute(key) || key.split('/').includes('..')) {

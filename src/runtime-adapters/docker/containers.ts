@@ -1,7 +1,9 @@
 import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { writeAtomicFiles } from '../atomic-files.js';
 import { parseOwner } from '../instance.js';
 import path from 'node:path';
-import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus } from '../types.js';
+import { TugboatError } from '../../model/errors.js';
+import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus, type FilesMount } from '../types.js';
 import { toContainerStatus } from './container-status.js';
 import { toContainerPlan, type ContainerPlan } from './container-config.js';
 import { dockerStatus, ignoreStatus, toTugboatError } from './errors.js';
@@ -55,14 +57,7 @@ async function prepare(scope: DockerScope, plan: ContainerPlan, sandboxLabels: R
   for (const f of plan.files) {
     // The volume folder is what the container sees: readable by its user; the 0700 folders
     // above it keep the files from other users of this machine.
-    await mkdir(f.dir, { recursive: true, mode: 0o755 });
-    for (const [name, content] of Object.entries(f.files)) {
-      const file = path.join(f.dir, name);
-      await mkdir(path.dirname(file), { recursive: true, mode: 0o755 });
-      const mode = f.modes[name] ?? f.mode;
-      await writeFile(file, content, { mode: 0o600 });
-      await chmod(file, mode);
-    }
+    await writeAtomicFiles(f.dir, f.files, { mode: f.mode, modes: f.modes });
   }
 }
 
@@ -127,6 +122,25 @@ export async function removeContainer(scope: DockerScope, id: string): Promise<v
     if (status === 409 && /already in progress/.test(String((err as Error).message))) return;
     throw toTugboatError(err, 'remove', subject(id));
   }
+}
+
+/**
+ * Rewrites the files of a container's files mount in place (the `..data` swap) in the folder
+ * bind-mounted at `mount.containerPath`, which must be one of this instance's pod folders.
+ */
+export async function updateFiles(scope: DockerScope, id: string, mount: FilesMount): Promise<void> {
+  let mounts: { Type?: string; Source?: string; Destination?: string }[];
+  try {
+    mounts = (await scope.docker.getContainer(id).inspect()).Mounts ?? [];
+  } catch (err) {
+    throw toTugboatError(err, 'inspect', subject(id));
+  }
+  const source = mounts.find((m) => m.Type === 'bind' && m.Destination === mount.containerPath)?.Source;
+  const root = scope.stateDir + path.sep;
+  if (!source || !path.resolve(source).startsWith(root)) {
+    throw TugboatError.badRequest(`container ${id} has no files mount at ${mount.containerPath}`);
+  }
+  await writeAtomicFiles(source, mount.files, { mode: mount.mode ?? 0o644, ...(mount.modes ? { modes: mount.modes } : {}) });
 }
 
 /** One container's status; throws NotFound when it does not exist. */

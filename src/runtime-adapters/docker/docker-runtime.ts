@@ -6,6 +6,7 @@ import type {
   ContainerStats,
   ContainerStatus,
   ExecResult,
+  FilesMount,
   ImageInfo,
   LogLine,
   LogOptions,
@@ -175,6 +176,11 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
     return execInContainer(this.scope, id, command, options);
+  }
+
+  /** Rewrites a files mount's folder on the daemon's host (bind-mounted, so the container sees the swap). */
+  updateFiles(id: string, mount: FilesMount): Promise<void> {
+    return this.scope.reachable(containers.updateFiles(this.scope, id, mount));
   }
 
   stats(id: string): Promise<ContainerStats> {

@@ -43,6 +43,8 @@ export interface MockContainer {
   waiters?: Array<() => void>;
   usage?: { cpuMillis: number; memoryBytes: number };
   removed?: boolean;
+  /** The files of its files mounts (ConfigMap, Secret, downward API), by containerPath. */
+  files?: Map<string, Record<string, Uint8Array>>;
 }
 
 /** The ContainerRuntime view of a mock container. */

@@ -13,6 +13,7 @@ import {
   type ContainerStats,
   type ContainerStatus,
   type ExecResult,
+  type FilesMount,
   type ImageInfo,
   type LogLine,
   type LogOptions,
@@ -214,6 +215,8 @@ export class MockRuntime implements ContainerRuntime {
       state: 'created',
       createdAt: this.clock.nowMs(),
     };
+    const files = (config.mounts ?? []).filter((m): m is FilesMount => m.kind === 'files');
+    if (files.length) c.files = new Map(files.map((m) => [m.containerPath, { ...m.files }]));
     this.store.add(c);
     s.containers.add(c.id);
     return c.id;
@@ -308,6 +311,32 @@ export class MockRuntime implements ContainerRuntime {
 
   /** Nothing to release: containers are left as they are. */
   async close(): Promise<void> {}
+
+  /** Replaces the files of a container's files mount (all at once, as the atomic writer). */
+  async updateFiles(id: string, mount: FilesMount): Promise<void> {
+    const c = await this.reach(id);
+    if (!c.files?.has(mount.containerPath)) throw TugboatError.badRequest(`container ${id} has no files mount at ${mount.containerPath}`);
+    c.files.set(mount.containerPath, { ...mount.files });
+  }
+
+  /**
+   * What a container of a pod reads at `path` in its ConfigMap/Secret/downward API mounts
+   * (utf-8), or undefined when no such file is there; the pod's newest container when several
+   * match. Use it to check that mounted files follow updates.
+   */
+  readFile(selector: MockPodSelector, path: string): string | undefined {
+    const c = this.select(selector)
+      .sort((a, b) => a.createdAt - b.createdAt)
+      .at(-1);
+    const mounts = [...(c?.files ?? new Map<string, Record<string, Uint8Array>>())].sort((a, b) => b[0].length - a[0].length);
+    for (const [at, files] of mounts) {
+      const key = path === at ? '' : path.startsWith(`${at}/`) ? path.slice(at.length + 1) : undefined;
+      if (key === undefined) continue;
+      const content = files[key];
+      return content === undefined ? undefined : new TextDecoder().decode(content);
+    }
+    return undefined;
+  }
 
   private async reach(id: string): Promise<MockContainer> {
     const c = this.store.get(id);

@@ -5,9 +5,10 @@
  * `TUGBOAT_VOLUME_<NAME>` (NAME: the volume name, or for hostPath the last segment of the
  * containerPath, upper-cased, other characters as '_'). `containerPath` is not honoured.
  */
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, normalize } from 'node:path';
-import type { Mount } from '../types.js';
+import { chmod, mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { isSingleFile, singleFileDir, writeAtomicFiles } from '../atomic-files.js';
+import type { FilesMount, Mount } from '../types.js';
 
 /** The env variable name under which a mount's host path is exported. */
 function volumeEnvName(mount: Mount): string {
@@ -18,31 +19,41 @@ function volumeEnvName(mount: Mount): string {
 /** Creates what the mounts need on the host; returns the env variables that point at them. */
 export async function materialiseMounts(mounts: Mount[], dirs: { sandbox: string; container: string }): Promise<Record<string, string>> {
   const env: Record<string, string> = {};
-  for (const m of mounts) {
+  for (const [index, m] of mounts.entries()) {
     let path: string;
     if (m.kind === 'hostPath') {
       path = m.hostPath;
     } else if (m.kind === 'emptyDir') {
       path = join(dirs.sandbox, 'volumes', safe(m.volume));
       await mkdir(path, { recursive: true });
+    } else if (isSingleFile(m)) {
+      // A subPath to one key: the variable names the file itself (never updated, as in Kubernetes).
+      const dir = join(dirs.container, 'files', singleFileDir(m.volume, '', index));
+      const name = basename(m.containerPath) || 'file';
+      await writeAtomicFiles(dir, { [name]: m.files[''] }, { dirMode: 0o700, mode: m.modes?.[''] ?? m.mode ?? 0o644 });
+      path = join(dir, name);
     } else {
       // ConfigMap/Secret files: in 0700 folders, each file with its mode (items' mode, else
       // defaultMode, else 0644), so other users of this machine cannot read them.
-      path = join(dirs.container, 'files', safe(m.volume));
+      path = filesMountDir(dirs.container, m.volume);
       await mkdir(path, { recursive: true, mode: 0o700 });
       await chmod(dirs.container, 0o700);
       await chmod(dirname(path), 0o700);
-      for (const [name, content] of Object.entries(m.files)) {
-        const file = normalize(join(path, name));
-        if (!file.startsWith(path)) continue; // no escaping the volume with '..'
-        await mkdir(dirname(file), { recursive: true, mode: 0o700 });
-        await writeFile(file, content, { mode: 0o600 });
-        await chmod(file, m.modes?.[name] ?? m.mode ?? 0o644);
-      }
+      await writeFilesMount(path, m);
     }
     env[volumeEnvName(m)] = path;
   }
   return env;
+}
+
+/** The folder of a container's files mount, under the container's folder. */
+export function filesMountDir(containerDir: string, volume: string): string {
+  return join(containerDir, 'files', safe(volume));
+}
+
+/** Writes (or rewrites, swapping `..data`) the files of a files mount into its folder. */
+export async function writeFilesMount(path: string, m: FilesMount): Promise<boolean> {
+  return writeAtomicFiles(path, m.files, { dirMode: 0o700, mode: m.mode ?? 0o644, ...(m.modes ? { modes: m.modes } : {}) });
 }
 
 function safe(name: string): string {

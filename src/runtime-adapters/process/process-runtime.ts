@@ -18,6 +18,7 @@ import type {
   ContainerStats,
   ContainerStatus,
   ExecResult,
+  FilesMount,
   ImageInfo,
   LogLine,
   LogOptions,
@@ -29,7 +30,7 @@ import type {
 } from '../types.js';
 import { HOST_LOOPBACK, addressBlockFor, freeAddresses, isBlock } from './addresses.js';
 import { readLogs } from './log-files.js';
-import { materialiseMounts } from './mounts.js';
+import { filesMountDir, materialiseMounts, writeFilesMount } from './mounts.js';
 import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
 import { RecordStore } from './records.js';
 import { runCommand } from './run-command.js';
@@ -258,6 +259,12 @@ export class ProcessRuntime implements ContainerRuntime {
       throw TugboatError.invalid({ kind: 'containers' }, id, [fieldError('command', 'must be a non-empty array of strings')]);
     }
     return runCommand(command, { env: rec.env, cwd: rec.cwd, timeoutMs: options.timeoutMs });
+  }
+
+  /** Rewrites a files mount in the container's folder (the `..data` swap); the process sees it at the same path. */
+  async updateFiles(id: string, mount: FilesMount): Promise<void> {
+    await this.mustGet(id);
+    await writeFilesMount(filesMountDir(this.records().containerDir(id), mount.volume), mount);
   }
 
   async stats(id: string): Promise<ContainerStats> {
