@@ -136,6 +136,8 @@ export { terminalError } from './controllers/runtime/terminal-error.js';
 // Cloud providers (the contract, and the local provider: load balancers as loopback TCP listeners)
 export { LocalCloudProvider, LocalLoadBalancers, LocalNodeGroups, NODE_GROUP_LABEL } from './cloud-providers/local/index.js';
 export type { LocalCloudProviderOptions, LocalLoadBalancersOptions, LocalNodeGroupSpec } from './cloud-providers/local/index.js';
+export { AddressPool, AddressRangeExhaustedError, DEFAULT_LOAD_BALANCER_RANGE } from './cloud-providers/local/index.js';
+export type { AddressLease } from './cloud-providers/local/index.js';
 export type {
   CloudProvider,
   CloudHost,

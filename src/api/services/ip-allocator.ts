@@ -5,7 +5,7 @@
  * set is handed in (the admission plugin derives it from the stored Services).
  */
 import { TugboatError } from '../../model/errors.js';
-import { formatIpv4, parseCidr, parseIpv4, type Ipv4Cidr } from './cidr.js';
+import { formatIpv4, parseCidr, parseIpv4, type Ipv4Cidr } from '../../model/ipv4-cidr.js';
 
 /** Why a requested IP cannot be had, as Kubernetes' allocator errors say. */
 export type IpRequestError = 'not-in-range' | 'allocated';

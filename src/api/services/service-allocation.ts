@@ -11,7 +11,7 @@ import type { Clock } from '../../clock/types.js';
 import type { ResourceClient } from '../../client/types.js';
 import { TugboatError } from '../../model/errors.js';
 import { forbidden, invalid } from '../../model/validation/field-errors.js';
-import { parseIpv4 } from './cidr.js';
+import { parseIpv4 } from '../../model/ipv4-cidr.js';
 import { IpRange } from './ip-allocator.js';
 import { PortRange } from './port-allocator.js';
 import type { AdmissionPlugin, AdmissionRequest } from '../admission.js';

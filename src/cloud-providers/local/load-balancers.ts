@@ -1,17 +1,25 @@
 /**
  * The local provider's load balancers, as kind's cloud-provider-kind gives each Service a real
- * balancer: every TCP port of a LoadBalancer Service gets a listener on a loopback address (the
- * Service's port when free, else any free port), forwarding to the Service's Ready endpoints, or
- * to its node ports on the nodes when it has none.
+ * balancer: each LoadBalancer Service gets its own address from a loopback range (see
+ * {@link AddressPool}; a spec.loadBalancerIP inside the range is honoured), and every TCP port of
+ * the Service a listener there (on the Service's port, or any free port when that one cannot be
+ * bound), forwarding to the Service's Ready endpoints, or to its node ports on the nodes when it
+ * has none.
  */
 import type { core, Service } from '../../model/types.js';
 import type { LoadBalancerPort, LoadBalancerProvider, LoadBalancerRequest } from '../types.js';
+import { AddressPool, type AddressLease } from './address-pool.js';
 import { TcpBalancer, type Backend } from './tcp-balancer.js';
 
 /** Options of {@link LocalLoadBalancers}. */
 export interface LocalLoadBalancersOptions {
-  /** The address balancers listen on (and report as their ingress IP). @default '127.0.0.1' */
-  address?: string;
+  /**
+   * The IPv4 range each balancer gets its own address from (reported as its ingress IP). Any part
+   * of 127.0.0.0/8 works on Linux without setup. @default '127.0.100.0/24'
+   */
+  range?: string;
+  /** The UDP port that holds a balancer's address against other clusters on this machine. @default 65535 */
+  reservationPort?: number;
   /** Listen on the Service's own port when it is free. @default true */
   preferServicePort?: boolean;
   /** The loadBalancerClass values served besides Services without one. @default [] */
@@ -19,6 +27,7 @@ export interface LocalLoadBalancersOptions {
 }
 
 interface Balancer {
+  address: AddressLease;
   /** Listeners by `${protocol}/${service port}`. */
   listeners: Map<string, TcpBalancer>;
   status: core.LoadBalancerStatus;
@@ -36,12 +45,13 @@ function backendsOf(port: LoadBalancerPort, request: LoadBalancerRequest): Backe
 /** Load balancers as TCP listeners in this process: the load-balancer part of the local provider. */
 export class LocalLoadBalancers implements LoadBalancerProvider {
   readonly classes: readonly string[];
-  private readonly address: string;
+  /** The addresses balancers get. */
+  readonly addresses: AddressPool;
   private readonly preferServicePort: boolean;
   private readonly balancers = new Map<string, Balancer>();
 
   constructor(options: LocalLoadBalancersOptions = {}) {
-    this.address = options.address ?? '127.0.0.1';
+    this.addresses = new AddressPool(options.range, options.reservationPort);
     this.preferServicePort = options.preferServicePort ?? true;
     this.classes = options.classes ?? [];
   }
@@ -52,8 +62,20 @@ export class LocalLoadBalancers implements LoadBalancerProvider {
 
   async ensure(request: LoadBalancerRequest): Promise<core.LoadBalancerStatus> {
     const key = keyOf(request.clusterName, request.service);
+    const requested = request.service.spec?.loadBalancerIP || undefined;
     let balancer = this.balancers.get(key);
-    if (!balancer) this.balancers.set(key, (balancer = { listeners: new Map(), status: {} }));
+    if (balancer && requested && balancer.address.ip !== requested) {
+      // A new requested address: the balancer moves there (the old one is released once the new one is held).
+      const lease = await this.addresses.acquire(requested);
+      await this.release(key);
+      balancer = undefined;
+      this.balancers.set(key, (balancer = { address: lease, listeners: new Map(), status: {} }));
+    }
+    if (!balancer) {
+      const lease = await this.addresses.acquire(requested);
+      this.balancers.set(key, (balancer = { address: lease, listeners: new Map(), status: {} }));
+    }
+    const ip = balancer.address.ip;
     const wanted = new Set<string>();
     const ports: core.PortStatus[] = [];
     for (const port of request.ports) {
@@ -65,7 +87,7 @@ export class LocalLoadBalancers implements LoadBalancerProvider {
       }
       let listener = balancer.listeners.get(id);
       if (!listener) {
-        listener = await TcpBalancer.listen(this.address, this.preferServicePort ? port.port : 0);
+        listener = await TcpBalancer.listen(ip, this.preferServicePort ? port.port : 0);
         balancer.listeners.set(id, listener);
       }
       listener.setBackends(backendsOf(port, request));
@@ -76,16 +98,21 @@ export class LocalLoadBalancers implements LoadBalancerProvider {
       balancer.listeners.delete(id);
       await listener.close();
     }
-    balancer.status = { ingress: [{ ip: this.address, ipMode: 'VIP', ports }] };
+    balancer.status = { ingress: [{ ip, ipMode: 'VIP', ports }] };
     return balancer.status;
   }
 
   async delete(clusterName: string, service: Service): Promise<void> {
-    const key = keyOf(clusterName, service);
+    await this.release(keyOf(clusterName, service));
+  }
+
+  /** Closes a balancer's listeners, then gives its address back. */
+  private async release(key: string): Promise<void> {
     const balancer = this.balancers.get(key);
     if (!balancer) return;
     this.balancers.delete(key);
     await Promise.all([...balancer.listeners.values()].map((l) => l.close()));
+    await balancer.address.release();
   }
 
   /** The number of balancers held (for tests and leak checks). */
@@ -93,10 +120,9 @@ export class LocalLoadBalancers implements LoadBalancerProvider {
     return this.balancers.size;
   }
 
-  /** Closes every balancer. */
+  /** Closes every balancer and gives back every address. */
   async close(): Promise<void> {
-    const all = [...this.balancers.values()];
-    this.balancers.clear();
-    await Promise.all(all.flatMap((b) => [...b.listeners.values()].map((l) => l.close())));
+    await Promise.all([...this.balancers.keys()].map((k) => this.release(k)));
+    await this.addresses.close();
   }
 }

@@ -1,6 +1,6 @@
 /**
  * LocalCloudProvider: a cloud on this machine, for tests and embedding. Load balancers are TCP
- * listeners on a loopback address ({@link LocalLoadBalancers}); node groups add and remove
+ * listeners, each on its own loopback address from a range ({@link LocalLoadBalancers}); node groups add and remove
  * tugboat nodes on local runtimes ({@link LocalNodeGroups}); volumes are directories on this
  * machine ({@link LocalVolumes}).
  */
@@ -13,6 +13,11 @@ import { LocalLoadBalancers, type LocalLoadBalancersOptions } from './load-balan
 
 /** Options of {@link LocalCloudProvider}. */
 export interface LocalCloudProviderOptions {
+  /**
+   * The range each load balancer gets its own address from (short for `loadBalancers.range`).
+   * @default '127.0.100.0/24'
+   */
+  loadBalancerRange?: string;
   /** The load balancers' options, or `false` for a provider without load balancers. */
   loadBalancers?: LocalLoadBalancersOptions | false;
   /** Node groups the cluster autoscaler grows and shrinks. @default none */
@@ -29,7 +34,11 @@ export class LocalCloudProvider implements CloudProvider {
   readonly volumes: LocalVolumes | undefined;
 
   constructor(options: LocalCloudProviderOptions = {}) {
-    this.loadBalancers = options.loadBalancers === false ? undefined : new LocalLoadBalancers(options.loadBalancers ?? {});
+    const range = options.loadBalancerRange;
+    this.loadBalancers =
+      options.loadBalancers === false
+        ? undefined
+        : new LocalLoadBalancers({ ...(range !== undefined ? { range } : {}), ...(options.loadBalancers ?? {}) });
     this.nodeGroups = options.nodeGroups?.length ? new LocalNodeGroups(options.nodeGroups) : undefined;
     this.volumes =
       options.volumes === false ? undefined : new LocalVolumes(options.volumes ?? { root: join(tmpdir(), 'tugboat-volumes', 'local') });

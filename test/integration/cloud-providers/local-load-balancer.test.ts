@@ -1,7 +1,9 @@
 /**
  * The local provider's load balancers on real Docker: a LoadBalancer Service in front of busybox
- * httpd pods gets a TCP listener on 127.0.0.1 (status.loadBalancer.ingress), traffic really flows
- * to the pods, follows them through a rollout, and the listener is gone once the Service is.
+ * httpd pods gets its own address from the range 127.0.100.0/24 (status.loadBalancer.ingress[].ip)
+ * and a TCP listener there on the Service's port; traffic really flows to the pods, keeps flowing
+ * through the balancer's own address during a rollout and follows the pods to the next image, and
+ * the listener and the address are released once the Service is gone.
  */
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,9 +17,9 @@ import { eventually, httpdDeployment, httpGet, removeLeftovers, rolledOut } from
 const docker = await dockerForTests();
 const name = testClusterName('local-load-balancer');
 
-function refused(port: number): Promise<boolean> {
+function refused(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port });
+    const s = net.connect({ host, port });
     s.once('connect', () => {
       s.destroy();
       resolve(false);
@@ -40,8 +42,9 @@ describe.skipIf(!docker)('LocalCloudProvider load balancers on Docker', { timeou
   });
 
   let port = 0;
+  let ip = '';
 
-  it('a LoadBalancer Service gets an ingress on 127.0.0.1 that serves the pods', async () => {
+  it('a LoadBalancer Service gets its own address from 127.0.100.0/24 that serves the pods', async () => {
     await cluster!.apply(httpdDeployment('web', 2));
     await rolledOut(cluster!, 'web');
     const service: Service = {
@@ -57,28 +60,50 @@ describe.skipIf(!docker)('LocalCloudProvider load balancers on Docker', { timeou
       return s.status?.loadBalancer?.ingress?.length ? s : undefined;
     }, 'an ingress');
     const ingress = svc.status!.loadBalancer!.ingress![0]!;
-    expect(ingress.ip).toBe('127.0.0.1');
+    ip = ingress.ip!;
+    expect(ip).toMatch(/^127\.0\.100\.([1-9]|[1-9][0-9]|1[0-9][0-9]|2[0-4][0-9]|25[0-4])$/);
+    expect(cloud.loadBalancers!.addresses.inUse).toEqual([ip]);
+    // Its own address: the Service's own port is free there.
     port = ingress.ports![0]!.port;
-    expect(port).toBeGreaterThan(0);
-    for (let i = 0; i < 4; i++) expect((await httpGet('127.0.0.1', port)).body.trim()).toBe('tugboat 1');
+    expect(port).toBe(18080);
+    for (let i = 0; i < 4; i++) expect((await httpGet(ip, port)).body.trim()).toBe('tugboat 1');
   });
 
-  it('follows the endpoints through a rollout to the next image', async () => {
+  it('keeps serving through its own address during a rollout, then answers from the new pods', async () => {
+    let stop = false;
+    const answers: string[] = [];
+    const traffic = (async () => {
+      // Bounded: at most 2,000 requests, one at a time, for as long as the rollout takes.
+      for (let i = 0; i < 2000 && !stop; i++) {
+        answers.push(
+          await httpGet(ip, port).then(
+            (r) => r.body.trim(),
+            (e: Error) => `error: ${e.message}`,
+          ),
+        );
+      }
+    })();
     await cluster!
       .deployments()
       .patch('web', { spec: { template: { spec: { containers: [{ name: 'web', image: TEST_IMAGE_2 }] } } } }, 'strategic');
     await rolledOut(cluster!, 'web');
-    await eventually(async () => {
-      const bodies = [];
-      for (let i = 0; i < 4; i++) bodies.push((await httpGet('127.0.0.1', port).catch(() => ({ body: 'x' }))).body.trim());
-      return bodies.every((b) => b === 'tugboat 2');
-    }, 'every answer from the new pods');
+    await eventually(
+      async () => answers.slice(-4).length === 4 && answers.slice(-4).every((b) => b === 'tugboat 2'),
+      'answers from the new pods',
+    );
+    stop = true;
+    await traffic;
+    const failures = answers.filter((a) => a !== 'tugboat 1' && a !== 'tugboat 2');
+    console.log(`rollout through ${ip}:${port}: ${answers.length} requests, ${failures.length} failed`, failures.slice(0, 3));
+    expect(answers.length).toBeGreaterThan(10);
+    expect(failures).toEqual([]);
   });
 
-  it('deleting the Service releases the balancer (its port refuses) and the Service goes', async () => {
+  it('deleting the Service releases the balancer (its port refuses, its address is free) and the Service goes', async () => {
     await cluster!.services().delete('web');
     await eventually(async () => (await cluster!.services().find('web')) === undefined, 'the Service gone');
     expect(cloud.loadBalancers!.size).toBe(0);
-    expect(await refused(port)).toBe(true);
+    expect(cloud.loadBalancers!.addresses.inUse).toEqual([]);
+    expect(await refused(ip, port)).toBe(true);
   });
 });

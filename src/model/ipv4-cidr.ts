@@ -1,4 +1,4 @@
-/** IPv4 CIDR arithmetic for the Service IP allocator (pure). */
+/** IPv4 CIDR arithmetic (pure): the Service IP allocator and the local load balancers' address range. */
 
 /** An IPv4 network: its first address and prefix length, as numbers. */
 export interface Ipv4Cidr {
