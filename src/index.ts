@@ -21,6 +21,7 @@ export type {
   ScaleTarget,
   DrainOptions,
   DrainResult,
+  ClusterAutoscalerOptions,
 } from './cluster/cluster.js';
 export type { ServeOptions, ServedApi, TokenUser, TlsFiles, UserInfo } from './server/types.js';
 export type { NodeSpec } from './cluster/node-pool.js';

@@ -40,7 +40,7 @@ import { waitFor, type WaitForOptions } from './wait-for.js';
 import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type SettleOptions } from './settle.js';
 import { ApiServer, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider, VolumeProvider } from '../cloud-providers/types.js';
-import { cloudControllers } from './cloud-controllers.js';
+import { cloudControllers, type ClusterAutoscalerOptions } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
 import { NodePortProxy } from './node-ports.js';
 import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
@@ -104,6 +104,12 @@ export interface ClusterOptions {
    */
   cloudProvider?: CloudProvider;
   /**
+   * The cluster autoscaler's tunables when the cloud provider has node groups (as
+   * cluster-autoscaler's --scale-down-unneeded-time, --scale-down-utilization-threshold and
+   * --scale-down-delay-after-add). @default 10 min, 0.5, 10 min
+   */
+  clusterAutoscaler?: ClusterAutoscalerOptions;
+  /**
    * Ingress adapters, each serving the IngressClass of its `className` on its own listener
    * (e.g. `new ProxyIngress({ className: 'public' })`); each Ingress they serve gets its
    * status.loadBalancer from the adapter's address.
@@ -113,6 +119,7 @@ export interface ClusterOptions {
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
 export type { DrainOptions, DrainResult } from './drain.js';
+export type { ClusterAutoscalerOptions } from './cloud-controllers.js';
 
 /** What `cluster.on(...)` reports. */
 export interface ClusterEvents {
@@ -163,6 +170,7 @@ export class Cluster extends TypedClients {
   private readonly initialNodes: NodeSpec[];
   private readonly customMetrics: CustomMetricsProvider | undefined;
   private readonly cloudProvider: CloudProvider | undefined;
+  private readonly autoscalerOptions: ClusterAutoscalerOptions | undefined;
   /** The volumes part in use: the cloud provider's, else local volumes (directories under the system temp folder). */
   readonly volumes: VolumeProvider;
   private stopped = false;
@@ -210,6 +218,7 @@ export class Cluster extends TypedClients {
     }
     this.customMetrics = options.customMetrics;
     this.cloudProvider = options.cloudProvider;
+    this.autoscalerOptions = options.clusterAutoscaler;
     const adapters = options.ingressAdapters ?? [];
     this.ingress = adapters.length > 0 ? new IngressSync(this.context, this.informers, adapters, managerOptions.logger) : undefined;
     this.volumes = options.cloudProvider?.volumes ?? new LocalVolumes({ root: join(tmpdir(), 'tugboat-volumes', this.name) });
@@ -251,8 +260,12 @@ export class Cluster extends TypedClients {
         addNode: async (spec) => void (await this.nodePool.add(spec)),
         removeNode: (name) => this.nodePool.remove(name),
       });
-      const drain = (node: string) => this.drain(node);
-      if (this.controllersOn) for (const c of cloudControllers(this.cloudProvider, this.name, drain)) this.controllers.register(c);
+      const deps = {
+        drain: (node: string) => this.drain(node),
+        ...(this.scheduler ? { registry: this.scheduler.registry } : {}),
+        ...(this.autoscalerOptions ? { autoscaler: this.autoscalerOptions } : {}),
+      };
+      if (this.controllersOn) for (const c of cloudControllers(this.cloudProvider, this.name, deps)) this.controllers.register(c);
     }
     await ensureStandardStorageClass(this.context, this.volumes);
     await this.controllers.start();

@@ -38,6 +38,7 @@ export { podRequests } from './resources.js';
 export { nodeNamePlugin } from './plugins/node-name.js';
 export { nodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
 export { nodeResourcesFitPlugin } from './plugins/node-resources-fit.js';
+export { nodePortsPlugin, ERR_NODE_PORTS } from './plugins/node-ports.js';
 export { nodeAffinityPlugin } from './plugins/node-affinity.js';
 export { taintTolerationPlugin, tolerates } from './plugins/taint-toleration.js';
 export { interPodAffinityPlugin, type InterPodAffinityOptions } from './plugins/inter-pod-affinity.js';

@@ -7,6 +7,7 @@ import type { AnyPlugin, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlu
 import { nodeNamePlugin } from './plugins/node-name.js';
 import { nodeUnschedulablePlugin } from './plugins/node-unschedulable.js';
 import { nodeResourcesFitPlugin } from './plugins/node-resources-fit.js';
+import { nodePortsPlugin } from './plugins/node-ports.js';
 import { nodeAffinityPlugin } from './plugins/node-affinity.js';
 import { taintTolerationPlugin } from './plugins/taint-toleration.js';
 import { interPodAffinityPlugin } from './plugins/inter-pod-affinity.js';
@@ -68,6 +69,7 @@ export function defaultPlugins(): AnyPlugin[] {
     nodeNamePlugin(),
     taintTolerationPlugin(),
     nodeAffinityPlugin(),
+    nodePortsPlugin(),
     nodeResourcesFitPlugin(),
     podTopologySpreadPlugin(),
     interPodAffinityPlugin(),

@@ -14,7 +14,8 @@ import { rfc3339 } from '../../clock/time-format.js';
 import { kinds } from '../../client/kinds.js';
 import type { NodeGroup, NodeGroupProvider } from '../../cloud-providers/types.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
-import { checkUnneeded, planScaleUp, schedulableOnExisting, type GroupState } from './plan.js';
+import { checkUnneeded, planScaleUp, schedulableOnExisting, type ClusterState, type GroupState } from './plan.js';
+import type { SchedulingSimulator } from './types.js';
 
 /** The component name of the autoscaler's Events. */
 export const CLUSTER_AUTOSCALER_COMPONENT = 'cluster-autoscaler';
@@ -26,6 +27,8 @@ export interface NodeAutoscalerOptions {
   provider: NodeGroupProvider;
   /** Drains a node before its removal (the cluster's `drain`: eviction API, budgets honoured). */
   drain: (node: string) => Promise<unknown>;
+  /** Scheduling simulation with the scheduler's own filters (the cluster passes one over its scheduler's plugins). */
+  simulator: SchedulingSimulator;
   /** How long a node must be unneeded before it is removed. @default 600_000 (10 min) */
   scaleDownUnneededTimeMs?: number;
   /** Utilization (requests over allocatable, cpu or memory) under which a node is unneeded. @default 0.5 */
@@ -53,7 +56,7 @@ function message(err: unknown): string {
 
 /** The cluster autoscaler over `provider`'s node groups. */
 export function nodeAutoscalerController(options: NodeAutoscalerOptions): Controller {
-  const { provider } = options;
+  const { provider, simulator } = options;
   const unneededTimeMs = options.scaleDownUnneededTimeMs ?? 600_000;
   const threshold = options.scaleDownUtilizationThreshold ?? 0.5;
   const delayAfterAddMs = options.scaleDownDelayAfterAddMs ?? 600_000;
@@ -161,13 +164,14 @@ export function nodeAutoscalerController(options: NodeAutoscalerOptions): Contro
             p.spec?.nodeName === name && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
         );
       const unschedulable = pods.filter(isUnschedulable);
-      const willFit = schedulableOnExisting(
-        unschedulable,
-        schedulable.map((n) => ({ node: n, pods: podsOn(n.metadata.name ?? '') })),
+      const bound = pods.filter(
+        (p) => p.spec?.nodeName && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed',
       );
+      const clusterState: ClusterState = { nodes: schedulable, pods: bound };
+      const willFit = schedulableOnExisting(unschedulable, clusterState, simulator);
       const pending = unschedulable.filter((p) => !willFit.has(p));
       for (const uid of [...reported]) if (!pending.some((p) => p.metadata.uid === uid)) reported.delete(uid);
-      const decision = planScaleUp(pending, states);
+      const decision = planScaleUp(pending, states, clusterState, simulator);
       let scaleUpStatus = 'NoActivity';
       if (decision.scaleUp) {
         const { group, delta, pods: helped } = decision.scaleUp;
@@ -219,14 +223,7 @@ export function nodeAutoscalerController(options: NodeAutoscalerOptions): Contro
         const name = node.metadata.name ?? '';
         const group = members.get(name);
         const state = group && states.find((s) => s.group.id === group.id);
-        const check = group
-          ? checkUnneeded(
-              node,
-              podsOn(name),
-              schedulable.filter((n) => n !== node).map((n) => ({ node: n, pods: podsOn(n.metadata.name ?? '') })),
-              threshold,
-            )
-          : undefined;
+        const check = group ? checkUnneeded(node, clusterState, threshold, simulator) : undefined;
         if (!group || !state || !check?.unneeded || state.targetSize <= group.minSize) {
           unneededSince.delete(name);
           continue;

@@ -1,21 +1,14 @@
 /**
- * The cluster autoscaler's decisions as pure functions: which group to grow for the pending pods
- * (simulating them on the group's template nodes, upcoming ones first), and whether a node is
- * unneeded (utilization under the threshold, every pod movable and fitting on the other nodes).
+ * The cluster autoscaler's decisions as pure functions over a {@link SchedulingSimulator}: which
+ * pending pods the existing nodes will take, which group to grow for the rest (simulating them on
+ * the group's template nodes, upcoming ones first, with the scheduler's filters), and whether a
+ * node is unneeded (utilization under the threshold, every pod movable and fitting elsewhere).
  */
 import type { Node, Pod } from '../../model/types.js';
 import type { NodeGroup } from '../../cloud-providers/types.js';
-import {
-  add,
-  insufficient,
-  nodeAllocatable,
-  placementMismatch,
-  podRequests,
-  sumRequests,
-  templateAllocatable,
-  utilization,
-  type Amounts,
-} from './resources.js';
+import { LABEL_HOSTNAME } from '../../model/well-known.js';
+import { DEFAULT_TEMPLATE_CAPACITY, podRequests, utilization } from './resources.js';
+import type { SchedulingSimulator, SimulatedCluster } from './types.js';
 
 /** A group as the planner sees it: the group, its target size and how many of its nodes have not registered yet. */
 export interface GroupState {
@@ -40,34 +33,34 @@ export interface ScaleUpDecision {
   noScaleUp: Array<{ pod: Pod; reasons: string[] }>;
 }
 
-/** Why a pod cannot run on a group's template node, or undefined when it can. */
-export function templateMismatch(pod: Pod, group: NodeGroup): string | undefined {
-  const labels = group.template.labels;
-  const mismatch = placementMismatch(pod, labels, group.template.taints);
-  if (mismatch) return mismatch;
-  const short = insufficient(podRequests(pod), templateAllocatable(group.template));
-  return short ? `Insufficient ${short}` : undefined;
+/** The cluster as the planner reads it: the schedulable nodes and the pods bound to them. */
+export interface ClusterState {
+  nodes: readonly Node[];
+  /** Pods with spec.nodeName, not finished. */
+  pods: readonly Pod[];
 }
 
-/** First-fit packing of pods onto bins (free amounts); returns the index each pod went to, or -1. */
-function pack(pods: readonly Pod[], bins: Amounts[], newBin: (() => Amounts) | undefined, maxBins: number): number[] {
-  return pods.map((pod) => {
-    const req = podRequests(pod);
-    for (let i = 0; i < bins.length; i++) {
-      if (!insufficient(req, bins[i]!)) {
-        bins[i] = add(bins[i]!, req, -1);
-        return i;
-      }
-    }
-    if (newBin && bins.length < maxBins) {
-      const bin = newBin();
-      if (!insufficient(req, bin)) {
-        bins.push(add(bin, req, -1));
-        return bins.length - 1;
-      }
-    }
-    return -1;
-  });
+/** The reason a pod gives when its group has no room left. */
+export const MAX_SIZE_REACHED = 'max node group size reached';
+
+/**
+ * The `index`-th template node of a group, as cluster-autoscaler builds one from the group's
+ * template: its own name and hostname label, the template's labels, taints and resources, Ready.
+ */
+export function templateNode(group: NodeGroup, index: number): Node {
+  const name = `template-node-for-${group.id}-${index}`;
+  const capacity = group.template.capacity ?? DEFAULT_TEMPLATE_CAPACITY;
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: { name, labels: { ...(group.template.labels ?? {}), [LABEL_HOSTNAME]: name } },
+    spec: group.template.taints?.length ? { taints: [...group.template.taints] } : {},
+    status: {
+      capacity: { ...capacity },
+      allocatable: { ...(group.template.allocatable ?? capacity) },
+      conditions: [{ type: 'Ready', status: 'True' }],
+    },
+  };
 }
 
 /** Largest requests first (cpu, then memory), as binpacking estimators order pods. */
@@ -77,35 +70,100 @@ function bySize(a: Pod, b: Pod): number {
   return (rb.cpu ?? 0) - (ra.cpu ?? 0) || (rb.memory ?? 0) - (ra.memory ?? 0);
 }
 
+/** The pod as if not bound yet (a pod being moved must not be held to its old node's name). */
+function unbound(pod: Pod): Pod {
+  if (!pod.spec?.nodeName) return pod;
+  const { nodeName: _nodeName, ...spec } = pod.spec;
+  return { ...pod, spec };
+}
+
+const nameOf = (n: Node): string => n.metadata.name ?? '';
+
+/**
+ * The pending pods the existing nodes will take (cluster-autoscaler's filterOutSchedulable):
+ * each, largest first, is placed on the first node the scheduler's filters accept.
+ */
+export function schedulableOnExisting(pending: readonly Pod[], cluster: ClusterState, simulator: SchedulingSimulator): Set<Pod> {
+  const sim = simulator.snapshot(cluster.nodes, cluster.pods);
+  const names = cluster.nodes.map(nameOf);
+  const fits = new Set<Pod>();
+  for (const p of [...pending].sort(bySize)) {
+    const { node } = sim.fit(p, names);
+    if (node === undefined) continue;
+    sim.place(p, node);
+    fits.add(p);
+  }
+  return fits;
+}
+
+/** Simulates one group: the pods placed on its upcoming nodes, on new nodes, and why the others fit nowhere. */
+function simulateGroup(
+  g: GroupState,
+  pods: readonly Pod[],
+  sim: SimulatedCluster,
+): { waiting: Pod[]; onNew: Pod[]; delta: number; reasons: Map<Pod, string> } {
+  const upcoming = Math.max(0, g.upcoming);
+  const room = Math.max(0, g.group.maxSize - g.targetSize);
+  const names: string[] = [];
+  let next = 0;
+  const add = (): string => {
+    const node = templateNode(g.group, next++);
+    sim.addNode(node);
+    names.push(nameOf(node));
+    return nameOf(node);
+  };
+  for (let i = 0; i < upcoming; i++) add();
+  const waiting: Pod[] = [];
+  const onNew: Pod[] = [];
+  const reasons = new Map<Pod, string>();
+  for (const pod of pods) {
+    const placed = sim.fit(pod, names).node;
+    if (placed !== undefined) {
+      sim.place(pod, placed);
+      (names.indexOf(placed) < upcoming ? waiting : onNew).push(pod);
+      continue;
+    }
+    // A fresh template node: the pod goes there, or the template itself does not fit it.
+    const fresh = add();
+    const res = sim.fit(pod, [fresh]);
+    const withinMax = names.length - upcoming <= room;
+    if (res.node !== undefined && withinMax) {
+      sim.place(pod, fresh);
+      onNew.push(pod);
+      continue;
+    }
+    sim.removeNode(fresh);
+    names.pop();
+    next--;
+    reasons.set(pod, res.node !== undefined ? MAX_SIZE_REACHED : (res.reasons[0] ?? 'no node fits'));
+  }
+  return { waiting, onNew, delta: names.length - upcoming, reasons };
+}
+
 /**
  * Which group to grow, and by how many nodes, so the pending pods fit: for each group the pods
- * that fit its template are packed onto its upcoming nodes, then onto new template nodes up to
- * maxSize. The group that helps the most pods wins, then the one needing fewer nodes, then by id.
+ * are simulated (largest first) on its upcoming template nodes, then on new ones up to maxSize,
+ * beside the existing cluster (so pod affinity and anti-affinity see the pods already running).
+ * The group that helps the most pods wins, then the one needing fewer nodes, then by id.
  */
-export function planScaleUp(pending: readonly Pod[], groups: readonly GroupState[]): ScaleUpDecision {
+export function planScaleUp(
+  pending: readonly Pod[],
+  groups: readonly GroupState[],
+  cluster: ClusterState,
+  simulator: SchedulingSimulator,
+): ScaleUpDecision {
   const sorted = [...pending].sort(bySize);
   const reasons = new Map<Pod, string[]>(sorted.map((p) => [p, []]));
   const waiting = new Set<Pod>();
   let best: ScaleUpPlan | undefined;
   for (const g of [...groups].sort((a, b) => (a.group.id < b.group.id ? -1 : 1))) {
-    const fitting = sorted.filter((p) => {
-      const why = templateMismatch(p, g.group);
-      if (why) reasons.get(p)!.push(why);
-      return !why;
-    });
-    const tmpl = templateAllocatable(g.group.template);
-    const upcoming = Array.from({ length: Math.max(0, g.upcoming) }, () => ({ ...tmpl }));
-    const room = Math.max(0, g.group.maxSize - g.targetSize);
-    const placed = pack(fitting, upcoming, () => ({ ...tmpl }), upcoming.length + room);
-    const onNew = fitting.filter((_, i) => placed[i]! >= g.upcoming);
-    fitting.forEach((p, i) => {
-      if (placed[i]! >= 0 && placed[i]! < g.upcoming) waiting.add(p);
-      if (placed[i] === -1) reasons.get(p)!.push('max node group size reached');
-    });
-    const delta = Math.max(0, upcoming.length - g.upcoming);
-    if (delta === 0 || onNew.length === 0) continue;
-    if (!best || onNew.length > best.pods.length || (onNew.length === best.pods.length && delta < best.delta)) {
-      best = { group: g, delta, pods: onNew };
+    const result = simulateGroup(g, sorted, simulator.snapshot(cluster.nodes, cluster.pods));
+    for (const [pod, why] of result.reasons) reasons.get(pod)!.push(why);
+    for (const p of result.waiting) waiting.add(p);
+    if (result.delta === 0 || result.onNew.length === 0) continue;
+    const n = result.onNew.length;
+    if (!best || n > best.pods.length || (n === best.pods.length && result.delta < best.delta)) {
+      best = { group: g, delta: result.delta, pods: result.onNew };
     }
   }
   const helped = new Set([...(best?.pods ?? []), ...waiting]);
@@ -144,50 +202,28 @@ export interface ScaleDownCheck {
 
 /**
  * Whether `node` is unneeded: under `threshold` utilization, every pod on it movable and fitting
- * (first fit) on the other schedulable nodes' free resources.
+ * (largest first, the scheduler's filters) on the other nodes of `cluster`.
  */
-export function checkUnneeded(
-  node: Node,
-  podsOn: readonly Pod[],
-  others: ReadonlyArray<{ node: Node; pods: readonly Pod[] }>,
-  threshold: number,
-): ScaleDownCheck {
-  const counted = podsOn.filter((p) => !ignoredOnScaleDown(p));
+export function checkUnneeded(node: Node, cluster: ClusterState, threshold: number, simulator: SchedulingSimulator): ScaleDownCheck {
+  const name = nameOf(node);
+  const counted = cluster.pods.filter((p) => p.spec?.nodeName === name && !ignoredOnScaleDown(p));
   const u = utilization(node, counted);
   if (u >= threshold) return { unneeded: false, utilization: u, reason: 'NotUnderutilized' };
   for (const p of counted) {
     const why = blocksScaleDown(p);
     if (why) return { unneeded: false, utilization: u, reason: why };
   }
-  const bins = others.map((o) => add(nodeAllocatable(o.node), sumRequests(o.pods), -1));
-  const targets = others.map((o) => o.node);
-  for (const p of [...counted].sort(bySize)) {
-    const req = podRequests(p);
-    const i = bins.findIndex(
-      (free, j) => !insufficient(req, free) && !placementMismatch(p, targets[j]!.metadata.labels, targets[j]!.spec?.taints),
-    );
-    if (i === -1) return { unneeded: false, utilization: u, reason: 'NoPlaceToMovePods' };
-    bins[i] = add(bins[i]!, req, -1);
+  if (counted.length === 0) return { unneeded: true, utilization: u };
+  const others = cluster.nodes.filter((n) => nameOf(n) !== name);
+  const sim = simulator.snapshot(
+    others,
+    cluster.pods.filter((p) => p.spec?.nodeName !== name),
+  );
+  const names = others.map(nameOf);
+  for (const p of [...counted].sort(bySize).map(unbound)) {
+    const { node: to } = sim.fit(p, names);
+    if (to === undefined) return { unneeded: false, utilization: u, reason: 'NoPlaceToMovePods' };
+    sim.place(p, to);
   }
   return { unneeded: true, utilization: u };
-}
-
-/**
- * The pending pods that fit on the existing nodes' free resources (first fit, largest first):
- * the scheduler will place them, so they trigger no scale-up (cluster-autoscaler's
- * filterOutSchedulable).
- */
-export function schedulableOnExisting(pending: readonly Pod[], nodes: ReadonlyArray<{ node: Node; pods: readonly Pod[] }>): Set<Pod> {
-  const bins = nodes.map((o) => add(nodeAllocatable(o.node), sumRequests(o.pods), -1));
-  const fits = new Set<Pod>();
-  for (const p of [...pending].sort(bySize)) {
-    const req = podRequests(p);
-    const i = bins.findIndex(
-      (free, j) => !insufficient(req, free) && !placementMismatch(p, nodes[j]!.node.metadata.labels, nodes[j]!.node.spec?.taints),
-    );
-    if (i === -1) continue;
-    bins[i] = add(bins[i]!, req, -1);
-    fits.add(p);
-  }
-  return fits;
 }

@@ -1,12 +1,11 @@
 /**
- * Resource arithmetic of the cluster autoscaler's simulations: what a pod requests, what a node
- * (or a group's template node) offers, and whether a pod fits a node's labels, taints and free
- * resources. Amounts are thousandths (millicores, bytes*1000), as Kubernetes' MilliValue.
+ * Resource arithmetic of the cluster autoscaler: what a pod requests and how much of a node's
+ * allocatable its pods use (the utilization a scale-down compares with its threshold). Whether a
+ * pod fits a node is the scheduler's filters' question (the SchedulingSimulator). Amounts are
+ * thousandths (millicores, bytes*1000), as Kubernetes' MilliValue.
  */
 import type { Node, Pod } from '../../model/types.js';
-import type { NodeTemplate } from '../../cloud-providers/types.js';
 import { quantityToMilli } from '../../model/quantity.js';
-import { findUntolerated } from '../../model/tolerations.js';
 
 /** Amounts by resource name (cpu, memory, pods, ...), in thousandths. */
 export type Amounts = Record<string, number>;
@@ -38,35 +37,11 @@ export function nodeAllocatable(node: Node): Amounts {
   return amountsOf((node.status?.allocatable ?? node.status?.capacity) as Record<string, string>);
 }
 
-/** What a group's template node would offer. */
-export function templateAllocatable(template: NodeTemplate): Amounts {
-  return amountsOf(template.allocatable ?? template.capacity ?? DEFAULT_TEMPLATE_CAPACITY);
-}
-
 /** `a + sign * b`, per resource. */
 export function add(a: Amounts, b: Amounts, sign = 1): Amounts {
   const out = { ...a };
   for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + sign * v;
   return out;
-}
-
-/** The first resource `request` needs more of than `free` has, if any. */
-export function insufficient(request: Amounts, free: Amounts): string | undefined {
-  for (const [k, v] of Object.entries(request)) if (v > 0 && v > (free[k] ?? 0)) return k;
-  return undefined;
-}
-
-/** Why a pod cannot go on a node with these labels and taints (node selector, required affinity terms' matchExpressions In, taints), or undefined. */
-export function placementMismatch(
-  pod: Pod,
-  labels: Record<string, string> | undefined,
-  taints: NodeTemplate['taints'],
-): string | undefined {
-  for (const [k, v] of Object.entries(pod.spec?.nodeSelector ?? {})) {
-    if (labels?.[k] !== v) return "node(s) didn't match Pod's node affinity/selector";
-  }
-  if (findUntolerated(taints, pod.spec?.tolerations, ['NoSchedule', 'NoExecute'])) return 'node(s) had untolerated taint';
-  return undefined;
 }
 
 /** The sum of pods' requests. */
