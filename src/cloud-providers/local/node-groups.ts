@@ -10,12 +10,16 @@ import type { CloudHost, NodeGroup, NodeGroupProvider, NodeTemplate } from '../t
 /** The label naming a node's group. */
 export const NODE_GROUP_LABEL = 'tugboat.io/node-group';
 
-/** A local node group: its name, bounds, and the template of its nodes (with their runtime). */
+/**
+ * A local node group: its name, bounds, and the template of its nodes with their runtime: one
+ * runtime all nodes share (MockRuntime, ProcessRuntime), or a function making each node its own
+ * (`() => new DockerRuntime()`: a Docker runtime serves one node).
+ */
 export interface LocalNodeGroupSpec {
   name: string;
   min: number;
   max: number;
-  template: NodeTemplate & { runtime: ContainerRuntime };
+  template: NodeTemplate & { runtime: ContainerRuntime | ((nodeName: string) => ContainerRuntime) };
 }
 
 interface GroupState {
@@ -93,7 +97,7 @@ export class LocalNodeGroups implements NodeGroupProvider {
       try {
         await host.addNode({
           name,
-          runtime,
+          runtime: typeof runtime === 'function' ? runtime(name) : runtime,
           ...(capacity ? { capacity } : {}),
           ...(allocatable ? { allocatable } : {}),
           labels: { ...(labels ?? {}), [NODE_GROUP_LABEL]: groupId },
