@@ -168,6 +168,6 @@ export type {
   PathType,
   IngressRef,
 } from './ingress-adapters/types.js';
-export type { VolumeProvider, ProvisionRequest, ProvisionedVolume } from './cloud-providers/types.js';
+export type { VolumeProvider, ProvisionRequest, ProvisionedVolume, ExpandedVolume } from './cloud-providers/types.js';
 export { DEFAULT_STORAGE_CLASS_ANNOTATION } from './cloud-providers/types.js';
 export { LocalVolumes, LOCAL_PROVISIONER, type LocalVolumesOptions } from './cloud-providers/local/index.js';

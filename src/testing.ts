@@ -27,6 +27,7 @@ export { eventually } from './testing/eventually.js';
 export type { EventuallyOptions } from './testing/eventually.js';
 export { runObjectStoreConformance, runContainerRuntimeConformance, runCloudProviderConformance } from './testing/conformance.js';
 export type { CloudProviderConformanceOptions, RecordingHost } from './testing/conformance/cloud-provider.js';
+export type { VolumeConformanceOptions } from './testing/conformance/cloud-provider-volumes.js';
 export type { ObjectStoreConformanceOptions } from './testing/conformance/object-store.js';
 export type { ConformanceStoreOptions } from './testing/conformance/object-store-helpers.js';
 export type {
@@ -39,4 +40,6 @@ export type {
 export type { SkippedCases } from './testing/conformance/cases.js';
 export type { AdvanceUntilOptions, SettleOptions } from './cluster/settle.js';
 export { MockCloudProvider } from './testing/mock-cloud-provider.js';
+export { MockVolumes, MOCK_PROVISIONER } from './testing/mock-volumes.js';
+export type { MockDisk, MockVolumesOptions } from './testing/mock-volumes.js';
 export type { MockCloudProviderOptions, MockCloudCall, CloudPart, AttachableNodeGroups } from './testing/mock-cloud-provider.js';

@@ -32,6 +32,7 @@ import type {
   Service,
   StatefulSet,
   StorageClass,
+  VolumeAttachment,
 } from '../model/types.js';
 import type { ApiContext } from './types.js';
 import type { APIService, LimitRange, NetworkPolicy, ResourceQuota, ServiceAccount } from '../model/kinds/policy-kinds.js';
@@ -95,6 +96,7 @@ export const kinds = Object.freeze({
   Ingress: kindRef<Ingress>('networking.k8s.io/v1', 'Ingress'),
   IngressClass: kindRef<IngressClass>('networking.k8s.io/v1', 'IngressClass'),
   StorageClass: kindRef<StorageClass>('storage.k8s.io/v1', 'StorageClass'),
+  VolumeAttachment: kindRef<VolumeAttachment>('storage.k8s.io/v1', 'VolumeAttachment'),
   HorizontalPodAutoscaler: kindRef<HorizontalPodAutoscaler>('autoscaling/v2', 'HorizontalPodAutoscaler'),
   PodDisruptionBudget: kindRef<PodDisruptionBudget>('policy/v1', 'PodDisruptionBudget'),
   Lease: kindRef<Lease>('coordination.k8s.io/v1', 'Lease'),

@@ -176,6 +176,31 @@ export interface VolumeProvider {
   provision(request: ProvisionRequest): Promise<ProvisionedVolume>;
   /** Deletes a volume it provisioned (reclaimPolicy Delete); its data is gone. */
   delete(volume: PersistentVolume): Promise<void>;
+  /**
+   * Grows a volume it provisioned to at least `size` (a quantity such as '2Gi'): a claim of a
+   * class with `allowVolumeExpansion` asked for more (the external-resizer's ControllerExpandVolume).
+   * Optional: without it, such claims wait with an ExternalExpanding event.
+   */
+  expand?(volume: PersistentVolume, size: string): Promise<ExpandedVolume>;
+  /**
+   * Makes a volume it provisioned usable on a node before a pod there mounts it (the CSI
+   * ControllerPublishVolume an attach-detach controller asks for through a VolumeAttachment).
+   * Optional: a provider without it has volumes that need no attaching. Idempotent.
+   */
+  attach?(volume: PersistentVolume, nodeName: string): Promise<void>;
+  /** Undoes `attach` once no pod on the node uses the volume. Idempotent. */
+  detach?(volume: PersistentVolume, nodeName: string): Promise<void>;
+}
+
+/** What {@link VolumeProvider.expand} made. */
+export interface ExpandedVolume {
+  /** The volume's size now (at least the one asked for). */
+  capacity: string;
+  /**
+   * The file system on the node must still be grown (the claim shows FileSystemResizePending
+   * until the node agent finishes it for a pod using the claim). @default false
+   */
+  nodeExpansionRequired?: boolean;
 }
 
 /** The annotation that makes a StorageClass the default one. */

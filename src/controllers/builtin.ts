@@ -10,8 +10,9 @@ import { cronJobController } from './cronjob/index.js';
 import { daemonSetController } from './daemonset/index.js';
 import { disruptionController, staleDisruptionController } from './disruption/index.js';
 import { statefulSetController } from './statefulset/index.js';
-import { persistentVolumeClaimController, persistentVolumeController } from './persistentvolume/index.js';
+import { persistentVolumeClaimController, persistentVolumeController, volumeExpandController } from './persistentvolume/index.js';
 import type { VolumeProvider } from '../cloud-providers/types.js';
+import { attachDetachController } from './attach-detach/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false` (`volumes`: the cloud provider's, for the persistentvolume controller). */
 export function builtinControllers(options: { volumes?: VolumeProvider } = {}): Controller[] {
@@ -31,5 +32,7 @@ export function builtinControllers(options: { volumes?: VolumeProvider } = {}): 
     endpointSliceController(),
     persistentVolumeClaimController({ volumes: options.volumes }),
     persistentVolumeController({ volumes: options.volumes }),
+    volumeExpandController({ volumes: options.volumes }),
+    attachDetachController({ volumes: options.volumes }),
   ];
 }

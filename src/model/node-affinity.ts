@@ -56,3 +56,15 @@ export function matchesRequiredNodeAffinity(pod: Pod, node: Node): boolean {
   if (terms && !terms.some((t) => matchNodeSelectorTerm(t, node))) return false;
   return true;
 }
+
+/**
+ * True when the labels satisfy one of the topology selector terms (StorageClass
+ * allowedTopologies), or there are none: Kubernetes' MatchTopologySelectorTerms.
+ */
+export function matchTopologySelectorTerms(
+  terms: readonly core.TopologySelectorTerm[] | undefined,
+  labels: Record<string, string> = {},
+): boolean {
+  if (!terms || terms.length === 0) return true;
+  return terms.some((t) => (t.matchLabelExpressions ?? []).every((e) => e.key in labels && e.values.includes(labels[e.key])));
+}

@@ -77,6 +77,8 @@ export type PersistentVolume = Typed<core.PersistentVolume>;
 export type PersistentVolumeClaim = Typed<core.PersistentVolumeClaim>;
 /** A StorageClass. */
 export type StorageClass = Typed<storage.StorageClass>;
+/** A VolumeAttachment (storage.k8s.io/v1): a volume asked to be attached to a node. */
+export type VolumeAttachment = Typed<storage.VolumeAttachment>;
 /** A HorizontalPodAutoscaler (autoscaling/v2). */
 export type HorizontalPodAutoscaler = Typed<autoscaling.HorizontalPodAutoscaler>;
 /** A PodDisruptionBudget. */

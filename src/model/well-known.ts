@@ -85,3 +85,10 @@ export const TAINT_NODE_NETWORK_UNAVAILABLE = 'node.kubernetes.io/network-unavai
 
 /** The namespace of the nodes' heartbeat Leases. */
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
+
+// Volumes
+
+/** The annotation naming the provisioner that made a PersistentVolume (its deleter, resizer and attacher). */
+export const PROVISIONED_BY_ANNOTATION = 'pv.kubernetes.io/provisioned-by';
+/** Set ('true') on PersistentVolumes whose provider attaches volumes to nodes (what a CSIDriver's attachRequired says). */
+export const ATTACH_REQUIRED_ANNOTATION = 'tugboat.dev/attach-required';

@@ -1,4 +1,4 @@
-import type { PersistentVolume, PersistentVolumeClaim } from '../model/types.js';
+import type { PersistentVolume, PersistentVolumeClaim, VolumeAttachment } from '../model/types.js';
 
 /** Why a container could not be configured: shown as its waiting reason, retried on the next sync. */
 export class ContainerConfigError extends Error {
@@ -20,6 +20,8 @@ export interface ConfigSource {
   claim?(namespace: string, name: string): Promise<PersistentVolumeClaim | undefined>;
   /** The PersistentVolume a bound claim names (undefined when absent). */
   volume?(name: string): Promise<PersistentVolume | undefined>;
+  /** A VolumeAttachment by name (undefined when absent). */
+  attachment?(name: string): Promise<VolumeAttachment | undefined>;
 }
 
 /** Decodes a Secret's data (base64) and stringData into plain strings. */

@@ -10,7 +10,7 @@ import type { Timer } from '../clock/types.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
 import { fieldError, TugboatError } from '../model/errors.js';
-import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret } from '../model/types.js';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret, VolumeAttachment } from '../model/types.js';
 import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
 import { claimableObjects, removeAll, RuntimeInventory } from './adoption.js';
 import type { ConfigSource } from './config-error.js';
@@ -88,6 +88,7 @@ export class NodeAgent {
       secret: (ns, name) => ctx.client<Secret>('v1', 'Secret', ns).find(name),
       claim: (ns, name) => ctx.client<PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', ns).find(name),
       volume: (name) => ctx.client<PersistentVolume>('v1', 'PersistentVolume').find(name),
+      attachment: (name) => ctx.client<VolumeAttachment>('storage.k8s.io/v1', 'VolumeAttachment').find(name),
     };
     this.env = {
       ctx,

@@ -15,6 +15,7 @@ import { sandboxConfig } from './container-config.js';
 import { newRecord, recordView, type ContainerRecord } from './container-record.js';
 import { restartContainer, shouldRestart, startContainer, type RunContext } from './container-runner.js';
 import { refreshFiles } from './file-refresh.js';
+import { finishResizes } from './volume-resize.js';
 import { buildPodStatus } from './pod-status.js';
 import { ContainerProber } from './prober.js';
 import { runProbe } from './probes.js';
@@ -338,6 +339,7 @@ export class PodWorker {
         await refreshFiles(rc, rec);
       }
     }
+    if (this.app.some((r) => r.current?.state === 'running')) await finishResizes(env, this.pod).catch(() => undefined);
   }
 
   private ensureProber(rec: ContainerRecord): void {

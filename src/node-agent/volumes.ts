@@ -7,6 +7,8 @@ import type { core, Pod } from '../model/types.js';
 import type { Mount } from '../runtime-adapters/types.js';
 import { ContainerConfigError, secretStrings, type ConfigSource } from './config-error.js';
 import { podFieldValue, resourceFieldValue } from './downward-api.js';
+import { volumeAttachmentName } from '../model/volume-attachment.js';
+import { ATTACH_REQUIRED_ANNOTATION, PROVISIONED_BY_ANNOTATION } from '../model/well-known.js';
 
 const enc = new TextEncoder();
 
@@ -29,7 +31,7 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
     } else if (v.hostPath) {
       mounts.push({ kind: 'hostPath', hostPath: v.hostPath.path, containerPath: vm.mountPath, readOnly });
     } else if (v.persistentVolumeClaim) {
-      const path = await claimPath(pod, v.persistentVolumeClaim.claimName, source);
+      const path = await claimPath(pod, v.name, v.persistentVolumeClaim.claimName, source);
       const sub = vm.subPath ? `${path}/${vm.subPath}` : path;
       mounts.push({
         kind: 'hostPath',
@@ -61,7 +63,7 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
  * The host path behind a claim: its bound PersistentVolume's hostPath or local path. A claim
  * that is missing or not bound keeps the pod's containers waiting, with Kubernetes' messages.
  */
-async function claimPath(pod: Pod, claimName: string, source: ConfigSource): Promise<string> {
+async function claimPath(pod: Pod, volume: string, claimName: string, source: ConfigSource): Promise<string> {
   const ns = pod.metadata.namespace ?? 'default';
   const claim = await source.claim?.(ns, claimName);
   if (!claim) throw new ContainerConfigError(`persistentvolumeclaim "${claimName}" not found`, 'ContainerCreating');
@@ -69,6 +71,16 @@ async function claimPath(pod: Pod, claimName: string, source: ConfigSource): Pro
   if (claim.status?.phase !== 'Bound' || !volumeName)
     throw new ContainerConfigError('pod has unbound immediate PersistentVolumeClaims', 'ContainerCreating');
   const pv = await source.volume?.(volumeName);
+  if (pv?.metadata.annotations?.[ATTACH_REQUIRED_ANNOTATION] === 'true') {
+    // Mounted only once the attach-detach controller has attached it to this node.
+    const attacher = pv.metadata.annotations[PROVISIONED_BY_ANNOTATION] ?? '';
+    const va = await source.attachment?.(volumeAttachmentName(volumeName, attacher, pod.spec?.nodeName ?? ''));
+    if (!va?.status?.attached)
+      throw new ContainerConfigError(
+        `Unable to attach or mount volumes: unmounted volumes=[${volume}], unattached volumes=[${volume}]: timed out waiting for the condition`,
+        'ContainerCreating',
+      );
+  }
   const path = pv?.spec?.hostPath?.path ?? pv?.spec?.local?.path;
   if (!path)
     throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${volumeName}": no local path to mount`, 'ContainerCreating');

@@ -5,6 +5,7 @@
  */
 import type { Clock } from '../clock/types.js';
 import type { core, Service } from '../model/types.js';
+import { MockVolumes, type MockVolumesOptions } from './mock-volumes.js';
 import type { CloudHost, CloudProvider, LoadBalancerProvider, LoadBalancerRequest, NodeGroupProvider } from '../cloud-providers/types.js';
 
 /** A part of a provider whose calls can be made to fail. */
@@ -26,6 +27,8 @@ export interface MockCloudProviderOptions {
   clock?: Clock;
   /** The loadBalancerClass values served besides Services without one. @default [] */
   loadBalancerClasses?: readonly string[];
+  /** Options of the in-memory volumes part ({@link MockVolumes}). */
+  volumes?: MockVolumesOptions;
   /** A node-group part to wrap (a LocalNodeGroups over a MockRuntime, say); its calls get the mock's failures and latency. */
   nodeGroups?: AttachableNodeGroups;
 }
@@ -34,7 +37,7 @@ export interface MockCloudProviderOptions {
 export interface MockCloudCall {
   part: CloudPart;
   method: string;
-  /** The Service's namespace/name for load-balancer calls. */
+  /** The Service's namespace/name for load-balancer calls; the volume (and `@node`) for volume calls. */
   target?: string;
   failed?: string;
 }
@@ -44,6 +47,8 @@ export class MockCloudProvider implements CloudProvider {
   readonly name = 'mock';
   readonly loadBalancers: LoadBalancerProvider;
   readonly nodeGroups: NodeGroupProvider | undefined;
+  /** In-memory disks (provisioner {@link MOCK_PROVISIONER}): provision, attach, detach, expand, delete. */
+  readonly volumes: MockVolumes;
   /** Every call, in order. */
   readonly calls: MockCloudCall[] = [];
   /** The last request each balancer was ensured with, by namespace/name. */
@@ -72,6 +77,7 @@ export class MockCloudProvider implements CloudProvider {
         self.balancers.delete(key(service));
       },
     };
+    this.volumes = new MockVolumes((method, target) => this.call('volumes', method, target), options.volumes);
     const groups = options.nodeGroups;
     const call = async <T>(method: string, target: string | undefined, run: () => Promise<T>): Promise<T> => {
       await this.call('nodeGroups', method, target);

@@ -7,8 +7,8 @@
 import { mkdir, rm } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import type { PersistentVolume } from '../../model/types.js';
-import { LABEL_HOSTNAME } from '../../model/well-known.js';
-import type { ProvisionRequest, ProvisionedVolume, VolumeProvider } from '../types.js';
+import type { ExpandedVolume, ProvisionRequest, ProvisionedVolume, VolumeProvider } from '../types.js';
+import { provisionedNodeAffinity } from '../volume-topology.js';
 
 /** The provisioner name of the local volumes (StorageClass.provisioner). */
 export const LOCAL_PROVISIONER = 'tugboat.dev/local-path';
@@ -43,10 +43,18 @@ export class LocalVolumes implements VolumeProvider {
     if (!this.options.memory) await mkdir(path, { recursive: true, mode: 0o777 });
     this.volumes.add(request.volumeName);
     const source = { hostPath: { path, type: 'DirectoryOrCreate' } };
-    if (!request.selectedNode) return { source };
-    // A volume made for a selected node stays with it (as kind's local-path provisioner).
-    const term = { matchExpressions: [{ key: LABEL_HOSTNAME, operator: 'In', values: [request.selectedNode] }] };
-    return { source, nodeAffinity: { required: { nodeSelectorTerms: [term] } } };
+    // A volume made for a selected node stays with it (as kind's local-path provisioner); else
+    // it may go where the class's allowedTopologies say.
+    const nodeAffinity = provisionedNodeAffinity(request, true);
+    return nodeAffinity ? { source, nodeAffinity } : { source };
+  }
+
+  /** A folder has no size to grow: the new size is taken as is (no file system to grow on the node). */
+  async expand(volume: PersistentVolume, size: string): Promise<ExpandedVolume> {
+    const path = volume.spec?.hostPath?.path;
+    const mine = this.volumes.has(volume.metadata.name ?? '') || (!!path && resolve(path).startsWith(this.root + sep));
+    if (!mine) throw new Error(`volume ${volume.metadata.name} was not made by ${LOCAL_PROVISIONER}`);
+    return { capacity: size };
   }
 
   async delete(volume: PersistentVolume): Promise<void> {

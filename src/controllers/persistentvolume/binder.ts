@@ -8,13 +8,13 @@ import type { PersistentVolume, PersistentVolumeClaim, StorageClass, core } from
 import { quantityToMilli } from '../../model/quantity.js';
 import { labelSelectorAsSelector } from '../../model/selector.js';
 import { DEFAULT_STORAGE_CLASS_ANNOTATION } from '../../cloud-providers/types.js';
+import { PROVISIONED_BY_ANNOTATION } from '../../model/well-known.js';
 
 /** Annotation on a bound claim: the binding is complete. */
 export const BIND_COMPLETED_ANNOTATION = 'pv.kubernetes.io/bind-completed';
 /** Annotation on either side: the controller (not the user) wrote the binding. */
 export const BOUND_BY_CONTROLLER_ANNOTATION = 'pv.kubernetes.io/bound-by-controller';
-/** Annotation on a provisioned volume: the provisioner that made it. */
-export const PROVISIONED_BY_ANNOTATION = 'pv.kubernetes.io/provisioned-by';
+export { PROVISIONED_BY_ANNOTATION };
 /** Annotation on a claim: the node its first pod was scheduled to (WaitForFirstConsumer). */
 export const SELECTED_NODE_ANNOTATION = 'volume.kubernetes.io/selected-node';
 /** Annotation on a claim: the provisioner asked to make its volume. */

@@ -7,7 +7,9 @@
  * volumes (Retain keeps them, Delete deletes the volume and its data). Two loops: one over
  * claims, one over volumes. Decisions are the pure functions of `binder.ts`.
  */
-import type { KubeObject, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../model/types.js';
+import type { KubeObject, Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../model/types.js';
+import { nodeInAllowedTopologies } from '../../cloud-providers/volume-topology.js';
+import { ATTACH_REQUIRED_ANNOTATION } from '../../model/volume-attachment.js';
 import type { VolumeProvider } from '../../cloud-providers/types.js';
 import { TugboatError } from '../../model/errors.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
@@ -93,14 +95,36 @@ export function persistentVolumeClaimController(options: PersistentVolumeControl
         .client<PersistentVolumeClaim>(PVC.apiVersion, PVC.kind, pvc.metadata.namespace)
         .patch(pvc.metadata.name ?? '', { metadata: { annotations: { [STORAGE_PROVISIONER_ANNOTATION]: sc.provisioner } } }, 'merge');
     const name = provisionedVolumeName(pvc);
-    const made = await provider.provision({
-      volumeName: name,
-      claim: pvc,
-      storageClass: sc,
-      selectedNode: pvc.metadata.annotations?.[SELECTED_NODE_ANNOTATION],
-    });
+    const selectedNode = pvc.metadata.annotations?.[SELECTED_NODE_ANNOTATION];
+    const failed = async (message: string) =>
+      ctx.events.record(
+        pvc,
+        'Warning',
+        'ProvisioningFailed',
+        `failed to provision volume with StorageClass "${sc.metadata.name}": ${message}`,
+        PV_COMPONENT,
+      );
+    if (selectedNode && (sc.allowedTopologies ?? []).length > 0) {
+      // The selected node must lie inside the class's allowedTopologies (the provisioner's check).
+      const node = await ctx.client<Node>('v1', 'Node').find(selectedNode);
+      if (!node || !nodeInAllowedTopologies(sc, node)) {
+        await failed(`node "${selectedNode}" is not in the allowed topologies of the StorageClass`);
+        throw new Error(`node ${selectedNode} is outside the allowed topologies of ${sc.metadata.name}`);
+      }
+    }
+    let made;
     try {
-      await ctx.client<PersistentVolume>(PV.apiVersion, PV.kind).create(provisionedVolume(pvc, sc, made.source, made.nodeAffinity));
+      made = await provider.provision({ volumeName: name, claim: pvc, storageClass: sc, ...(selectedNode ? { selectedNode } : {}) });
+    } catch (err) {
+      // Left Pending; the controller runtime retries with back-off.
+      await failed(err instanceof Error ? err.message : String(err));
+      throw err;
+    }
+    try {
+      const pv = provisionedVolume(pvc, sc, made.source, made.nodeAffinity);
+      // A provider that attaches volumes: the node agent waits for the VolumeAttachment (as a CSIDriver's attachRequired).
+      if (provider.attach) pv.metadata.annotations = { ...pv.metadata.annotations, [ATTACH_REQUIRED_ANNOTATION]: 'true' };
+      await ctx.client<PersistentVolume>(PV.apiVersion, PV.kind).create(pv);
     } catch (err) {
       if (!TugboatError.is(err, 'AlreadyExists')) throw err;
     }

@@ -71,6 +71,18 @@ export const StorageClassType = defineKind<t.StorageClass>(
   { defaults: defaultStorageClass },
 );
 
+/** VolumeAttachment (storage.k8s.io/v1, cluster-scoped): written by the attach-detach controller. */
+export const VolumeAttachmentType = defineKind<t.VolumeAttachment>({
+  ...sub,
+  group: 'storage.k8s.io',
+  version: 'v1',
+  kind: 'VolumeAttachment',
+  plural: 'volumeattachments',
+  singular: 'volumeattachment',
+  namespaced: false,
+  hasStatus: true,
+});
+
 /** HorizontalPodAutoscaler (autoscaling/v2). */
 export const HorizontalPodAutoscalerType = defineKind<t.HorizontalPodAutoscaler>(
   {

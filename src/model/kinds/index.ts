@@ -46,6 +46,7 @@ export const BUILTIN_KINDS: ResourceType[] = [
   cluster.IngressType,
   cluster.IngressClassType,
   cluster.StorageClassType,
+  cluster.VolumeAttachmentType,
   cluster.HorizontalPodAutoscalerType,
   cluster.PodDisruptionBudgetType,
   cluster.LeaseType,

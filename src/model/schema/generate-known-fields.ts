@@ -41,6 +41,7 @@ const ROOTS: Record<string, [string, string]> = {
   Ingress: ['networking/v1', 'Ingress'],
   IngressClass: ['networking/v1', 'IngressClass'],
   StorageClass: ['storage/v1', 'StorageClass'],
+  VolumeAttachment: ['storage/v1', 'VolumeAttachment'],
   HorizontalPodAutoscaler: ['autoscaling/v2', 'HorizontalPodAutoscaler'],
   PodDisruptionBudget: ['policy/v1', 'PodDisruptionBudget'],
   Lease: ['coordination/v1', 'Lease'],

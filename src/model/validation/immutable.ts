@@ -5,6 +5,7 @@
 import type { apps, batch, core, StatusCause } from '../types.js';
 import { forbidden, immutable } from './field-errors.js';
 import { jsonEqual } from '../json.js';
+import { parseQuantity } from '../quantity.js';
 
 type WithSpec<S> = { spec?: S };
 
@@ -100,8 +101,26 @@ export function validatePersistentVolumeClaimUpdate(
     // An unset class may be set once (the default class, assigned retroactively as Kubernetes 1.28+ does).
     storageClassName: old.spec?.storageClassName === undefined ? undefined : s?.storageClassName,
   });
-  if (jsonEqual(mask(obj.spec), mask(old.spec))) return [];
-  return [forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims')];
+  const spec = () =>
+    forbidden('spec', 'spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims');
+  if (!jsonEqual(mask(obj.spec), mask(old.spec))) return [spec()];
+  // Requests change only on bound claims; storage never shrinks (without RecoverVolumeExpansionFailure, as 1.30's default).
+  const size = (s: core.PersistentVolumeClaimSpec | undefined) => s?.resources?.requests?.storage;
+  const bound = (old as { status?: { phase?: string } }).status?.phase === 'Bound';
+  if (!bound && !jsonEqual(obj.spec?.resources?.requests, old.spec?.resources?.requests)) return [spec()];
+  const next = size(obj.spec);
+  const prev = size(old.spec);
+  if (next !== undefined && prev !== undefined && quantityCmp(next, prev) < 0)
+    return [forbidden('spec.resources.requests.storage', 'field can not be less than previous value')];
+  return [];
+}
+
+function quantityCmp(a: string, b: string): number {
+  try {
+    return parseQuantity(a).cmp(b);
+  } catch {
+    return 0; // an invalid quantity is reported by the field validation
+  }
 }
 
 /** Secret and ConfigMap: `immutable: true` freezes data; the type of a Secret never changes. */

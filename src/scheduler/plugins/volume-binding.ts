@@ -5,12 +5,14 @@
  * and classes are read through the listers the scheduler hands it (its informers).
  */
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../model/types.js';
-import { matchNodeSelectorTerm } from '../../model/node-affinity.js';
+import { matchNodeSelectorTerm, matchTopologySelectorTerms } from '../../model/node-affinity.js';
 import type { CycleState, FilterPlugin, PreFilterPlugin } from '../types.js';
 import { success, unresolvable } from '../status.js';
 
 /** The reason for a pod whose volumes are bound to volumes that do not fit the node. */
 export const ERR_VOLUME_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
+/** The reason for a node where an unbound WaitForFirstConsumer claim cannot be provisioned (outside allowedTopologies). */
+export const ERR_BIND_CONFLICT = "node(s) didn't find available persistent volumes to bind";
 /** The reason for a pod with an unbound claim of an Immediate class. */
 export const ERR_UNBOUND_IMMEDIATE = 'pod has unbound immediate PersistentVolumeClaims';
 
@@ -29,6 +31,7 @@ export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & F
     name: KEY,
     preFilter(pod: Pod, state: CycleState) {
       const bound: PersistentVolume[] = [];
+      const toProvision: StorageClass[] = [];
       const ns = pod.metadata.namespace ?? 'default';
       for (const v of pod.spec?.volumes ?? []) {
         const name = v.persistentVolumeClaim?.claimName;
@@ -44,8 +47,10 @@ export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & F
         }
         const sc = claim.spec?.storageClassName ? listers.storageClass(claim.spec.storageClassName) : undefined;
         if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return unresolvable(ERR_UNBOUND_IMMEDIATE);
+        if ((sc.allowedTopologies ?? []).length > 0) toProvision.push(sc);
       }
       state.write(KEY, bound);
+      state.write(`${KEY}/provision`, toProvision);
       return success();
     },
     filter(_pod: Pod, nodeInfo, state: CycleState) {
@@ -54,6 +59,10 @@ export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & F
       for (const pv of bound) {
         const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms;
         if (terms && node && !terms.some((t) => matchNodeSelectorTerm(t, node))) return unresolvable(ERR_VOLUME_NODE_CONFLICT);
+      }
+      // checkVolumeProvisions: a claim to provision on this node needs the node inside its class's allowedTopologies.
+      for (const sc of state.read<StorageClass[]>(`${KEY}/provision`) ?? []) {
+        if (node && !matchTopologySelectorTerms(sc.allowedTopologies, node.metadata.labels ?? {})) return unresolvable(ERR_BIND_CONFLICT);
       }
       return success();
     },

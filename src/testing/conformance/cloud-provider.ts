@@ -14,6 +14,7 @@ import type {
   NodeGroupProvider,
 } from '../../cloud-providers/types.js';
 import { ConformanceCases, type SkippedCases } from './cases.js';
+import { registerVolumeCases, type VolumeConformanceOptions } from './cloud-provider-volumes.js';
 
 /** A host that records the nodes a provider adds and removes (for node-group cases). */
 export interface RecordingHost extends CloudHost {
@@ -33,6 +34,8 @@ export interface CloudProviderConformanceOptions {
    * more, or absent when the provider has none. Returns the part and that group's id.
    */
   newNodeGroups?: (host: RecordingHost) => Promise<{ nodeGroups: NodeGroupProvider; groupId: string }>;
+  /** A fresh volumes part and its release, or absent when the provider has none. */
+  volumes?: VolumeConformanceOptions;
   /** Cases to skip with the reason: `{ 'loadBalancers > forwards TCP to a Ready endpoint': 'no data plane' }`. */
   skip?: SkippedCases;
 }
@@ -193,6 +196,7 @@ export function registerCloudProviderConformance(options: CloudProviderConforman
         });
       });
     }
+    if (options.volumes) registerVolumeCases(cases, options.volumes);
     cases.checkSkips();
   });
 }

@@ -47,9 +47,9 @@ describe('BUILTIN_KINDS', () => {
     expect(hasKnownFields(kind)).toBe(true);
   });
 
-  it('has 36 distinct kinds and plurals', () => {
-    expect(BUILTIN_KINDS).toHaveLength(36);
-    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(36);
+  it('has 37 distinct kinds and plurals', () => {
+    expect(BUILTIN_KINDS).toHaveLength(37);
+    expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(37);
   });
 });
 

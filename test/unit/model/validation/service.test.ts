@@ -165,13 +165,29 @@ describe('ConfigMap, Secret, PVC validation', () => {
         edit(pvc, (p: any) => (p.spec.accessModes = ['ReadAlways'])),
       ),
     ).toEqual(['spec.accessModes']);
+    const boundPvc = { ...pvc, status: { phase: 'Bound' } };
+    expect(
+      fields(
+        PersistentVolumeClaimType,
+        edit(boundPvc, (p: any) => (p.spec.resources.requests.storage = '2Gi')),
+        boundPvc,
+      ),
+    ).toEqual([]);
+    // As Kubernetes: requests change only on bound claims, and never shrink.
     expect(
       fields(
         PersistentVolumeClaimType,
         edit(pvc, (p: any) => (p.spec.resources.requests.storage = '2Gi')),
         pvc,
       ),
-    ).toEqual([]);
+    ).toEqual(['spec']);
+    expect(
+      fields(
+        PersistentVolumeClaimType,
+        edit(boundPvc, (p: any) => (p.spec.resources.requests.storage = '512Mi')),
+        boundPvc,
+      ),
+    ).toEqual(['spec.resources.requests.storage']);
     expect(
       fields(
         PersistentVolumeClaimType,

@@ -1,0 +1,1 @@
+export { attachDetachController, ATTACH_DETACH_COMPONENT } from './controller.js';
