@@ -221,7 +221,14 @@ export class Cluster extends TypedClients {
     this.autoscalerOptions = options.clusterAutoscaler;
     const adapters = options.ingressAdapters ?? [];
     this.ingress = adapters.length > 0 ? new IngressSync(this.context, this.informers, adapters, managerOptions.logger) : undefined;
-    this.volumes = options.cloudProvider?.volumes ?? new LocalVolumes({ root: join(tmpdir(), 'tugboat-volumes', this.name) });
+    // On Docker (every initial node's runtime has named volumes), local volumes are Docker named volumes.
+    const named = options.nodes?.length && options.nodes.every((n) => n.runtime.createVolume) ? options.nodes[0].runtime : undefined;
+    this.volumes =
+      options.cloudProvider?.volumes ??
+      new LocalVolumes({
+        root: join(tmpdir(), 'tugboat-volumes', this.name),
+        ...(named ? { namedVolumes: { runtime: named, clusterName: this.name } } : {}),
+      });
   }
 
   /**

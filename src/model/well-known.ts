@@ -92,3 +92,5 @@ export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
 export const PROVISIONED_BY_ANNOTATION = 'pv.kubernetes.io/provisioned-by';
 /** Set ('true') on PersistentVolumes whose provider attaches volumes to nodes (what a CSIDriver's attachRequired says). */
 export const ATTACH_REQUIRED_ANNOTATION = 'tugboat.dev/attach-required';
+/** The provisioner of tugboat's local volumes (the default StorageClass `standard`), and the CSI driver of its Docker named volumes. */
+export const LOCAL_PROVISIONER = 'tugboat.dev/local-path';

@@ -8,7 +8,7 @@ import type { Mount } from '../runtime-adapters/types.js';
 import { ContainerConfigError, secretStrings, type ConfigSource } from './config-error.js';
 import { podFieldValue, resourceFieldValue } from './downward-api.js';
 import { volumeAttachmentName } from '../model/volume-attachment.js';
-import { ATTACH_REQUIRED_ANNOTATION, PROVISIONED_BY_ANNOTATION } from '../model/well-known.js';
+import { ATTACH_REQUIRED_ANNOTATION, LOCAL_PROVISIONER, PROVISIONED_BY_ANNOTATION } from '../model/well-known.js';
 
 const enc = new TextEncoder();
 
@@ -31,14 +31,18 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
     } else if (v.hostPath) {
       mounts.push({ kind: 'hostPath', hostPath: v.hostPath.path, containerPath: vm.mountPath, readOnly });
     } else if (v.persistentVolumeClaim) {
-      const path = await claimPath(pod, v.name, v.persistentVolumeClaim.claimName, source);
-      const sub = vm.subPath ? `${path}/${vm.subPath}` : path;
-      mounts.push({
-        kind: 'hostPath',
-        hostPath: sub,
-        containerPath: vm.mountPath,
-        readOnly: readOnly || !!v.persistentVolumeClaim.readOnly,
-      });
+      const where = await claimPath(pod, v.name, v.persistentVolumeClaim.claimName, source);
+      const ro = readOnly || !!v.persistentVolumeClaim.readOnly;
+      if (typeof where !== 'string') {
+        if (vm.subPath)
+          throw new ContainerConfigError(
+            `MountVolume.SetUp failed for volume "${v.name}" : subPath is not supported on a named volume`,
+            'ContainerCreating',
+          );
+        mounts.push({ kind: 'volume', name: where.volume, containerPath: vm.mountPath, readOnly: ro });
+        continue;
+      }
+      mounts.push({ kind: 'hostPath', hostPath: vm.subPath ? `${where}/${vm.subPath}` : where, containerPath: vm.mountPath, readOnly: ro });
     } else {
       const modes: Record<string, number> = {};
       const files = await volumeFiles(pod, container, v, source, hostIP, modes);
@@ -63,7 +67,7 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
  * The host path behind a claim: its bound PersistentVolume's hostPath or local path. A claim
  * that is missing or not bound keeps the pod's containers waiting, with Kubernetes' messages.
  */
-async function claimPath(pod: Pod, volume: string, claimName: string, source: ConfigSource): Promise<string> {
+async function claimPath(pod: Pod, volume: string, claimName: string, source: ConfigSource): Promise<string | { volume: string }> {
   const ns = pod.metadata.namespace ?? 'default';
   const claim = await source.claim?.(ns, claimName);
   if (!claim) throw new ContainerConfigError(`persistentvolumeclaim "${claimName}" not found`, 'ContainerCreating');
@@ -81,6 +85,8 @@ async function claimPath(pod: Pod, volume: string, claimName: string, source: Co
         'ContainerCreating',
       );
   }
+  // The local provisioner's Docker named volume, mounted by name.
+  if (pv?.spec?.csi?.driver === LOCAL_PROVISIONER && pv.spec.csi.volumeHandle) return { volume: pv.spec.csi.volumeHandle };
   const path = pv?.spec?.hostPath?.path ?? pv?.spec?.local?.path;
   if (!path)
     throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${volumeName}": no local path to mount`, 'ContainerCreating');

@@ -69,6 +69,13 @@ export type Mount =
   | { kind: 'emptyDir'; volume: string; containerPath: string; readOnly?: boolean; medium?: 'Memory' | '' }
   | { kind: 'hostPath'; hostPath: string; containerPath: string; readOnly?: boolean }
   | {
+      /** A named volume of the runtime (a Docker named volume) that {@link ContainerRuntime.createVolume} made. */
+      kind: 'volume';
+      name: string;
+      containerPath: string;
+      readOnly?: boolean;
+    }
+  | {
       /**
        * ConfigMap and Secret volumes: the files to materialise (name -> content), in the atomic
        * writer's layout (`..data`). A single key '' means `containerPath` is that one file
@@ -270,6 +277,18 @@ export interface ContainerRuntime {
   stats(id: string): Promise<ContainerStats>;
   /** Container starts, exits and OOM kills as they happen, until the signal aborts. */
   events(signal?: AbortSignal): AsyncIterable<RuntimeEvent>;
+
+  /**
+   * Makes a named volume (idempotent) carrying `labels`, that outlives every container: the
+   * local provisioner's PersistentVolumes on Docker. Optional: runtimes without named volumes
+   * have their volumes as host folders.
+   */
+  createVolume?(name: string, labels: Record<string, string>): Promise<void>;
+  /**
+   * Removes a named volume, only when it carries every label of `labels` (never another
+   * cluster's); succeeds when it does not exist. Optional, with createVolume.
+   */
+  removeVolume?(name: string, labels: Record<string, string>): Promise<void>;
 
   /**
    * Replaces the files of one of a container's files mounts (found by its `containerPath`) with

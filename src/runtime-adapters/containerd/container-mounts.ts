@@ -38,7 +38,11 @@ export function planMounts(container: string, mounts: Mount[], podDir: string, s
       throw TugboatError.invalid({ kind: 'Container' }, container, [fieldError(`${field}.containerPath`, 'must be an absolute path')]);
     }
     const readOnly = m.readOnly ?? false;
-    if (m.kind === 'hostPath') {
+    if (m.kind === 'volume') {
+      throw TugboatError.invalid({ kind: 'Container' }, container, [
+        fieldError(field, 'containerd has no named volumes (its volumes are host folders)'),
+      ]);
+    } else if (m.kind === 'hostPath') {
       plan.mounts.push(bind(m.hostPath, m.containerPath, readOnly));
     } else if (m.kind === 'emptyDir') {
       const dir = path.join(m.medium === 'Memory' ? shmDir : path.join(podDir, 'volumes'), safe(m.volume));

@@ -157,7 +157,9 @@ function addMount(
     ]);
   }
   const readOnly = m.readOnly ?? false;
-  if (m.kind === 'hostPath') {
+  if (m.kind === 'volume') {
+    options.HostConfig.Mounts.push({ Type: 'volume', Source: m.name, Target: m.containerPath, ReadOnly: readOnly });
+  } else if (m.kind === 'hostPath') {
     options.HostConfig.Binds.push(`${m.hostPath}:${m.containerPath}${readOnly ? ':ro' : ''}`);
   } else if (m.kind === 'emptyDir') {
     const name = emptyDirVolumeName(podUid, m.volume);

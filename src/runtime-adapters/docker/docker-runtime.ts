@@ -27,6 +27,7 @@ import { reclaimDaemon, removeIfEmpty } from './reclaim.js';
 import * as sandboxes from './sandbox.js';
 import { DockerScope } from './scope.js';
 import { containerStats } from './stats.js';
+import { createNamedVolume, removeNamedVolume } from './named-volumes.js';
 import type { DockerRuntimeOptions } from './types.js';
 
 /**
@@ -176,6 +177,16 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
     return execInContainer(this.scope, id, command, options);
+  }
+
+  /** Makes a Docker named volume with these labels (idempotent). */
+  createVolume(name: string, labels: Record<string, string>): Promise<void> {
+    return this.scope.reachable(createNamedVolume(this.scope, name, labels));
+  }
+
+  /** Removes a Docker named volume that carries every given label (never another's). */
+  removeVolume(name: string, labels: Record<string, string>): Promise<void> {
+    return this.scope.reachable(removeNamedVolume(this.scope, name, labels));
   }
 
   /** Rewrites a files mount's folder on the daemon's host (bind-mounted, so the container sees the swap). */

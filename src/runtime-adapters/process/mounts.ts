@@ -7,12 +7,13 @@
  */
 import { chmod, mkdir } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { fieldError, TugboatError } from '../../model/errors.js';
 import { isSingleFile, singleFileDir, writeAtomicFiles } from '../atomic-files.js';
 import type { FilesMount, Mount } from '../types.js';
 
 /** The env variable name under which a mount's host path is exported. */
 function volumeEnvName(mount: Mount): string {
-  const name = mount.kind === 'hostPath' ? basename(mount.containerPath) || 'root' : mount.volume;
+  const name = mount.kind === 'hostPath' ? basename(mount.containerPath) || 'root' : mount.kind === 'volume' ? mount.name : mount.volume;
   return `TUGBOAT_VOLUME_${name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
 }
 
@@ -21,7 +22,11 @@ export async function materialiseMounts(mounts: Mount[], dirs: { sandbox: string
   const env: Record<string, string> = {};
   for (const [index, m] of mounts.entries()) {
     let path: string;
-    if (m.kind === 'hostPath') {
+    if (m.kind === 'volume') {
+      throw TugboatError.invalid({ kind: 'containers' }, m.name, [
+        fieldError(`mounts[${index}]`, 'the process runtime has no named volumes (its volumes are host folders)'),
+      ]);
+    } else if (m.kind === 'hostPath') {
       path = m.hostPath;
     } else if (m.kind === 'emptyDir') {
       path = join(dirs.sandbox, 'volumes', safe(m.volume));

@@ -1,15 +1,20 @@
 /**
  * A StatefulSet's data outlives its pod on real Docker: web-0 writes a file into its claim
  * (www-web-0, provisioned by the default StorageClass `standard` as a local volume); after
- * web-0 is deleted and recreated, the new web-0 reads the same file.
+ * web-0 is deleted and recreated, the new web-0 reads the same file. The volume is a Docker named
+ * volume labelled with the cluster, removed when the set (whenDeleted Delete) takes its claim,
+ * and a volume of another cluster is never removed.
  */
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/cluster/cluster.js';
-import type { PersistentVolumeClaim, StatefulSet } from '../../../src/model/types.js';
-import { TEST_IMAGE, dockerForTests, testClusterName } from '../../support/docker.js';
+import { LOCAL_PROVISIONER, LocalVolumes } from '../../../src/cloud-providers/local/index.js';
+import type { PersistentVolume, PersistentVolumeClaim, StatefulSet } from '../../../src/model/types.js';
+import { DockerRuntime } from '../../../src/runtime-adapters/docker/index.js';
+import { RUNTIME_LABELS } from '../../../src/runtime-adapters/types.js';
+import { TEST_IMAGE, dockerClient, dockerForTests, testClusterName } from '../../support/docker.js';
 import { eventually, podReady, removeLeftovers, startDockerCluster } from '../../support/docker-cluster.js';
 
 const docker = await dockerForTests();
@@ -96,5 +101,60 @@ describe.skipIf(!docker)('StatefulSet volumes on Docker', { timeout: 120_000 }, 
     expect((await c.client<PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', 'default').get('www-web-0')).metadata.uid).toBe(
       claim.metadata.uid,
     );
+  });
+
+  it('keeps the data in a Docker named volume labelled with the cluster, removed once the claim goes (reclaim Delete)', async () => {
+    const c = cluster!;
+    const claim = await c.client<PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', 'default').get('www-web-0');
+    const pv = await c.client<PersistentVolume>('v1', 'PersistentVolume').get(claim.spec!.volumeName!);
+    const handle = pv.spec?.csi?.volumeHandle ?? '';
+    expect(pv.spec?.csi?.driver).toBe(LOCAL_PROVISIONER);
+    expect(pv.spec?.hostPath).toBeUndefined();
+    const d = dockerClient();
+    const info = await d.getVolume(handle).inspect();
+    expect(info.Labels).toMatchObject({
+      [RUNTIME_LABELS.cluster]: name,
+      [RUNTIME_LABELS.role]: 'persistent-volume',
+      'io.tugboat.pv': pv.metadata.name,
+    });
+    const web0 = (
+      await d.listContainers({ filters: { label: [`${RUNTIME_LABELS.cluster}=${name}`, `${RUNTIME_LABELS.podName}=web-0`] } })
+    ).find((x) => x.Labels[RUNTIME_LABELS.role] !== 'sandbox');
+    expect(web0?.Mounts.find((m) => m.Destination === '/data')).toMatchObject({ Type: 'volume', Name: handle });
+    // whenDeleted Delete: the set's deletion takes the claim, the volume (reclaim Delete) and the Docker volume.
+    await c.client<StatefulSet>('apps/v1', 'StatefulSet', 'default').delete('web');
+    await eventually(
+      async () => ((await d.listVolumes({ filters: { name: [handle] } })).Volumes ?? []).every((v) => v.Name !== handle) || undefined,
+      'the Docker volume removed',
+      90_000,
+    );
+  });
+
+  it('never removes a named volume that is not its cluster’s', async () => {
+    const d = dockerClient();
+    const foreign = `tugboat-${name}-pvc-foreign`;
+    await d.createVolume({
+      Name: foreign,
+      Labels: { [RUNTIME_LABELS.cluster]: 'another-cluster', [RUNTIME_LABELS.role]: 'persistent-volume' },
+    });
+    try {
+      const volumes = new LocalVolumes({
+        root: join(tmpdir(), 'tugboat-volumes', name),
+        namedVolumes: { runtime: new DockerRuntime(), clusterName: name },
+      });
+      await volumes.delete({
+        apiVersion: 'v1',
+        kind: 'PersistentVolume',
+        metadata: { name: 'pvc-foreign' },
+        spec: { csi: { driver: LOCAL_PROVISIONER, volumeHandle: foreign } },
+      });
+      expect((await d.getVolume(foreign).inspect()).Name).toBe(foreign);
+      await expect(new DockerRuntime().createVolume(foreign, { [RUNTIME_LABELS.cluster]: name })).rejects.toThrow(/not this cluster/);
+    } finally {
+      await d
+        .getVolume(foreign)
+        .remove()
+        .catch(() => undefined);
+    }
   });
 });
