@@ -103,6 +103,13 @@ module.exports = {
       to: { path: '(^|/)node_modules/(better-sqlite3|@types/better-sqlite3)/' },
     },
     {
+      name: 'etcd3-only-in-etcd-store',
+      severity: 'error',
+      comment: 'etcd3 is an optional peer dependency: only src/store/etcd/ (reached from tugboat/etcd) loads it.',
+      from: { path: '^src/', pathNot: '^src/(store/etcd/|etcd\\.ts$)' },
+      to: { path: '(^|/)node_modules/etcd3/' },
+    },
+    {
       name: 'no-dev-dependencies-in-src',
       severity: 'error',
       comment:

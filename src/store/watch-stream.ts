@@ -111,6 +111,19 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent>, BufferedI
     this.queue.close();
   }
 
+  /** Ends the watch with `error` (e.g. Expired when the store's history is gone): the events already buffered are delivered first, then `next()` throws it. */
+  fail(error: Error): void {
+    if (!this.queue.ended) this.queue.fail(error);
+  }
+
+  /**
+   * Records that the store has delivered every change up to `rv` (a progress notification), so
+   * the next BOOKMARK carries it even when no change reached this watch.
+   */
+  progressed(rv: number): void {
+    if (rv > this.progress) this.progress = rv;
+  }
+
   private accept(change: Change): void {
     if (this.queue.ended || change.rv <= this.options.after) return;
     this.progress = change.rv;
