@@ -490,7 +490,8 @@ export class Cluster extends TypedClients {
   }
 
   private get idleParts(): IdlePart[] {
-    const parts: IdlePart[] = [{ name: 'controllers', isIdle: () => this.controllers.isIdle() }];
+    // A reconcile may sit on the clock mid-call (a slow cloud provider: MockCloudProvider's latencyMs).
+    const parts: IdlePart[] = [{ name: 'controllers', isIdle: () => this.controllers.isIdle(), mayWaitOnClock: true }];
     const scheduler = this.scheduler;
     if (scheduler) parts.push({ name: 'scheduler', isIdle: () => scheduler.isIdle() });
     parts.push({ name: 'node agents', isIdle: () => this.nodePool.isIdle(), mayWaitOnClock: true });

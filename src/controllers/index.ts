@@ -51,3 +51,4 @@ export {
   type ServiceLoadBalancerControllerOptions,
 } from './service-lb/index.js';
 export { nodeAutoscalerController, STATUS_CONFIGMAP, type NodeAutoscalerOptions } from './node-autoscaler/index.js';
+export type { SchedulingSimulator, SimulatedCluster, FitResult } from './node-autoscaler/index.js';

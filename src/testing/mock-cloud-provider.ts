@@ -53,7 +53,7 @@ export class MockCloudProvider implements CloudProvider {
   readonly calls: MockCloudCall[] = [];
   /** The last request each balancer was ensured with, by namespace/name. */
   readonly balancers = new Map<string, LoadBalancerRequest>();
-  private readonly failures = new Map<CloudPart, { count: number; message: string }>();
+  private readonly failures = new Map<CloudPart, { count: number; message: string; method?: string }>();
   private readonly addresses = new Map<string, string>();
   private nextAddress = 1;
 
@@ -92,9 +92,12 @@ export class MockCloudProvider implements CloudProvider {
     };
   }
 
-  /** Makes the next `count` calls of `part` fail with `message`. */
-  failNext(part: CloudPart, count = 1, message = `mock ${part} failure`): void {
-    this.failures.set(part, { count, message });
+  /**
+   * Makes the next `count` calls of `part` fail with `message`; with `method`, only calls of that
+   * method (`'ensure'`, `'increaseSize'`, `'provision'`, ...) count and fail.
+   */
+  failNext(part: CloudPart, count = 1, message = `mock ${part} failure`, method?: string): void {
+    this.failures.set(part, { count, message, ...(method ? { method } : {}) });
   }
 
   /** Passes the cluster to the wrapped node groups. */
@@ -116,7 +119,7 @@ export class MockCloudProvider implements CloudProvider {
   private async call(part: CloudPart, method: string, target?: string): Promise<void> {
     if (this.options.latencyMs) await this.options.clock!.sleep(this.options.latencyMs);
     const failure = this.failures.get(part);
-    if (failure && failure.count > 0) {
+    if (failure && failure.count > 0 && (failure.method === undefined || failure.method === method)) {
       failure.count--;
       this.calls.push({ part, method, ...(target ? { target } : {}), failed: failure.message });
       throw new Error(failure.message);

@@ -19,7 +19,10 @@ export interface LocalNodeGroupSpec {
   name: string;
   min: number;
   max: number;
-  template: NodeTemplate & { runtime: ContainerRuntime | ((nodeName: string) => ContainerRuntime) };
+  template: NodeTemplate & {
+    /** The runtime of the group's nodes, or a function making each node its own. */
+    runtime: ContainerRuntime | ((nodeName: string) => ContainerRuntime);
+  };
 }
 
 interface GroupState {

@@ -292,7 +292,13 @@ export function persistentVolumeController(options: PersistentVolumeControllerOp
         await ctx.events.record(pv, 'Warning', 'VolumeFailedDelete', msg, PV_COMPONENT);
         return;
       }
-      await provider.delete(pv);
+      try {
+        await provider.delete(pv);
+      } catch (err) {
+        // As Kubernetes' persistentvolume controller: an Event, and the deletion retried with back-off.
+        await ctx.events.record(pv, 'Warning', 'VolumeFailedDelete', err instanceof Error ? err.message : String(err), PV_COMPONENT);
+        throw err;
+      }
       await pvs.delete(pv.metadata.name ?? '').catch(ignoreNotFound);
     },
   };
