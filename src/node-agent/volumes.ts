@@ -34,12 +34,13 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
       const where = await claimPath(pod, v.name, v.persistentVolumeClaim.claimName, source);
       const ro = readOnly || !!v.persistentVolumeClaim.readOnly;
       if (typeof where !== 'string') {
-        if (vm.subPath)
-          throw new ContainerConfigError(
-            `MountVolume.SetUp failed for volume "${v.name}" : subPath is not supported on a named volume`,
-            'ContainerCreating',
-          );
-        mounts.push({ kind: 'volume', name: where.volume, containerPath: vm.mountPath, readOnly: ro });
+        mounts.push({
+          kind: 'volume',
+          name: where.volume,
+          containerPath: vm.mountPath,
+          readOnly: ro,
+          ...(vm.subPath ? { subPath: vm.subPath } : {}),
+        });
         continue;
       }
       mounts.push({ kind: 'hostPath', hostPath: vm.subPath ? `${where}/${vm.subPath}` : where, containerPath: vm.mountPath, readOnly: ro });

@@ -74,6 +74,8 @@ export type Mount =
       name: string;
       containerPath: string;
       readOnly?: boolean;
+      /** Mount only this folder of the volume (a volumeMount's subPath; made when missing). */
+      subPath?: string;
     }
   | {
       /**

@@ -2,8 +2,8 @@ import { chmod, mkdir, writeFile } from 'node:fs/promises';
 import { writeAtomicFiles } from '../atomic-files.js';
 import { parseOwner } from '../instance.js';
 import path from 'node:path';
-import { TugboatError } from '../../model/errors.js';
-import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus, type FilesMount } from '../types.js';
+import { fieldError, TugboatError } from '../../model/errors.js';
+import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus, type FilesMount, type Mount } from '../types.js';
 import { toContainerStatus } from './container-status.js';
 import { toContainerPlan, type ContainerPlan } from './container-config.js';
 import { dockerStatus, ignoreStatus, toTugboatError } from './errors.js';
@@ -24,6 +24,7 @@ export async function createContainer(scope: DockerScope, sandboxId: string, con
     throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: sandboxId });
   }
   const cluster = sandboxLabels[RUNTIME_LABELS.cluster] ?? scope.clusterName;
+  config = { ...config, mounts: await Promise.all((config.mounts ?? []).map((m) => volumeSubPath(scope, m))) };
   const plan = toContainerPlan(config, {
     sandboxId,
     clusterName: cluster,
@@ -39,6 +40,26 @@ export async function createContainer(scope: DockerScope, sandboxId: string, con
   } catch (err) {
     throw toTugboatError(err, 'create', subject(config.name));
   }
+}
+
+/**
+ * A named volume's subPath as a bind mount of that folder of the volume (its mountpoint on the
+ * daemon's host; the folder is made when missing, as the kubelet does): Docker before API 1.45
+ * cannot mount part of a volume.
+ */
+async function volumeSubPath(scope: DockerScope, m: Mount): Promise<Mount> {
+  if (m.kind !== 'volume' || !m.subPath) return m;
+  if (path.posix.isAbsolute(m.subPath) || m.subPath.split('/').includes('..'))
+    throw TugboatError.invalid({ kind: 'Container' }, m.name, [fieldError('subPath', 'must be a relative path without ".."')]);
+  let mountpoint: string;
+  try {
+    mountpoint = (await scope.docker.getVolume(m.name).inspect()).Mountpoint;
+  } catch (err) {
+    throw toTugboatError(err, 'inspect', { kind: 'Volume', name: m.name });
+  }
+  const dir = path.join(mountpoint, m.subPath);
+  await mkdir(dir, { recursive: true, mode: 0o777 });
+  return { kind: 'hostPath', hostPath: dir, containerPath: m.containerPath, ...(m.readOnly !== undefined ? { readOnly: m.readOnly } : {}) };
 }
 
 async function prepare(scope: DockerScope, plan: ContainerPlan, sandboxLabels: Record<string, string>): Promise<void> {

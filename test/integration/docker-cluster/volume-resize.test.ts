@@ -1,5 +1,5 @@
 /**
- * A claim on real Docker: provisioned as a Docker named volume, mounted, written, resized
+ * A claim on real Docker: provisioned as a Docker named volume, mounted (whole and by subPath), written, resized
  * (allowVolumeExpansion) while its pod runs, and kept after the claim goes under reclaimPolicy
  * Retain (the Docker volume and its data stay; the PersistentVolume is Released).
  */
@@ -53,8 +53,11 @@ describe.skipIf(!docker)('a resized, retained claim on Docker', { timeout: 120_0
             name: 'app',
             image: TEST_IMAGE,
             imagePullPolicy: 'Never',
-            command: ['sh', '-c', 'trap "exit 0" TERM; echo kept > /data/file; sleep 3600 & wait $!'],
-            volumeMounts: [{ name: 'data', mountPath: '/data' }],
+            command: ['sh', '-c', 'trap "exit 0" TERM; echo kept > /data/file; echo nested > /sub/f; sleep 3600 & wait $!'],
+            volumeMounts: [
+              { name: 'data', mountPath: '/data' },
+              { name: 'data', mountPath: '/sub', subPath: 'inner/dir' },
+            ],
           },
         ],
       },
@@ -71,6 +74,8 @@ describe.skipIf(!docker)('a resized, retained claim on Docker', { timeout: 120_0
     const pvs = c.client<PersistentVolume>('v1', 'PersistentVolume');
     expect((await pvs.get(pvName)).spec?.capacity?.storage).toBe('128Mi');
     expect((await c.exec('default', 'writer', ['cat', '/data/file'])).stdout.trim()).toBe('kept');
+    // A subPath of the named volume is that folder of it.
+    expect((await c.exec('default', 'writer', ['cat', '/data/inner/dir/f'])).stdout.trim()).toBe('nested');
 
     const handle = (await pvs.get(pvName)).spec?.csi?.volumeHandle ?? '';
     await c.pods('default').delete('writer');
