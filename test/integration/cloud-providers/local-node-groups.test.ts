@@ -11,7 +11,8 @@ import { Cluster } from '../../../src/cluster/cluster.js';
 import { LocalCloudProvider } from '../../../src/cloud-providers/local/index.js';
 import { DockerRuntime } from '../../../src/runtime-adapters/docker/index.js';
 import type { Deployment } from '../../../src/model/types.js';
-import { dockerForTests, testClusterName } from '../../support/docker.js';
+import { RUNTIME_LABELS } from '../../../src/runtime-adapters/types.js';
+import { dockerClient, dockerForTests, testClusterName } from '../../support/docker.js';
 import { appContainers, eventually, httpdDeployment, httpGet, podsOf, removeLeftovers, rolledOut } from '../../support/docker-cluster.js';
 
 const docker = await dockerForTests();
@@ -97,6 +98,9 @@ describe.skipIf(!docker)('the cluster autoscaler over Docker node groups', { tim
     // The pod was told it goes for the scale-down (then evicted by the drain), and nothing of pool-1 is left on the daemon.
     expect(events.some((e) => e.reason === 'ScaleDown' && e.involvedObject?.uid === before!.metadata.uid)).toBe(true);
     expect((await appContainers(name)).filter((c) => c.node === 'pool-1')).toEqual([]);
+    // Its pod sandboxes too: nothing on the daemon is labelled with this cluster and pool-1.
+    const labels = [`${RUNTIME_LABELS.cluster}=${name}`, `${RUNTIME_LABELS.node}=pool-1`];
+    expect(await dockerClient().listContainers({ all: true, filters: { label: labels } })).toEqual([]);
     const status = (await cluster!.configMaps('kube-system').get('cluster-autoscaler-status')).data?.status ?? '';
     expect(status).toContain('cloudProviderTarget: 0');
     // The other cluster's pool-1 still runs its pod.
