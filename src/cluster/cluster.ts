@@ -9,7 +9,7 @@ import type { KindRegistry } from '../api/kind-registry.js';
 import type { AdmissionChain } from '../api/admission.js';
 import type { ObjectApi } from '../api/object-api.js';
 import { InformerFactory } from '../client/informer-factory.js';
-import { clientArgs, type KindRef } from '../client/kinds.js';
+import { clientArgs, kinds, type KindRef } from '../client/kinds.js';
 import type { Node, Scale } from '../model/types.js';
 import { scaleObject, type ScaleTarget } from './scale.js';
 import { ClusterMetricsClient } from './metrics-client.js';
@@ -270,6 +270,14 @@ export class Cluster extends TypedClients {
       const deps = {
         drain: (node: string) => this.drain(node),
         ...(this.scheduler ? { registry: this.scheduler.registry } : {}),
+        // Namespace labels for pod affinity namespaceSelectors in the autoscaler's simulation.
+        namespaces: () =>
+          new Map(
+            this.informers
+              .informer(kinds.Namespace)
+              .list()
+              .map((ns) => [ns.metadata.name ?? '', ns.metadata.labels]),
+          ),
         ...(this.autoscalerOptions ? { autoscaler: this.autoscalerOptions } : {}),
       };
       if (this.controllersOn) for (const c of cloudControllers(this.cloudProvider, this.name, deps)) this.controllers.register(c);

@@ -138,6 +138,40 @@ describe('planScaleUp with the scheduler filters', () => {
     expect(plan.noScaleUp).toEqual([]);
   });
 
+  it("pod affinity with a namespaceSelector sees the namespaces' labels", () => {
+    const zone = 'topology.kubernetes.io/zone';
+    const z1 = group('pool-z1', { labels: { [zone]: 'z1' } });
+    const z2 = group('pool-z2', { labels: { [zone]: 'z2' } });
+    const existing: Node = {
+      ...templateNode(z2.group, 0),
+      metadata: { name: 'node-a', labels: { [zone]: 'z2', 'kubernetes.io/hostname': 'node-a' } },
+      status: { allocatable: { cpu: '0', memory: '0', pods: '110' }, conditions: [{ type: 'Ready', status: 'True' }] },
+    };
+    const cache = { ...pod('cache-0', { nodeName: 'node-a' }, { app: 'cache' }) };
+    const inTeamA = { ...cache, metadata: { ...cache.metadata, namespace: 'ns-a' } };
+    const web = pod('web-0', {
+      affinity: {
+        podAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { app: 'cache' } }, namespaceSelector: { matchLabels: { team: 'a' } }, topologyKey: zone },
+          ],
+        },
+      },
+    });
+    const cluster = { nodes: [existing], pods: [inTeamA] };
+    const withLabels = schedulerSimulator(
+      undefined,
+      () =>
+        new Map<string, Record<string, string>>([
+          ['ns-a', { team: 'a' }],
+          ['default', {}],
+        ]),
+    );
+    expect(planScaleUp([web], [z1, z2], cluster, withLabels).scaleUp?.group.group.id).toBe('pool-z2');
+    // Without the namespace's labels no pod matches the term: no group fits.
+    expect(planScaleUp([web], [z1, z2], cluster, sim).scaleUp).toBeUndefined();
+  });
+
   it('upcoming nodes take pods first: no new node for pods they will hold', () => {
     const g = { ...group('pool'), targetSize: 1, upcoming: 1 };
     const plan = planScaleUp([pod('a'), pod('b')], [g], none, sim);
