@@ -19,6 +19,7 @@
 //   ingress-adapters  IngressAdapter, routes, ProxyIngress, nginx    client, model, clock
 //   cluster           the Cluster facade, composition root           any folder above
 //   testing           what users' tests import (harness, fixtures)   any folder above
+//   cli               the `tugboat` command (package.json bin)        any folder above
 //   src/*.ts          entry points, one per audience                 anything
 //
 // No folder imports an entry file, and no import cycle leaves a folder. A new folder of src/ gets a
@@ -42,7 +43,7 @@ const LAYERS = {
 };
 
 /** Folders that compose the layers: they may import any folder (but not an entry file). */
-const COMPOSERS = ['cluster', 'testing'];
+const COMPOSERS = ['cluster', 'testing', 'cli'];
 
 const FOLDERS = [...Object.keys(LAYERS), ...COMPOSERS];
 const alternatives = (names) => names.map((n) => n.replace(/[-/]/g, '\\$&')).join('|');

@@ -10,7 +10,8 @@ const ESM_ONLY = ['p-queue', 'p-timeout'];
 export default defineConfig({
   // Every file directly in src/ is an entry point (dist/<name>.js, .cjs, .d.ts, .d.cts); package.json's
   // exports and typesVersions name each one (test/packaging/pack-install.ts checks they agree).
-  entry: ['src/*.ts'],
+  // src/cli/bin.ts is the `tugboat` executable (package.json `bin`: dist/cli/bin.js).
+  entry: ['src/*.ts', 'src/cli/bin.ts'],
   format: ['esm', 'cjs'],
   // Shared chunks in both formats: one copy of each module (TugboatError, the model, ...) however
   // many entry points a program loads, so `instanceof` holds across them.
