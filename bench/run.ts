@@ -1,7 +1,8 @@
 /**
  * Runs every benchmark and prints its figures: `npm run bench`. The ObjectStore, the scheduler at
  * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), Docker when a
- * Docker daemon answers, and containerd when containerd answers. The 150,000-pod run needs a heap larger than Node's default, so this
+ * Docker daemon answers, containerd when containerd answers, and the ingress
+ * adapters (ProxyIngress, NginxIngress, the backend alone) when nginx is installed. The 150,000-pod run needs a heap larger than Node's default, so this
  * script re-runs itself with --max-old-space-size=8192 when the heap limit is lower.
  */
 import { spawnSync } from 'node:child_process';
@@ -37,5 +38,12 @@ if (await ContainerdRuntime.available()) {
   await benchContainerd();
 } else {
   console.log('\ncontainerd: no daemon answers; skipped (start one with `bash .ci/containerd.sh`).');
+}
+const { NginxIngress } = await import('../src/ingress-adapters/nginx/nginx-ingress.js');
+if (await NginxIngress.available()) {
+  const { benchIngress } = await import('./ingress.js');
+  await benchIngress();
+} else {
+  console.log('\nIngress: nginx is not installed; skipped (install it with `bash .ci/nginx.sh`).');
 }
 process.exit(0);

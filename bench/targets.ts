@@ -5,6 +5,7 @@
 import type { SchedulerBenchResult } from './scheduler.js';
 import type { SchedulerApiBenchResult } from './scheduler-api.js';
 import type { DockerBenchRow } from './docker.js';
+import type { IngressBenchResult } from './ingress.js';
 
 /** One row: a figure, its target, and whether it was met. */
 export interface TargetRow {
@@ -23,6 +24,7 @@ export function targetRows(
   endToEnd: SchedulerBenchResult[],
   schedulerOnly: SchedulerApiBenchResult[],
   docker: DockerBenchRow[] = [],
+  ingress?: IngressBenchResult,
 ): TargetRow[] {
   const rows: TargetRow[] = [];
   for (const r of endToEnd) {
@@ -85,6 +87,15 @@ export function targetRows(
       measured: `${(update / swarm).toFixed(2)}x (${secs(update)} / ${secs(swarm)})`,
       target: '<= 1.0x',
       met: yes(update / swarm <= 1),
+    });
+  }
+  if (ingress) {
+    const rps = (t: string): number => ingress.rows.find((r) => r.target === t)?.requestsPerSecond ?? 0;
+    rows.push({
+      figure: 'Ingress (issue 13): ProxyIngress / NginxIngress requests/s, same backend',
+      measured: `${ingress.proxyOverNginx.toFixed(2)}x (${int(rps('ProxyIngress'))} / ${int(rps('NginxIngress'))} req/s)`,
+      target: '>= 0.8x',
+      met: yes(ingress.proxyOverNginx >= 0.8),
     });
   }
   return rows;

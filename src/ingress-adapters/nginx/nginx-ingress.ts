@@ -49,6 +49,13 @@ export class NginxIngress implements IngressAdapter {
   private readonly bin: string;
   private queue: Promise<void> = Promise.resolve();
 
+  /** True when the nginx binary runs (`nginx -v`); for benchmarks and examples that need it. */
+  static available(nginxPath = 'nginx'): Promise<boolean> {
+    return new Promise((resolve) =>
+      execFile(nginxPath, ['-v'], { env: { ...process.env, PATH: `${process.env.PATH ?? ''}:/usr/sbin:/sbin` } }, (err) => resolve(!err)),
+    );
+  }
+
   constructor(private readonly options: NginxIngressOptions) {
     if (!options?.className) throw new TypeError('NginxIngress: className is required');
     this.className = options.className;
