@@ -3,7 +3,9 @@
  * file in this folder exporting a {@link CliCommand}, and one line here.
  */
 import type { CliCommand } from '../types.js';
+import { kubeconfigCommand } from './kubeconfig.js';
+import { upCommand } from './up.js';
 import { versionCommand } from './version.js';
 
 /** The commands `tugboat` offers. */
-export const COMMANDS: readonly CliCommand[] = [versionCommand];
+export const COMMANDS: readonly CliCommand[] = [upCommand, kubeconfigCommand, versionCommand];
