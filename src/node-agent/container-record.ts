@@ -12,6 +12,8 @@ import type { ContainerProber } from './prober.js';
 export interface ContainerRecord {
   spec: core.Container;
   init: boolean;
+  /** A native sidecar: an init container with `restartPolicy: Always` (restarted whatever the pod's policy). */
+  sidecar: boolean;
   current?: ContainerStatus;
   previous?: ContainerStatus;
   restartCount: number;
@@ -34,7 +36,12 @@ export interface ContainerRecord {
 
 /** A fresh record for a container spec. */
 export function newRecord(spec: core.Container, init: boolean): ContainerRecord {
-  return { spec, init, restartCount: 0, backoff: NO_BACKOFF, imageBackoff: NO_BACKOFF };
+  return { spec, init, sidecar: init && spec.restartPolicy === 'Always', restartCount: 0, backoff: NO_BACKOFF, imageBackoff: NO_BACKOFF };
+}
+
+/** True when the record's container runs now and its startup probe (if any) passed: a sidecar lets the next init container start then. */
+export function hasStarted(r: ContainerRecord): boolean {
+  return r.current?.state === 'running' && recordView(r).started;
 }
 
 /** The status view of a record. */

@@ -86,19 +86,64 @@ function initDone(s: core.ContainerStatus): boolean {
   return s.state?.terminated?.exitCode === 0;
 }
 
-/** The pod phase from its container statuses, as the kubelet's getPhase computes it. */
+/** True for a native sidecar: an init container with `restartPolicy: Always`. */
+export function isSidecar(c: core.Container | undefined): boolean {
+  return c?.restartPolicy === 'Always';
+}
+
+/** True when a regular (app) container has run or runs (the kubelet's HasAnyRegularContainerStarted). */
+function anyRegularStarted(app: core.ContainerStatus[]): boolean {
+  return app.some((s) => s.state?.running || s.state?.terminated || s.lastState?.terminated);
+}
+
+/** Whether init container `i` counts as initialized: a sidecar once started, a regular one once it exited 0. */
+function initInitialized(spec: core.PodSpec, s: core.ContainerStatus, i: number): boolean {
+  return isSidecar(spec.initContainers?.[i]) ? s.started === true : initDone(s);
+}
+
+/**
+ * The pod phase from its container statuses, as the kubelet's getPhase computes it (Kubernetes
+ * 1.30, sidecars on): regular init containers gate the pod; running sidecars count as running,
+ * exited ones not at all, so a Job's pod succeeds when its app containers did.
+ */
 export function podPhase(
   spec: core.PodSpec,
   init: core.ContainerStatus[],
   app: core.ContainerStatus[],
 ): 'Pending' | 'Running' | 'Succeeded' | 'Failed' {
   const policy = spec.restartPolicy ?? 'Always';
-  if (policy === 'Never' && init.some((s) => (s.state?.terminated?.exitCode ?? 0) !== 0)) return 'Failed';
-  if (!init.every(initDone)) return 'Pending';
-  let running = 0,
+  let pendingInit = 0,
+    failedInit = 0,
+    unknown = 0,
+    running = 0,
     waiting = 0,
     stopped = 0,
     succeeded = 0;
+  const initSpecs = spec.initContainers ?? [];
+  // Statuses come in the order of spec.initContainers (a missing one is pending).
+  const count = Math.max(initSpecs.length, init.length);
+  for (let i = 0; i < count; i++) {
+    const s = init[i];
+    if (isSidecar(initSpecs[i])) {
+      if (!s) unknown++;
+      else if (s.state?.running) {
+        if (!s.started) pendingInit++;
+        running++;
+      } else if (s.state?.terminated || (s.state?.waiting && s.lastState?.terminated)) {
+        // An exited sidecar does not count for the phase.
+      } else {
+        pendingInit++;
+        waiting++;
+      }
+      continue;
+    }
+    if (!s) pendingInit++;
+    else if (s.state?.terminated) {
+      if (s.state.terminated.exitCode !== 0) failedInit++;
+    } else if (s.state?.waiting && s.lastState?.terminated) {
+      if (s.lastState.terminated.exitCode !== 0) failedInit++;
+    } else pendingInit++;
+  }
   for (const s of app) {
     if (s.state?.running) running++;
     else if (s.state?.terminated) {
@@ -107,9 +152,10 @@ export function podPhase(
     } else if (s.lastState?.terminated) stopped++;
     else waiting++;
   }
-  if (waiting > 0) return 'Pending';
-  if (running > 0) return 'Running';
-  if (stopped > 0) {
+  if (failedInit > 0 && policy === 'Never') return 'Failed';
+  if ((pendingInit > 0 && !anyRegularStarted(app)) || waiting > 0) return 'Pending';
+  if (running > 0 && unknown === 0) return 'Running';
+  if (running === 0 && stopped > 0 && unknown === 0) {
     if (policy === 'Always') return 'Running';
     if (stopped === succeeded) return 'Succeeded';
     if (policy === 'Never') return 'Failed';
@@ -156,12 +202,23 @@ function condition(
 export function buildPodStatus(v: PodView): core.PodStatus {
   const spec = v.pod.spec ?? { containers: [] };
   const prev = v.pod.status;
-  const initStatuses = v.init.map((c) => containerStatus(c, v.runtimeName, 'PodInitializing'));
-  const initialized = initStatuses.every(initDone);
-  const appStatuses = v.app.map((c) => containerStatus(c, v.runtimeName, initialized ? 'ContainerCreating' : 'PodInitializing'));
+  const initStatuses = v.init.map((c, i) => {
+    const s = containerStatus(c, v.runtimeName, 'PodInitializing');
+    // A regular init container is ready once it exited 0, as the kubelet reports it.
+    return isSidecar(spec.initContainers?.[i]) ? s : { ...s, ready: initDone(s) };
+  });
+  const initComplete = initStatuses.every((s, i) => initInitialized(spec, s, i));
+  const appStatuses = v.app.map((c) => containerStatus(c, v.runtimeName, initComplete ? 'ContainerCreating' : 'PodInitializing'));
+  // Once the app containers ran, a restarting sidecar does not take the pod back to uninitialized.
+  const initialized =
+    initComplete || (anyRegularStarted(appStatuses) && initStatuses.every((s, i) => isSidecar(spec.initContainers?.[i]) || initDone(s)));
   const phase = v.terminal?.phase ?? podPhase(spec, initStatuses, appStatuses);
   const done = phase === 'Succeeded' || phase === 'Failed';
-  const unready = appStatuses.filter((s) => !s.ready).map((s) => s.name);
+  // Sidecars' readiness counts for the pod's, listed first as the kubelet lists them.
+  const unready = [
+    ...initStatuses.filter((s, i) => isSidecar(spec.initContainers?.[i]) && !s.ready),
+    ...appStatuses.filter((s) => !s.ready),
+  ].map((s) => s.name);
   const gates = (spec.readinessGates ?? []).filter((g) => getCondition(prev?.conditions, g.conditionType)?.status !== 'True');
   const prevConds = prev?.conditions;
   const scheduled = getCondition(prevConds, 'PodScheduled') ?? condition(undefined, 'PodScheduled', true, v.now);
@@ -187,7 +244,7 @@ export function buildPodStatus(v: PodView): core.PodStatus {
           'ReadinessGatesNotReady',
           `corresponding condition of pod readiness gate "${gates[0]?.conditionType}" does not exist.`,
         );
-  const incomplete = v.init.filter((_, i) => !initDone(initStatuses[i])).map((c) => c.name);
+  const incomplete = v.init.filter((_, i) => !initInitialized(spec, initStatuses[i], i)).map((c) => c.name);
   const conditions: core.PodCondition[] = [
     condition(prevConds, 'PodReadyToStartContainers', v.sandboxReady, v.now),
     condition(

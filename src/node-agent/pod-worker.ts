@@ -16,6 +16,7 @@ import { newRecord, recordView, type ContainerRecord } from './container-record.
 import { restartContainer, shouldRestart, startContainer, type RunContext } from './container-runner.js';
 import { refreshFiles } from './file-refresh.js';
 import { finishResizes } from './volume-resize.js';
+import { appContainersFinished, driveInitContainers } from './init-containers.js';
 import { buildPodStatus } from './pod-status.js';
 import { ContainerProber } from './prober.js';
 import { runProbe } from './probes.js';
@@ -179,14 +180,20 @@ export class PodWorker {
     if (!this.terminal) this.checkDeadline();
     if (this.terminal) {
       for (const r of this.records) r.prober?.stop();
-      if (this.terminal.reason === 'DeadlineExceeded')
-        await stopAll(this, (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000, false);
+      // A finished pod keeps nothing running (its sidecars, or everything past a deadline).
+      if (this.terminal.reason === 'DeadlineExceeded' || this.records.some((r) => r.current?.state === 'running'))
+        await stopAll(this, this.graceMs(), false);
     } else {
       await this.drive();
     }
     if (!env.alive()) return;
     await this.writeStatus();
     if (this.nextWake < Infinity) this.schedule(this.nextWake);
+  }
+
+  /** The pod's termination grace period in ms. */
+  private graceMs(): number {
+    return (this.pod.spec?.terminationGracePeriodSeconds ?? 30) * 1000;
   }
 
   private finish(): void {
@@ -310,17 +317,12 @@ export class PodWorker {
     this.startTime ??= rfc3339(env.ctx.clock.now());
     const rc = this.runContext();
     const sandboxId = this.sandbox.id;
-    for (const rec of this.init) {
-      const cur = rec.current;
-      // In a new sandbox the init containers run again, from the first.
-      const stale = cur !== undefined && cur.sandboxId !== sandboxId;
-      if (!stale && cur?.state === 'exited' && cur.exitCode === 0) continue;
-      if (!stale && cur && cur.state !== 'exited') return;
-      if (!env.alive()) return;
-      if (!cur) await startContainer(rc, rec, 0);
-      else if (this.pod.spec?.restartPolicy !== 'Never') await restartContainer(rc, rec);
+    if (appContainersFinished(this.pod, this.app, sandboxId)) {
+      // As the kubelet's KillPod once no regular container will run again: sidecars stop, last first.
+      if (this.records.some((r) => r.current?.state === 'running')) await stopAll(this, this.graceMs(), false);
       return;
     }
+    if (!(await driveInitContainers({ rc, init: this.init, app: this.app, ensureProber: (r) => this.ensureProber(r) }))) return;
     for (const rec of this.app) {
       if (!env.alive()) return;
       const cur = rec.current;
@@ -381,7 +383,11 @@ export class PodWorker {
         ...(this.terminal ? { terminal: this.terminal } : {}),
         now: this.env.ctx.clock.now(),
       });
-      if (!this.terminal && (status.phase === 'Succeeded' || status.phase === 'Failed')) this.terminal = { phase: status.phase };
+      if (!this.terminal && (status.phase === 'Succeeded' || status.phase === 'Failed')) {
+        this.terminal = { phase: status.phase };
+        // Sidecars still running in a pod that just failed are stopped by one more sync.
+        if (this.records.some((r) => r.current?.state === 'running')) this.again = true;
+      }
       if (jsonEqual(status, this.pod.status)) return;
       try {
         this.lastWritten = status;

@@ -4,6 +4,7 @@
  * with gracePeriodSeconds 0 that lets the API server drop the pod.
  */
 import { TugboatError } from '../model/errors.js';
+import type { ContainerRecord } from './container-record.js';
 import type { PodWorker } from './pod-worker.js';
 import { probeAction, runProbe } from './probes.js';
 
@@ -15,34 +16,47 @@ function deletionGraceMs(worker: PodWorker): number {
 
 /**
  * Runs preStop hooks of running containers, then stops every container with what is left of
- * `graceMs`; with `remove`, also removes the containers and the sandbox.
+ * `graceMs`; with `remove`, also removes the containers and the sandbox. As the kubelet's
+ * termination ordering: the app (and regular init) containers are stopped first, then the
+ * sidecars one by one in reverse order of declaration, each waiting for the ones before it;
+ * every preStop hook runs at once, and all share the one grace period.
  */
 export async function stopAll(worker: PodWorker, graceMs: number, remove = true): Promise<void> {
   const env = worker.env;
-  const clock = env.ctx.clock;
-  const start = clock.nowMs();
-  await Promise.all(
-    worker.records.map(async (rec) => {
-      const cur = rec.current;
-      if (!cur || cur.state === 'exited' || !env.alive()) return;
-      const hook = rec.spec.lifecycle?.preStop;
-      const action = hook && probeAction(hook, rec.spec);
-      if (action && graceMs > 0) {
-        const outcome = await runProbe(env.runtime, cur.id, worker.sandbox, action, graceMs);
-        if (outcome.result === 'failure')
-          env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${outcome.message ?? ''}`);
-      }
-      if (!env.alive()) return;
-      env.record(worker.pod, 'Normal', 'Killing', `Stopping container ${rec.spec.name}`);
-      const left = Math.max(0, graceMs - (clock.nowMs() - start));
-      await env.runtime.stopContainer(cur.id, left);
-      rec.current = await env.runtime
-        .inspectContainer(cur.id)
-        .catch(() => ({ ...cur, state: 'exited' as const, exitCode: cur.exitCode ?? 137, finishedAt: clock.now() }));
-    }),
-  );
+  const start = env.ctx.clock.nowMs();
+  const stop = (rec: ContainerRecord, turn: Promise<unknown>) => stopOne(worker, rec, start, graceMs, turn);
+  const mains = Promise.all(worker.records.filter((r) => !r.sidecar).map((rec) => stop(rec, Promise.resolve())));
+  let turn: Promise<unknown> = mains;
+  const sidecars = [...worker.init]
+    .filter((r) => r.sidecar)
+    .reverse()
+    .map((rec) => (turn = stop(rec, turn)));
+  await Promise.all([mains, ...sidecars]);
   if (!remove || !env.alive()) return;
   await removeRuntimeObjects(worker);
+}
+
+/** Stops one container: its preStop hook at once, then (once `turn` resolves) SIGTERM with the grace left. */
+async function stopOne(worker: PodWorker, rec: ContainerRecord, start: number, graceMs: number, turn: Promise<unknown>): Promise<void> {
+  const env = worker.env;
+  const clock = env.ctx.clock;
+  const cur = rec.current;
+  if (!cur || cur.state === 'exited' || !env.alive()) return void (await turn);
+  const hook = rec.spec.lifecycle?.preStop;
+  const action = hook && probeAction(hook, rec.spec);
+  if (action && graceMs > 0) {
+    const outcome = await runProbe(env.runtime, cur.id, worker.sandbox, action, graceMs);
+    if (outcome.result === 'failure')
+      env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${outcome.message ?? ''}`);
+  }
+  await turn;
+  if (!env.alive()) return;
+  env.record(worker.pod, 'Normal', 'Killing', `Stopping container ${rec.spec.name}`);
+  const left = Math.max(0, graceMs - (clock.nowMs() - start));
+  await env.runtime.stopContainer(cur.id, left);
+  rec.current = await env.runtime
+    .inspectContainer(cur.id)
+    .catch(() => ({ ...cur, state: 'exited' as const, exitCode: cur.exitCode ?? 137, finishedAt: clock.now() }));
 }
 
 /** Removes every container and the sandbox of the pod from the runtime. */

@@ -1,7 +1,7 @@
 /** Validation of one container: name, image, pull policy, ports, env, mounts, resources, probes. */
 import type { core, StatusCause } from '../types.js';
 import { dns1123LabelErrors } from '../names.js';
-import { duplicate, invalid, notFound, notSupported, required } from './field-errors.js';
+import { duplicate, forbidden, invalid, notFound, notSupported, required } from './field-errors.js';
 import { ianaSvcNameErrors, isObject, validateObjectList, validatePortNumber } from './common.js';
 import { validateResources } from './resources.js';
 import { validateLifecycle, validateProbe } from './probes.js';
@@ -101,13 +101,16 @@ export function validateContainer(c: unknown, field: string, ctx: ContainerConte
     causes.push(
       ctx.init
         ? notSupported(`${field}.restartPolicy`, container.restartPolicy, ['Always'])
-        : invalid(`${field}.restartPolicy`, container.restartPolicy, 'may not be set for non-init containers'),
+        : forbidden(`${field}.restartPolicy`, 'may not be set for non-init containers'),
     );
   }
   for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe'] as const) {
-    if (ctx.init && !restartable && container[probe]) causes.push(invalid(`${field}.${probe}`, '', 'may not be set for init containers'));
+    if (ctx.init && !restartable && container[probe])
+      causes.push(forbidden(`${field}.${probe}`, 'may not be set for init containers without restartPolicy=Always'));
     else causes.push(...validateProbe(container[probe], `${field}.${probe}`, probe !== 'readinessProbe'));
   }
-  causes.push(...validateLifecycle(container.lifecycle, `${field}.lifecycle`));
+  if (ctx.init && !restartable && container.lifecycle)
+    causes.push(forbidden(`${field}.lifecycle`, 'may not be set for init containers without restartPolicy=Always'));
+  else causes.push(...validateLifecycle(container.lifecycle, `${field}.lifecycle`));
   return causes;
 }

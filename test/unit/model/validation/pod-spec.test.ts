@@ -85,6 +85,40 @@ describe('Pod validation', () => {
     expect(m.reason).toBe('FieldValueNotFound');
   });
 
+  it('allows restartPolicy only on init containers and only Always (native sidecars), with Kubernetes messages', () => {
+    const causes = (change: (p: any) => void) => PodType.validate!(edit(pod(), change) as never).causes;
+    const sidecar = { name: 'proxy', image: 'envoy', restartPolicy: 'Always', readinessProbe: { tcpSocket: { port: 15000 } } };
+    expect(causes((p) => (p.spec.initContainers = [sidecar]))).toEqual([]);
+    expect(causes((p) => (p.spec.containers[0].restartPolicy = 'Always'))).toEqual([
+      {
+        field: 'spec.containers[0].restartPolicy',
+        message: 'Forbidden: may not be set for non-init containers',
+        reason: 'FieldValueForbidden',
+      },
+    ]);
+    expect(causes((p) => (p.spec.initContainers = [{ ...sidecar, restartPolicy: 'OnFailure' }]))).toEqual([
+      {
+        field: 'spec.initContainers[0].restartPolicy',
+        message: 'Unsupported value: "OnFailure": supported values: "Always"',
+        reason: 'FieldValueNotSupported',
+      },
+      {
+        field: 'spec.initContainers[0].readinessProbe',
+        message: 'Forbidden: may not be set for init containers without restartPolicy=Always',
+        reason: 'FieldValueForbidden',
+      },
+    ]);
+    expect(
+      causes((p) => (p.spec.initContainers = [{ name: 'setup', image: 'busybox', lifecycle: { preStop: { exec: { command: ['x'] } } } }])),
+    ).toEqual([
+      {
+        field: 'spec.initContainers[0].lifecycle',
+        message: 'Forbidden: may not be set for init containers without restartPolicy=Always',
+        reason: 'FieldValueForbidden',
+      },
+    ]);
+  });
+
   it('accepts mounts of declared volumes and equal requests and limits', () => {
     const p = edit(pod(), (x) => {
       x.spec.volumes = [{ name: 'data', emptyDir: {} }];
