@@ -13,7 +13,8 @@
  *    `instanceof` the `TugboatError` of `tugboat`;
  * 3. a file importing every entry type-checks under `moduleResolution: node10` and `nodenext`
  *    (CommonJS and ESM); @arethetypeswrong/cli passes on the tarball;
- * 4. the README's first example runs as printed (with tsx) against the installed package.
+ * 4. the README's first example runs as printed (with tsx) against the installed package;
+ * 5. the `tugboat` bin of the tarball runs (`--version`, `up --help`).
  *
  * `npm run test:pack`; CI runs it. Dependencies come from the npm registry (or npm's cache).
  * Exits non-zero on the first failure.
@@ -241,6 +242,12 @@ async function main(): Promise<void> {
     await npmInstall(project, [tarball]);
     if (existsSync(join(project, 'node_modules/dockerode')))
       throw new Error('dockerode was installed with tugboat: it must be an optional peer dependency');
+
+    step('the tugboat bin from the tarball: --version, and up --help');
+    const binVersion = (await run(join(project, 'node_modules/.bin/tugboat'), ['--version'], project)).trim();
+    if (binVersion !== (pkg as { version?: string }).version) throw new Error(`tugboat --version printed "${binVersion}"`);
+    if (!(await run(join(project, 'node_modules/.bin/tugboat'), ['up', '--help'], project)).includes('Usage: tugboat up'))
+      throw new Error('tugboat up --help printed no usage');
 
     // Node before 20.19 cannot require an ES module; --no-experimental-require-module makes this one behave so.
     const oldNode = process.allowedNodeEnvironmentFlags.has('--no-experimental-require-module') ? ['--no-experimental-require-module'] : [];
