@@ -6,9 +6,10 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
-import { Readable, type Duplex, type Writable } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
 import type { IngressAdapter, IngressAddress, IngressRoutes, RouteEndpoint, RoutePath } from '../types.js';
 import { matchRoute, rewritePath } from '../routes/match.js';
+import { util } from 'undici';
 import { BackendPools } from './backend-pools.js';
 import { endToEnd, forwardedHeaders } from './headers.js';
 import { TlsContexts } from './tls-contexts.js';
@@ -174,22 +175,37 @@ export class ProxyIngress implements IngressAdapter {
     body: Readable | undefined,
     timeoutMs: number,
   ): Promise<unknown> {
-    return this.pools.pool(ep).stream<ServerResponse>(
-      {
-        path,
-        method: req.method as 'GET',
-        headers,
-        body,
-        headersTimeout: timeoutMs,
-        bodyTimeout: timeoutMs,
-        opaque: res,
-      },
-      ({ statusCode, headers: h, opaque }) => {
-        const out = opaque as ServerResponse;
-        out.writeHead(statusCode, endToEnd(h as Record<string, string | string[]>));
-        return out as Writable;
-      },
-    );
+    // dispatch with a plain handler: no per-request AsyncResource or stream pipeline, as
+    // undici's stream() makes; backpressure by pausing the backend while the client drains.
+    return new Promise((resolve, reject) => {
+      let started = false;
+      let resumeBackend: (() => void) | undefined;
+      this.pools.pool(ep).dispatch(
+        { path, method: req.method as 'GET', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
+        {
+          onConnect() {},
+          onHeaders(statusCode, raw, resume) {
+            if (statusCode < 200) return true; // informational (1xx): not relayed, as undici's stream() does
+            started = true;
+            res.writeHead(statusCode, endToEnd(util.parseHeaders(raw) as Record<string, string | string[]>));
+            resumeBackend = resume;
+            res.on('drain', () => resumeBackend?.());
+            return true;
+          },
+          onData(chunk) {
+            return res.write(chunk);
+          },
+          onComplete() {
+            res.end();
+            resolve(undefined);
+          },
+          onError(err) {
+            if (started) res.destroy(err);
+            reject(err);
+          },
+        },
+      );
+    });
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
