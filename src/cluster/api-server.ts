@@ -15,6 +15,7 @@ import { ClusterApiContext } from '../api/api-context.js';
 import { CrdRegistrar } from '../api/crd-registrar.js';
 import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from '../api/priority-admission.js';
 import { serviceAccountAdmission } from '../api/service-account-admission.js';
+import { limitRangerAdmission } from '../api/limit-ranger-admission.js';
 import { persistentVolumeClaimResizeAdmission } from '../api/resize-admission.js';
 import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
 import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
@@ -83,6 +84,7 @@ export class ApiServer {
     );
     this.admission.use(priorityAdmission(() => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass')));
     this.admission.use(serviceAccountAdmission((ns) => this.context.client('v1', 'ServiceAccount', ns)));
+    this.admission.use(limitRangerAdmission((ns) => this.context.client('v1', 'LimitRange', ns)));
     this.admission.use(persistentVolumeClaimResizeAdmission(() => this.client<StorageClass>('storage.k8s.io/v1', 'StorageClass')));
   }
 
