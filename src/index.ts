@@ -53,6 +53,8 @@ export { ALL_NAMESPACES } from './client/types.js';
 // Typed kind references: `cluster.client(kinds.Deployment, 'web')` is a ResourceClient<Deployment>
 export { kinds, kindRef } from './client/kinds.js';
 export type { KindRef } from './client/kinds.js';
+export { HttpApiContext, type HttpApiContextOptions } from './client/http/http-api-context.js';
+export { parseKubeconfig, type ClusterConnection } from './client/http/kubeconfig.js';
 
 // The API: admission, apply, patches
 export { AdmissionChain } from './api/admission.js';

@@ -16,6 +16,7 @@ import { streamWatch } from './watch-response.js';
 import { deleteOptionsOf, patchTypeOf, setWarnings, writeOptionsOf } from './write-options.js';
 import { scaleHandler } from './scale-subresource.js';
 import { serverSideApply } from './server-side-apply.js';
+import { handlePodSubresource } from './pod-subresources.js';
 
 /** The server's limits and clock, as the resource handlers need them. */
 export interface ResourceHandlerOptions {
@@ -45,6 +46,8 @@ export async function handleResource(
   const client = options.context.client(apiVersionOf(type), type.kind, ns);
   const sub = info.subresource;
   if (sub === 'scale') return scaleHandler(scope, info, type, client, options);
+  if ((sub === 'binding' || sub === 'eviction') && type.group === '' && type.kind === 'Pod' && info.namespace && info.name)
+    return handlePodSubresource(scope, info, options.context, options.maxBodyBytes);
   if (sub !== undefined && sub !== 'status') {
     throw new HttpError(404, 'NotFound', `the server could not find the requested resource (${info.verb} ${type.plural}/${sub})`);
   }
