@@ -10,6 +10,8 @@ export type {
   ContainerConfig,
   ContainerStatus,
   SandboxConfig,
+  SandboxDNS,
+  PodNetwork,
   SandboxStatus,
   RuntimeEvent,
   RuntimeBinding,

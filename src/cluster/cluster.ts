@@ -43,6 +43,7 @@ import type { CloudProvider, VolumeProvider } from '../cloud-providers/types.js'
 import { cloudControllers, type ClusterAutoscalerOptions } from './cloud-controllers.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
 import { NodePortProxy } from './node-ports.js';
+import { PodNetworkServices } from './pod-network-services.js';
 import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
 import { IngressSync } from '../ingress-adapters/ingress-sync.js';
 import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.js';
@@ -160,6 +161,8 @@ export class Cluster extends TypedClients {
   readonly nodePool: NodePool;
   /** The host listeners of NodePort Services, unless started with `nodePortAddress: false`. @internal */
   readonly nodePorts: NodePortProxy | undefined;
+  /** The cluster DNS servers and Service virtual IPs on the runtimes' pod networks (Docker). @internal */
+  readonly podNetworks: PodNetworkServices;
 
   private readonly emitter = new EventEmitter<ClusterEvents>();
   private readonly api: ObjectApi;
@@ -206,6 +209,7 @@ export class Cluster extends TypedClients {
     this.controllersOn = options.controllers !== false;
     this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {}, this.informers);
     this.nodePool = new NodePool(this.context, this.name, this.informers);
+    this.podNetworks = new PodNetworkServices(this.context, this.informers, 'cluster.local', managerOptions.logger);
     this.initialNodes = options.nodes ?? [];
     this.nodePorts =
       options.nodePortAddress === false
@@ -286,7 +290,10 @@ export class Cluster extends TypedClients {
     await this.controllers.start();
     await this.scheduler?.start();
     await this.nodePorts?.start();
-    for (const spec of this.initialNodes) await this.nodePool.add(spec);
+    for (const spec of this.initialNodes) {
+      await this.nodePool.add(spec);
+      await this.servePodNetwork(spec);
+    }
     await this.ingress?.start();
   }
 
@@ -299,6 +306,12 @@ export class Cluster extends TypedClients {
   async addNode(spec: NodeSpec): Promise<void> {
     this.assertRunning();
     await this.nodePool.add(spec);
+    await this.servePodNetwork(spec);
+  }
+
+  /** Starts the DNS server and Service IPs of a node's pod network, once per network. */
+  private async servePodNetwork(spec: NodeSpec): Promise<void> {
+    await this.podNetworks.attach(spec.runtime);
   }
 
   /** Removes a node: its containers are removed, its Node deleted, its pods replaced elsewhere. */
@@ -521,6 +534,7 @@ export class Cluster extends TypedClients {
     await this.controllers.stop();
     await this.cloudProvider?.detach?.();
     await this.scheduler?.stop();
+    await this.podNetworks.stop();
     await this.nodePool.stopAll();
     await this.informers.stop();
     await this.apiServer.stop();

@@ -2,18 +2,21 @@
  * What the runtime is asked for: a pod's SandboxConfig and each container's ContainerConfig,
  * built from the pod spec (env, mounts, limits, security, ports) with tugboat's labels.
  */
+import { getServers } from 'node:dns';
 import type { core, Pod } from '../model/types.js';
 import {
   RUNTIME_LABELS,
   type ContainerConfig,
   type PortMapping,
   type SandboxConfig,
+  type SandboxDNS,
   type SecuritySettings,
 } from '../runtime-adapters/types.js';
 import type { ConfigSource } from './config-error.js';
 import { expandCommand, resolveEnv } from './env.js';
 import { resolveMounts } from './volumes.js';
 import { runtimeResources } from './resources.js';
+import { type HostDNS, podDNS } from './pod-dns.js';
 
 /** Who a pod's runtime objects belong to. */
 export interface PodOwner {
@@ -22,6 +25,14 @@ export interface PodOwner {
   hostIP: string;
   /** More labels for every sandbox and container (the cluster instance's). */
   labels?: Record<string, string>;
+  /** The cluster domain of pods' search paths. @default 'cluster.local' */
+  clusterDomain?: string;
+  /** The host's resolvers, for dnsPolicy Default with a dnsConfig. @default the process's (`dns.getServers()`) */
+  hostDNS?: HostDNS;
+}
+
+function hostResolvers(): HostDNS {
+  return { nameservers: getServers().filter((s) => !s.includes(':')), searches: [], options: [] };
 }
 
 /** The RUNTIME_LABELS of a pod's sandbox and containers. */
@@ -58,7 +69,12 @@ export function sandboxConfig(pod: Pod, owner: PodOwner): SandboxConfig {
     labels,
     ports: [...(pod.spec?.initContainers ?? []), ...(pod.spec?.containers ?? [])].flatMap(portMappings),
     ...(pod.spec?.hostNetwork ? { hostNetwork: true } : {}),
+    ...withDNS(podDNS(pod, owner.clusterDomain, owner.hostDNS ?? hostResolvers())),
   };
+}
+
+function withDNS(dns: SandboxDNS | undefined): { dns?: SandboxDNS } {
+  return dns ? { dns } : {};
 }
 
 /** A container's security settings: its securityContext over the pod's. */

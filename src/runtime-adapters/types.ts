@@ -46,6 +46,36 @@ export interface SandboxConfig {
   ports: PortMapping[];
   /** Use the host's network namespace (pod.spec.hostNetwork). */
   hostNetwork?: boolean;
+  /** The pod's resolver settings (resolv.conf), as the node agent worked them out; absent: the runtime's default. */
+  dns?: SandboxDNS;
+}
+
+/**
+ * A pod's resolv.conf, as the kubelet writes it from dnsPolicy and dnsConfig. With
+ * `clusterDNS`, the runtime puts its cluster's DNS server (see {@link PodNetwork}) before
+ * `nameservers`; a runtime without one uses its default servers there.
+ */
+export interface SandboxDNS {
+  /** Put the cluster's DNS server first (dnsPolicy ClusterFirst). */
+  clusterDNS: boolean;
+  nameservers: string[];
+  searches: string[];
+  /** resolv.conf options, `ndots:5` style. */
+  options: string[];
+}
+
+/**
+ * A runtime's pod network on this host, where a cluster's DNS server and Service proxy serve
+ * its pods: the address pods reach the host at (their gateway), and the host interface their
+ * traffic arrives on (Docker: the cluster's bridge).
+ */
+export interface PodNetwork {
+  /** Unique per network on this host (Docker: the network id). */
+  id: string;
+  /** The host's address on the network: pods' default gateway. */
+  gateway: string;
+  /** The host interface of the network (Docker: `br-<id>`). */
+  interface: string;
 }
 
 /** A running (or stopped) sandbox. */
@@ -300,6 +330,13 @@ export interface ContainerRuntime {
    * it keeps the files a container was created with.
    */
   updateFiles?(containerId: string, mount: FilesMount): Promise<void>;
+
+  /**
+   * The pod network of the cluster this runtime serves (made when missing), for the cluster's
+   * DNS server and Service virtual IPs. Optional: runtimes without a pod network of their own
+   * (process, mock) leave it out.
+   */
+  podNetwork?(): Promise<PodNetwork>;
 
   /**
    * Called by each node agent that uses this runtime before anything else (one runtime may back

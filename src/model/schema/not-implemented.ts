@@ -6,7 +6,6 @@
 /** PodSpec fields tugboat ignores (relative to a pod spec). */
 export const IGNORED_POD_SPEC_FIELDS: readonly string[] = [
   'runtimeClassName',
-  'dnsConfig',
   'readinessGates',
   'overhead',
   'os',

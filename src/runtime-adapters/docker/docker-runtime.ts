@@ -10,6 +10,7 @@ import type {
   ImageInfo,
   LogLine,
   LogOptions,
+  PodNetwork,
   PullPolicy,
   ReclaimReport,
   RuntimeBinding,
@@ -22,7 +23,7 @@ import { clusterEvents } from './events.js';
 import { execInContainer } from './exec.js';
 import { ensureImage } from './images.js';
 import { containerLogs } from './logs.js';
-import { removeClusterNetworkIfUnused } from './network.js';
+import { clusterPodNetwork, removeClusterNetworkIfUnused } from './network.js';
 import { reclaimDaemon, removeIfEmpty } from './reclaim.js';
 import * as sandboxes from './sandbox.js';
 import { DockerScope } from './scope.js';
@@ -63,6 +64,12 @@ export class DockerRuntime implements ContainerRuntime {
   /** The running cluster's instance id this runtime labels its objects with. */
   get instanceId(): string {
     return this.scope.instance.id;
+  }
+
+  /** The bridge network of the bound cluster (made when missing): its gateway and bridge interface. */
+  async podNetwork(): Promise<PodNetwork> {
+    await this.scope.instance.acquire();
+    return this.scope.reachable(clusterPodNetwork(this.scope));
   }
 
   bind(binding: RuntimeBinding): void {

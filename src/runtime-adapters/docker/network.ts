@@ -1,4 +1,4 @@
-import { RUNTIME_LABELS } from '../types.js';
+import { RUNTIME_LABELS, type PodNetwork } from '../types.js';
 import { dockerStatus, ignoreStatus } from './errors.js';
 import { networkOf, type DockerScope } from './scope.js';
 import { RESOURCE_ROLE_LABEL } from './types.js';
@@ -6,6 +6,8 @@ import { RESOURCE_ROLE_LABEL } from './types.js';
 // Shared by every runtime of this process on the same daemon: Docker does not make network
 // creation by name atomic, so two nodes of one cluster on one daemon must not race.
 const pending = new Map<string, Promise<string>>();
+// One inspection per network and daemon (until it is removed): a network's gateway and bridge never change.
+const known = new Map<string, Promise<PodNetwork>>();
 
 /** The labels of the network an object with `labels` joins: its cluster, instance and owner. */
 function networkLabels(labels: Record<string, string>, scope: DockerScope): Record<string, string> {
@@ -66,6 +68,35 @@ export async function removeClusterNetworkIfUnused(scope: DockerScope): Promise<
   if (sandboxes.length > 0) return false;
   const networks = await scope.docker.listNetworks({ filters: { label: [mine] } });
   let gone = true;
-  for (const n of networks) if (!(await removeNetwork(scope, n.Id))) gone = false;
+  for (const n of networks) {
+    if (await removeNetwork(scope, n.Id)) known.delete(`${scope.hostAddress}|${n.Name}`);
+    else gone = false;
+  }
   return gone;
+}
+
+/**
+ * The pod network of the cluster instance this runtime serves (made when missing): its id, its
+ * gateway (the host's address on it) and its bridge interface (`br-<id>` unless the network
+ * names one).
+ */
+export function clusterPodNetwork(scope: DockerScope): Promise<PodNetwork> {
+  const labels = { [RUNTIME_LABELS.cluster]: scope.clusterName, ...scope.instance.labels };
+  const key = `${scope.hostAddress}|${networkOf(labels, scope)}`;
+  let p = known.get(key);
+  if (!p) {
+    p = (async () => {
+      const name = await ensureClusterNetwork(scope, labels);
+      const info = await scope.docker.getNetwork(name).inspect();
+      const gateway = (info.IPAM?.Config ?? [])
+        .map((c: { Gateway?: string }) => c.Gateway)
+        .find((g: string | undefined) => g && !g.includes(':'));
+      if (!gateway) throw new Error(`Docker network ${name} has no IPv4 gateway`);
+      const bridge = info.Options?.['com.docker.network.bridge.name'] ?? `br-${String(info.Id).slice(0, 12)}`;
+      return { id: String(info.Id), gateway: String(gateway), interface: String(bridge) };
+    })();
+    p.catch(() => known.delete(key));
+    known.set(key, p);
+  }
+  return p;
 }

@@ -1,11 +1,25 @@
 import { rm } from 'node:fs/promises';
 import type Docker from 'dockerode';
 import { sandboxLabelsFor } from '../pod-labels.js';
-import { RUNTIME_LABELS, type SandboxConfig, type SandboxStatus } from '../types.js';
+import { RUNTIME_LABELS, type SandboxConfig, type SandboxDNS, type SandboxStatus } from '../types.js';
 import { dockerMessage, ignoreStatus, isNotFound, toTugboatError } from './errors.js';
 import { ensureSandboxImage } from './images.js';
-import { ensureClusterNetwork } from './network.js';
+import { clusterPodNetwork, ensureClusterNetwork } from './network.js';
 import { type DockerScope, networkOf } from './scope.js';
+
+/**
+ * Docker's DNS settings of a sandbox (pure): the pod's resolv.conf, with the cluster's DNS server
+ * (`clusterDNS`, the network's gateway) first. Docker writes them into the container's
+ * resolv.conf (behind its embedded resolver, which forwards to these servers).
+ */
+export function sandboxDnsHostConfig(dns: SandboxDNS, clusterDNS: string | undefined): Docker.HostConfig {
+  const servers = [...(dns.clusterDNS && clusterDNS ? [clusterDNS] : []), ...dns.nameservers];
+  return {
+    ...(servers.length > 0 ? { Dns: servers } : {}),
+    ...(dns.searches.length > 0 ? { DnsSearch: dns.searches } : {}),
+    ...(dns.options.length > 0 ? { DnsOptions: dns.options } : {}),
+  };
+}
 
 /**
  * Docker's create body of a sandbox (pure): the pause image on the cluster network (or the
@@ -17,6 +31,7 @@ export function sandboxCreateOptions(
   networkName: string,
   labels: Record<string, string>,
   nameSuffix: string,
+  clusterDNS?: string,
 ): Docker.ContainerCreateOptions {
   const exposed: Record<string, object> = {};
   const bindings: Record<string, Array<{ HostIp?: string; HostPort: string }>> = {};
@@ -39,6 +54,7 @@ export function sandboxCreateOptions(
       IpcMode: 'shareable',
       PortBindings: bindings,
       RestartPolicy: { Name: 'no' },
+      ...(config.dns && !config.hostNetwork ? sandboxDnsHostConfig(config.dns, clusterDNS) : {}),
     },
   };
 }
@@ -76,7 +92,10 @@ export async function runSandbox(scope: DockerScope, config: SandboxConfig): Pro
   if (labels[RUNTIME_LABELS.instance] === scope.instance.id) await scope.instance.acquire();
   const image = await ensureSandboxImage(scope);
   if (!config.hostNetwork) await ensureClusterNetwork(scope, labels);
-  const body = sandboxCreateOptions(config, image.ref, network, labels, randomSuffix());
+  // The cluster's DNS server listens on the gateway of its own network (cluster/pod-network-services.ts).
+  const ownNetwork = labels[RUNTIME_LABELS.instance] === scope.instance.id;
+  const clusterDNS = config.dns?.clusterDNS && !config.hostNetwork && ownNetwork ? (await clusterPodNetwork(scope)).gateway : undefined;
+  const body = sandboxCreateOptions(config, image.ref, network, labels, randomSuffix(), clusterDNS);
   let container: Docker.Container;
   try {
     container = await scope.docker.createContainer(body);

@@ -131,13 +131,13 @@ describe('Pod validation', () => {
   it('warns about unknown and unimplemented fields', () => {
     const p = edit(pod(), (x) => {
       x.spec.containers[0].imagePolicy = 'Always';
-      x.spec.dnsConfig = { nameservers: ['1.1.1.1'] };
+      x.spec.runtimeClassName = 'gvisor';
       x.metadata.label = { a: 'b' };
     });
     expect(PodType.validate!(p as never).warnings).toEqual([
       'unknown field "metadata.label"',
       'unknown field "spec.containers[0].imagePolicy"',
-      'spec.dnsConfig: not implemented by tugboat, ignored',
+      'spec.runtimeClassName: not implemented by tugboat, ignored',
     ]);
   });
 
