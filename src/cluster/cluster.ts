@@ -34,6 +34,7 @@ import { Scheduler } from '../scheduler/scheduler.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import type { PodLogOptions } from '../node-agent/types.js';
 import type { ExecResult, LogLine } from '../runtime-adapters/types.js';
+import { resumeRuntimeIdentity } from './cluster-identity.js';
 import { NodePool, type NodeSpec } from './node-pool.js';
 import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
@@ -248,6 +249,8 @@ export class Cluster extends TypedClients {
 
   private async boot(): Promise<void> {
     await this.apiServer.boot();
+    // The runtime identity of an earlier run on this store, resumed: its containers are adopted.
+    this.nodePool.resumeInstance(await resumeRuntimeIdentity(this.context, this.name, this.nodePool.instance.id));
     // The API's own controller (it runs in Kubernetes' apiextensions server): CRD deletion.
     this.controllers.register(crdCleanupController());
     // Always on (also with `controllers: false`): they find every kind through discovery.

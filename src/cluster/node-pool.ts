@@ -58,8 +58,7 @@ export class NodePool {
   private readonly runtimes = new Map<ContainerRuntime, RuntimeEventHub>();
   private readonly pods: PodDispatcher;
   private readonly reclaimed = new Map<ContainerRuntime, Promise<unknown>>();
-  /** This running cluster's identity on its runtimes (see runtime-adapters/instance.ts). */
-  readonly instance: RuntimeInstance;
+  private current: RuntimeInstance;
 
   constructor(
     private readonly ctx: ApiContext,
@@ -67,7 +66,22 @@ export class NodePool {
     informers: InformerFactory,
   ) {
     this.pods = new PodDispatcher(informers.informer(kinds.Pod));
-    this.instance = RuntimeInstance.create(clusterName);
+    this.current = RuntimeInstance.create(clusterName);
+  }
+
+  /** This running cluster's identity on its runtimes (see runtime-adapters/instance.ts). */
+  get instance(): RuntimeInstance {
+    return this.current;
+  }
+
+  /**
+   * Resumes the runtime identity `id` of an earlier run on the same store (before any node is
+   * added), so the containers that run made are adopted rather than swept as a gone owner's.
+   */
+  resumeInstance(id: string): void {
+    if (id === this.current.id) return;
+    if (this.agents.size > 0) throw new Error('resumeInstance: nodes were added already');
+    this.current = RuntimeInstance.create(this.clusterName, { id });
   }
 
   /** Starts a node agent, which registers the Node and begins running the pods bound to it. */

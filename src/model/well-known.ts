@@ -94,3 +94,10 @@ export const PROVISIONED_BY_ANNOTATION = 'pv.kubernetes.io/provisioned-by';
 export const ATTACH_REQUIRED_ANNOTATION = 'tugboat.dev/attach-required';
 /** The provisioner of tugboat's local volumes (the default StorageClass `standard`), and the CSI driver of its Docker named volumes. */
 export const LOCAL_PROVISIONER = 'tugboat.dev/local-path';
+
+/**
+ * Annotation of the kube-system Namespace holding the cluster's runtime identity
+ * (`{"cluster":"<name>","instance":"<id>"}`), so a control plane restarted on the same store
+ * resumes it and adopts its containers (src/cluster/cluster-identity.ts).
+ */
+export const RUNTIME_INSTANCE_ANNOTATION = 'tugboat.dev/runtime-instance';

@@ -122,7 +122,7 @@ export function ownerState(labels: Record<string, string>, self?: RuntimeInstanc
 export function ownerLiveness(owner: InstanceOwner): 'alive' | 'gone' | 'unknown' {
   const me = thisProcess();
   if (owner.host === me.host && owner.boot === me.boot && owner.pidns === me.pidns) {
-    if (!processRuns(owner)) return 'gone';
+    if (!processRuns(owner)) return takenOver(owner) ? 'alive' : 'gone';
     try {
       statSync(owner.record);
       return 'alive';
@@ -133,6 +133,50 @@ export function ownerLiveness(owner: InstanceOwner): 'alive' | 'gone' | 'unknown
   if (owner.host === me.host && owner.boot && me.boot && owner.boot !== me.boot) return 'gone';
   return 'unknown';
 }
+
+/**
+ * True when the record file of a gone owner now names another owner on this machine whose process
+ * runs and who took the instance over from it (its `adopted` list names the gone owner): a control
+ * plane restarted on the same store resumed the instance (its identity is kept in the store) and
+ * adopted what the gone process made.
+ */
+function takenOver(owner: InstanceOwner): boolean {
+  const record = readRecord(owner.record);
+  const now = record?.owner;
+  if (!now || sameProcess(now, owner) || !record.adopted.some((o) => sameProcess(o, owner))) return false;
+  const me = thisProcess();
+  return now.host === me.host && now.boot === me.boot && now.pidns === me.pidns && processRuns(now);
+}
+
+/** What an instance's record file says: its owner, and the earlier owners it took over. */
+interface InstanceRecord {
+  owner: InstanceOwner;
+  adopted: InstanceOwner[];
+}
+
+/** Reads a record file; undefined when there is none or it is not one. */
+function readRecord(file: string): InstanceRecord | undefined {
+  const text = readText(file);
+  if (!text) return undefined;
+  try {
+    const body = JSON.parse(text) as { owner?: unknown; adopted?: unknown };
+    const owner = parseOwner(JSON.stringify(body.owner));
+    if (!owner) return undefined;
+    const adopted = Array.isArray(body.adopted)
+      ? body.adopted.map((o) => parseOwner(JSON.stringify(o))).filter((o): o is InstanceOwner => o !== undefined)
+      : [];
+    return { owner, adopted };
+  } catch {
+    return undefined;
+  }
+}
+
+function sameProcess(a: InstanceOwner, b: InstanceOwner): boolean {
+  return a.host === b.host && a.boot === b.boot && a.pid === b.pid && a.start === b.start;
+}
+
+/** How many earlier owners a record keeps. */
+const MAX_ADOPTED = 16;
 
 /**
  * True when a node agent (or a runtime) of instance `self` may take over or remove an object:
@@ -192,14 +236,22 @@ export class RuntimeInstance {
   private constructor(
     readonly clusterName: string,
     recordDir: string,
+    id?: string,
   ) {
-    this.id = randomBytes(6).toString('hex');
+    if (id !== undefined && !/^[0-9a-f]{12}$/.test(id)) {
+      throw new Error(`a runtime instance id is 12 hex digits, got ${JSON.stringify(id)}`);
+    }
+    this.id = id ?? randomBytes(6).toString('hex');
     this.owner = { ...thisProcess(), record: path.join(recordDir, `${this.id}.json`) };
   }
 
-  /** A new identity for a cluster; nothing is written until {@link acquire}. */
-  static create(clusterName: string, options: { recordDir?: string } = {}): RuntimeInstance {
-    return new RuntimeInstance(clusterName, options.recordDir ?? defaultRecordDir());
+  /**
+   * A new identity for a cluster; nothing is written until {@link acquire}. With `id`, the
+   * identity of an earlier run resumed (kept in the cluster's store): what that run made on the
+   * runtimes is this instance's own, to adopt.
+   */
+  static create(clusterName: string, options: { recordDir?: string; id?: string } = {}): RuntimeInstance {
+    return new RuntimeInstance(clusterName, options.recordDir ?? defaultRecordDir(), options.id);
   }
 
   /** The labels every object of this instance carries (instance id and owner). */
@@ -213,7 +265,13 @@ export class RuntimeInstance {
       const dir = path.dirname(this.owner.record);
       await mkdir(dir, { recursive: true, mode: 0o700 });
       await chmod(dir, 0o700).catch(() => undefined);
-      const body = { id: this.id, cluster: this.clusterName, owner: this.owner, since: new Date().toISOString() };
+      // A record left by an earlier owner of this instance (a resumed identity): it is taken over.
+      const earlier = readRecord(this.owner.record);
+      const adopted =
+        earlier && !sameProcess(earlier.owner, this.owner)
+          ? [earlier.owner, ...earlier.adopted].slice(0, MAX_ADOPTED)
+          : (earlier?.adopted ?? []);
+      const body = { id: this.id, cluster: this.clusterName, owner: this.owner, adopted, since: new Date().toISOString() };
       await writeFile(this.owner.record, JSON.stringify(body), { mode: 0o600 });
     })());
   }

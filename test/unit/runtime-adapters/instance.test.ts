@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,6 +45,25 @@ describe('RuntimeInstance: who owns a runtime object, and whether that owner is 
     if (a.owner.start) expect(ownerState(withOwner(a, { start: a.owner.start + 1 }))).toBe('gone');
     expect(ownerState(a.labels)).toBe('alive');
     await a.release();
+  });
+
+  it('a gone owner whose instance a live process resumed (same id, its record taken over) counts as alive', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const a = RuntimeInstance.create('x', { recordDir: dir });
+    const deadOwner = { ...a.owner, pid: dead, start: a.owner.start + 1 };
+    // The record a SIGKILLed owner left behind.
+    await writeFile(a.owner.record, JSON.stringify({ id: a.id, cluster: 'x', owner: deadOwner }));
+    const labels = withOwner(a, { pid: dead, start: a.owner.start + 1 });
+    expect(ownerState(labels)).toBe('gone');
+    const resumed = RuntimeInstance.create('x', { recordDir: dir, id: a.id });
+    await resumed.acquire();
+    expect(ownerState(labels)).toBe('alive');
+    expect(ownerState(labels, resumed)).toBe('self');
+    // Another gone owner of the same id that the record does not name stays gone.
+    expect(ownerState(withOwner(a, { pid: dead, start: a.owner.start + 2 }))).toBe('gone');
+    await resumed.release();
+    expect(ownerState(labels)).toBe('gone');
+    expect(() => RuntimeInstance.create('x', { id: 'not-hex' })).toThrow(/12 hex digits/);
   });
 
   it('another machine or pid namespace cannot be checked (unknown: kept); this host after a reboot is gone', async () => {
