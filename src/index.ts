@@ -63,6 +63,7 @@ export { KindRegistry } from './api/kind-registry.js';
 export type { WarningHandler } from './api/object-api.js';
 export type { ApplyOptions, ApplyOutcome, ApplyResult } from './api/apply.js';
 export type { APIService, LimitRange, NetworkPolicy, ResourceQuota, ServiceAccount } from './model/kinds/policy-kinds.js';
+export type { ClusterRole, ClusterRoleBinding, Role, RoleBinding } from './model/kinds/rbac.js';
 export type { ManifestInput } from './api/manifest.js';
 export { decodeManifests, MAX_MANIFEST_BYTES } from './api/manifest.js';
 export { mergePatch, strategicMergePatch, jsonPatch } from './api/patch.js';
