@@ -1,3 +1,4 @@
+import { stopOnFakeClock } from '../../support/stop-on-fake-clock.js';
 /**
  * A cloud that fails or is slow, for each part (MockCloudProvider's failNext and latencyMs, on a
  * FakeClock): failures leave Warning Events with Kubernetes' reasons (SyncLoadBalancerFailed,
@@ -18,13 +19,7 @@ let cluster: Cluster | undefined;
 let clock: FakeClock;
 afterEach(async () => {
   if (!cluster) return;
-  let done = false;
-  const stopping = cluster.stop().finally(() => (done = true));
-  for (let i = 0; i < 600 && !done; i++) {
-    await new Promise<void>((r) => setImmediate(r));
-    if (!done) await clock.advance(1000);
-  }
-  await stopping;
+  await stopOnFakeClock(cluster, clock);
   cluster = undefined;
 });
 

@@ -1,3 +1,4 @@
+import { stopOnFakeClock } from '../../../support/stop-on-fake-clock.js';
 /**
  * The cluster autoscaler's fit checks as cluster-autoscaler's: pending pods are simulated on each
  * group's template nodes with the scheduler's own filter plugins (node selector, node affinity,
@@ -207,13 +208,7 @@ describe('the autoscaler end to end (MockRuntime, FakeClock)', () => {
   let clock: FakeClock;
   afterEach(async () => {
     if (!cluster) return;
-    let done = false;
-    const stopping = cluster.stop().finally(() => (done = true));
-    for (let i = 0; i < 600 && !done; i++) {
-      await new Promise<void>((r) => setImmediate(r));
-      if (!done) await clock.advance(1000);
-    }
-    await stopping;
+    await stopOnFakeClock(cluster, clock);
     cluster = undefined;
   });
 
