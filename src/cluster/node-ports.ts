@@ -5,12 +5,12 @@
  * connection to the Service port's Ready endpoints (round-robin). A port the host already uses
  * is reported through the logger and left closed.
  */
-import type { EndpointSlice, Service } from '../model/types.js';
+import type { Service } from '../model/types.js';
 import type { ApiContext } from '../client/types.js';
 import type { InformerFactory } from '../client/informer-factory.js';
 import type { Logger } from '../client/logger.js';
 import { kinds } from '../client/kinds.js';
-import { listenForwarding, serviceBackend, type PortForward } from './port-forward.js';
+import { listenForwarding, servicePortBackend, type PortForward } from './port-forward.js';
 
 interface Listener {
   key: string;
@@ -62,15 +62,7 @@ export class NodePortProxy {
     for (const [nodePort, w] of wanted) {
       if (this.listeners.has(nodePort)) continue;
       const ns = w.svc.metadata.namespace ?? 'default';
-      const backend = serviceBackend(
-        {
-          pods: this.context.client(kinds.Pod, ns),
-          services: this.context.client(kinds.Service, ns),
-          endpointSlices: this.context.client<EndpointSlice>('discovery.k8s.io/v1', 'EndpointSlice', ns),
-        },
-        w.svc.metadata.name ?? '',
-        w.port,
-      );
+      const backend = servicePortBackend(this.context, w.svc, w.port);
       const forward = listenForwarding(backend, nodePort, this.address).catch((err: unknown) => {
         this.log?.warn?.({ err, nodePort }, `nodePort ${nodePort} of Service ${ns}/${w.svc.metadata.name} could not be opened`);
         return undefined;

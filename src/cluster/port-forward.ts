@@ -8,7 +8,8 @@
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import type { EndpointSlice, Pod, Service } from '../model/types.js';
-import type { ResourceClient } from '../client/types.js';
+import type { ApiContext, ResourceClient } from '../client/types.js';
+import { kinds } from '../client/kinds.js';
 import { TugboatError } from '../model/errors.js';
 import { invalid } from '../model/validation/field-errors.js';
 
@@ -74,6 +75,17 @@ export function serviceBackend(clients: PortForwardClients, name: string, port: 
     if (ready.length === 0) throw new TugboatError('ServiceUnavailable', `Service ${name} has no Ready endpoint for port ${port}`);
     return ready[next++ % ready.length] as { host: string; port: number };
   };
+}
+
+/** The backend of a Service's port, read through `context` in the Service's namespace. */
+export function servicePortBackend(context: ApiContext, svc: Service, port: number): Backend {
+  const ns = svc.metadata.namespace ?? 'default';
+  const clients: PortForwardClients = {
+    pods: context.client(kinds.Pod, ns),
+    services: context.client(kinds.Service, ns),
+    endpointSlices: context.client<EndpointSlice>('discovery.k8s.io/v1', 'EndpointSlice', ns),
+  };
+  return serviceBackend(clients, svc.metadata.name ?? '', port);
 }
 
 /**

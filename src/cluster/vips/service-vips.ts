@@ -5,12 +5,12 @@
  * connection, so it follows the EndpointSlices), and a REDIRECT of `clusterIP:port` to it in the
  * cluster's own nat chain (iptables.ts). NodePorts are another listener (node-ports.ts).
  */
-import type { EndpointSlice, Service } from '../../model/types.js';
+import type { Service } from '../../model/types.js';
 import type { ApiContext } from '../../client/types.js';
 import type { InformerFactory } from '../../client/informer-factory.js';
 import type { Logger } from '../../client/logger.js';
 import { kinds } from '../../client/kinds.js';
-import { listenForwarding, serviceBackend, type PortForward } from '../port-forward.js';
+import { listenForwarding, servicePortBackend, type PortForward } from '../port-forward.js';
 import { VipChain, type VipRule } from './iptables.js';
 
 interface Listener {
@@ -71,15 +71,7 @@ export class ServiceVips {
     for (const [key, w] of wanted) {
       if (this.listeners.has(key)) continue;
       const ns = w.svc.metadata.namespace ?? 'default';
-      const backend = serviceBackend(
-        {
-          pods: this.context.client(kinds.Pod, ns),
-          services: this.context.client(kinds.Service, ns),
-          endpointSlices: this.context.client<EndpointSlice>('discovery.k8s.io/v1', 'EndpointSlice', ns),
-        },
-        w.svc.metadata.name ?? '',
-        w.port,
-      );
+      const backend = servicePortBackend(this.context, w.svc, w.port);
       const forward = listenForwarding(backend, 0, this.gateway).catch((err: unknown) => {
         this.log?.warn?.({ err }, `Service ${ns}/${w.svc.metadata.name}: no listener for ${w.clusterIP}:${w.port}`);
         return undefined;
