@@ -36,7 +36,7 @@ export async function stopAll(worker: PodWorker, graceMs: number, remove = true)
   await removeRuntimeObjects(worker);
 }
 
-/** Stops one container: its preStop hook at once, then (once `turn` resolves) SIGTERM with the grace left. */
+/** Stops one container: its preStop hook (exec, httpGet, tcpSocket or sleep) at once, then (once `turn` resolves) SIGTERM with the grace left. */
 async function stopOne(worker: PodWorker, rec: ContainerRecord, start: number, graceMs: number, turn: Promise<unknown>): Promise<void> {
   const env = worker.env;
   const clock = env.ctx.clock;
@@ -44,7 +44,12 @@ async function stopOne(worker: PodWorker, rec: ContainerRecord, start: number, g
   if (!cur || cur.state === 'exited' || !env.alive()) return void (await turn);
   const hook = rec.spec.lifecycle?.preStop;
   const action = hook && probeAction(hook, rec.spec);
-  if (action && graceMs > 0) {
+  if (hook?.sleep && graceMs > 0) {
+    // The sleep action (PodLifecycleSleepAction, on by default in 1.30): the kubelet sleeps in
+    // its own process, cut short by the grace period; the container keeps serving meanwhile,
+    // while the pod's endpoints are already terminating, so the load balancers drop it first.
+    await clock.sleep(Math.min(Math.max(0, hook.sleep.seconds) * 1000, graceMs));
+  } else if (action && graceMs > 0) {
     const outcome = await runProbe(env.runtime, cur.id, worker.sandbox, action, graceMs);
     if (outcome.result === 'failure')
       env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${outcome.message ?? ''}`);

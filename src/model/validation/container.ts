@@ -16,6 +16,8 @@ export interface ContainerContext {
   volumes: ReadonlySet<string>;
   /** Init containers may not have liveness/readiness/startup probes unless restartable. */
   init: boolean;
+  /** The pod's terminationGracePeriodSeconds (defaulted to 30), the bound of a lifecycle sleep action. */
+  gracePeriodSeconds?: number;
 }
 
 function validatePorts(ports: unknown, field: string): StatusCause[] {
@@ -111,6 +113,6 @@ export function validateContainer(c: unknown, field: string, ctx: ContainerConte
   }
   if (ctx.init && !restartable && container.lifecycle)
     causes.push(forbidden(`${field}.lifecycle`, 'may not be set for init containers without restartPolicy=Always'));
-  else causes.push(...validateLifecycle(container.lifecycle, `${field}.lifecycle`));
+  else causes.push(...validateLifecycle(container.lifecycle, `${field}.lifecycle`, ctx.gracePeriodSeconds ?? 30));
   return causes;
 }

@@ -39,6 +39,12 @@ function validateVolumes(volumes: unknown, field: string, names: Set<string>): S
   });
 }
 
+/** The pod's terminationGracePeriodSeconds as the sleep action is checked against: 30 when unset (the default), as Kubernetes. */
+function gracePeriod(s: core.PodSpec): number {
+  const g = s.terminationGracePeriodSeconds;
+  return typeof g === 'number' ? g : 30;
+}
+
 /** Checks a PodSpec at `field` (e.g. `spec` for a Pod, `spec.template.spec` for a Deployment). */
 export function validatePodSpec(spec: unknown, field: string, rules: PodSpecRules = {}): StatusCause[] {
   if (spec === undefined || spec === null) return [required(field)];
@@ -54,7 +60,7 @@ export function validatePodSpec(spec: unknown, field: string, rules: PodSpecRule
     if (!Array.isArray(list)) return void causes.push(invalid(`${field}.${key}`, list, 'must be a list'));
     list.forEach((c, i) => {
       const at = `${field}.${key}[${i}]`;
-      causes.push(...validateContainer(c, at, { volumes, init: key === 'initContainers' }));
+      causes.push(...validateContainer(c, at, { volumes, init: key === 'initContainers', gracePeriodSeconds: gracePeriod(s) }));
       const name = isObject(c) ? c.name : undefined;
       if (typeof name === 'string' && name) {
         if (names.has(name)) causes.push(duplicate(`${at}.name`, name));

@@ -55,8 +55,28 @@ export function validateProbe(probe: unknown, field: string, mustSucceedOnce: bo
   return causes;
 }
 
-/** Checks lifecycle hooks (postStart/preStop) at `field`. */
-export function validateLifecycle(lifecycle: unknown, field: string): StatusCause[] {
+/**
+ * Checks a sleep action at `field` as Kubernetes 1.30 does (PodLifecycleSleepAction, without
+ * PodLifecycleSleepActionAllowZero): seconds must be an integer greater than 0 and no more than
+ * the pod's terminationGracePeriodSeconds.
+ */
+function validateSleep(sleep: unknown, field: string, gracePeriodSeconds: number): StatusCause[] {
+  if (!isObject(sleep)) return [invalid(field, sleep, 'must be an object')];
+  const seconds = sleep.seconds;
+  if (seconds === undefined || seconds === null) return [required(`${field}.seconds`)];
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds <= 0 || seconds > gracePeriodSeconds) {
+    return [
+      invalid(`${field}.seconds`, seconds, `must be greater than 0 and less than terminationGracePeriodSeconds (${gracePeriodSeconds})`),
+    ];
+  }
+  return [];
+}
+
+/**
+ * Checks lifecycle hooks (postStart/preStop) at `field`; a sleep action is bounded by the pod's
+ * `gracePeriodSeconds` (terminationGracePeriodSeconds, 30 when unset).
+ */
+export function validateLifecycle(lifecycle: unknown, field: string, gracePeriodSeconds = 30): StatusCause[] {
   if (lifecycle === undefined || lifecycle === null) return [];
   if (!isObject(lifecycle)) return [invalid(field, lifecycle, 'must be an object')];
   const causes: StatusCause[] = [];
@@ -64,7 +84,10 @@ export function validateLifecycle(lifecycle: unknown, field: string): StatusCaus
     const h = lifecycle[hook];
     if (h === undefined || h === null) continue;
     if (!isObject(h)) causes.push(invalid(`${field}.${hook}`, h, 'must be an object'));
-    else causes.push(...validateHandler(h, `${field}.${hook}`, ['exec', 'httpGet', 'tcpSocket', 'sleep']));
+    else {
+      causes.push(...validateHandler(h, `${field}.${hook}`, ['exec', 'httpGet', 'tcpSocket', 'sleep']));
+      if (h.sleep !== undefined && h.sleep !== null) causes.push(...validateSleep(h.sleep, `${field}.${hook}.sleep`, gracePeriodSeconds));
+    }
   }
   return causes;
 }

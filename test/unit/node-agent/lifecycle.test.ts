@@ -33,6 +33,34 @@ describe('NodeAgent: termination', () => {
     expect(h.runtime.size).toBe(0);
   });
 
+  it('runs a preStop sleep before SIGTERM: the container keeps running for the seconds given', async () => {
+    h = await startHarness();
+    await h.run('p', {
+      terminationGracePeriodSeconds: 30,
+      containers: [{ name: 'c', image: 'web:1', lifecycle: { preStop: { sleep: { seconds: 5 } } } }],
+    });
+    await h.pods.delete('p');
+    await h.clock.advance(4_999);
+    expect((await h.pods.find('p'))?.metadata.deletionTimestamp).toBeDefined();
+    expect(h.runtime.containers({ namespace: 'default', pod: 'p' })[0].state).toBe('running');
+    await h.clock.advance(1);
+    expect(await h.pods.find('p')).toBeUndefined();
+    expect(h.runtime.containers({ namespace: 'default', pod: 'p' })).toHaveLength(0);
+  });
+
+  it('cuts a preStop sleep short at the grace period of the delete', async () => {
+    h = await startHarness();
+    await h.run('p', {
+      terminationGracePeriodSeconds: 30,
+      containers: [{ name: 'c', image: 'web:1', lifecycle: { preStop: { sleep: { seconds: 30 } } } }],
+    });
+    await h.pods.delete('p', { gracePeriodSeconds: 3 });
+    await h.clock.advance(2_999);
+    expect(h.runtime.containers({ namespace: 'default', pod: 'p' })[0].state).toBe('running');
+    await h.clock.advance(1);
+    expect(await h.pods.find('p')).toBeUndefined();
+  });
+
   it('kills a container that ignores SIGTERM when the grace period ends', async () => {
     h = await startHarness();
     h.runtime.image('stubborn:1', { ignoresTerm: true });

@@ -119,6 +119,32 @@ describe('Pod validation', () => {
     ]);
   });
 
+  it('bounds a lifecycle sleep action as Kubernetes 1.30: more than 0, at most terminationGracePeriodSeconds (30 by default)', () => {
+    const sleep = (seconds: unknown, grace?: number) => (p: any) => {
+      if (grace !== undefined) p.spec.terminationGracePeriodSeconds = grace;
+      p.spec.containers[0].lifecycle = { preStop: { sleep: { seconds } } };
+    };
+    const causes = (change: (p: any) => void) => PodType.validate!(edit(pod(), change) as never).causes;
+    expect(causes(sleep(5))).toEqual([]);
+    expect(causes(sleep(30))).toEqual([]);
+    expect(causes(sleep(10, 10))).toEqual([]);
+    expect(causes(sleep(31))).toEqual([
+      {
+        field: 'spec.containers[0].lifecycle.preStop.sleep.seconds',
+        message: 'Invalid value: 31: must be greater than 0 and less than terminationGracePeriodSeconds (30)',
+        reason: 'FieldValueInvalid',
+      },
+    ]);
+    expect(causes(sleep(11, 10)).map((c) => c.message)).toEqual([
+      'Invalid value: 11: must be greater than 0 and less than terminationGracePeriodSeconds (10)',
+    ]);
+    for (const bad of [0, -1, 1.5, '5'])
+      expect(causes(sleep(bad)).map((c) => c.field)).toEqual(['spec.containers[0].lifecycle.preStop.sleep.seconds']);
+    expect(causes((p) => (p.spec.containers[0].lifecycle = { preStop: { sleep: {} } })).map((c) => c.field)).toEqual([
+      'spec.containers[0].lifecycle.preStop.sleep.seconds',
+    ]);
+  });
+
   it('accepts mounts of declared volumes and equal requests and limits', () => {
     const p = edit(pod(), (x) => {
       x.spec.volumes = [{ name: 'data', emptyDir: {} }];
