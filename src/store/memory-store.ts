@@ -13,7 +13,6 @@ import type {
   ObjectKey,
   ObjectStore,
   ResourceName,
-  StoreListOptions,
   StoreListPageOptions,
   StoreWatchOptions,
 } from './types.js';
@@ -22,7 +21,7 @@ import { assertStorable, carryOver, copyInput, metaOf, generateName, isNoop, par
 import { alreadyExists, notFound, storeClosed } from './store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from './preconditions.js';
 import { WatchHub } from './watch-hub.js';
-import { selects, withResourceVersion, type WatchFilter } from './watch-filter.js';
+import { selects, toFilter, withResourceVersion } from './watch-filter.js';
 import { WatchStream } from './watch-stream.js';
 import { ObjectIndex } from './object-index.js';
 import { checkLimit, continueTooOld, cutPage, decodeContinue, pageKey } from './list-page.js';
@@ -222,15 +221,6 @@ export class MemoryStore implements ObjectStore {
   private assertOpen(): void {
     if (this.closed) throw storeClosed();
   }
-}
-
-function toFilter(scope: ListScope, options: StoreListOptions): WatchFilter {
-  return {
-    resource: scope.resource,
-    namespace: scope.namespace || undefined,
-    labelSelector: options.labelSelector,
-    fieldSelector: options.fieldSelector,
-  };
 }
 
 /** Invalid: metadata.name (Required value: `message`). */

@@ -25,6 +25,16 @@ export interface Change {
 /** What a watcher follows: a scope and optional selectors. */
 export type WatchFilter = ListScope & StoreListOptions;
 
+/** The filter of a list or watch call: its scope (an empty namespace is every namespace) and its selectors. */
+export function toFilter(scope: ListScope, options: StoreListOptions): WatchFilter {
+  return {
+    resource: scope.resource,
+    namespace: scope.namespace || undefined,
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+  };
+}
+
 /** A frozen copy of `obj` carrying `resourceVersion`; the rest is shared. */
 export function withResourceVersion(obj: KubeObject, rv: number): KubeObject {
   return deepFreeze({ ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } });

@@ -23,7 +23,7 @@ import type {
 import { assertStorable, carryOver, copyInput, generateName, isNoop, metaOf, parseResourceVersion } from '../object-stamp.js';
 import { alreadyExists, conflict, notFound, storeClosed } from '../store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from '../preconditions.js';
-import { hasSelectors, selects, type WatchFilter } from '../watch-filter.js';
+import { hasSelectors, selects, toFilter, type WatchFilter } from '../watch-filter.js';
 import { checkLimit, continueTooOld, cutPage, decodeContinue, encodeContinue, pageKey } from '../list-page.js';
 import { isCompacted, isFutureRevision, isUnavailable, loadEtcd3, noopPolicy, unavailable } from './etcd-client.js';
 import { keyAfter, normalizePrefix, objectKey, prefixEnd, revisionKey, scopePrefix } from './etcd-keys.js';
@@ -347,15 +347,6 @@ export class EtcdStore implements ObjectStore {
   private assertOpen(): void {
     if (this.closed) throw storeClosed();
   }
-}
-
-function toFilter(scope: ListScope, options: StoreListPageOptions): WatchFilter {
-  return {
-    resource: scope.resource,
-    namespace: scope.namespace || undefined,
-    labelSelector: options.labelSelector,
-    fieldSelector: options.fieldSelector,
-  };
 }
 
 function rangeOp(key: Buffer, rangeEnd?: Buffer, limit = 0): IRequestOp {

@@ -22,7 +22,7 @@ import { assertStorable, carryOver, copyInput, generateName, isNoop, metaOf, par
 import { alreadyExists, notFound, storeClosed } from '../store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from '../preconditions.js';
 import { WatchHub } from '../watch-hub.js';
-import { selects, type Change, type WatchFilter } from '../watch-filter.js';
+import { selects, toFilter, type Change } from '../watch-filter.js';
 import { WatchStream } from '../watch-stream.js';
 import { checkLimit, continueTooOld, cutPage, decodeContinue } from '../list-page.js';
 import {
@@ -350,15 +350,6 @@ export class SqliteStore implements ObjectStore {
   private assertOpen(): void {
     if (this.closed) throw storeClosed();
   }
-}
-
-function toFilter(scope: ListScope, options: StoreListPageOptions): WatchFilter {
-  return {
-    resource: scope.resource,
-    namespace: scope.namespace || undefined,
-    labelSelector: options.labelSelector,
-    fieldSelector: options.fieldSelector,
-  };
 }
 
 /** better-sqlite3, loaded on first use so that importing `tugboat/sqlite` needs nothing installed. */
