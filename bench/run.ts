@@ -20,14 +20,19 @@ const { benchStore } = await import('./store.js');
 const { benchScheduler } = await import('./scheduler.js');
 const { benchDurableStores } = await import('./stores-durable.js');
 
+const { targetRows, printTargets } = await import('./targets.js');
+
 await benchStore();
 await benchDurableStores();
-await benchScheduler();
+// Events on, as issue 10's targets ask; TUGBOAT_BENCH_EVENTS=0 for the figures without Events.
+const scale = await benchScheduler(undefined, { events: process.env.TUGBOAT_BENCH_EVENTS !== '0' });
+let docker: Awaited<ReturnType<typeof import('./docker.js').benchDocker>> = [];
+let ingress: Awaited<ReturnType<typeof import('./ingress.js').benchIngress>> | undefined;
 
 const { DockerRuntime } = await import('../src/runtime-adapters/docker/index.js');
 if (await DockerRuntime.available()) {
   const { benchDocker } = await import('./docker.js');
-  await benchDocker();
+  docker = await benchDocker();
 } else {
   console.log('\nDocker: no daemon answers; skipped (start one with `bash .ci/docker.sh`).');
 }
@@ -42,8 +47,9 @@ if (await ContainerdRuntime.available()) {
 const { NginxIngress } = await import('../src/ingress-adapters/nginx/nginx-ingress.js');
 if (await NginxIngress.available()) {
   const { benchIngress } = await import('./ingress.js');
-  await benchIngress();
+  ingress = await benchIngress();
 } else {
   console.log('\nIngress: nginx is not installed; skipped (install it with `bash .ci/nginx.sh`).');
 }
+printTargets(targetRows(scale.endToEnd, scale.schedulerOnly, docker, ingress));
 process.exit(0);
