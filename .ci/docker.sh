@@ -5,6 +5,9 @@
 #   tugboat-test/busybox:1  busybox root filesystem, /etc/tugboat-version = 1, CMD sh
 #   tugboat-test/busybox:2  the same with /etc/tugboat-version = 2 (for rolling updates)
 #   tugboat/pause:1         sandbox image: sleeps forever, exits at once on SIGTERM
+#   tugboat-test/node-ws:1  the busybox filesystem plus the host's node binary (and the shared
+#                           libraries ldd names), node_modules/ws and /app/echo.js: HTTP on 8080
+#                           (GET / answers the hostname) and a WebSocket echo ("echo:" + message)
 set -euo pipefail
 
 log() { echo "[docker.sh] $*" >&2; }
@@ -79,10 +82,43 @@ import_image() {
   rm -rf "$dir"
 }
 
+# The WebSocket echo of tugboat-test/node-ws: ws from the repository's node_modules.
+ECHO_JS='const http = require("node:http");
+const os = require("node:os");
+const { WebSocketServer } = require("ws");
+const server = http.createServer((req, res) => res.end(os.hostname() + "\n"));
+new WebSocketServer({ server }).on("connection", (ws) => ws.on("message", (m) => ws.send("echo:" + m)));
+server.listen(8080);
+process.on("SIGTERM", () => process.exit(0));'
+
+import_node_ws_image() {
+  local ref=tugboat-test/node-ws:1
+  if have_image "$ref"; then return; fi
+  local node ws
+  node="$(readlink -f "$(command -v node)")"
+  ws="$(cd "$(dirname "$0")/.." && pwd)/node_modules/ws"
+  if [ ! -x "$node" ] || [ ! -d "$ws" ]; then log "skipping $ref: no node binary or node_modules/ws"; return; fi
+  log "building $ref"
+  local dir lib
+  dir="$(mktemp -d)"
+  make_rootfs "$dir" ws
+  mkdir -p "$dir/app/node_modules"
+  cp "$node" "$dir/bin/node"
+  for lib in $(ldd "$node" | grep -oE '/[^ ]+'); do
+    mkdir -p "$dir$(dirname "$lib")"
+    cp -L "$lib" "$dir$lib"
+  done
+  cp -r "$ws" "$dir/app/node_modules/ws"
+  printf '%s\n' "$ECHO_JS" >"$dir/app/echo.js"
+  tar -C "$dir" -c . | docker import -c 'ENV PATH=/bin' -c 'WORKDIR /app' -c 'CMD ["/bin/node","/app/echo.js"]' - "$ref" >/dev/null
+  rm -rf "$dir"
+}
+
 install_packages
 start_daemon
 import_image tugboat-test/busybox:1 1 -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin'
 import_image tugboat-test/busybox:2 2 -c 'CMD ["/bin/sh"]' -c 'ENV PATH=/bin'
 import_image tugboat/pause:1 pause -c 'ENV PATH=/bin' \
   -c 'CMD ["/bin/sh","-c","trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]'
+import_node_ws_image
 log "ready: $(docker images --format '{{.Repository}}:{{.Tag}}' | grep -E '^tugboat' | tr '\n' ' ')"
