@@ -11,7 +11,6 @@ export const STORED_ONLY_KINDS: Readonly<Record<string, string>> = {
   '/Service': 'no service proxy routes its traffic (its endpoints are kept)',
   'networking.k8s.io/Ingress': 'no ingress adapter routes it',
   'networking.k8s.io/NetworkPolicy': 'it is not enforced: pod traffic is not filtered unless a network adapter enforces it',
-  '/ResourceQuota': 'its limits are not enforced by admission and its status is not kept',
   'apiregistration.k8s.io/APIService': 'no aggregated API server is proxied',
 };
 

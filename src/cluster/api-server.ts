@@ -17,6 +17,7 @@ import { priorityAdmission, SYSTEM_PRIORITY_CLASSES } from '../api/priority-admi
 import { serviceAccountAdmission } from '../api/service-account-admission.js';
 import { limitRangerAdmission } from '../api/limit-ranger-admission.js';
 import { persistentVolumeClaimResizeAdmission } from '../api/resize-admission.js';
+import { resourceQuotaAdmission } from '../api/resource-quota-admission.js';
 import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
 import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
 import type { PriorityClass, StorageClass } from '../model/types.js';
@@ -86,6 +87,13 @@ export class ApiServer {
     this.admission.use(serviceAccountAdmission((ns) => this.context.client('v1', 'ServiceAccount', ns)));
     this.admission.use(limitRangerAdmission((ns) => this.context.client('v1', 'LimitRange', ns)));
     this.admission.use(persistentVolumeClaimResizeAdmission(() => this.client<StorageClass>('storage.k8s.io/v1', 'StorageClass')));
+    // Last, as in Kubernetes: it charges the quotas of what the plugins before it admitted.
+    this.admission.use(
+      resourceQuotaAdmission({
+        quotas: (ns) => this.context.client('v1', 'ResourceQuota', ns),
+        list: async (r, ns) => (await this.context.client(r.apiVersion, r.kind, ns).list()).items,
+      }),
+    );
   }
 
   /**

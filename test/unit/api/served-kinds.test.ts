@@ -35,7 +35,7 @@ describe('the kinds Kubernetes 1.30 serves that real manifests use', () => {
     expect((await m.cluster.secrets().get('s')).stringData).toBeUndefined();
   });
 
-  it('NetworkPolicy, LimitRange, ResourceQuota and APIService are stored and validated, with a warning that nothing acts on them', async () => {
+  it('NetworkPolicy, LimitRange, ResourceQuota and APIService are stored and validated, with a warning for those nothing acts on', async () => {
     await using m = await startMockCluster({ nodes: 0 });
     const { cluster } = m;
     const result = await cluster.apply(`apiVersion: networking.k8s.io/v1
@@ -67,9 +67,9 @@ spec: {group: metrics.k8s.io, version: v1beta1, groupPriorityMinimum: 100, versi
     expect(result.outcomes[0].warnings).toEqual([
       expect.stringContaining('NetworkPolicy deny: stored, but tugboat does not act on this kind yet: it is not enforced'),
     ]);
-    // LimitRange is enforced by the LimitRanger admission plugin: no warning for it.
-    expect(result.warnings).toHaveLength(3);
-    expect(result.warnings.some((w) => w.startsWith('LimitRange'))).toBe(false);
+    // LimitRange and ResourceQuota are enforced by their admission plugins: no warning for them.
+    expect(result.warnings).toHaveLength(2);
+    expect(result.warnings.some((w) => w.startsWith('LimitRange') || w.startsWith('ResourceQuota'))).toBe(false);
     const again = await cluster.apply('apiVersion: v1\nkind: ResourceQuota\nmetadata: {name: rq}\nspec: {hard: {pods: "10"}}\n');
     expect(again.outcomes[0].action).toBe('unchanged');
     const bad = await cluster
