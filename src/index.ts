@@ -55,6 +55,8 @@ export { kinds, kindRef } from './client/kinds.js';
 export type { KindRef } from './client/kinds.js';
 export { HttpApiContext, type HttpApiContextOptions } from './client/http/http-api-context.js';
 export { parseKubeconfig, type ClusterConnection } from './client/http/kubeconfig.js';
+export { LeaderElector } from './client/leader-election/leader-elector.js';
+export type { LeaderCallbacks, LeaderElectionRecord, LeaderElectorOptions } from './client/leader-election/types.js';
 
 // The API: admission, apply, patches
 export { AdmissionChain } from './api/admission.js';
