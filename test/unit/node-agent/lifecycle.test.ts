@@ -61,6 +61,20 @@ describe('NodeAgent: termination', () => {
     expect(await h.pods.find('p')).toBeUndefined();
   });
 
+  it('runs a preStop httpGet against the container, a failed one recorded as FailedPreStopHook before the stop', async () => {
+    h = await startHarness();
+    h.runtime.image('noanswer:1', { readyAfterMs: 1e9 });
+    await h.run('p', {
+      terminationGracePeriodSeconds: 10,
+      containers: [{ name: 'c', image: 'noanswer:1', lifecycle: { preStop: { httpGet: { path: '/drain', port: 8080 } } } }],
+    });
+    await h.pods.delete('p');
+    await h.clock.advance(0);
+    const events = (await h.cluster.events.list('default')).filter((e) => e.reason === 'FailedPreStopHook');
+    expect(events.map((e) => e.message)).toEqual(['PreStopHook failed: http://pod:8080/drain: connection refused']);
+    expect(await h.pods.find('p')).toBeUndefined();
+  });
+
   it('kills a container that ignores SIGTERM when the grace period ends', async () => {
     h = await startHarness();
     h.runtime.image('stubborn:1', { ignoresTerm: true });
