@@ -128,7 +128,10 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   env.record(pod, 'Normal', 'Started', `Started container ${rec.spec.name}`);
   const hook = rec.spec.lifecycle?.postStart;
   const action = hook && probeAction(hook, rec.spec);
-  if (action && rec.current.state === 'running') {
+  if (hook?.sleep && rec.current.state === 'running') {
+    // The sleep action (PodLifecycleSleepAction): the kubelet waits before it goes on with the pod.
+    await env.ctx.clock.sleep(Math.max(0, hook.sleep.seconds) * 1000);
+  } else if (action && rec.current.state === 'running') {
     const outcome = await runProbe(env.runtime, id, sandbox, action, 30_000);
     if (outcome.result === 'failure') {
       env.record(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${outcome.message ?? ''}`);

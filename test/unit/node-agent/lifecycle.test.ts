@@ -75,6 +75,22 @@ describe('NodeAgent: termination', () => {
     expect(await h.pods.find('p')).toBeUndefined();
   });
 
+  it('waits out a postStart sleep before it starts the next container', async () => {
+    h = await startHarness();
+    await h.run('p', {
+      containers: [
+        { name: 'first', image: 'web:1', lifecycle: { postStart: { sleep: { seconds: 5 } } } },
+        { name: 'second', image: 'web:1' },
+      ],
+    });
+    const names = () => h!.runtime.containers({ namespace: 'default', pod: 'p' }).map((c) => c.labels?.[RUNTIME_LABELS.container]);
+    expect(names()).toEqual(['first']);
+    await h.clock.advance(4_999);
+    expect(names()).toEqual(['first']);
+    await h.clock.advance(1);
+    expect(names().sort()).toEqual(['first', 'second']);
+  });
+
   it('kills a container that ignores SIGTERM when the grace period ends', async () => {
     h = await startHarness();
     h.runtime.image('stubborn:1', { ignoresTerm: true });
