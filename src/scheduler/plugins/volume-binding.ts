@@ -25,6 +25,12 @@ export interface VolumeListers {
 
 const KEY = 'VolumeBinding';
 
+/** What PreFilter hands Filter: the pod's bound volumes and the classes of the claims still to provision. */
+interface VolumeState {
+  bound: PersistentVolume[];
+  toProvision: StorageClass[];
+}
+
 /** Creates the VolumeBinding plugin over `listers`. */
 export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & FilterPlugin {
   return {
@@ -49,19 +55,21 @@ export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & F
         if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return unresolvable(ERR_UNBOUND_IMMEDIATE);
         if ((sc.allowedTopologies ?? []).length > 0) toProvision.push(sc);
       }
-      state.write(KEY, bound);
-      state.write(`${KEY}/provision`, toProvision);
+      // One entry, absent when there is nothing to check: Filter runs once per node, and a pod
+      // without claims (almost every pod) then costs it one map read.
+      state.write(KEY, bound.length || toProvision.length ? ({ bound, toProvision } satisfies VolumeState) : undefined);
       return success();
     },
     filter(_pod: Pod, nodeInfo, state: CycleState) {
-      const bound = state.read<PersistentVolume[]>(KEY) ?? [];
+      const volumes = state.read<VolumeState>(KEY);
+      if (!volumes) return success();
       const node = nodeInfo.node as Node | undefined;
-      for (const pv of bound) {
+      for (const pv of volumes.bound) {
         const terms = pv.spec?.nodeAffinity?.required?.nodeSelectorTerms;
         if (terms && node && !terms.some((t) => matchNodeSelectorTerm(t, node))) return unresolvable(ERR_VOLUME_NODE_CONFLICT);
       }
       // checkVolumeProvisions: a claim to provision on this node needs the node inside its class's allowedTopologies.
-      for (const sc of state.read<StorageClass[]>(`${KEY}/provision`) ?? []) {
+      for (const sc of volumes.toProvision) {
         if (node && !matchTopologySelectorTerms(sc.allowedTopologies, node.metadata.labels ?? {})) return unresolvable(ERR_BIND_CONFLICT);
       }
       return success();
