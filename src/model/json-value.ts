@@ -51,11 +51,14 @@ export interface JsonMeasure {
 export function toJsonValue(value: unknown, where = 'object', measure?: JsonMeasure): unknown {
   const ancestors = new Set<object>();
   let bytes = 0;
-  const fail = (path: string, why: string): never => {
+  // The path to the value being copied, as keys and indexes, joined only when a failure names it.
+  const keys: (string | number)[] = [];
+  const fail = (why: string): never => {
+    const path = keys.reduce<string>((p, k) => (typeof k === 'number' ? `${p}[${k}]` : p ? `${p}.${k}` : k), '');
     const shown = path.length > 120 ? `${path.slice(0, 60)}...${path.slice(-40)}` : path;
     throw TugboatError.badRequest(`${shown ? `${where}: ${shown}` : where}: ${why}`);
   };
-  const copy = (v: unknown, path: string, depth: number): unknown => {
+  const copy = (v: unknown, depth: number): unknown => {
     if (v === null) {
       bytes += 4;
       return null;
@@ -68,19 +71,19 @@ export function toJsonValue(value: unknown, where = 'object', measure?: JsonMeas
         bytes += 5;
         return v;
       case 'number':
-        if (!Number.isFinite(v)) fail(path, `${String(v)} is not a JSON number`);
+        if (!Number.isFinite(v)) fail(`${String(v)} is not a JSON number`);
         bytes += 8;
         return v;
       case 'object':
         break;
       default:
-        return fail(path, `a ${typeof v} is not a JSON value`);
+        return fail(`a ${typeof v} is not a JSON value`);
     }
     let obj = v as object;
     const toJSON = (obj as { toJSON?: unknown }).toJSON;
-    if (typeof toJSON === 'function') return copy((toJSON as () => unknown).call(obj), path, depth);
-    if (depth >= MAX_JSON_DEPTH) fail(path, `exceeded max depth of ${MAX_JSON_DEPTH}`);
-    if (ancestors.has(obj)) fail(path, 'the value refers to itself (a cycle), which JSON cannot hold');
+    if (typeof toJSON === 'function') return copy((toJSON as () => unknown).call(obj), depth);
+    if (depth >= MAX_JSON_DEPTH) fail(`exceeded max depth of ${MAX_JSON_DEPTH}`);
+    if (ancestors.has(obj)) fail('the value refers to itself (a cycle), which JSON cannot hold');
     ancestors.add(obj);
     let out: unknown;
     if (Array.isArray(obj)) {
@@ -88,7 +91,12 @@ export function toJsonValue(value: unknown, where = 'object', measure?: JsonMeas
       bytes += 2;
       for (let i = 0; i < obj.length; i++) {
         const item = (obj as unknown[])[i];
-        list[i] = item === undefined || typeof item === 'function' ? null : copy(item, `${path}[${i}]`, depth + 1);
+        if (item === undefined || typeof item === 'function') list[i] = null;
+        else {
+          keys.push(i);
+          list[i] = copy(item, depth + 1);
+          keys.pop();
+        }
         bytes += 1;
       }
       out = list;
@@ -99,7 +107,9 @@ export function toJsonValue(value: unknown, where = 'object', measure?: JsonMeas
         const item = (obj as Record<string, unknown>)[k];
         if (item === undefined || typeof item === 'function') continue;
         bytes += k.length + 4;
-        setOwn(rec, k, copy(item, path ? `${path}.${k}` : k, depth + 1));
+        keys.push(k);
+        setOwn(rec, k, copy(item, depth + 1));
+        keys.pop();
       }
       out = rec;
     }
@@ -107,7 +117,7 @@ export function toJsonValue(value: unknown, where = 'object', measure?: JsonMeas
     obj = out as object;
     return obj;
   };
-  const result = copy(value, '', 0);
+  const result = copy(value, 0);
   if (measure) measure.bytes = bytes;
   return result;
 }

@@ -84,9 +84,37 @@ function scalarFits(code: string, v: unknown): boolean | undefined {
 
 interface Walk {
   causes: StatusCause[];
+  /**
+   * The path to the value being checked, joined only when a cause names it: a field name, a
+   * list index (a number), or a map key already in brackets (`[key]`; no field name starts so).
+   */
+  keys: (string | number)[];
 }
 
-function mismatch(w: Walk, code: string, value: unknown, path: string, struct: string): void {
+/** The path of the value being checked: `spec.containers[0].resources.limits[cpu]`. */
+function pathOf(w: Walk): string {
+  let path = '';
+  for (const k of w.keys) {
+    if (typeof k === 'number') path += `[${k}]`;
+    else if (k.startsWith('[')) path += k;
+    else path = path ? `${path}.${k}` : k;
+  }
+  return path;
+}
+
+/** The struct name of a schema code (`io.k8s.api.core.v1.PodSpec` -> `PodSpec`), computed once per code. */
+const structNames = new Map<string, string>();
+function structName(code: string): string {
+  let name = structNames.get(code);
+  if (name === undefined) {
+    name = code.split('.').pop() ?? code;
+    structNames.set(code, name);
+  }
+  return name;
+}
+
+function mismatch(w: Walk, code: string, value: unknown, struct: string): void {
+  const path = pathOf(w);
   const owner = struct ? `Go struct field ${struct}.${path}` : `Go value ${path}`;
   w.causes.push({
     field: path,
@@ -100,12 +128,13 @@ function mismatch(w: Walk, code: string, value: unknown, path: string, struct: s
  * accepted anywhere (Go leaves the zero value); a `null` list item or map value is replaced by
  * its zero value in place, as Go decodes it, so later checks see `{}` or `''` instead of null.
  */
-function check(w: Walk, code: string, value: unknown, path: string, struct: string): void {
+function check(w: Walk, code: string, value: unknown, struct: string): void {
   if (code === '' || value === null || value === undefined) return;
   const fits = scalarFits(code, value);
   if (fits !== undefined) {
-    if (!fits) mismatch(w, code, value, path, struct);
+    if (!fits) mismatch(w, code, value, struct);
     else if (code === 'quantity') {
+      const path = pathOf(w);
       try {
         parseQuantity(value as string | number, path);
       } catch (err) {
@@ -116,30 +145,36 @@ function check(w: Walk, code: string, value: unknown, path: string, struct: stri
     return;
   }
   if (code.startsWith('[]')) {
-    if (!Array.isArray(value)) return mismatch(w, code, value, path, struct);
+    if (!Array.isArray(value)) return mismatch(w, code, value, struct);
     const item = code.slice(2);
     for (let i = 0; i < value.length; i++) {
       if (value[i] === null) value[i] = zeroOf(item);
-      check(w, item, value[i], `${path}[${i}]`, struct);
+      w.keys.push(i);
+      check(w, item, value[i], struct);
+      w.keys.pop();
     }
     return;
   }
   if (code.startsWith('{}')) {
-    if (!isJsonObject(value)) return mismatch(w, code, value, path, struct);
+    if (!isJsonObject(value)) return mismatch(w, code, value, struct);
     const item = code.slice(2);
     for (const k of Object.keys(value)) {
       if (value[k] === null) value[k] = zeroOf(item);
-      check(w, item, value[k], `${path}[${k}]`, struct);
+      w.keys.push(`[${k}]`);
+      check(w, item, value[k], struct);
+      w.keys.pop();
     }
     return;
   }
   const fields = hasOwn(KNOWN_TYPES, code) ? KNOWN_TYPES[code] : undefined;
   if (!fields) return;
-  if (!isJsonObject(value)) return mismatch(w, code, value, path, struct);
-  const name = code.split('.').pop() ?? code;
+  if (!isJsonObject(value)) return mismatch(w, code, value, struct);
+  const name = structName(code);
   for (const k of Object.keys(value)) {
     if (!hasOwn(fields, k)) continue;
-    check(w, fields[k], value[k], path ? `${path}.${k}` : k, name);
+    w.keys.push(k);
+    check(w, fields[k], value[k], name);
+    w.keys.pop();
   }
 }
 
@@ -152,7 +187,7 @@ function check(w: Walk, code: string, value: unknown, path: string, struct: stri
 export function checkFieldTypes(kind: string, obj: unknown): StatusCause[] {
   const root = hasOwn(KIND_ROOTS, kind) ? KIND_ROOTS[kind] : undefined;
   if (!root) return [];
-  const w: Walk = { causes: [] };
-  check(w, root, obj, '', '');
+  const w: Walk = { causes: [], keys: [] };
+  check(w, root, obj, '');
   return w.causes;
 }

@@ -27,6 +27,10 @@ describe('json-value', () => {
     cyc.self = cyc;
     expect(badRequest(() => toJsonValue(cyc, 'obj'))).toBe('obj: self: the value refers to itself (a cycle), which JSON cannot hold');
     expect(badRequest(() => toJsonValue({ n: NaN }))).toMatch(/NaN is not a JSON number/);
+    expect(badRequest(() => toJsonValue({ spec: { list: [1, { n: Infinity }] } }, 'Pod'))).toBe(
+      'Pod: spec.list[1].n: Infinity is not a JSON number',
+    );
+    expect(badRequest(() => toJsonValue([{ n: NaN }], 'list'))).toBe('list: [0].n: NaN is not a JSON number');
     expect(badRequest(() => toJsonValue({ n: 1n }))).toMatch(/bigint/);
     let deep: Record<string, unknown> = {};
     const root = deep;
