@@ -1,7 +1,9 @@
 /**
  * An Ingress backend resolved to endpoints: the Service port it names, the EndpointSlices of that
  * Service (label `kubernetes.io/service-name`) and their Ready endpoints on the port the slice
- * gives for that Service port (the resolved targetPort).
+ * gives for that Service port (the resolved targetPort). A terminating endpoint is not ready and
+ * is dropped at once; only when no endpoint is ready, the terminating ones that still serve
+ * (`serving: true`, e.g. through a preStop sleep) are used, as kube-proxy's fallback (KEP-1669).
  */
 import type { EndpointSlice, networking, Service } from '../../model/types.js';
 import type { RouteBackend, RouteEndpoint } from '../types.js';
@@ -37,21 +39,25 @@ export function resolveBackend(namespace: string, b: networking.IngressBackend, 
   if (!sp) return { backend: { name, endpoints: [] }, problem: `service "${namespace}/${svcName}" has no port ${portLabel}` };
   const portName = sp.name ?? '';
   const endpoints: RouteEndpoint[] = [];
+  const fallback: RouteEndpoint[] = [];
   const seen = new Set<string>();
   for (const slice of sources.endpointSlices(namespace, svcName)) {
     if (slice.addressType === 'FQDN') continue;
     const slicePort = (slice.ports ?? []).find((p) => (p.name ?? '') === portName);
     if (!slicePort?.port) continue;
     for (const ep of slice.endpoints ?? []) {
-      if (ep.conditions?.ready === false) continue;
+      const c = ep.conditions;
+      const ready = c?.ready !== false;
+      if (!ready && !(c?.serving === true && c.terminating === true)) continue;
       const address = ep.addresses?.[0];
       if (!address) continue;
       const key = `${address}:${slicePort.port}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      endpoints.push({ address, port: slicePort.port });
+      (ready ? endpoints : fallback).push({ address, port: slicePort.port });
     }
   }
-  endpoints.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : x.port - y.port));
-  return { backend: { name, endpoints } };
+  const chosen = endpoints.length > 0 ? endpoints : fallback;
+  chosen.sort((x, y) => (x.address < y.address ? -1 : x.address > y.address ? 1 : x.port - y.port));
+  return { backend: { name, endpoints: chosen } };
 }

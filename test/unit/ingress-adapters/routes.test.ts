@@ -147,6 +147,33 @@ describe('buildRoutes', () => {
     ]);
   });
 
+  it('drops terminating endpoints, and uses those still serving only when none is ready (kube-proxy fallback)', () => {
+    const rules = { rules: [{ http: { paths: [{ path: '/', pathType: 'Prefix' as const, backend }] } }] };
+    const terminating = { ready: false, serving: true, terminating: true };
+    const withEndpoints = (endpoints: EndpointSlice['endpoints']): RouteInputs => ({
+      ...inputs([ing('a', '2024-01-01T00:00:00Z', rules)]),
+      endpointSlices: () => [{ ...slice, endpoints }],
+    });
+    const at = (i: RouteInputs) => buildRoutes(i).routes.hosts[0]?.paths[0]?.backend.endpoints;
+    expect(
+      at(
+        withEndpoints([
+          { addresses: ['10.0.0.1'], conditions: terminating },
+          { addresses: ['10.0.0.2'], conditions: { ready: true, serving: true, terminating: false } },
+        ]),
+      ),
+    ).toEqual([{ address: '10.0.0.2', port: 8080 }]);
+    expect(
+      at(
+        withEndpoints([
+          { addresses: ['10.0.0.1'], conditions: terminating },
+          { addresses: ['10.0.0.3'], conditions: { ready: false, serving: false, terminating: true } },
+          { addresses: ['10.0.0.4'], conditions: { ready: false, serving: false, terminating: false } },
+        ]),
+      ),
+    ).toEqual([{ address: '10.0.0.1', port: 8080 }]);
+  });
+
   it('serves Ingresses naming no class only for the default class; the older Ingress wins a conflict', () => {
     const older = ing('old', '2024-01-01T00:00:00Z', {
       rules: [{ host: 'h', http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } }],
