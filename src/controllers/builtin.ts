@@ -13,6 +13,7 @@ import { statefulSetController } from './statefulset/index.js';
 import { persistentVolumeClaimController, persistentVolumeController, volumeExpandController } from './persistentvolume/index.js';
 import type { VolumeProvider } from '../cloud-providers/types.js';
 import { attachDetachController } from './attach-detach/index.js';
+import { resourceQuotaController } from './resourcequota/index.js';
 
 /** The controllers every cluster runs unless started with `controllers: false` (`volumes`: the cloud provider's, for the persistentvolume controller). */
 export function builtinControllers(options: { volumes?: VolumeProvider } = {}): Controller[] {
@@ -34,5 +35,6 @@ export function builtinControllers(options: { volumes?: VolumeProvider } = {}): 
     persistentVolumeController({ volumes: options.volumes }),
     volumeExpandController({ volumes: options.volumes }),
     attachDetachController({ volumes: options.volumes }),
+    resourceQuotaController(),
   ];
 }
