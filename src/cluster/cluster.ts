@@ -42,6 +42,7 @@ import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type Set
 import { ApiServer, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider, VolumeProvider } from '../cloud-providers/types.js';
 import { cloudControllers, type ClusterAutoscalerOptions } from './cloud-controllers.js';
+import { ElectedParts, type ClusterLeaderElection } from './leader-election.js';
 import { ApiHttpServer } from '../server/api-http-server.js';
 import { NodePortProxy } from './node-ports.js';
 import { PodNetworkServices } from './pod-network-services.js';
@@ -54,6 +55,11 @@ import { authorizedContext } from '../server/rbac/authorized-context.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 export type { PortForward, PortForwardOptions } from './port-forward.js';
+
+/** The Lease (in kube-system) the controller manager's leader holds with `leaderElection`. */
+export const CONTROLLER_MANAGER_LEASE = 'tugboat-controller-manager';
+/** The Lease (in kube-system) the scheduler's leader holds with `leaderElection`. */
+export const SCHEDULER_LEASE = 'tugboat-scheduler';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -117,11 +123,21 @@ export interface ClusterOptions {
    * status.loadBalancer from the adapter's address.
    */
   ingressAdapters?: IngressAdapter[];
+  /**
+   * Run the controller manager and the scheduler only while this Cluster holds their Leases
+   * (`kube-system/tugboat-controller-manager`, `kube-system/tugboat-scheduler`), as
+   * kube-controller-manager and kube-scheduler with `--leader-elect`: of several Clusters on one
+   * store, one acts. `true` takes client-go's durations (15 s lease, 10 s renew deadline, 2 s
+   * retry). A part that loses its Lease stops for good; `stop()` releases the Leases held.
+   * @default false
+   */
+  leaderElection?: boolean | ClusterLeaderElection;
 }
 
 export type { ScalableKind, ScaleTarget } from './scale.js';
 export type { DrainOptions, DrainResult } from './drain.js';
 export type { ClusterAutoscalerOptions } from './cloud-controllers.js';
+export type { ClusterLeaderElection } from './leader-election.js';
 
 /** What `cluster.on(...)` reports. */
 export interface ClusterEvents {
@@ -180,6 +196,8 @@ export class Cluster extends TypedClients {
   private stopped = false;
   private readonly served = new Set<ServedApi>();
   private readonly ingress: IngressSync | undefined;
+  /** With `leaderElection`: the controller manager's and scheduler's electors. */
+  private readonly election: ElectedParts | undefined;
 
   private constructor(options: ClusterOptions) {
     super();
@@ -224,6 +242,18 @@ export class Cluster extends TypedClients {
     this.customMetrics = options.customMetrics;
     this.cloudProvider = options.cloudProvider;
     this.autoscalerOptions = options.clusterAutoscaler;
+    if (options.leaderElection) {
+      const scheduler = this.scheduler;
+      this.election = new ElectedParts(
+        this.context,
+        options.leaderElection === true ? {} : options.leaderElection,
+        [
+          { lease: CONTROLLER_MANAGER_LEASE, start: () => this.controllers.start(), stop: () => this.controllers.stop() },
+          ...(scheduler ? [{ lease: SCHEDULER_LEASE, start: () => scheduler.start(), stop: () => scheduler.stop() }] : []),
+        ],
+        managerOptions.logger,
+      );
+    }
     const adapters = options.ingressAdapters ?? [];
     this.ingress = adapters.length > 0 ? new IngressSync(this.context, this.informers, adapters, managerOptions.logger) : undefined;
     // On Docker (every initial node's runtime has named volumes), local volumes are Docker named volumes.
@@ -290,8 +320,11 @@ export class Cluster extends TypedClients {
       if (this.controllersOn) for (const c of cloudControllers(this.cloudProvider, this.name, deps)) this.controllers.register(c);
     }
     await ensureStandardStorageClass(this.context, this.volumes);
-    await this.controllers.start();
-    await this.scheduler?.start();
+    if (this.election) this.election.start();
+    else {
+      await this.controllers.start();
+      await this.scheduler?.start();
+    }
     await this.nodePorts?.start();
     for (const spec of this.initialNodes) {
       await this.nodePool.add(spec);
@@ -525,6 +558,15 @@ export class Cluster extends TypedClients {
   }
 
   /**
+   * True while this Cluster's controller manager (or scheduler) acts: always without
+   * `leaderElection` (when the part runs), else while this Cluster holds the part's Lease.
+   */
+  isLeading(part: 'controller-manager' | 'scheduler'): boolean {
+    if (this.stopped || (part === 'scheduler' && !this.scheduler)) return false;
+    return this.election ? this.election.isLeading(part === 'scheduler' ? SCHEDULER_LEASE : CONTROLLER_MANAGER_LEASE) : true;
+  }
+
+  /**
    * Stops every component; node agents stop and remove their containers (nothing is left in the
    * runtimes); the store is closed when the cluster made it. Idempotent.
    */
@@ -534,6 +576,7 @@ export class Cluster extends TypedClients {
     for (const s of [...this.served]) await s.close();
     await this.ingress?.stop();
     await this.nodePorts?.stop();
+    await this.election?.stop();
     await this.controllers.stop();
     await this.cloudProvider?.detach?.();
     await this.scheduler?.stop();
