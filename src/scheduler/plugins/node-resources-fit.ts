@@ -37,12 +37,31 @@ export function insufficientResources(req: Readonly<Resources>, nodeInfo: NodeIn
   return out;
 }
 
+/** True when {@link insufficientResources} would find nothing missing (the same checks, without building the list). */
+function fits(req: Readonly<Resources>, nodeInfo: NodeInfo): boolean {
+  const alloc = nodeInfo.allocatable;
+  const used = nodeInfo.requested;
+  if (used.pods + 1 > alloc.pods) return false;
+  if (req.milliCpu > 0 && req.milliCpu > alloc.milliCpu - used.milliCpu) return false;
+  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
+  if (req.scalar) {
+    for (const name of Object.keys(req.scalar)) {
+      const want = req.scalar[name];
+      if (want > 0 && want > (alloc.scalar?.[name] ?? 0) - (used.scalar?.[name] ?? 0)) return false;
+    }
+  }
+  return true;
+}
+
 /** Creates the NodeResourcesFit filter plugin. */
 export function nodeResourcesFitPlugin(): FilterPlugin {
   return {
     name: 'NodeResourcesFit',
     filter(pod, nodeInfo) {
-      const missing = insufficientResources(podInfoOf(pod).requests, nodeInfo);
+      const req = podInfoOf(pod).requests;
+      // Filter runs once per node per pod: the common case (it fits) allocates nothing.
+      if (fits(req, nodeInfo)) return success();
+      const missing = insufficientResources(req, nodeInfo);
       return missing.length === 0 ? success() : unschedulable(...missing.map((m) => m.reason));
     },
   } satisfies FilterPlugin;
