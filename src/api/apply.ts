@@ -37,6 +37,11 @@ export interface ApplyOutcome {
   namespace?: string;
   /** `created`, `configured` (changed), or `unchanged`. */
   action: 'created' | 'configured' | 'unchanged';
+  /** The document's place in the manifest (0-based, as decoded: a `kind: List`'s items count one each). */
+  index: number;
+  /** The document's kind and name, as written. */
+  kind: string;
+  name: string;
   /** The warnings this object's write raised. */
   warnings: string[];
 }
@@ -50,6 +55,21 @@ export type ApplyResult = KubeObject[] & { warnings: string[]; outcomes: ApplyOu
 /** kubectl's name of an object: `kind.group/name`, lower-case kind. */
 function objectRef(type: ResourceType, obj: KubeObject): string {
   return `${type.kind.toLowerCase()}${type.group ? `.${type.group}` : ''}/${obj.metadata.name ?? ''}`;
+}
+
+/**
+ * The error of a document of a manifest with several, naming it:
+ * `document 3 (Deployment web): Deployment.apps "web" is invalid: ...`, with the reason, code and
+ * details of the error it wraps. A single-object apply's errors are left as they are.
+ */
+function namingDocument(err: unknown, index: number | undefined, obj: KubeObject): unknown {
+  if (index === undefined || !TugboatError.is(err)) return err;
+  const named = new TugboatError(
+    err.reason,
+    `document ${index} (${obj.kind} ${obj.metadata?.name ?? obj.metadata?.generateName ?? ''}): ${err.message}`,
+    err.status.details,
+  );
+  return named;
 }
 
 /** Where an object is, for the dry run's record of what earlier documents wrote. */
@@ -108,6 +128,9 @@ export async function applyManifests(
   const repeated: string[][] = [];
   const decoded = await decodeManifestsYielding(input, repeated);
   const duplicates = new Map(decoded.map((obj, i) => [obj, repeated[i] ?? []]));
+  // Documents are named in errors only when there are several.
+  const indexes = new Map(decoded.map((obj, i) => [obj, i]));
+  const indexOf = (obj: KubeObject): number | undefined => (decoded.length > 1 ? indexes.get(obj) : undefined);
   const objects = decoded
     .map((obj, index) => ({ obj, index }))
     .sort((a, b) => applyOrder(a.obj) - applyOrder(b.obj) || a.index - b.index)
@@ -115,11 +138,21 @@ export async function applyManifests(
   // A kind this layer does not serve yet may come from a CRD written through another API layer.
   const defined = new Set(objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => crdKey(o)));
   if (objects.some((o) => !registry.find(o.apiVersion, o.kind) && !defined.has(`${o.apiVersion}|${o.kind}`))) await api.syncKinds();
-  if (!options.dryRun) await checkAll(api, registry, objects, duplicates, options);
+  if (!options.dryRun) await checkAll(api, registry, objects, duplicates, options, indexOf);
   const warnings: string[] = [];
   const applied: KubeObject[] = [];
   const outcomes: ApplyOutcome[] = [];
   for (const obj of objects) {
+    try {
+      await applyDocument(obj);
+    } catch (err) {
+      throw namingDocument(err, indexOf(obj), obj);
+    }
+  }
+  options.warnings?.push(...warnings);
+  return Object.assign(applied, { warnings, outcomes });
+
+  async function applyDocument(obj: KubeObject): Promise<void> {
     const type = registry.forObject(obj);
     const before = warnings.length;
     const liveVersion = obj.metadata.name
@@ -133,7 +166,15 @@ export async function applyManifests(
         api.report([storedOnly], written, { quiet: options.quiet });
       }
       const action = liveVersion === undefined ? 'created' : liveVersion === written.metadata.resourceVersion ? 'unchanged' : 'configured';
-      outcomes.push({ object: objectRef(type, written), namespace: written.metadata.namespace, action, warnings: warnings.slice(before) });
+      outcomes.push({
+        object: objectRef(type, written),
+        namespace: written.metadata.namespace,
+        action,
+        warnings: warnings.slice(before),
+        index: indexes.get(obj) ?? 0,
+        kind: obj.kind,
+        name: written.metadata.name ?? '',
+      });
       applied.push(written);
     };
     const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
@@ -154,12 +195,10 @@ export async function applyManifests(
           duplicateFields,
         }),
       );
-      continue;
+      return;
     }
     record(await applyOne(api, type, namespace, name, config, annotated, { ...options, warnings }, duplicateFields));
   }
-  options.warnings?.push(...warnings);
-  return Object.assign(applied, { warnings, outcomes });
 }
 
 /**
@@ -175,6 +214,7 @@ async function checkAll(
   objects: KubeObject[],
   duplicates: ReadonlyMap<KubeObject, string[]>,
   options: ApplyOptions,
+  indexOf: (obj: KubeObject) => number | undefined,
 ): Promise<void> {
   const written = new Map<string, KubeObject>();
   const lookup: Lookup = async (type, namespace, name) => written.get(keyOf(type, namespace, name)) ?? api.find(type, namespace, name);
@@ -183,12 +223,20 @@ async function checkAll(
     objects.filter((o) => o.kind === 'CustomResourceDefinition').map((o) => resourceTypeFromCRD(o as CustomResourceDefinition)),
   );
   for (const obj of objects) {
+    try {
+      await checkDocument(obj);
+    } catch (err) {
+      throw namingDocument(err, indexOf(obj), obj);
+    }
+  }
+
+  async function checkDocument(obj: KubeObject): Promise<void> {
     const type = registry.find(obj.apiVersion, obj.kind) ?? pending.find(obj.apiVersion, obj.kind) ?? registry.forObject(obj);
     const namespace = type.namespaced ? obj.metadata.namespace || options.namespace || 'default' : undefined;
     const assumeNamespace = namespace !== undefined && namespaces.has(namespace);
     if (!registry.find(obj.apiVersion, obj.kind)) {
       checkAgainst(type, { ...obj, metadata: { ...obj.metadata, namespace } }, options.fieldValidation, duplicates.get(obj));
-      continue;
+      return;
     }
     const result = await applyOne(
       api,

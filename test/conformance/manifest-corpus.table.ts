@@ -17,7 +17,8 @@ export interface ExpectedRejection {
 
 /** A rejection's reason in a stable short form: the category and what it names. */
 export function rejectionReason(err: TugboatError): string {
-  const m = err.message;
+  // A document of a multi-document file is named first (`document 2 (Deployment web): ...`).
+  const m = err.message.replace(/^document \d+ \([^)]*\): /, '');
   const kind = /^no matches for kind "([^"]+)" in version "([^"]+)"/.exec(m);
   if (kind) {
     if (m.includes('is not served (removed')) return `removed version ${kind[2]} ${kind[1]}`;

@@ -99,6 +99,31 @@ describe('cluster.apply', () => {
     expect((await cluster.namespaces().list()).resourceVersion).toBe(before);
   });
 
+  it('reports per document what happened (index, kind, name, action) and names a rejected document in the error', async () => {
+    const first = await cluster.apply(WEB);
+    expect(first.outcomes.map((o) => `${o.index} ${o.kind} ${o.name} ${o.action}`)).toEqual([
+      '0 Namespace shop created',
+      '1 Deployment web created',
+      '2 Service web created',
+    ]);
+    const changed = await cluster.apply(WEB.replace('replicas: 2', 'replicas: 3'));
+    expect(changed.outcomes.map((o) => `${o.index} ${o.object} ${o.action}`)).toEqual([
+      '0 namespace/shop unchanged',
+      '1 deployment.apps/web configured',
+      '2 service/web unchanged',
+    ]);
+    const bad = await rejection(cluster.apply(WEB.replace('replicas: 2', 'replicas: -1')));
+    expect(bad.reason).toBe('Invalid');
+    expect(bad.status.code).toBe(422);
+    expect(bad.message).toMatch(/^document 1 \(Deployment web\): Deployment\.apps "web" is invalid: spec\.replicas: /);
+    expect(bad.causes.map((c) => c.field)).toEqual(['spec.replicas']);
+    const unserved = await rejection(cluster.apply(`${WEB}---\napiVersion: x/v1\nkind: Foo\nmetadata: { name: f }\n`));
+    expect(unserved.message).toMatch(/^document 3 \(Foo f\): no matches for kind "Foo" in version "x\/v1"/);
+    // A single object's error is not prefixed.
+    const single = await rejection(cluster.apply({ apiVersion: 'x/v1', kind: 'Foo', metadata: { name: 'f' } }));
+    expect(single.message).toMatch(/^no matches for kind "Foo" in version "x\/v1"/);
+  });
+
   it('checks each document against what the documents before it write: two documents naming one object change nothing when the second is bad', async () => {
     const svc = (clusterIP: string) =>
       `apiVersion: v1\nkind: Service\nmetadata: { name: twice }\nspec:\n  clusterIP: ${clusterIP}\n  ports: [{ port: 80 }]\n`;
