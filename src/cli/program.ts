@@ -6,6 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { TugboatError } from '../model/errors.js';
 import { COMMANDS } from './commands/index.js';
+import { CliFailure } from './commands/failure.js';
 import { type CliCommand, type CliIo, EXIT } from './types.js';
 import { TUGBOAT_VERSION } from './version.js';
 
@@ -37,6 +38,7 @@ export function buildProgram(io: CliIo, commands: readonly CliCommand[] = COMMAN
 
 /** The one line printed for a failure: a TugboatError's message (its field causes after it). */
 export function describeFailure(err: unknown): string {
+  if (err instanceof CliFailure) return err.message;
   if (err instanceof TugboatError) {
     const causes = err.causes.map((c) => `  ${c.field ? `${c.field}: ` : ''}${c.message}`);
     return [`error: ${err.message}`, ...causes].join('\n');
@@ -61,7 +63,8 @@ export async function runCli(argv: readonly string[], io: CliIo, commands: reado
       if (err.code === 'commander.executeSubCommandAsync') return err.exitCode;
       return EXIT.usage;
     }
-    io.stderr.write(`${describeFailure(err)}\n`);
+    const line = describeFailure(err);
+    if (line !== '') io.stderr.write(`${line}\n`);
     if (io.env.TUGBOAT_DEBUG && err instanceof Error && err.stack) io.stderr.write(`${err.stack}\n`);
     return EXIT.failed;
   }
