@@ -57,6 +57,7 @@ export { HttpApiContext, type HttpApiContextOptions } from './client/http/http-a
 export { parseKubeconfig, type ClusterConnection } from './client/http/kubeconfig.js';
 export { LeaderElector } from './client/leader-election/leader-elector.js';
 export type { LeaderCallbacks, LeaderElectionRecord, LeaderElectorOptions } from './client/leader-election/types.js';
+export type { ClusterLeaderElection } from './cluster/leader-election.js';
 
 // The API: admission, apply, patches
 export { AdmissionChain } from './api/admission.js';

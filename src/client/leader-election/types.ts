@@ -28,7 +28,7 @@ export interface LeaderCallbacks {
   onNewLeader?(identity: string): void;
 }
 
-/** Options of {@link import('./leader-elector.js').LeaderElector}. */
+/** Options of `LeaderElector`. */
 export interface LeaderElectorOptions {
   /** The Lease's namespace. @default 'kube-system' */
   namespace?: string;
