@@ -1,13 +1,11 @@
 import { Command } from 'commander';
 import { TugboatError } from '../../model/errors.js';
 import type { KubeObject } from '../../model/types.js';
+import { LAST_APPLIED } from '../../model/well-known.js';
 import type { CliCommand } from '../types.js';
 import { type ClientOptions, kindName, withClient, withClientOptions } from './client-context.js';
 import { CliFailure, serverErrorLine } from './failure.js';
 import { missingIdentity, readManifests } from './manifests.js';
-
-/** The annotation kubectl's client-side apply keeps the last applied manifest in. */
-export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
  * `tugboat apply -f FILE|DIR|-`: creates each object of the manifests, or patches it to the
