@@ -5,7 +5,7 @@
  * theirs); a configuration nginx rejects is never loaded and apply() rejects with nginx's message.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -196,9 +196,40 @@ export class NginxIngress implements IngressAdapter {
         });
         req.on('error', () => resolve(''));
       });
-      streak = got === String(generation) ? streak + 1 : 0;
+      // Loaded only once no worker of an older generation still accepts: until the old worker has
+      // taken its quit signal it shares the listening sockets and serves the old routes.
+      streak = got === String(generation) && this.acceptingWorkers() <= 1 ? streak + 1 : 0;
       if (streak < 3) await new Promise((r) => setTimeout(r, streak > 0 ? 5 : 20));
     }
+  }
+
+  /**
+   * The master's workers that still accept connections (process title `nginx: worker process`;
+   * an old one that took its quit signal is `... is shutting down`). Read from /proc (Linux);
+   * elsewhere 0, and the generation check alone decides.
+   */
+  private acceptingWorkers(): number {
+    const master = this.proc?.pid;
+    if (!master) return 0;
+    let count = 0;
+    let pids: string[];
+    try {
+      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    } catch {
+      return 0;
+    }
+    for (const pid of pids) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+        if (ppid !== master) continue;
+        const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+        if (title.includes('worker process') && !title.includes('shutting down')) count++;
+      } catch {
+        // The process ended meanwhile.
+      }
+    }
+    return count;
   }
 
   private errorLog(): string {
