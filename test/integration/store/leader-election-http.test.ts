@@ -8,9 +8,8 @@ import { Cluster } from '../../../src/cluster/cluster.js';
 import { HttpApiContext } from '../../../src/client/http/http-api-context.js';
 import { kinds } from '../../../src/client/kinds.js';
 import { LeaderElector } from '../../../src/client/leader-election/leader-elector.js';
-import { LeaseLock } from '../../../src/client/leader-election/lease-lock.js';
-import { TugboatError } from '../../../src/model/errors.js';
 import { eventually } from '../../../src/testing.js';
+import { expectStaleLeaseWriteConflicts } from '../../support/lease-lock-case.js';
 
 describe('LeaderElector over HTTP', { timeout: 60_000 }, () => {
   let cluster: Cluster | undefined;
@@ -52,14 +51,7 @@ describe('LeaderElector over HTTP', { timeout: 60_000 }, () => {
     });
     expect([...leading]).toEqual([held]);
 
-    const one = new LeaseLock(candidates[0].ctx, 'kube-system', 'other-lease');
-    const two = new LeaseLock(candidates[1].ctx, 'kube-system', 'other-lease');
-    const rec = { holderIdentity: 'x', leaseDurationSeconds: 15, acquireTime: 0, renewTime: 0, leaseTransitions: 0 };
-    await one.create(rec);
-    await one.get();
-    await two.get();
-    await one.update({ ...rec, holderIdentity: 'one' });
-    await expect(two.update({ ...rec, holderIdentity: 'two' })).rejects.toSatisfy((e) => TugboatError.is(e, 'Conflict'));
+    await expectStaleLeaseWriteConflicts(candidates[0].ctx, candidates[1].ctx, 'other-lease');
 
     const leader = candidates.find((c) => c.identity === held)!;
     const other = candidates.find((c) => c.identity !== held)!;

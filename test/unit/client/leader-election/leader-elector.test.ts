@@ -6,6 +6,7 @@ import { LeaderElector } from '../../../../src/client/leader-election/leader-ele
 import type { LeaderElectorOptions } from '../../../../src/client/leader-election/types.js';
 import { TugboatError } from '../../../../src/model/errors.js';
 import type { Lease } from '../../../../src/model/types.js';
+import { expectStaleLeaseWriteConflicts, LEASE_RECORD } from '../../../support/lease-lock-case.js';
 
 let cluster: Cluster | undefined;
 const runs: AbortController[] = [];
@@ -167,16 +168,8 @@ describe('LeaderElector', () => {
 
   it('writes carry the resourceVersion read: a stale write fails Conflict', async () => {
     const { cluster } = await start();
-    const { LeaseLock } = await import('../../../../src/client/leader-election/lease-lock.js');
-    const one = new LeaseLock(cluster.context, 'kube-system', 'test-lease');
-    const two = new LeaseLock(cluster.context, 'kube-system', 'test-lease');
-    const rec = { holderIdentity: 'x', leaseDurationSeconds: 15, acquireTime: 0, renewTime: 0, leaseTransitions: 0 };
-    await one.create(rec);
-    await one.get();
-    await two.get();
-    await one.update({ ...rec, holderIdentity: 'one' });
-    await expect(two.update({ ...rec, holderIdentity: 'two' })).rejects.toSatisfy((e) => TugboatError.is(e, 'Conflict'));
-    await expect(two.create(rec)).rejects.toSatisfy((e) => TugboatError.is(e, 'AlreadyExists'));
+    const two = await expectStaleLeaseWriteConflicts(cluster.context, cluster.context, 'test-lease');
+    await expect(two.create(LEASE_RECORD)).rejects.toSatisfy((e) => TugboatError.is(e, 'AlreadyExists'));
   });
 
   it('rejects bad durations naming the field, and runs once at a time', async () => {
