@@ -2,7 +2,8 @@
  * Runs every benchmark and prints its figures: `npm run bench`. The ObjectStore, the scheduler at
  * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), Docker when a
  * Docker daemon answers, containerd when containerd answers, and the ingress
- * adapters (ProxyIngress, NginxIngress, the backend alone) when nginx is installed. The 150,000-pod run needs a heap larger than Node's default, so this
+ * adapters (ProxyIngress, NginxIngress, the backend alone) when nginx is installed, and the API
+ * (get, list, create and watch latency over HTTPS beside the in-process client). The 150,000-pod run needs a heap larger than Node's default, so this
  * script re-runs itself with --max-old-space-size=8192 when the heap limit is lower.
  */
 import { spawnSync } from 'node:child_process';
@@ -51,5 +52,8 @@ if (await NginxIngress.available()) {
 } else {
   console.log('\nIngress: nginx is not installed; skipped (install it with `bash .ci/nginx.sh`).');
 }
-printTargets(targetRows(scale.endToEnd, scale.schedulerOnly, docker, ingress));
+const { benchApi } = await import('./api.js');
+// One request at a time (latency), then 16 in flight (throughput).
+const api = [await benchApi(1), await benchApi(16)];
+printTargets(targetRows(scale.endToEnd, scale.schedulerOnly, docker, ingress, api));
 process.exit(0);

@@ -6,6 +6,7 @@ import type { SchedulerBenchResult } from './scheduler.js';
 import type { SchedulerApiBenchResult } from './scheduler-api.js';
 import type { DockerBenchRow } from './docker.js';
 import type { IngressBenchResult } from './ingress.js';
+import type { ApiBenchResult } from './api.js';
 
 /** One row: a figure, its target, and whether it was met. */
 export interface TargetRow {
@@ -25,6 +26,7 @@ export function targetRows(
   schedulerOnly: SchedulerApiBenchResult[],
   docker: DockerBenchRow[] = [],
   ingress?: IngressBenchResult,
+  api: ApiBenchResult[] = [],
 ): TargetRow[] {
   const rows: TargetRow[] = [];
   for (const r of endToEnd) {
@@ -98,11 +100,25 @@ export function targetRows(
       met: yes(ingress.proxyOverNginx >= 0.8),
     });
   }
+  for (const run of api) {
+    for (const op of ['get', 'list (1,000)', 'create', 'watch latency'] as const) {
+      const http = run.rows.find((r) => r.op === op && r.client === 'HTTPS');
+      const local = run.rows.find((r) => r.op === op && r.client === 'in-process');
+      if (!http || !local) continue;
+      const each = (r: typeof http): string => `${int(r.requestsPerSecond)}/s p50 ${r.p50Ms.toFixed(2)} p99 ${r.p99Ms.toFixed(2)} ms`;
+      rows.push({
+        figure: `API (issue 14), ${run.concurrency} in flight: ${op}, HTTPS | in-process`,
+        measured: `${each(http)} | ${each(local)}`,
+        target: 'figure only',
+        met: '-',
+      });
+    }
+  }
   return rows;
 }
 
 /** Prints the table of targets. */
 export function printTargets(rows: TargetRow[]): void {
-  console.log('\nIssue 10 targets: each figure of this run beside its target');
+  console.log('\nTargets (issue 10, and the figures issues 13 and 14 ask for): each figure of this run beside its target');
   console.table(rows);
 }
