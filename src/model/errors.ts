@@ -107,9 +107,14 @@ export class TugboatError extends Error {
     return new TugboatError('RequestEntityTooLarge', message);
   }
 
-  /** A watch or list asked for a resourceVersion the store no longer keeps. */
-  static expired(message: string): TugboatError {
-    return new TugboatError('Expired', message);
+  /**
+   * A watch or list asked for a resourceVersion the store no longer keeps. `continueToken`, for a
+   * continued list, is the token that reads on at the current version (the Status's `metadata.continue`).
+   */
+  static expired(message: string, continueToken?: string): TugboatError {
+    const err = new TugboatError('Expired', message);
+    if (continueToken) err.status.metadata = { continue: continueToken };
+    return err;
   }
 
   /** True when `err` is a TugboatError with the given reason. */

@@ -152,6 +152,8 @@ export interface Status {
   message: string;
   reason: StatusReason;
   code: number;
+  /** For an Expired continued list: a token that reads the rest of the list at the current version. */
+  metadata?: { continue?: string };
   details?: {
     name?: string;
     group?: string;

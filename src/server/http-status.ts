@@ -9,7 +9,8 @@ import { TugboatError } from '../model/errors.js';
 export interface StatusBody {
   kind: 'Status';
   apiVersion: 'v1';
-  metadata: Record<string, never>;
+  /** Empty, but for an Expired continued list: the token that reads on (`continue`). */
+  metadata: { continue?: string };
   status: 'Failure' | 'Success';
   message: string;
   reason: string;
@@ -26,7 +27,9 @@ export function statusBody(code: number, reason: string, message: string, detail
 export function statusOf(err: unknown): StatusBody {
   if (err instanceof TugboatError) {
     const s = err.status;
-    return statusBody(s.code, s.reason, s.message, s.details as Record<string, unknown> | undefined);
+    const body = statusBody(s.code, s.reason, s.message, s.details as Record<string, unknown> | undefined);
+    if (s.metadata?.continue) body.metadata = { continue: s.metadata.continue };
+    return body;
   }
   if (err instanceof HttpError) return err.body;
   const message = err instanceof Error ? err.message : String(err);

@@ -10,7 +10,7 @@ import { ALL_NAMESPACES, type ApiContext, type ListOptions, type ResourceClient 
 import type { RequestScope, ResourceRequest } from './request-scope.js';
 import { HttpError, sendJson } from './http-status.js';
 import { mediaType, parseBody, readBody } from './request-body.js';
-import { page, parseLimit } from './list-paging.js';
+import { parseLimit } from './list-paging.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable, type IncludeObject, type PrinterColumn } from './table.js';
 import { streamWatch } from './watch-response.js';
 import { deleteOptionsOf, patchTypeOf, setWarnings, writeOptionsOf } from './write-options.js';
@@ -205,8 +205,9 @@ async function sendObject(scope: RequestScope, type: ResourceType, obj: KubeObje
 async function list(scope: RequestScope, type: ResourceType, client: ResourceClient, options: ResourceHandlerOptions): Promise<void> {
   const { query } = scope;
   const limit = parseLimit(query.get('limit'));
-  const result = await client.list(selectors(query));
-  const p = page(result.items, result.resourceVersion, limit, query.get('continue') ?? undefined);
+  const token = query.get('continue') || undefined;
+  // The store pages: every page at the first page's resourceVersion, which the token carries.
+  const p = await client.list({ ...selectors(query), ...(limit ? { limit } : {}), ...(token ? { continue: token } : {}) });
   if (wantsTable(scope.req.headers.accept)) {
     const table = toTable(type, p.items, {
       nowMs: options.context.clock.nowMs(),

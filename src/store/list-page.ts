@@ -10,11 +10,17 @@ import type { StoreListOptions } from './types.js';
 
 /** Where the next page of a list starts: the list's resourceVersion and the key of the last item handed out. */
 export interface ContinuePoint {
-  /** The resourceVersion every page of the list is read at. */
+  /**
+   * The resourceVersion every page of the list is read at; {@link LATEST} (-1) in the token an
+   * Expired answer hands out: the rest is read at the store's current version.
+   */
   rv: number;
   /** The {@link pageKey} of the previous page's last item; the next page starts after it. */
   after: string;
 }
+
+/** A continue point's rv that reads the rest of a list at the current version (Kubernetes' -1). */
+export const LATEST = -1;
 
 /** The version tag of a continue token (a token of another shape is rejected). */
 const TOKEN_VERSION = 'tugboat.store/v1';
@@ -43,7 +49,8 @@ export function decodeContinue(resource: string, token: string): ContinuePoint {
   const t = parsed as { v?: unknown; resource?: unknown; rv?: unknown; after?: unknown } | null;
   if (!t || typeof t !== 'object' || t.v !== TOKEN_VERSION) throw invalidContinue('not a token this store issued');
   if (t.resource !== resource) throw invalidContinue(`the token continues a list of ${String(t.resource)}, not of ${resource}`);
-  if (typeof t.rv !== 'number' || !Number.isSafeInteger(t.rv) || t.rv < 1) throw invalidContinue('incorrect encoded start resourceVersion');
+  if (typeof t.rv !== 'number' || !Number.isSafeInteger(t.rv) || (t.rv < 1 && t.rv !== LATEST))
+    throw invalidContinue('incorrect encoded start resourceVersion');
   if (typeof t.after !== 'string') throw invalidContinue('incorrect encoded start key');
   return { rv: t.rv, after: t.after };
 }
@@ -57,10 +64,19 @@ export function checkLimit(limit: number | undefined): number {
   return limit;
 }
 
-/** Expired (410): the snapshot a continue token reads at has left the store's history. */
-export function continueTooOld(): TugboatError {
+/**
+ * Expired (410): the snapshot a continue token reads at has left the store's history. As
+ * kube-apiserver, the Status carries a fresh continue token (`metadata.continue`) that reads the
+ * rest of the list, after the same key, at the store's current version: a client may take it and
+ * accept an inconsistent list, or start again.
+ */
+export function continueTooOld(resource: string, point: ContinuePoint): TugboatError {
   return TugboatError.expired(
-    'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter.',
+    'The provided continue parameter is too old to display a consistent list result. You can start a new list without ' +
+      'the continue parameter, or use the continue token in this response to retrieve the remainder of the results. ' +
+      'Continuing with the provided token results in an inconsistent list - objects that were created, modified, or ' +
+      'deleted between the time the first chunk was returned and now may show up in the list.',
+    encodeContinue(resource, { rv: LATEST, after: point.after }),
   );
 }
 

@@ -24,7 +24,7 @@ import { WatchHub } from './watch-hub.js';
 import { selects, toFilter, withResourceVersion } from './watch-filter.js';
 import { WatchStream } from './watch-stream.js';
 import { ObjectIndex } from './object-index.js';
-import { checkLimit, continueTooOld, cutPage, decodeContinue, pageKey } from './list-page.js';
+import { LATEST, checkLimit, continueTooOld, cutPage, decodeContinue, pageKey } from './list-page.js';
 import { objectsBefore } from './snapshot-at.js';
 
 /** Options of {@link MemoryStore}. */
@@ -79,13 +79,14 @@ export class MemoryStore implements ObjectStore {
     const point = decodeContinue(filter.resource, options.continue);
     if (point.rv > this.rv) throw TugboatError.badRequest('continue key is not valid: its resourceVersion is newer than the store');
     let all: KubeObject[];
-    if (point.rv === this.rv) all = this.index.list(filter.resource, filter.namespace, () => true);
+    const rv = point.rv === LATEST ? this.rv : point.rv;
+    if (rv === this.rv) all = this.index.list(filter.resource, filter.namespace, () => true);
     else {
       let changes: ReturnType<WatchHub['since']>;
       try {
-        changes = this.hub.since(point.rv);
+        changes = this.hub.since(rv);
       } catch {
-        throw continueTooOld();
+        throw continueTooOld(filter.resource, point);
       }
       all = objectsBefore(
         this.index.list(filter.resource, filter.namespace, () => true),
@@ -94,7 +95,7 @@ export class MemoryStore implements ObjectStore {
       );
     }
     const items = all.filter((o) => pageKey(o) > point.after && selects(filter, o));
-    return cutPage(filter.resource, items, point.rv, limit, options);
+    return cutPage(filter.resource, items, rv, limit, options);
   }
 
   async create(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {

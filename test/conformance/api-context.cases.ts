@@ -107,6 +107,39 @@ export function runApiContextCases(name: string, h: ApiContextHarness): void {
       expect(rest.items.map((x) => x.metadata.name)).toEqual(['ctx-list-3']);
     });
 
+    it("pages a list at the first page's resourceVersion: writes between pages do not show, remainingItemCount counts the rest", async () => {
+      const ctx = h.ctx();
+      await ctx.client(kinds.Namespace).create({ metadata: { name: 'ctx-pages' } });
+      const c = ctx.client(kinds.ConfigMap, 'ctx-pages');
+      for (let i = 0; i < 10; i++) await c.create(cm(`p-${i}`, { v: '1' }));
+      const names = (l: { items: ConfigMap[] }) => l.items.map((x) => x.metadata.name);
+      const first = await c.list({ limit: 3 });
+      expect([names(first), first.remainingItemCount]).toEqual([['p-0', 'p-1', 'p-2'], 7]);
+      await c.delete('p-4');
+      await c.patch('p-5', { data: { v: '2' } });
+      await c.create(cm('p-45', { v: '2' }));
+      const second = await c.list({ limit: 3, continue: first.continue });
+      expect([names(second), second.remainingItemCount, second.resourceVersion]).toEqual([['p-3', 'p-4', 'p-5'], 4, first.resourceVersion]);
+      expect(second.items.map((x) => x.data?.v)).toEqual(['1', '1', '1']);
+      const pages = [first, second];
+      while (pages[pages.length - 1]!.continue) pages.push(await c.list({ limit: 3, continue: pages[pages.length - 1]!.continue }));
+      expect(pages.flatMap(names)).toEqual(Array.from({ length: 10 }, (_, i) => `p-${i}`));
+      expect(pages.map((p) => p.remainingItemCount)).toEqual([7, 4, 1, undefined]);
+      const now = await c.list();
+      expect(names(now)).toEqual(['p-0', 'p-1', 'p-2', 'p-3', 'p-45', 'p-5', 'p-6', 'p-7', 'p-8', 'p-9']);
+      if (!h.compact) return;
+      // A token older than the history: Expired (410), with a token that reads the rest now.
+      const stale = await c.list({ limit: 3 });
+      await c.delete('p-3');
+      await h.compact();
+      const err = await c.list({ limit: 3, continue: stale.continue }).catch((e) => e);
+      expect([TugboatError.is(err, 'Expired'), err.code]).toEqual([true, 410]);
+      expect(err.message).toContain('use the continue token in this response');
+      const rest = await c.list({ limit: 100, continue: err.status.metadata?.continue });
+      expect(names(rest)).toEqual(['p-45', 'p-5', 'p-6', 'p-7', 'p-8', 'p-9']);
+      expect(Number(rest.resourceVersion)).toBeGreaterThan(Number(stale.resourceVersion));
+    });
+
     it('watches from a resourceVersion in order, filtered by label, and stops on abort', async () => {
       const c = h.ctx().client(kinds.ConfigMap, 'default');
       const start = (await c.list()).resourceVersion;

@@ -31,7 +31,9 @@ const REASON_BY_CODE: Record<number, StatusReason> = {
 export function errorOfResponse(code: number, body: unknown): TugboatError {
   const s = body as Partial<Status> | undefined;
   if (s && s.kind === 'Status' && typeof s.reason === 'string' && (s.reason as string) !== '') {
-    return new TugboatError(s.reason as StatusReason, s.message ?? s.reason, s.details);
+    const err = new TugboatError(s.reason as StatusReason, s.message ?? s.reason, s.details);
+    if (typeof s.metadata?.continue === 'string' && s.metadata.continue !== '') err.status.metadata = { continue: s.metadata.continue };
+    return err;
   }
   const text = typeof body === 'string' ? body : (s?.message ?? JSON.stringify(body));
   return new TugboatError(REASON_BY_CODE[code] ?? 'InternalError', `the server answered ${code}: ${text}`);

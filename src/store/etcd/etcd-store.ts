@@ -24,7 +24,7 @@ import { assertStorable, carryOver, copyInput, generateName, isNoop, metaOf, par
 import { alreadyExists, conflict, notFound, storeClosed } from '../store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from '../preconditions.js';
 import { hasSelectors, selects, toFilter, type WatchFilter } from '../watch-filter.js';
-import { checkLimit, continueTooOld, cutPage, decodeContinue, encodeContinue, pageKey } from '../list-page.js';
+import { LATEST, checkLimit, continueTooOld, cutPage, decodeContinue, encodeContinue, pageKey } from '../list-page.js';
 import { isCompacted, isFutureRevision, isUnavailable, loadEtcd3, noopPolicy, unavailable } from './etcd-client.js';
 import { keyAfter, normalizePrefix, objectKey, prefixEnd, revisionKey, scopePrefix } from './etcd-keys.js';
 import { EtcdWatch, type EtcdWatchSource, type EtcdWatchStart } from './etcd-watch.js';
@@ -119,16 +119,18 @@ export class EtcdStore implements ObjectStore {
     let kvs: IKeyValue[];
     let count: number;
     const paged = limit > 0 && !hasSelectors(options);
-    if (options.continue) {
-      const point = decodeContinue(filter.resource, options.continue);
+    const point = options.continue ? decodeContinue(filter.resource, options.continue) : undefined;
+    if (point) {
       const after = Buffer.from(keyAfter(scopePrefix(this.prefix, { resource: scope.resource }), point.after));
       from = Buffer.concat([after, Buffer.from([0])]);
       if (Buffer.compare(from, start) < 0) from = start;
+    }
+    if (point && point.rv !== LATEST) {
       rv = point.rv;
       const res = await this.call(() =>
         this.client.kv.range({ key: from, range_end: end, revision: rv, ...(paged ? { limit } : {}) }),
       ).catch((err: unknown) => {
-        if (isCompacted(err)) throw continueTooOld();
+        if (isCompacted(err)) throw continueTooOld(filter.resource, point);
         if (isFutureRevision(err)) throw TugboatError.badRequest('continue key is not valid: its resourceVersion is newer than the store');
         throw err;
       });

@@ -24,7 +24,7 @@ import { checkDeletePreconditions, checkUpdatePreconditions } from '../precondit
 import { WatchHub } from '../watch-hub.js';
 import { selects, toFilter, type Change } from '../watch-filter.js';
 import { WatchStream } from '../watch-stream.js';
-import { checkLimit, continueTooOld, cutPage, decodeContinue } from '../list-page.js';
+import { LATEST, checkLimit, continueTooOld, cutPage, decodeContinue } from '../list-page.js';
 import {
   type ChangeRow,
   type KvRow,
@@ -127,8 +127,8 @@ export class SqliteStore implements ObjectStore {
       if (options.continue) {
         const point = decodeContinue(filter.resource, options.continue);
         if (point.rv > rv) throw TugboatError.badRequest('continue key is not valid: its resourceVersion is newer than the store');
-        if (point.rv < this.compactRevision()) throw continueTooOld();
-        rv = point.rv;
+        if (point.rv !== LATEST && point.rv < this.compactRevision()) throw continueTooOld(filter.resource, point);
+        if (point.rv !== LATEST) rv = point.rv;
         after = `${filter.resource}/${point.after}`;
       }
       const rows = this.sql.listAt.all(from, to, after, rv) as KvRow[];

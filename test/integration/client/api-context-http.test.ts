@@ -1,6 +1,8 @@
 /** The shared ApiContext cases against the HTTP ApiContext over `cluster.serve()`. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
+import { MemoryStore } from '../../../src/store/memory-store.js';
+import { churn, HISTORY } from '../../support/churn-history.js';
 import { HttpApiContext } from '../../../src/client/http/http-api-context.js';
 import { parseKubeconfig } from '../../../src/client/http/kubeconfig.js';
 import { kinds } from '../../../src/client/kinds.js';
@@ -12,7 +14,7 @@ let cluster: Cluster;
 let api: ServedApi;
 let ctx: HttpApiContext;
 beforeAll(async () => {
-  cluster = await Cluster.start({ controllers: false, scheduler: false });
+  cluster = await Cluster.start({ controllers: false, scheduler: false, store: new MemoryStore({ historySize: HISTORY }) });
   api = await cluster.serve();
   ctx = await HttpApiContext.connect(api.kubeconfig);
 });
@@ -21,7 +23,7 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-runApiContextCases('HTTP (cluster.serve)', { ctx: () => ctx });
+runApiContextCases('HTTP (cluster.serve)', { ctx: () => ctx, compact: () => churn(cluster) });
 
 describe('HttpApiContext', () => {
   it('reads server, CA and token or client certificate from a kubeconfig, and fails naming a missing field', () => {

@@ -87,6 +87,12 @@ describe.runIf(run)('EtcdStore on a private etcd', () => {
       );
       expect(TugboatError.is(err, 'Expired'), String(err)).toBe(true);
       expect((err as TugboatError).code).toBe(410);
+      // The Expired Status hands a token that reads the rest, after p1, at the current revision.
+      await store.delete({ resource: CMS, namespace: 'default', name: 'p3' });
+      const rest = await store.list({ resource: CMS }, { limit: 2, continue: (err as TugboatError).status.metadata?.continue });
+      expect(rest.items.map((o) => o.metadata.name)).toEqual(['p2', 'p4']);
+      expect(Number(rest.resourceVersion)).toBeGreaterThan(Number(page.resourceVersion));
+      await store.create(CMS, cm('p3'));
       const it = store.watch({ resource: CMS }, { resourceVersion: first.metadata.resourceVersion })[Symbol.asyncIterator]();
       const failed = await it.next().then(
         () => undefined,
