@@ -5,8 +5,9 @@ import type { ObjectApi } from './object-api.js';
 import { BoundResourceClient } from './resource-client.js';
 import { BoundPodClient } from './pod-client.js';
 import { evictPod } from './eviction.js';
-import type { ApiContext, EventRecorder, PodBinding, PodEviction, ResourceClient } from '../client/types.js';
-import type { Pod } from '../model/types.js';
+import type { ApiContext, EventRecorder, PodBinding, PodEviction, ResourceClient, ServiceAccountTokenRequest } from '../client/types.js';
+import type { Pod, TokenRequest } from '../model/types.js';
+import { TugboatError } from '../model/errors.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { clientArgs, type KindRef } from '../client/kinds.js';
 
@@ -18,6 +19,8 @@ export interface ApiContextOptions {
    * user wrote and was warned about already. @default false
    */
   quiet?: boolean;
+  /** Issues service-account tokens ({@link ApiContext.createToken}); absent answers ServiceUnavailable. */
+  tokens?: (request: ServiceAccountTokenRequest) => Promise<TokenRequest>;
 }
 
 /**
@@ -47,6 +50,11 @@ export class ClusterApiContext implements ApiContext {
 
   async evictPod(eviction: PodEviction): Promise<void> {
     await evictPod({ api: this.api, registry: this.registry, clock: this.clock }, eviction);
+  }
+
+  async createToken(request: ServiceAccountTokenRequest): Promise<TokenRequest> {
+    if (!this.options.tokens) throw new TugboatError('ServiceUnavailable', 'service-account tokens are not issued by this API');
+    return this.options.tokens(request);
   }
 
   client<T extends KubeObject>(ref: KindRef<T>, namespace?: string): ResourceClient<T>;

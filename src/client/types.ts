@@ -2,7 +2,7 @@
  * The typed client contract: what controllers, the scheduler and node agents use to read and
  * write objects, and what users get from `cluster.client(...)`.
  */
-import type { KubeObject, LabelSelector, ObjectList, Pod, Scale, WatchEvent } from '../model/types.js';
+import type { KubeObject, LabelSelector, ObjectList, Pod, Scale, TokenRequest, WatchEvent } from '../model/types.js';
 import type { Selector } from '../model/selector.js';
 import type { FieldSelector } from '../model/field-selector.js';
 import type { ResourceType } from '../model/resource-type.js';
@@ -169,6 +169,38 @@ export interface ApiContext {
    * fails TooManyRequests (429) when one forbids it.
    */
   evictPod(eviction: PodEviction): Promise<void>;
+  /**
+   * Issues a token of a ServiceAccount, as Kubernetes' serviceaccounts/token subresource
+   * (`kubectl create token`, the kubelet's projected token volumes): a signed JWT the API server
+   * authenticates as `system:serviceaccount:NS:NAME` until it expires, or until the ServiceAccount
+   * or the object it is bound to is deleted. Answers the TokenRequest with `status.token` and
+   * `status.expirationTimestamp`.
+   */
+  createToken(request: ServiceAccountTokenRequest): Promise<TokenRequest>;
+}
+
+/** What {@link ApiContext.createToken} asks for: a ServiceAccount and a TokenRequest's spec. */
+export interface ServiceAccountTokenRequest {
+  namespace: string;
+  /** The ServiceAccount's name. */
+  serviceAccount: string;
+  /** Who the token is meant for (`aud`). @default the API server's own audience */
+  audiences?: string[];
+  /** How long the token is valid; at least 600. @default 3600 */
+  expirationSeconds?: number;
+  /** A Pod or Secret of the namespace the token is bound to: it stops authenticating once that object is gone. */
+  boundObjectRef?: BoundObjectRef;
+}
+
+/** The object a token is bound to (a TokenRequest's spec.boundObjectRef). */
+export interface BoundObjectRef {
+  /** @default 'v1' */
+  apiVersion?: string;
+  /** `Pod` or `Secret`. */
+  kind: string;
+  name: string;
+  /** When set, must be the object's uid (Conflict otherwise). */
+  uid?: string;
 }
 
 /** What {@link ApiContext.bindPod} binds: a pod (optionally pinned by uid) to a node. */

@@ -19,10 +19,11 @@ import { limitRangerAdmission } from '../api/limit-ranger-admission.js';
 import { persistentVolumeClaimResizeAdmission } from '../api/resize-admission.js';
 import { resourceQuotaAdmission } from '../api/resource-quota-admission.js';
 import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
-import type { ApiContext, EventRecorder, ListOptions, ResourceClient } from '../client/types.js';
+import type { ApiContext, EventRecorder, ListOptions, ResourceClient, ServiceAccountTokenRequest } from '../client/types.js';
 import type { PriorityClass, StorageClass } from '../model/types.js';
 import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import { serviceAllocation } from '../api/services/service-allocation.js';
+import { ServiceAccountTokens } from '../api/service-account-tokens/token-service.js';
 import type { Service } from '../model/types.js';
 
 /** The namespaces every cluster has. */
@@ -61,6 +62,8 @@ export class ApiServer {
   readonly context: ApiContext;
   /** The clients users get ({@link client}): their writes' warnings reach `onWarning`. */
   readonly userContext: ApiContext;
+  /** The cluster's service-account tokens: issued through the contexts' `createToken`, checked by the HTTP server. */
+  readonly tokens: ServiceAccountTokens;
   private readonly registrar: CrdRegistrar;
 
   constructor(options: ApiServerOptions) {
@@ -73,8 +76,10 @@ export class ApiServer {
       record: (...args) => recorder.record(...args),
       list: async (namespace, listOptions) => (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items,
     };
-    this.context = new ClusterApiContext(this.api, this.registry, clock, this.events, { quiet: true });
-    this.userContext = new ClusterApiContext(this.api, this.registry, clock, this.events);
+    this.tokens = new ServiceAccountTokens({ client: (v, k, ns) => this.context.client(v, k, ns), clock });
+    const tokens = (request: ServiceAccountTokenRequest) => this.tokens.issue(request);
+    this.context = new ClusterApiContext(this.api, this.registry, clock, this.events, { quiet: true, tokens });
+    this.userContext = new ClusterApiContext(this.api, this.registry, clock, this.events, { tokens });
     this.admission.use(
       serviceAllocation({
         services: () => this.context.client<Service>('v1', 'Service', ''),

@@ -485,6 +485,10 @@ export class Cluster extends TypedClients {
         registry: this.registry,
         logs: (ns, pod, o) => this.logs(ns, pod, o),
         exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
+        serviceAccountTokens: async (token) => {
+          const sa = await this.apiServer.tokens.authenticate(token);
+          return sa && { name: sa.user, groups: sa.groups, uid: sa.uid, extra: sa.extra };
+        },
       },
       options,
       new RbacAuthorizer(this.apiServer.userContext),

@@ -2,6 +2,7 @@ import type { Status, StatusCause, StatusReason } from './types.js';
 
 const CODES: Record<StatusReason, number> = {
   BadRequest: 400,
+  Unauthorized: 401,
   Forbidden: 403,
   NotFound: 404,
   MethodNotAllowed: 405,

@@ -15,6 +15,7 @@ import type * as policy from 'kubernetes-types/policy/v1.js';
 import type * as coordination from 'kubernetes-types/coordination/v1.js';
 import type * as scheduling from 'kubernetes-types/scheduling/v1.js';
 import type * as apiext from 'kubernetes-types/apiextensions/v1.js';
+import type * as authentication from 'kubernetes-types/authentication/v1.js';
 
 export type { ObjectMeta, OwnerReference, LabelSelector, Condition };
 
@@ -91,12 +92,28 @@ export type Eviction = Typed<policy.Eviction>;
 export type Event = Typed<core.Event>;
 /** A Lease (node heartbeats, leader election). */
 export type Lease = Typed<coordination.Lease>;
+/** A TokenRequest (authentication.k8s.io/v1): what the serviceaccounts/token subresource takes and answers. */
+export type TokenRequest = Typed<authentication.TokenRequest>;
 /** A PriorityClass. */
 export type PriorityClass = Typed<scheduling.PriorityClass>;
 /** A CustomResourceDefinition. */
 export type CustomResourceDefinition = Typed<apiext.CustomResourceDefinition>;
 
-export type { core, apps, batch, networking, discovery, storage, autoscaling, autoscalingv1, policy, coordination, scheduling, apiext };
+export type {
+  core,
+  apps,
+  batch,
+  networking,
+  discovery,
+  storage,
+  autoscaling,
+  autoscalingv1,
+  policy,
+  coordination,
+  scheduling,
+  apiext,
+  authentication,
+};
 
 /** The kind of change a watch reports. */
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK';
@@ -134,6 +151,7 @@ export type StatusReason =
   | 'Conflict'
   | 'Invalid'
   | 'Forbidden'
+  | 'Unauthorized'
   | 'Expired'
   | 'BadRequest'
   | 'Gone'

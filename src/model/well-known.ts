@@ -101,3 +101,22 @@ export const LOCAL_PROVISIONER = 'tugboat.dev/local-path';
  * resumes it and adopts its containers (src/cluster/cluster-identity.ts).
  */
 export const RUNTIME_INSTANCE_ANNOTATION = 'tugboat.dev/runtime-instance';
+
+// Service accounts
+
+/** The issuer (`iss`) of the cluster's service-account tokens, and the API's audience (kube-apiserver's usual `--service-account-issuer`). */
+export const SERVICE_ACCOUNT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
+/** Where the ServiceAccount admission mounts the API access volume in every container. */
+export const SERVICE_ACCOUNT_MOUNT_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
+/** The name prefix of the projected API access volume the ServiceAccount admission adds (5 random characters follow). */
+export const API_ACCESS_VOLUME_PREFIX = 'kube-api-access-';
+/** The ConfigMap of every namespace holding the API server's CA bundle (key `ca.crt`), kept by the root-ca-cert-publisher. */
+export const ROOT_CA_CONFIG_MAP = 'kube-root-ca.crt';
+/** The annotation Kubernetes describes an object with (on {@link ROOT_CA_CONFIG_MAP}). */
+export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
+/**
+ * The kube-system Secret holding the RSA key the cluster signs service-account tokens with
+ * (made at the first start), so a restarted control plane and every API server on the store
+ * accept the same tokens.
+ */
+export const SERVICE_ACCOUNT_KEY_SECRET = 'tugboat-service-account-key';

@@ -15,7 +15,14 @@ export async function review(kind: string, body: any, user: UserInfo, authorizer
         apiVersion: 'authentication.k8s.io/v1',
         kind,
         metadata: {},
-        status: { userInfo: { username: user.name, groups: user.groups } },
+        status: {
+          userInfo: {
+            username: user.name,
+            ...(user.uid ? { uid: user.uid } : {}),
+            groups: user.groups,
+            ...(user.extra && Object.keys(user.extra).length ? { extra: user.extra } : {}),
+          },
+        },
       };
     case 'SelfSubjectRulesReview':
       return {

@@ -77,7 +77,7 @@ export class ApiHttpServer {
     private readonly authorizer: Authorizer = allowAll,
   ) {
     this.adminToken = serveOptions.adminToken ?? randomBytes(24).toString('base64url');
-    this.authenticator = new Authenticator(this.adminToken, serveOptions.tokens ?? []);
+    this.authenticator = new Authenticator(this.adminToken, serveOptions.tokens ?? [], backend.serviceAccountTokens);
     this.options = {
       host: serveOptions.host ?? '127.0.0.1',
       port: serveOptions.port ?? 0,
@@ -164,8 +164,8 @@ export class ApiHttpServer {
     await closed;
   }
 
-  private authenticate(req: http.IncomingMessage): UserInfo {
-    const user = this.authenticator.authenticate(req);
+  private async authenticate(req: http.IncomingMessage): Promise<UserInfo> {
+    const user = await this.authenticator.authenticate(req);
     if (!user) throw unauthorized();
     return user;
   }
@@ -208,7 +208,7 @@ export class ApiHttpServer {
         res.end('ok');
         return;
       }
-      const user = await this.impersonate(req, this.authenticate(req));
+      const user = await this.impersonate(req, await this.authenticate(req));
       const found = this.router.find(req.method as FindMyWay.HTTPMethod, path);
       if (!found) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource');
       const key = (found.handler as unknown as { key: string }).key;

@@ -1,7 +1,7 @@
 /**
- * Who a request is from: a bearer token of the server's table, or a client certificate signed
- * by the server's CA (CN is the user, O fields are the groups). Every authenticated user is in
- * `system:authenticated`, as in Kubernetes.
+ * Who a request is from: a bearer token of the server's table, a service-account token signed
+ * by the cluster, or a client certificate signed by the server's CA (CN is the user, O fields are
+ * the groups). Every authenticated user is in `system:authenticated`, as in Kubernetes.
  */
 import type { IncomingMessage } from 'node:http';
 import type { TLSSocket } from 'node:tls';
@@ -16,7 +16,11 @@ export const ADMIN_GROUPS = ['system:masters', 'system:authenticated'];
 export class Authenticator {
   private readonly tokens = new Map<string, UserInfo>();
 
-  constructor(adminToken: string, tokens: readonly TokenUser[]) {
+  constructor(
+    adminToken: string,
+    tokens: readonly TokenUser[],
+    private readonly serviceAccounts?: (token: string) => Promise<UserInfo | undefined>,
+  ) {
     this.tokens.set(adminToken, { name: 'admin', groups: ADMIN_GROUPS });
     for (const t of tokens) {
       if (!t.token || typeof t.token !== 'string') throw new TypeError('tokens[].token: Required value: a non-empty string');
@@ -26,11 +30,13 @@ export class Authenticator {
   }
 
   /** The user of a request, or undefined when it carries no credentials; a bad token fails 401. */
-  authenticate(req: IncomingMessage): UserInfo | undefined {
+  async authenticate(req: IncomingMessage): Promise<UserInfo | undefined> {
     const header = req.headers.authorization;
     if (header) {
       const m = /^Bearer\s+(.+)$/i.exec(header.trim());
-      const user = m ? this.lookup(m[1].trim()) : undefined;
+      if (!m) throw unauthorized();
+      const token = m[1].trim();
+      const user = this.lookup(token) ?? (await this.serviceAccount(token));
       if (!user) throw unauthorized();
       return user;
     }
@@ -45,6 +51,17 @@ export class Authenticator {
       }
     }
     return undefined;
+  }
+
+  /** A service-account token's user; any failure is the same 401 (kube-apiserver does not say why). */
+  private async serviceAccount(token: string): Promise<UserInfo | undefined> {
+    if (!this.serviceAccounts) return undefined;
+    try {
+      const user = await this.serviceAccounts(token);
+      return user && { ...user, groups: withAuthenticated(user.groups) };
+    } catch {
+      return undefined;
+    }
   }
 
   private lookup(token: string): UserInfo | undefined {

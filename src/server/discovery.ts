@@ -98,6 +98,9 @@ export function subresourcesOf(type: Pick<ResourceType, 'group' | 'version' | 'k
     out.push({ name: 'portforward', kind: { group: '', version: 'v1', kind: 'PodPortForwardOptions' }, verbs: ['create', 'get'] });
     out.push({ name: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] });
   }
+  if (type.kind === 'ServiceAccount' && type.group === '') {
+    out.push({ name: 'token', kind: { group: 'authentication.k8s.io', version: 'v1', kind: 'TokenRequest' }, verbs: ['create'] });
+  }
   return out;
 }
 

@@ -29,13 +29,18 @@ export class PodStreams {
   ) {}
 
   /** Handles an HTTP upgrade: authenticates, authorizes, and runs the stream. */
-  async upgrade(req: IncomingMessage, socket: Socket, head: Buffer, authenticate: (req: IncomingMessage) => UserInfo): Promise<void> {
+  async upgrade(
+    req: IncomingMessage,
+    socket: Socket,
+    head: Buffer,
+    authenticate: (req: IncomingMessage) => Promise<UserInfo>,
+  ): Promise<void> {
     try {
       const url = new URL(req.url ?? '/', 'http://tugboat');
       const m = PATH.exec(url.pathname);
       if (!m) throw new TugboatError('NotFound', 'the server could not find the requested resource');
       const [, namespace, name, sub] = m;
-      const user = authenticate(req);
+      const user = await authenticate(req);
       await this.check({
         user,
         verb: 'create',

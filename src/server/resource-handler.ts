@@ -17,6 +17,7 @@ import { deleteOptionsOf, patchTypeOf, setWarnings, writeOptionsOf } from './wri
 import { scaleHandler } from './scale-subresource.js';
 import { serverSideApply } from './server-side-apply.js';
 import { handlePodSubresource } from './pod-subresources.js';
+import { handleTokenRequest } from './token-subresource.js';
 
 /** The server's limits and clock, as the resource handlers need them. */
 export interface ResourceHandlerOptions {
@@ -48,6 +49,8 @@ export async function handleResource(
   if (sub === 'scale') return scaleHandler(scope, info, type, client, options);
   if ((sub === 'binding' || sub === 'eviction') && type.group === '' && type.kind === 'Pod' && info.namespace && info.name)
     return handlePodSubresource(scope, info, options.context, options.maxBodyBytes);
+  if (sub === 'token' && type.group === '' && type.kind === 'ServiceAccount' && info.namespace && info.name)
+    return handleTokenRequest(scope, info, options.context, options.maxBodyBytes);
   if (sub !== undefined && sub !== 'status') {
     throw new HttpError(404, 'NotFound', `the server could not find the requested resource (${info.verb} ${type.plural}/${sub})`);
   }

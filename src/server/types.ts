@@ -9,6 +9,10 @@ import type { KindRegistry } from '../api/kind-registry.js';
 export interface UserInfo {
   name: string;
   groups: string[];
+  /** The user's uid, when its authenticator knows one (a ServiceAccount's uid). */
+  uid?: string;
+  /** What the authenticator adds (a service-account token's pod, node and credential id). */
+  extra?: Record<string, string[]>;
 }
 
 /** A bearer token and the user it stands for (`tokens` of {@link ServeOptions}). */
@@ -100,4 +104,9 @@ export interface ServerBackend {
   logs?: PodLogSource;
   /** Exec (pods/exec); absent answers 405. */
   exec?: PodExec;
+  /**
+   * Whose a bearer token is when it is a service-account token of the cluster's: undefined when
+   * it is not one; throws (Unauthorized) when it is one that is not valid now.
+   */
+  serviceAccountTokens?: (token: string) => Promise<UserInfo | undefined>;
 }

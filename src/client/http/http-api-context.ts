@@ -1,11 +1,20 @@
 import { readFile } from 'node:fs/promises';
-import type { Event, KubeObject, Pod } from '../../model/types.js';
+import type { Event, KubeObject, Pod, TokenRequest } from '../../model/types.js';
 import type { ResourceType } from '../../model/resource-type.js';
 import { apiVersionOf } from '../../model/resource-type.js';
 import { TugboatError } from '../../model/errors.js';
 import type { Clock } from '../../clock/types.js';
 import { RealClock } from '../../clock/real-clock.js';
-import type { ApiContext, EventRecorder, EvictOptions, PodBinding, PodClient, PodEviction, ResourceClient } from '../types.js';
+import type {
+  ApiContext,
+  EventRecorder,
+  EvictOptions,
+  PodBinding,
+  PodClient,
+  PodEviction,
+  ResourceClient,
+  ServiceAccountTokenRequest,
+} from '../types.js';
 import { clientArgs, type KindRef } from '../kinds.js';
 import { ApiEventRecorder } from '../event-recorder.js';
 import { parseKubeconfig, type ClusterConnection } from './kubeconfig.js';
@@ -101,6 +110,25 @@ export class HttpApiContext implements ApiContext {
   async evictPod(eviction: PodEviction): Promise<void> {
     const { namespace, name, ...options } = eviction;
     await (this.client<Pod>('v1', 'Pod', namespace) as unknown as PodClient).evict(name, options);
+  }
+
+  async createToken(request: ServiceAccountTokenRequest): Promise<TokenRequest> {
+    const { namespace, serviceAccount, audiences, expirationSeconds, boundObjectRef } = request;
+    const accounts = this.kind('v1', 'ServiceAccount');
+    return (await this.http.json({
+      method: 'POST',
+      path: resourcePath(accounts, namespace, serviceAccount, 'token'),
+      body: {
+        apiVersion: 'authentication.k8s.io/v1',
+        kind: 'TokenRequest',
+        metadata: { name: serviceAccount, namespace },
+        spec: {
+          audiences: audiences ?? [],
+          ...(expirationSeconds !== undefined ? { expirationSeconds } : {}),
+          ...(boundObjectRef ? { boundObjectRef } : {}),
+        },
+      },
+    })) as TokenRequest;
   }
 
   private kind(apiVersion: string, kind: string): ResourceType {

@@ -92,5 +92,20 @@ export function authorizedContext(inner: ApiContext, authorizer: Authorizer, use
         throw TugboatError.forbidden(forbiddenMessage(attrs), { kind: 'pods', name: eviction.name });
       return inner.evictPod(eviction);
     },
+    createToken: async (request) => {
+      const attrs: RequestAttributes = {
+        user,
+        verb: 'create',
+        resourceRequest: true,
+        apiGroup: '',
+        resource: 'serviceaccounts',
+        subresource: 'token',
+        namespace: request.namespace,
+        name: request.serviceAccount,
+      };
+      if (!(await authorizer.authorize(attrs)).allowed)
+        throw TugboatError.forbidden(forbiddenMessage(attrs), { kind: 'serviceaccounts', name: request.serviceAccount });
+      return inner.createToken(request);
+    },
   };
 }

@@ -41,6 +41,7 @@ function flakyPods(base: ApiContext) {
     discover: () => base.discover(),
     bindPod: (b) => base.bindPod(b),
     evictPod: (e) => base.evictPod(e),
+    createToken: (r) => base.createToken(r),
     client<T extends KubeObject>(a: KindRef<T> | string, b?: string, c?: string): ResourceClient<T> {
       const { apiVersion, kind, namespace } = clientArgs(a, b, c);
       const real = base.client<T>(apiVersion, kind, namespace);

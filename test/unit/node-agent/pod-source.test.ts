@@ -22,6 +22,7 @@ describe('shared pod dispatcher', () => {
       discover: () => base.discover(),
       bindPod: (binding) => base.bindPod(binding),
       evictPod: (eviction) => base.evictPod(eviction),
+      createToken: (request) => base.createToken(request),
       client<T extends KubeObject>(a: KindRef<T> | string, b?: string, c0?: string) {
         const { apiVersion, kind, namespace } = clientArgs(a, b, c0);
         const c = base.client<T>(apiVersion, kind, namespace);
