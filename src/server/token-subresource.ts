@@ -31,12 +31,12 @@ export async function handleTokenRequest(
       fieldError('metadata.namespace', `Invalid value: "${meta.namespace}": must match the service account namespace if specified`),
     ]);
   const spec = body.spec ?? {};
-  if (spec.audiences !== undefined && !(Array.isArray(spec.audiences) && spec.audiences.every((a: unknown) => typeof a === 'string')))
+  if (spec.audiences != null && !(Array.isArray(spec.audiences) && spec.audiences.every((a: unknown) => typeof a === 'string')))
     throw TugboatError.invalid(TOKEN_REQUEST, name, [fieldError('spec.audiences', 'Invalid value: must be a list of strings')]);
-  if (spec.expirationSeconds !== undefined && typeof spec.expirationSeconds !== 'number')
+  if (spec.expirationSeconds != null && typeof spec.expirationSeconds !== 'number')
     throw TugboatError.invalid(TOKEN_REQUEST, name, [fieldError('spec.expirationSeconds', 'Invalid value: must be an integer')]);
   const ref = spec.boundObjectRef as Partial<BoundObjectRef> | undefined;
-  if (ref !== undefined && (typeof ref !== 'object' || !ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string'))
+  if (ref != null && (typeof ref !== 'object' || !ref || typeof ref.kind !== 'string' || typeof ref.name !== 'string'))
     throw TugboatError.invalid(TOKEN_REQUEST, name, [
       fieldError('spec.boundObjectRef', 'Invalid value: kind and name are required', 'FieldValueRequired'),
     ]);
@@ -44,7 +44,7 @@ export async function handleTokenRequest(
     namespace,
     serviceAccount: name,
     ...(spec.audiences?.length ? { audiences: spec.audiences } : {}),
-    ...(spec.expirationSeconds !== undefined ? { expirationSeconds: spec.expirationSeconds } : {}),
+    ...(spec.expirationSeconds != null ? { expirationSeconds: spec.expirationSeconds } : {}),
     ...(ref ? { boundObjectRef: ref as BoundObjectRef } : {}),
   });
   return sendJson(scope.res, 201, issued);

@@ -213,6 +213,20 @@ export function runApiContextCases(name: string, h: ApiContextHarness): void {
       expect(after === undefined || after.metadata.deletionTimestamp !== undefined).toBe(true);
     });
 
+    it('issues a ServiceAccount token (TokenRequest), Invalid for too short a lifetime, NotFound without the account', async () => {
+      const ctx = h.ctx();
+      await ctx.client(kinds.ServiceAccount, 'default').create({ metadata: { name: 'ctx-bot' } });
+      const tr = await ctx.createToken({ namespace: 'default', serviceAccount: 'ctx-bot', expirationSeconds: 1200 });
+      expect(tr.kind).toBe('TokenRequest');
+      expect(tr.spec.expirationSeconds).toBe(1200);
+      expect(tr.status?.token.split('.')).toHaveLength(3);
+      const claims = JSON.parse(Buffer.from(tr.status!.token.split('.')[1], 'base64url').toString('utf8'));
+      expect(claims.sub).toBe('system:serviceaccount:default:ctx-bot');
+      expect(claims.exp - claims.iat).toBe(1200);
+      expect(await reason(ctx.createToken({ namespace: 'default', serviceAccount: 'ctx-bot', expirationSeconds: 10 }))).toBe('Invalid');
+      expect(await reason(ctx.createToken({ namespace: 'default', serviceAccount: 'ctx-nobody' }))).toBe('NotFound');
+    });
+
     it('discovers built-in kinds and kinds of CustomResourceDefinitions', async () => {
       const ctx = h.ctx();
       await ctx.client(kinds.CustomResourceDefinition).create({
