@@ -54,6 +54,7 @@ export { ALL_NAMESPACES } from './client/types.js';
 export { kinds, kindRef } from './client/kinds.js';
 export type { KindRef } from './client/kinds.js';
 export { HttpApiContext, type HttpApiContextOptions } from './client/http/http-api-context.js';
+export type { ServerSideApplyOptions } from './client/http/http-resource-client.js';
 export { parseKubeconfig, type ClusterConnection } from './client/http/kubeconfig.js';
 export { LeaderElector } from './client/leader-election/leader-elector.js';
 export type { LeaderCallbacks, LeaderElectionRecord, LeaderElectorOptions } from './client/leader-election/types.js';

@@ -7,10 +7,19 @@ import { type ClientOptions, kindName, withClient, withClientOptions } from './c
 import { CliFailure, serverErrorLine } from './failure.js';
 import { missingIdentity, readManifests } from './manifests.js';
 
+interface ApplyOptions extends ClientOptions {
+  filename: string[];
+  serverSide?: boolean;
+  forceConflicts?: boolean;
+  fieldManager: string;
+}
+
 /**
  * `tugboat apply -f FILE|DIR|-`: creates each object of the manifests, or patches it to the
  * manifest when it exists, printing `deployment.apps/web created|configured|unchanged` per object
  * as kubectl does; a rejected document is named and the others still go; exit 1 if any failed.
+ * With `--server-side` the server applies each (`serverside-applied`), owning fields per
+ * `--field-manager`; a field another manager owns is a Conflict unless `--force-conflicts`.
  */
 export const applyCommand: CliCommand = {
   name: 'apply',
@@ -18,8 +27,12 @@ export const applyCommand: CliCommand = {
     return withClientOptions(
       new Command('apply')
         .description('create or update the objects of manifest files (YAML or JSON, several documents each)')
-        .requiredOption('-f, --filename <path...>', 'a file, a folder of .yaml/.yml/.json files, or - for standard input'),
-    ).action(async (options: ClientOptions & { filename: string[] }) => {
+        .requiredOption('-f, --filename <path...>', 'a file, a folder of .yaml/.yml/.json files, or - for standard input')
+        .option('--server-side', 'apply on the server (server-side apply): it merges and records field ownership')
+        .option('--force-conflicts', 'with --server-side: take fields other field managers own instead of failing')
+        .option('--field-manager <name>', 'with --server-side: the field manager to apply as', 'tugboat'),
+    ).action(async (options: ApplyOptions) => {
+      if (options.forceConflicts && !options.serverSide) throw new CliFailure('error: --force-conflicts only works with --server-side');
       const docs = await readManifests(options.filename);
       if (docs.length === 0) throw new CliFailure('error: no objects passed to apply');
       let failed = false;
@@ -33,6 +46,15 @@ export const applyCommand: CliCommand = {
           }
           const name = object.metadata.name ?? '';
           try {
+            if (options.serverSide) {
+              const applied = await ctx.applyServerSide(
+                object,
+                { fieldManager: options.fieldManager, force: options.forceConflicts },
+                options.namespace,
+              );
+              io.stdout.write(`${kindName(ctx.client(object.apiVersion, object.kind).type)}/${applied.metadata.name} serverside-applied\n`);
+              continue;
+            }
             const client = ctx.client(object.apiVersion, object.kind, object.metadata.namespace ?? options.namespace);
             const manifest: KubeObject = structuredClone(object);
             const { [LAST_APPLIED]: _, ...annotations } = manifest.metadata.annotations ?? {};

@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import type { Event, KubeObject } from '../../model/types.js';
 import type { CliCommand } from '../types.js';
 import { type ClientOptions, namespaceOf, resolveKind, withClient, withClientOptions } from './client-context.js';
-import { age } from './table.js';
+import { age } from '../../server/human-duration.js';
 
 function labelsText(map: Record<string, string> | undefined, indent: number): string {
   const entries = Object.entries(map ?? {});

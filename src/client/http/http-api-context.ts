@@ -19,7 +19,7 @@ import { clientArgs, type KindRef } from '../kinds.js';
 import { ApiEventRecorder } from '../event-recorder.js';
 import { parseKubeconfig, type ClusterConnection } from './kubeconfig.js';
 import { HttpTransport } from './transport.js';
-import { HttpResourceClient } from './http-resource-client.js';
+import { HttpResourceClient, type ServerSideApplyOptions } from './http-resource-client.js';
 import { resourcePath } from './resource-path.js';
 import { discoverKinds } from './discovery.js';
 
@@ -151,6 +151,23 @@ export class HttpApiContext implements ApiContext {
       this.clients.set(key, client);
     }
     return client as unknown as ResourceClient<T>;
+  }
+
+  /**
+   * Server-side apply of one manifest, as `kubectl apply --server-side`: the server merges it
+   * into the live object (or creates it), records `options.fieldManager` as the owner of the
+   * fields it sets, and answers Conflict (naming the other managers) for fields they own unless
+   * `options.force`. The manifest's namespace defaults to `namespace`, then `default`.
+   */
+  applyServerSide<T extends KubeObject = KubeObject>(
+    manifest: KubeObject,
+    options: ServerSideApplyOptions,
+    namespace?: string,
+  ): Promise<T> {
+    const client = this.client<T>(manifest.apiVersion, manifest.kind, manifest.metadata?.namespace ?? namespace);
+    const body =
+      client.namespace === undefined ? manifest : { ...manifest, metadata: { ...manifest.metadata, namespace: client.namespace } };
+    return (client as unknown as HttpResourceClient<T>).applyServerSide(body, options);
   }
 
   /** Ends the connections and the watches open on them. */

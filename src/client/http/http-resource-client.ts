@@ -9,6 +9,13 @@ import type { HttpCall, HttpTransport } from './transport.js';
 import { resourcePath } from './resource-path.js';
 import { watchEvents } from './watch-stream.js';
 
+/** Options of a server-side apply: the field manager it applies as (required, as kube-apiserver requires it). */
+export interface ServerSideApplyOptions extends WriteOptions {
+  fieldManager: string;
+  /** Take the fields other managers own instead of failing with a Conflict (`--force-conflicts`). */
+  force?: boolean;
+}
+
 const PATCH_TYPES: Record<PatchType, string> = {
   merge: 'application/merge-patch+json',
   strategic: 'application/strategic-merge-patch+json',
@@ -134,6 +141,20 @@ export class HttpResourceClient<T extends KubeObject = KubeObject> implements Re
     return this.call(
       { method: 'PUT', path: this.path(this.named(obj), 'status'), body: this.body(obj), query: writeQuery(options) },
       options?.warnings,
+    );
+  }
+
+  /** Server-side apply of `manifest` (a `PATCH` of `application/apply-patch+yaml`), see {@link HttpApiContext.applyServerSide}. */
+  applyServerSide(manifest: KubeObject, options: ServerSideApplyOptions): Promise<T> {
+    return this.call(
+      {
+        method: 'PATCH',
+        path: this.path(this.named(manifest)),
+        body: manifest,
+        contentType: 'application/apply-patch+yaml',
+        query: { ...writeQuery(options), force: options.force ? 'true' : undefined },
+      },
+      options.warnings,
     );
   }
 

@@ -108,6 +108,34 @@ describe('tugboat get/apply/delete/rollout/logs/describe against cluster.serve()
     expect((await tugboat(['get', 'pods'])).stdout).toMatch(/app-\S+\s+1\/1\s+Running\s+0/);
   });
 
+  it('get -o wide shows the wide columns; -l and --field-selector filter; a name with a selector is refused', {
+    timeout: 60_000,
+  }, async () => {
+    writeFileSync(join(dir, 'sel.yaml'), deployment('sel', 2));
+    await tugboat(['apply', '-f', join(dir, 'sel.yaml')]);
+    await eventually(
+      async () => (await cluster.client<Deployment>('apps/v1', 'Deployment', 'default').get('sel')).status?.availableReplicas === 2,
+      'deployment sel available',
+    );
+    const wide = await tugboat(['get', 'pods', '-o', 'wide', '-l', 'app=sel']);
+    expect(wide.stdout).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\n/);
+    const rows = wide.stdout.trimEnd().split('\n').slice(1);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatch(/^sel-\S+\s+1\/1\s+Running\s+0\s+\S+\s+\S+\s+node-1\s+<none>\s+<none>$/);
+    const deploys = await tugboat(['get', 'deploy', '-o', 'wide']);
+    expect(deploys.stdout).toMatch(/\nsel\s+2\/2\s+2\s+2\s+\S+\s+main\s+busybox:1\s+app=sel\n/);
+
+    const none = await tugboat(['get', 'pods', '-l', 'app=nothing']);
+    expect(none).toMatchObject({ code: 0, stdout: '', stderr: 'No resources found in default namespace.\n' });
+    const notSel = (await tugboat(['get', 'pods', '-l', 'app!=sel', '-o', 'name'])).stdout;
+    expect(notSel).not.toContain('pod/sel-');
+    const byField = (await tugboat(['get', 'pods', '--field-selector', 'spec.nodeName=node-1', '-l', 'app=sel', '-o', 'name'])).stdout;
+    expect(byField.trimEnd().split('\n')).toHaveLength(2);
+    expect((await tugboat(['get', 'pods', '--field-selector', 'spec.nodeName=node-9', '-o', 'name'])).stdout).toBe('');
+    const both = await tugboat(['get', 'pods', 'x', '-l', 'app=sel']);
+    expect(both).toMatchObject({ code: 1, stderr: 'error: name cannot be provided when a selector is specified\n' });
+  });
+
   it('names a rejected document and exits 1, applying the others', { timeout: 60_000 }, async () => {
     const bad = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: good-one}\ndata: {a: b}\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: Bad_Name}\nspec: {selector: {matchLabels: {a: b}}, template: {metadata: {labels: {a: b}}, spec: {containers: [{name: c, image: x}]}}}\n---\nkind: ConfigMap\nmetadata: {name: nokind}\n`;
     const file = join(dir, 'mixed.yaml');
@@ -127,7 +155,7 @@ describe('tugboat get/apply/delete/rollout/logs/describe against cluster.serve()
     expect(missing).toMatchObject({ code: 1, stdout: '', stderr: 'Error from server (NotFound): deployments.apps "x" not found\n' });
     const unknown = await tugboat(['get', 'frobs']);
     expect(unknown).toMatchObject({ code: 1, stderr: 'error: the server doesn\'t have a resource type "frobs"\n' });
-    expect((await tugboat(['get', 'pods', '-o', 'wide'])).code).toBe(1);
+    expect((await tugboat(['get', 'pods', '-o', 'bogus'])).code).toBe(1);
     expect((await tugboat(['describe'])).code).toBe(2);
     const noConfig = await tugboat(['get', 'pods', '--kubeconfig', join(dir, 'nope')]);
     expect(noConfig).toMatchObject({
@@ -176,6 +204,61 @@ describe('tugboat get/apply/delete/rollout/logs/describe against cluster.serve()
     const d = await cluster.client<Deployment>('apps/v1', 'Deployment', 'default').get('web');
     expect(d.status).toMatchObject({ updatedReplicas: 3, availableReplicas: 3 });
     expect(d.spec?.template.spec?.containers[0]?.image).toBe('web:2');
+  });
+
+  it('apply --server-side owns fields per field manager: another manager conflicts unless --force-conflicts', {
+    timeout: 60_000,
+  }, async () => {
+    const cm = (mode: string) => `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {mode: ${mode}}\n`;
+    const first = await tugboat(['apply', '--server-side', '-f', '-'], cm('fast'));
+    expect(first).toMatchObject({ code: 0, stdout: 'configmap/ssa serverside-applied\n' });
+    const live = await cluster.client('v1', 'ConfigMap', 'default').get('ssa');
+    expect(live.metadata.managedFields?.map((f) => [f.manager, f.operation])).toEqual([['tugboat', 'Apply']]);
+
+    const other = await tugboat(['apply', '--server-side', '--field-manager', 'ops', '-f', '-'], cm('slow'));
+    expect(other.code).toBe(1);
+    expect(other.stderr).toMatch(/conflict with "tugboat".*\.data\.mode/s);
+    expect((await cluster.client('v1', 'ConfigMap', 'default').get('ssa')).data).toEqual({ mode: 'fast' });
+
+    const forced = await tugboat(['apply', '--server-side', '--field-manager', 'ops', '--force-conflicts', '-f', '-'], cm('slow'));
+    expect(forced).toMatchObject({ code: 0, stdout: 'configmap/ssa serverside-applied\n' });
+    const after = await cluster.client('v1', 'ConfigMap', 'default').get('ssa');
+    expect(after.data).toEqual({ mode: 'slow' });
+    expect(after.metadata.managedFields?.map((f) => f.manager)).toContain('ops');
+    const misuse = await tugboat(['apply', '--force-conflicts', '-f', '-'], cm('x'));
+    expect(misuse).toMatchObject({ code: 1, stderr: 'error: --force-conflicts only works with --server-side\n' });
+  });
+
+  it('rollout status on a terminal redraws one progress line in place', { timeout: 90_000 }, async () => {
+    // Pods that fit no node until node-1 gets the label: status is still waiting when it starts.
+    const file = join(dir, 'tty.yaml');
+    writeFileSync(file, deployment('tty', 2, 'web:1').replace('spec: {containers', 'spec: {nodeSelector: {tty: go}, containers'));
+    await tugboat(['apply', '-f', file]);
+    // script(1) runs the command on a pseudo-terminal, so its stdout is a TTY.
+    const command = [TSX, BIN, 'rollout', 'status', 'deployment/tty', '--timeout=60s'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qec', command, '/dev/null'], {
+      cwd: root,
+      env: { ...process.env, KUBECONFIG: kubeconfig, HOME: dir },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    try {
+      await eventually(() => stdout.includes('\r\x1b[2KWaiting for deployment "tty" rollout to finish: '), 'status waiting', {
+        timeoutMs: 45_000,
+      });
+      await cluster.client('v1', 'Node').patch('node-1', { metadata: { labels: { tty: 'go' } } });
+      expect(await exited, stdout).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+    const redraws = stdout.split('\r\x1b[2K').slice(1);
+    expect(redraws.length).toBeGreaterThan(1);
+    expect(redraws.slice(0, -1).every((r) => r.startsWith('Waiting for deployment "tty" rollout to finish: ') && !r.includes('\n'))).toBe(
+      true,
+    );
+    expect(redraws.at(-1)?.replace(/\r/g, '')).toBe('deployment "tty" successfully rolled out\n');
   });
 
   it('rollout status exits 1 on timeout when the rollout cannot finish', { timeout: 60_000 }, async () => {
