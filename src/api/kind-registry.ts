@@ -4,7 +4,10 @@ import { apiVersionOf, storeResourceOf, type ResourceType } from '../model/resou
 
 /**
  * KindRegistry knows every kind the API serves: the built-in ones and those added by
- * CustomResourceDefinitions. Look kinds up by apiVersion and kind, or by resource name.
+ * CustomResourceDefinitions. Look kinds up by apiVersion and kind, or by resource name. A kind
+ * may be served at several versions (autoscaling/v1 and v2 HorizontalPodAutoscaler): each is
+ * found by its apiVersion, and the store resource names the storage version, the one without a
+ * {@link ResourceType.conversion}.
  */
 export class KindRegistry {
   private readonly byKind = new Map<string, ResourceType>();
@@ -14,16 +17,16 @@ export class KindRegistry {
     for (const t of types) this.add(t);
   }
 
-  /** Adds (or replaces) a kind. */
+  /** Adds (or replaces) a kind at its version. */
   add(type: ResourceType): void {
     this.byKind.set(kindKey(apiVersionOf(type), type.kind), type);
-    this.byResource.set(storeResourceOf(type), type);
+    if (!type.conversion) this.byResource.set(storeResourceOf(type), type);
   }
 
-  /** Removes a kind (when its CRD is deleted). */
+  /** Removes a kind at its version (when its CRD is deleted). */
   remove(type: ResourceType): void {
     this.byKind.delete(kindKey(apiVersionOf(type), type.kind));
-    this.byResource.delete(storeResourceOf(type));
+    if (!type.conversion) this.byResource.delete(storeResourceOf(type));
   }
 
   /** The kind, or undefined. */
@@ -52,7 +55,7 @@ export class KindRegistry {
     return this.get(obj.apiVersion, obj.kind);
   }
 
-  /** The kind stored under a store resource name (`apps/deployments`). */
+  /** The kind stored under a store resource name (`apps/deployments`), at its storage version. */
   byStoreResource(resource: string): ResourceType | undefined {
     return this.byResource.get(resource);
   }

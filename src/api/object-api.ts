@@ -18,6 +18,7 @@ import { checkFields } from './field-validation.js';
 import { stampCreate, stampUpdate } from './system-fields.js';
 import { isJsonObject, MAX_OBJECT_BYTES, toJsonValue } from '../model/json-value.js';
 import { isBufferedIterator, type BufferedIterator } from '../model/async-queue.js';
+import { fromStorage, intoStorage, listFromStorage, storageOf, watchFromStorage } from './version-conversion.js';
 
 /** Receives the warnings of a write (unknown fields, deprecated settings). */
 export type WarningHandler = (warning: string, object: KubeObject) => void;
@@ -70,7 +71,10 @@ export interface InternalWriteOptions extends WriteOptions {
 /**
  * ObjectApi is tugboat's API server core: every read and write of every client passes here.
  * A write goes decode -> default -> mutating admission -> validate -> validating admission ->
- * store, and a rejected write changes nothing.
+ * store, and a rejected write changes nothing. A version served beside its kind's storage version
+ * (a {@link ResourceType.conversion}) is decoded and field-checked as itself, then converted:
+ * defaulted, admitted, validated and stored as the storage version, and converted back for its
+ * client (reads, lists and watches too).
  */
 export class ObjectApi {
   constructor(private readonly options: ObjectApiOptions) {}
@@ -90,16 +94,25 @@ export class ObjectApi {
   /** The object, or undefined. */
   async find(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject | undefined> {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
-    return this.options.store.get({ resource: storeResourceOf(type), namespace: scopeNs(type, namespace), name });
+    const stored = await this.options.store.get({ resource: storeResourceOf(storageOf(type)), namespace: scopeNs(type, namespace), name });
+    return stored && fromStorage(type, stored);
+  }
+
+  /** The stored object (at the storage version), or NotFound. */
+  private async getStored(type: ResourceType, namespace: string | undefined, name: string): Promise<KubeObject> {
+    const obj = await this.options.store.get({ resource: storeResourceOf(storageOf(type)), namespace: scopeNs(type, namespace), name });
+    if (!obj) throw notFound(type, name);
+    return obj;
   }
 
   /** The objects of a kind (in one namespace, or all when undefined) that match the selectors. */
   async list(type: ResourceType, namespace: string | undefined, options?: ListOptions): Promise<ObjectList> {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
-    return this.options.store.list(
-      { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) },
+    const list = await this.options.store.list(
+      { resource: storeResourceOf(storageOf(type)), namespace: scopeNs(type, namespace) },
       { ...toStoreListOptions(options, type), limit: options?.limit, continue: options?.continue },
     );
+    return listFromStorage(type, list);
   }
 
   /**
@@ -108,9 +121,9 @@ export class ObjectApi {
    * watch cache answers; this API does not wait the 3 s the cache waits for it to appear.
    */
   watch(type: ResourceType, namespace: string | undefined, options?: WatchOptions): AsyncIterable<WatchEvent> {
-    const scope = { resource: storeResourceOf(type), namespace: scopeNs(type, namespace) };
+    const scope = { resource: storeResourceOf(storageOf(type)), namespace: scopeNs(type, namespace) };
     const storeOptions = { ...toStoreListOptions(options, type), resourceVersion: options?.resourceVersion, signal: options?.signal };
-    const watchStore = (): AsyncIterable<WatchEvent> => this.watchFrom(scope, storeOptions);
+    const watchStore = (): AsyncIterable<WatchEvent> => watchFromStorage(type, this.watchFrom(scope, storeOptions));
     if (!this.options.kinds || this.options.kinds.current(type)) return watchStore();
     const served = (): Promise<ResourceType> => this.served(type);
     return (async function* () {
@@ -172,8 +185,11 @@ export class ObjectApi {
         kind: type.plural,
       });
     }
-    const obj = this.decode(type, namespace, input);
-    const warnings = checkFields(type, obj, options.fieldValidation, options.duplicateFields);
+    const served = type;
+    const decoded = this.decode(served, namespace, input);
+    const warnings = checkFields(served, decoded, options.fieldValidation, options.duplicateFields);
+    type = storageOf(served);
+    const obj = intoStorage(served, decoded);
     clearSystemFields(obj);
     prepareForCreate(type, obj);
     if (!(options.dryRun && options.assumeNamespace)) await this.checkNamespace(type, obj);
@@ -182,8 +198,9 @@ export class ObjectApi {
     stampCreate(obj, (this.options.uid ?? randomUUID)(), this.options.clock.now());
     const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
     if (!options.dryRun) await this.afterWrite(type);
-    this.report(warnings, stored, options);
-    return stored;
+    const out = fromStorage(served, stored);
+    this.report(warnings, out, options);
+    return out;
   }
 
   /** Replaces spec and metadata (status is kept for kinds with a status subresource). */
@@ -191,7 +208,8 @@ export class ObjectApi {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     const obj = this.decode(type, namespace, input);
     const name = requireName(type, obj);
-    const old = options.dryRun && options.dryRunOld ? options.dryRunOld : await this.get(type, obj.metadata.namespace, name);
+    const old =
+      options.dryRun && options.dryRunOld ? intoStorage(type, options.dryRunOld) : await this.getStored(type, obj.metadata.namespace, name);
     return this.replace(type, obj, old, undefined, options);
   }
 
@@ -200,7 +218,7 @@ export class ObjectApi {
     // Only the envelope, metadata and status of the input matter to a status write: decode (copy) nothing else.
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     const obj = this.decode(type, namespace, statusPart(input));
-    const old = await this.get(type, obj.metadata.namespace, requireName(type, obj));
+    const old = await this.getStored(type, obj.metadata.namespace, requireName(type, obj));
     return this.replace(type, obj, old, 'status', options);
   }
 
@@ -224,8 +242,9 @@ export class ObjectApi {
     let failedAt: string | undefined;
     let failure: unknown;
     for (;;) {
-      const old = await this.get(type, namespace, name);
-      const patched = applyPatch(cloneJson(old), body, patchType) as KubeObject;
+      const old = await this.getStored(type, namespace, name);
+      // The patch applies to the object in the client's version (Kubernetes patches in the request's version).
+      const patched = applyPatch(cloneJson(fromStorage(type, old)), body, patchType) as KubeObject;
       if (typeof patched !== 'object' || patched === null || Array.isArray(patched)) {
         throw TugboatError.badRequest('the patch did not produce an object');
       }
@@ -251,7 +270,7 @@ export class ObjectApi {
   async bindPod(type: ResourceType, binding: PodBinding): Promise<KubeObject> {
     const { namespace, name, nodeName, uid } = binding;
     for (let attempt = 0; ; attempt++) {
-      const pod = await this.get(type, namespace, name);
+      const pod = await this.getStored(type, namespace, name);
       const spec = (pod.spec ?? {}) as { nodeName?: string };
       if (uid && pod.metadata.uid !== uid) throw TugboatError.conflict(subject(type), name, `the pod's UID is not ${uid}`);
       if (pod.metadata.deletionTimestamp) throw TugboatError.conflict(subject(type), name, 'the pod is being deleted');
@@ -276,7 +295,9 @@ export class ObjectApi {
   async delete(type: ResourceType, namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<KubeObject> {
     type = this.options.kinds?.current(type) ?? (await this.served(type));
     checkDeleteOptions(options);
-    const old = await this.get(type, namespace, name);
+    const served = type;
+    type = storageOf(served);
+    const old = await this.getStored(type, namespace, name);
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
       throw TugboatError.conflict(
@@ -299,15 +320,15 @@ export class ObjectApi {
     if (plan.action === 'remove') {
       const removed = await this.options.store.delete(keyOf(type, old), { uid: old.metadata.uid });
       await this.afterWrite(type);
-      return removed;
+      return fromStorage(served, removed);
     }
-    if (plan.action === 'none') return old;
+    if (plan.action === 'none') return fromStorage(served, old);
     const marked = cloneJson(old) as KubeObject;
     plan.mark(marked);
     stampUpdate(old, marked);
     const stored = await this.options.store.update(storeResourceOf(type), marked);
     await this.afterWrite(type);
-    return stored;
+    return fromStorage(served, stored);
   }
 
   /**
@@ -376,14 +397,18 @@ export class ObjectApi {
     return obj;
   }
 
-  /** The shared path of update, updateStatus and patch. */
+  /**
+   * The shared path of update, updateStatus and patch: `obj` is the decoded object in the served
+   * version `served`, `old` the stored one; returns the written object in the served version.
+   */
   private async replace(
-    type: ResourceType,
+    served: ResourceType,
     obj: KubeObject,
     old: KubeObject,
     subresource: 'status' | undefined,
     options: InternalWriteOptions,
   ): Promise<KubeObject> {
+    const type = storageOf(served);
     if (obj.metadata.uid && obj.metadata.uid !== old.metadata.uid) {
       throw TugboatError.conflict(subject(type), old.metadata.name ?? '', 'the UID in the object does not match the stored object');
     }
@@ -392,13 +417,13 @@ export class ObjectApi {
     if (subresource === 'status') {
       if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
       const { status: _replaced, ...rest } = old;
-      next = { ...cloneJson(rest), status: obj.status } as KubeObject;
+      next = { ...cloneJson(rest), status: intoStorage(served, obj).status } as KubeObject;
       writableMeta(next).resourceVersion = obj.metadata.resourceVersion ?? old.metadata.resourceVersion;
       if (next.status === undefined) delete next.status;
     } else {
-      next = obj;
       // A spec write's status is the stored one for kinds with a status subresource: not checked.
-      warnings.push(...checkFields(type, next, options.fieldValidation, options.duplicateFields, type.hasStatus));
+      warnings.push(...checkFields(served, obj, options.fieldValidation, options.duplicateFields, type.hasStatus));
+      next = intoStorage(served, obj);
       keepSystemFields(next, old);
       if (type.hasStatus) {
         if (old.status === undefined) delete next.status;
@@ -410,7 +435,7 @@ export class ObjectApi {
     if (subresource === 'status') keepAllButStatus(next, old);
     stampUpdate(old, next);
     if (options.dryRun) {
-      const dry = deepFreeze(next);
+      const dry = fromStorage(served, deepFreeze(next));
       this.report(warnings, dry, options);
       return dry;
     }
@@ -419,8 +444,9 @@ export class ObjectApi {
       stored = await this.options.store.delete(keyOf(type, stored), { uid: stored.metadata.uid });
     }
     await this.afterWrite(type);
-    this.report(warnings, stored, options);
-    return stored;
+    const out = fromStorage(served, stored);
+    this.report(warnings, out, options);
+    return out;
   }
 
   /** Admission and validation of a write, in Kubernetes' order. */

@@ -55,6 +55,26 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * scalable kinds (Deployment, ReplicaSet, StatefulSet, ReplicationController) need none.
    */
   scale?: ScaleSubresource;
+  /**
+   * Set on a version served beside the kind's storage version (autoscaling/v1
+   * HorizontalPodAutoscaler beside autoscaling/v2): its objects are stored, defaulted, validated
+   * and admitted as `conversion.storage`, and its clients read, list, watch and write them
+   * converted. The same object is readable through every served version.
+   */
+  conversion?: VersionConversion;
+}
+
+/**
+ * How a served version of a kind converts to and from the version its objects are stored as
+ * (Kubernetes' conversion functions of a built-in kind; a CRD's conversion strategy).
+ */
+export interface VersionConversion {
+  /** The kind at its storage version. */
+  storage: ResourceType;
+  /** An object of this version (decoded, fields checked) in the storage version; BadRequest when it cannot be. */
+  toStorage(obj: KubeObject): KubeObject;
+  /** A stored object in this version. */
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 /**

@@ -120,3 +120,14 @@ export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
  * accept the same tokens.
  */
 export const SERVICE_ACCOUNT_KEY_SECRET = 'tugboat-service-account-key';
+
+// HorizontalPodAutoscaler round trips through autoscaling/v1
+
+/** On an autoscaling/v1 HPA: its metrics v1 has no field for (all but a cpu utilization target), as JSON. */
+export const HPA_METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/metrics';
+/** On an autoscaling/v1 HPA: its status.currentMetrics, as JSON. */
+export const HPA_CURRENT_METRICS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/current-metrics';
+/** On an autoscaling/v1 HPA: its status.conditions, as JSON. */
+export const HPA_CONDITIONS_ANNOTATION = 'autoscaling.alpha.kubernetes.io/conditions';
+/** On an autoscaling/v1 HPA: its spec.behavior, as JSON (Go's field names, as Kubernetes writes it). */
+export const HPA_BEHAVIOR_ANNOTATION = 'autoscaling.alpha.kubernetes.io/behavior';

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../model/resource-type.js';
 import { KIND_ROOTS, KNOWN_TYPES } from '../model/schema/known-fields.generated.js';
+import { schemaKeyOf } from '../model/schema/unknown-fields.js';
 import { MERGE_KEYS } from '../api/patch.js';
 
 /** Kubernetes' schema name of one of tugboat's type names (`apps.v1.Deployment`). */
@@ -71,10 +72,13 @@ function schemas(roots: { typeName: string; type?: ResourceType }[], ref: (name:
   return out;
 }
 
+/** The root type name of a kind's schema at its version (`autoscaling.v1.HorizontalPodAutoscaler`). */
+function rootOf(t: ResourceType): string | undefined {
+  return KIND_ROOTS[schemaKeyOf(t)];
+}
+
 function rootsOf(types: readonly ResourceType[]): { typeName: string; type: ResourceType }[] {
-  return types
-    .filter((t) => KIND_ROOTS[t.kind] && KIND_ROOTS[t.kind].startsWith(`${t.group.split('.')[0] || 'core'}.`))
-    .map((t) => ({ typeName: KIND_ROOTS[t.kind], type: t }));
+  return types.filter((t) => rootOf(t)?.startsWith(`${t.group.split('.')[0] || 'core'}.`)).map((t) => ({ typeName: rootOf(t)!, type: t }));
 }
 
 /** GET /openapi/v2: one Swagger 2.0 document of every built-in kind. */
@@ -122,7 +126,7 @@ const QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) =>
 function pathsOf(types: readonly ResourceType[], ref: (name: string) => string): Record<string, object> {
   const out: Record<string, object> = {};
   for (const t of types) {
-    const root = KIND_ROOTS[t.kind];
+    const root = rootOf(t);
     const gvk = { group: t.group, version: t.version, kind: t.kind };
     const base = `/${gvPath(t)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.plural}`;
     const response = root

@@ -100,11 +100,6 @@ export const EXPECTED_REJECTIONS: Readonly<Record<string, ExpectedRejection>> = 
   'microservices-demo__release__istio-manifests.yaml': crd('networking.istio.io/v1alpha3', 'VirtualService'),
   [`${P}admin__resource__memory-defaults-pod.yaml`]: ns('default-mem-example'),
   [`${P}application__job__cronjob.yaml`]: removed('batch/v1beta1', 'CronJob'),
-  [`${P}controllers__hpa-rs.yaml`]: {
-    reason: 'removed version autoscaling/v1 HorizontalPodAutoscaler',
-    why: 'autoscaling/v1 is served by Kubernetes 1.30; tugboat serves HorizontalPodAutoscaler as autoscaling/v2 only (issue 11, left to do)',
-    gap: true,
-  },
   [`${P}customresourcedefinition__shirt-resources.yaml`]: crd('stable.example.com/v1', 'Shirt'),
   [`${P}pods__image-volumes.yaml`]: {
     reason: 'invalid spec.volumes[0]',

@@ -1,6 +1,8 @@
 /** The remaining built-in kinds: networking, discovery, storage, autoscaling, policy, coordination, scheduling. */
 import type * as t from '../types.js';
 import { defineKind } from './define-kind.js';
+import type { ResourceType } from '../resource-type.js';
+import { hpaV1ToV2, hpaV2ToV1, type HorizontalPodAutoscalerV1 } from '../hpa-conversion.js';
 import { defaultEndpointSlice } from '../defaults/service.js';
 import { defaultHorizontalPodAutoscaler, defaultPriorityClass, defaultStorageClass } from '../defaults/cluster.js';
 import { validateIngress } from '../validation/ingress.js';
@@ -98,6 +100,29 @@ export const HorizontalPodAutoscalerType = defineKind<t.HorizontalPodAutoscaler>
   },
   { defaults: defaultHorizontalPodAutoscaler, validate: validateHorizontalPodAutoscaler },
 );
+
+/**
+ * HorizontalPodAutoscaler (autoscaling/v1): served beside autoscaling/v2 (the preferred and
+ * storage version), its objects stored, defaulted and validated as v2 and converted on the way in
+ * and out (targetCPUUtilizationPercentage; the rest in autoscaling.alpha.kubernetes.io
+ * annotations).
+ */
+export const HorizontalPodAutoscalerV1Type = defineKind<HorizontalPodAutoscalerV1>({
+  ...sub,
+  group: 'autoscaling',
+  version: 'v1',
+  kind: 'HorizontalPodAutoscaler',
+  plural: 'horizontalpodautoscalers',
+  singular: 'horizontalpodautoscaler',
+  shortNames: ['hpa'],
+  namespaced: true,
+  hasStatus: true,
+  conversion: {
+    storage: HorizontalPodAutoscalerType as unknown as ResourceType,
+    toStorage: (obj) => hpaV1ToV2(obj as HorizontalPodAutoscalerV1),
+    fromStorage: (obj) => hpaV2ToV1(obj as t.HorizontalPodAutoscaler),
+  },
+});
 
 /** PodDisruptionBudget (policy/v1). */
 export const PodDisruptionBudgetType = defineKind<t.PodDisruptionBudget>(

@@ -6,7 +6,7 @@ import type { KubeObject, StatusCause } from '../types.js';
 import type { ResourceType, ValidationResult } from '../resource-type.js';
 import { validateObjectMeta } from '../names.js';
 import { immutable } from '../validation/field-errors.js';
-import { findUnknownFields, pruneUnknownFields } from '../schema/unknown-fields.js';
+import { findUnknownFields, pruneUnknownFields, schemaKeyOf } from '../schema/unknown-fields.js';
 import { notImplementedFields } from '../schema/not-implemented.js';
 import { checkFieldTypes } from '../schema/field-types.js';
 import { validateNonNegative } from '../validation/common.js';
@@ -48,17 +48,19 @@ export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: K
       causes.push(immutable('metadata.namespace', obj.metadata?.namespace));
     if (rules.validateUpdate) causes.push(...rules.validateUpdate(obj, old));
   }
-  const warnings = [...findUnknownFields(names.kind, obj), ...notImplementedFields(names.kind, obj)];
+  const warnings = [...findUnknownFields(schemaKeyOf(names), obj), ...notImplementedFields(names.kind, obj)];
   return { causes, warnings };
 }
 
 /** Makes the ResourceType of a built-in kind. */
 export function defineKind<T extends KubeObject>(names: KindNames, rules: KindRules<T> = {}): ResourceType<T> {
+  // `Kind@group/version` for a second served version (autoscaling/v1 HorizontalPodAutoscaler).
+  const schema = schemaKeyOf(names);
   const rt: ResourceType<T> = {
     ...names,
-    checkTypes: (obj) => checkFieldTypes(names.kind, obj),
+    checkTypes: (obj) => checkFieldTypes(schema, obj),
     validate: (obj, old) => validateBuiltin(names, rules, obj, old),
-    pruneUnknownFields: (draft) => pruneUnknownFields(names.kind, draft),
+    pruneUnknownFields: (draft) => pruneUnknownFields(schema, draft),
   };
   if (rules.defaults) rt.applyDefaults = rules.defaults;
   if (rules.statusCounts) rt.validateStatus = (obj) => validateStatusWrite(rules as KindRules<KubeObject>, obj);

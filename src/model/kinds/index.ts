@@ -48,6 +48,7 @@ export const BUILTIN_KINDS: ResourceType[] = [
   cluster.StorageClassType,
   cluster.VolumeAttachmentType,
   cluster.HorizontalPodAutoscalerType,
+  cluster.HorizontalPodAutoscalerV1Type as unknown as ResourceType,
   cluster.PodDisruptionBudgetType,
   cluster.LeaseType,
   cluster.PriorityClassType,

@@ -13,7 +13,10 @@ import { dirname, join } from 'node:path';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-/** The kinds to describe: kind -> [module of kubernetes-types, interface name]. */
+/**
+ * The kinds to describe: kind -> [module of kubernetes-types, interface name]. A second served
+ * version of a kind is keyed `Kind@group/version` (see schemaKeyOf in unknown-fields.ts).
+ */
 const ROOTS: Record<string, [string, string]> = {
   Namespace: ['core/v1', 'Namespace'],
   Node: ['core/v1', 'Node'],
@@ -43,6 +46,7 @@ const ROOTS: Record<string, [string, string]> = {
   StorageClass: ['storage/v1', 'StorageClass'],
   VolumeAttachment: ['storage/v1', 'VolumeAttachment'],
   HorizontalPodAutoscaler: ['autoscaling/v2', 'HorizontalPodAutoscaler'],
+  'HorizontalPodAutoscaler@autoscaling/v1': ['autoscaling/v1', 'HorizontalPodAutoscaler'],
   PodDisruptionBudget: ['policy/v1', 'PodDisruptionBudget'],
   Lease: ['coordination/v1', 'Lease'],
   PriorityClass: ['scheduling/v1', 'PriorityClass'],

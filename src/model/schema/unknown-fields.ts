@@ -28,6 +28,15 @@ function walk(code: string, value: unknown, path: string, out: string[], prune =
   }
 }
 
+/**
+ * The key of a kind's field schema in the known fields: `Kind@group/version` for a second served
+ * version of a built-in kind (autoscaling/v1 HorizontalPodAutoscaler), else the kind.
+ */
+export function schemaKeyOf(type: { group: string; version: string; kind: string }): string {
+  const versioned = `${type.kind}@${type.group ? `${type.group}/` : ''}${type.version}`;
+  return hasOwn(KIND_ROOTS, versioned) ? versioned : type.kind;
+}
+
 /** True when tugboat has a field schema for the kind (every built-in kind). */
 export function hasKnownFields(kind: string): boolean {
   return hasOwn(KIND_ROOTS, kind);

@@ -4,7 +4,8 @@ import { apiVersionOf } from '../../../src/model/resource-type.js';
 import { findUnknownFields, hasKnownFields } from '../../../src/model/schema/unknown-fields.js';
 import { notImplementedFields } from '../../../src/model/schema/not-implemented.js';
 
-const byKind = Object.fromEntries(BUILTIN_KINDS.map((k) => [k.kind, k]));
+// The storage version of each kind (autoscaling/v1 HorizontalPodAutoscaler is served beside v2, converted).
+const byKind = Object.fromEntries(BUILTIN_KINDS.filter((k) => !k.conversion).map((k) => [k.kind, k]));
 
 describe('BUILTIN_KINDS', () => {
   it.each([
@@ -47,9 +48,14 @@ describe('BUILTIN_KINDS', () => {
     expect(hasKnownFields(kind)).toBe(true);
   });
 
-  it('has 37 distinct kinds and plurals', () => {
-    expect(BUILTIN_KINDS).toHaveLength(37);
+  it('has 37 distinct kinds and plurals, and one more served version (autoscaling/v1 HorizontalPodAutoscaler)', () => {
+    expect(BUILTIN_KINDS).toHaveLength(38);
     expect(new Set(BUILTIN_KINDS.map((k) => k.plural)).size).toBe(37);
+    const v1 = BUILTIN_KINDS.filter((k) => k.conversion);
+    expect(v1.map((k) => [apiVersionOf(k), k.kind, k.plural, k.shortNames])).toEqual([
+      ['autoscaling/v1', 'HorizontalPodAutoscaler', 'horizontalpodautoscalers', ['hpa']],
+    ]);
+    expect(v1[0]?.conversion?.storage).toBe(byKind.HorizontalPodAutoscaler);
   });
 });
 
