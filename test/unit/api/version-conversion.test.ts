@@ -153,3 +153,25 @@ describe('a kind served at two versions (autoscaling/v1 and v2 HorizontalPodAuto
     expect(m.cluster.registry.byStoreResource('autoscaling/horizontalpodautoscalers')?.version).toBe('v2');
   });
 });
+
+describe('the controllers that act on every kind, with a kind served twice', () => {
+  it('a namespace holding an HPA is emptied and removed; an HPA owned by a ConfigMap is collected once its owner goes', async () => {
+    await using m = await startMockCluster({ nodes: 0 });
+    const { cluster } = m;
+    await cluster.apply({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
+    const v1 = cluster.client<KubeObject>('autoscaling/v1', 'HorizontalPodAutoscaler', 'team');
+    await v1.create(v1Hpa('web'));
+    await cluster.namespaces().delete('team');
+    await cluster.advanceUntil(async () => (await cluster.namespaces().find('team')) === undefined, { maxMs: 60_000 });
+    expect((await v1.list()).items).toEqual([]);
+
+    const [owner] = await cluster.apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'owner' } });
+    const owned = cluster.client<KubeObject>('autoscaling/v1', 'HorizontalPodAutoscaler');
+    await owned.create({
+      ...v1Hpa('owned'),
+      metadata: { name: 'owned', ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'owner', uid: owner!.metadata.uid! }] },
+    });
+    await cluster.configMaps().delete('owner');
+    await cluster.advanceUntil(async () => (await owned.find('owned')) === undefined, { maxMs: 60_000 });
+  });
+});
