@@ -227,6 +227,38 @@ export function runApiContextCases(name: string, h: ApiContextHarness): void {
       expect(await reason(ctx.createToken({ namespace: 'default', serviceAccount: 'ctx-nobody' }))).toBe('NotFound');
     });
 
+    it('serves a kind at two versions: a HorizontalPodAutoscaler written through autoscaling/v1 is read, watched and patched through both', async () => {
+      const ctx = h.ctx();
+      const v1 = ctx.client('autoscaling/v1', 'HorizontalPodAutoscaler', 'default');
+      const v2 = ctx.client('autoscaling/v2', 'HorizontalPodAutoscaler', 'default');
+      const ref = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'ctx-web' };
+      const created = await v1.create({
+        metadata: { name: 'ctx-hpa' },
+        spec: { scaleTargetRef: ref, maxReplicas: 3, targetCPUUtilizationPercentage: 40 },
+      } as never);
+      expect(created.apiVersion).toBe('autoscaling/v1');
+      const asV2 = (await v2.get('ctx-hpa')) as unknown as { apiVersion: string; spec: { metrics: unknown[] } };
+      expect(asV2.apiVersion).toBe('autoscaling/v2');
+      expect(asV2.spec.metrics).toEqual([
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 40 } } },
+      ]);
+      const abort = new AbortController();
+      const events = take(v1.watch({ resourceVersion: created.metadata.resourceVersion, signal: abort.signal }), 1);
+      await v2.patch('ctx-hpa', { spec: { maxReplicas: 5 } });
+      const [modified] = await events;
+      abort.abort();
+      expect([modified?.type, modified?.object.apiVersion, (modified?.object.spec as { maxReplicas: number }).maxReplicas]).toEqual([
+        'MODIFIED',
+        'autoscaling/v1',
+        5,
+      ]);
+      const patched = await v1.patch('ctx-hpa', { spec: { targetCPUUtilizationPercentage: 70 } });
+      expect((patched.spec as { targetCPUUtilizationPercentage: number }).targetCPUUtilizationPercentage).toBe(70);
+      expect((await v1.list()).items.map((o) => [o.apiVersion, o.metadata.name])).toEqual([['autoscaling/v1', 'ctx-hpa']]);
+      await v1.delete('ctx-hpa');
+      expect(await v2.find('ctx-hpa')).toBeUndefined();
+    });
+
     it('discovers built-in kinds and kinds of CustomResourceDefinitions', async () => {
       const ctx = h.ctx();
       await ctx.client(kinds.CustomResourceDefinition).create({

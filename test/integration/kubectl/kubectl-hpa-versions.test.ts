@@ -122,4 +122,24 @@ describe.skipIf(!kubectlAvailable())('kubectl and HorizontalPodAutoscaler autosc
     expect(await k.ok(['delete', V1, 'web'])).toContain('horizontalpodautoscaler.autoscaling "web" deleted');
     expect(await k.ok(['get', 'hpa', '-o', 'name'])).toBe('');
   });
+
+  it('kubectl autoscale writes autoscaling/v1; apply --server-side of a v1 file', async () => {
+    await k.ok(['create', 'deployment', 'app', '--image=busybox:1']);
+    expect(await k.ok(['autoscale', 'deployment', 'app', '--max=3', '--cpu-percent=60'])).toContain(
+      'horizontalpodautoscaler.autoscaling/app autoscaled',
+    );
+    const v2 = JSON.parse(await k.ok(['get', 'hpa', 'app', '-o', 'json']));
+    expect(v2.spec).toMatchObject({ minReplicas: 1, maxReplicas: 3, scaleTargetRef: { kind: 'Deployment', name: 'app' } });
+    expect(v2.spec.metrics).toEqual([
+      { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 60 } } },
+    ]);
+    const file = k.file('ssa.yaml', V1_HPA.replace('name: web}', 'name: ssa}'));
+    expect(await k.ok(['apply', '--server-side', '-f', file])).toContain('horizontalpodautoscaler.autoscaling/ssa serverside-applied');
+    expect(await k.ok(['apply', '--server-side', '-f', file])).toContain('horizontalpodautoscaler.autoscaling/ssa serverside-applied');
+    const v1 = JSON.parse(await k.ok(['get', V1, 'ssa', '-o', 'json', '--show-managed-fields']));
+    expect(v1.spec.targetCPUUtilizationPercentage).toBe(50);
+    expect(v1.metadata.managedFields.map((f: { manager: string; apiVersion: string }) => [f.manager, f.apiVersion])).toEqual([
+      ['kubectl', 'autoscaling/v1'],
+    ]);
+  });
 });
