@@ -16,6 +16,7 @@ import { cloneJson } from '../model/clone.js';
 import { isCRDKind } from './crd-registrar.js';
 import { checkFields } from './field-validation.js';
 import { stampCreate, stampUpdate } from './system-fields.js';
+import { recordManagedFields } from './managed-fields-update.js';
 import { isJsonObject, MAX_OBJECT_BYTES, toJsonValue } from '../model/json-value.js';
 import { isBufferedIterator, type BufferedIterator } from '../model/async-queue.js';
 import { fromStorage, intoStorage, listFromStorage, storageOf, watchFromStorage } from './version-conversion.js';
@@ -66,6 +67,8 @@ export interface InternalWriteOptions extends WriteOptions {
    * manifest whose earlier document already wrote this object in the same dry run).
    */
   dryRunOld?: KubeObject;
+  /** The subresource a write's managedFields entry names when it is not the write's own (`scale`: a patch of spec.replicas). */
+  fieldsSubresource?: 'scale';
 }
 
 /**
@@ -195,6 +198,7 @@ export class ObjectApi {
     if (!(options.dryRun && options.assumeNamespace)) await this.checkNamespace(type, obj);
     type.applyDefaults?.(obj);
     warnings.push(...(await this.admit('CREATE', type, obj, undefined, options)));
+    recordManagedFields(type, undefined, obj, options.fieldManager, undefined, this.options.clock.now());
     stampCreate(obj, (this.options.uid ?? randomUUID)(), this.options.clock.now());
     const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
     if (!options.dryRun) await this.afterWrite(type);
@@ -433,6 +437,7 @@ export class ObjectApi {
     }
     warnings.push(...(await this.admit('UPDATE', type, next, old, options, subresource)));
     if (subresource === 'status') keepAllButStatus(next, old);
+    recordManagedFields(type, old, next, options.fieldManager, subresource ?? options.fieldsSubresource, this.options.clock.now());
     stampUpdate(old, next);
     if (options.dryRun) {
       const dry = fromStorage(served, deepFreeze(next));

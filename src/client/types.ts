@@ -54,7 +54,10 @@ export interface WriteOptions {
   fieldValidation?: FieldValidation;
   /** Validate and default, but store nothing. */
   dryRun?: boolean;
-  /** Who writes (recorded in managedFields-like audit later). */
+  /**
+   * Who writes: the write records a managedFields `Update` entry for this manager owning the fields it
+   * added or changed (as kube-apiserver). Without one, none is recorded and the stored entries stay.
+   */
   fieldManager?: string;
   /** When given, the write's warnings (unknown or unimplemented fields) are pushed here too. */
   warnings?: string[];

@@ -13,7 +13,7 @@ import { mediaType, parseBody, readBody } from './request-body.js';
 import { parseLimit } from './list-paging.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable, type IncludeObject, type PrinterColumn } from './table.js';
 import { streamWatch } from './watch-response.js';
-import { deleteOptionsOf, patchTypeOf, setWarnings, writeOptionsOf } from './write-options.js';
+import { deleteOptionsOf, patchTypeOf, setWarnings, userAgentOf, writeOptionsOf } from './write-options.js';
 import { scaleHandler } from './scale-subresource.js';
 import { serverSideApply } from './server-side-apply.js';
 import { handlePodSubresource } from './pod-subresources.js';
@@ -69,7 +69,7 @@ export async function handleResource(
       if (info.name !== undefined)
         throw new HttpError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
       const obj = await readObject(scope, options, type, info);
-      const created = await client.create(obj, writeOptionsOf(query, warnings));
+      const created = await client.create(obj, writeOptionsOf(query, warnings, userAgentOf(scope), 'CreateOptions'));
       setWarnings(scope.res, warnings);
       return sendJson(scope.res, 201, created);
     }
@@ -80,7 +80,7 @@ export async function handleResource(
           `the name of the object (${obj.metadata?.name ?? ''}) does not match the name on the URL (${info.name})`,
         );
       }
-      const wo = writeOptionsOf(query, warnings);
+      const wo = writeOptionsOf(query, warnings, userAgentOf(scope), 'UpdateOptions');
       const exists = sub === 'status' ? true : (await client.find(info.name!)) !== undefined;
       const stored =
         sub === 'status' ? await client.updateStatus(obj, wo) : exists ? await client.update(obj, wo) : await client.create(obj, wo);
@@ -94,7 +94,8 @@ export async function handleResource(
         await readBody(scope.req, options.maxBodyBytes),
         patchType === 'apply' ? 'application/yaml' : 'application/json',
       );
-      const wo = writeOptionsOf(query, warnings);
+      // An apply names its manager itself (required); the other patches default it from the User-Agent.
+      const wo = writeOptionsOf(query, warnings, patchType === 'apply' ? undefined : userAgentOf(scope));
       if (patchType === 'apply') {
         const result = await serverSideApply(client, type, info.name!, body, {
           ...wo,

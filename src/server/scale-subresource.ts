@@ -10,7 +10,8 @@ import { applyPatch } from '../api/patch.js';
 import type { RequestScope, ResourceRequest } from './request-scope.js';
 import { HttpError, sendJson } from './http-status.js';
 import { mediaType, parseBody, readBody } from './request-body.js';
-import { patchTypeOf, setWarnings, writeOptionsOf } from './write-options.js';
+import { patchTypeOf, setWarnings, userAgentOf, writeOptionsOf, type WriteOptionsKind } from './write-options.js';
+import type { InternalWriteOptions } from '../api/object-api.js';
 
 /** A Scale object. */
 export interface Scale {
@@ -92,7 +93,7 @@ export async function scaleHandler(
           'the object has been modified; please apply your changes to the latest version and try again',
         );
       }
-      const updated = await client.patch(name, { spec: { replicas } }, 'merge', writeOptionsOf(scope.query, warnings));
+      const updated = await client.patch(name, { spec: { replicas } }, 'merge', scaleWrite(scope, warnings, 'UpdateOptions'));
       setWarnings(scope.res, warnings);
       return sendJson(scope.res, 200, scaleOf(updated));
     }
@@ -104,7 +105,7 @@ export async function scaleHandler(
       const current = scaleOf(await client.get(name));
       const next = applyPatch(structuredClone(current), body, patchType === 'strategic' ? 'merge' : patchType);
       const replicas = replicasOf(next, type, name);
-      const updated = await client.patch(name, { spec: { replicas } }, 'merge', writeOptionsOf(scope.query, warnings));
+      const updated = await client.patch(name, { spec: { replicas } }, 'merge', scaleWrite(scope, warnings, 'PatchOptions'));
       setWarnings(scope.res, warnings);
       return sendJson(scope.res, 200, scaleOf(updated));
     }
@@ -115,4 +116,9 @@ export async function scaleHandler(
         `the server does not allow this method on the requested resource (${info.verb} ${type.plural}/scale)`,
       );
   }
+}
+
+/** A scale write's options: its managedFields entry names the scale subresource. */
+function scaleWrite(scope: RequestScope, warnings: string[], kind: WriteOptionsKind): InternalWriteOptions {
+  return { ...writeOptionsOf(scope.query, warnings, userAgentOf(scope), kind), fieldsSubresource: 'scale' };
 }

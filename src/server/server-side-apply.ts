@@ -5,9 +5,9 @@
  * takes it over; fields the manager applied before and no longer applies are removed when no one
  * else owns them.
  *
- * Partial: ownership is recorded for Apply operations only (writes by create, update and the other
- * patch types keep the managedFields they are given and add no Update entry), so an apply
- * conflicts only with other appliers.
+ * Writes by create, update and the other patch types record Update entries (api/managed-fields-update.ts)
+ * when they name a field manager (every HTTP write does: the User-Agent's first segment by default),
+ * so an apply that changes a field an updater set conflicts with that updater.
  */
 import type { KubeObject } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
@@ -15,18 +15,21 @@ import { apiVersionOf } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
 import type { ResourceClient, WriteOptions } from '../client/types.js';
 import { strategicMergePatch } from '../api/patch.js';
-import { describePath, fieldSetOf, fromFieldsV1, removeAt, splitPath, toFieldsV1, valueAt } from './managed-fields.js';
+import {
+  describePath,
+  fieldSetOf,
+  fromFieldsV1,
+  managerLabel,
+  removeAt,
+  sameManager,
+  sortManagedFields,
+  splitPath,
+  toFieldsV1,
+  valueAt,
+  type ManagedFieldsEntry,
+} from '../api/managed-fields.js';
 
-/** One entry of metadata.managedFields. */
-export interface ManagedFieldsEntry {
-  manager: string;
-  operation: 'Apply' | 'Update';
-  apiVersion: string;
-  time?: string;
-  fieldsType: 'FieldsV1';
-  fieldsV1: Record<string, unknown>;
-  subresource?: string;
-}
+export type { ManagedFieldsEntry } from '../api/managed-fields.js';
 
 /** Options of {@link serverSideApply}. */
 export interface ApplyRequestOptions extends WriteOptions {
@@ -67,7 +70,8 @@ export async function serverSideApply(
     throw TugboatError.badRequest(`apiVersion and kind of an apply patch must be "${apiVersionOf(type)}" and "${type.kind}"`);
   }
   const fields = appliedFieldsOf(applied, options.subresource);
-  const { force: _f, subresource, ...writeOptions } = options;
+  // The apply writes its own managedFields: no Update entry for it (the write carries no manager).
+  const { force: _f, subresource, fieldManager: _m, ...writeOptions } = options;
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   const entryOf = (set: Set<string>): ManagedFieldsEntry => ({
     manager,
@@ -90,33 +94,28 @@ export async function serverSideApply(
     return { object: created, created: true };
   }
   const entries = ((live.metadata.managedFields ?? []) as ManagedFieldsEntry[]).map((e) => ({ ...e, set: fromFieldsV1(e.fieldsV1) }));
-  const mine = entries.find((e) => e.manager === manager && e.operation === 'Apply' && (e.subresource ?? '') === (subresource ?? ''));
+  const mine = entries.find((e) => sameManager(e, { manager, operation: 'Apply', subresource }));
   const others = entries.filter((e) => e !== mine);
 
   // Conflicts: a field another manager owns, applied with a different value.
-  const conflicts: { manager: string; apiVersion: string; field: string; path: string }[] = [];
+  const conflicts: { manager: string; field: string; path: string }[] = [];
   for (const joined of fields) {
     const path = splitPath(joined);
     if (path[path.length - 1] === '.') continue;
     const was = valueAt(live, path);
     const now = valueAt(applied, path);
     if (was.found && JSON.stringify(was.value) === JSON.stringify(now.value)) continue;
-    for (const o of others)
-      if (o.set.has(joined)) conflicts.push({ manager: o.manager, apiVersion: o.apiVersion, field: describePath(path), path: joined });
+    for (const o of others) if (o.set.has(joined)) conflicts.push({ manager: managerLabel(o), field: describePath(path), path: joined });
   }
   if (conflicts.length && !options.force) {
-    const list = conflicts.map((c) => `conflict with "${c.manager}" using ${c.apiVersion}: ${c.field}`);
-    const message =
-      conflicts.length === 1
-        ? `Apply failed with 1 conflict: ${list[0]}`
-        : `Apply failed with ${conflicts.length} conflicts: ${list.map((l) => `\n- ${l}`).join('')}`;
+    const message = conflictMessage(conflicts);
     const err = new TugboatError('Conflict', message, {
       kind: type.plural,
       group: type.group,
       name,
       causes: conflicts.map((c) => ({
         reason: 'FieldManagerConflict',
-        message: `conflict with "${c.manager}" using ${c.apiVersion}`,
+        message: `conflict with ${c.manager}`,
         field: c.field,
       })),
     });
@@ -132,14 +131,26 @@ export async function serverSideApply(
   }
   const { metadata: appliedMeta = {}, ...appliedRest } = clean;
   const merged = strategicMergePatch(next, { ...appliedRest, metadata: appliedMeta }) as Record<string, any>;
-  const managedFields = [
+  const managedFields = sortManagedFields([
     ...others.filter((o) => o.set.size > 0).map(({ set, ...e }) => ({ ...e, fieldsV1: toFieldsV1(set) })),
     entryOf(fields),
-  ];
+  ]);
   merged.metadata = { ...merged.metadata, managedFields, resourceVersion: live.metadata.resourceVersion };
   const object =
     subresource === 'status'
       ? await client.updateStatus(merged as KubeObject, writeOptions)
       : await client.update(merged as KubeObject, writeOptions);
   return { object, created: false };
+}
+
+/**
+ * kube-apiserver's conflict message: `Apply failed with 1 conflict: conflict with "m" using v1: .a`
+ * for one, and for several the fields grouped under each manager, managers sorted.
+ */
+function conflictMessage(conflicts: { manager: string; field: string }[]): string {
+  if (conflicts.length === 1) return `Apply failed with 1 conflict: conflict with ${conflicts[0].manager}: ${conflicts[0].field}`;
+  const byManager = new Map<string, string[]>();
+  for (const c of conflicts) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.field]);
+  const lines = [...byManager.keys()].sort().flatMap((m) => [`conflicts with ${m}:`, ...byManager.get(m)!.map((f) => `- ${f}`)]);
+  return `Apply failed with ${conflicts.length} conflicts: ${lines.join('\n')}`;
 }

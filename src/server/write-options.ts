@@ -1,9 +1,39 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { TugboatError } from '../model/errors.js';
 import type { DeleteOptions, FieldValidation, PatchType, WriteOptions } from '../client/types.js';
 
-/** The write options of a request's query: dryRun, fieldValidation, fieldManager. */
-export function writeOptionsOf(query: URLSearchParams, warnings: string[]): WriteOptions {
+/** The most characters of a field manager's name (kube-apiserver's FieldManagerMaxLength). */
+const FIELD_MANAGER_MAX = 128;
+
+/**
+ * The field manager of a create, update or non-apply patch, as kube-apiserver picks it: the
+ * `fieldManager` query parameter, else the User-Agent's first segment (`kubectl/v1.32.0 (...)`
+ * is `kubectl`), cut to 128 characters. Undefined when there is neither.
+ */
+export function defaultFieldManager(userAgent: string | undefined): string | undefined {
+  const prefix = (userAgent ?? '').split('/')[0].slice(0, FIELD_MANAGER_MAX);
+  return prefix || undefined;
+}
+
+/** A request's User-Agent ('' when it sent none). */
+export function userAgentOf(scope: { req: IncomingMessage }): string {
+  return scope.req.headers['user-agent'] ?? '';
+}
+
+/** The kind of options a write's query stands for, as Invalid errors name it. */
+export type WriteOptionsKind = 'CreateOptions' | 'UpdateOptions' | 'PatchOptions';
+
+/**
+ * The write options of a request's query: dryRun, fieldValidation, fieldManager (defaulted from
+ * `userAgent` when given, see {@link defaultFieldManager}). A fieldManager over 128 characters or
+ * with a character that does not print is Invalid, naming `fieldManager`.
+ */
+export function writeOptionsOf(
+  query: URLSearchParams,
+  warnings: string[],
+  userAgent?: string,
+  kind: WriteOptionsKind = 'PatchOptions',
+): WriteOptions {
   const dryRun = query.getAll('dryRun');
   for (const d of dryRun) {
     if (d !== 'All' && d !== '') throw TugboatError.badRequest(`dryRun: Unsupported value: "${d}": supported values: "All"`);
@@ -12,7 +42,9 @@ export function writeOptionsOf(query: URLSearchParams, warnings: string[]): Writ
   if (fv !== null && fv !== 'Strict' && fv !== 'Warn' && fv !== 'Ignore') {
     throw TugboatError.badRequest(`fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`);
   }
-  const fieldManager = query.get('fieldManager') ?? undefined;
+  const given = query.get('fieldManager') ?? undefined;
+  if (given !== undefined) checkFieldManager(given, kind);
+  const fieldManager = given ?? (userAgent !== undefined ? defaultFieldManager(userAgent) : undefined);
   return {
     dryRun: dryRun.includes('All'),
     ...(fv ? { fieldValidation: fv as FieldValidation } : {}),
@@ -75,4 +107,25 @@ export function deleteOptionsOf(body: unknown, query: URLSearchParams): DeleteOp
       : {}),
     dryRun,
   };
+}
+
+function checkFieldManager(manager: string, kind: WriteOptionsKind): void {
+  const subject = { kind, group: 'meta.k8s.io' };
+  if (manager.length > FIELD_MANAGER_MAX) {
+    throw TugboatError.invalid(subject, '', [
+      { field: 'fieldManager', message: `Too long: may not be longer than ${FIELD_MANAGER_MAX}`, reason: 'FieldValueTooLong' },
+    ]);
+  }
+  const bad = [...manager].findIndex((c) => !/^[\p{L}\p{M}\p{N}\p{P}\p{S} ]$/u.test(c));
+  if (bad >= 0) {
+    const c = [...manager][bad];
+    const code = `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+    throw TugboatError.invalid(subject, '', [
+      {
+        field: 'fieldManager',
+        message: `Invalid value: ${JSON.stringify(manager)}: invalid character ${code} (at position ${bad})`,
+        reason: 'FieldValueInvalid',
+      },
+    ]);
+  }
 }

@@ -15,7 +15,7 @@ export function request(
   api: ServedApi,
   method: string,
   path: string,
-  options: { body?: unknown; token?: string | null; contentType?: string; accept?: string } = {},
+  options: { body?: unknown; token?: string | null; contentType?: string; accept?: string; userAgent?: string } = {},
 ): Promise<TestResponse> {
   const url = new URL(path, api.url);
   const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
@@ -29,6 +29,7 @@ export function request(
           ...(options.token === null ? {} : { Authorization: `Bearer ${options.token ?? api.token}` }),
           ...(body !== undefined ? { 'Content-Type': options.contentType ?? 'application/json' } : {}),
           ...(options.accept ? { Accept: options.accept } : {}),
+          ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
         },
       },
       (res) => {

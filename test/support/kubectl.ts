@@ -44,17 +44,22 @@ export class Kubectl {
     return path;
   }
 
-  private env(): NodeJS.ProcessEnv {
-    return { PATH: process.env.PATH, HOME: this.dir, KUBECONFIG: this.kubeconfig };
+  private env(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    return { PATH: process.env.PATH, HOME: this.dir, KUBECONFIG: this.kubeconfig, ...extra };
   }
 
-  /** Runs kubectl with `args` (and `input` on stdin) to its end. */
-  run(args: string[], input?: string, timeoutMs = 30_000): Promise<KubectlResult> {
+  /** Runs kubectl with `args` (and `input` on stdin) to its end; `env` adds variables (KUBE_EDITOR). */
+  run(args: string[], input?: string, timeoutMs = 30_000, env: Record<string, string> = {}): Promise<KubectlResult> {
     return new Promise((resolve) => {
-      const child = execFile(KUBECTL, args, { env: this.env(), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      });
+      const child = execFile(
+        KUBECTL,
+        args,
+        { env: this.env(env), timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 },
+        (err, stdout, stderr) => {
+          const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+          resolve({ code, stdout, stderr });
+        },
+      );
       if (input !== undefined) child.stdin?.end(input);
     });
   }

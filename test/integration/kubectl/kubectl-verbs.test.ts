@@ -145,7 +145,7 @@ describe.skipIf(!kubectlAvailable())('kubectl against cluster.serve()', () => {
     const other = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ssa}\ndata: {size: "2"}\n`;
     const conflict = await k.run(['apply', '--server-side', '--field-manager=other', '-f', '-'], other);
     expect(conflict.code).not.toBe(0);
-    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl" using v1: .data.size');
+    expect(conflict.stderr).toContain('Apply failed with 1 conflict: conflict with "kubectl": .data.size');
     expect((await cluster.configMaps().get('ssa')).data?.size).toBe('1');
     await k.ok(['apply', '--server-side', '--field-manager=other', '--force-conflicts', '-f', '-'], other);
     expect((await cluster.configMaps().get('ssa')).data).toEqual({ size: '2', color: 'blue' });

@@ -4,7 +4,45 @@
  * for a list element found by its merge key, `.` for the element itself. Lists without a merge
  * key are atomic: the list is one leaf.
  */
-import { MERGE_KEYS } from '../api/patch.js';
+import { MERGE_KEYS } from './patch.js';
+
+/** One entry of metadata.managedFields. */
+export interface ManagedFieldsEntry {
+  manager: string;
+  operation: 'Apply' | 'Update';
+  apiVersion: string;
+  time?: string;
+  fieldsType: 'FieldsV1';
+  fieldsV1: Record<string, unknown>;
+  subresource?: string;
+}
+
+/**
+ * A manager as conflict messages name it (kube-apiserver's printManager): `"kubectl"` for an
+ * applier, `"kubectl-edit" using apps/v1` for an updater, `with subresource "scale"` between.
+ */
+export function managerLabel(entry: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  const name = `"${entry.manager}"${entry.subresource ? ` with subresource "${entry.subresource}"` : ''}`;
+  return entry.operation === 'Update' ? `${name} using ${entry.apiVersion}` : name;
+}
+
+/** Whether two entries are the same manager: name, operation and subresource. */
+export function sameManager(a: ManagedFieldsEntry, b: Pick<ManagedFieldsEntry, 'manager' | 'operation' | 'subresource'>): boolean {
+  return a.manager === b.manager && a.operation === b.operation && (a.subresource ?? '') === (b.subresource ?? '');
+}
+
+/** Entries in kube-apiserver's order: appliers first, then by time, manager, apiVersion and subresource. */
+export function sortManagedFields<T extends ManagedFieldsEntry>(entries: T[]): T[] {
+  const cmp = (a = '', b = ''): number => (a < b ? -1 : a > b ? 1 : 0);
+  return entries.sort(
+    (p, q) =>
+      cmp(p.operation, q.operation) ||
+      cmp(p.time, q.time) ||
+      cmp(p.manager, q.manager) ||
+      cmp(p.apiVersion, q.apiVersion) ||
+      cmp(p.subresource, q.subresource),
+  );
+}
 
 /** One leaf path. */
 export type FieldPath = readonly string[];
@@ -99,7 +137,7 @@ export function describePath(path: FieldPath): string {
         ? `.${s.slice(2)}`
         : `[${s
             .slice(2)
-            .replace(/^\{"?|"?\}$/g, '')
+            .replace(/^\{"|\}$/g, '')
             .replace('":', '=')}]`,
     )
     .join('');

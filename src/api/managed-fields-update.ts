@@ -1,0 +1,147 @@
+/**
+ * The `Update` entries of metadata.managedFields, as kube-apiserver's field manager records them
+ * for create, update and the non-apply patches: the writing manager comes to own every field the
+ * write added or changed (a create: every field of the object, defaults included), the other
+ * managers lose those fields (an update always forces), and everyone loses the fields it removed.
+ * A later server-side apply that changes such a field conflicts with the updater.
+ */
+import { writableMeta, type KubeObject } from '../model/types.js';
+import { apiVersionOf, type ResourceType } from '../model/resource-type.js';
+import { rfc3339 } from '../clock/time-format.js';
+import {
+  fieldSetOf,
+  fromFieldsV1,
+  sameManager,
+  sortManagedFields,
+  splitPath,
+  toFieldsV1,
+  valueAt,
+  type ManagedFieldsEntry,
+} from './managed-fields.js';
+
+/** Who writes, and through which subresource. */
+export interface UpdateManager {
+  manager: string;
+  /** The apiVersion of the kind written (the entry's apiVersion). */
+  apiVersion: string;
+  /** `status` or `scale`; absent for the main resource. */
+  subresource?: 'status' | 'scale';
+  /** RFC 3339 time of the write, seconds precision. */
+  time: string;
+  /** Whether the kind has a status subresource (its status is then not owned through the main resource). */
+  hasStatus: boolean;
+}
+
+/** The metadata no manager owns (kube-apiserver strips them before it compares objects). */
+const UNOWNED_META = new Set([
+  'name',
+  'namespace',
+  'uid',
+  'resourceVersion',
+  'generation',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'selfLink',
+  'managedFields',
+]);
+
+/** The part of an object a write through `subresource` can own. */
+function ownablePart(obj: KubeObject | undefined, who: UpdateManager): Record<string, unknown> {
+  if (!obj) return {};
+  const { apiVersion: _a, kind: _k, metadata, status, ...rest } = obj as KubeObject & Record<string, unknown>;
+  if (who.subresource === 'status') return status === undefined ? {} : { status };
+  if (who.subresource === 'scale') {
+    const replicas = (rest.spec as { replicas?: unknown } | undefined)?.replicas;
+    return replicas === undefined ? {} : { spec: { replicas } };
+  }
+  const meta: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(metadata ?? {})) if (!UNOWNED_META.has(k)) meta[k] = v;
+  return {
+    ...rest,
+    ...(Object.keys(meta).length ? { metadata: meta } : {}),
+    ...(!who.hasStatus && status !== undefined ? { status } : {}),
+  };
+}
+
+/** Each leaf path of a part with its value as JSON (a list element's own path: present only). */
+function leaves(part: Record<string, unknown>): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const joined of fieldSetOf(part)) {
+    const path = splitPath(joined);
+    out.set(joined, path[path.length - 1] === '.' ? '' : JSON.stringify(valueAt(part, path).value));
+  }
+  return out;
+}
+
+/**
+ * The managedFields after a write of `next` over `old` (undefined for a create) by `who`,
+ * starting from `entries` (the stored object's, or the ones the request gave). Unchanged when the
+ * write changed nothing `who` could own.
+ */
+export function managedFieldsAfterUpdate(
+  entries: readonly ManagedFieldsEntry[],
+  old: KubeObject | undefined,
+  next: KubeObject,
+  who: UpdateManager,
+): ManagedFieldsEntry[] {
+  const before = leaves(ownablePart(old, who));
+  const after = leaves(ownablePart(next, who));
+  const changed = new Set<string>();
+  for (const [path, value] of after) if (before.get(path) !== value) changed.add(path);
+  const removed = new Set<string>();
+  for (const path of before.keys()) if (!after.has(path)) removed.add(path);
+  if (!changed.size && !removed.size) return [...entries];
+
+  const self = { manager: who.manager, operation: 'Update' as const, subresource: who.subresource };
+  const sets = entries.map((entry) => ({ entry, set: fromFieldsV1(entry.fieldsV1) }));
+  let mine = sets.find((s) => sameManager(s.entry, self));
+  if (!mine) {
+    mine = {
+      entry: { ...self, apiVersion: who.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} } as ManagedFieldsEntry,
+      set: new Set<string>(),
+    };
+    if (!who.subresource) delete mine.entry.subresource;
+    sets.push(mine);
+  }
+  for (const s of sets) {
+    for (const path of removed) s.set.delete(path);
+    if (s !== mine) for (const path of changed) s.set.delete(path);
+  }
+  for (const path of changed) mine.set.add(path);
+  mine.entry = { ...mine.entry, apiVersion: who.apiVersion, time: who.time };
+  return sortManagedFields(
+    sets.filter((s) => s.set.size > 0).map(({ entry, set }) => ({ ...entry, fieldsV1: toFieldsV1(set) }) as ManagedFieldsEntry),
+  );
+}
+
+/**
+ * Sets `next`'s managedFields for a write over `old` (undefined for a create), as kube-apiserver
+ * does: a write that sends none keeps the stored ones, an empty list clears them, and a write
+ * with a field `manager` records its Update entry ({@link managedFieldsAfterUpdate}). Without a
+ * manager (in-process components) no entry is recorded.
+ */
+export function recordManagedFields(
+  type: ResourceType,
+  old: KubeObject | undefined,
+  next: KubeObject,
+  manager: string | undefined,
+  subresource: 'status' | 'scale' | undefined,
+  now: Date,
+): void {
+  const meta = writableMeta(next);
+  const given = meta.managedFields as ManagedFieldsEntry[] | undefined;
+  if (Array.isArray(given) && given.length === 0) {
+    delete meta.managedFields;
+    return;
+  }
+  const base = given ?? (old?.metadata.managedFields as ManagedFieldsEntry[] | undefined);
+  if (!manager) {
+    if (base) meta.managedFields = base;
+    return;
+  }
+  const who = { manager, apiVersion: apiVersionOf(type), subresource, time: rfc3339(now), hasStatus: !!type.hasStatus };
+  const entries = managedFieldsAfterUpdate(base ?? [], old, next, who);
+  if (entries.length) meta.managedFields = entries;
+  else delete meta.managedFields;
+}
