@@ -48,6 +48,8 @@ export type {
   PodClient,
   PodEviction,
   EvictOptions,
+  ServiceAccountTokenRequest,
+  BoundObjectRef,
 } from './client/types.js';
 export { ALL_NAMESPACES } from './client/types.js';
 // Typed kind references: `cluster.client(kinds.Deployment, 'web')` is a ResourceClient<Deployment>

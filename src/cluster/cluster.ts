@@ -52,6 +52,7 @@ import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.j
 import type { ServeOptions, ServedApi, UserInfo } from '../server/types.js';
 import { RbacAuthorizer, ensureDefaultRoles } from '../server/rbac/rbac-authorizer.js';
 import { authorizedContext } from '../server/rbac/authorized-context.js';
+import { publishServingCa } from './serving-ca.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 export type { PortForward, PortForwardOptions } from './port-forward.js';
@@ -494,6 +495,8 @@ export class Cluster extends TypedClients {
       new RbacAuthorizer(this.apiServer.userContext),
     );
     const served = await server.start();
+    // The pods' kube-root-ca.crt (the root-ca-cert-publisher copies it into every namespace).
+    if (served.ca) await publishServingCa(this.context, served.ca);
     const handle: ServedApi = {
       ...served,
       close: async () => {

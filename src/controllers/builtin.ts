@@ -1,7 +1,7 @@
 import type { Controller } from './runtime/types.js';
 import { endpointsController } from './endpoints/index.js';
 import { endpointSliceController } from './endpointslice/index.js';
-import { serviceAccountController } from './serviceaccount/index.js';
+import { rootCaPublisher, serviceAccountController } from './serviceaccount/index.js';
 import { replicaSetController } from './replicaset.js';
 import { deploymentController } from './deployment/controller.js';
 import { nodeLifecycleController } from './node-lifecycle.js';
@@ -27,6 +27,7 @@ export function builtinControllers(options: { volumes?: VolumeProvider } = {}): 
     daemonSetController(),
     disruptionController(),
     serviceAccountController(),
+    rootCaPublisher(),
     staleDisruptionController(),
     statefulSetController(),
     endpointsController(),

@@ -120,6 +120,11 @@ export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
  * accept the same tokens.
  */
 export const SERVICE_ACCOUNT_KEY_SECRET = 'tugboat-service-account-key';
+/**
+ * The kube-system ConfigMap (key `ca.crt`) where `cluster.serve()` publishes the CA of its serving
+ * certificate, for the root-ca-cert-publisher to copy into every namespace's {@link ROOT_CA_CONFIG_MAP}.
+ */
+export const SERVING_CA_CONFIG_MAP = 'tugboat-serving-ca';
 
 // HorizontalPodAutoscaler round trips through autoscaling/v1
 

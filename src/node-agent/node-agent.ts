@@ -20,6 +20,7 @@ import { PodWorker } from './pod-worker.js';
 import { RuntimeEventHub } from './runtime-events.js';
 import type { NodeAgentOptions, NodeAgentStopOptions, PodLogOptions, PodSink, PodStats } from './types.js';
 import type { WorkerEnv } from './worker-env.js';
+import { TokenManager } from './token-manager.js';
 
 /** How long stop() waits (real time) at most for the runtime calls under way before it cleans up. */
 const STOP_DRAIN_MS = 30_000;
@@ -83,12 +84,14 @@ export class NodeAgent {
       this.deps = { pods: new PodDispatcher(this.ownInformers.informer(kinds.Pod)), runtimeEvents: new RuntimeEventHub(options.runtime) };
     }
     this.queue = new PQueue({ concurrency: options.runtimeConcurrency ?? 8 });
+    const tokens = new TokenManager(ctx);
     const source: ConfigSource = {
       configMap: (ns, name) => ctx.client<ConfigMap>('v1', 'ConfigMap', ns).find(name),
       secret: (ns, name) => ctx.client<Secret>('v1', 'Secret', ns).find(name),
       claim: (ns, name) => ctx.client<PersistentVolumeClaim>('v1', 'PersistentVolumeClaim', ns).find(name),
       volume: (name) => ctx.client<PersistentVolume>('v1', 'PersistentVolume').find(name),
       attachment: (name) => ctx.client<VolumeAttachment>('storage.k8s.io/v1', 'VolumeAttachment').find(name),
+      serviceAccountToken: (pod, projection) => tokens.token(pod, projection),
     };
     this.env = {
       ctx,
@@ -117,7 +120,10 @@ export class NodeAgent {
         return c;
       },
       record: (pod, type, reason, message) => void ctx.events.record(pod, type, reason, message, 'kubelet').catch(() => undefined),
-      finished: (uid) => this.workers.delete(uid),
+      finished: (uid) => {
+        this.workers.delete(uid);
+        tokens.forget(uid);
+      },
     };
     this.sink = { upsert: (pod) => this.onPod(pod), remove: (uid) => this.workers.get(uid)?.remove() };
   }

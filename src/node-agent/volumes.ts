@@ -1,7 +1,8 @@
 /**
  * A container's volumeMounts turned into runtime mounts: emptyDir, hostPath, persistentVolumeClaim
  * (the bound volume's host path), and ConfigMap,
- * Secret, downwardAPI and projected volumes materialised as files (with items and keys).
+ * Secret, downwardAPI and projected volumes (with service-account tokens) materialised as files
+ * (with items and keys).
  */
 import type { core, Pod } from '../model/types.js';
 import type { Mount } from '../runtime-adapters/types.js';
@@ -150,10 +151,23 @@ async function volumeFiles(
         Object.assign(out, await attempt(configMapFiles(src.configMap.name ?? '', src.configMap.items, src.configMap.optional), errors));
       if (src.secret) Object.assign(out, await attempt(secretFiles(src.secret.name ?? '', src.secret.items, src.secret.optional), errors));
       if (src.downwardAPI) Object.assign(out, downwardFiles(pod, container, src.downwardAPI.items ?? [], hostIP, modes));
+      if (src.serviceAccountToken) Object.assign(out, await attempt(tokenFile(pod, src.serviceAccountToken, source), errors));
     }
   }
   if (errors.length) fail(errors);
   return out;
+}
+
+/** The file of a serviceAccountToken source: a token bound to the pod, from the node's token manager. */
+function tokenFile(pod: Pod, projection: core.ServiceAccountTokenProjection, source: ConfigSource) {
+  return async (): Promise<Record<string, Uint8Array>> => {
+    if (!source.serviceAccountToken) throw new SourceError('failed to fetch token: no token source on this node');
+    try {
+      return { [projection.path]: enc.encode(await source.serviceAccountToken(pod, projection)) };
+    } catch (err) {
+      throw new SourceError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
 }
 
 /** A ConfigMap or Secret source that cannot be had (wrapped with the volume's name by volumeFiles). */

@@ -3,8 +3,7 @@
  * {@link SERVICE_ACCOUNT_KEY_SECRET} (key `key.pem`, PKCS #8): made by the first API server that
  * issues a token, read by every other one on the same store and by a restarted control plane.
  */
-import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto';
-import { promisify } from 'node:util';
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { TugboatError } from '../../model/errors.js';
 import type { Secret } from '../../model/types.js';
 import { SERVICE_ACCOUNT_KEY_SECRET } from '../../model/well-known.js';
@@ -34,7 +33,9 @@ export async function readSigningKey(secrets: ResourceClient<Secret>): Promise<S
 export async function ensureSigningKey(secrets: ResourceClient<Secret>): Promise<SigningKey> {
   const existing = await readSigningKey(secrets);
   if (existing) return existing;
-  const { privateKey } = await promisify(generateKeyPair)('rsa', { modulusLength: 2048 });
+  // Synchronously (once per cluster, ~0.1 s): a key made on the thread pool would let a FakeClock
+  // cluster look settled while its first pod waits for its token.
+  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   try {
     await secrets.create({

@@ -88,12 +88,13 @@ describe('ResourceQuota admission', () => {
 
   it('counts objects by legacy and count/ names, and Service node ports and load balancers', async () => {
     const c = await start();
-    await c.apply(quota('objs', { configmaps: '1', 'count/secrets': '1', 'services.loadbalancers': '0' }));
+    // kube-root-ca.crt (the root-ca-cert-publisher's) counts, as in Kubernetes.
+    await c.apply(quota('objs', { configmaps: '2', 'count/secrets': '1', 'services.loadbalancers': '0' }));
     const cm = (name: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'default' } });
     await c.apply(cm('one'));
     const err = await rejection(c.client('v1', 'ConfigMap', 'default').create(cm('two')));
     expect(err.message).toBe(
-      'configmaps "two" is forbidden: exceeded quota: objs, requested: configmaps=1, used: configmaps=1, limited: configmaps=1',
+      'configmaps "two" is forbidden: exceeded quota: objs, requested: configmaps=1, used: configmaps=2, limited: configmaps=2',
     );
     const secret = (name: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace: 'default' } });
     await c.client('v1', 'Secret', 'default').create(secret('s1'));
