@@ -247,7 +247,8 @@ export function runApiContextCases(name: string, h: ApiContextHarness): void {
       await v2.patch('ctx-hpa', { spec: { maxReplicas: 5 } });
       const [modified] = await events;
       abort.abort();
-      expect([modified?.type, modified?.object.apiVersion, (modified?.object.spec as { maxReplicas: number }).maxReplicas]).toEqual([
+      if (!modified) throw new Error('no event through autoscaling/v1');
+      expect([modified.type, modified.object.apiVersion, (modified.object.spec as { maxReplicas: number }).maxReplicas]).toEqual([
         'MODIFIED',
         'autoscaling/v1',
         5,
