@@ -29,10 +29,17 @@ import type { Service } from '../model/types.js';
 /** The namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE] as const;
 
-/** Events about objects, recorded as Event objects: `record` one, `list` them. */
+/**
+ * Events about objects, recorded as Event objects: `record` one (queued and written in the
+ * background, as client-go's recorder does), `list` them (after the queued ones are written).
+ */
 export interface ClusterEventLog extends EventRecorder {
-  /** The Events of a namespace (all namespaces when omitted). */
+  /** The Events of a namespace (all namespaces when omitted), once the Events queued so far are written. */
   list(namespace?: string, options?: ListOptions): Promise<Event[]>;
+  /** True when no recorded Event waits to be written (a write sleeping before a retry counts as idle). */
+  isIdle(): boolean;
+  /** Resolves once the Events queued so far are written (or given up). */
+  flushed(): Promise<void>;
 }
 
 /** Options of {@link ApiServer}. */
@@ -65,16 +72,24 @@ export class ApiServer {
   /** The cluster's service-account tokens: issued through the contexts' `createToken`, checked by the HTTP server. */
   readonly tokens: ServiceAccountTokens;
   private readonly registrar: CrdRegistrar;
+  private readonly recorder: ApiEventRecorder | undefined;
 
   constructor(options: ApiServerOptions) {
     const { store, clock } = options;
     this.registrar = new CrdRegistrar(this.registry, store);
     this.api = new ObjectApi({ store, admission: this.admission, clock, kinds: this.registrar, onWarning: options.onWarning });
     const recorder =
-      options.recordEvents === false ? noopEventRecorder : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock);
+      options.recordEvents === false ? undefined : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock);
+    this.recorder = recorder;
+    const record: EventRecorder = recorder ?? noopEventRecorder;
     this.events = {
-      record: (...args) => recorder.record(...args),
-      list: async (namespace, listOptions) => (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items,
+      record: (...args) => record.record(...args),
+      list: async (namespace, listOptions) => {
+        await recorder?.flushed();
+        return (await this.client<Event>('v1', 'Event', namespace ?? '').list(listOptions)).items;
+      },
+      isIdle: () => recorder?.isIdle() ?? true,
+      flushed: async () => recorder?.flushed(),
     };
     this.tokens = new ServiceAccountTokens({ client: (v, k, ns) => this.context.client(v, k, ns), clock });
     const tokens = (request: ServiceAccountTokenRequest) => this.tokens.issue(request);
@@ -117,8 +132,10 @@ export class ApiServer {
     }
   }
 
-  /** Stops following CRDs. */
+  /** Writes the Events queued, then stops recording and following CRDs. */
   async stop(): Promise<void> {
+    await this.recorder?.flushed();
+    this.recorder?.stop();
     await this.registrar.stop();
   }
 

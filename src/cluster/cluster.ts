@@ -561,6 +561,7 @@ export class Cluster extends TypedClients {
     parts.push({ name: 'node agents', isIdle: () => this.nodePool.isIdle(), mayWaitOnClock: true });
     const ingress = this.ingress;
     if (ingress) parts.push({ name: 'ingress adapters', isIdle: () => ingress.isIdle() });
+    parts.push({ name: 'event recorder', isIdle: () => this.events.isIdle() });
     return parts;
   }
 

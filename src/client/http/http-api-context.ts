@@ -56,6 +56,7 @@ class HttpPodClient extends HttpResourceClient<Pod> implements PodClient {
  */
 export class HttpApiContext implements ApiContext {
   readonly events: EventRecorder;
+  private readonly recorder: ApiEventRecorder;
   private kinds = new Map<string, ResourceType>();
   private readonly clients = new Map<string, ResourceClient>();
 
@@ -64,7 +65,8 @@ export class HttpApiContext implements ApiContext {
     readonly clock: Clock,
     component: string,
   ) {
-    this.events = new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock, component);
+    this.recorder = new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock, { component });
+    this.events = this.recorder;
   }
 
   /**
@@ -170,8 +172,10 @@ export class HttpApiContext implements ApiContext {
     return (client as unknown as HttpResourceClient<T>).applyServerSide(body, options);
   }
 
-  /** Ends the connections and the watches open on them. */
+  /** Writes the Events recorded so far, then ends the connections and the watches open on them. */
   async close(): Promise<void> {
+    await this.recorder.flushed();
+    this.recorder.stop();
     await this.http.close();
   }
 }
