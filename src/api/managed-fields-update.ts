@@ -129,6 +129,7 @@ export function recordManagedFields(
   subresource: 'status' | 'scale' | undefined,
   now: Date,
 ): void {
+  if (Object.isFrozen(next.metadata)) next.metadata = { ...next.metadata };
   const meta = writableMeta(next);
   const given = meta.managedFields as ManagedFieldsEntry[] | undefined;
   if (Array.isArray(given) && given.length === 0) {
