@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import autocannon from 'autocannon';
 import { NginxIngress } from '../src/ingress-adapters/nginx/nginx-ingress.js';
+import { childrenOf } from '../src/ingress-adapters/nginx/proc-children.js';
 import { benchRoutes } from './ingress-child.js';
 
 const CONNECTIONS = 32;
@@ -66,9 +67,8 @@ async function startChild(role: string, arg = ''): Promise<Child> {
 /** CPU time (µs) of nginx's worker processes: the children of the master named in nginx.pid. */
 function nginxWorkersCpu(prefix: string): number {
   const master = readFileSync(join(prefix, 'nginx.pid'), 'utf8').trim();
-  const children = readFileSync(`/proc/${master}/task/${master}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
   let ticks = 0;
-  for (const pid of children) {
+  for (const pid of childrenOf(Number(master))) {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

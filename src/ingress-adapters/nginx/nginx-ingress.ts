@@ -5,13 +5,14 @@
  * theirs); a configuration nginx rejects is never loaded and apply() rejects with nginx's message.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TugboatError } from '../../model/errors.js';
 import type { IngressAdapter, IngressAddress, IngressRoutes } from '../types.js';
+import { childrenOf } from './proc-children.js';
 import { renderNginxConfig } from './render-config.js';
 
 /** Options of {@link NginxIngress}. */
@@ -205,24 +206,16 @@ export class NginxIngress implements IngressAdapter {
 
   /**
    * The master's workers that still accept connections (process title `nginx: worker process`;
-   * an old one that took its quit signal is `... is shutting down`). Read from /proc (Linux);
-   * elsewhere 0, and the generation check alone decides.
+   * an old one that took its quit signal is `... is shutting down`). Only the master's children
+   * are read (/proc/<master>/task/<tid>/children, Linux); elsewhere 0, and the generation check
+   * alone decides.
    */
   private acceptingWorkers(): number {
     const master = this.proc?.pid;
     if (!master) return 0;
     let count = 0;
-    let pids: string[];
-    try {
-      pids = readdirSync('/proc').filter((d) => /^\d+$/.test(d));
-    } catch {
-      return 0;
-    }
-    for (const pid of pids) {
+    for (const pid of childrenOf(master)) {
       try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        if (ppid !== master) continue;
         const title = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
         if (title.includes('worker process') && !title.includes('shutting down')) count++;
       } catch {
