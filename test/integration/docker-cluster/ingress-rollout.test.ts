@@ -9,17 +9,16 @@
 import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
-import { ProxyIngress } from '../../../src/index.js';
 import type { IngressAddress } from '../../../src/ingress-adapters/types.js';
 import type { Deployment } from '../../../src/model/types.js';
 import { NginxIngress } from '../../../src/nginx.js';
-import { DockerRuntime } from '../../../src/runtime-adapters/docker/index.js';
 import { dockerForTests, TEST_IMAGE, TEST_IMAGE_2, testClusterName } from '../../support/docker.js';
 import { eventually, httpdDeployment, removeLeftovers, rolledOut } from '../../support/docker-cluster.js';
+import { INGRESS_CLASSES, startIngressCluster } from './fixtures/ingress-cluster.js';
 
 const docker = (await dockerForTests([TEST_IMAGE, TEST_IMAGE_2])) && (await NginxIngress.available());
 const name = testClusterName('docker-ingress-roll');
-const CLASSES = ['proxy', 'nginx'] as const;
+const CLASSES = INGRESS_CLASSES;
 /** The bound of each client loop. */
 const MAX_MS = 60_000;
 const MAX_REQUESTS = 20_000;
@@ -67,17 +66,7 @@ describe.skipIf(!docker)('Ingress during a rolling update on Docker', { timeout:
   };
 
   beforeAll(async () => {
-    await removeLeftovers(name);
-    cluster = await Cluster.start({
-      name,
-      nodes: [{ name: 'node-1', runtime: new DockerRuntime() }],
-      ingressAdapters: [
-        new ProxyIngress({ className: 'proxy', host: '127.0.0.1', port: 0 }),
-        new NginxIngress({ className: 'nginx', host: '127.0.0.1', port: 0 }),
-      ],
-    });
-    await cluster.ingressClasses().create({ metadata: { name: 'proxy' }, spec: { controller: 'tugboat.io/proxy' } });
-    await cluster.ingressClasses().create({ metadata: { name: 'nginx' }, spec: { controller: 'tugboat.io/nginx' } });
+    cluster = await startIngressCluster(name);
     await cluster.apply([
       webDeployment(TEST_IMAGE),
       {

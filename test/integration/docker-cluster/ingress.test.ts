@@ -18,18 +18,17 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { Cluster } from '../../../src/cluster/cluster.js';
-import { ProxyIngress } from '../../../src/index.js';
 import type { IngressAddress } from '../../../src/ingress-adapters/types.js';
 import type { Deployment, Ingress, Service } from '../../../src/model/types.js';
 import { NginxIngress } from '../../../src/nginx.js';
-import { DockerRuntime } from '../../../src/runtime-adapters/docker/index.js';
 import { dockerForTests, TEST_IMAGE, testClusterName } from '../../support/docker.js';
 import { eventually, httpdDeployment, removeLeftovers, rolledOut } from '../../support/docker-cluster.js';
+import { INGRESS_CLASSES, startIngressCluster } from './fixtures/ingress-cluster.js';
 
 const WS_IMAGE = 'tugboat-test/node-ws:1';
 const docker = (await dockerForTests([TEST_IMAGE, WS_IMAGE])) && (await NginxIngress.available());
 const name = testClusterName('docker-ingress');
-const CLASSES = ['proxy', 'nginx'] as const;
+const CLASSES = INGRESS_CLASSES;
 
 /** Files each httpd pod serves, every one holding the pod's hostname. */
 const FILES = ['index.html', 'x', 'foo/x', 'foo/bar/x', 'foobar', 'exact'];
@@ -147,17 +146,7 @@ describe.skipIf(!docker)('Ingress adapters to pods on Docker', { timeout: 300_00
   };
 
   beforeAll(async () => {
-    await removeLeftovers(name);
-    cluster = await Cluster.start({
-      name,
-      nodes: [{ name: 'node-1', runtime: new DockerRuntime() }],
-      ingressAdapters: [
-        new ProxyIngress({ className: 'proxy', host: '127.0.0.1', port: 0 }),
-        new NginxIngress({ className: 'nginx', host: '127.0.0.1', port: 0 }),
-      ],
-    });
-    await cluster.ingressClasses().create({ metadata: { name: 'proxy' }, spec: { controller: 'tugboat.io/proxy' } });
-    await cluster.ingressClasses().create({ metadata: { name: 'nginx' }, spec: { controller: 'tugboat.io/nginx' } });
+    cluster = await startIngressCluster(name);
     for (const host of ['secure.example.com', 'other.example.com']) {
       const t = makeCert(dir, host);
       await cluster.secrets('default').create({
