@@ -9,9 +9,9 @@ import type { AddressInfo, Socket } from 'node:net';
 import { Readable, type Duplex } from 'node:stream';
 import type { IngressAdapter, IngressAddress, IngressRoutes, RouteEndpoint, RoutePath } from '../types.js';
 import { matchRoute, rewritePath } from '../routes/match.js';
-import { util } from 'undici';
+import type { Dispatcher } from 'undici';
 import { BackendPools } from './backend-pools.js';
-import { endToEnd, forwardedHeaders } from './headers.js';
+import { forwardedHeaders, responseHeaders } from './headers.js';
 import { TlsContexts } from './tls-contexts.js';
 import { proxyUpgrade } from './websocket.js';
 
@@ -104,108 +104,36 @@ export class ProxyIngress implements IngressAdapter {
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    const query = q < 0 ? '' : url.slice(q);
-    const match = matchRoute(this.routes, req.headers.host, path);
+    const host = req.headers.host;
+    const match = matchRoute(this.routes, host, path);
     if (!match)
-      return reply(
-        res,
-        404,
-        `404 Not Found: no rule of IngressClass "${this.className}" matches host "${req.headers.host ?? ''}" path "${path}"\n`,
-      );
+      return reply(res, 404, `404 Not Found: no rule of IngressClass "${this.className}" matches host "${host ?? ''}" path "${path}"\n`);
     const { route } = match;
     if (!secure && match.host?.tls && route.options.sslRedirect) {
-      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-      res.writeHead(308, { location: `https://${host}:${this.address?.tlsPort}${url}`, 'content-length': '0' });
+      res.writeHead(308, {
+        location: `https://${(host ?? '').replace(/:\d+$/, '')}:${this.address?.tlsPort}${url}`,
+        'content-length': '0',
+      });
       return void res.end();
     }
     const max = route.options.maxBodyBytes;
-    const length = Number(req.headers['content-length'] ?? 0);
-    if (max > 0 && length > max) {
+    const contentLength = req.headers['content-length'];
+    if (max > 0 && Number(contentLength ?? 0) > max) {
       res.shouldKeepAlive = false;
       return reply(res, 413, `413 Request Entity Too Large: the body is larger than ${max} bytes\n`);
     }
     if (route.backend.endpoints.length === 0)
       return reply(res, 503, `503 Service Unavailable: no ready endpoint for backend ${route.backend.name}\n`);
-    void this.forward(req, res, secure, route, `${rewritePath(route, path)}${query}`);
-  }
-
-  private async forward(req: IncomingMessage, res: ServerResponse, secure: boolean, route: RoutePath, path: string): Promise<void> {
-    const headers = forwardedHeaders(req.headers, {
-      clientAddress: req.socket.remoteAddress,
-      secure,
-      host: req.headers.host,
-      port: req.socket.localPort ?? 0,
+    const hasBody = contentLength !== undefined ? contentLength !== '0' : req.headers['transfer-encoding'] !== undefined;
+    const exchange = new Exchange(this.pools, res, route, {
+      path: `${rewritePath(route, path)}${q < 0 ? '' : url.slice(q)}`,
+      method: req.method as Dispatcher.HttpMethod,
+      headers: forwardedHeaders(req.rawHeaders, { clientAddress: req.socket.remoteAddress, secure, host, port: req.socket.localPort ?? 0 }),
+      body: hasBody ? Readable.from(limited(req, max), { objectMode: false }) : undefined,
+      headersTimeout: route.options.readTimeoutMs,
+      bodyTimeout: route.options.readTimeoutMs,
     });
-    const hasBody =
-      req.headers['content-length'] !== undefined ? req.headers['content-length'] !== '0' : req.headers['transfer-encoding'] !== undefined;
-    const body = hasBody ? Readable.from(limited(req, route.options.maxBodyBytes), { objectMode: false }) : undefined;
-    const endpoints = this.pools.order(route.backend);
-    let lastError: unknown;
-    for (const ep of endpoints) {
-      try {
-        await this.send(ep, req, res, path, headers, body, route.options.readTimeoutMs);
-        return;
-      } catch (e) {
-        lastError = e;
-        // A bodiless request refused or reset before any answer: try the next endpoint.
-        if (!retryable(e) || res.headersSent || hasBody) break;
-      }
-    }
-    if (res.headersSent) return void res.destroy();
-    if (lastError instanceof BodyTooLarge || (lastError as { cause?: unknown })?.cause instanceof BodyTooLarge) {
-      res.shouldKeepAlive = false;
-      return reply(res, 413, `413 Request Entity Too Large: the body is larger than ${route.options.maxBodyBytes} bytes\n`);
-    }
-    const code = (lastError as { code?: string })?.code;
-    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
-      return reply(
-        res,
-        504,
-        `504 Gateway Timeout: backend ${route.backend.name} did not answer in ${route.options.readTimeoutMs / 1000} s\n`,
-      );
-    reply(res, 502, `502 Bad Gateway: backend ${route.backend.name}: ${(lastError as Error)?.message ?? 'failed'}\n`);
-  }
-
-  private send(
-    ep: RouteEndpoint,
-    req: IncomingMessage,
-    res: ServerResponse,
-    path: string,
-    headers: Record<string, string | string[]>,
-    body: Readable | undefined,
-    timeoutMs: number,
-  ): Promise<unknown> {
-    // dispatch with a plain handler: no per-request AsyncResource or stream pipeline, as
-    // undici's stream() makes; backpressure by pausing the backend while the client drains.
-    return new Promise((resolve, reject) => {
-      let started = false;
-      let resumeBackend: (() => void) | undefined;
-      this.pools.pool(ep).dispatch(
-        { path, method: req.method as 'GET', headers, body, headersTimeout: timeoutMs, bodyTimeout: timeoutMs },
-        {
-          onConnect() {},
-          onHeaders(statusCode, raw, resume) {
-            if (statusCode < 200) return true; // informational (1xx): not relayed, as undici's stream() does
-            started = true;
-            res.writeHead(statusCode, endToEnd(util.parseHeaders(raw) as Record<string, string | string[]>));
-            resumeBackend = resume;
-            res.on('drain', () => resumeBackend?.());
-            return true;
-          },
-          onData(chunk) {
-            return res.write(chunk);
-          },
-          onComplete() {
-            res.end();
-            resolve(undefined);
-          },
-          onError(err) {
-            if (started) res.destroy(err);
-            reject(err);
-          },
-        },
-      );
-    });
+    exchange.send(this.pools.order(route.backend), 0);
   }
 
   private onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, secure: boolean): void {
@@ -217,7 +145,7 @@ export class ProxyIngress implements IngressAdapter {
     const { route } = match;
     const ep = this.pools.order(route.backend)[0];
     if (!ep) return rawReply(socket, 503, `no ready endpoint for backend ${route.backend.name}`);
-    const headers = forwardedHeaders(req.headers, {
+    const headers = forwardedHeaders(req.rawHeaders, {
       clientAddress: req.socket.remoteAddress,
       secure,
       host: req.headers.host,
@@ -227,6 +155,71 @@ export class ProxyIngress implements IngressAdapter {
     void proxyUpgrade(this.pools.pool(ep), req, socket as Socket, head, target, headers).catch((e: Error) =>
       rawReply(socket, 502, `backend ${route.backend.name}: ${e.message}`),
     );
+  }
+}
+
+/**
+ * One request through the proxy: undici's dispatch with this object as the handler (the plain
+ * handler API: no per-request AsyncResource, stream pipeline or promise, as `stream()` makes),
+ * the backend's answer relayed as it comes, paused while the client drains. A bodiless request
+ * the backend refused or reset before any answer is tried on the next endpoint.
+ */
+class Exchange implements Dispatcher.DispatchHandler {
+  private endpoints: readonly RouteEndpoint[] = [];
+  private index = 0;
+  private resumeBackend?: () => void;
+  private readonly onDrain = (): void => this.resumeBackend?.();
+
+  constructor(
+    private readonly pools: BackendPools,
+    private readonly res: ServerResponse,
+    private readonly route: RoutePath,
+    private readonly options: Dispatcher.DispatchOptions,
+  ) {}
+
+  /** Sends to endpoints[index]. */
+  send(endpoints: readonly RouteEndpoint[], index: number): void {
+    this.endpoints = endpoints;
+    this.index = index;
+    this.pools.pool(endpoints[index] as RouteEndpoint).dispatch(this.options, this);
+  }
+
+  onConnect(): void {}
+
+  onHeaders(statusCode: number, raw: Buffer[], resume: () => void): boolean {
+    if (statusCode < 200) return true; // informational (1xx): not relayed, as undici's stream() does
+    this.res.writeHead(statusCode, responseHeaders(raw));
+    this.resumeBackend = resume;
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    if (this.res.write(chunk)) return true;
+    this.res.once('drain', this.onDrain);
+    return false;
+  }
+
+  onComplete(): void {
+    this.res.end();
+  }
+
+  onError(err: Error): void {
+    const { res, route } = this;
+    if (res.headersSent) return void res.destroy(err);
+    if (retryable(err) && this.options.body === undefined && this.index + 1 < this.endpoints.length)
+      return this.send(this.endpoints, this.index + 1);
+    if (err instanceof BodyTooLarge || (err as { cause?: unknown }).cause instanceof BodyTooLarge) {
+      res.shouldKeepAlive = false;
+      return reply(res, 413, `413 Request Entity Too Large: the body is larger than ${route.options.maxBodyBytes} bytes\n`);
+    }
+    const code = (err as { code?: string }).code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+      return reply(
+        res,
+        504,
+        `504 Gateway Timeout: backend ${route.backend.name} did not answer in ${route.options.readTimeoutMs / 1000} s\n`,
+      );
+    reply(res, 502, `502 Bad Gateway: backend ${route.backend.name}: ${err.message ?? 'failed'}\n`);
   }
 }
 

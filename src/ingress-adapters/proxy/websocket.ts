@@ -13,7 +13,7 @@ export async function proxyUpgrade(
   client: Socket,
   head: Buffer,
   path: string,
-  headers: Record<string, string | string[]>,
+  headers: string[],
 ): Promise<void> {
   const upgrade = String(req.headers.upgrade ?? 'websocket');
   const { headers: answer, socket: backend } = await pool.upgrade({ path, method: 'GET', headers, protocol: upgrade });

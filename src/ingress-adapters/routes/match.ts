@@ -29,8 +29,9 @@ export function hostMatches(ruleHost: string, host: string): boolean {
 
 /** A Prefix path without its trailing slash (`/foo/` is `/foo`; `/` stays `/`). */
 export function trimPrefix(path: string): string {
-  const p = path.replace(/\/+$/, '');
-  return p === '' ? '/' : p;
+  let end = path.length;
+  while (end > 0 && path.charCodeAt(end - 1) === 47) end--; // '/'
+  return end === path.length ? path : end === 0 ? '/' : path.slice(0, end);
 }
 
 /** True when a path rule matches a request path (no query). */
