@@ -11,7 +11,7 @@ import { ContainerConfigError } from './config-error.js';
 import { containerConfig } from './container-config.js';
 import type { ContainerRecord } from './container-record.js';
 import { initialDigests, podWithSandboxIP } from './file-refresh.js';
-import { probeAction, runProbe } from './probes.js';
+import { probeAction, runProbe, unrunnableLifecycleHandler } from './probes.js';
 import type { WorkerEnv } from './worker-env.js';
 
 /** What the runner needs from the pod worker during one sync. */
@@ -128,7 +128,12 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   env.record(pod, 'Normal', 'Started', `Started container ${rec.spec.name}`);
   const hook = rec.spec.lifecycle?.postStart;
   const action = hook && probeAction(hook, rec.spec);
-  if (hook?.sleep && rec.current.state === 'running') {
+  const unrunnable = hook && unrunnableLifecycleHandler(hook);
+  if (unrunnable && rec.current.state === 'running') {
+    env.record(pod, 'Warning', 'FailedPostStartHook', `PostStartHook failed: ${unrunnable}`);
+    await env.runtime.stopContainer(id, 0).catch(() => undefined);
+    rec.current = await env.runtime.inspectContainer(id);
+  } else if (hook?.sleep && rec.current.state === 'running') {
     // The sleep action (PodLifecycleSleepAction): the kubelet waits before it goes on with the pod.
     await env.ctx.clock.sleep(Math.max(0, hook.sleep.seconds) * 1000);
   } else if (action && rec.current.state === 'running') {

@@ -43,6 +43,17 @@ export function probeAction(handler: core.Probe | core.LifecycleHandler, contain
   return undefined;
 }
 
+/**
+ * Why a lifecycle hook's handler cannot run, else undefined. As the kubelet of 1.30 (lifecycle
+ * handlers.go) runs only exec, httpGet and sleep: tcpSocket, deprecated and kept in the API for
+ * backward compatibility only, passes validation but fails the hook when it runs ("Cannot run
+ * handler: invalid handler"), so a postStart kills the container and a preStop is reported.
+ */
+export function unrunnableLifecycleHandler(handler: core.LifecycleHandler): string | undefined {
+  if (handler.exec || handler.httpGet || handler.sleep || !handler.tcpSocket) return undefined;
+  return 'Cannot run handler: invalid handler: tcpSocket is not supported as a lifecycle handler (deprecated, kept in the API for backward compatibility only)';
+}
+
 /** Runs an action against a container: natively, by exec, or over HTTP/TCP at the runtime's endpoint. */
 export async function runProbe(
   runtime: ContainerRuntime,

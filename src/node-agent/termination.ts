@@ -6,7 +6,7 @@
 import { TugboatError } from '../model/errors.js';
 import type { ContainerRecord } from './container-record.js';
 import type { PodWorker } from './pod-worker.js';
-import { probeAction, runProbe } from './probes.js';
+import { probeAction, runProbe, unrunnableLifecycleHandler } from './probes.js';
 
 /** The grace period of a pod being deleted, in ms: deletionGracePeriodSeconds, else terminationGracePeriodSeconds. */
 function deletionGraceMs(worker: PodWorker): number {
@@ -36,7 +36,7 @@ export async function stopAll(worker: PodWorker, graceMs: number, remove = true)
   await removeRuntimeObjects(worker);
 }
 
-/** Stops one container: its preStop hook (exec, httpGet, tcpSocket or sleep) at once, then (once `turn` resolves) SIGTERM with the grace left. */
+/** Stops one container: its preStop hook (exec, httpGet or sleep; tcpSocket fails, as in 1.30) at once, then (once `turn` resolves) SIGTERM with the grace left. */
 async function stopOne(worker: PodWorker, rec: ContainerRecord, start: number, graceMs: number, turn: Promise<unknown>): Promise<void> {
   const env = worker.env;
   const clock = env.ctx.clock;
@@ -44,7 +44,10 @@ async function stopOne(worker: PodWorker, rec: ContainerRecord, start: number, g
   if (!cur || cur.state === 'exited' || !env.alive()) return void (await turn);
   const hook = rec.spec.lifecycle?.preStop;
   const action = hook && probeAction(hook, rec.spec);
-  if (hook?.sleep && graceMs > 0) {
+  const unrunnable = hook && unrunnableLifecycleHandler(hook);
+  if (unrunnable && graceMs > 0) {
+    env.record(worker.pod, 'Warning', 'FailedPreStopHook', `PreStopHook failed: ${unrunnable}`);
+  } else if (hook?.sleep && graceMs > 0) {
     // The sleep action (PodLifecycleSleepAction, on by default in 1.30): the kubelet sleeps in
     // its own process, cut short by the grace period; the container keeps serving meanwhile,
     // while the pod's endpoints are already terminating, so the load balancers drop it first.

@@ -75,6 +75,35 @@ describe('NodeAgent: termination', () => {
     expect(await h.pods.find('p')).toBeUndefined();
   });
 
+  it('fails a tcpSocket preStop hook as the 1.30 kubelet does (FailedPreStopHook), then stops the pod as usual', async () => {
+    h = await startHarness();
+    await h.run('p', {
+      terminationGracePeriodSeconds: 10,
+      containers: [{ name: 'c', image: 'web:1', lifecycle: { preStop: { tcpSocket: { port: 8080 } } } }],
+    });
+    await h.pods.delete('p');
+    await h.clock.advance(0);
+    const events = (await h.cluster.events.list('default')).filter((e) => e.reason === 'FailedPreStopHook');
+    expect(events.map((e) => [e.type, e.message])).toEqual([
+      ['Warning', expect.stringMatching(/^PreStopHook failed: Cannot run handler: invalid handler: tcpSocket is not supported/)],
+    ]);
+    expect(await h.pods.find('p')).toBeUndefined();
+  });
+
+  it('fails a tcpSocket postStart hook as the 1.30 kubelet does: FailedPostStartHook and the container killed', async () => {
+    h = await startHarness();
+    await h.run('p', {
+      restartPolicy: 'Never',
+      containers: [{ name: 'c', image: 'web:1', lifecycle: { postStart: { tcpSocket: { port: 8080 } } } }],
+    });
+    await h.clock.advance(0);
+    const events = (await h.cluster.events.list('default')).filter((e) => e.reason === 'FailedPostStartHook');
+    expect(events.map((e) => [e.type, e.message])).toEqual([
+      ['Warning', expect.stringMatching(/^PostStartHook failed: Cannot run handler: invalid handler: tcpSocket is not supported/)],
+    ]);
+    expect(h.runtime.containers({ namespace: 'default', pod: 'p' })[0].state).toBe('exited');
+  });
+
   it('waits out a postStart sleep before it starts the next container', async () => {
     h = await startHarness();
     await h.run('p', {
