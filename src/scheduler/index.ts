@@ -33,7 +33,7 @@ export {
   seededRandom,
   type ScheduleOutcome,
 } from './schedule-one.js';
-export { findPreemption, type PreemptionResult, type PreemptionOutcome } from './preemption.js';
+export { findPreemption, type NominatedHolds, type PreemptionResult, type PreemptionOutcome } from './preemption.js';
 export { podRequests } from './resources.js';
 export { nodeNamePlugin } from './plugins/node-name.js';
 export { nodeUnschedulablePlugin } from './plugins/node-unschedulable.js';

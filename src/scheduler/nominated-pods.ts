@@ -8,7 +8,7 @@ import type { PodInfo } from './types.js';
  */
 export class NominatedPods {
   private readonly byNode = new Map<string, Map<string, PodInfo>>();
-  private readonly nodeOf = new Map<string, string>();
+  private readonly nodeOfKey = new Map<string, string>();
 
   /** Records (or with no node, forgets) a pod's nomination. */
   set(info: PodInfo, nodeName: string | undefined): void {
@@ -17,14 +17,14 @@ export class NominatedPods {
     let pods = this.byNode.get(nodeName);
     if (!pods) this.byNode.set(nodeName, (pods = new Map()));
     pods.set(info.key, info);
-    this.nodeOf.set(info.key, nodeName);
+    this.nodeOfKey.set(info.key, nodeName);
   }
 
   /** Forgets a pod's nomination (it was bound, deleted, or nominated elsewhere). */
   delete(key: string): void {
-    const node = this.nodeOf.get(key);
+    const node = this.nodeOfKey.get(key);
     if (node === undefined) return;
-    this.nodeOf.delete(key);
+    this.nodeOfKey.delete(key);
     const pods = this.byNode.get(node);
     pods?.delete(key);
     if (pods?.size === 0) this.byNode.delete(node);
@@ -42,8 +42,13 @@ export class NominatedPods {
     return out;
   }
 
+  /** The node a pod is nominated to, if any. */
+  nodeOf(key: string): string | undefined {
+    return this.nodeOfKey.get(key);
+  }
+
   /** How many pods are nominated. */
   get size(): number {
-    return this.nodeOf.size;
+    return this.nodeOfKey.size;
   }
 }

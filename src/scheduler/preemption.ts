@@ -39,11 +39,21 @@ function moreImportant(a: PodInfo, b: PodInfo): number {
   return b.priority - a.priority || startMs(a.pod) - startMs(b.pod);
 }
 
-function fitsWithout(registry: PluginRegistry, pod: Pod, ni: NodeInfo, base: CycleState, evicted: PodInfo[]): boolean {
+function fitsWithout(
+  registry: PluginRegistry,
+  pod: Pod,
+  ni: NodeInfo,
+  base: CycleState,
+  evicted: PodInfo[],
+  held: readonly PodInfo[],
+): boolean {
   const state = base.clone();
   const keys = new Set(evicted.map((v) => v.key));
   const trimmed = nodeInfoVariant(ni, { remove: keys });
   for (const v of evicted) for (const p of registry.preFilter) p.removePod?.(state, pod, v, trimmed);
+  // As RunFilterPluginsWithNominatedPods: the pod must fit beside the pods nominated to the node
+  // (of its priority or higher), and without them.
+  if (held.length > 0 && runFilters(registry, pod, nodeInfoVariant(trimmed, { add: held }), state) !== undefined) return false;
   return runFilters(registry, pod, trimmed, state) === undefined;
 }
 
@@ -95,7 +105,8 @@ export interface NodeVictims {
 /**
  * Victims on one node (selectVictimsOnNode): every lower-priority pod is removed, then pods are
  * reprieved, most important first, the budget-violating ones before the others, as long as the
- * preemptor still fits; undefined when removing them all does not help.
+ * preemptor still fits (beside `held`, the pods nominated to the node that it must leave room
+ * for); undefined when removing them all does not help.
  */
 export function selectVictimsOnNode(
   registry: PluginRegistry,
@@ -104,15 +115,16 @@ export function selectVictimsOnNode(
   state: CycleState,
   priority: number,
   pdbs: readonly PodDisruptionBudget[] = [],
+  held: readonly PodInfo[] = [],
 ): NodeVictims | undefined {
   const lower = [...ni.pods.values()].filter((p) => p.priority < priority).sort(moreImportant);
-  if (lower.length === 0 || !fitsWithout(registry, pod, ni, state, lower)) return undefined;
+  if (lower.length === 0 || !fitsWithout(registry, pod, ni, state, lower, held)) return undefined;
   const { violating, nonViolating } = splitByBudgetViolation(lower, pdbs);
   let evicted = lower;
   let pdbViolations = 0;
   const reprieve = (v: PodInfo, violates: boolean) => {
     const without = evicted.filter((x) => x !== v);
-    if (fitsWithout(registry, pod, ni, state, without)) evicted = without;
+    if (fitsWithout(registry, pod, ni, state, without, held)) evicted = without;
     else if (violates) pdbViolations++;
   };
   for (const v of violating) reprieve(v, true);
@@ -145,9 +157,21 @@ function better(a: Candidate, b: Candidate): Candidate {
 }
 
 /**
+ * The pods nominated to a node that a pod of `priority` must leave room for (those of higher or
+ * equal priority, other than the pod itself): the scheduler's nominator.
+ */
+export interface NominatedHolds {
+  /** The pods nominated to `nodeName` that a pod of `priority` (keyed `podKey`, namespace/name) must leave room for. */
+  holding(nodeName: string, podKey: string, priority: number): PodInfo[];
+}
+
+/**
  * Finds the node and victims for preempting on behalf of `pod`, given the failed cycle's
  * per-node statuses and PreFilter state. `priority` defaults to the pod's spec.priority;
- * `pdbs` are the cluster's PodDisruptionBudgets (nodes whose victims violate fewer win).
+ * `pdbs` are the cluster's PodDisruptionBudgets (nodes whose victims violate fewer win);
+ * `nominated` holds the room earlier preemptions made for their pods (a second preemptor does
+ * not count the same victims as room for itself, as SelectVictimsOnNode runs the filters with
+ * the nominated pods).
  */
 export function findPreemption(
   registry: PluginRegistry,
@@ -156,11 +180,12 @@ export function findPreemption(
   failed: { statuses: ReadonlyMap<string, Status>; state: CycleState },
   priority = podInfoOf(pod).priority,
   pdbs: readonly PodDisruptionBudget[] = [],
+  nominated?: NominatedHolds,
 ): PreemptionOutcome {
   if (pod.spec?.preemptionPolicy === 'Never') return { message: 'preemption: not eligible due to preemptionPolicy=Never.' };
-  const nominated = pod.status?.nominatedNodeName;
-  if (nominated) {
-    const ni = snapshot.nodeInfo(nominated);
+  const nominatedNode = pod.status?.nominatedNodeName;
+  if (nominatedNode) {
+    const ni = snapshot.nodeInfo(nominatedNode);
     for (const p of ni?.pods.values() ?? []) {
       if (p.priority < priority && p.pod.metadata.deletionTimestamp) {
         return { message: 'preemption: not eligible due to a terminating pod on the nominated node.' };
@@ -168,6 +193,7 @@ export function findPreemption(
     }
   }
   const nodes = snapshot.nodeInfos();
+  const podKey = podInfoOf(pod).key;
   const reasons: Status[] = [];
   let best: Candidate | undefined;
   for (const ni of nodes) {
@@ -176,7 +202,8 @@ export function findPreemption(
       reasons.push({ code: 'UnschedulableAndUnresolvable', reasons: [ERR_PREEMPTION_NOT_HELPFUL] });
       continue;
     }
-    const chosen = selectVictimsOnNode(registry, pod, ni, failed.state, priority, pdbs);
+    const held = nominated?.holding(ni.name, podKey, priority) ?? [];
+    const chosen = selectVictimsOnNode(registry, pod, ni, failed.state, priority, pdbs, held);
     if (!chosen) {
       reasons.push({ code: 'Unschedulable', reasons: [ERR_NO_VICTIMS] });
       continue;

@@ -20,6 +20,7 @@ import type {
 import type { ApiContext } from '../client/types.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
+import { jsonEqual } from '../model/json.js';
 import type { AnyPlugin, FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from './types.js';
 import { NodeInfoCache } from './node-info-cache.js';
 import { NominatedPods } from './nominated-pods.js';
@@ -297,7 +298,7 @@ export class Scheduler {
   private onPod(type: string, pod: Pod, old: Pod | undefined): void {
     const key = podKey(pod);
     if (type === 'DELETED' || pod.spec?.nodeName || pod.metadata.deletionTimestamp) this.nominated.delete(key);
-    else this.nominated.set(podInfoOf(this.withPriority(pod)), pod.status?.nominatedNodeName);
+    else this.nominated.set(podInfoOf(this.withPriority(pod)), pod.status?.nominatedNodeName ?? this.keptNomination(key, pod, old));
     if (type === 'DELETED') {
       this.pending.delete(key);
       this.queue.delete(key);
@@ -367,7 +368,7 @@ export class Scheduler {
     let message = out.message;
     // A pod whose preemption is still evicting its victims does not preempt again meanwhile.
     if (this.options.preemption !== false && !this.preempting.has(info.key)) {
-      const pre = findPreemption(this.registry, pod, this.cache, out, undefined, this.budgets?.list() ?? []);
+      const pre = findPreemption(this.registry, pod, this.cache, out, undefined, this.budgets?.list() ?? [], this.nominated);
       if (pre.result) {
         // Hold the room at once, before the victims are gone, so no lower pod takes it meanwhile.
         this.nominated.set(podInfoOf(pod), pre.result.nodeName);
@@ -380,6 +381,21 @@ export class Scheduler {
     }
     this.queue.requeueUnschedulable(info.key);
     this.reportFailure(pod, message);
+  }
+
+  /**
+   * The node held for a pod whose update carries no nominatedNodeName: the one this scheduler
+   * nominated it to in memory, when only the pod's status changed (kube-scheduler's
+   * UpdateNominatedPod: the update right after a preemption, such as the PodScheduled condition
+   * written before the nomination, must not drop the hold, or a second preemptor takes the same room).
+   */
+  private keptNomination(key: string, pod: Pod, old: Pod | undefined): string | undefined {
+    const node = this.nominated.nodeOf(key);
+    if (node === undefined || !old) return undefined;
+    const { status: _a, ...next } = pod;
+    const { status: _b, ...prev } = old;
+    const meta = (p: typeof next) => ({ ...p, metadata: { ...p.metadata, resourceVersion: undefined, generation: undefined } });
+    return jsonEqual(meta(next), meta(prev)) ? node : undefined;
   }
 
   /** The pod with spec.priority resolved (pods created before their PriorityClass lack it). */

@@ -3,6 +3,8 @@ import { buildSnapshot } from '../../../src/scheduler/node-info-cache.js';
 import { defaultRegistry } from '../../../src/scheduler/registry.js';
 import { scheduleOne } from '../../../src/scheduler/schedule-one.js';
 import { findPreemption } from '../../../src/scheduler/preemption.js';
+import { NominatedPods } from '../../../src/scheduler/nominated-pods.js';
+import { podInfoOf } from '../../../src/scheduler/pod-info.js';
 import type { Node, Pod } from '../../../src/model/types.js';
 import { makeNode, makePod } from '../../../src/testing.js';
 
@@ -87,5 +89,32 @@ describe('preemption', () => {
       makePod('y').req({ cpu: '1' }).priority(3).node('n2').obj(),
     ];
     expect(preempt(nodes, existing, makePod('p').req({ cpu: '1' }).priority(10).obj()).result?.nodeName).toBe('n2');
+  });
+});
+
+describe('preemption beside nominated pods', () => {
+  it('a second preemptor leaves room for a pod nominated to the node: it takes other victims instead of counting the same ones', async () => {
+    const nodes = [makeNode('n1').capacity({ cpu: '2' }).obj(), makeNode('n2').capacity({ cpu: '2' }).obj()];
+    const existing = [
+      makePod('a1').req({ cpu: '1' }).priority(10).node('n1').obj(),
+      makePod('a2').req({ cpu: '1' }).priority(10).node('n1').obj(),
+      makePod('b1').req({ cpu: '1' }).priority(10).node('n2').obj(),
+      makePod('b2').req({ cpu: '1' }).priority(10).node('n2').obj(),
+    ];
+    const registry = defaultRegistry();
+    const snapshot = buildSnapshot(nodes, existing);
+    const first = makePod('first').req({ cpu: '1' }).priority(1000).obj();
+    const second = makePod('second').req({ cpu: '1' }).priority(1000).obj();
+    const out1 = scheduleOne(registry, first, snapshot);
+    if (out1.ok) throw new Error('expected no fit');
+    const pre1 = findPreemption(registry, first, snapshot, out1);
+    const nominated = new NominatedPods();
+    nominated.set(podInfoOf(first), pre1.result!.nodeName);
+    const out2 = scheduleOne(registry, second, snapshot, { nominated });
+    if (out2.ok) throw new Error('expected no fit');
+    const pre2 = findPreemption(registry, second, snapshot, out2, undefined, [], nominated);
+    // The first one's victim on its node is not room for the second: the second evicts one pod elsewhere.
+    expect(pre2.result?.nodeName).not.toBe(pre1.result?.nodeName);
+    expect(pre2.result?.victims).toHaveLength(1);
   });
 });
