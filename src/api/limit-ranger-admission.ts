@@ -91,10 +91,18 @@ function checkItem(type: string, item: core.LimitRangeItem, req: List, lim: List
   return errs.filter((e): e is string => e !== undefined);
 }
 
-/** The plugin; `ranges(ns)` is a client of the namespace's LimitRanges. */
-export function limitRangerAdmission(ranges: (namespace: string) => ResourceClient<KubeObject>): AdmissionPlugin {
+/**
+ * The plugin; `ranges(ns)` is a client of the namespace's LimitRanges; `cached(ns)`, when given,
+ * reads them from a watch-fed cache (the LimitRange lister) and returns undefined until it is synced.
+ */
+export function limitRangerAdmission(
+  ranges: (namespace: string) => ResourceClient<KubeObject>,
+  cached?: (namespace: string) => readonly KubeObject[] | undefined,
+): AdmissionPlugin {
   const itemsOf = async (ns: string): Promise<core.LimitRangeItem[]> =>
-    (await ranges(ns).list()).items.flatMap((lr) => ((lr as core.LimitRange).spec?.limits ?? []) as core.LimitRangeItem[]);
+    (cached?.(ns) ?? (await ranges(ns).list()).items).flatMap(
+      (lr) => ((lr as core.LimitRange).spec?.limits ?? []) as core.LimitRangeItem[],
+    );
   return {
     name: 'LimitRanger',
     async mutate(request) {

@@ -28,11 +28,16 @@ interface PodSpecPriority {
 }
 
 /**
- * Kubernetes' Priority admission plugin: on pod creation, resolves `spec.priorityClassName`
+ * Kubernetes' Priority admission plugin (reads `cached` classes when given, as the plugin reads its lister): on pod creation, resolves `spec.priorityClassName`
  * (or the globalDefault class) into `spec.priority` and `spec.preemptionPolicy`, so every
  * component sees a pod's priority on the pod itself. An unknown class is Forbidden.
  */
-export function priorityAdmission(classes: () => ResourceClient<PriorityClass>): AdmissionPlugin {
+export function priorityAdmission(
+  classes: () => ResourceClient<PriorityClass>,
+  cached?: () => readonly PriorityClass[] | undefined,
+): AdmissionPlugin {
+  /** The classes from the watch-fed cache (the PriorityClass lister) when it is synced, else from the API. */
+  const all = async (): Promise<readonly PriorityClass[]> => cached?.() ?? (await classes().list()).items;
   return {
     name: 'Priority',
     async mutate(request) {
@@ -41,7 +46,8 @@ export function priorityAdmission(classes: () => ResourceClient<PriorityClass>):
       const name = request.object.metadata.name ?? request.object.metadata.generateName ?? '';
       let cls: PriorityClass | undefined;
       if (spec.priorityClassName) {
-        cls = await classes().find(spec.priorityClassName);
+        const className = spec.priorityClassName;
+        cls = cached ? (await all()).find((c) => c.metadata.name === className) : await classes().find(className);
         if (!cls) {
           throw TugboatError.forbidden(`pods "${name}" is forbidden: no PriorityClass with name ${spec.priorityClassName} was found`, {
             kind: 'pods',
@@ -49,7 +55,7 @@ export function priorityAdmission(classes: () => ResourceClient<PriorityClass>):
           });
         }
       } else {
-        cls = (await classes().list()).items.find((c) => c.globalDefault);
+        cls = (await all()).find((c) => c.globalDefault);
         if (cls) spec.priorityClassName = cls.metadata.name;
       }
       const value = cls?.value ?? 0;

@@ -34,7 +34,18 @@ export interface ResourceQuotaAdmissionDeps {
   quotas(namespace: string): ResourceClient<core.ResourceQuota & KubeObject>;
   /** The stored objects of a resource in a namespace (for a quota whose status is not filled in yet). */
   list(resource: QuotaResource & { apiVersion: string; kind: string }, namespace: string): Promise<KubeObject[]>;
+  /**
+   * The namespace's ResourceQuotas from a watch-fed cache (kube-apiserver's quota lister);
+   * undefined when it is not synced, and the plugin lists them through `quotas`.
+   */
+  cached?(namespace: string): readonly Quota[] | undefined;
+  /** Hands the cache a quota the plugin has just written or read. */
+  observe?(quota: Quota): void;
 }
+
+type Quota = core.ResourceQuota & KubeObject;
+
+const byName = (a: Quota, b: Quota): number => (a.metadata.name! < b.metadata.name! ? -1 : 1);
 
 /** The updates Kubernetes' evaluators re-check (the rest are evaluated on create only). */
 const UPDATE_EVALUATED = new Set(['pods', 'persistentvolumeclaims', 'services']);
@@ -131,16 +142,16 @@ export function resourceQuotaAdmission(deps: ResourceQuotaAdmissionDeps): Admiss
     name: 'ResourceQuota',
     async validate(request) {
       if (request.subresource || request.operation === 'DELETE') return;
-      // Events are not charged (a quota's count/events is not enforced): the event recorders write
-      // on their callers' paths, and a quota list and namespace lock per Event reorders the
-      // scheduler's preemption under FakeClock (test/unit/workloads/scheduling.test.ts, preemption).
-      if (request.type.plural === 'events') return;
+      if (request.type.plural === 'events') return; // TEMP
       if (request.operation === 'UPDATE' && !(request.type.group === '' && UPDATE_EVALUATED.has(request.type.plural))) return;
       const ns = request.object.metadata.namespace;
       if (!ns || !request.type.namespaced) return;
       const client = deps.quotas(ns);
+      const read = async (): Promise<readonly Quota[]> => deps.cached?.(ns) ?? (await client.list()).items;
+      // Most writes match no quota: they take no lock (the quota evaluator queues only work it has).
+      if (!(await read()).some((q) => quotaMatches(q, request.object, request.type))) return;
       await lock.run(ns, async () => {
-        const quotas = (await client.list()).items.sort((a, b) => (a.metadata!.name! < b.metadata!.name! ? -1 : 1));
+        const quotas = [...(await read())].sort(byName);
         // Check every quota first: a rejection charges nothing.
         const charges: Array<[core.ResourceQuota, Usage]> = [];
         for (const q of quotas) {
@@ -151,13 +162,18 @@ export function resourceQuotaAdmission(deps: ResourceQuotaAdmissionDeps): Admiss
         for (let [quota, next] of charges) {
           for (let attempt = 0; ; attempt++) {
             try {
-              await client.updateStatus({ ...quota, status: { ...quota.status, hard: quota.spec?.hard, used: fromUsage(next) } } as never);
+              const written = await client.updateStatus({
+                ...quota,
+                status: { ...quota.status, hard: quota.spec?.hard, used: fromUsage(next) },
+              } as never);
+              deps.observe?.(written);
               break;
             } catch (err) {
               // The controller wrote the status meanwhile: evaluate again against what it wrote.
               if (!TugboatError.is(err, 'Conflict') || attempt >= CAS_RETRIES) throw err;
               const fresh = await client.find(quota.metadata!.name!);
               if (!fresh) break;
+              deps.observe?.(fresh);
               quota = fresh;
               const again = await evaluate(fresh, request, ns);
               if (!again) break;

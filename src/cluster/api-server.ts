@@ -20,7 +20,8 @@ import { persistentVolumeClaimResizeAdmission } from '../api/resize-admission.js
 import { resourceQuotaAdmission } from '../api/resource-quota-admission.js';
 import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
 import type { ApiContext, EventRecorder, ListOptions, ResourceClient, ServiceAccountTokenRequest } from '../client/types.js';
-import type { PriorityClass, StorageClass } from '../model/types.js';
+import type { core, PriorityClass, StorageClass } from '../model/types.js';
+import { StoreCache } from '../api/store-cache.js';
 import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import { serviceAllocation } from '../api/services/service-allocation.js';
 import { ServiceAccountTokens } from '../api/service-account-tokens/token-service.js';
@@ -73,10 +74,21 @@ export class ApiServer {
   readonly tokens: ServiceAccountTokens;
   private readonly registrar: CrdRegistrar;
   private readonly recorder: ApiEventRecorder | undefined;
+  /** What the admission plugins read instead of a list per write (their listers in kube-apiserver). */
+  private readonly caches: {
+    resourceQuotas: StoreCache<core.ResourceQuota & KubeObject>;
+    limitRanges: StoreCache;
+    priorityClasses: StoreCache<PriorityClass>;
+  };
 
   constructor(options: ApiServerOptions) {
     const { store, clock } = options;
     this.registrar = new CrdRegistrar(this.registry, store);
+    this.caches = {
+      resourceQuotas: new StoreCache(store, 'core/resourcequotas'),
+      limitRanges: new StoreCache(store, 'core/limitranges'),
+      priorityClasses: new StoreCache(store, 'scheduling.k8s.io/priorityclasses'),
+    };
     this.api = new ObjectApi({ store, admission: this.admission, clock, kinds: this.registrar, onWarning: options.onWarning });
     const recorder =
       options.recordEvents === false ? undefined : new ApiEventRecorder((ns) => this.client<Event>('v1', 'Event', ns), clock);
@@ -103,15 +115,27 @@ export class ApiServer {
         nodePortRange: options.serviceNodePortRange,
       }),
     );
-    this.admission.use(priorityAdmission(() => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass')));
+    this.admission.use(
+      priorityAdmission(
+        () => this.client<PriorityClass>('scheduling.k8s.io/v1', 'PriorityClass'),
+        () => this.caches.priorityClasses.list(''),
+      ),
+    );
     this.admission.use(serviceAccountAdmission((ns) => this.context.client('v1', 'ServiceAccount', ns)));
-    this.admission.use(limitRangerAdmission((ns) => this.context.client('v1', 'LimitRange', ns)));
+    this.admission.use(
+      limitRangerAdmission(
+        (ns) => this.context.client('v1', 'LimitRange', ns),
+        (ns) => this.caches.limitRanges.list(ns),
+      ),
+    );
     this.admission.use(persistentVolumeClaimResizeAdmission(() => this.client<StorageClass>('storage.k8s.io/v1', 'StorageClass')));
     // Last, as in Kubernetes: it charges the quotas of what the plugins before it admitted.
     this.admission.use(
       resourceQuotaAdmission({
         quotas: (ns) => this.context.client('v1', 'ResourceQuota', ns),
         list: async (r, ns) => (await this.context.client(r.apiVersion, r.kind, ns).list()).items,
+        cached: (ns) => this.caches.resourceQuotas.list(ns),
+        observe: (q) => this.caches.resourceQuotas.observe(q),
       }),
     );
   }
@@ -122,6 +146,7 @@ export class ApiServer {
    */
   async boot(): Promise<void> {
     await this.registrar.start();
+    await Promise.all(Object.values(this.caches).map((c) => c.start()));
     const namespaces = this.client('v1', 'Namespace');
     for (const name of SYSTEM_NAMESPACES) {
       if (!(await namespaces.find(name))) await namespaces.create({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
@@ -137,6 +162,7 @@ export class ApiServer {
     await this.recorder?.flushed();
     this.recorder?.stop();
     await this.registrar.stop();
+    await Promise.all(Object.values(this.caches).map((c) => c.stop()));
   }
 
   /** A client for any served kind, for users: its writes' warnings reach `onWarning`. */
