@@ -268,7 +268,8 @@ export class Informer<T extends KubeObject = KubeObject> {
   private async retry({ error, failures, synced }: ListWatchFailure, signal: AbortSignal): Promise<boolean> {
     if (!synced) return false;
     const factory = this.options.factory;
-    if (factory && !(await factory.isServed(this))) {
+    // Discovery that fails (the API server unreachable) is no answer: back off and retry, as for the watch.
+    if (factory && !(await factory.isServed(this).catch(() => true))) {
       this.log.info({ kind: this.kind }, 'kind no longer served; waiting for it');
       await factory.waitForKind(this, signal).catch(() => undefined);
       return true;

@@ -13,23 +13,17 @@ import { clientArgs, kinds, type KindRef } from '../client/kinds.js';
 import type { Node, Scale } from '../model/types.js';
 import { scaleObject, type ScaleTarget } from './scale.js';
 import { ClusterMetricsClient } from './metrics-client.js';
-import { storeResourceOf } from '../model/resource-type.js';
-import { horizontalPodAutoscalerController } from '../controllers/hpa/index.js';
 import type { CustomMetricsProvider } from '../controllers/hpa/types.js';
 import { drainNode, setUnschedulable, type DrainOptions, type DrainResult } from './drain.js';
 import { applyManifests, type ApplyOptions, type ApplyResult } from '../api/apply.js';
 import type { ManifestInput } from '../api/manifest.js';
 import type { ApiContext, ResourceClient } from '../client/types.js';
 import { TypedClients } from './typed-clients.js';
-import { GarbageCollector } from '../controllers/garbage-collector/garbage-collector.js';
-import { NamespaceController } from '../controllers/namespace/namespace-controller.js';
 import { ControllerManager, type ControllerManagerOptions } from '../controllers/runtime/controller-manager.js';
-import { builtinControllers } from '../controllers/builtin.js';
 import { LocalVolumes } from '../cloud-providers/local/local-volumes.js';
 import { ensureStandardStorageClass } from './storage-class.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { crdCleanupController } from '../controllers/crd-cleanup/index.js';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import type { PodLogOptions } from '../node-agent/types.js';
@@ -42,8 +36,9 @@ import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type Set
 import { ApiServer, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider, VolumeProvider } from '../cloud-providers/types.js';
 import { cloudControllers, type ClusterAutoscalerOptions } from './cloud-controllers.js';
-import { ElectedParts, type ClusterLeaderElection } from './leader-election.js';
-import { ApiHttpServer } from '../server/api-http-server.js';
+import { registerControllers } from './parts/controllers.js';
+import { serveApi } from './parts/api-server-part.js';
+import { CONTROLLER_MANAGER_LEASE, ElectedParts, SCHEDULER_LEASE, type ClusterLeaderElection } from './leader-election.js';
 import { NodePortProxy } from './node-ports.js';
 import { PodNetworkServices } from './pod-network-services.js';
 import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
@@ -52,15 +47,11 @@ import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.j
 import type { ServeOptions, ServedApi, UserInfo } from '../server/types.js';
 import { RbacAuthorizer, ensureDefaultRoles } from '../server/rbac/rbac-authorizer.js';
 import { authorizedContext } from '../server/rbac/authorized-context.js';
-import { publishServingCa } from './serving-ca.js';
 
 export { SYSTEM_NAMESPACES, type ClusterEventLog } from './api-server.js';
 export type { PortForward, PortForwardOptions } from './port-forward.js';
 
-/** The Lease (in kube-system) the controller manager's leader holds with `leaderElection`. */
-export const CONTROLLER_MANAGER_LEASE = 'tugboat-controller-manager';
-/** The Lease (in kube-system) the scheduler's leader holds with `leaderElection`. */
-export const SCHEDULER_LEASE = 'tugboat-scheduler';
+export { CONTROLLER_MANAGER_LEASE, SCHEDULER_LEASE } from './leader-election.js';
 
 /** Options of {@link Cluster.start}. */
 export interface ClusterOptions {
@@ -282,23 +273,13 @@ export class Cluster extends TypedClients {
     await this.apiServer.boot();
     // The runtime identity of an earlier run on this store, resumed: its containers are adopted.
     this.nodePool.resumeInstance(await resumeRuntimeIdentity(this.context, this.name, this.nodePool.instance.id));
-    // The API's own controller (it runs in Kubernetes' apiextensions server): CRD deletion.
-    this.controllers.register(crdCleanupController());
-    // Always on (also with `controllers: false`): they find every kind through discovery.
-    this.controllers.register(new GarbageCollector());
-    this.controllers.register(new NamespaceController());
-    if (this.builtins) {
-      for (const c of builtinControllers({ volumes: this.volumes })) this.controllers.register(c);
+    registerControllers(this.controllers, {
+      builtins: this.builtins,
+      volumes: this.volumes,
       // The HPA controller reads metrics through the cluster's client over its node agents.
-      const metrics = new ClusterMetricsClient(this.nodePool, this.clock, this.customMetrics);
-      this.controllers.register(horizontalPodAutoscalerController({ metrics }));
-      // autoscaling/v1 objects kept apart from v2 ones (not one collection converted on read) get their own loop.
-      const v1 = this.registry.find('autoscaling/v1', 'HorizontalPodAutoscaler');
-      const v2 = this.registry.find('autoscaling/v2', 'HorizontalPodAutoscaler');
-      if (v1 && (!v2 || storeResourceOf(v1) !== storeResourceOf(v2))) {
-        this.controllers.register(horizontalPodAutoscalerController({ metrics, version: 'v1' }));
-      }
-    }
+      metrics: new ClusterMetricsClient(this.nodePool, this.clock, this.customMetrics),
+      findKind: (apiVersion, kind) => this.registry.find(apiVersion, kind),
+    });
     if (this.cloudProvider) {
       await this.cloudProvider.attach?.({
         clusterName: this.name,
@@ -479,24 +460,10 @@ export class Cluster extends TypedClients {
    */
   async serve(options: ServeOptions = {}): Promise<ServedApi> {
     this.assertRunning();
-    await ensureDefaultRoles(this.apiServer.userContext);
-    const server = new ApiHttpServer(
-      {
-        context: this.apiServer.userContext,
-        registry: this.registry,
-        logs: (ns, pod, o) => this.logs(ns, pod, o),
-        exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
-        serviceAccountTokens: async (token) => {
-          const sa = await this.apiServer.tokens.authenticate(token);
-          return sa && { name: sa.user, groups: sa.groups, uid: sa.uid, extra: sa.extra };
-        },
-      },
-      options,
-      new RbacAuthorizer(this.apiServer.userContext),
-    );
-    const served = await server.start();
-    // The pods' kube-root-ca.crt (the root-ca-cert-publisher copies it into every namespace).
-    if (served.ca) await publishServingCa(this.context, served.ca);
+    const served = await serveApi(this.apiServer, options, {
+      logs: (ns, pod, o) => this.logs(ns, pod, o),
+      exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
+    });
     const handle: ServedApi = {
       ...served,
       close: async () => {

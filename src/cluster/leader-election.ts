@@ -10,6 +10,11 @@ import { LeaderElector } from '../client/leader-election/leader-elector.js';
 import { silentLogger, type Logger } from '../client/logger.js';
 import type { ApiContext } from '../client/types.js';
 
+/** The Lease (in kube-system) the controller manager's leader holds with leader election. */
+export const CONTROLLER_MANAGER_LEASE = 'tugboat-controller-manager';
+/** The Lease (in kube-system) the scheduler's leader holds with leader election. */
+export const SCHEDULER_LEASE = 'tugboat-scheduler';
+
 /** Leader election of a Cluster's controller manager and scheduler (durations as client-go's). */
 export interface ClusterLeaderElection {
   /** This Cluster's identity among candidates. @default `${hostname}_${uuid}` */
@@ -43,6 +48,7 @@ export class ElectedParts {
    * @param options identity and durations
    * @param parts the parts to elect
    * @param log where lost leadership and failures are logged
+   * @param onLost called with the Lease's name when a part that led loses it (not at `stop()`)
    * @throws TugboatError BadRequest naming the field when a duration is invalid
    */
   constructor(
@@ -50,6 +56,7 @@ export class ElectedParts {
     options: ClusterLeaderElection,
     parts: ElectedPart[],
     private readonly log: Logger = silentLogger,
+    onLost?: (lease: string) => void,
   ) {
     const identity = options.identity ?? `${hostname()}_${randomUUID()}`;
     this.electors = parts.map((part) => {
@@ -68,7 +75,10 @@ export class ElectedParts {
           onStoppedLeading: () => {
             if (!started) return;
             this.leading.delete(part.lease);
-            if (!this.stop$.signal.aborted) this.log.warn({ lease: part.lease }, 'leader election lost; the part stays stopped');
+            if (!this.stop$.signal.aborted) {
+              this.log.warn({ lease: part.lease }, 'leader election lost; the part stays stopped');
+              onLost?.(part.lease);
+            }
             this.transitions.push(started.catch(() => undefined).then(() => part.stop()));
           },
         },

@@ -14,7 +14,7 @@ export const RESOURCE_METRIC_WINDOW_MS = 15_000;
 /** A MetricsClient over a cluster's node agents and the user's custom metrics provider. */
 export class ClusterMetricsClient implements MetricsClient {
   constructor(
-    private readonly nodes: NodePool,
+    private readonly nodes: Pick<NodePool, 'podStats'>,
     private readonly clock: Clock,
     private readonly custom?: CustomMetricsProvider,
   ) {}
