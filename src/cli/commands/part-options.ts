@@ -98,10 +98,14 @@ export async function runUntilStopped(
   const stopped = new Promise<undefined>((done) =>
     io.signal.aborted ? done(undefined) : io.signal.addEventListener('abort', () => done(undefined), { once: true }),
   );
+  // The clock's timers and the client's idle connections do not hold the process: a candidate
+  // waiting for its Lease would otherwise exit (code 0) as soon as nothing else is pending.
+  const keepAlive = setInterval(() => {}, 2 ** 30);
   try {
     const lost = await Promise.race([stopped, part.lost ?? new Promise<never>(() => {})]);
     if (lost !== undefined) throw new CliFailure(`error: leader election lost (Lease kube-system/${lost}): stopping`);
   } finally {
+    clearInterval(keepAlive);
     await part.stop();
     await ctx.close();
   }

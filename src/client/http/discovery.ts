@@ -7,6 +7,7 @@ interface ApiResource {
   namespaced: boolean;
   kind: string;
   shortNames?: string[];
+  verbs?: string[];
 }
 
 interface ApiResourceList {
@@ -33,7 +34,9 @@ export async function discoverKinds(http: HttpTransport): Promise<ResourceType[]
     const [group, version] = list.groupVersion.includes('/') ? list.groupVersion.split('/') : ['', list.groupVersion];
     const subs = new Set(list.resources.filter((r) => r.name.includes('/')).map((r) => r.name));
     for (const r of list.resources) {
-      if (r.name.includes('/')) continue;
+      // Create-only virtual resources (the access and subject reviews) are no kind to read or watch,
+      // as the in-process API's discovery leaves them out.
+      if (r.name.includes('/') || (r.verbs && !r.verbs.includes('list'))) continue;
       out.push({
         group: group!,
         version: version!,
