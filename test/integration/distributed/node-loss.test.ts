@@ -112,9 +112,15 @@ describe('the control plane as separate processes (apiserver on SQLite, controll
 
     await sigkill(agents.get(NODES[0])!);
     await eventually(async () => (await ready(NODES[0])) === 'Unknown', `node ${NODES[0]} NotReady (Unknown)\n${outputs()}`, WAIT);
-    const tainted = await nodes.get(NODES[0]);
-    expect(tainted.spec?.taints?.map((t) => `${t.key}:${t.effect}`)).toEqual(
-      expect.arrayContaining([`${TAINT_NODE_UNREACHABLE}:NoSchedule`, `${TAINT_NODE_UNREACHABLE}:NoExecute`]),
+    // The controller writes the status, then the taints (two writes): wait for both.
+    const unreachable = [`${TAINT_NODE_UNREACHABLE}:NoSchedule`, `${TAINT_NODE_UNREACHABLE}:NoExecute`];
+    await eventually(
+      async () => {
+        const taints = (await nodes.get(NODES[0])).spec?.taints?.map((t) => `${t.key}:${t.effect}`) ?? [];
+        return unreachable.every((t) => taints.includes(t));
+      },
+      `node ${NODES[0]} tainted unreachable\n${outputs()}`,
+      WAIT,
     );
     expect(await ready(NODES[1])).toBe('True');
 
