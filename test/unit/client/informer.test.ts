@@ -34,11 +34,11 @@ async function until(cond: () => boolean): Promise<void> {
 
 /** An ApiContext over the cluster's whose Pod watches fail once, on demand, and which counts Pod lists. */
 function flakyPods(base: ApiContext) {
-  const state = { lists: 0, failNextWatch: false, abortWatch: undefined as (() => void) | undefined };
+  const state = { lists: 0, failNextWatch: false, abortWatch: undefined as (() => void) | undefined, discoveryDown: false };
   const ctx: ApiContext = {
     clock: base.clock,
     events: base.events,
-    discover: () => base.discover(),
+    discover: () => (state.discoveryDown ? Promise.reject(new Error('connect ECONNREFUSED')) : base.discover()),
     bindPod: (b) => base.bindPod(b),
     evictPod: (e) => base.evictPod(e),
     createToken: (r) => base.createToken(r),
@@ -163,6 +163,23 @@ describe('Informer', () => {
     for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
     expect(state.lists).toBe(1);
     expect(inf.get('default', 'while-down')).toBeUndefined();
+    await clock.advance(100);
+    await until(() => state.lists === 2);
+    await until(() => inf.get('default', 'while-down') !== undefined);
+    await f.stop();
+  });
+
+  it('retries, rather than stopping for good, when discovery fails too (the API server unreachable)', async () => {
+    const { clock, cluster } = await start();
+    const { ctx, state } = flakyPods(cluster.context);
+    const f = new InformerFactory(ctx, { retry: { initialMs: 100, maxMs: 1000 } });
+    const inf = await f.start(kinds.Pod);
+    await until(() => state.abortWatch !== undefined);
+    state.discoveryDown = true;
+    state.abortWatch!();
+    await until(() => clock.pendingTimers() > 0);
+    await cluster.client(kinds.Pod, 'default').create(pod('while-down'));
+    state.discoveryDown = false;
     await clock.advance(100);
     await until(() => state.lists === 2);
     await until(() => inf.get('default', 'while-down') !== undefined);
