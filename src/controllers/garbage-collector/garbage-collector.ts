@@ -8,6 +8,14 @@ import type { Controller, ControllerSetup, ReconcileContext, ReconcileRequest } 
 import { watchEveryKind } from '../runtime/every-kind.js';
 import { OwnerGraph, type GraphNode } from './owner-graph.js';
 
+/**
+ * Kinds the garbage collector does not watch (kube-controller-manager's DefaultIgnoredResources):
+ * Events, core and events.k8s.io. They are the most written kind and never own anything.
+ */
+function isIgnored(type: ResourceType): boolean {
+  return type.plural === 'events' && (type.group === '' || type.group === 'events.k8s.io');
+}
+
 /** A garbage collector request: `name` is the uid of the object to look at (of any kind). */
 export type GcRequest = ReconcileRequest;
 
@@ -27,6 +35,7 @@ export class GarbageCollector implements Controller<GcRequest> {
   async setup(setup: ControllerSetup<GcRequest>): Promise<void> {
     this.enqueueUid = (uid) => setup.enqueue({ name: uid });
     await watchEveryKind(setup, {
+      filter: (type) => !isIgnored(type),
       handler: (type) => ({
         onAdd: (obj) => this.observe(type, obj),
         onUpdate: (_old, obj) => this.observe(type, obj),

@@ -101,6 +101,20 @@ describe('finalizers and garbage collection', () => {
     expect((await cluster.configMaps().find('orphan')) === undefined).toBe(true);
   });
 
+  it('leaves Events alone, as kube-controller-manager ignores them (an Event whose owner never existed stays)', async () => {
+    const ghost = [{ apiVersion: 'v1', kind: 'ConfigMap', name: 'ghost', uid: '00000000-0000-0000-0000-000000000000' }];
+    await cluster.client('v1', 'Event', 'default').create({
+      metadata: { name: 'e', ownerReferences: ghost },
+      involvedObject: { kind: 'ConfigMap', name: 'ghost', namespace: 'default' },
+      reason: 'Test',
+      message: 'm',
+    } as never);
+    await cluster.configMaps().create({ ...cm('orphan2'), metadata: { name: 'orphan2', ownerReferences: ghost } });
+    await cluster.settled();
+    expect(await cluster.configMaps().find('orphan2')).toBeUndefined();
+    expect(await cluster.client('v1', 'Event', 'default').find('e')).toBeDefined();
+  });
+
   it('checks delete preconditions', async () => {
     const c = await cluster.configMaps().create(cm('c'));
     const err = await rejection(cluster.configMaps().delete('c', { preconditions: { uid: 'other' } }));
