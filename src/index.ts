@@ -102,7 +102,15 @@ export { parseQuantity, Quantity, quantityToMilli } from './model/quantity.js';
 export type { QuantityFormat } from './model/quantity.js';
 export { isDns1123Label, isDns1123Subdomain, isQualifiedName, isValidLabelValue } from './model/names.js';
 export { apiVersionOf, storeResourceOf } from './model/resource-type.js';
-export type { ResourceType, NameFormat, ValidationResult, ScaleSubresource, VersionConversion } from './model/resource-type.js';
+export type {
+  ResourceType,
+  NameFormat,
+  ValidationResult,
+  ScaleSubresource,
+  VersionConversion,
+  CustomResourceVersion,
+  PrinterColumn,
+} from './model/resource-type.js';
 export { BUILTIN_KINDS } from './model/kinds/index.js';
 export { resourceTypeFromCRD } from './model/crd.js';
 /** Well-known label, annotation, taint, finalizer and namespace names (Kubernetes' own values). */

@@ -143,6 +143,10 @@ export function resourceTypeFromCRD(crd: CustomResourceDefinition): ResourceType
     nameFormat: 'dns1123-subdomain',
     hasStatus: version.subresources?.status !== undefined && version.subresources.status !== null,
     ...(version.subresources?.scale ? { scale: { ...version.subresources.scale } } : {}),
+    custom: {
+      schema: schema as Record<string, unknown>,
+      printerColumns: (version.additionalPrinterColumns ?? []).map((c) => ({ ...c })),
+    },
     applyDefaults(draft: KubeObject) {
       applySchemaDefaults(schema, draft);
     },

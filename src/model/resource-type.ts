@@ -62,6 +62,33 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * converted. The same object is readable through every served version.
    */
   conversion?: VersionConversion;
+  /**
+   * Set on a kind a CustomResourceDefinition defines: its served version's structural schema
+   * (published in the OpenAPI documents, so `kubectl explain` reads it) and printer columns (the
+   * columns of its Tables, so `kubectl get` shows them).
+   */
+  custom?: CustomResourceVersion;
+}
+
+/** What a CRD's served version says about how its objects are described and printed. */
+export interface CustomResourceVersion {
+  /** The version's `schema.openAPIV3Schema`. */
+  schema: Readonly<Record<string, unknown>>;
+  /** The version's `additionalPrinterColumns` (empty when it has none). */
+  printerColumns: readonly PrinterColumn[];
+}
+
+/** One of a CRD version's `additionalPrinterColumns`. */
+export interface PrinterColumn {
+  name: string;
+  /** `integer`, `number`, `string`, `boolean` or `date`. */
+  type: string;
+  /** A JSONPath into the object (`.spec.replicas`). */
+  jsonPath: string;
+  format?: string;
+  /** 0 shows by default; above 0 only in `-o wide`. */
+  priority?: number;
+  description?: string;
 }
 
 /**

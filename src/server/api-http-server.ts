@@ -9,7 +9,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import FindMyWay from 'find-my-way';
-import type { ResourceType } from '../model/resource-type.js';
+import type { PrinterColumn, ResourceType } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
 import type { ServeOptions, ServedApi, ServerBackend, TokenUser, UserInfo } from './types.js';
 import { createServerCertificates, type ServerCertificates } from './certificates.js';
@@ -33,7 +33,6 @@ import { verbOf, type RequestScope, type ResourceRequest } from './request-scope
 import { handleResource, type ResourceHandlerOptions } from './resource-handler.js';
 import { mediaType, parseBody, readBody } from './request-body.js';
 import { review } from './access-review.js';
-import type { PrinterColumn } from './table.js';
 import { openApiV2, openApiV3Document, openApiV3Index } from './openapi.js';
 import { handlePodLog } from './pod-log.js';
 import { PodStreams } from './pod-streams.js';
@@ -321,8 +320,8 @@ export class ApiHttpServer {
     return this.backend.context.discover();
   }
 
-  private printerColumns(type: ResourceType): PrinterColumn[] | undefined {
-    return (type as ResourceType & { printerColumns?: PrinterColumn[] }).printerColumns;
+  private printerColumns(type: ResourceType): readonly PrinterColumn[] | undefined {
+    return type.custom?.printerColumns;
   }
 
   private async resource(scope: RequestScope, p: Params): Promise<void> {

@@ -1,14 +1,16 @@
 /**
  * The OpenAPI v2 and v3 documents kubectl reads (`kubectl explain`, and the patch strategies of
  * client-side apply), generated from the field schemas tugboat has for its built-in kinds
- * (model/schema's known fields) and the CRDs' own schemas. Descriptions are not carried: explain
- * shows each field's name and type.
+ * (model/schema's known fields) and the CRDs' own structural schemas (openapi-crd.ts). The built-in
+ * kinds' field descriptions are not carried: explain shows each field's name and type; a CRD's
+ * descriptions are.
  */
 import { createHash } from 'node:crypto';
 import type { ResourceType } from '../model/resource-type.js';
 import { KIND_ROOTS, KNOWN_TYPES } from '../model/schema/known-fields.generated.js';
 import { schemaKeyOf } from '../model/schema/unknown-fields.js';
 import { MERGE_KEYS } from '../api/patch.js';
+import { crdSchema, crdSchemaName } from './openapi-crd.js';
 
 /** Kubernetes' schema name of one of tugboat's type names (`apps.v1.Deployment`). */
 export function schemaName(typeName: string): string {
@@ -44,10 +46,17 @@ function schemaOf(code: string, field: string, ref: (name: string) => string, re
   return { $ref: ref(schemaName(code)) };
 }
 
-/** The schemas of the given root types and every type they reach. */
-function schemas(roots: { typeName: string; type?: ResourceType }[], ref: (name: string) => string, v3: boolean): Record<string, object> {
+/** The schemas of the given root types, of the given custom kinds, and of every type they reach. */
+function schemas(
+  roots: { typeName: string; type?: ResourceType }[],
+  ref: (name: string) => string,
+  v3: boolean,
+  custom: readonly ResourceType[] = [],
+): Record<string, object> {
   const out: Record<string, object> = {};
   const todo = roots.map((r) => r.typeName);
+  for (const t of custom) out[crdSchemaName(t)] = crdSchema(t, ref(schemaName(OBJECT_META)), v3);
+  if (custom.length) todo.push(OBJECT_META);
   const gvk = new Map(roots.filter((r) => r.type).map((r) => [r.typeName, r.type!]));
   const seen = new Set<string>();
   while (todo.length) {
@@ -68,8 +77,19 @@ function schemas(roots: { typeName: string; type?: ResourceType }[], ref: (name:
     };
     for (const r of reached) todo.push(r);
   }
-  void v3;
   return out;
+}
+
+const OBJECT_META = 'meta.v1.ObjectMeta';
+
+/** The kinds CRDs define. */
+const customOf = (types: readonly ResourceType[]) => types.filter((t) => t.custom);
+
+/** The schema name of a kind's root in the documents, if they have one. */
+function rootSchemaOf(t: ResourceType): string | undefined {
+  if (t.custom) return crdSchemaName(t);
+  const root = rootOf(t);
+  return root ? schemaName(root) : undefined;
 }
 
 /** The root type name of a kind's schema at its version (`autoscaling.v1.HorizontalPodAutoscaler`). */
@@ -78,16 +98,18 @@ function rootOf(t: ResourceType): string | undefined {
 }
 
 function rootsOf(types: readonly ResourceType[]): { typeName: string; type: ResourceType }[] {
-  return types.filter((t) => rootOf(t)?.startsWith(`${t.group.split('.')[0] || 'core'}.`)).map((t) => ({ typeName: rootOf(t)!, type: t }));
+  return types
+    .filter((t) => !t.custom && rootOf(t)?.startsWith(`${t.group.split('.')[0] || 'core'}.`))
+    .map((t) => ({ typeName: rootOf(t)!, type: t }));
 }
 
-/** GET /openapi/v2: one Swagger 2.0 document of every built-in kind. */
+/** GET /openapi/v2: one Swagger 2.0 document of every kind served (CRDs' included). */
 export function openApiV2(types: readonly ResourceType[]): object {
   return {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'v1.30.0-tugboat' },
     paths: {},
-    definitions: schemas(rootsOf(types), (n) => `#/definitions/${n}`, false),
+    definitions: schemas(rootsOf(types), (n) => `#/definitions/${n}`, false, customOf(types)),
   };
 }
 
@@ -126,11 +148,11 @@ const QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation'].map((name) =>
 function pathsOf(types: readonly ResourceType[], ref: (name: string) => string): Record<string, object> {
   const out: Record<string, object> = {};
   for (const t of types) {
-    const root = rootOf(t);
+    const root = rootSchemaOf(t);
     const gvk = { group: t.group, version: t.version, kind: t.kind };
     const base = `/${gvPath(t)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.plural}`;
     const response = root
-      ? { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: ref(schemaName(root)) } } } } }
+      ? { '200': { description: 'OK', content: { 'application/json': { schema: { $ref: ref(root) } } } } }
       : { '200': { description: 'OK' } };
     const op = (action: string, params = true) => ({
       'x-kubernetes-action': action,
@@ -152,6 +174,6 @@ export function openApiV3Document(types: readonly ResourceType[], path: string):
     openapi: '3.0.0',
     info: { title: 'Kubernetes', version: 'v1.30.0-tugboat' },
     paths: pathsOf(inGv, (n) => `#/components/schemas/${n}`),
-    components: { schemas: schemas(rootsOf(inGv), (n) => `#/components/schemas/${n}`, true) },
+    components: { schemas: schemas(rootsOf(inGv), (n) => `#/components/schemas/${n}`, true, customOf(inGv)) },
   };
 }

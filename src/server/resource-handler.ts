@@ -3,7 +3,7 @@
  * deletecollection) and its status and scale subresources, over the client contract.
  */
 import type { KubeObject } from '../model/types.js';
-import type { ResourceType } from '../model/resource-type.js';
+import type { PrinterColumn, ResourceType } from '../model/resource-type.js';
 import { apiVersionOf } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
 import { ALL_NAMESPACES, type ApiContext, type ListOptions, type ResourceClient } from '../client/types.js';
@@ -11,7 +11,7 @@ import type { RequestScope, ResourceRequest } from './request-scope.js';
 import { HttpError, sendJson } from './http-status.js';
 import { mediaType, parseBody, readBody } from './request-body.js';
 import { parseLimit } from './list-paging.js';
-import { TABLE_CONTENT_TYPE, toTable, wantsTable, type IncludeObject, type PrinterColumn } from './table.js';
+import { TABLE_CONTENT_TYPE, toTable, wantsTable, type IncludeObject } from './table.js';
 import { streamWatch } from './watch-response.js';
 import { deleteOptionsOf, patchTypeOf, setWarnings, userAgentOf, writeOptionsOf } from './write-options.js';
 import { scaleHandler } from './scale-subresource.js';
@@ -26,7 +26,7 @@ export interface ResourceHandlerOptions {
   maxWatchBacklog: number;
   bookmarkIntervalMs: number;
   /** Printer columns of CRD kinds, by `group/Kind`. */
-  printerColumns(type: ResourceType): PrinterColumn[] | undefined;
+  printerColumns(type: ResourceType): readonly PrinterColumn[] | undefined;
 }
 
 /** Handles one resource request for a served kind. */

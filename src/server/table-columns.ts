@@ -9,10 +9,12 @@ import { age } from './human-duration.js';
 /** One column of a Table. */
 export interface Column {
   name: string;
-  type: 'string' | 'integer' | 'date';
+  type: 'string' | 'integer' | 'number' | 'boolean' | 'date';
+  format?: string;
   priority?: number;
   description?: string;
-  cell(obj: any, nowMs: number): string | number;
+  /** The cell; null prints as `<none>`. */
+  cell(obj: any, nowMs: number): string | number | boolean | null;
 }
 
 const str = (v: unknown, none = '<none>'): string => (v === undefined || v === null || v === '' ? none : String(v));

@@ -3,7 +3,8 @@
  * Accept header (`as=Table`) and prints as is.
  */
 import type { KubeObject } from '../model/types.js';
-import type { ResourceType } from '../model/resource-type.js';
+import type { PrinterColumn, ResourceType } from '../model/resource-type.js';
+import { evaluateJsonPath } from './json-path.js';
 import { COLUMNS, DEFAULT_COLUMNS, type Column } from './table-columns.js';
 import { age } from './human-duration.js';
 
@@ -22,47 +23,42 @@ export function wantsTable(accept: string | undefined): boolean {
 export function columnsOf(type: ResourceType, printerColumns?: readonly PrinterColumn[]): readonly Column[] {
   const builtin = COLUMNS[`${type.group}/${type.kind}`];
   if (builtin) return builtin;
-  if (printerColumns?.length) {
-    return [
-      DEFAULT_COLUMNS[0],
-      ...printerColumns.map(
-        (c): Column => ({
-          name: c.name,
-          type: c.type === 'integer' ? 'integer' : 'string',
-          priority: c.priority ?? 0,
-          description: c.description,
-          cell: (o, now) => {
-            const v = jsonPath(o, c.jsonPath);
-            if (c.type === 'date' && typeof v === 'string') return age(v, now);
-            return v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : (v as string | number);
-          },
-        }),
-      ),
-    ];
-  }
+  if (printerColumns?.length) return [DEFAULT_COLUMNS[0], ...printerColumns.map(printerColumn)];
   return DEFAULT_COLUMNS;
 }
 
-/** A CRD's additionalPrinterColumns entry. */
-export interface PrinterColumn {
-  name: string;
-  type: string;
-  jsonPath: string;
-  priority?: number;
-  description?: string;
+/** A CRD printer column as kube-apiserver's CRD table convertor prints it. */
+function printerColumn(c: PrinterColumn): Column {
+  return {
+    name: c.name,
+    type: (['integer', 'number', 'boolean', 'date'].includes(c.type) ? c.type : 'string') as Column['type'],
+    ...(c.format ? { format: c.format } : {}),
+    priority: c.priority ?? 0,
+    description: c.description,
+    cell: (o, now) => {
+      const v = evaluateJsonPath(o, c.jsonPath);
+      return v === undefined ? null : cellOf(c.type, v, now);
+    },
+  };
 }
 
-/** Reads a simple JSONPath (`.spec.replicas`, `.status.conditions[0].type`) of an object. */
-function jsonPath(obj: unknown, path: string): unknown {
-  let cur: any = obj;
-  for (const part of path.replace(/^\./, '').split('.')) {
-    if (cur === undefined || cur === null) return undefined;
-    const m = /^([^[]*)((?:\[\d+\])*)$/.exec(part);
-    if (!m) return undefined;
-    if (m[1]) cur = cur[m[1]];
-    for (const idx of m[2].match(/\d+/g) ?? []) cur = cur?.[Number(idx)];
+/** A JSON value as a cell of a column type (apiextensions' cellForJSONValue); null when it does not fit. */
+function cellOf(type: string, v: unknown, nowMs: number): string | number | boolean | null {
+  if (v === null) return null;
+  switch (type) {
+    case 'integer':
+      return typeof v === 'number' ? Math.trunc(v) : null;
+    case 'number':
+      return typeof v === 'number' ? v : null;
+    case 'boolean':
+      return typeof v === 'boolean' ? v : null;
+    case 'date':
+      if (typeof v !== 'string') return null;
+      return Number.isNaN(Date.parse(v)) ? '<invalid>' : age(v, nowMs);
+    default:
+      // jsonpath's text output: strings as they are, other values as JSON.
+      return typeof v === 'string' ? v : JSON.stringify(v);
   }
-  return cur;
 }
 
 function rowObject(obj: KubeObject, include: IncludeObject): object | undefined {
@@ -99,7 +95,7 @@ export function toTable(
           columnDefinitions: columns.map((c) => ({
             name: c.name,
             type: c.type,
-            format: c === columns[0] && c.name === 'Name' ? 'name' : '',
+            format: c === columns[0] && c.name === 'Name' ? 'name' : (c.format ?? ''),
             description: c.description ?? '',
             priority: c.priority ?? 0,
           })),
