@@ -5,6 +5,7 @@
  */
 import type { KubeObject } from '../model/types.js';
 import { age } from './human-duration.js';
+import { HPA_COLUMNS } from './hpa-columns.js';
 
 /** One column of a Table. */
 export interface Column {
@@ -330,6 +331,7 @@ export const COLUMNS: Readonly<Record<string, readonly Column[]>> = {
     { name: 'StorageClass', type: 'string', cell: (o) => str(o.spec?.storageClassName) },
     AGE,
   ],
+  'autoscaling/HorizontalPodAutoscaler': [NAME, ...HPA_COLUMNS, AGE],
   'networking.k8s.io/Ingress': [
     NAME,
     { name: 'Class', type: 'string', cell: (o) => str(o.spec?.ingressClassName) },
