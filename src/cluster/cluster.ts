@@ -41,7 +41,7 @@ import { serveApi } from './parts/api-server-part.js';
 import { CONTROLLER_MANAGER_LEASE, ElectedParts, SCHEDULER_LEASE, type ClusterLeaderElection } from './leader-election.js';
 import { NodePortProxy } from './node-ports.js';
 import { PodNetworkServices } from './pod-network-services.js';
-import { startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
+import { connectPodPort, startPortForward, type PortForward, type PortForwardOptions } from './port-forward.js';
 import { IngressSync } from '../ingress-adapters/ingress-sync.js';
 import type { IngressAdapter, IngressAddress } from '../ingress-adapters/types.js';
 import type { ServeOptions, ServedApi, UserInfo } from '../server/types.js';
@@ -463,6 +463,7 @@ export class Cluster extends TypedClients {
     const served = await serveApi(this.apiServer, options, {
       logs: (ns, pod, o) => this.logs(ns, pod, o),
       exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
+      portForward: (ns, pod, port) => connectPodPort(this.pods(ns), pod, port),
     });
     const handle: ServedApi = {
       ...served,

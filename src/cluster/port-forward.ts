@@ -58,6 +58,22 @@ function podBackend(pods: ResourceClient<Pod>, name: string, port: number): Back
   };
 }
 
+/**
+ * A TCP connection to `port` of pod `name` (pods/portforward of `cluster.serve()`): resolves once
+ * connected; rejects when the pod is not running or the connection fails.
+ */
+export async function connectPodPort(pods: ResourceClient<Pod>, name: string, port: number): Promise<Socket> {
+  const { host } = await podBackend(pods, name, port)();
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = connect({ host, port });
+    socket.once('connect', () => {
+      socket.off('error', reject);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
 /** The backend of a Service port: its Ready endpoints, round-robin. */
 export function serviceBackend(clients: PortForwardClients, name: string, port: number): Backend {
   let next = 0;

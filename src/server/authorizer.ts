@@ -37,7 +37,9 @@ export function forbiddenMessage(a: RequestAttributes, reason?: string): string 
   if (!a.resourceRequest) return `forbidden: User "${a.user.name}" cannot ${a.verb} path "${a.path}"${reason ? `: ${reason}` : ''}`;
   const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
   const group = a.apiGroup ?? '';
-  const subject = a.name ? `${resource}${group ? `.${group}` : ''} "${a.name}"` : `${resource}${group ? `.${group}` : ''}`;
+  // The subject names the resource alone (kube-apiserver's GroupResource), the rest its subresource too.
+  const kind = `${a.resource}${group ? `.${group}` : ''}`;
+  const subject = a.name ? `${kind} "${a.name}"` : kind;
   const where = a.namespace ? ` in the namespace "${a.namespace}"` : ' at the cluster scope';
   return `${subject} is forbidden: User "${a.user.name}" cannot ${a.verb} resource "${resource}" in API group "${group}"${where}${reason ? `: ${reason}` : ''}`;
 }

@@ -3,7 +3,8 @@
  * v4 before it): every binary message starts with its channel (0 stdin, 1 stdout, 2 stderr, 3 the
  * final Status, 4 terminal resize, 255 close). The runtime contract runs a command to completion,
  * so exec is non-interactive: its output is sent when it ends, and stdin and a TTY are refused.
- * pods/attach and pods/portforward answer with a Status saying they are not supported.
+ * pods/portforward speaks SPDY (over a WebSocket or a plain upgrade: port-forward-upgrade.ts).
+ * pods/attach answers with a Status saying it is not supported.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
@@ -12,6 +13,7 @@ import { TugboatError } from '../model/errors.js';
 import type { ServerBackend, UserInfo } from './types.js';
 import type { RequestAttributes } from './authorizer.js';
 import { statusOf } from './http-status.js';
+import { PortForwardUpgrades, checkPortForwardUpgrade } from './port-forward-upgrade.js';
 
 const PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const PATH = /^\/api\/v1\/namespaces\/([^/]+)\/pods\/([^/]+)\/(exec|attach|portforward)$/;
@@ -22,6 +24,7 @@ export class PodStreams {
     noServer: true,
     handleProtocols: (offered) => PROTOCOLS.find((p) => offered.has(p)) ?? false,
   });
+  private readonly portForwards = new PortForwardUpgrades();
 
   constructor(
     private readonly backend: ServerBackend,
@@ -51,7 +54,15 @@ export class PodStreams {
         namespace,
         name,
       });
-      await this.backend.context.client('v1', 'Pod', namespace).get(name);
+      const pod = await this.backend.context.client('v1', 'Pod', namespace).get(name);
+      if (sub === 'portforward') {
+        const portForward = this.backend.portForward;
+        if (!portForward) throw new TugboatError('MethodNotAllowed', 'this server has no node agents to forward ports to');
+        checkPortForwardUpgrade(req);
+        const uid = pod.metadata.uid ?? '';
+        this.portForwards.accept(req, socket, head, { name, uid }, (port) => portForward(namespace, name, port));
+        return;
+      }
       if (sub !== 'exec') throw new TugboatError('BadRequest', `pods/${sub} is not supported by tugboat's runtimes`);
       if (!this.backend.exec) throw new TugboatError('MethodNotAllowed', 'this server has no node agents to exec in');
       if (url.searchParams.get('tty') === 'true')
@@ -102,5 +113,6 @@ export class PodStreams {
   /** Ends every open stream. */
   closeAll(): void {
     for (const ws of this.wss.clients) ws.terminate();
+    this.portForwards.closeAll();
   }
 }

@@ -2,6 +2,7 @@
  * The contracts of the HTTP API server: what `cluster.serve()` takes and returns, who a caller
  * is, and what the server is handed by the composition root.
  */
+import type { Duplex } from 'node:stream';
 import type { ApiContext } from '../client/types.js';
 import type { KindRegistry } from '../api/kind-registry.js';
 
@@ -94,6 +95,12 @@ export type PodExec = (
   container?: string,
 ) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
 
+/**
+ * Opens a TCP connection to `port` of a pod (pods/portforward); rejects when the pod is not
+ * running or the connection is refused, with a message the client is shown.
+ */
+export type PodPortDialer = (namespace: string, pod: string, port: number) => Promise<Duplex>;
+
 /** What the composition root hands the server. */
 export interface ServerBackend {
   /** The clients for every kind (the user-facing context: writes' warnings go to the cluster). */
@@ -109,4 +116,6 @@ export interface ServerBackend {
    * it is not one; throws (Unauthorized) when it is one that is not valid now.
    */
   serviceAccountTokens?: (token: string) => Promise<UserInfo | undefined>;
+  /** Connections to pods' ports (pods/portforward); absent answers 405. */
+  portForward?: PodPortDialer;
 }

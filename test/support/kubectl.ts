@@ -4,7 +4,7 @@
  * file; elsewhere the tests are skipped with the reason printed.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 
@@ -17,6 +17,24 @@ export function kubectlAvailable(): boolean {
   if (process.env.CI) throw new Error(`${KUBECTL} is missing: .ci/setup installs kubectl`);
   console.warn(`skipping kubectl tests: ${KUBECTL} is missing`);
   return false;
+}
+
+/**
+ * The kubectl binary of minor version `minor` (1.`minor`) beside KUBECTL, where KUBECTL is the
+ * Cloud SDK's dispatcher (it runs the kubectl nearest the server's version: 1.30 against
+ * tugboat), or undefined with the reason printed.
+ */
+export function kubectlOfMinor(minor: number): string | undefined {
+  const env = process.env[`KUBECTL_1_${minor}`];
+  if (env) return env;
+  try {
+    const path = join(dirname(realpathSync(KUBECTL)), `kubectl.1.${minor}`);
+    if (existsSync(path)) return path;
+  } catch {
+    /* no KUBECTL */
+  }
+  console.warn(`skipping the kubectl 1.${minor} cases: no kubectl.1.${minor} beside ${KUBECTL} (KUBECTL_1_${minor} names one)`);
+  return undefined;
 }
 
 /** What one kubectl run printed and how it exited. */
@@ -71,9 +89,12 @@ export class Kubectl {
     return r.stdout;
   }
 
-  /** Starts a long-running kubectl (get -w, logs -f); read its output as it comes. */
-  spawn(args: string[]): { child: ChildProcess; output: () => string } {
-    const child = spawn(KUBECTL, args, { env: this.env() });
+  /**
+   * Starts a long-running kubectl (get -w, logs -f); read its output as it comes. `bin` runs
+   * another kubectl binary (see {@link kubectlOfMinor}).
+   */
+  spawn(args: string[], bin = KUBECTL): { child: ChildProcess; output: () => string } {
+    const child = spawn(bin, args, { env: this.env() });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     child.stderr.on('data', (d) => (out += d));

@@ -9,14 +9,15 @@ import { RealClock } from '../../clock/real-clock.js';
 import type { ObjectStore } from '../../store/types.js';
 import { ApiHttpServer } from '../../server/api-http-server.js';
 import { RbacAuthorizer, ensureDefaultRoles } from '../../server/rbac/rbac-authorizer.js';
-import type { PodExec, PodLogSource, ServeOptions, ServedApi } from '../../server/types.js';
+import type { PodExec, PodLogSource, PodPortDialer, ServeOptions, ServedApi } from '../../server/types.js';
 import { ApiServer } from '../api-server.js';
 import { publishServingCa } from '../serving-ca.js';
 
-/** Where pods/log and pods/exec go: the node agents (absent: the API answers 405). */
+/** Where pods/log, pods/exec and pods/portforward go: the node agents (absent: the API answers 405). */
 export interface PodStreamBackend {
   logs?: PodLogSource;
   exec?: PodExec;
+  portForward?: PodPortDialer;
 }
 
 /**
