@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { HttpApiContext } from '../../client/http/http-api-context.js';
+import { TUGBOAT_VERSION } from '../version.js';
 import { type ClusterConnection, parseKubeconfig } from '../../client/http/kubeconfig.js';
 import { TugboatError } from '../../model/errors.js';
 import type { ResourceType } from '../../model/resource-type.js';
@@ -48,7 +49,7 @@ export async function withClient<R>(io: CliIo, options: ClientOptions, fn: (ctx:
   const connection = await connectionOf(io, options);
   let ctx: HttpApiContext;
   try {
-    ctx = await HttpApiContext.connect(connection);
+    ctx = await HttpApiContext.connect(connection, { component: 'cli', version: TUGBOAT_VERSION });
   } catch (err) {
     throw new CliFailure(`error: cannot reach the API server at ${connection.server}: ${(err as Error).message}`);
   }

@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Command, Option } from 'commander';
 import { HttpApiContext } from '../../client/http/http-api-context.js';
+import { TUGBOAT_VERSION } from '../version.js';
 import type { Logger } from '../../client/logger.js';
 import type { ClusterLeaderElection } from '../../cluster/leader-election.js';
 import type { RunningPart } from '../../cluster/parts/types.js';
@@ -75,7 +76,7 @@ export async function connectPart(io: CliIo, options: PartOptions, component: st
   const connection = await connectionOf(io, options);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await HttpApiContext.connect(connection, { component });
+      return await HttpApiContext.connect(connection, { component, version: TUGBOAT_VERSION });
     } catch (err) {
       if (attempt >= CONNECT_ATTEMPTS || io.signal.aborted) {
         throw new CliFailure(`error: cannot reach the API server at ${connection.server}: ${(err as Error).message}`);

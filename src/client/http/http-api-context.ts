@@ -19,6 +19,7 @@ import { clientArgs, type KindRef } from '../kinds.js';
 import { ApiEventRecorder } from '../event-recorder.js';
 import { parseKubeconfig, type ClusterConnection } from './kubeconfig.js';
 import { HttpTransport } from './transport.js';
+import { userAgentOf } from './user-agent.js';
 import { HttpResourceClient, type ServerSideApplyOptions } from './http-resource-client.js';
 import { resourcePath } from './resource-path.js';
 import { discoverKinds } from './discovery.js';
@@ -27,8 +28,14 @@ import { discoverKinds } from './discovery.js';
 export interface HttpApiContextOptions {
   /** @default a RealClock */
   clock?: Clock;
-  /** The component named in the Events it records. @default 'tugboat' */
+  /**
+   * The component named in the Events it records and in its User-Agent
+   * (`tugboat-<component>/<version> (linux/amd64) tugboat`), whose first segment the server makes
+   * the field manager of its writes. @default 'tugboat'
+   */
   component?: string;
+  /** The version its User-Agent carries. @default 'unknown' */
+  version?: string;
 }
 
 /** The Pod client over HTTP, with pods/eviction. */
@@ -78,7 +85,9 @@ export class HttpApiContext implements ApiContext {
       typeof kubeconfig !== 'string'
         ? kubeconfig
         : parseKubeconfig(kubeconfig.includes('\n') ? kubeconfig : await readFile(kubeconfig, 'utf8'));
-    const ctx = new HttpApiContext(new HttpTransport(connection), options.clock ?? new RealClock(), options.component ?? 'tugboat');
+    const component = options.component ?? 'tugboat';
+    const http = new HttpTransport(connection, userAgentOf(component, options.version ?? 'unknown'));
+    const ctx = new HttpApiContext(http, options.clock ?? new RealClock(), component);
     await ctx.discover();
     return ctx;
   }

@@ -46,7 +46,14 @@ export function errorOfResponse(code: number, body: unknown): TugboatError {
 export class HttpTransport {
   private readonly dispatcher: Agent;
 
-  constructor(readonly connection: ClusterConnection) {
+  /**
+   * @param userAgent the User-Agent header of every request (see user-agent.ts); none when
+   *   undefined.
+   */
+  constructor(
+    readonly connection: ClusterConnection,
+    private readonly userAgent?: string,
+  ) {
     this.dispatcher = new Agent({
       connect: {
         ...(connection.ca ? { ca: connection.ca } : {}),
@@ -67,6 +74,7 @@ export class HttpTransport {
   /** Sends the request and returns the raw response (2xx only; failures throw). */
   async open(call: HttpCall): Promise<Dispatcher.ResponseData> {
     const headers: Record<string, string> = { accept: 'application/json' };
+    if (this.userAgent) headers['user-agent'] = this.userAgent;
     if (this.connection.token) headers.authorization = `Bearer ${this.connection.token}`;
     if (call.body !== undefined) headers['content-type'] = call.contentType ?? 'application/json';
     const res = await request(this.url(call), {

@@ -26,6 +26,19 @@ afterAll(async () => {
 runApiContextCases('HTTP (cluster.serve)', { ctx: () => ctx, compact: () => churn(cluster) });
 
 describe('HttpApiContext', () => {
+  it("sends client-go's User-Agent form naming its component, which the server makes the manager of its writes", async () => {
+    const cm = await HttpApiContext.connect(api.kubeconfig, { component: 'controller-manager', version: '1.2.3' });
+    try {
+      await cm
+        .client(kinds.ConfigMap, 'default')
+        .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'ua-managed' }, data: { a: '1' } });
+      const stored = await cluster.configMaps().get('ua-managed');
+      expect(stored.metadata.managedFields?.map((e) => [e.manager, e.operation])).toEqual([['tugboat-controller-manager', 'Update']]);
+    } finally {
+      await cm.close();
+    }
+  });
+
   it('reads server, CA and token or client certificate from a kubeconfig, and fails naming a missing field', () => {
     const conn = parseKubeconfig(api.kubeconfig);
     expect(conn.server).toBe(api.url);
