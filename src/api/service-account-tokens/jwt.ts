@@ -1,6 +1,8 @@
 /**
- * Compact JWS with RS256 (RSASSA-PKCS1-v1_5 over SHA-256) on node:crypto: what the cluster's
- * service-account tokens are. Only what the tokens need: sign, split and check a signature.
+ * Compact JWS on node:crypto: what the cluster's service-account tokens are, ES256 (ECDSA P-256
+ * over SHA-256, the signature as r||s) for an EC key and RS256 (RSASSA-PKCS1-v1_5 over SHA-256)
+ * for an RSA key, as kube-apiserver picks the algorithm from its signing key's type. Only what the
+ * tokens need: sign, split and check a signature.
  */
 import { createHash, sign, verify, type KeyObject } from 'node:crypto';
 
@@ -21,10 +23,19 @@ export function keyId(publicKey: KeyObject): string {
     .digest('base64url');
 }
 
-/** Signs `claims` with `privateKey` (RS256), naming the key by `kid` in the header. */
+/** The JWS algorithm of a key: ES256 for a P-256 EC key, RS256 for an RSA key. */
+export function algorithmOf(key: KeyObject): 'ES256' | 'RS256' | undefined {
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  if (key.asymmetricKeyType === 'ec' && key.asymmetricKeyDetails?.namedCurve === 'prime256v1') return 'ES256';
+  return undefined;
+}
+
+/** Signs `claims` with `privateKey` (ES256 or RS256 by its type), naming the key by `kid` in the header. */
 export function signJwt(claims: object, privateKey: KeyObject, kid: string): string {
-  const input = `${b64url(JSON.stringify({ alg: 'RS256', kid }))}.${b64url(JSON.stringify(claims))}`;
-  return `${input}.${sign('sha256', Buffer.from(input), privateKey).toString('base64url')}`;
+  const alg = algorithmOf(privateKey);
+  if (!alg) throw new TypeError(`unsupported service-account signing key type ${privateKey.asymmetricKeyType}`);
+  const input = `${b64url(JSON.stringify({ alg, kid }))}.${b64url(JSON.stringify(claims))}`;
+  return `${input}.${sign('sha256', Buffer.from(input), { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url')}`;
 }
 
 /** The parts of a compact JWS, or undefined when `token` is not one. */
@@ -41,8 +52,9 @@ export function decodeJwt(token: string): DecodedJwt | undefined {
   }
 }
 
-/** True when the token is RS256 and its signature is `publicKey`'s. */
+/** True when the token names `publicKey`'s algorithm and its signature is `publicKey`'s. */
 export function verifyJwt(jwt: DecodedJwt, publicKey: KeyObject): boolean {
-  if (jwt.header.alg !== 'RS256') return false;
-  return verify('sha256', Buffer.from(jwt.signingInput), publicKey, jwt.signature);
+  const alg = algorithmOf(publicKey);
+  if (!alg || jwt.header.alg !== alg) return false;
+  return verify('sha256', Buffer.from(jwt.signingInput), { key: publicKey, dsaEncoding: 'ieee-p1363' }, jwt.signature);
 }

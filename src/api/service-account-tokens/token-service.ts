@@ -1,7 +1,7 @@
 /**
  * Bound service-account tokens, as kube-apiserver's TokenRequest REST storage and its
  * service-account token authenticator: `issue` answers serviceaccounts/NAME/token, `authenticate`
- * says whose a bearer token is. Tokens are RS256 JWTs signed with the cluster's key (see
+ * says whose a bearer token is. Tokens are ES256 JWTs signed with the cluster's key (see
  * signing-key.ts), so every API server on the store issues and accepts the same tokens.
  */
 import { randomUUID } from 'node:crypto';

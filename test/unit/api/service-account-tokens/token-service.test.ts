@@ -51,7 +51,7 @@ describe('issuing', () => {
       status: { expirationTimestamp: '2026-01-01T01:00:00Z' },
     });
     const jwt = decodeJwt(tr.status!.token)!;
-    expect(jwt.header).toMatchObject({ alg: 'RS256' });
+    expect(jwt.header).toMatchObject({ alg: 'ES256' });
     expect(typeof jwt.header.kid).toBe('string');
     const now = Date.parse('2026-01-01T00:00:00Z') / 1000;
     expect(jwt.payload).toEqual({
