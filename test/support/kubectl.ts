@@ -7,6 +7,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { Cluster } from '../../src/cluster/cluster.js';
+import type { ServedApi } from '../../src/server/types.js';
 
 /** The kubectl binary the tests drive. */
 export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -105,4 +107,24 @@ export class Kubectl {
   cleanup(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A cluster serving its API and a kubectl for it (see {@link startServedKubectl}). */
+export interface ServedKubectl {
+  cluster: Cluster;
+  api: ServedApi;
+  k: Kubectl;
+}
+
+/** Starts a cluster with neither controllers nor scheduler, serves it and makes a kubectl for its admin kubeconfig. */
+export async function startServedKubectl(): Promise<ServedKubectl> {
+  const cluster = await Cluster.start({ controllers: false, scheduler: false });
+  const api = await cluster.serve();
+  return { cluster, api, k: new Kubectl(api.kubeconfig) };
+}
+
+/** Stops what {@link startServedKubectl} started (any part may be missing when its start failed). */
+export async function stopServedKubectl(served: Partial<ServedKubectl>): Promise<void> {
+  await served.cluster?.stop();
+  served.k?.cleanup();
 }

@@ -4,9 +4,8 @@
  * being created and deleted; `kubectl get` prints the served version's additionalPrinterColumns.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/cluster/cluster.js';
-import type { ServedApi } from '../../../src/server/types.js';
-import { Kubectl, kubectlAvailable } from '../../support/kubectl.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
+import { type Kubectl, kubectlAvailable, startServedKubectl, stopServedKubectl } from '../../support/kubectl.js';
 
 const CRD = `apiVersion: apiextensions.k8s.io/v1
 kind: CustomResourceDefinition
@@ -51,18 +50,12 @@ spec:
 
 describe.skipIf(!kubectlAvailable())('kubectl: CRDs in explain and get', () => {
   let cluster: Cluster;
-  let api: ServedApi;
   let k: Kubectl;
 
   beforeAll(async () => {
-    cluster = await Cluster.start({ controllers: false, scheduler: false });
-    api = await cluster.serve();
-    k = new Kubectl(api.kubeconfig);
+    ({ cluster, k } = await startServedKubectl());
   });
-  afterAll(async () => {
-    await cluster?.stop();
-    k?.cleanup();
-  });
+  afterAll(() => stopServedKubectl({ cluster, k }));
 
   it('explain shows a CRD schema with its descriptions, and loses it once the CRD is deleted', async () => {
     await k.ok(['apply', '-f', '-'], CRD);

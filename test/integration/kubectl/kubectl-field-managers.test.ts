@@ -5,9 +5,8 @@
  */
 import { chmodSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/cluster/cluster.js';
-import type { ServedApi } from '../../../src/server/types.js';
-import { Kubectl, kubectlAvailable } from '../../support/kubectl.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
+import { type Kubectl, kubectlAvailable, startServedKubectl, stopServedKubectl } from '../../support/kubectl.js';
 
 const managers = (obj: { metadata: { managedFields?: unknown[] } }) =>
   (obj.metadata.managedFields ?? []).map((e) => {
@@ -17,18 +16,12 @@ const managers = (obj: { metadata: { managedFields?: unknown[] } }) =>
 
 describe.skipIf(!kubectlAvailable())('kubectl: field managers of create, edit, scale and apply', () => {
   let cluster: Cluster;
-  let api: ServedApi;
   let k: Kubectl;
 
   beforeAll(async () => {
-    cluster = await Cluster.start({ controllers: false, scheduler: false });
-    api = await cluster.serve();
-    k = new Kubectl(api.kubeconfig);
+    ({ cluster, k } = await startServedKubectl());
   });
-  afterAll(async () => {
-    await cluster?.stop();
-    k?.cleanup();
-  });
+  afterAll(() => stopServedKubectl({ cluster, k }));
 
   it('create and edit record Update entries; apply --server-side over the edited field conflicts; --force-conflicts takes it', async () => {
     await k.ok(['create', 'configmap', 'edited', '--from-literal=size=1', '--from-literal=color=blue']);

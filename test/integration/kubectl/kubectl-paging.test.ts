@@ -3,9 +3,9 @@
  * of `kubectl get` comes from one snapshot, in name order, in Table and in JSON output alike.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/cluster/cluster.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
 import type { ServedApi } from '../../../src/server/types.js';
-import { Kubectl, kubectlAvailable } from '../../support/kubectl.js';
+import { type Kubectl, kubectlAvailable, startServedKubectl, stopServedKubectl } from '../../support/kubectl.js';
 
 const COUNT = 25;
 const NAMES = Array.from({ length: COUNT }, (_, i) => `c-${String(i).padStart(2, '0')}`);
@@ -16,16 +16,11 @@ describe.skipIf(!kubectlAvailable())('kubectl get --chunk-size against cluster.s
   let k: Kubectl;
 
   beforeAll(async () => {
-    cluster = await Cluster.start({ controllers: false, scheduler: false });
-    api = await cluster.serve();
-    k = new Kubectl(api.kubeconfig);
+    ({ cluster, api, k } = await startServedKubectl());
     await cluster.namespaces().create({ metadata: { name: 'chunks' } });
     for (const name of NAMES) await cluster.configMaps('chunks').create({ metadata: { name }, data: { n: name } });
   });
-  afterAll(async () => {
-    await cluster?.stop();
-    k?.cleanup();
-  });
+  afterAll(() => stopServedKubectl({ cluster, k }));
 
   /** The list requests kubectl logged at -v=6 (`GET <url> 200 OK`). */
   const listRequests = (stderr: string, namespace = 'chunks'): string[] =>

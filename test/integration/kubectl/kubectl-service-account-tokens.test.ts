@@ -5,30 +5,23 @@
  * ServiceAccount or bound to a deleted pod is Unauthorized.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Cluster } from '../../../src/cluster/cluster.js';
-import type { ServedApi } from '../../../src/server/types.js';
-import { Kubectl, kubectlAvailable } from '../../support/kubectl.js';
+import type { Cluster } from '../../../src/cluster/cluster.js';
+import { type Kubectl, kubectlAvailable, startServedKubectl, stopServedKubectl } from '../../support/kubectl.js';
 
 const UNAUTHORIZED =
   /error: You must be logged in to the server \((Unauthorized|the server has asked for the client to provide credentials)\)/;
 
 describe.skipIf(!kubectlAvailable())('ServiceAccount tokens through kubectl', () => {
   let cluster: Cluster;
-  let api: ServedApi;
   let admin: Kubectl;
 
   beforeAll(async () => {
-    cluster = await Cluster.start({ controllers: false, scheduler: false });
-    api = await cluster.serve();
-    admin = new Kubectl(api.kubeconfig);
+    ({ cluster, k: admin } = await startServedKubectl());
     await cluster.configMaps().create({ metadata: { name: 'x' }, data: { a: '1' } });
     await admin.ok(['create', 'serviceaccount', 'bot']);
     await admin.ok(['create', 'rolebinding', 'bot-view', '--clusterrole=view', '--serviceaccount=default:bot']);
   });
-  afterAll(async () => {
-    await cluster?.stop();
-    admin?.cleanup();
-  });
+  afterAll(() => stopServedKubectl({ cluster, k: admin }));
 
   const asToken = (token: string, args: string[]) => admin.run(['--token', token, ...args]);
 
