@@ -92,9 +92,17 @@ module.exports = {
       name: 'grpc-only-in-containerd-adapter',
       severity: 'error',
       comment:
-        '@grpc/grpc-js and protobufjs are optional peer dependencies: only src/runtime-adapters/containerd/ (reached from tugboat/containerd) loads them.',
+        '@grpc/grpc-js is an optional peer dependency: only src/runtime-adapters/containerd/ (reached from tugboat/containerd) loads it.',
       from: { path: '^src/', pathNot: '^src/(runtime-adapters/containerd/|containerd\\.ts$)' },
-      to: { path: '(^|/)node_modules/(@grpc/grpc-js|protobufjs)/' },
+      to: { path: '(^|/)node_modules/@grpc/grpc-js/' },
+    },
+    {
+      name: 'protobufjs-only-in-its-decoders',
+      severity: 'error',
+      comment:
+        'protobufjs decodes the containerd API (src/runtime-adapters/containerd/) and Kubernetes protobuf request bodies (src/server/protobuf/); nothing else hand-decodes or loads it.',
+      from: { path: '^src/', pathNot: '^src/(runtime-adapters/containerd/|containerd\\.ts$|server/protobuf/)' },
+      to: { path: '(^|/)node_modules/protobufjs/' },
     },
     {
       name: 'better-sqlite3-only-in-sqlite-store',

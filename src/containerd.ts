@@ -1,6 +1,6 @@
 /**
  * The containerd runtime adapter, a separate entry point (`import { ContainerdRuntime } from 'tugboat/containerd'`)
- * so that @grpc/grpc-js and protobufjs load only for its users (on its first call).
+ * so that @grpc/grpc-js (an optional peer dependency) and protobufjs load only for its users (on its first call).
  * @packageDocumentation
  */
 export {

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { TugboatError } from '../model/errors.js';
 import { HttpError } from './http-status.js';
+import { decodeProtobufBody, PROTOBUF_MEDIA_TYPE } from './protobuf/kubernetes-protobuf.js';
 
 /**
  * Reads a request body of at most `limit` bytes: a larger one (by Content-Length or as it
@@ -37,8 +38,12 @@ export function mediaType(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
 }
 
-/** Parses a JSON (or, for apply patches, YAML) body; fails 400 or 415 with a Status. */
+/**
+ * Parses a JSON, YAML or (for the kinds kubectl sends so) Kubernetes protobuf body; fails 400 or
+ * 415 with a Status.
+ */
 export function parseBody(body: Buffer, type: string): unknown {
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(body);
   const text = body.toString('utf8');
   if (type.endsWith('yaml')) {
     try {

@@ -6,7 +6,7 @@
  *    `tugboat/docker` work, a mock cluster starts and stops, and `tugboat/docker` fails saying to
  *    install dockerode; the CommonJS run uses `--no-experimental-require-module`, so it behaves as
  *    Node before 20.19 (no `require` of an ES module); `tugboat/containerd` loads and its first call
- *    says to install @grpc/grpc-js and protobufjs (with dockerode, which brings them along, an
+ *    says to install @grpc/grpc-js (with dockerode, which brings them along, an
  *    unreachable socket is a TugboatError ServiceUnavailable);
  * 2. with dockerode: `tugboat/docker` loads (and `tugboat` alone did not load dockerode); an export
  *    that two entries share is the same object in each; an error from `tugboat/docker` is
@@ -111,11 +111,11 @@ async function main(load, phase, format) {
     }
   }
 
-  // tugboat/containerd loads @grpc/grpc-js and protobufjs (optional peers, which dockerode brings along) on its first call.
+  // tugboat/containerd loads @grpc/grpc-js (an optional peer, which dockerode brings along) on its first call.
   const { ContainerdRuntime } = await load(CONTAINERD);
   const grpcErr = await new ContainerdRuntime({ address: '/nonexistent/tugboat-pack-check.sock' }).ping().then(() => undefined, (e) => e);
   if (phase === 'without-dockerode') {
-    assert(String(grpcErr && grpcErr.message).includes('npm install @grpc/grpc-js protobufjs'), 'the first containerd call does not say to install @grpc/grpc-js: ' + grpcErr);
+    assert(String(grpcErr && grpcErr.message).includes('npm install @grpc/grpc-js'), 'the first containerd call does not say to install @grpc/grpc-js: ' + grpcErr);
   } else {
     assert(grpcErr instanceof TugboatError && grpcErr.reason === 'ServiceUnavailable', 'an unreachable containerd is not a TugboatError ServiceUnavailable (' + grpcErr + ')');
   }

@@ -38,7 +38,7 @@ import type { ContainerdRuntimeOptions } from './types.js';
  * host); the pod's containers are tasks joined to those namespaces. Everything it makes carries
  * the RUNTIME_LABELS, so a restarted node agent finds its containers again.
  *
- * Needs the optional peer dependencies `@grpc/grpc-js` and `protobufjs`.
+ * Needs the optional peer dependency `@grpc/grpc-js`.
  *
  * @example
  * const runtime = new ContainerdRuntime(); // /run/containerd/containerd.sock, namespace tugboat

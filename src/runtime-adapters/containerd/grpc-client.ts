@@ -1,8 +1,8 @@
 /**
  * containerd's gRPC API as plain objects: unary and server-streaming calls by service and method
  * name, messages encoded and decoded with protobufjs from the bundled descriptors, every call in
- * the adapter's containerd namespace. @grpc/grpc-js and protobufjs are optional peer dependencies
- * loaded on the first call, so `import 'tugboat/containerd'` works without them and the first
+ * the adapter's containerd namespace. @grpc/grpc-js (an optional peer dependency) and protobufjs
+ * are loaded on the first call, so `import 'tugboat/containerd'` works without them and the first
  * call says what to install.
  */
 import { createRequire } from 'node:module';
@@ -11,10 +11,10 @@ import type * as Protobuf from 'protobufjs';
 import { TugboatError } from '../../model/errors.js';
 import { DESCRIPTORS } from './proto/descriptors.generated.js';
 
-/** The message when @grpc/grpc-js or protobufjs, optional peer dependencies of tugboat, are missing. */
+/** The message when @grpc/grpc-js, an optional peer dependency of tugboat, is missing. */
 export const GRPC_MISSING =
-  "tugboat/containerd needs the '@grpc/grpc-js' and 'protobufjs' packages, optional peer dependencies of tugboat that are not installed: " +
-  'run `npm install @grpc/grpc-js protobufjs`';
+  "tugboat/containerd needs the '@grpc/grpc-js' package, an optional peer dependency of tugboat that is not installed: " +
+  'run `npm install @grpc/grpc-js`';
 
 interface Libraries {
   grpc: typeof GrpcJs;
