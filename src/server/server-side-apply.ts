@@ -13,6 +13,7 @@ import type { KubeObject } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import { apiVersionOf } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
+import { rfc3339 } from '../clock/time-format.js';
 import type { ResourceClient, WriteOptions } from '../client/types.js';
 import { strategicMergePatch } from '../api/patch.js';
 import {
@@ -72,7 +73,7 @@ export async function serverSideApply(
   const fields = appliedFieldsOf(applied, options.subresource);
   // The apply writes its own managedFields: no Update entry for it (the write carries no manager).
   const { force: _f, subresource, fieldManager: _m, ...writeOptions } = options;
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const now = rfc3339(Date.now());
   const entryOf = (set: Set<string>): ManagedFieldsEntry => ({
     manager,
     operation: 'Apply',

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../clock/types.js';
+import { rfc3339 } from '../../clock/time-format.js';
 import { fieldError, TugboatError } from '../../model/errors.js';
 import type { KubeObject, Node, Pod, Secret, TokenRequest } from '../../model/types.js';
 import { SERVICE_ACCOUNT_ISSUER } from '../../model/well-known.js';
@@ -127,7 +128,7 @@ export class ServiceAccountTokens {
       status: {
         token: signJwt(claims, key.privateKey, key.kid),
         // The time asked for, also when the token was extended (the kubelet refreshes by it).
-        expirationTimestamp: new Date(Math.floor(nowMs / 1000) * 1000 + expirationSeconds * 1000).toISOString().replace('.000Z', 'Z'),
+        expirationTimestamp: rfc3339(Math.floor(nowMs / 1000) * 1000 + expirationSeconds * 1000),
       },
     };
   }

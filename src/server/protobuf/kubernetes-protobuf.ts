@@ -9,6 +9,7 @@
  */
 import protobuf from 'protobufjs';
 import { TugboatError } from '../../model/errors.js';
+import { rfc3339 } from '../../clock/time-format.js';
 import { HttpError } from '../http-status.js';
 
 /** The media type of Kubernetes' protobuf encoding. */
@@ -83,7 +84,7 @@ export const PROTOBUF_KINDS: readonly string[] = Object.keys(MESSAGES);
 /** A protobuf Time as RFC 3339 (whole seconds, as Kubernetes' metav1.Time). */
 function timeOf(t: { seconds?: number | string } | undefined): string | undefined {
   if (!t || t.seconds === undefined) return undefined;
-  return `${new Date(Number(t.seconds) * 1000).toISOString().slice(0, 19)}Z`;
+  return rfc3339(Number(t.seconds) * 1000);
 }
 
 /** Decodes a protobuf request body into the JSON object it stands for. */
