@@ -278,7 +278,6 @@ export class Cluster extends TypedClients {
       volumes: this.volumes,
       // The HPA controller reads metrics through the cluster's client over its node agents.
       metrics: new ClusterMetricsClient(this.nodePool, this.clock, this.customMetrics),
-      findKind: (apiVersion, kind) => this.registry.find(apiVersion, kind),
     });
     if (this.cloudProvider) {
       await this.cloudProvider.attach?.({

@@ -9,8 +9,6 @@ import { join } from 'node:path';
 import { InformerFactory } from '../../client/informer-factory.js';
 import type { ApiContext } from '../../client/types.js';
 import { LocalVolumes } from '../../cloud-providers/local/local-volumes.js';
-import { BUILTIN_KINDS } from '../../model/kinds/index.js';
-import { KindRegistry } from '../../api/kind-registry.js';
 import { ControllerManager } from '../../controllers/runtime/controller-manager.js';
 import { ClusterMetricsClient } from '../metrics-client.js';
 import { CONTROLLER_MANAGER_LEASE } from '../leader-election.js';
@@ -48,13 +46,10 @@ export async function startControllerManager(options: ControllerManagerPartOptio
   const informers = new InformerFactory(context, { logger });
   const controllers = new ControllerManager(context, { logger }, informers);
   const volumes = new LocalVolumes({ root: join(tmpdir(), 'tugboat-volumes', options.clusterName ?? 'tugboat') });
-  // The kinds this version's API server serves (the built-in ones: autoscaling/v1 kept apart or not).
-  const builtins = new KindRegistry(BUILTIN_KINDS);
   registerControllers(controllers, {
     builtins: true,
     volumes,
     metrics: new ClusterMetricsClient({ podStats: async () => undefined }, context.clock),
-    findKind: (apiVersion, kind) => builtins.find(apiVersion, kind),
     ...(options.nodeMonitorGracePeriodMs !== undefined ? { nodeLifecycle: { gracePeriodMs: options.nodeMonitorGracePeriodMs } } : {}),
   });
   const part = await runElected(

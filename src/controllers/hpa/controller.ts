@@ -3,8 +3,8 @@
  * period it reads the target's scale subresource, computes the replicas each metric asks for
  * (the highest wins), stabilizes and bounds them (minReplicas/maxReplicas, behavior or the
  * default rate), sets the target's scale and writes the status with the AbleToScale,
- * ScalingActive and ScalingLimited conditions. Serves autoscaling/v2 objects, and autoscaling/v1
- * ones through their conversion.
+ * ScalingActive and ScalingLimited conditions. It reconciles the stored autoscaling/v2 objects;
+ * autoscaling/v1 ones are the same objects served through the API's version conversion.
  */
 import type { autoscaling, HorizontalPodAutoscaler, KubeObject, Pod, Scale } from '../../model/types.js';
 import { TugboatError } from '../../model/errors.js';
@@ -12,7 +12,6 @@ import { rfc3339 } from '../../clock/time-format.js';
 import { jsonEqual } from '../../model/json.js';
 import { parseSelector } from '../../model/selector.js';
 import { setCondition } from '../../model/conditions.js';
-import { hpaStatusV2ToV1, hpaV1ToV2, type HorizontalPodAutoscalerV1 } from '../../model/hpa-conversion.js';
 import type { Controller, ReconcileContext, ReconcileResult } from '../runtime/types.js';
 import type { MetricsClient } from './types.js';
 import { computeMetric, MetricError, type MetricProposal } from './metrics.js';
@@ -26,8 +25,6 @@ const COMPONENT = 'horizontal-pod-autoscaler';
 export interface HpaControllerOptions {
   /** Where metrics come from (the cluster passes one over its node agents and custom metrics). */
   metrics: MetricsClient;
-  /** Which served version's objects to reconcile. @default 'v2' */
-  version?: 'v2' | 'v1';
   /** How often each HPA is synced. @default {@link HPA_SYNC_PERIOD_MS} */
   syncPeriodMs?: number;
   /** Changes of the usage ratio within this are ignored. @default 0.1 */
@@ -97,8 +94,7 @@ async function replicasForMetrics(
 
 /** Creates the HorizontalPodAutoscaler controller. Register it with a {@link ControllerManager}. */
 export function horizontalPodAutoscalerController(options: HpaControllerOptions): Controller {
-  const version = options.version ?? 'v2';
-  const kind = { apiVersion: `autoscaling/${version}`, kind: 'HorizontalPodAutoscaler' } as const;
+  const kind = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler' } as const;
   const syncMs = options.syncPeriodMs ?? HPA_SYNC_PERIOD_MS;
   const histories = new Map<string, HpaHistory>();
   /** Per HPA: when it was last synced and at which generation (its own status writes wake it too). */
@@ -110,13 +106,12 @@ export function horizontalPodAutoscalerController(options: HpaControllerOptions)
     hpa: HorizontalPodAutoscaler,
     status: autoscaling.HorizontalPodAutoscalerStatus,
   ) {
-    const next = version === 'v1' ? hpaStatusV2ToV1(status) : status;
-    if (jsonEqual(stored.status ?? {}, next)) return;
-    await ctx.client(kind.apiVersion, kind.kind, hpa.metadata.namespace).updateStatus({ ...stored, status: next });
+    if (jsonEqual(stored.status ?? {}, status)) return;
+    await ctx.client(kind.apiVersion, kind.kind, hpa.metadata.namespace).updateStatus({ ...stored, status });
   }
 
   return {
-    name: version === 'v1' ? 'horizontal-pod-autoscaler-v1' : 'horizontal-pod-autoscaler',
+    name: COMPONENT,
     for: kind,
     async reconcile(req, ctx): Promise<ReconcileResult | void> {
       const key = `${req.namespace ?? ''}/${req.name}`;
@@ -132,7 +127,7 @@ export function horizontalPodAutoscalerController(options: HpaControllerOptions)
       const sinceMs = last ? ctx.clock.nowMs() - last.atMs : Number.POSITIVE_INFINITY;
       if (last && last.generation === generation && sinceMs < syncMs) return { requeueAfterMs: syncMs - sinceMs };
       lastSync.set(key, { atMs: ctx.clock.nowMs(), generation });
-      const hpa = version === 'v1' ? hpaV1ToV2(stored as HorizontalPodAutoscalerV1) : (stored as HorizontalPodAutoscaler);
+      const hpa = stored as HorizontalPodAutoscaler;
       const history = histories.get(key) ?? newHistory();
       histories.set(key, history);
       const nowMs = ctx.clock.nowMs();
