@@ -10,3 +10,4 @@ export * from './controllers/index.js';
 export * from './controllers/util/index.js';
 export { listWatch, isExpired } from './client/list-watch.js';
 export type { ListWatchHandler, ListWatchOptions, ListWatchFailure } from './client/list-watch.js';
+export { preferredKinds } from './client/preferred-kinds.js';

@@ -155,8 +155,10 @@ export interface ApiContext {
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T>;
   /**
    * Discovery: every kind the API serves now, built-in and from CustomResourceDefinitions (as
-   * `kubectl api-resources`). Components that act on every kind (the garbage collector, the
-   * namespace controller) read it, and watch CustomResourceDefinitions to learn of new ones.
+   * `kubectl api-resources`), each group's preferred version first; a kind served at several
+   * versions is listed at each. Components that act on every kind (the garbage collector, the
+   * namespace controller) read it through `preferredKinds`, and watch CustomResourceDefinitions to
+   * learn of new ones.
    */
   discover(): Promise<ResourceType[]>;
   readonly clock: import('../clock/types.js').Clock;

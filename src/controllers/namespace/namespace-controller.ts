@@ -5,6 +5,7 @@ import { TugboatError } from '../../model/errors.js';
 import type { ResourceClient } from '../../client/types.js';
 import type { Informer } from '../../client/informer.js';
 import { kinds } from '../../client/kinds.js';
+import { preferredKinds } from '../../client/preferred-kinds.js';
 import { NAMESPACE_FINALIZER } from '../../model/well-known.js';
 import type { Controller, ControllerSetup, ReconcileContext, ReconcileRequest } from '../runtime/types.js';
 import { watchEveryKind } from '../runtime/every-kind.js';
@@ -46,7 +47,7 @@ export class NamespaceController implements Controller {
   async reconcile(request: ReconcileRequest, ctx: ReconcileContext): Promise<void> {
     const ns = this.namespaces?.get(undefined, request.name) ?? (await ctx.cache.get(kinds.Namespace, undefined, request.name));
     if (!ns?.metadata.deletionTimestamp || !finalizersOf(ns).includes(NAMESPACE_FINALIZER)) return;
-    const types = (await ctx.discover()).filter(holdsNamespace);
+    const types = preferredKinds(await ctx.discover()).filter(holdsNamespace);
     let remaining = 0;
     for (const type of types) {
       if (ctx.signal.aborted) return;

@@ -1,6 +1,7 @@
 /**
  * For controllers that act on every kind (the garbage collector, the namespace controller):
- * handlers on the shared informer of every kind discovery lists, kept current by watching
+ * handlers on the shared informer of every kind discovery lists (once per resource, at its
+ * preferred version), kept current by watching
  * CustomResourceDefinitions, so a CRD's kind is watched once it is served and dropped once it
  * is not. Everything goes through the API (discovery and watches), nothing through a registry.
  */
@@ -8,6 +9,7 @@ import type { KubeObject } from '../../model/types.js';
 import { apiVersionOf, type ResourceType } from '../../model/resource-type.js';
 import type { InformerHandler } from '../../client/informer.js';
 import { kinds } from '../../client/kinds.js';
+import { preferredKinds } from '../../client/preferred-kinds.js';
 import type { ControllerSetup, ReconcileRequest } from './types.js';
 
 /** Options of {@link watchEveryKind}. */
@@ -41,7 +43,11 @@ export async function watchEveryKind<TReq extends ReconcileRequest>(
 
   const sync = async (): Promise<void> => {
     if (setup.ctx.signal.aborted) return;
-    const served = new Map((await setup.ctx.discover()).filter(filter).map((t) => [keyOf(t), t]));
+    const served = new Map(
+      preferredKinds(await setup.ctx.discover())
+        .filter(filter)
+        .map((t) => [keyOf(t), t]),
+    );
     for (const [key, w] of watched) {
       if (served.has(key)) continue;
       watched.delete(key);
