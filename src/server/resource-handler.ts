@@ -101,6 +101,7 @@ export async function handleResource(
           ...wo,
           force: query.get('force') === 'true',
           subresource: sub,
+          nowMs: options.context.clock.nowMs(),
         });
         setWarnings(scope.res, warnings);
         return sendJson(scope.res, result.created ? 201 : 200, result.object);

@@ -36,6 +36,8 @@ export type { ManagedFieldsEntry } from '../api/managed-fields.js';
 export interface ApplyRequestOptions extends WriteOptions {
   force: boolean;
   subresource?: string;
+  /** When the apply happens (the cluster's clock): the time of its managedFields entry. */
+  nowMs: number;
 }
 
 const IGNORED_META = ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp', 'generation', 'selfLink', 'deletionTimestamp'];
@@ -72,8 +74,8 @@ export async function serverSideApply(
   }
   const fields = appliedFieldsOf(applied, options.subresource);
   // The apply writes its own managedFields: no Update entry for it (the write carries no manager).
-  const { force: _f, subresource, fieldManager: _m, ...writeOptions } = options;
-  const now = rfc3339(Date.now());
+  const { force: _f, subresource, fieldManager: _m, nowMs, ...writeOptions } = options;
+  const now = rfc3339(nowMs);
   const entryOf = (set: Set<string>): ManagedFieldsEntry => ({
     manager,
     operation: 'Apply',

@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
+import { FakeClock } from '../../../src/clock/fake-clock.js';
 import type { ServedApi } from '../../../src/server/types.js';
 import { request } from '../../support/https-request.js';
 
@@ -79,5 +80,28 @@ describe('managedFields Update entries through cluster.serve()', () => {
     const forced = await request(api, 'PATCH', `${CMS}/shared?fieldManager=applier&force=true`, { body, contentType: APPLY });
     expect(forced.status).toBe(200);
     expect(entries(forced.json)).toEqual([['applier', 'Apply', { 'f:data': { 'f:a': {}, 'f:b': {}, 'f:c': {} } }]]);
+  });
+});
+
+describe('server-side apply on the cluster clock', () => {
+  it("stamps the Apply entry's time from the cluster's clock, not the machine's", async () => {
+    const cluster = await Cluster.start({
+      controllers: false,
+      scheduler: false,
+      clock: new FakeClock(new Date('2031-05-06T07:08:09.500Z')),
+    });
+    try {
+      const api = await cluster.serve();
+      const res = await request(api, 'PATCH', `${CMS}/clocked?fieldManager=applier`, {
+        body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'clocked' }, data: { a: '1' } },
+        contentType: APPLY,
+      });
+      expect(res.status).toBe(201);
+      expect(res.json.metadata.managedFields.map((e: any) => [e.manager, e.operation, e.time])).toEqual([
+        ['applier', 'Apply', '2031-05-06T07:08:09Z'],
+      ]);
+    } finally {
+      await cluster.stop();
+    }
   });
 });
