@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
-import { TugboatError } from '../../../src/model/errors.js';
+import { rejection } from '../../support/rejection.js';
 import type { Pod } from '../../../src/model/types.js';
 
 let cluster: Cluster | undefined;
@@ -30,15 +30,6 @@ const limits = {
 };
 const pod = (name: string, resources: object = {}): Pod =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'img', resources }] } }) as Pod;
-
-async function rejection(p: Promise<unknown>): Promise<TugboatError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!TugboatError.is(err)) throw new Error(`expected a TugboatError, got ${String(err)}`);
-  return err;
-}
 
 describe('LimitRanger admission', () => {
   it('fills in Container defaults at pod create and rejects out-of-range values with Kubernetes messages (403)', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Cluster } from '../../../src/cluster/cluster.js';
 import { FakeClock } from '../../../src/clock/fake-clock.js';
-import { TugboatError } from '../../../src/model/errors.js';
+import { rejection } from '../../support/rejection.js';
 import type { KubeObject, Pod } from '../../../src/model/types.js';
 
 let cluster: Cluster | undefined;
@@ -21,15 +21,6 @@ const quota = (name: string, hard: Record<string, string>, extra: object = {}) =
 });
 const pod = (name: string, resources: object = {}, spec: object = {}): Pod =>
   ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'img', resources }], ...spec } }) as Pod;
-
-async function rejection(p: Promise<unknown>): Promise<TugboatError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!TugboatError.is(err)) throw new Error(`expected a TugboatError, got ${String(err)}`);
-  return err;
-}
 
 async function used(c: Cluster, name: string): Promise<Record<string, string> | undefined> {
   const q = (await c.client<KubeObject>('v1', 'ResourceQuota', 'default').get(name)) as { status?: { used?: Record<string, string> } };
