@@ -3,19 +3,11 @@
  * kubeconfig names, optionally one replica of several with `--leader-elect`.
  */
 import { Command } from 'commander';
+import { CONTROLLER_MANAGER_LEASE } from '../../cluster/leader-election.js';
 import { startControllerManager } from '../../cluster/parts/controller-manager-part.js';
 import { parseDurationFlag } from '../duration-flag.js';
 import type { CliCommand, CliIo } from '../types.js';
-import {
-  connectPart,
-  type LeaderElectOptions,
-  leaderElectionOf,
-  loggerOf,
-  type PartOptions,
-  runUntilStopped,
-  withLeaderElectOptions,
-  withPartOptions,
-} from './part-options.js';
+import { type LeaderElectOptions, type PartOptions, runElectedPart, withLeaderElectOptions, withPartOptions } from './part-options.js';
 
 /** Options of `tugboat controller-manager`, as commander parses them. */
 interface ControllerManagerOptions extends PartOptions, LeaderElectOptions {
@@ -24,23 +16,14 @@ interface ControllerManagerOptions extends PartOptions, LeaderElectOptions {
 }
 
 async function controllerManager(options: ControllerManagerOptions, io: CliIo): Promise<void> {
-  const leaderElection = leaderElectionOf(options);
   const nodeMonitorGracePeriodMs = parseDurationFlag('--node-monitor-grace-period', options.nodeMonitorGracePeriod, 1);
-  const logger = loggerOf(io, options);
-  const context = await connectPart(io, options, 'controller-manager');
-  let part: Awaited<ReturnType<typeof startControllerManager>>;
-  try {
-    part = await startControllerManager({ context, logger, leaderElection, nodeMonitorGracePeriodMs, clusterName: options.clusterName });
-  } catch (err) {
-    await context.close();
-    throw err;
-  }
-  logger.info(
-    { server: context.server, ...(leaderElection ? { lease: 'kube-system/tugboat-controller-manager' } : {}) },
-    leaderElection ? 'controller manager started: campaigning for its Lease' : 'controller manager started',
-  );
-  await runUntilStopped(io, part, context);
-  logger.info({}, 'controller manager stopped');
+  await runElectedPart(io, options, {
+    component: 'controller-manager',
+    label: 'controller manager',
+    lease: CONTROLLER_MANAGER_LEASE,
+    start: (context, logger, leaderElection) =>
+      startControllerManager({ context, logger, leaderElection, nodeMonitorGracePeriodMs, clusterName: options.clusterName }),
+  });
 }
 
 /** `tugboat controller-manager`: kube-controller-manager over a kubeconfig's API server. */

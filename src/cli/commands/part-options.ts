@@ -111,3 +111,42 @@ export async function runUntilStopped(
     await ctx.close();
   }
 }
+
+/** What {@link runElectedPart} starts and how it names it in the log. */
+export interface ElectedPartSpec<P extends Pick<RunningPart, 'stop'> & { lost?: Promise<string> }> {
+  /** The component the connection names (its Events' source, its User-Agent). */
+  component: string;
+  /** How the log names the part: `scheduler`, `controller manager`. */
+  label: string;
+  /** The Lease it campaigns for with `--leader-elect`, in kube-system. */
+  lease: string;
+  /** Starts the part over the connection. */
+  start(context: HttpApiContext, logger: Logger, leaderElection: ClusterLeaderElection | false): Promise<P>;
+}
+
+/**
+ * Runs a control-plane part as its command does: reads the flags, connects, starts it (closing
+ * the connection when that fails), logs, and runs until Ctrl-C or the loss of its Lease.
+ */
+export async function runElectedPart<P extends Pick<RunningPart, 'stop'> & { lost?: Promise<string> }>(
+  io: CliIo,
+  options: PartOptions & LeaderElectOptions,
+  spec: ElectedPartSpec<P>,
+): Promise<void> {
+  const leaderElection = leaderElectionOf(options);
+  const logger = loggerOf(io, options);
+  const context = await connectPart(io, options, spec.component);
+  let part: P;
+  try {
+    part = await spec.start(context, logger, leaderElection);
+  } catch (err) {
+    await context.close();
+    throw err;
+  }
+  logger.info(
+    { server: context.server, ...(leaderElection ? { lease: `kube-system/${spec.lease}` } : {}) },
+    leaderElection ? `${spec.label} started: campaigning for its Lease` : `${spec.label} started`,
+  );
+  await runUntilStopped(io, part, context);
+  logger.info({}, `${spec.label} stopped`);
+}
