@@ -46,6 +46,17 @@ function checkNodeSpec(spec: NodeSpec): void {
   if (causes.length > 0) throw TugboatError.invalid({ kind: 'Node' }, typeof spec.name === 'string' ? spec.name : '', causes);
 }
 
+/** Options of a {@link NodePool}. */
+export interface NodePoolOptions {
+  /**
+   * Reclaim, once per runtime before its first node starts, what gone owners left anywhere on it
+   * (every cluster and node: `runtime.reclaim()`). A lone agent (`tugboat agent`) sets it false:
+   * it sweeps only its own node's leftovers, as the kubelet collects only its own, and leaves a
+   * killed agent's containers of another node for that agent to adopt. @default true
+   */
+  reclaimRuntimes?: boolean;
+}
+
 /**
  * The cluster's nodes: one NodeAgent per node, each over a container runtime (several nodes may
  * share one runtime). Adds, removes and kills nodes, and finds the agent holding a pod. It owns
@@ -64,6 +75,7 @@ export class NodePool {
     private readonly ctx: ApiContext,
     private readonly clusterName: string,
     informers: InformerFactory,
+    private readonly options: NodePoolOptions = {},
   ) {
     this.pods = new PodDispatcher(informers.informer(kinds.Pod));
     this.current = RuntimeInstance.create(clusterName);
@@ -187,6 +199,7 @@ export class NodePool {
 
   /** The start-up sweep, once per runtime: what clusters whose owner is gone left on it. */
   private sweep(runtime: ContainerRuntime): Promise<unknown> {
+    if (this.options.reclaimRuntimes === false) return Promise.resolve();
     let p = this.reclaimed.get(runtime);
     if (!p) {
       p = runtime.reclaim?.() ?? Promise.resolve();
