@@ -5,9 +5,10 @@
  * directly through the API in batches while the scheduler runs. Reports pods bound per second
  * from the first binding to the last. Nothing runs the pods: this is the scheduling throughput
  * (watch -> queue -> filter/score -> bind -> store), not the whole pipeline.
- * Run through bench/scheduler.ts.
+ * Run through bench/scheduler.ts, or alone: `npx tsx bench/scheduler-api.ts [nodes] [pods]` (default 1,000 / 30,000).
  */
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { Cluster } from '../src/cluster/cluster.js';
 import { RealClock } from '../src/clock/real-clock.js';
 import type { Node, Pod } from '../src/model/types.js';
@@ -132,4 +133,16 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
     cpuMs: (cpu.user + cpu.system) / 1000,
     ...peaks,
   };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const [nodes = 1000, pods = 30_000] = process.argv
+    .slice(2)
+    .filter((a) => !a.startsWith('--'))
+    .map(Number);
+  const r = await runSchedulerApiBench(nodes, pods);
+  console.log(
+    `scheduler-api: ${r.nodes} nodes, ${r.pods} pods: ${Math.round(r.bindRate)} pods/s (first binding to last), create ${(r.createMs / 1000).toFixed(1)} s, all bound ${(r.allBoundMs / 1000).toFixed(1)} s, cpu ${(r.cpuMs / 1000).toFixed(1)} s, peak rss ${Math.round(r.peakRssMiB)} MiB`,
+  );
+  process.exit(0);
 }
