@@ -1,6 +1,6 @@
 /**
  * Scheduler core micro-benchmark: the pure cycle (PreFilter, Filter, Score, select, assume) on
- * the incremental NodeInfo cache, without the API. Prints pods/s and heap; asserts nothing.
+ * the incremental NodeInfo cache, without the API. Prints pods/s, CPU time and heap; asserts nothing.
  * Run: npx tsx bench/scheduler-core.ts [nodes] [pods]
  */
 import type { Node, Pod } from '../src/model/types.js';
@@ -30,6 +30,7 @@ function run(nodeCount: number, podCount: number): void {
   let start = 0;
   let failed = 0;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   for (let i = 0; i < podCount; i++) {
     const pod: Pod = {
       apiVersion: 'v1',
@@ -43,9 +44,11 @@ function run(nodeCount: number, podCount: number): void {
     else failed++;
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  const cpuMs = (cpu.user + cpu.system) / 1000;
   const heap = process.memoryUsage().heapUsed / 2 ** 20;
   console.log(
-    `scheduler-core: ${nodeCount} nodes, ${podCount} pods: ${ms.toFixed(0)} ms, ${Math.round((podCount / ms) * 1000)} pods/s, ${failed} unschedulable, heap ${heap.toFixed(0)} MiB`,
+    `scheduler-core: ${nodeCount} nodes, ${podCount} pods: ${ms.toFixed(0)} ms, ${Math.round((podCount / ms) * 1000)} pods/s, cpu ${cpuMs.toFixed(0)} ms (${Math.round((podCount / cpuMs) * 1000)} pods per cpu-second), ${failed} unschedulable, heap ${heap.toFixed(0)} MiB`,
   );
 }
 
