@@ -9,6 +9,7 @@ export {
   CycleState,
   MAX_NODE_SCORE,
   success,
+  skip,
   unschedulable,
   unresolvable,
   errorStatus,

@@ -19,7 +19,7 @@ export type {
   StatusCode as PluginStatusCode,
 } from './types.js';
 export { CycleState, MAX_NODE_SCORE } from './types.js';
-export { success, unschedulable, unresolvable, errorStatus, isSuccess } from './status.js';
+export { success, skip, unschedulable, unresolvable, errorStatus, isSuccess } from './status.js';
 export { PluginRegistry, defaultPlugins, defaultRegistry } from './registry.js';
 export { SchedulingQueue, type SchedulingQueueOptions, type QueuedPodInfo } from './queue.js';
 export { NodeInfoCache, buildNodeInfo, buildSnapshot } from './node-info-cache.js';

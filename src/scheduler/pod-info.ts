@@ -18,9 +18,15 @@ export function podPriority(pod: Pod): number {
 }
 
 const infos = new WeakMap<Pod, PodInfo>();
+/**
+ * The last pod looked up: Filter and Score plugins ask for the PodInfo of the pod being scheduled
+ * once per node, so this one-entry memo spares the WeakMap lookup in the cycle's inner loops.
+ */
+let last: PodInfo | undefined;
 
 /** The {@link PodInfo} of a pod, computed once per pod object. */
 export function podInfoOf(pod: Pod): PodInfo {
+  if (last !== undefined && last.pod === pod) return last;
   let info = infos.get(pod);
   if (!info) {
     const aff = pod.spec?.affinity;
@@ -42,7 +48,21 @@ export function podInfoOf(pod: Pod): PodInfo {
     };
     infos.set(pod, info);
   }
+  last = info;
   return info;
+}
+
+/**
+ * The PodInfo of `assumed`, a copy of `info.pod` that differs only in spec.nodeName (the pod as
+ * the scheduler assumes it bound): everything derived is the same, so nothing is computed again.
+ */
+export function assumedPodInfo(info: PodInfo, assumed: Pod): PodInfo {
+  let out = infos.get(assumed);
+  if (!out) {
+    out = { ...info, pod: assumed };
+    infos.set(assumed, out);
+  }
+  return out;
 }
 
 /** A pod (anti-)affinity term, parsed. */

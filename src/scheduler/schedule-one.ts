@@ -33,7 +33,10 @@ function thrown(plugin: string, err: unknown): Status {
   return withPlugin(errorStatus(`${plugin}: ${(err as Error)?.message ?? String(err)}`), plugin);
 }
 
-/** Runs every PreFilter plugin; the first non-Success status is returned (tagged with the plugin). */
+/**
+ * Runs every PreFilter plugin; the first status other than Success or Skip is returned (tagged
+ * with the plugin). A plugin returning Skip is recorded in the state: its Filter is not run.
+ */
 export function runPreFilter(registry: PluginRegistry, pod: Pod, state: CycleState, snapshot: ClusterSnapshot): Status | undefined {
   for (const p of registry.preFilter) {
     let s: Status;
@@ -42,14 +45,18 @@ export function runPreFilter(registry: PluginRegistry, pod: Pod, state: CycleSta
     } catch (err) {
       return thrown(p.name, err);
     }
-    if (s.code !== 'Success') return withPlugin(s, p.name);
+    if (s.code === 'Skip') state.skipFilterPlugins.add(p.name);
+    else if (s.code !== 'Success') return withPlugin(s, p.name);
   }
   return undefined;
 }
 
-/** Runs the Filter plugins on one node, stopping at the first failure (as kube-scheduler). */
+/**
+ * Runs the Filter plugins on one node, stopping at the first failure (as kube-scheduler); those
+ * whose PreFilter returned Skip in this state are left out.
+ */
 export function runFilters(registry: PluginRegistry, pod: Pod, nodeInfo: NodeInfo, state: CycleState): Status | undefined {
-  const plugins = registry.filter;
+  const plugins = state.filterPlugins(registry.filter);
   for (let i = 0; i < plugins.length; i++) {
     const p = plugins[i];
     let s: Status;
@@ -122,21 +129,53 @@ export function prioritize(
   feasible: readonly NodeInfo[],
   snapshot: ClusterSnapshot,
 ): NodeScore[] {
+  const scores: NodeScore[] = [];
+  scoreInto(registry, pod, state, feasible, snapshot, scores, new Float64Array(feasible.length));
+  return scores;
+}
+
+/**
+ * Scratch of {@link scheduleOne}'s scoring, reused from cycle to cycle (cycles are synchronous and
+ * do not nest), so scoring allocates nothing per node once it has seen as many feasible nodes.
+ */
+const scratch: { scores: NodeScore[]; sums: Float64Array } = { scores: [], sums: new Float64Array(0) };
+
+/**
+ * {@link prioritize} into `scores` (its first `feasible.length` entries are reset and filled; entries
+ * are created only when it is shorter) and `sums` (at least as long).
+ */
+function scoreInto(
+  registry: PluginRegistry,
+  pod: Pod,
+  state: CycleState,
+  feasible: readonly NodeInfo[],
+  snapshot: ClusterSnapshot,
+  scores: NodeScore[],
+  sums: Float64Array,
+): void {
   const n = feasible.length;
-  const sums = new Float64Array(n);
-  for (const p of registry.preScore) p.preScore(pod, state, feasible, snapshot);
-  // One array of per-node scores, refilled for each plugin (normalize rescales it in place).
-  const scores: NodeScore[] = new Array(n);
-  for (let i = 0; i < n; i++) scores[i] = { name: feasible[i].name, score: 0 };
+  for (const p of registry.preScore) {
+    const s = p.preScore(pod, state, feasible, snapshot);
+    if (s && s.code === 'Skip') state.skipScorePlugins.add(p.name);
+  }
+  // One array of per-node scores, refilled for each plugin (normalize rescales it in place). A
+  // plugin's normalize sees exactly the feasible nodes: the array is trimmed to them.
+  for (let i = 0; i < n; i++) {
+    const name = feasible[i].name;
+    if (i < scores.length) (scores[i] as { name: string }).name = name;
+    else scores.push({ name, score: 0 });
+    sums[i] = 0;
+  }
+  scores.length = n;
+  const skipped = state.skipScorePlugins;
   for (const p of registry.score) {
     const weight = p.weight ?? 1;
-    if (weight === 0) continue;
+    if (weight === 0 || (skipped.size > 0 && skipped.has(p.name))) continue;
     for (let i = 0; i < n; i++) scores[i].score = p.score(pod, feasible[i], state);
     p.normalize?.(scores, pod, state);
     for (let i = 0; i < n; i++) sums[i] += Math.min(MAX_NODE_SCORE, Math.max(0, scores[i].score)) * weight;
   }
   for (let i = 0; i < n; i++) scores[i].score = sums[i];
-  return scores;
 }
 
 /** A seeded pseudo-random source in [0, 1) (mulberry32), for reproducible tie-breaks. */
@@ -249,6 +288,10 @@ export function scheduleOne(
   }
   let nodeName: string;
   if (found.feasible.length === 1) nodeName = found.feasible[0].name;
-  else nodeName = selectHost(prioritize(registry, pod, state, found.feasible, snapshot), options.random)!;
+  else {
+    if (scratch.sums.length < found.feasible.length) scratch.sums = new Float64Array(found.feasible.length * 2);
+    scoreInto(registry, pod, state, found.feasible, snapshot, scratch.scores, scratch.sums);
+    nodeName = selectHost(scratch.scores, options.random)!;
+  }
   return { ok: true, nodeName, feasible: found.feasible.length, processed: found.processed, state };
 }

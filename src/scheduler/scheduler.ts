@@ -29,7 +29,7 @@ import { PluginRegistry, defaultRegistry } from './registry.js';
 import { volumeBindingPlugin } from './plugins/volume-binding.js';
 import { scheduleOne, seededRandom } from './schedule-one.js';
 import { findPreemption } from './preemption.js';
-import { podInfoOf, podKey } from './pod-info.js';
+import { assumedPodInfo, podInfoOf, podKey } from './pod-info.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { getCondition, setCondition } from '../model/conditions.js';
 import { InformerFactory } from '../client/informer-factory.js';
@@ -356,7 +356,7 @@ export class Scheduler {
     if (total > 0) this.nextStart = (this.nextStart + out.processed) % total;
     if (out.ok) {
       const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName: out.nodeName } };
-      this.cache.assumePod(podInfoOf(assumed), out.nodeName);
+      this.cache.assumePod(assumedPodInfo(podInfoOf(pod), assumed), out.nodeName);
       void this.binds.add(() => this.bind(info.key, pod, out.nodeName)).catch(() => undefined);
       return;
     }

@@ -34,3 +34,10 @@ export function isSuccess(status: Status): boolean {
 export function withPlugin(status: Status, plugin: string): Status {
   return status.plugin === plugin ? status : { ...status, plugin };
 }
+
+const SKIP: Status = Object.freeze({ code: 'Skip', reasons: Object.freeze([]) as readonly string[] });
+
+/** The Skip status (shared, frozen): from PreFilter or PreScore, the plugin's Filter or Score is not run for this pod. */
+export function skip(): Status {
+  return SKIP;
+}

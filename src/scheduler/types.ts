@@ -5,8 +5,12 @@
  */
 import type { Node, Pod } from '../model/types.js';
 
-/** How a plugin judged a pod on a node, as kube-scheduler's status codes. */
-export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error';
+/**
+ * How a plugin judged a pod on a node, as kube-scheduler's status codes. `Skip` is returned by
+ * PreFilter or PreScore when the plugin has nothing to check or rank for this pod: its Filter
+ * (or Score) is then not run in this cycle, as kube-scheduler's Skip.
+ */
+export type StatusCode = 'Success' | 'Unschedulable' | 'UnschedulableAndUnresolvable' | 'Error' | 'Skip';
 
 /**
  * The result of a Filter or PreFilter plugin. `reasons` are the human texts kube-scheduler
@@ -80,6 +84,25 @@ export interface ClusterSnapshot {
  */
 export class CycleState {
   private readonly data = new Map<string, unknown>();
+  /** Plugins whose PreFilter returned Skip: their Filter is not run in this cycle (kube-scheduler's SkipFilterPlugins). */
+  readonly skipFilterPlugins = new Set<string>();
+  /** Plugins whose PreScore returned Skip: their Score is not run in this cycle (kube-scheduler's SkipScorePlugins). */
+  readonly skipScorePlugins = new Set<string>();
+  private filters: { all: readonly FilterPlugin[]; run: readonly FilterPlugin[]; skipped: number } | undefined;
+
+  /**
+   * The plugins of `all` whose Filter runs in this cycle (those not in {@link skipFilterPlugins}),
+   * computed once and reused for every node.
+   */
+  filterPlugins(all: readonly FilterPlugin[]): readonly FilterPlugin[] {
+    const skipped = this.skipFilterPlugins.size;
+    if (skipped === 0) return all;
+    const f = this.filters;
+    if (f && f.all === all && f.skipped === skipped) return f.run;
+    const run = all.filter((p) => !this.skipFilterPlugins.has(p.name));
+    this.filters = { all, run, skipped };
+    return run;
+  }
 
   /** Reads a value written earlier in this cycle. */
   read<T>(key: string): T | undefined {
@@ -95,6 +118,8 @@ export class CycleState {
   clone(): CycleState {
     const copy = new CycleState();
     for (const [k, v] of this.data) copy.data.set(k, v);
+    for (const n of this.skipFilterPlugins) copy.skipFilterPlugins.add(n);
+    for (const n of this.skipScorePlugins) copy.skipScorePlugins.add(n);
     return copy;
   }
 }
@@ -106,10 +131,10 @@ export interface Plugin {
 
 /**
  * Runs once per cycle before Filter, to compute per-pod state (e.g. topology counts).
- * Returning a non-Success status makes the pod unschedulable on every node.
+ * Returning Skip leaves its Filter out of this cycle; any other non-Success status makes the pod unschedulable on every node.
  */
 export interface PreFilterPlugin extends Plugin {
-  /** Computes the pod's state for this cycle into `state`. */
+  /** Computes the pod's state for this cycle into `state`; `Skip` when its Filter has nothing to check for this pod. */
   preFilter(pod: Pod, state: CycleState, snapshot: ClusterSnapshot): Status;
   /** Updates the PreFilter state when preemption removes `victim` from `nodeInfo`. */
   removePod?(state: CycleState, pod: Pod, victim: PodInfo, nodeInfo: NodeInfo): void;
@@ -123,8 +148,11 @@ export interface FilterPlugin extends Plugin {
 
 /** Runs once per cycle before Score, on the feasible nodes. */
 export interface PreScorePlugin extends Plugin {
-  /** Computes what scoring needs over the feasible nodes. */
-  preScore(pod: Pod, state: CycleState, nodes: readonly NodeInfo[], snapshot: ClusterSnapshot): void;
+  /**
+   * Computes what scoring needs over the feasible nodes. Returning a `Skip` status means the
+   * plugin's Score would rank every node the same for this pod: it is not run in this cycle.
+   */
+  preScore(pod: Pod, state: CycleState, nodes: readonly NodeInfo[], snapshot: ClusterSnapshot): Status | void;
 }
 
 /** One node's score from one plugin. */

@@ -7,7 +7,7 @@
 import type { Node, Pod } from '../../model/types.js';
 import type { ClusterSnapshot, FilterPlugin, NodeInfo, PodInfo, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../types.js';
 import { MAX_NODE_SCORE } from '../types.js';
-import { success, unresolvable, unschedulable } from '../status.js';
+import { skip, success, unresolvable, unschedulable } from '../status.js';
 import { affinityTermsOf, termMatches, type AffinityTerm, type PodAffinityTerms } from '../pod-info.js';
 
 /** Reasons InterPodAffinity reports. */
@@ -102,7 +102,7 @@ export function interPodAffinityPlugin(
     preFilter(pod, state, snapshot) {
       const terms = affinityTermsOf(pod);
       const own = terms.requiredAffinity.length > 0 || terms.requiredAntiAffinity.length > 0;
-      if (!own && !snapshot.havePodsWithRequiredAntiAffinity()) return success();
+      if (!own && !snapshot.havePodsWithRequiredAntiAffinity()) return skip();
       const s: FilterState = { terms, snapshot, existingAnti: new Map(), affinity: new Map(), anti: new Map() };
       for (const ni of snapshot.nodeInfos()) {
         if (!own && ni.podsWithRequiredAntiAffinity === 0) continue;
@@ -139,7 +139,7 @@ export function interPodAffinityPlugin(
     preScore(pod, state, _nodes, snapshot) {
       const terms = affinityTermsOf(pod);
       const own = terms.preferredAffinity.length > 0 || terms.preferredAntiAffinity.length > 0;
-      if (!own && !snapshot.havePodsWithAffinity()) return;
+      if (!own && !snapshot.havePodsWithAffinity()) return skip();
       const st: ScoreState = { scores: new Map() };
       for (const ni of snapshot.nodeInfos()) {
         const node = ni.node;
@@ -155,7 +155,9 @@ export function interPodAffinityPlugin(
           for (const t of et.preferredAntiAffinity) if (termMatches(t, pod, snapshot)) addScore(st, t, node, -t.weight);
         }
       }
-      if (st.scores.size > 0) state.write(SCORE_KEY, st);
+      // No term counted anywhere: every node would score 0.
+      if (st.scores.size === 0) return skip();
+      state.write(SCORE_KEY, st);
     },
     score(_pod, nodeInfo: NodeInfo, state) {
       const st = state.read<ScoreState>(SCORE_KEY);

@@ -3,8 +3,9 @@
  * preferredDuringScheduling terms add their weights to a node's score.
  */
 import { matchNodeSelectorTerm, matchesRequiredNodeAffinity } from '../../model/node-affinity.js';
-import type { FilterPlugin, ScorePlugin } from '../types.js';
-import { success, unresolvable } from '../status.js';
+import type { Pod } from '../../model/types.js';
+import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../types.js';
+import { skip, success, unresolvable } from '../status.js';
 import { defaultNormalizeScore } from './normalize.js';
 
 export { matchNodeSelectorTerm, matchesRequiredNodeAffinity };
@@ -12,11 +13,30 @@ export { matchNodeSelectorTerm, matchesRequiredNodeAffinity };
 /** The reason NodeAffinity reports. */
 export const ERR_NODE_AFFINITY = "node(s) didn't match Pod's node affinity/selector";
 
-/** Creates the NodeAffinity filter and score plugin. */
-export function nodeAffinityPlugin(weight = 2): FilterPlugin & ScorePlugin {
+/**
+ * True when the pod asks nothing of a node's labels (no nodeSelector entries, no required node
+ * affinity): {@link matchesRequiredNodeAffinity} passes every node.
+ */
+function selectsAnyNode(pod: Pod): boolean {
+  const selector = pod.spec?.nodeSelector;
+  if (selector) for (const _ in selector) return false;
+  return pod.spec?.affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms === undefined;
+}
+
+/**
+ * Creates the NodeAffinity plugin: PreFilter and PreScore return Skip for a pod without a
+ * nodeSelector or required terms (resp. preferred terms), as kube-scheduler; Filter and Score.
+ */
+export function nodeAffinityPlugin(weight = 2): PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin {
   return {
     name: 'NodeAffinity',
     weight,
+    preFilter(pod) {
+      return selectsAnyNode(pod) ? skip() : success();
+    },
+    preScore(pod) {
+      return pod.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length ? success() : skip();
+    },
     filter(pod, nodeInfo) {
       if (!nodeInfo.node) return unresolvable('node not found');
       return matchesRequiredNodeAffinity(pod, nodeInfo.node) ? success() : unresolvable(ERR_NODE_AFFINITY);
@@ -31,5 +51,5 @@ export function nodeAffinityPlugin(weight = 2): FilterPlugin & ScorePlugin {
     normalize(scores) {
       defaultNormalizeScore(scores, false);
     },
-  } satisfies FilterPlugin & ScorePlugin;
+  } satisfies PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin;
 }

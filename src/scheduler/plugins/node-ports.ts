@@ -4,8 +4,8 @@
  * hostIP overlap every address), as kube-scheduler's NodePorts filter.
  */
 import type { Pod } from '../../model/types.js';
-import type { FilterPlugin } from '../types.js';
-import { success, unschedulable } from '../status.js';
+import type { FilterPlugin, PreFilterPlugin } from '../types.js';
+import { skip, success, unschedulable } from '../status.js';
 
 /** The reason NodePorts reports. */
 export const ERR_NODE_PORTS = "node(s) didn't have free ports for the requested pod ports";
@@ -33,12 +33,20 @@ function conflicts(a: HostPort, b: HostPort): boolean {
   return a.ip === b.ip || a.ip === '0.0.0.0' || b.ip === '0.0.0.0';
 }
 
-/** Creates the NodePorts filter plugin. */
-export function nodePortsPlugin(): FilterPlugin {
+const NAME = 'NodePorts';
+
+/** Creates the NodePorts plugin (PreFilter: Skip for a pod without host ports, as kube-scheduler; Filter). */
+export function nodePortsPlugin(): PreFilterPlugin & FilterPlugin {
   return {
-    name: 'NodePorts',
-    filter(pod, nodeInfo) {
+    name: NAME,
+    preFilter(pod, state) {
       const wanted = hostPortsOf(pod);
+      if (wanted.length === 0) return skip();
+      state.write(NAME, wanted);
+      return success();
+    },
+    filter(pod, nodeInfo, state) {
+      const wanted = state.read<HostPort[]>(NAME) ?? hostPortsOf(pod);
       if (wanted.length === 0) return success();
       for (const info of nodeInfo.pods.values()) {
         if (info.pod.metadata.uid !== undefined && info.pod.metadata.uid === pod.metadata.uid) continue;
@@ -48,5 +56,5 @@ export function nodePortsPlugin(): FilterPlugin {
       }
       return success();
     },
-  } satisfies FilterPlugin;
+  } satisfies PreFilterPlugin & FilterPlugin;
 }

@@ -7,7 +7,7 @@ import type { Pod, core } from '../../model/types.js';
 import { labelSelectorAsSelector, type Selector } from '../../model/selector.js';
 import type { ClusterSnapshot, FilterPlugin, NodeInfo, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../types.js';
 import { MAX_NODE_SCORE } from '../types.js';
-import { success, unresolvable, unschedulable } from '../status.js';
+import { skip, success, unresolvable, unschedulable } from '../status.js';
 import { matchesRequiredNodeAffinity } from './node-affinity.js';
 import { findUntolerated } from './taint-toleration.js';
 import { NOTHING_SELECTOR } from '../pod-info.js';
@@ -108,7 +108,7 @@ export function podTopologySpreadPlugin(weight = 2): PreFilterPlugin & FilterPlu
     weight,
     preFilter(pod, state, snapshot: ClusterSnapshot) {
       const constraints = constraintsOf(pod).filter((c) => c.hard);
-      if (constraints.length === 0) return success();
+      if (constraints.length === 0) return skip();
       const ns = pod.metadata.namespace ?? 'default';
       const counts = constraints.map(() => new Map<string, number>());
       for (const ni of snapshot.nodeInfos()) {
@@ -153,7 +153,7 @@ export function podTopologySpreadPlugin(weight = 2): PreFilterPlugin & FilterPlu
     },
     preScore(pod, state, nodes, snapshot) {
       const constraints = constraintsOf(pod).filter((c) => !c.hard);
-      if (constraints.length === 0) return;
+      if (constraints.length === 0) return skip();
       const ignored = new Set<string>();
       const domains = constraints.map(() => new Set<string>());
       let hostCount = 0;

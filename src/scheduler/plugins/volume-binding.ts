@@ -7,7 +7,7 @@
 import type { Node, PersistentVolume, PersistentVolumeClaim, Pod, StorageClass } from '../../model/types.js';
 import { matchNodeSelectorTerm, matchTopologySelectorTerms } from '../../model/node-affinity.js';
 import type { CycleState, FilterPlugin, PreFilterPlugin } from '../types.js';
-import { success, unresolvable } from '../status.js';
+import { skip, success, unresolvable } from '../status.js';
 
 /** The reason for a pod whose volumes are bound to volumes that do not fit the node. */
 export const ERR_VOLUME_NODE_CONFLICT = 'node(s) had volume node affinity conflict';
@@ -39,9 +39,11 @@ export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & F
       const bound: PersistentVolume[] = [];
       const toProvision: StorageClass[] = [];
       const ns = pod.metadata.namespace ?? 'default';
+      let claims = 0;
       for (const v of pod.spec?.volumes ?? []) {
         const name = v.persistentVolumeClaim?.claimName;
         if (!name) continue;
+        claims++;
         const claim = listers.claim(ns, name);
         if (!claim) return unresolvable(`persistentvolumeclaim "${name}" not found`);
         if (claim.metadata.deletionTimestamp) return unresolvable(`persistentvolumeclaim "${name}" is being deleted`);
@@ -55,8 +57,9 @@ export function volumeBindingPlugin(listers: VolumeListers): PreFilterPlugin & F
         if (sc?.volumeBindingMode !== 'WaitForFirstConsumer') return unresolvable(ERR_UNBOUND_IMMEDIATE);
         if ((sc.allowedTopologies ?? []).length > 0) toProvision.push(sc);
       }
-      // One entry, absent when there is nothing to check: Filter runs once per node, and a pod
-      // without claims (almost every pod) then costs it one map read.
+      // A pod without claims (almost every pod): Skip, and Filter is not run (as kube-scheduler).
+      if (claims === 0) return skip();
+      // One entry, absent when there is nothing to check on nodes.
       state.write(KEY, bound.length || toProvision.length ? ({ bound, toProvision } satisfies VolumeState) : undefined);
       return success();
     },

@@ -76,7 +76,7 @@ describe('VolumeBinding', () => {
     [['now'], 'UnschedulableAndUnresolvable', 'pod has unbound immediate PersistentVolumeClaims'],
     [['late'], 'Success', undefined],
     [['bound', 'late'], 'Success', undefined],
-    [[], 'Success', undefined],
+    [[], 'Skip', undefined],
   ])('preFilter %j -> %s', (names, code, reason) => {
     const s = plugin.preFilter(pod(...names), new CycleState(), undefined as never);
     expect(s.code).toBe(code);
