@@ -24,6 +24,7 @@ export type {
   ClusterAutoscalerOptions,
 } from './cluster/cluster.js';
 export type { ServeOptions, ServedApi, TokenUser, TlsFiles, UserInfo } from './server/types.js';
+export type { CertificatePair } from './server/certificates.js';
 export type { NodeSpec } from './cluster/node-pool.js';
 export type { CustomMetricsProvider, CustomMetricQuery } from './controllers/hpa/types.js';
 export { Rollout } from './cluster/rollout.js';

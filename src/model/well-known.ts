@@ -120,6 +120,14 @@ export const DESCRIPTION_ANNOTATION = 'kubernetes.io/description';
  * accept the same tokens.
  */
 export const SERVICE_ACCOUNT_KEY_SECRET = 'tugboat-service-account-key';
+
+/**
+ * The kube-system Secret where `tugboat apiserver` keeps the cluster's CA (certificate and key)
+ * and the admin token, as kubeadm keeps /etc/kubernetes/pki: a restarted API server (or another
+ * on the same store) serves with the same CA, so kubeconfigs and client certificates issued
+ * before stay valid.
+ */
+export const CLUSTER_PKI_SECRET = 'tugboat-cluster-pki';
 /**
  * The kube-system ConfigMap (key `ca.crt`) where `cluster.serve()` publishes the CA of its serving
  * certificate, for the root-ca-cert-publisher to copy into every namespace's {@link ROOT_CA_CONFIG_MAP}.

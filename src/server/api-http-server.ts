@@ -54,7 +54,7 @@ type Params = Record<string, string | undefined>;
 type Handler = (scope: RequestScope, params: Params) => Promise<void> | void;
 
 /** Options with their defaults filled. */
-type Resolved = Required<Omit<ServeOptions, 'tls' | 'tokens' | 'adminToken'>>;
+type Resolved = Required<Omit<ServeOptions, 'tls' | 'tokens' | 'adminToken' | 'certificateAuthority'>>;
 
 /** An API server bound to one backend; `start()` listens. */
 export class ApiHttpServer {
@@ -103,7 +103,9 @@ export class ApiHttpServer {
     const handler = (req: http.IncomingMessage, res: http.ServerResponse) => void this.handle(req, res);
     if (tls) {
       const files = tls === true ? undefined : tls;
-      this.certificates = files ? undefined : createServerCertificates([this.options.host], this.options.clusterName);
+      this.certificates = files
+        ? undefined
+        : createServerCertificates([this.options.host], this.options.clusterName, this.serveOptions.certificateAuthority);
       const cert = files?.cert ?? this.certificates!.serving.cert;
       const key = files?.key ?? this.certificates!.serving.key;
       const ca = files?.ca ?? this.certificates!.ca;

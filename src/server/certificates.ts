@@ -1,5 +1,5 @@
 /**
- * The server's TLS material, made at start: a CA, a serving certificate for the host names and
+ * The server's TLS material, made at start: a CA (or the one kept from an earlier start), a serving certificate for the host names and
  * addresses it listens on, and client certificates issued on demand (their CN is the user name,
  * their O fields the groups, as Kubernetes' x509 authenticator reads them). Keys are made by
  * node:crypto; node-forge builds and signs the certificates.
@@ -17,6 +17,8 @@ export interface CertificatePair {
 /** The CA, the serving certificate, and a way to issue client certificates. */
 export interface ServerCertificates {
   ca: string;
+  /** The CA's certificate and key (what signs the others). */
+  authority: CertificatePair;
   serving: CertificatePair;
   /** A client certificate for `user` in `groups`, signed by the CA. */
   issueClient(user: string, groups: string[]): CertificatePair;
@@ -48,8 +50,12 @@ function newCertificate(publicKey: forge.pki.rsa.PublicKey, days: number): forge
   return cert;
 }
 
-/** Makes a CA and a serving certificate valid for `hosts` (names or IP addresses). */
-export function createServerCertificates(hosts: string[], name = 'tugboat'): ServerCertificates {
+/**
+ * Makes a CA (a self-signed certificate for 10 years, an RSA-2048 key): what
+ * {@link createServerCertificates} signs with when it is given none. Keep it (`ca` of
+ * createServerCertificates) so certificates and kubeconfigs issued before a restart stay trusted.
+ */
+export function createCertificateAuthority(name = 'tugboat'): CertificatePair {
   const caKeys = keyPair();
   const ca = newCertificate(caKeys.publicKey, 3650);
   const caSubject = [{ name: 'commonName', value: `${name}-ca` }];
@@ -61,6 +67,17 @@ export function createServerCertificates(hosts: string[], name = 'tugboat'): Ser
     { name: 'subjectKeyIdentifier' },
   ]);
   ca.sign(caKeys.privateKey, forge.md.sha256.create());
+  return { cert: forge.pki.certificateToPem(ca), key: caKeys.pem };
+}
+
+/**
+ * Makes a serving certificate valid for `hosts` (names or IP addresses), signed by `authority`
+ * (a CA made now when absent), and a way to issue client certificates signed by it.
+ */
+export function createServerCertificates(hosts: string[], name = 'tugboat', authority?: CertificatePair): ServerCertificates {
+  const pair = authority ?? createCertificateAuthority(name);
+  const ca = forge.pki.certificateFromPem(pair.cert);
+  const caKey = forge.pki.privateKeyFromPem(pair.key);
 
   const sign = (subject: forge.pki.CertificateField[], extensions: object[]): CertificatePair => {
     const keys = keyPair();
@@ -73,7 +90,7 @@ export function createServerCertificates(hosts: string[], name = 'tugboat'): Ser
       { name: 'authorityKeyIdentifier', keyIdentifier: ca.generateSubjectKeyIdentifier().getBytes() },
       ...extensions,
     ]);
-    cert.sign(caKeys.privateKey, forge.md.sha256.create());
+    cert.sign(caKey, forge.md.sha256.create());
     return { cert: forge.pki.certificateToPem(cert), key: keys.pem };
   };
 
@@ -89,7 +106,8 @@ export function createServerCertificates(hosts: string[], name = 'tugboat'): Ser
   );
 
   return {
-    ca: forge.pki.certificateToPem(ca),
+    ca: pair.cert,
+    authority: pair,
     serving,
     issueClient: (user, groups) =>
       sign(

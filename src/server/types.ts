@@ -5,6 +5,7 @@
 import type { Duplex } from 'node:stream';
 import type { ApiContext } from '../client/types.js';
 import type { KindRegistry } from '../api/kind-registry.js';
+import type { CertificatePair } from './certificates.js';
 
 /** A caller, as Kubernetes' user.Info: a name and the groups it belongs to. */
 export interface UserInfo {
@@ -45,6 +46,12 @@ export interface ServeOptions {
    * certificate files to use. @default true
    */
   tls?: boolean | TlsFiles;
+  /**
+   * With `tls: true`, the CA that signs the serving certificate (and client certificates)
+   * instead of one made at start: kept across restarts, earlier kubeconfigs and client
+   * certificates stay trusted. @default a new CA
+   */
+  certificateAuthority?: CertificatePair;
   /** More bearer tokens and their users, besides the generated admin token. */
   tokens?: TokenUser[];
   /** The admin's bearer token. @default a random one */

@@ -12,6 +12,7 @@ import { RbacAuthorizer, ensureDefaultRoles } from '../../server/rbac/rbac-autho
 import type { PodExec, PodLogSource, PodPortDialer, ServeOptions, ServedApi } from '../../server/types.js';
 import { ApiServer } from '../api-server.js';
 import { publishServingCa } from '../serving-ca.js';
+import { ensureClusterPki } from '../cluster-pki.js';
 
 /** Where pods/log, pods/exec and pods/portforward go: the node agents (absent: the API answers 405). */
 export interface PodStreamBackend {
@@ -56,6 +57,12 @@ export interface ApiServerPartOptions {
   serve?: ServeOptions;
   /** Record Events. @default true */
   recordEvents?: boolean;
+  /**
+   * Serve with the CA and admin token kept in the store (made there at the first start; see
+   * cluster/cluster-pki.ts), so a restart on the same store keeps earlier kubeconfigs working.
+   * Only with `serve.tls` true (the default). @default true
+   */
+  keepPki?: boolean;
 }
 
 /** A started API server part. */
@@ -79,7 +86,11 @@ export async function startApiServerPart(options: ApiServerPartOptions): Promise
     })());
   try {
     await apiServer.boot();
-    served = await serveApi(apiServer, options.serve ?? {});
+    const serve = options.serve ?? {};
+    if ((serve.tls ?? true) === true && options.keepPki !== false) {
+      const pki = await ensureClusterPki(apiServer.context, serve.clusterName);
+      served = await serveApi(apiServer, { ...serve, certificateAuthority: pki.authority, adminToken: serve.adminToken ?? pki.adminToken });
+    } else served = await serveApi(apiServer, serve);
     return { served, stop };
   } catch (err) {
     await stop();
