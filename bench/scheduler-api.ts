@@ -5,10 +5,13 @@
  * directly through the API in batches while the scheduler runs. Reports pods bound per second
  * from the first binding to the last. Nothing runs the pods: this is the scheduling throughput
  * (watch -> queue -> filter/score -> bind -> store), not the whole pipeline.
+ * SCHEDULER_BENCH_PROFILE=<file> writes a CPU profile of the pods phase.
  * Run through bench/scheduler.ts, or alone: `npx tsx bench/scheduler-api.ts [nodes] [pods]` (default 1,000 / 30,000).
  */
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { Cluster } from '../src/cluster/cluster.js';
 import { RealClock } from '../src/clock/real-clock.js';
 import type { Node, Pod } from '../src/model/types.js';
@@ -107,6 +110,14 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
   }, 5);
 
   const pods = cluster.pods('default');
+  // SCHEDULER_BENCH_PROFILE=<file.cpuprofile>: a CPU profile of the pods phase only (not node creation).
+  const profileTo = process.env.SCHEDULER_BENCH_PROFILE;
+  const session = profileTo ? new Session() : undefined;
+  if (session) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
   const tCreate = performance.now();
   const cpu0 = process.cpuUsage();
   for (let i = 0; i < podCount; i += BATCH) {
@@ -122,6 +133,11 @@ export async function runSchedulerApiBench(nodeCount: number, podCount: number):
   clearInterval(progress);
   clearInterval(poll);
   const cpu = process.cpuUsage(cpu0);
+  if (session && profileTo) {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(profileTo, JSON.stringify(profile));
+    session.disconnect();
+  }
   const peaks = memory.stop();
   await cluster.stop();
   return {
