@@ -2,10 +2,17 @@
  * A binary heap keyed by string, with O(log n) push, pop, update and delete by key.
  */
 
+/** An item in the heap with its key and current position (moved by swaps without a map write). */
+interface Slot<T> {
+  item: T;
+  readonly key: string;
+  at: number;
+}
+
 /** A keyed min-heap ordered by `less`. */
 export class KeyedHeap<T> {
-  private readonly items: T[] = [];
-  private readonly index = new Map<string, number>();
+  private readonly slots: Slot<T>[] = [];
+  private readonly byKey = new Map<string, Slot<T>>();
 
   constructor(
     private readonly keyOf: (item: T) => string,
@@ -13,64 +20,65 @@ export class KeyedHeap<T> {
   ) {}
 
   get size(): number {
-    return this.items.length;
+    return this.slots.length;
   }
 
   has(key: string): boolean {
-    return this.index.has(key);
+    return this.byKey.has(key);
   }
 
   get(key: string): T | undefined {
-    const i = this.index.get(key);
-    return i === undefined ? undefined : this.items[i];
+    return this.byKey.get(key)?.item;
   }
 
   /** Adds the item, or replaces the item with the same key and restores order. */
   push(item: T): void {
     const key = this.keyOf(item);
-    const i = this.index.get(key);
-    if (i !== undefined) {
-      this.items[i] = item;
-      this.fix(i);
+    const slot = this.byKey.get(key);
+    if (slot !== undefined) {
+      slot.item = item;
+      this.fix(slot.at);
       return;
     }
-    this.items.push(item);
-    this.index.set(key, this.items.length - 1);
-    this.up(this.items.length - 1);
+    const added: Slot<T> = { item, key, at: this.slots.length };
+    this.slots.push(added);
+    this.byKey.set(key, added);
+    this.up(added.at);
   }
 
   peek(): T | undefined {
-    return this.items[0];
+    return this.slots[0]?.item;
   }
 
   pop(): T | undefined {
-    if (this.items.length === 0) return undefined;
-    const top = this.items[0];
+    if (this.slots.length === 0) return undefined;
+    const top = this.slots[0].item;
     this.removeAt(0);
     return top;
   }
 
   delete(key: string): T | undefined {
-    const i = this.index.get(key);
-    if (i === undefined) return undefined;
-    const item = this.items[i];
-    this.removeAt(i);
-    return item;
+    const slot = this.byKey.get(key);
+    if (slot === undefined) return undefined;
+    this.removeAt(slot.at);
+    return slot.item;
   }
 
-  values(): readonly T[] {
-    return this.items;
+  /** The items in heap order (not sorted). */
+  values(): T[] {
+    return this.slots.map((s) => s.item);
   }
 
   private removeAt(i: number): void {
-    const last = this.items.length - 1;
-    this.index.delete(this.keyOf(this.items[i]));
+    const slots = this.slots;
+    const last = slots.length - 1;
+    this.byKey.delete(slots[i].key);
     if (i !== last) {
-      this.items[i] = this.items[last];
-      this.index.set(this.keyOf(this.items[i]), i);
+      slots[i] = slots[last];
+      slots[i].at = i;
     }
-    this.items.pop();
-    if (i < this.items.length) this.fix(i);
+    slots.pop();
+    if (i < slots.length) this.fix(i);
   }
 
   private fix(i: number): void {
@@ -78,18 +86,21 @@ export class KeyedHeap<T> {
   }
 
   private swap(i: number, j: number): void {
-    const a = this.items[i];
-    this.items[i] = this.items[j];
-    this.items[j] = a;
-    this.index.set(this.keyOf(this.items[i]), i);
-    this.index.set(this.keyOf(this.items[j]), j);
+    const slots = this.slots;
+    const a = slots[i];
+    const b = slots[j];
+    slots[i] = b;
+    b.at = i;
+    slots[j] = a;
+    a.at = j;
   }
 
   private up(i: number): boolean {
     let moved = false;
+    const slots = this.slots;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.less(this.items[i], this.items[parent])) break;
+      if (!this.less(slots[i].item, slots[parent].item)) break;
       this.swap(i, parent);
       i = parent;
       moved = true;
@@ -98,13 +109,14 @@ export class KeyedHeap<T> {
   }
 
   private down(i: number): void {
-    const n = this.items.length;
+    const slots = this.slots;
+    const n = slots.length;
     for (;;) {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < n && this.less(this.items[l], this.items[m])) m = l;
-      if (r < n && this.less(this.items[r], this.items[m])) m = r;
+      if (l < n && this.less(slots[l].item, slots[m].item)) m = l;
+      if (r < n && this.less(slots[r].item, slots[m].item)) m = r;
       if (m === i) return;
       this.swap(i, m);
       i = m;

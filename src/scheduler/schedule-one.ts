@@ -100,20 +100,36 @@ export function findNodesThatFit(
   snapshot: ClusterSnapshot,
   options: FindOptions = {},
 ): FilterResult {
+  return findInto(registry, pod, state, snapshot, options, []);
+}
+
+/** {@link findNodesThatFit} with the feasible nodes written into `feasible` (emptied first). */
+function findInto(
+  registry: PluginRegistry,
+  pod: Pod,
+  state: CycleState,
+  snapshot: ClusterSnapshot,
+  options: FindOptions,
+  feasible: NodeInfo[],
+): FilterResult {
   const nodes = snapshot.nodeInfos();
   const n = nodes.length;
   const want = numFeasibleNodesToFind(n, options.percentageOfNodesToScore);
-  const start = n === 0 ? 0 : (options.startIndex ?? 0) % n;
-  const feasible: NodeInfo[] = [];
+  let at = n === 0 ? 0 : (options.startIndex ?? 0) % n;
+  feasible.length = 0;
   const statuses = new Map<string, Status>();
   let processed = 0;
   const nominated = options.nominated?.size ? options.nominated : undefined;
   const info = nominated ? podInfoOf(pod) : undefined;
   for (let i = 0; i < n && feasible.length < want; i++) {
-    const ni = nodes[(start + i) % n];
+    const ni = nodes[at];
+    if (++at === n) at = 0;
     processed++;
-    const held = nominated && info ? nominated.holding(ni.name, info.key, info.priority) : [];
-    let s = held.length > 0 ? runFilters(registry, pod, nodeInfoVariant(ni, { add: held }), state) : undefined;
+    let s: Status | undefined;
+    if (nominated && info) {
+      const held = nominated.holding(ni.name, info.key, info.priority);
+      if (held.length > 0) s = runFilters(registry, pod, nodeInfoVariant(ni, { add: held }), state);
+    }
     s ??= runFilters(registry, pod, ni, state);
     if (s) statuses.set(ni.name, s);
     else feasible.push(ni);
@@ -138,7 +154,7 @@ export function prioritize(
  * Scratch of {@link scheduleOne}'s scoring, reused from cycle to cycle (cycles are synchronous and
  * do not nest), so scoring allocates nothing per node once it has seen as many feasible nodes.
  */
-const scratch: { scores: NodeScore[]; sums: Float64Array } = { scores: [], sums: new Float64Array(0) };
+const scratch: { feasible: NodeInfo[]; scores: NodeScore[]; sums: Float64Array } = { feasible: [], scores: [], sums: new Float64Array(0) };
 
 /**
  * {@link prioritize} into `scores` (its first `feasible.length` entries are reset and filled; entries
@@ -171,8 +187,13 @@ function scoreInto(
   for (const p of registry.score) {
     const weight = p.weight ?? 1;
     if (weight === 0 || (skipped.size > 0 && skipped.has(p.name))) continue;
+    if (!p.normalize) {
+      // Nothing rescales the raw scores: add them up in the same pass.
+      for (let i = 0; i < n; i++) sums[i] += Math.min(MAX_NODE_SCORE, Math.max(0, p.score(pod, feasible[i], state))) * weight;
+      continue;
+    }
     for (let i = 0; i < n; i++) scores[i].score = p.score(pod, feasible[i], state);
-    p.normalize?.(scores, pod, state);
+    p.normalize(scores, pod, state);
     for (let i = 0; i < n; i++) sums[i] += Math.min(MAX_NODE_SCORE, Math.max(0, scores[i].score)) * weight;
   }
   for (let i = 0; i < n; i++) scores[i].score = sums[i];
@@ -268,7 +289,7 @@ export function scheduleOne(
       state,
     };
   }
-  const found = findNodesThatFit(registry, pod, state, snapshot, options);
+  const found = findInto(registry, pod, state, snapshot, options, scratch.feasible);
   for (const s of found.statuses.values()) {
     if (s.code === 'Error') {
       return {

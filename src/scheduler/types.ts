@@ -151,6 +151,7 @@ export interface PreScorePlugin extends Plugin {
   /**
    * Computes what scoring needs over the feasible nodes. Returning a `Skip` status means the
    * plugin's Score would rank every node the same for this pod: it is not run in this cycle.
+   * `nodes` is valid during the cycle only (the framework reuses the array): copy it to keep it.
    */
   preScore(pod: Pod, state: CycleState, nodes: readonly NodeInfo[], snapshot: ClusterSnapshot): Status | void;
 }
