@@ -95,7 +95,7 @@ export function targetRows(
     const rps = (t: string): number => ingress.rows.find((r) => r.target === t)?.requestsPerSecond ?? 0;
     rows.push({
       figure: 'Ingress (issue 13): ProxyIngress / NginxIngress requests/s, same backend',
-      measured: `${ingress.proxyOverNginx.toFixed(2)}x (${int(rps('ProxyIngress'))} / ${int(rps('NginxIngress'))} req/s)`,
+      measured: `${ingress.proxyOverNginx.toFixed(2)}x (${int(rps('ProxyIngress'))} / ${int(rps('NginxIngress'))} req/s; rounds ${ingress.proxyOverNginxPerRound.map((r) => r.toFixed(2)).join(', ')}; CPU-bound ${ingress.cpuModel.proxyOverNginx.toFixed(2)}x, floor ${ingress.cpuModel.floorOverNginx.toFixed(2)}x)`,
       target: '>= 0.8x',
       met: yes(ingress.proxyOverNginx >= 0.8),
     });
