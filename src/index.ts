@@ -126,6 +126,7 @@ export { FakeClock } from './clock/fake-clock.js';
 export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
 export type {
   MockImageBehavior,
+  MockProcessIO,
   MockRuntimeOptions,
   MockPodSelector,
   MockContainerInfo,
@@ -134,7 +135,8 @@ export type {
 export { ProcessRuntime } from './runtime-adapters/process/index.js';
 export type { ProcessRuntimeOptions } from './runtime-adapters/process/index.js';
 export type { PodLogOptions } from './node-agent/types.js';
-export type { LogLine, ExecResult, ContainerRuntime } from './runtime-adapters/types.js';
+export type { AttachOptions, ExecStreamOptions } from './node-agent/pod-streams.js';
+export type { LogLine, ExecResult, ContainerRuntime, ContainerStreams, StreamOptions, TerminalSize } from './runtime-adapters/types.js';
 
 // Stores (the contract and the default; more in 'tugboat/store')
 export { MemoryStore } from './store/memory-store.js';

@@ -22,6 +22,9 @@ export type {
   LogLine,
   LogOptions,
   ExecResult,
+  ContainerStreams,
+  StreamOptions,
+  TerminalSize,
   ContainerStats,
   ImageInfo,
   ProbeAction,
@@ -34,6 +37,7 @@ export type { ReclaimReport } from './runtime-adapters/types.js';
 export { MockRuntime, MockNodeUnreachableError } from './runtime-adapters/mock/index.js';
 export type {
   MockImageBehavior,
+  MockProcessIO,
   MockRuntimeOptions,
   MockPodSelector,
   MockContainerInfo,
@@ -45,4 +49,5 @@ export { NodeAgent } from './node-agent/node-agent.js';
 export type { NodeAgentDeps } from './node-agent/node-agent.js';
 export { PodDispatcher, NODE_NAME_INDEX } from './node-agent/pod-source.js';
 export { RuntimeEventHub } from './node-agent/runtime-events.js';
+export type { AttachOptions, ExecStreamOptions } from './node-agent/pod-streams.js';
 export type { NodeAgentOptions, NodeAgentStopOptions, NodeResources, PodLogOptions, PodSink, PodStats } from './node-agent/types.js';

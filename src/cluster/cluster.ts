@@ -27,7 +27,8 @@ import { join } from 'node:path';
 import { Scheduler } from '../scheduler/scheduler.js';
 import type { SchedulerOptions } from '../scheduler/scheduler.js';
 import type { PodLogOptions } from '../node-agent/types.js';
-import type { ExecResult, LogLine } from '../runtime-adapters/types.js';
+import type { ContainerStreams, ExecResult, LogLine } from '../runtime-adapters/types.js';
+import type { AttachOptions, ExecStreamOptions } from '../node-agent/pod-streams.js';
 import { resumeRuntimeIdentity } from './cluster-identity.js';
 import { NodePool, type NodeSpec } from './node-pool.js';
 import { Rollout } from './rollout.js';
@@ -426,6 +427,19 @@ export class Cluster extends TypedClients {
   }
 
   /**
+   * Runs a command in a pod's container with its streams connected as they come (as `kubectl
+   * exec -i`/`-t`): write to `stdin`, read `stdout`/`stderr`, await `done` for the exit code.
+   */
+  execStream(namespace: string, pod: string, command: string[], options: ExecStreamOptions): Promise<ContainerStreams> {
+    return this.nodePool.execStream(namespace, pod, command, options);
+  }
+
+  /** Connects to the main process of a pod's container (as `kubectl attach`): its output from now on, and its stdin. */
+  attach(namespace: string, pod: string, options: AttachOptions): Promise<ContainerStreams> {
+    return this.nodePool.attach(namespace, pod, options);
+  }
+
+  /**
    * A client for a kind named by a typed reference: `cluster.client(kinds.Deployment, 'web')` is
    * a `ResourceClient<Deployment>`. For namespaced kinds `namespace` defaults to 'default'; pass
    * `''` to list or watch across all namespaces.
@@ -461,7 +475,8 @@ export class Cluster extends TypedClients {
     this.assertRunning();
     const served = await serveApi(this.apiServer, options, {
       logs: (ns, pod, o) => this.logs(ns, pod, o),
-      exec: (ns, pod, command, container) => this.exec(ns, pod, command, container),
+      exec: (ns, pod, { command, ...options }) => this.execStream(ns, pod, command, options),
+      attach: (ns, pod, options) => this.attach(ns, pod, options),
       portForward: (ns, pod, port) => connectPodPort(this.pods(ns), pod, port),
     });
     const handle: ServedApi = {

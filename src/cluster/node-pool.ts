@@ -10,7 +10,8 @@ import type { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
 import type { NodeAgentOptions, PodLogOptions, PodStats } from '../node-agent/types.js';
 import { RuntimeInstance } from '../runtime-adapters/instance.js';
-import type { ContainerRuntime, ExecResult, LogLine } from '../runtime-adapters/types.js';
+import type { ContainerRuntime, ContainerStreams, ExecResult, LogLine } from '../runtime-adapters/types.js';
+import type { AttachOptions, ExecStreamOptions } from '../node-agent/pod-streams.js';
 import type { ApiContext } from '../client/types.js';
 import { ALL_NAMESPACES } from '../client/types.js';
 
@@ -176,6 +177,16 @@ export class NodePool {
   /** Runs a command in a pod's container. */
   async exec(namespace: string, podName: string, command: string[], container?: string): Promise<ExecResult> {
     return (await this.agentOf(namespace, podName)).exec(namespace, podName, container, command);
+  }
+
+  /** Runs a command in a pod's container with its streams connected (kubectl exec -i/-t). */
+  async execStream(namespace: string, podName: string, command: string[], options: ExecStreamOptions): Promise<ContainerStreams> {
+    return (await this.agentOf(namespace, podName)).execStream(namespace, podName, command, options);
+  }
+
+  /** Connects to the main process of a pod's container (kubectl attach). */
+  async attach(namespace: string, podName: string, options: AttachOptions): Promise<ContainerStreams> {
+    return (await this.agentOf(namespace, podName)).attach(namespace, podName, options);
   }
 
   /** A pod's resource usage, from the agent of the node it is bound to; undefined without one. */

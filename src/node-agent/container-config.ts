@@ -115,6 +115,8 @@ export async function containerConfig(
     resources: runtimeResources(c.resources),
     ...(security ? { security } : {}),
     ...(c.tty ? { tty: true } : {}),
+    ...(c.stdin ? { stdin: true } : {}),
+    ...(c.stdinOnce ? { stdinOnce: true } : {}),
     labels: {
       ...podLabels(pod, owner),
       [RUNTIME_LABELS.role]: 'container',

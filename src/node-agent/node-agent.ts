@@ -11,7 +11,8 @@ import { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
 import { fieldError, TugboatError } from '../model/errors.js';
 import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret, VolumeAttachment } from '../model/types.js';
-import { RUNTIME_LABELS, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
+import { RUNTIME_LABELS, type ContainerStreams, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
+import { openAttach, openExec, type AttachOptions, type ExecStreamOptions } from './pod-streams.js';
 import { claimableObjects, removeAll, RuntimeInventory } from './adoption.js';
 import type { ConfigSource } from './config-error.js';
 import { Heartbeat, registerNode } from './node-registration.js';
@@ -217,6 +218,20 @@ export class NodeAgent {
     const rec = this.container(namespace, podName, container);
     if (rec.current?.state !== 'running') throw TugboatError.badRequest(`container ${rec.spec.name} is not running`);
     return this.options.runtime.exec(rec.current.id, command);
+  }
+
+  /** Runs a command in a running container of a pod on this node with its streams connected (kubectl exec -i/-t). */
+  async execStream(namespace: string, podName: string, command: string[], options: ExecStreamOptions): Promise<ContainerStreams> {
+    const rec = this.container(namespace, podName, options.container);
+    if (rec.current?.state !== 'running') throw TugboatError.badRequest(`container ${rec.spec.name} is not running`);
+    return openExec(this.options.runtime, rec.current.id, command, { stdin: options.stdin, tty: options.tty });
+  }
+
+  /** Connects to the main process of a running container of a pod on this node (kubectl attach). */
+  async attach(namespace: string, podName: string, options: AttachOptions): Promise<ContainerStreams> {
+    const rec = this.container(namespace, podName, options.container);
+    if (rec.current?.state !== 'running') throw TugboatError.badRequest(`container ${rec.spec.name} is not running`);
+    return openAttach(this.options.runtime, rec.current.id, { stdin: options.stdin, tty: options.tty });
   }
 
   /**

@@ -4,6 +4,7 @@
  * (no dockerode type) appears here.
  */
 
+import type { Readable, Writable } from 'node:stream';
 import type { ReclaimOptions, RuntimeInstance } from './instance.js';
 
 /** When to pull an image: Kubernetes' imagePullPolicy. */
@@ -152,7 +153,12 @@ export interface ContainerConfig {
   /** Limits: cpu in millicores, memory in bytes. */
   resources: { cpuMillis?: number; memoryBytes?: number };
   security?: SecuritySettings;
+  /** Give the main process a terminal (pod spec `tty`). */
   tty?: boolean;
+  /** Keep the main process's stdin open for {@link ContainerRuntime.attach} (pod spec `stdin`). */
+  stdin?: boolean;
+  /** Close the main process's stdin when the first attached client closes its stdin (pod spec `stdinOnce`). */
+  stdinOnce?: boolean;
   /** Labels to put on the container, including the RUNTIME_LABELS ones. */
   labels: Record<string, string>;
 }
@@ -205,6 +211,42 @@ export interface ExecResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+}
+
+/** A terminal's size in characters (kubectl's resize messages). */
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/** What an interactive exec or an attach connects to. */
+export interface StreamOptions {
+  /** Connect the client's input to the process's stdin. */
+  stdin: boolean;
+  /** Run the command on a terminal (exec), or expect the container's terminal (attach): output is one raw stream. */
+  tty: boolean;
+}
+
+/**
+ * Streams of one process in a container: an interactive exec ({@link ContainerRuntime.execStream})
+ * or the container's main process ({@link ContainerRuntime.attach}). Node streams, no runtime's types.
+ */
+export interface ContainerStreams {
+  /** The process's stdin, when asked for; `end()` closes it (the process reads end of file). */
+  stdin?: Writable;
+  /** Its stdout; with a TTY, everything the terminal prints. Ends when the process (or the stream) ends. */
+  stdout: Readable;
+  /** Its stderr; absent with a TTY (a terminal has one output). */
+  stderr?: Readable;
+  /** Resizes the terminal (a no-op without one). */
+  resize(size: TerminalSize): Promise<void>;
+  /**
+   * Settles when the streams are over: for an exec, with the command's exit code; for an attach,
+   * with the container's exit code when it exited, or no code when the client detached.
+   */
+  done: Promise<{ exitCode?: number }>;
+  /** Stops streaming (detaches); an exec's command is killed where the runtime can (not on Docker). */
+  close(): void;
 }
 
 /** Resource usage of one container. */
@@ -305,6 +347,16 @@ export interface ContainerRuntime {
   logs(id: string, options?: LogOptions): AsyncIterable<LogLine>;
   /** Runs a command in a running container. */
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult>;
+  /**
+   * Runs a command in a running container with its streams connected as they come (kubectl exec
+   * -i/-t). Optional: a runtime without it has only the buffered {@link ContainerRuntime.exec}.
+   */
+  execStream?(id: string, command: string[], options: StreamOptions): Promise<ContainerStreams>;
+  /**
+   * Connects to the running main process of a container (kubectl attach): its output from now on,
+   * and its stdin when the container was created with `stdin`. Optional.
+   */
+  attach?(id: string, options: StreamOptions): Promise<ContainerStreams>;
   /** Current resource usage. */
   stats(id: string): Promise<ContainerStats>;
   /** Container starts, exits and OOM kills as they happen, until the signal aborts. */

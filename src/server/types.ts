@@ -2,7 +2,7 @@
  * The contracts of the HTTP API server: what `cluster.serve()` takes and returns, who a caller
  * is, and what the server is handed by the composition root.
  */
-import type { Duplex } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import type { ApiContext } from '../client/types.js';
 import type { KindRegistry } from '../api/kind-registry.js';
 import type { CertificatePair } from './certificates.js';
@@ -94,13 +94,51 @@ export type PodLogSource = (
   options: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean; previous?: boolean; signal?: AbortSignal },
 ) => AsyncIterable<{ stream: 'stdout' | 'stderr'; line: string; time?: Date }>;
 
-/** Runs a command in a pod's container to completion. */
-export type PodExec = (
-  namespace: string,
-  pod: string,
-  command: string[],
-  container?: string,
-) => Promise<{ exitCode: number; stdout: string; stderr: string }>;
+/** A terminal's size in characters (what kubectl sends on the resize channel). */
+export interface TerminalSize {
+  cols: number;
+  rows: number;
+}
+
+/**
+ * The streams of one process in a pod's container: an exec's command or an attached main
+ * process. The shape of the runtimes' ContainerStreams, so a node agent's answer passes through.
+ */
+export interface PodStreamSession {
+  /** The process's stdin, when asked for; `end()` closes it. */
+  stdin?: Writable;
+  /** Its stdout; with a TTY, everything the terminal prints. */
+  stdout: Readable;
+  /** Its stderr; absent with a TTY. */
+  stderr?: Readable;
+  /** Resizes the terminal (a no-op without one). */
+  resize(size: TerminalSize): Promise<void>;
+  /** Settles when the streams are over: an exec with its exit code, an attach with the container's when it exited. */
+  done: Promise<{ exitCode?: number }>;
+  /** Stops streaming (the client went away). */
+  close(): void;
+}
+
+/** What pods/exec asks for (PodExecOptions). */
+export interface PodExecRequest {
+  command: string[];
+  container?: string;
+  stdin: boolean;
+  tty: boolean;
+}
+
+/** What pods/attach asks for (PodAttachOptions). */
+export interface PodAttachRequest {
+  container?: string;
+  stdin: boolean;
+  tty: boolean;
+}
+
+/** Runs a command in a pod's container with its streams connected (pods/exec). */
+export type PodExec = (namespace: string, pod: string, request: PodExecRequest) => Promise<PodStreamSession>;
+
+/** Connects to the main process of a pod's container (pods/attach). */
+export type PodAttach = (namespace: string, pod: string, request: PodAttachRequest) => Promise<PodStreamSession>;
 
 /**
  * Opens a TCP connection to `port` of a pod (pods/portforward); rejects when the pod is not
@@ -118,6 +156,8 @@ export interface ServerBackend {
   logs?: PodLogSource;
   /** Exec (pods/exec); absent answers 405. */
   exec?: PodExec;
+  /** Attach (pods/attach); absent answers 405. */
+  attach?: PodAttach;
   /**
    * Whose a bearer token is when it is a service-account token of the cluster's: undefined when
    * it is not one; throws (Unauthorized) when it is one that is not valid now.

@@ -9,15 +9,16 @@ import { RealClock } from '../../clock/real-clock.js';
 import type { ObjectStore } from '../../store/types.js';
 import { ApiHttpServer } from '../../server/api-http-server.js';
 import { RbacAuthorizer, ensureDefaultRoles } from '../../server/rbac/rbac-authorizer.js';
-import type { PodExec, PodLogSource, PodPortDialer, ServeOptions, ServedApi } from '../../server/types.js';
+import type { PodAttach, PodExec, PodLogSource, PodPortDialer, ServeOptions, ServedApi } from '../../server/types.js';
 import { ApiServer } from '../api-server.js';
 import { publishServingCa } from '../serving-ca.js';
 import { ensureClusterPki } from '../cluster-pki.js';
 
-/** Where pods/log, pods/exec and pods/portforward go: the node agents (absent: the API answers 405). */
+/** Where pods/log, pods/exec, pods/attach and pods/portforward go: the node agents (absent: the API answers 405). */
 export interface PodStreamBackend {
   logs?: PodLogSource;
   exec?: PodExec;
+  attach?: PodAttach;
   portForward?: PodPortDialer;
 }
 

@@ -45,6 +45,10 @@ export interface DockerCreateOptions {
   WorkingDir?: string;
   User?: string;
   Tty: boolean;
+  /** Keep stdin open for attach (pod spec `stdin`). */
+  OpenStdin?: boolean;
+  /** Close stdin when the first attached client closes it (`stdinOnce`). */
+  StdinOnce?: boolean;
   Labels: Record<string, string>;
   HostConfig: {
     NetworkMode: string;
@@ -100,6 +104,7 @@ export function toContainerPlan(config: ContainerConfig, at: PodPlacement): Cont
     Image: config.image,
     Env: Object.entries(config.env).map(([k, v]) => `${k}=${v}`),
     Tty: config.tty ?? false,
+    ...(config.stdin ? { OpenStdin: true, StdinOnce: config.stdinOnce ?? false } : {}),
     Labels: labels,
     HostConfig: {
       NetworkMode: `container:${at.sandboxId}`,

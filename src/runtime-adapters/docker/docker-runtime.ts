@@ -5,6 +5,7 @@ import type {
   ContainerRuntime,
   ContainerStats,
   ContainerStatus,
+  ContainerStreams,
   ExecResult,
   FilesMount,
   ImageInfo,
@@ -17,10 +18,12 @@ import type {
   RuntimeEvent,
   SandboxConfig,
   SandboxStatus,
+  StreamOptions,
 } from '../types.js';
 import * as containers from './containers.js';
 import { clusterEvents } from './events.js';
 import { execInContainer } from './exec.js';
+import { attachContainer, execStream } from './streams.js';
 import { ensureImage } from './images.js';
 import { containerLogs } from './logs.js';
 import { clusterPodNetwork, removeClusterNetworkIfUnused } from './network.js';
@@ -184,6 +187,16 @@ export class DockerRuntime implements ContainerRuntime {
 
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
     return execInContainer(this.scope, id, command, options);
+  }
+
+  /** docker exec with stdin and a TTY as asked: the hijacked connection's streams. */
+  execStream(id: string, command: string[], options: StreamOptions): Promise<ContainerStreams> {
+    return execStream(this.scope, id, command, options);
+  }
+
+  /** docker attach: the main process's output from now on, and its stdin when created with `stdin`. */
+  attach(id: string, options: StreamOptions): Promise<ContainerStreams> {
+    return attachContainer(this.scope, id, options);
   }
 
   /** Makes a Docker named volume with these labels (idempotent). */

@@ -26,7 +26,9 @@ function validateBehavior(ref: string, b: MockImageBehavior): void {
   if (b.logs !== undefined && !(Array.isArray(b.logs) && b.logs.every((l) => typeof l === 'string'))) {
     causes.push({ field: 'logs', message: 'must be an array of strings' });
   }
-  if (b.exec !== undefined && typeof b.exec !== 'function') causes.push({ field: 'exec', message: 'must be a function' });
+  for (const field of ['exec', 'interactive', 'attach'] as const) {
+    if (b[field] !== undefined && typeof b[field] !== 'function') causes.push({ field, message: 'must be a function' });
+  }
   if (causes.length > 0)
     throw TugboatError.invalid(
       { kind: 'mockimages' },

@@ -12,6 +12,7 @@ import {
   type ContainerRuntime,
   type ContainerStats,
   type ContainerStatus,
+  type ContainerStreams,
   type ExecResult,
   type FilesMount,
   type ImageInfo,
@@ -24,6 +25,7 @@ import {
   type RuntimeEvent,
   type SandboxConfig,
   type SandboxStatus,
+  type StreamOptions,
 } from '../types.js';
 import { FrozenNodes } from './frozen-nodes.js';
 import { LabeledIndex } from './labeled-index.js';
@@ -37,6 +39,7 @@ import {
   type MockSandbox,
 } from './mock-container.js';
 import { MockImages } from './mock-images.js';
+import { mockAttach, mockExecStream } from './mock-streams.js';
 import { KILLED, MockLifecycle } from './mock-lifecycle.js';
 import { validateContainerConfig, validateSandboxConfig } from './mock-validation.js';
 import type { MockCallCounters, MockContainerInfo, MockImageBehavior, MockPodSelector, MockRuntimeOptions } from './types.js';
@@ -272,6 +275,18 @@ export class MockRuntime implements ContainerRuntime {
     const c = await this.running(id);
     this.calls.execs++;
     return { ...(c.behavior.exec?.(command) ?? OK_EXEC) };
+  }
+
+  /** An exec with streams: the image's `interactive` handler, else its `exec` answer. */
+  async execStream(id: string, command: string[], options: StreamOptions): Promise<ContainerStreams> {
+    const c = await this.running(id);
+    this.calls.execs++;
+    return mockExecStream(c, command, options);
+  }
+
+  /** An attach to the main process: the image's `attach` handler, until the container exits or the client detaches. */
+  async attach(id: string, options: StreamOptions): Promise<ContainerStreams> {
+    return mockAttach(await this.running(id), options);
   }
 
   async stats(id: string): Promise<ContainerStats> {

@@ -2,7 +2,22 @@
  * Public types of the mock container runtime: how fake images behave and what tests can ask it.
  */
 import type { Clock } from '../../clock/types.js';
-import type { ContainerStatus, ExecResult } from '../types.js';
+import type { Readable, Writable } from 'node:stream';
+import type { ContainerStatus, ExecResult, TerminalSize } from '../types.js';
+
+/** A mock process's streams, as {@link MockImageBehavior.interactive} and `attach` handlers get them. */
+export interface MockProcessIO {
+  /** What the client writes; ends when it closes its stdin (at once when it asked for none). */
+  stdin: Readable;
+  stdout: Writable;
+  /** With a TTY, the same stream as stdout. */
+  stderr: Writable;
+  tty: boolean;
+  /** Every terminal size the client sent, in order. */
+  resizes: TerminalSize[];
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
 
 /**
  * How a fake image behaves in {@link MockRuntime}. Every duration is in milliseconds of the
@@ -23,6 +38,16 @@ export interface MockImageBehavior {
   logs?: string[];
   /** Answers `exec` and exec probes. @default exit code 0, no output */
   exec?: (command: string[]) => ExecResult;
+  /**
+   * Runs an interactive exec (execStream): read `io.stdin`, write `io.stdout`, return the exit
+   * code. @default answers as `exec`, then exits
+   */
+  interactive?: (command: string[], io: MockProcessIO) => number | Promise<number>;
+  /**
+   * What an attach to the main process sees: runs until it returns, the container exits or the
+   * client detaches. @default no output until the container exits
+   */
+  attach?: (io: MockProcessIO) => void | Promise<void>;
   /** The container ignores SIGTERM: stop waits for the whole grace period, then kills it (137). */
   ignoresTerm?: boolean;
   /** Time it takes to exit after SIGTERM (killed with 137 if longer than the grace period). @default 0 */

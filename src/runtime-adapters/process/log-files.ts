@@ -3,7 +3,7 @@
  * order is kept; between the two streams it is not known (stdout lines come first). Lines carry
  * no time: the files do not record one.
  */
-import { open } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { LogLine, LogOptions } from '../types.js';
 
@@ -29,18 +29,30 @@ async function readFrom(path: string, offset: number): Promise<{ lines: string[]
   }
 }
 
+/** The sizes of a container's output files now: where an attach starts reading. */
+export async function logSizes(files: { stdout: string; stderr: string }): Promise<{ stdout: number; stderr: number }> {
+  const size = (path: string) =>
+    stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
+  return { stdout: await size(files.stdout), stderr: await size(files.stderr) };
+}
+
 /**
- * The lines of a container's output, oldest first; with `follow`, polls the files until
- * `running()` says the process ended (then reads what is left) or the signal aborts.
+ * The lines of a container's output, oldest first (from the `from` offsets, as {@link logSizes}
+ * gave them: what was written since); with `follow`, polls the files until `running()` says the
+ * process ended (then reads what is left) or the signal aborts.
  */
 export async function* readLogs(
   files: { stdout: string; stderr: string },
   options: LogOptions,
   running: () => Promise<boolean>,
+  from: { stdout: number; stderr: number } = { stdout: 0, stderr: 0 },
 ): AsyncIterable<LogLine> {
   const { signal } = options;
-  let out = await readFrom(files.stdout, 0);
-  let err = await readFrom(files.stderr, 0);
+  let out = await readFrom(files.stdout, from.stdout);
+  let err = await readFrom(files.stderr, from.stderr);
   let first: LogLine[] = [
     ...out.lines.map((line): LogLine => ({ stream: 'stdout', line })),
     ...err.lines.map((line): LogLine => ({ stream: 'stderr', line })),

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { open, readdir, rm, rmdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import { TugboatError, fieldError } from '../../model/errors.js';
 import { rfc3339Nano } from '../../clock/time-format.js';
@@ -17,6 +18,7 @@ import type {
   ContainerRuntime,
   ContainerStats,
   ContainerStatus,
+  ContainerStreams,
   ExecResult,
   FilesMount,
   ImageInfo,
@@ -27,13 +29,15 @@ import type {
   RuntimeEvent,
   SandboxConfig,
   SandboxStatus,
+  StreamOptions,
 } from '../types.js';
 import { HOST_LOOPBACK, addressBlockFor, freeAddresses, isBlock } from './addresses.js';
-import { readLogs } from './log-files.js';
+import { logSizes, readLogs } from './log-files.js';
 import { filesMountDir, materialiseMounts, writeFilesMount } from './mounts.js';
 import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
 import { RecordStore } from './records.js';
 import { runCommand } from './run-command.js';
+import { attachStreams, spawnStreams } from './streams.js';
 import { ExitTracker } from './exit-tracker.js';
 import type { ContainerRecord, ProcessRuntimeOptions, SandboxRecord } from './types.js';
 
@@ -68,6 +72,8 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly emitter = new EventEmitter();
   private readonly samples = new Map<string, { ticks: number; atMs: number }>();
   private readonly exits: ExitTracker;
+  /** The stdin pipes of main processes started with `stdin` (for attach), by container id. */
+  private readonly stdins = new Map<string, Writable>();
 
   constructor(private readonly options: ProcessRuntimeOptions = {}) {
     if (options.addressBlock !== undefined && !isBlock(options.addressBlock)) {
@@ -160,6 +166,7 @@ export class ProcessRuntime implements ContainerRuntime {
       cwd: config.workingDir ?? dir,
       stdoutPath: join(dir, 'stdout.log'),
       stderrPath: join(dir, 'stderr.log'),
+      ...(config.stdin ? { stdin: true, stdinOnce: config.stdinOnce ?? false } : {}),
       state: 'created',
       createdAt: rfc3339Nano(Date.now()),
     };
@@ -177,7 +184,8 @@ export class ProcessRuntime implements ContainerRuntime {
       let exited: Promise<void> = Promise.resolve();
       let failed: Promise<string> = Promise.resolve('');
       try {
-        child = spawn(rec.argv[0], rec.argv.slice(1), { cwd: rec.cwd, env: rec.env, detached: true, stdio: ['ignore', out.fd, err.fd] });
+        const input = rec.stdin ? 'pipe' : 'ignore';
+        child = spawn(rec.argv[0], rec.argv.slice(1), { cwd: rec.cwd, env: rec.env, detached: true, stdio: [input, out.fd, err.fd] });
         // Listen before any await: a process that exits at once must not be missed.
         const c = child;
         failed = new Promise<string>((r) => c.once('error', (e) => r(e.message)));
@@ -199,6 +207,7 @@ export class ProcessRuntime implements ContainerRuntime {
       }
       const pid = child.pid;
       child.unref();
+      if (child.stdin) this.keepStdin(id, child);
       this.exits.own(id, exited);
       const stat = await procStat(pid);
       const startedAt = new Date();
@@ -259,6 +268,52 @@ export class ProcessRuntime implements ContainerRuntime {
       throw TugboatError.invalid({ kind: 'containers' }, id, [fieldError('command', 'must be a non-empty array of strings')]);
     }
     return runCommand(command, { env: rec.env, cwd: rec.cwd, timeoutMs: options.timeoutMs });
+  }
+
+  /** Runs a command in a running container with pipes for its stdin, stdout and stderr (no TTY: refused). */
+  async execStream(id: string, command: string[], options: StreamOptions): Promise<ContainerStreams> {
+    const rec = await this.mustGet(id);
+    if ((await this.status(rec)).state !== 'running') throw TugboatError.badRequest(`container ${id} is not running`);
+    return spawnStreams(command, { env: rec.env, cwd: rec.cwd }, options);
+  }
+
+  /**
+   * Follows a running container's output from now on (whole lines, as its log files get them) and
+   * writes to its stdin when it was started with `stdin` by this instance (an adopted process's
+   * stdin pipe is gone with the instance that started it).
+   */
+  async attach(id: string, options: StreamOptions): Promise<ContainerStreams> {
+    const rec = await this.mustGet(id);
+    if ((await this.status(rec)).state !== 'running') throw TugboatError.badRequest(`container ${id} is not running`);
+    const running = async (): Promise<boolean> => {
+      const now = await this.records().getContainer(id);
+      return now !== undefined && (await this.status(now)).state !== 'exited';
+    };
+    const files = { stdout: rec.stdoutPath, stderr: rec.stderrPath };
+    const from = await logSizes(files);
+    return attachStreams(
+      id,
+      {
+        stdin: this.stdins.get(id),
+        stdinOnce: rec.stdinOnce ?? false,
+        follow: (signal) => readLogs(files, { follow: true, signal }, running, from),
+        exitCode: async () => {
+          const now = await this.records().getContainer(id);
+          return now && (await this.status(now)).state === 'exited' ? now.exitCode : undefined;
+        },
+      },
+      options,
+    );
+  }
+
+  /** Keeps a started main process's stdin pipe for attach, without it holding this process open. */
+  private keepStdin(id: string, child: ChildProcess): void {
+    const pipe = child.stdin;
+    if (!pipe) return;
+    (pipe as unknown as { unref?: () => void }).unref?.();
+    pipe.on('error', () => undefined);
+    this.stdins.set(id, pipe);
+    child.once('exit', () => this.stdins.delete(id));
   }
 
   /** Rewrites a files mount in the container's folder (the `..data` swap); the process sees it at the same path. */

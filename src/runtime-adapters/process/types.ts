@@ -45,6 +45,10 @@ export interface ContainerRecord {
   cwd: string;
   stdoutPath: string;
   stderrPath: string;
+  /** Started with a stdin pipe, for attach (pod spec `stdin`). */
+  stdin?: boolean;
+  /** Close that pipe when the first attached client closes its stdin (`stdinOnce`). */
+  stdinOnce?: boolean;
   state: 'created' | 'running' | 'exited';
   pid?: number;
   /** The process's start time in clock ticks after boot (/proc/<pid>/stat field 22): guards against pid reuse. */
