@@ -82,6 +82,13 @@ describe('toContainerPlan', () => {
     expect([none.NanoCpus, none.Memory, none.MemorySwap]).toEqual([undefined, undefined, undefined]);
   });
 
+  it('keeps stdin open for attach when the pod spec says stdin, closing it after the first client with stdinOnce', () => {
+    expect(toContainerPlan(base({ stdin: true, stdinOnce: true }), at).options).toMatchObject({ OpenStdin: true, StdinOnce: true });
+    expect(toContainerPlan(base({ stdin: true }), at).options).toMatchObject({ OpenStdin: true, StdinOnce: false });
+    const none = toContainerPlan(base({ stdinOnce: true }), at).options;
+    expect([none.OpenStdin, none.StdinOnce]).toEqual([undefined, undefined]);
+  });
+
   it('cpu millicores map to NanoCpus proportionally', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 64_000 }), (m) => {
