@@ -6,6 +6,7 @@
  * Run alone with `npx tsx bench/docker.ts [sizes...]`, or through bench/run.ts.
  */
 import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
@@ -66,6 +67,133 @@ async function tugboatCreate(replicas: number, nodes: number, probe: boolean): P
     await cluster.apply(deployment('web', replicas, probe));
     await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
     return performance.now() - t0;
+  });
+}
+
+/** When each step of one pod happened, in ms after the apply. */
+interface PodTimeline {
+  created?: number;
+  scheduled?: number;
+  sandboxCreate?: number;
+  sandboxStart?: number;
+  containerCreate?: number;
+  containerStart?: number;
+  running?: number;
+  ready?: number;
+}
+
+const STEPS: Array<keyof PodTimeline> = [
+  'created',
+  'scheduled',
+  'sandboxCreate',
+  'sandboxStart',
+  'containerCreate',
+  'containerStart',
+  'running',
+  'ready',
+];
+
+/**
+ * Counts the Docker API requests of every dockerode client of this process by method and path
+ * (ids and query left out), until stop().
+ */
+function countDockerCalls(): { counts: Map<string, number>; stop(): void } {
+  const modem = Object.getPrototypeOf(docker.modem) as { dial: (options: { method?: string; path?: string }, cb: unknown) => unknown };
+  const dial = modem.dial;
+  const counts = new Map<string, number>();
+  modem.dial = function (this: unknown, options, cb) {
+    const path = (options.path ?? '')
+      .split('?')[0]!
+      .replace(/\/[0-9a-f]{64}/g, '/<id>')
+      .replace(/\/containers\/(?!create|json)[^/]+/, '/containers/<id>');
+    const key = `${options.method ?? 'GET'} ${path}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    return dial.call(this, options, cb);
+  };
+  return { counts, stop: () => (modem.dial = dial) };
+}
+
+/**
+ * tugboat, traced: as tugboatCreate, and meanwhile a pod watch (created, scheduled, status
+ * Running, Ready) and Docker's event stream (sandbox and container create/start) record each
+ * pod's timeline. Prints the median and the slowest pod of each step, and the whole.
+ */
+async function tugboatTrace(replicas: number): Promise<number> {
+  return withCluster(1, async (cluster) => {
+    const pods = new Map<string, PodTimeline>();
+    const of = (uid: string): PodTimeline => {
+      let t = pods.get(uid);
+      if (!t) pods.set(uid, (t = {}));
+      return t;
+    };
+    const abort = new AbortController();
+    const calls = countDockerCalls();
+    const t0 = performance.now();
+    const wall0 = Date.now();
+    const since = (ms: number): number => ms - wall0;
+    const mark = (t: PodTimeline, step: keyof PodTimeline, at: number): void => {
+      if (t[step] === undefined) t[step] = at;
+    };
+    const watching = (async () => {
+      for await (const e of cluster.pods('default').watch({ signal: abort.signal })) {
+        const pod = e.object;
+        const t = of(pod.metadata.uid ?? '');
+        const now = performance.now() - t0;
+        mark(t, 'created', now);
+        if (pod.spec?.nodeName) mark(t, 'scheduled', now);
+        if (pod.status?.phase === 'Running') mark(t, 'running', now);
+        if (pod.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')) mark(t, 'ready', now);
+      }
+    })().catch(() => undefined);
+    const stream = (await docker.getEvents({
+      since: Math.floor(wall0 / 1000),
+      filters: { type: ['container'], label: [`${RUNTIME_LABELS.cluster}=${cluster.name}`], event: ['create', 'start'] },
+    })) as NodeJS.ReadableStream & { destroy(): void };
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines.filter(Boolean)) {
+        const m = JSON.parse(line) as { Action?: string; timeNano?: number; Actor?: { Attributes?: Record<string, string> } };
+        const attrs = m.Actor?.Attributes ?? {};
+        const uid = attrs[RUNTIME_LABELS.podUid];
+        if (!uid || !m.timeNano) continue;
+        const at = since(m.timeNano / 1e6);
+        const sandbox = attrs[RUNTIME_LABELS.role] === 'sandbox';
+        if (m.Action === 'create') mark(of(uid), sandbox ? 'sandboxCreate' : 'containerCreate', at);
+        if (m.Action === 'start') mark(of(uid), sandbox ? 'sandboxStart' : 'containerStart', at);
+      }
+    });
+    await cluster.apply(deployment('web', replicas, false));
+    await cluster.rollout('default', 'web').status({ timeoutMs: TIMEOUT_MS });
+    const total = performance.now() - t0;
+    await new Promise((r) => setTimeout(r, 300));
+    abort.abort();
+    stream.destroy();
+    await watching;
+    calls.stop();
+    console.log(`  Docker API calls of the whole process from apply to rollout complete (${replicas} pods):`);
+    console.table([...calls.counts].sort((a, b) => b[1] - a[1]).map(([call, n]) => ({ call, n, 'per pod': +(n / replicas).toFixed(2) })));
+    const lines = [...pods.values()].filter((t) => t.ready !== undefined);
+    const pct = (xs: number[], q: number): number => xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))] ?? NaN;
+    console.log(`  traced: ${lines.length} pods Ready, rollout complete at ${total.toFixed(0)} ms (ms after apply)`);
+    console.table(
+      STEPS.map((step, i) => {
+        const at = lines.map((t) => t[step]).filter((x): x is number => x !== undefined);
+        const gaps = lines
+          .map((t) => (i > 0 && t[step] !== undefined && t[STEPS[i - 1]!] !== undefined ? t[step]! - t[STEPS[i - 1]!]! : undefined))
+          .filter((x): x is number => x !== undefined);
+        return {
+          step,
+          first: Math.round(Math.min(...at)),
+          median: Math.round(pct(at, 0.5)),
+          last: Math.round(Math.max(...at)),
+          'median gap from previous': i > 0 ? Math.round(pct(gaps, 0.5)) : '',
+          'max gap': i > 0 ? Math.round(Math.max(...gaps)) : '',
+        };
+      }),
+    );
+    return total;
   });
 }
 
@@ -323,6 +451,71 @@ function printTable(rows: DockerBenchRow[]): void {
       'Update done = tugboat rollout complete (kubectl rollout status rule) / Swarm UpdateStatus completed with every task running :2. ' +
       'One run each on a shared machine: expect noise of 20-30%.',
   );
+}
+
+/**
+ * The floor (pause sandbox + container per replica) and tugboat on one node, interleaved for
+ * `rounds` rounds (this machine's load changes from one minute to the next), with the ratio of
+ * each round; then the CPU time of this process over the tugboat runs.
+ */
+/**
+ * CPU seconds used so far by this machine's dockerd and containerd processes (their
+ * /proc/<pid>/stat utime + stime), or undefined where /proc cannot tell (another OS, a remote
+ * daemon). The daemon's work of a run, which the machine's other load disturbs less than its wall-clock.
+ */
+async function daemonCpuSeconds(): Promise<number | undefined> {
+  try {
+    let ticks = 0;
+    for (const pid of await readdir('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      const comm = (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim();
+      if (comm !== 'dockerd' && comm !== 'containerd') continue;
+      const fields = (await readFile(`/proc/${pid}/stat`, 'utf8')).split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    }
+    return ticks > 0 ? ticks / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function benchDockerRounds(replicas: number, rounds: number): Promise<Array<{ floor: number; tugboat: number }>> {
+  console.log(`\nDocker: ${replicas} replicas, floor (pause + container, dockerode, in parallel) and tugboat (1 node) interleaved`);
+  const out: Array<{ floor: number; tugboat: number }> = [];
+  for (let r = 1; r <= rounds; r++) {
+    const d0 = await daemonCpuSeconds();
+    const floor = await floorCreate(replicas, true);
+    const d1 = await daemonCpuSeconds();
+    const cpu0 = process.cpuUsage();
+    const tugboat = await tugboatCreate(replicas, 1, false);
+    const cpu = process.cpuUsage(cpu0);
+    const d2 = await daemonCpuSeconds();
+    out.push({ floor, tugboat });
+    const daemon =
+      d0 !== undefined && d1 !== undefined && d2 !== undefined
+        ? `, daemon CPU (dockerd + containerd, cleanup included) floor ${(d1 - d0).toFixed(2)} s, tugboat ${(d2 - d1).toFixed(2)} s`
+        : '';
+    console.log(
+      `  round ${r}: floor ${secs(floor)}, tugboat ${secs(tugboat)}, ratio ${ratio(tugboat, floor)}, ` +
+        `tugboat process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${daemon}`,
+    );
+  }
+  return out;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--rounds')) {
+  const at = process.argv.indexOf('--rounds');
+  const rounds = Number(process.argv[at + 1]) || 3;
+  const n = Number(process.argv.slice(2).find((a, i) => i + 2 !== at + 1 && Number(a) > 0) ?? 20);
+  await benchDockerRounds(n, rounds);
+  process.exit(0);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href && process.argv.includes('--trace')) {
+  const n = Number(process.argv.find((a) => Number(a) > 0) ?? 20);
+  console.log(`\nDocker, traced: ${n} replicas on 1 node, each pod's steps`);
+  await tugboatTrace(n);
+  process.exit(0);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
