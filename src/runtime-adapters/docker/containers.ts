@@ -17,11 +17,13 @@ const subject = (id: string) => ({ kind: 'Container', name: id });
  * then creates it joined to the sandbox's namespaces. Returns its id.
  */
 export async function createContainer(scope: DockerScope, sandboxId: string, config: ContainerConfig): Promise<string> {
-  let sandboxLabels: Record<string, string>;
-  try {
-    sandboxLabels = (await scope.docker.getContainer(sandboxId).inspect()).Config?.Labels ?? {};
-  } catch (err) {
-    throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: sandboxId });
+  let sandboxLabels = scope.sandboxLabels.get(sandboxId);
+  if (!sandboxLabels) {
+    try {
+      sandboxLabels = (await scope.docker.getContainer(sandboxId).inspect()).Config?.Labels ?? {};
+    } catch (err) {
+      throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: sandboxId });
+    }
   }
   const cluster = sandboxLabels[RUNTIME_LABELS.cluster] ?? scope.clusterName;
   config = { ...config, mounts: await Promise.all((config.mounts ?? []).map((m) => volumeSubPath(scope, m))) };

@@ -55,7 +55,19 @@ async function pull(scope: DockerScope, ref: string, signal?: AbortSignal): Prom
  * The sandbox image, present on the daemon. A configured image is pulled if missing; the
  * default `tugboat/pause:1` (any `tugboat/pause:<tag>`) is built from the host's static busybox when missing.
  */
-export async function ensureSandboxImage(scope: DockerScope): Promise<ImageInfo> {
+export function ensureSandboxImage(scope: DockerScope): Promise<ImageInfo> {
+  // Once present it is not looked for again; a sandbox create that finds it gone calls forgetSandboxImage.
+  return scope.remember(SANDBOX_IMAGE_KEY, () => findOrMakeSandboxImage(scope));
+}
+
+/** Forgets that the sandbox image is present (a create found it missing): the next ensureSandboxImage looks again. */
+export function forgetSandboxImage(scope: DockerScope): void {
+  scope.forget(SANDBOX_IMAGE_KEY);
+}
+
+const SANDBOX_IMAGE_KEY = 'sandbox-image';
+
+async function findOrMakeSandboxImage(scope: DockerScope): Promise<ImageInfo> {
   const ref = scope.sandboxImage;
   if (!isBuildablePauseImage(ref)) return ensureImage(scope, ref, 'IfNotPresent');
   const found = await findImage(scope, ref);

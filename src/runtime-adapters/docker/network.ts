@@ -8,6 +8,9 @@ import { RESOURCE_ROLE_LABEL } from './types.js';
 const pending = new Map<string, Promise<string>>();
 // One inspection per network and daemon (until it is removed): a network's gateway and bridge never change.
 const known = new Map<string, Promise<PodNetwork>>();
+// Networks this process made or found (until it removes them): no list per sandbox. One removed
+// behind tugboat's back is noticed by the sandbox start that fails, which forgets it and makes it again.
+const ensured = new Set<string>();
 
 /** The labels of the network an object with `labels` joins: its cluster, instance and owner. */
 function networkLabels(labels: Record<string, string>, scope: DockerScope): Record<string, string> {
@@ -24,15 +27,28 @@ function networkLabels(labels: Record<string, string>, scope: DockerScope): Reco
  * exists, labelled with that cluster, instance and owner, and returns its name. Concurrent
  * callers share one creation; one made meanwhile by another runtime of the instance is taken.
  */
-export function ensureClusterNetwork(scope: DockerScope, labels: Record<string, string>): Promise<string> {
+export async function ensureClusterNetwork(scope: DockerScope, labels: Record<string, string>): Promise<string> {
   const name = networkOf(labels, scope);
   const key = `${scope.hostAddress}|${name}`;
+  if (ensured.has(key)) return name;
   let p = pending.get(key);
   if (!p) {
-    p = createIfMissing(scope, name, networkLabels(labels, scope)).finally(() => pending.delete(key));
+    p = createIfMissing(scope, name, networkLabels(labels, scope))
+      .then((made) => {
+        ensured.add(key);
+        return made;
+      })
+      .finally(() => pending.delete(key));
     pending.set(key, p);
   }
   return p;
+}
+
+/** Forgets that the network of `labels` exists (it was found missing): the next ensureClusterNetwork looks again. */
+export function forgetClusterNetwork(scope: DockerScope, labels: Record<string, string>): void {
+  const key = `${scope.hostAddress}|${networkOf(labels, scope)}`;
+  ensured.delete(key);
+  known.delete(key);
 }
 
 async function createIfMissing(scope: DockerScope, name: string, labels: Record<string, string>): Promise<string> {
@@ -46,10 +62,12 @@ async function createIfMissing(scope: DockerScope, name: string, labels: Record<
   return name;
 }
 
-/** Removes a network; false when it is still in use (by a container of someone else). */
-export async function removeNetwork(scope: DockerScope, id: string): Promise<boolean> {
+/** Removes a network (and forgets it); false when it is still in use (by a container of someone else). */
+export async function removeNetwork(scope: DockerScope, network: { Id: string; Name: string }): Promise<boolean> {
   try {
-    await ignoreStatus(scope.docker.getNetwork(id).remove());
+    await ignoreStatus(scope.docker.getNetwork(network.Id).remove());
+    known.delete(`${scope.hostAddress}|${network.Name}`);
+    ensured.delete(`${scope.hostAddress}|${network.Name}`);
     return true;
   } catch (err) {
     if (dockerStatus(err) === 403 || dockerStatus(err) === 409) return false;
@@ -69,8 +87,7 @@ export async function removeClusterNetworkIfUnused(scope: DockerScope): Promise<
   const networks = await scope.docker.listNetworks({ filters: { label: [mine] } });
   let gone = true;
   for (const n of networks) {
-    if (await removeNetwork(scope, n.Id)) known.delete(`${scope.hostAddress}|${n.Name}`);
-    else gone = false;
+    if (!(await removeNetwork(scope, n))) gone = false;
   }
   return gone;
 }

@@ -32,7 +32,7 @@ export async function reclaimDaemon(scope: DockerScope, options: ReclaimOptions 
   }
   for (const n of await docker.listNetworks({ filters: { label: [RUNTIME_LABELS.owner] } })) {
     if (!reclaimable(n.Labels ?? {}, n.Created ? new Date(n.Created) : undefined, options, self)) continue;
-    if (await removeNetwork(scope, n.Id)) other++;
+    if (await removeNetwork(scope, n)) other++;
   }
   other += await reclaimStateDirs(scope, options);
   return { containers: dead.length, other };

@@ -3,8 +3,8 @@ import type Docker from 'dockerode';
 import { sandboxLabelsFor } from '../pod-labels.js';
 import { RUNTIME_LABELS, type SandboxConfig, type SandboxDNS, type SandboxStatus } from '../types.js';
 import { dockerMessage, ignoreStatus, isNotFound, toTugboatError } from './errors.js';
-import { ensureSandboxImage } from './images.js';
-import { clusterPodNetwork, ensureClusterNetwork } from './network.js';
+import { ensureSandboxImage, forgetSandboxImage } from './images.js';
+import { clusterPodNetwork, ensureClusterNetwork, forgetClusterNetwork } from './network.js';
 import { type DockerScope, networkOf } from './scope.js';
 
 /**
@@ -90,26 +90,35 @@ export async function runSandbox(scope: DockerScope, config: SandboxConfig): Pro
   const labels = sandboxLabelsFor(config, scope.clusterName, scope.nodeName, scope.instance.labels);
   const network = networkOf(labels, scope);
   if (labels[RUNTIME_LABELS.instance] === scope.instance.id) await scope.instance.acquire();
-  const image = await ensureSandboxImage(scope);
-  if (!config.hostNetwork) await ensureClusterNetwork(scope, labels);
+  // The image and the network at once; after the first sandbox both are known and cost no call.
+  const [image] = await Promise.all([ensureSandboxImage(scope), config.hostNetwork ? undefined : ensureClusterNetwork(scope, labels)]);
   // The cluster's DNS server listens on the gateway of its own network (cluster/pod-network-services.ts).
   const ownNetwork = labels[RUNTIME_LABELS.instance] === scope.instance.id;
   const clusterDNS = config.dns?.clusterDNS && !config.hostNetwork && ownNetwork ? (await clusterPodNetwork(scope)).gateway : undefined;
   const body = sandboxCreateOptions(config, image.ref, network, labels, randomSuffix(), clusterDNS);
   let container: Docker.Container;
   try {
-    container = await scope.docker.createContainer(body);
+    container = await scope.docker.createContainer(body).catch(async (err: unknown) => {
+      // The sandbox image was removed behind tugboat's back since it was last seen: make sure of it again, once.
+      if (!isNotFound(err) || !/image/i.test(dockerMessage(err))) throw err;
+      forgetSandboxImage(scope);
+      await ensureSandboxImage(scope);
+      return scope.docker.createContainer(body);
+    });
   } catch (err) {
     throw toTugboatError(err, 'create', { kind: 'Sandbox', name: `${config.namespace}/${config.podName}` });
   }
   try {
     await container.start().catch(async (err: unknown) => {
-      // A close() elsewhere may have removed the network just now: make it again, once.
+      // A close() elsewhere, or someone else, may have removed the network: make it again, once.
       if (config.hostNetwork || !isNotFound(err) || !/network/i.test(dockerMessage(err))) throw err;
+      forgetClusterNetwork(scope, labels);
       await ensureClusterNetwork(scope, labels);
       await container.start();
     });
-    return toSandboxStatus(await container.inspect(), network, scope.hostAddress);
+    const status = toSandboxStatus(await container.inspect(), network, scope.hostAddress);
+    scope.sandboxLabels.set(status.id, status.labels);
+    return status;
   } catch (err) {
     await ignoreStatus(container.remove({ force: true }), 409);
     throw toTugboatError(err, 'start', { kind: 'Sandbox', name: `${config.namespace}/${config.podName}` });
@@ -147,6 +156,7 @@ export async function removeSandbox(scope: DockerScope, id: string): Promise<voi
   } catch (err) {
     if ((err as { statusCode?: number }).statusCode !== 404) throw toTugboatError(err, 'inspect', { kind: 'Sandbox', name: id });
   }
+  scope.sandboxLabels.delete(id);
   if (!labels) return;
   const cluster = labels[RUNTIME_LABELS.cluster] ?? scope.clusterName;
   const podUid = labels[RUNTIME_LABELS.podUid];

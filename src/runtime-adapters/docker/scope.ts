@@ -25,6 +25,12 @@ export class DockerScope {
   /** True while `instance` is the runtime's own (not a cluster's): close() releases it. */
   ownInstance = true;
   private readonly inflight = new Map<string, Promise<unknown>>();
+  private readonly kept = new Map<string, Promise<unknown>>();
+  /**
+   * The labels of the sandboxes this runtime made, by id (a container's labels never
+   * change), so a container is created in its sandbox without inspecting it; dropped on removal.
+   */
+  readonly sandboxLabels = new Map<string, Record<string, string>>();
 
   constructor(readonly options: DockerRuntimeOptions) {
     this.docker = connect(options);
@@ -61,6 +67,24 @@ export class DockerScope {
       this.inflight.set(key, p);
     }
     return p;
+  }
+
+  /** `task`'s result under `key`: made once, then kept until {@link forget} (a failure is not kept). */
+  remember<T>(key: string, task: () => Promise<T>): Promise<T> {
+    let p = this.kept.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = task();
+      this.kept.set(key, p);
+      p.catch(() => {
+        if (this.kept.get(key) === p) this.kept.delete(key);
+      });
+    }
+    return p;
+  }
+
+  /** Drops what {@link remember} kept under `key`. */
+  forget(key: string): void {
+    this.kept.delete(key);
   }
 
   /** The daemon address, as messages name it. */

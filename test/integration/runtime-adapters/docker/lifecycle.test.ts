@@ -56,6 +56,12 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     const stopped = await dockerClient().getContainer(sandbox.id).inspect();
     expect(stopped.State.ExitCode).toBe(0);
     await own.removeSandbox(sandbox.id);
+    // Removed behind the runtime's back after it saw it: the next sandbox's create finds it gone and builds it again.
+    await dockerClient().getImage(pauseRef).remove({ force: true });
+    const again = await newPod(own);
+    expect(again.sandbox.state).toBe('ready');
+    expect((await dockerClient().getContainer(again.sandbox.id).inspect()).Config.Image).toBe(pauseRef);
+    await own.removeSandbox(again.sandbox.id);
     await own.close(); // a runtime not bound to a cluster instance is an instance of its own, with its own network
   });
 
@@ -115,6 +121,19 @@ describe.skipIf(!docker)('DockerRuntime: images, events and cleanup', () => {
     expect(await dockerClient().listNetworks({ filters: { name: [runtime.networkName] } })).toEqual([]);
     const again = await newPod(runtime);
     expect(again.sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    await runtime.removeSandbox(again.sandbox.id);
+  });
+
+  it('a network removed with the Docker API (not by the runtime) after the runtime made it is made again by the next sandbox', async () => {
+    const first = await newPod(runtime);
+    const docker = dockerClient();
+    await docker.getContainer(first.sandbox.id).remove({ force: true });
+    await docker.getNetwork(runtime.networkName).remove();
+    const again = await newPod(runtime);
+    expect(again.sandbox.state).toBe('ready');
+    expect(again.sandbox.ip).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect((await docker.listNetworks({ filters: { name: [runtime.networkName] } })).map((n) => n.Name)).toContain(runtime.networkName);
+    await runtime.removeSandbox(first.sandbox.id);
     await runtime.removeSandbox(again.sandbox.id);
   });
 
