@@ -84,7 +84,7 @@ export class NodeAgent {
       this.ownInformers = new InformerFactory(ctx);
       this.deps = { pods: new PodDispatcher(this.ownInformers.informer(kinds.Pod)), runtimeEvents: new RuntimeEventHub(options.runtime) };
     }
-    this.queue = new PQueue({ concurrency: options.runtimeConcurrency ?? 8 });
+    this.queue = new PQueue({ concurrency: options.runtimeConcurrency ?? 32 });
     const tokens = new TokenManager(ctx);
     const source: ConfigSource = {
       configMap: (ns, name) => ctx.client<ConfigMap>('v1', 'ConfigMap', ns).find(name),

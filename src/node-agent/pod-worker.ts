@@ -259,7 +259,7 @@ export class PodWorker {
     const known = this.sandbox;
     if (!known) return;
     const env = this.env;
-    const found = (await env.runtime.listSandboxes({ [RUNTIME_LABELS.podUid]: this.uid })).find((s) => s.id === known.id);
+    const found = await this.findSandbox(known.id);
     const change = sandboxChange(known, found, this.pod.spec?.hostNetwork === true);
     if (!change) {
       this.sandbox = found;
@@ -289,6 +289,18 @@ export class PodWorker {
     }
     this.sandbox = undefined;
     this.sandboxLost = true;
+  }
+
+  /** The pod's sandbox as the runtime has it now; undefined when it is gone. */
+  private async findSandbox(id: string): Promise<SandboxStatus | undefined> {
+    const runtime = this.env.runtime;
+    if (!runtime.inspectSandbox) return (await runtime.listSandboxes({ [RUNTIME_LABELS.podUid]: this.uid })).find((s) => s.id === id);
+    try {
+      return await runtime.inspectSandbox(id);
+    } catch (err) {
+      if (TugboatError.is(err, 'NotFound')) return undefined;
+      throw err;
+    }
   }
 
   /** One pass of the kubelet's SyncPod: sandbox, init containers in order, then app containers. */

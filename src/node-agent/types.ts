@@ -40,7 +40,11 @@ export interface NodeAgentOptions {
   heartbeatIntervalMs?: number;
   /** The Lease's leaseDurationSeconds. @default 40 */
   leaseDurationSeconds?: number;
-  /** How many runtime calls of this node run at once. @default 8 */
+  /**
+   * How many runtime calls of this node run at once (sandbox and container creates, starts,
+   * stops, removals), across its pods; the kubelet has no such bound, this one keeps a burst of
+   * pods from opening hundreds of daemon requests at once. @default 32
+   */
   runtimeConcurrency?: number;
   /** How often every pod is re-synced as a safety net (the kubelet's syncFrequency). @default 60_000 */
   resyncIntervalMs?: number;

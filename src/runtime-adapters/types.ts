@@ -329,6 +329,12 @@ export interface ContainerRuntime {
   removeSandbox(id: string): Promise<void>;
   /** Sandboxes whose labels include every given label. */
   listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]>;
+  /**
+   * One sandbox's status; throws a TugboatError NotFound when it does not exist. Optional: the
+   * node agent's per-sync sandbox check uses it when present (one lookup by id), else
+   * listSandboxes by the pod's uid.
+   */
+  inspectSandbox?(id: string): Promise<SandboxStatus>;
 
   /** Creates a container in a sandbox; returns its id. */
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
