@@ -211,8 +211,12 @@ async function tugboatUpdate(replicas: number, nodes: number): Promise<number> {
   });
 }
 
-/** The floor: N containers created and started at once with dockerode, with or without a pause sandbox each. */
-async function floorCreate(replicas: number, withSandbox: boolean): Promise<number> {
+/**
+ * The floor: N containers created and started at once with dockerode, with or without a pause
+ * sandbox each; with `network`, the sandboxes join that user-defined bridge network (as
+ * tugboat's do) instead of Docker's default bridge.
+ */
+async function floorCreate(replicas: number, withSandbox: boolean, network?: string): Promise<number> {
   const labels = { [BENCH_LABEL]: String(process.pid) };
   const t0 = performance.now();
   try {
@@ -220,7 +224,11 @@ async function floorCreate(replicas: number, withSandbox: boolean): Promise<numb
       Array.from({ length: replicas }, async () => {
         let networkMode: string | undefined;
         if (withSandbox) {
-          const sandbox = await docker.createContainer({ Image: PAUSE_IMAGE, Labels: labels });
+          const sandbox = await docker.createContainer({
+            Image: PAUSE_IMAGE,
+            Labels: labels,
+            ...(network ? { HostConfig: { NetworkMode: network, IpcMode: 'shareable' } } : {}),
+          });
           await sandbox.start();
           networkMode = `container:${sandbox.id}`;
         }
@@ -456,7 +464,9 @@ function printTable(rows: DockerBenchRow[]): void {
 /**
  * The floor (pause sandbox + container per replica) and tugboat on one node, interleaved for
  * `rounds` rounds (this machine's load changes from one minute to the next), with the ratio of
- * each round; then the CPU time of this process over the tugboat runs.
+ * each round, this process's CPU over the tugboat run and the daemon's over each run. With
+ * `withNetworkFloor`, each round first runs the floor with its sandboxes on a user-defined
+ * bridge network, as tugboat's are (Docker's embedded DNS and per-network rules make their start dearer).
  */
 /**
  * CPU seconds used so far by this machine's dockerd and containerd processes (their
@@ -479,26 +489,42 @@ async function daemonCpuSeconds(): Promise<number | undefined> {
   }
 }
 
-export async function benchDockerRounds(replicas: number, rounds: number): Promise<Array<{ floor: number; tugboat: number }>> {
+export async function benchDockerRounds(
+  replicas: number,
+  rounds: number,
+  withNetworkFloor = false,
+): Promise<Array<{ floor: number; tugboat: number }>> {
   console.log(`\nDocker: ${replicas} replicas, floor (pause + container, dockerode, in parallel) and tugboat (1 node) interleaved`);
   const out: Array<{ floor: number; tugboat: number }> = [];
-  for (let r = 1; r <= rounds; r++) {
-    const d0 = await daemonCpuSeconds();
-    const floor = await floorCreate(replicas, true);
-    const d1 = await daemonCpuSeconds();
-    const cpu0 = process.cpuUsage();
-    const tugboat = await tugboatCreate(replicas, 1, false);
-    const cpu = process.cpuUsage(cpu0);
-    const d2 = await daemonCpuSeconds();
-    out.push({ floor, tugboat });
-    const daemon =
-      d0 !== undefined && d1 !== undefined && d2 !== undefined
-        ? `, daemon CPU (dockerd + containerd, cleanup included) floor ${(d1 - d0).toFixed(2)} s, tugboat ${(d2 - d1).toFixed(2)} s`
-        : '';
-    console.log(
-      `  round ${r}: floor ${secs(floor)}, tugboat ${secs(tugboat)}, ratio ${ratio(tugboat, floor)}, ` +
-        `tugboat process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${daemon}`,
-    );
+  const network = `${SERVICE_PREFIX}${process.pid}-net`;
+  if (withNetworkFloor) await docker.createNetwork({ Name: network, Driver: 'bridge', Labels: { [BENCH_LABEL]: String(process.pid) } });
+  try {
+    for (let r = 1; r <= rounds; r++) {
+      const onNetwork = withNetworkFloor ? await floorCreate(replicas, true, network) : undefined;
+      const d0 = await daemonCpuSeconds();
+      const floor = await floorCreate(replicas, true);
+      const d1 = await daemonCpuSeconds();
+      const cpu0 = process.cpuUsage();
+      const tugboat = await tugboatCreate(replicas, 1, false);
+      const cpu = process.cpuUsage(cpu0);
+      const d2 = await daemonCpuSeconds();
+      out.push({ floor, tugboat });
+      const daemon =
+        d0 !== undefined && d1 !== undefined && d2 !== undefined
+          ? `, daemon CPU (dockerd + containerd, cleanup included) floor ${(d1 - d0).toFixed(2)} s, tugboat ${(d2 - d1).toFixed(2)} s`
+          : '';
+      console.log(
+        `  round ${r}: floor ${secs(floor)}, tugboat ${secs(tugboat)}, ratio ${ratio(tugboat, floor)}, ` +
+          `tugboat process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${daemon}` +
+          (onNetwork ? `; floor on a user-defined bridge network ${secs(onNetwork)}, tugboat/that ${ratio(tugboat, onNetwork)}` : ''),
+      );
+    }
+  } finally {
+    if (withNetworkFloor)
+      await docker
+        .getNetwork(network)
+        .remove()
+        .catch(() => undefined);
   }
   return out;
 }
@@ -507,7 +533,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
   const at = process.argv.indexOf('--rounds');
   const rounds = Number(process.argv[at + 1]) || 3;
   const n = Number(process.argv.slice(2).find((a, i) => i + 2 !== at + 1 && Number(a) > 0) ?? 20);
-  await benchDockerRounds(n, rounds);
+  await benchDockerRounds(n, rounds, process.argv.includes('--network-floor'));
   process.exit(0);
 }
 
