@@ -6,7 +6,7 @@
 import type { Labels, Node, Pod } from '../model/types.js';
 import type { ClusterSnapshot, NodeInfo, PodInfo, Resources } from './types.js';
 import { addResources, emptyResources, nodeAllocatable } from './resources.js';
-import { podInfoOf, podKey } from './pod-info.js';
+import { podInfoOf, podInfoOfVersion, podKey } from './pod-info.js';
 
 class MutableNodeInfo implements NodeInfo {
   node: Node | undefined = undefined;
@@ -26,6 +26,14 @@ class MutableNodeInfo implements NodeInfo {
     addResources(this.nonZeroRequested, info.nonZeroRequests);
     if (info.hasAffinity) this.podsWithAffinity++;
     if (info.hasRequiredAntiAffinity) this.podsWithRequiredAntiAffinity++;
+    this.generation++;
+  }
+
+  /** Puts a newer version of a pod already here whose requests are the same object (nothing to re-add). */
+  replace(old: PodInfo, info: PodInfo): void {
+    this.pods.set(info.key, info);
+    this.podsWithAffinity += Number(info.hasAffinity) - Number(old.hasAffinity);
+    this.podsWithRequiredAntiAffinity += Number(info.hasRequiredAntiAffinity) - Number(old.hasRequiredAntiAffinity);
     this.generation++;
   }
 
@@ -115,7 +123,8 @@ export class NodeInfoCache implements ClusterSnapshot {
       this.removePod(pod);
       return;
     }
-    this.place(podInfoOf(pod), nodeName, false);
+    // The version the watch confirms (or updates) of a pod counted already reuses its requests.
+    this.place(podInfoOfVersion(pod, this.pods.get(podKey(pod))?.info), nodeName, false);
   }
 
   /** Forgets a deleted pod. */
@@ -158,6 +167,16 @@ export class NodeInfoCache implements ClusterSnapshot {
     const old = this.pods.get(info.key);
     if (old && old.nodeName === nodeName && old.info === info) {
       old.assumed = old.assumed && assumed;
+      return;
+    }
+    const node = old && old.nodeName === nodeName ? this.infos.get(nodeName) : undefined;
+    if (old && node && old.info.requests === info.requests && old.info.nonZeroRequests === info.nonZeroRequests) {
+      // A newer version on the same node with the same requests (the bind confirmed by the watch).
+      node.replace(old.info, info);
+      this.affinityPods += Number(info.hasAffinity) - Number(old.info.hasAffinity);
+      this.requiredAntiAffinityPods += Number(info.hasRequiredAntiAffinity) - Number(old.info.hasRequiredAntiAffinity);
+      old.info = info;
+      old.assumed = assumed;
       return;
     }
     if (old) this.drop(info.key);

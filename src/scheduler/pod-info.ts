@@ -24,31 +24,53 @@ const infos = new WeakMap<Pod, PodInfo>();
  */
 let last: PodInfo | undefined;
 
+/** Derives a pod's PodInfo; `same` is an earlier version's, whose key and requests are kept. */
+function derive(pod: Pod, same: PodInfo | undefined): PodInfo {
+  const aff = pod.spec?.affinity;
+  const pa = aff?.podAffinity;
+  const paa = aff?.podAntiAffinity;
+  return {
+    pod,
+    key: same?.key ?? podKey(pod),
+    requests: same?.requests ?? podRequests(pod),
+    nonZeroRequests: same?.nonZeroRequests ?? podRequests(pod, true),
+    priority: podPriority(pod),
+    hasAffinity: !!(
+      pa?.requiredDuringSchedulingIgnoredDuringExecution?.length ||
+      pa?.preferredDuringSchedulingIgnoredDuringExecution?.length ||
+      paa?.requiredDuringSchedulingIgnoredDuringExecution?.length ||
+      paa?.preferredDuringSchedulingIgnoredDuringExecution?.length
+    ),
+    hasRequiredAntiAffinity: !!paa?.requiredDuringSchedulingIgnoredDuringExecution?.length,
+  };
+}
+
 /** The {@link PodInfo} of a pod, computed once per pod object. */
 export function podInfoOf(pod: Pod): PodInfo {
   if (last !== undefined && last.pod === pod) return last;
   let info = infos.get(pod);
   if (!info) {
-    const aff = pod.spec?.affinity;
-    const pa = aff?.podAffinity;
-    const paa = aff?.podAntiAffinity;
-    info = {
-      pod,
-      key: podKey(pod),
-      requests: podRequests(pod),
-      nonZeroRequests: podRequests(pod, true),
-      priority: podPriority(pod),
-      hasAffinity: !!(
-        pa?.requiredDuringSchedulingIgnoredDuringExecution?.length ||
-        pa?.preferredDuringSchedulingIgnoredDuringExecution?.length ||
-        paa?.requiredDuringSchedulingIgnoredDuringExecution?.length ||
-        paa?.preferredDuringSchedulingIgnoredDuringExecution?.length
-      ),
-      hasRequiredAntiAffinity: !!paa?.requiredDuringSchedulingIgnoredDuringExecution?.length,
-    };
+    info = derive(pod, undefined);
     infos.set(pod, info);
   }
   last = info;
+  return info;
+}
+
+/**
+ * The PodInfo of a newer version of the pod `prev` describes. When both carry the same uid the
+ * requests are reused, not computed again: a pod's containers, resources and overhead cannot be
+ * updated (the API refuses it), so they are those of every earlier version. Otherwise (another
+ * pod of the same name, or no uid) it is {@link podInfoOf}.
+ */
+export function podInfoOfVersion(pod: Pod, prev: PodInfo | undefined): PodInfo {
+  const uid = pod.metadata.uid;
+  if (prev === undefined || uid === undefined || prev.pod.metadata.uid !== uid) return podInfoOf(pod);
+  let info = infos.get(pod);
+  if (!info) {
+    info = derive(pod, prev);
+    infos.set(pod, info);
+  }
   return info;
 }
 
