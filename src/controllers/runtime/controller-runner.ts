@@ -115,15 +115,32 @@ export class ControllerRunner<TReq extends ReconcileRequest = ReconcileRequest> 
     }
     for (const w of c.watches ?? []) {
       const inf = await this.host.informer(w);
+      const failed = (err: unknown): void => this.host.context.log.error({ err: String(err) }, 'watch map failed');
+      const enqueue = (reqs: TReq[]): void => {
+        for (const r of reqs) this.queue.add(r);
+      };
+      // A map that answers at once enqueues at once; only an async one costs a promise (every
+      // watched event of every controller passes here: thousands per second at scale).
       const mapped = (o: KubeObject, change: ObservedChange): void => {
+        let reqs: TReq[] | Promise<TReq[]>;
+        try {
+          reqs = w.map(o, this.host.cache, change);
+        } catch (err) {
+          failed(err);
+          return;
+        }
+        if (Array.isArray(reqs)) return enqueue(reqs);
         this.pendingMaps++;
-        Promise.resolve()
-          .then(() => w.map(o, this.host.cache, change))
-          .then((reqs) => {
-            for (const r of reqs) this.queue.add(r);
-          })
-          .catch((err) => this.host.context.log.error({ err: String(err) }, 'watch map failed'))
-          .finally(() => this.pendingMaps--);
+        Promise.resolve(reqs).then(
+          (r) => {
+            this.pendingMaps--;
+            enqueue(r);
+          },
+          (err: unknown) => {
+            this.pendingMaps--;
+            failed(err);
+          },
+        );
       };
       this.wire(inf, {
         onAdd: (o) => mapped(o, 'ADDED'),
