@@ -6,26 +6,78 @@ import { KIND_ROOTS, KNOWN_TYPES } from './known-fields.generated.js';
 import { isObject } from '../validation/common.js';
 import { hasOwn } from '../json-value.js';
 
-function walk(code: string, value: unknown, path: string, out: string[], prune = false): void {
+/**
+ * The path walked so far, as segments pushed and popped on the way (no string is built unless a
+ * field is unknown: this walk runs on every write of every object). A string segment is a
+ * field name, a number an array index, and a `{key}` entry of a map is kept as `[key]` text.
+ */
+interface PathStack {
+  segments: (string | number)[];
+  /** Parallel to segments: true for a map key (printed in brackets). */
+  mapKeys: boolean[];
+}
+
+function pathText(stack: PathStack, last: string): string {
+  let out = '';
+  const { segments, mapKeys } = stack;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i];
+    if (typeof seg === 'number') out += `[${seg}]`;
+    else if (mapKeys[i]) out += `[${seg}]`;
+    else out += out ? `.${seg}` : seg;
+  }
+  return out ? `${out}.${last}` : last;
+}
+
+function walk(code: string, value: unknown, stack: PathStack, out: string[], prune: boolean): void {
   if (code === '' || value === null || value === undefined) return;
   if (code.startsWith('[]')) {
-    if (Array.isArray(value)) value.forEach((item, i) => walk(code.slice(2), item, `${path}[${i}]`, out, prune));
+    if (!Array.isArray(value)) return;
+    const inner = code.slice(2);
+    for (let i = 0; i < value.length; i++) {
+      stack.segments.push(i);
+      stack.mapKeys.push(false);
+      walk(inner, value[i], stack, out, prune);
+      stack.segments.pop();
+      stack.mapKeys.pop();
+    }
     return;
   }
   if (code.startsWith('{}')) {
-    if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(code.slice(2), v, `${path}[${k}]`, out, prune);
+    if (!isObject(value)) return;
+    const inner = code.slice(2);
+    for (const k of Object.keys(value)) {
+      stack.segments.push(k);
+      stack.mapKeys.push(true);
+      walk(inner, value[k], stack, out, prune);
+      stack.segments.pop();
+      stack.mapKeys.pop();
+    }
     return;
   }
   const fields = hasOwn(KNOWN_TYPES, code) ? KNOWN_TYPES[code] : undefined;
   if (!fields || !isObject(value)) return;
-  for (const [k, v] of Object.entries(value)) {
-    const at = path ? `${path}.${k}` : k;
+  for (const k of Object.keys(value)) {
     // Own fields only: `constructor` or `toString` is an unknown field, not Object's member.
     if (!hasOwn(fields, k)) {
-      out.push(at);
+      out.push(pathText(stack, k));
       if (prune) delete value[k];
-    } else walk(fields[k], v, at, out, prune);
+      continue;
+    }
+    const sub = fields[k];
+    const v = value[k];
+    // Leaves (scalars, or no schema below) need no path.
+    if (sub === '' || v === null || typeof v !== 'object') continue;
+    stack.segments.push(k);
+    stack.mapKeys.push(false);
+    walk(sub, v, stack, out, prune);
+    stack.segments.pop();
+    stack.mapKeys.pop();
   }
+}
+
+function walkRoot(code: string, obj: unknown, out: string[], prune: boolean): void {
+  walk(code, obj, { segments: [], mapKeys: [] }, out, prune);
 }
 
 /**
@@ -51,7 +103,7 @@ export function findUnknownFields(kind: string, obj: unknown): string[] {
   const root = hasOwn(KIND_ROOTS, kind) ? KIND_ROOTS[kind] : undefined;
   if (!root) return [];
   const paths: string[] = [];
-  walk(root, obj, '', paths);
+  walkRoot(root, obj, paths, false);
   return paths.map((p) => `unknown field "${p}"`);
 }
 
@@ -64,6 +116,6 @@ export function pruneUnknownFields(kind: string, obj: unknown): string[] {
   const root = hasOwn(KIND_ROOTS, kind) ? KIND_ROOTS[kind] : undefined;
   if (!root) return [];
   const paths: string[] = [];
-  walk(root, obj, '', paths, true);
+  walkRoot(root, obj, paths, true);
   return paths;
 }
