@@ -420,8 +420,10 @@ export class ObjectApi {
     const warnings: string[] = [];
     if (subresource === 'status') {
       if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
+      // Only metadata and status of a status write change: the rest stays the stored object's
+      // own (frozen, shared with it; keepAllButStatus puts it back after admission in any case).
       const { status: _replaced, ...rest } = old;
-      next = { ...cloneJson(rest), status: intoStorage(served, obj).status } as KubeObject;
+      next = { ...rest, metadata: cloneJson(old.metadata), status: intoStorage(served, obj).status } as KubeObject;
       writableMeta(next).resourceVersion = obj.metadata.resourceVersion ?? old.metadata.resourceVersion;
       if (next.status === undefined) delete next.status;
     } else {
@@ -520,10 +522,20 @@ function keepAllButStatus(next: KubeObject, old: KubeObject): void {
   for (const [k, v] of Object.entries(old)) if (k !== 'status' && k !== 'metadata') out[k] = v;
 }
 
-/** apiVersion, kind, metadata and status of a plain object input; anything else as it is. */
+/**
+ * apiVersion, kind, metadata and status of a plain object input; anything else as it is. The
+ * metadata's managedFields are left out: a status write keeps the stored object's metadata (only
+ * resourceVersion, uid, name and namespace of the input's are read), and managedFields are most of
+ * its size (every status write of every pod passes here).
+ */
 function statusPart(input: unknown): unknown {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  const { apiVersion, kind, metadata, status } = input as Record<string, unknown>;
+  const { apiVersion, kind, status } = input as Record<string, unknown>;
+  let metadata = (input as Record<string, unknown>).metadata;
+  if (isJsonObject(metadata) && metadata.managedFields !== undefined) {
+    const { managedFields: _ignored, ...others } = metadata;
+    metadata = others;
+  }
   const out: Record<string, unknown> = { apiVersion, kind, metadata };
   if (status !== undefined) out.status = status;
   if (apiVersion === undefined) delete out.apiVersion;
