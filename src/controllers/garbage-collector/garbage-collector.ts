@@ -58,14 +58,23 @@ export class GarbageCollector implements Controller<GcRequest> {
     if (node.owners.length > 0 && !node.deleting) await this.checkOwners(ctx, node);
   }
 
+  /**
+   * As the graph builder's processGraphChanges: a dependent is checked only when checkOwners
+   * could act on it (an owner the graph has not seen, which may not exist, or one being deleted
+   * in the foreground), or when it is itself being deleted with a GC finalizer; a dependent
+   * whose owners are all present and not being deleted is not queued on every one of its
+   * updates. An owner's removal queues its dependents (onRemoved).
+   */
   private observe(type: ResourceType, obj: KubeObject): void {
     const node = this.graph.upsert(type, obj);
     if (!node) return;
-    if (node.owners.length > 0 || hasGcFinalizer(node)) this.enqueueUid(node.uid);
+    let check = hasGcFinalizer(node);
     for (const o of node.owners) {
       const owner = this.graph.get(o.uid);
+      if (!owner || (owner.deleting && owner.finalizers.includes(FOREGROUND_FINALIZER))) check = true;
       if (owner?.deleting) this.enqueueUid(owner.uid);
     }
+    if (check) this.enqueueUid(node.uid);
   }
 
   private onRemoved(node: GraphNode): void {
