@@ -1,7 +1,9 @@
 /**
  * The node's own objects: the Node (labels, taints, capacity, allocatable, nodeInfo, addresses,
  * Ready condition) created or updated on start, and the heartbeat: the Lease in
- * kube-node-lease renewed every interval and the Ready condition's lastHeartbeatTime refreshed.
+ * kube-node-lease renewed every interval, and the Node's status written when it differs from what
+ * the agent reports (ignoring heartbeat times: the node controller marking it Unknown, say) or
+ * else every nodeStatusReportFrequency (5 minutes), as the kubelet does since node leases.
  */
 import type { ApiContext } from '../client/types.js';
 import { microTime, rfc3339 } from '../clock/time-format.js';
@@ -9,6 +11,7 @@ import { getCondition, transitioned } from '../model/conditions.js';
 import { LABEL_ARCH, LABEL_ARCH_BETA, LABEL_HOSTNAME, LABEL_OS, LABEL_OS_BETA, NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import type { Timer } from '../clock/types.js';
 import { TugboatError } from '../model/errors.js';
+import { jsonEqual } from '../model/json.js';
 import type { core, Lease, Node } from '../model/types.js';
 import type { NodeAgentOptions, NodeResources } from './types.js';
 
@@ -122,11 +125,30 @@ async function writeNodeStatus(ctx: ApiContext, options: NodeAgentOptions, hostI
   }
 }
 
-/** Renews the node's Lease and refreshes its Ready condition every few beats, on the clock. */
+/**
+ * True when the status the agent reports now differs from the Node's, heartbeat times aside
+ * (the kubelet's nodeStatusHasChanged); only the fields the agent writes are compared.
+ */
+function statusChanged(current: core.NodeStatus | undefined, reported: core.NodeStatus): boolean {
+  const withoutBeats = (conditions: core.NodeCondition[] | undefined) =>
+    (conditions ?? []).map(({ lastHeartbeatTime: _beat, ...rest }) => rest);
+  for (const [key, value] of Object.entries(reported)) {
+    const was = current?.[key as keyof core.NodeStatus];
+    const same =
+      key === 'conditions'
+        ? jsonEqual(withoutBeats(was as core.NodeCondition[]), withoutBeats(value as core.NodeCondition[]))
+        : jsonEqual(was, value);
+    if (!same) return true;
+  }
+  return false;
+}
+
+/** Renews the node's Lease every beat and writes the Node's status when it changed or is due, on the clock. */
 export class Heartbeat {
   private timer?: Timer;
   private lease?: Lease;
-  private beats = 0;
+  /** When the Node's status was last written (registration writes it before the first beat). */
+  private lastReportMs = 0;
   private stopped = false;
 
   constructor(
@@ -139,6 +161,7 @@ export class Heartbeat {
   /** Renews the Lease now, then every heartbeatIntervalMs. */
   async start(): Promise<void> {
     this.stopped = false;
+    this.lastReportMs = this.ctx.clock.nowMs();
     await this.beat().catch(() => undefined);
   }
 
@@ -163,10 +186,20 @@ export class Heartbeat {
     if (this.stopped) return;
     try {
       await this.renewLease();
-      if (++this.beats % 4 === 0 && !this.stopped) await writeNodeStatus(this.ctx, this.options, this.hostIP);
+      if (!this.stopped) await this.reportStatus();
     } finally {
       this.schedule();
     }
+  }
+
+  /** Writes the Node's status when it differs from the reported one or nodeStatusReportFrequency has passed. */
+  private async reportStatus(): Promise<void> {
+    const now = this.ctx.clock.now();
+    const due = now.getTime() - this.lastReportMs >= (this.options.nodeStatusReportFrequencyMs ?? 300_000);
+    const node = due ? undefined : await this.ctx.client<Node>('v1', 'Node').find(this.options.name);
+    if (!due && node && !statusChanged(node.status, nodeStatus(this.options, now, node.status, this.hostIP))) return;
+    await writeNodeStatus(this.ctx, this.options, this.hostIP, node);
+    this.lastReportMs = now.getTime();
   }
 
   private async renewLease(): Promise<void> {

@@ -38,6 +38,11 @@ export interface NodeAgentOptions {
   taints?: core.Taint[];
   /** How often the Lease is renewed. @default 10_000 */
   heartbeatIntervalMs?: number;
+  /**
+   * How often the Node's status is written when nothing in it changed (the kubelet's
+   * nodeStatusReportFrequency); a change is written at the next beat. @default 300_000
+   */
+  nodeStatusReportFrequencyMs?: number;
   /** The Lease's leaseDurationSeconds. @default 40 */
   leaseDurationSeconds?: number;
   /**

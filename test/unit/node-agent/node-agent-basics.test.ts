@@ -27,6 +27,35 @@ describe('NodeAgent: node registration and a simple pod', () => {
     expect(Date.parse(second.spec!.renewTime!)).toBe(Date.parse(first.spec!.renewTime!) + 10_000);
   });
 
+  it('writes the Node status when it differs from the reported one or every 5 minutes, not at every beat', async () => {
+    h = await startHarness();
+    const nodes = h.cluster.client<Node>('v1', 'Node');
+    const ready = async () => (await nodes.get('node-a')).status?.conditions?.find((c) => c.type === 'Ready');
+    const registered = (await ready())!;
+    await h.tick(60_000, 10_000);
+    // As the kubelet's nodeStatusReportFrequency: the Lease is the heartbeat; an unchanged status is not rewritten.
+    expect((await ready())?.lastHeartbeatTime).toBe(registered.lastHeartbeatTime);
+    // Another writer (the node controller) marks the node Unknown: the next beat reports Ready again.
+    const node = await nodes.get('node-a');
+    await nodes.updateStatus({
+      ...node,
+      status: {
+        ...node.status,
+        conditions: node.status?.conditions?.map((c) =>
+          c.type === 'Ready' ? { ...c, status: 'Unknown', reason: 'NodeStatusUnknown' } : c,
+        ),
+      },
+    });
+    await h.tick(10_000, 10_000);
+    expect((await ready())?.status).toBe('True');
+    const rewritten = (await ready())!;
+    expect(Date.parse(rewritten.lastHeartbeatTime!)).toBeGreaterThan(Date.parse(registered.lastHeartbeatTime!));
+    await h.tick(290_000, 10_000);
+    expect((await ready())?.lastHeartbeatTime).toBe(rewritten.lastHeartbeatTime);
+    await h.tick(10_000, 10_000);
+    expect(Date.parse((await ready())!.lastHeartbeatTime!)).toBe(Date.parse(rewritten.lastHeartbeatTime!) + 300_000);
+  });
+
   it('runs a pod and reports Running and Ready with its IP and container status', async () => {
     h = await startHarness();
     await h.run('web', { containers: [{ name: 'web', image: 'web:1' }] });
