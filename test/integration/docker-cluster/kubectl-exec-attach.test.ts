@@ -16,6 +16,7 @@ describe.skipIf(!docker || !kubectlAvailable())('Docker', () => {
   execAttachCases('Docker', {
     image: TEST_IMAGE,
     tty: true,
+    cp: true,
     start: async () => {
       await removeLeftovers(name);
       return startDockerCluster(name, ['node-1']);

@@ -6,6 +6,7 @@
  * pod's image (processes run the command on the host).
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Cluster } from '../../../src/cluster/cluster.js';
 import type { Pod } from '../../../src/model/types.js';
@@ -23,6 +24,8 @@ export interface ExecAttachTarget {
   image: string;
   /** Whether `exec -it` gets a terminal; when not, `tty` is the error kubectl prints. */
   tty: true | { refused: RegExp };
+  /** Whether `kubectl cp` (tar through exec -i) runs in the pod's filesystem (not on the process runtime: the host's). */
+  cp?: boolean;
 }
 
 function pod(name: string, image: string, command: string[], extra: Partial<NonNullable<Pod['spec']>['containers'][number]> = {}): Pod {
@@ -119,6 +122,15 @@ export function execAttachCases(name: string, target: ExecAttachTarget): void {
         expect(r.output).toMatch(target.tty.refused);
         expect(r.code).not.toBe(0);
       }
+    });
+
+    it.runIf(target.cp)('cp copies a file into the pod and back (tar through exec with stdin)', async () => {
+      const local = k!.file('up.txt', 'copied up\n');
+      await k!.ok(['cp', local, 'shell:/tmp/up.txt']);
+      expect(await k!.ok(['exec', 'shell', '--', 'cat', '/tmp/up.txt'])).toBe('copied up\n');
+      const back = `${k!.dir}/down.txt`;
+      await k!.ok(['cp', 'shell:/tmp/up.txt', back]);
+      expect(readFileSync(back, 'utf8')).toBe('copied up\n');
     });
 
     it('attach -i to a pod that reads its stdin: lines go in, its answers come out, stdinOnce ends it', async () => {
