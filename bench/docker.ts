@@ -462,13 +462,6 @@ function printTable(rows: DockerBenchRow[]): void {
 }
 
 /**
- * The floor (pause sandbox + container per replica) and tugboat on one node, interleaved for
- * `rounds` rounds (this machine's load changes from one minute to the next), with the ratio of
- * each round, this process's CPU over the tugboat run and the daemon's over each run. With
- * `withNetworkFloor`, each round first runs the floor with its sandboxes on a user-defined
- * bridge network, as tugboat's are (Docker's embedded DNS and per-network rules make their start dearer).
- */
-/**
  * CPU seconds used so far by this machine's dockerd and containerd processes (their
  * /proc/<pid>/stat utime + stime), or undefined where /proc cannot tell (another OS, a remote
  * daemon). The daemon's work of a run, which the machine's other load disturbs less than its wall-clock.
@@ -489,10 +482,19 @@ async function daemonCpuSeconds(): Promise<number | undefined> {
   }
 }
 
+/**
+ * The floor (pause sandbox + container per replica) and tugboat on one node, interleaved for
+ * `rounds` rounds (this machine's load changes from one minute to the next), with the ratio of
+ * each round, this process's CPU over the tugboat run and the daemon's over each run. With
+ * `withNetworkFloor`, each round first runs the floor with its sandboxes on a user-defined
+ * bridge network, as tugboat's are (Docker's embedded DNS and per-network rules make their start dearer);
+ * with `withUpdate`, each round ends with tugboat's rolling update of 20 (as the full run's).
+ */
 export async function benchDockerRounds(
   replicas: number,
   rounds: number,
   withNetworkFloor = false,
+  withUpdate = false,
 ): Promise<Array<{ floor: number; tugboat: number }>> {
   console.log(`\nDocker: ${replicas} replicas, floor (pause + container, dockerode, in parallel) and tugboat (1 node) interleaved`);
   const out: Array<{ floor: number; tugboat: number }> = [];
@@ -508,6 +510,7 @@ export async function benchDockerRounds(
       const tugboat = await tugboatCreate(replicas, 1, false);
       const cpu = process.cpuUsage(cpu0);
       const d2 = await daemonCpuSeconds();
+      const update = withUpdate ? await tugboatUpdate(UPDATE_REPLICAS, 1) : undefined;
       out.push({ floor, tugboat });
       const daemon =
         d0 !== undefined && d1 !== undefined && d2 !== undefined
@@ -516,7 +519,8 @@ export async function benchDockerRounds(
       console.log(
         `  round ${r}: floor ${secs(floor)}, tugboat ${secs(tugboat)}, ratio ${ratio(tugboat, floor)}, ` +
           `tugboat process CPU ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s${daemon}` +
-          (onNetwork ? `; floor on a user-defined bridge network ${secs(onNetwork)}, tugboat/that ${ratio(tugboat, onNetwork)}` : ''),
+          (onNetwork ? `; floor on a user-defined bridge network ${secs(onNetwork)}, tugboat/that ${ratio(tugboat, onNetwork)}` : '') +
+          (update !== undefined ? `; rolling update of ${UPDATE_REPLICAS} ${secs(update)}` : ''),
       );
     }
   } finally {
@@ -533,7 +537,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href &
   const at = process.argv.indexOf('--rounds');
   const rounds = Number(process.argv[at + 1]) || 3;
   const n = Number(process.argv.slice(2).find((a, i) => i + 2 !== at + 1 && Number(a) > 0) ?? 20);
-  await benchDockerRounds(n, rounds, process.argv.includes('--network-floor'));
+  await benchDockerRounds(n, rounds, process.argv.includes('--network-floor'), process.argv.includes('--update'));
   process.exit(0);
 }
 
