@@ -63,7 +63,7 @@ function nodeStatus(options: NodeAgentOptions, now: Date, prev?: core.NodeStatus
       { type: 'InternalIP', address: hostIP },
       { type: 'Hostname', address: options.name },
     ],
-    daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+    daemonEndpoints: { kubeletEndpoint: { Port: options.kubeletPort ?? 10250 } },
     nodeInfo: {
       machineID: options.name,
       systemUUID: options.name,

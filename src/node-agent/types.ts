@@ -53,6 +53,11 @@ export interface NodeAgentOptions {
   runtimeConcurrency?: number;
   /** How often every pod is re-synced as a safety net (the kubelet's syncFrequency). @default 60_000 */
   resyncIntervalMs?: number;
+  /**
+   * The port of the agent's own endpoint (logs, exec, port-forward for the API server), reported
+   * as the Node's status.daemonEndpoints.kubeletEndpoint.Port. @default 10250 (nothing listens: an in-process agent)
+   */
+  kubeletPort?: number;
 }
 
 /** Options of `cluster.logs` (and a node agent's logs). */

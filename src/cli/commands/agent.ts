@@ -21,12 +21,14 @@ interface AgentOptions extends PartOptions {
   dockerHost?: string;
   heartbeatInterval: string;
   nodeLeaseDurationSeconds: string;
+  port: string;
 }
 
 async function agent(options: AgentOptions, io: CliIo): Promise<void> {
   const kind = parseRuntimeKind(options.runtime);
   const heartbeatIntervalMs = parseDurationFlag('--heartbeat-interval', options.heartbeatInterval, 1);
   const leaseDurationSeconds = parseIntFlag('--node-lease-duration-seconds', options.nodeLeaseDurationSeconds, 1, 3600);
+  const port = parseIntFlag('--port', options.port, 0, 65_535);
   const logger = loggerOf(io, options);
   const made = await makeNodeRuntime(kind, {
     ...(options.stateDir ? { stateDir: resolve(options.stateDir) } : {}),
@@ -41,12 +43,14 @@ async function agent(options: AgentOptions, io: CliIo): Promise<void> {
         context,
         clusterName: options.clusterName,
         node: { name: options.node, runtime, heartbeatIntervalMs, leaseDurationSeconds },
+        endpoint: { port },
       });
     } catch (err) {
       await context.close();
       throw err;
     }
-    logger.info({ node: options.node, runtime: kind, server: context.server }, 'node agent started');
+    const endpoint = part.endpoint && `https://${part.endpoint.host}:${part.endpoint.port}`;
+    logger.info({ node: options.node, runtime: kind, server: context.server, endpoint }, 'node agent started');
     await runUntilStopped(io, part, context);
     logger.info({ node: options.node }, 'node agent stopped; its containers are removed');
   } finally {
@@ -69,6 +73,7 @@ export const agentCommand: CliCommand = {
         '--docker-host <url>',
         'the Docker daemon: unix:///path/to/docker.sock or tcp://HOST:PORT (default: DOCKER_HOST, then the local socket)',
       )
+      .option('-p, --port <port>', "the agent's endpoint (logs, exec, port-forward for the API server; 0 picks a free one)", '0')
       .option('--heartbeat-interval <duration>', 'how often the node Lease is renewed', '10s')
       .option('--node-lease-duration-seconds <seconds>', "the node Lease's leaseDurationSeconds", '40')
       .addHelpText('after', '\nExample:\n  tugboat agent --kubeconfig ./admin.kubeconfig --node worker-1 --runtime docker\n')

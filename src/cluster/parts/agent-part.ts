@@ -11,6 +11,10 @@ import type { ApiContext } from '../../client/types.js';
 import type { NodeAgent } from '../../node-agent/node-agent.js';
 import { resumeNodeRuntimeIdentity } from '../cluster-identity.js';
 import { NodePool, type NodeSpec } from '../node-pool.js';
+import { TugboatError } from '../../model/errors.js';
+import type { ConfigMap } from '../../model/types.js';
+import { SERVING_CA_CONFIG_MAP } from '../../model/well-known.js';
+import { type AgentEndpoint, startAgentEndpoint } from './agent-endpoint.js';
 
 /** Options of {@link startAgentPart}. */
 export interface AgentPartOptions {
@@ -20,6 +24,13 @@ export interface AgentPartOptions {
   clusterName?: string;
   /** The node: name, runtime, capacity, labels, taints, heartbeat interval and lease duration. */
   node: NodeSpec;
+  /**
+   * Serve the agent's endpoint (agent-endpoint.ts: logs, exec, port-forward for the API server)
+   * on `host:port` (port 0: a free one), its port reported in the Node's daemonEndpoints; its
+   * client CA is the cluster's, read from kube-system/tugboat-serving-ca. `false`: none (the API
+   * server then cannot reach this agent's pods' logs). @default { host: '127.0.0.1', port: 0 }
+   */
+  endpoint?: { host?: string; port?: number } | false;
 }
 
 /** A started agent part. */
@@ -27,6 +38,8 @@ export interface AgentPart {
   readonly agent: NodeAgent;
   /** The runtime instance id the agent labels its objects with (kept on its Node across restarts). */
   readonly instanceId: string;
+  /** The endpoint it serves (undefined with `endpoint: false`). */
+  readonly endpoint: AgentEndpoint | undefined;
   /** Stops the agent and removes its containers (its Node stays, and goes NotReady). Idempotent. */
   stop(): Promise<void>;
 }
@@ -37,8 +50,10 @@ export async function startAgentPart(options: AgentPartOptions): Promise<AgentPa
   const informers = new InformerFactory(options.context);
   const pool = new NodePool(options.context, clusterName, informers, { reclaimRuntimes: false });
   let stopped: Promise<void> | undefined;
+  let endpoint: AgentEndpoint | undefined;
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
+      await endpoint?.close();
       await pool.stopAll();
       await informers.stop();
     })());
@@ -46,10 +61,20 @@ export async function startAgentPart(options: AgentPartOptions): Promise<AgentPa
     const fresh = pool.instance.id;
     const kept = await resumeNodeRuntimeIdentity(options.context, options.node.name, clusterName, fresh);
     if (kept) pool.resumeInstance(kept);
-    const agent = await pool.add(options.node);
+    if (options.endpoint !== false) {
+      const ca = await options.context.client<ConfigMap>('v1', 'ConfigMap', 'kube-system').find(SERVING_CA_CONFIG_MAP);
+      const clientCa = ca?.data?.['ca.crt'];
+      if (!clientCa)
+        throw new TugboatError(
+          'ServiceUnavailable',
+          `kube-system/${SERVING_CA_CONFIG_MAP} has no ca.crt: the API server serves no CA to trust`,
+        );
+      endpoint = await startAgentEndpoint({ pool, context: options.context, clientCa, ...options.endpoint });
+    }
+    const agent = await pool.add({ ...options.node, ...(endpoint ? { kubeletPort: endpoint.port } : {}) });
     // A first start (no Node before it): the identity is stored now the agent has registered the Node.
     if (!kept) await resumeNodeRuntimeIdentity(options.context, options.node.name, clusterName, fresh);
-    return { agent, instanceId: pool.instance.id, stop };
+    return { agent, instanceId: pool.instance.id, endpoint, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -13,6 +13,9 @@ import type { PodAttach, PodExec, PodLogSource, PodPortDialer, ServeOptions, Ser
 import { ApiServer } from '../api-server.js';
 import { publishServingCa } from '../serving-ca.js';
 import { ensureClusterPki } from '../cluster-pki.js';
+import { createServerCertificates } from '../../server/certificates.js';
+import { KUBELET_CLIENT_USER } from './agent-endpoint.js';
+import { agentPodBackend } from './agent-client.js';
 
 /** Where pods/log, pods/exec, pods/attach and pods/portforward go: the node agents (absent: the API answers 405). */
 export interface PodStreamBackend {
@@ -90,7 +93,13 @@ export async function startApiServerPart(options: ApiServerPartOptions): Promise
     const serve = options.serve ?? {};
     if ((serve.tls ?? true) === true && options.keepPki !== false) {
       const pki = await ensureClusterPki(apiServer.context, serve.clusterName);
-      served = await serveApi(apiServer, { ...serve, certificateAuthority: pki.authority, adminToken: serve.adminToken ?? pki.adminToken });
+      // pods/log, exec and portforward go to the agents' endpoints, with a client certificate of the CA.
+      const client = createServerCertificates([], serve.clusterName, pki.authority).issueClient(KUBELET_CLIENT_USER, []);
+      served = await serveApi(
+        apiServer,
+        { ...serve, certificateAuthority: pki.authority, adminToken: serve.adminToken ?? pki.adminToken },
+        agentPodBackend(apiServer.context, client),
+      );
     } else served = await serveApi(apiServer, serve);
     return { served, stop };
   } catch (err) {
