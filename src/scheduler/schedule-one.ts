@@ -103,7 +103,11 @@ export function findNodesThatFit(
   return findInto(registry, pod, state, snapshot, options, []);
 }
 
-/** {@link findNodesThatFit} with the feasible nodes written into `feasible` (emptied first). */
+/**
+ * {@link findNodesThatFit} with the feasible nodes written over `feasible`'s entries (its length is
+ * set at the end, not emptied first: emptying an array drops its storage, and pushes would grow it
+ * again every cycle).
+ */
 function findInto(
   registry: PluginRegistry,
   pod: Pod,
@@ -116,12 +120,12 @@ function findInto(
   const n = nodes.length;
   const want = numFeasibleNodesToFind(n, options.percentageOfNodesToScore);
   let at = n === 0 ? 0 : (options.startIndex ?? 0) % n;
-  feasible.length = 0;
+  let found = 0;
   const statuses = new Map<string, Status>();
   let processed = 0;
   const nominated = options.nominated?.size ? options.nominated : undefined;
   const info = nominated ? podInfoOf(pod) : undefined;
-  for (let i = 0; i < n && feasible.length < want; i++) {
+  for (let i = 0; i < n && found < want; i++) {
     const ni = nodes[at];
     if (++at === n) at = 0;
     processed++;
@@ -132,8 +136,13 @@ function findInto(
     }
     s ??= runFilters(registry, pod, ni, state);
     if (s) statuses.set(ni.name, s);
-    else feasible.push(ni);
+    else if (found < feasible.length) feasible[found++] = ni;
+    else {
+      feasible.push(ni);
+      found++;
+    }
   }
+  feasible.length = found;
   return { feasible, statuses, processed };
 }
 

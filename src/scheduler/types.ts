@@ -98,9 +98,15 @@ export class CycleState {
     const skipped = this.skipFilterPlugins.size;
     if (skipped === 0) return all;
     const f = this.filters;
-    if (f && f.all === all && f.skipped === skipped) return f.run;
-    const run = all.filter((p) => !this.skipFilterPlugins.has(p.name));
-    this.filters = { all, run, skipped };
+    if (f !== undefined && f.all === all && f.skipped === skipped) return f.run;
+    return this.computeFilterPlugins(all);
+  }
+
+  /** The slow path of {@link filterPlugins}, apart so the fast path allocates nothing (no closure context). */
+  private computeFilterPlugins(all: readonly FilterPlugin[]): readonly FilterPlugin[] {
+    const skip = this.skipFilterPlugins;
+    const run = all.filter((p) => !skip.has(p.name));
+    this.filters = { all, run, skipped: skip.size };
     return run;
   }
 
