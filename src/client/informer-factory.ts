@@ -56,6 +56,16 @@ export class InformerFactory {
   }
 
   /**
+   * The kind's informer when it has synced and the factory is running, else undefined: the
+   * synchronous read path of caches (no promise per read once {@link start} has done its work).
+   */
+  synced<T extends KubeObject>(ref: KindRef<T>): Informer<T> | undefined {
+    if (this.abort.signal.aborted) return undefined;
+    const inf = this.informers.get(kindKey(ref));
+    return inf?.hasSynced() ? (inf as unknown as Informer<T>) : undefined;
+  }
+
+  /**
    * The informer of a kind, started and synced (its first list cached). Rejects when that list
    * fails, e.g. because the kind is not served; a later call tries again.
    */

@@ -60,19 +60,23 @@ export class ControllerManager {
     this.log = options.logger ?? silentLogger;
     this.ownsInformers = !informers;
     this.informers = informers ?? new InformerFactory(ctx, { logger: this.log });
+    // A read of a synced informer answers without waiting on start() (every watch map and
+    // reconcile reads here); the first read of a kind starts its informer.
+    const read =
+      <R>(fn: (inf: Informer<KubeObject>, rest: unknown[]) => R) =>
+      (...args: unknown[]): Promise<R> => {
+        try {
+          const { ref, rest } = refOf(args);
+          const inf = this.informers.synced(ref);
+          return inf ? Promise.resolve(fn(inf, rest)) : this.informer(ref).then((i) => fn(i, rest));
+        } catch (err) {
+          return Promise.reject(err);
+        }
+      };
     const cache = {
-      get: async (...args: unknown[]) => {
-        const { ref, rest } = refOf(args);
-        return (await this.informer(ref)).get((rest[0] as string | undefined) || undefined, rest[1] as string);
-      },
-      list: async (...args: unknown[]) => {
-        const { ref, rest } = refOf(args);
-        return (await this.informer(ref)).list(rest[0] as CacheListOptions | undefined);
-      },
-      ownedBy: async (...args: unknown[]) => {
-        const { ref, rest } = refOf(args);
-        return (await this.informer(ref)).ownedBy(rest[0] as string);
-      },
+      get: read((inf, rest) => inf.get((rest[0] as string | undefined) || undefined, rest[1] as string)),
+      list: read((inf, rest) => inf.list(rest[0] as CacheListOptions | undefined)),
+      ownedBy: read((inf, rest) => inf.ownedBy(rest[0] as string)),
     };
     this.cache = cache as unknown as CacheReader;
   }
