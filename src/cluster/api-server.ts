@@ -23,7 +23,7 @@ import type { ApiContext, EventRecorder, ListOptions, ResourceClient, ServiceAcc
 import type { core, PriorityClass, StorageClass } from '../model/types.js';
 import { StoreCache } from '../api/store-cache.js';
 import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
-import { serviceAllocation } from '../api/services/service-allocation.js';
+import { DEFAULT_SERVICE_CIDR, serviceAllocation } from '../api/services/service-allocation.js';
 import { ServiceAccountTokens } from '../api/service-account-tokens/token-service.js';
 import type { Service } from '../model/types.js';
 
@@ -70,6 +70,8 @@ export class ApiServer {
   readonly context: ApiContext;
   /** The clients users get ({@link client}): their writes' warnings reach `onWarning`. */
   readonly userContext: ApiContext;
+  /** Where Service cluster IPs come from (its first address is the `kubernetes` Service's). */
+  readonly serviceCIDR: string;
   /** The cluster's service-account tokens: issued through the contexts' `createToken`, checked by the HTTP server. */
   readonly tokens: ServiceAccountTokens;
   private readonly registrar: CrdRegistrar;
@@ -83,6 +85,7 @@ export class ApiServer {
 
   constructor(options: ApiServerOptions) {
     const { store, clock } = options;
+    this.serviceCIDR = options.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
     this.registrar = new CrdRegistrar(this.registry, store);
     this.caches = {
       resourceQuotas: new StoreCache(store, 'core/resourcequotas'),
@@ -111,7 +114,7 @@ export class ApiServer {
       serviceAllocation({
         services: () => this.context.client<Service>('v1', 'Service', ''),
         clock,
-        serviceCIDR: options.serviceCIDR,
+        serviceCIDR: this.serviceCIDR,
         nodePortRange: options.serviceNodePortRange,
       }),
     );

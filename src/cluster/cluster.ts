@@ -469,16 +469,24 @@ export class Cluster extends TypedClients {
   /**
    * Serves the Kubernetes REST API over HTTPS (kubectl and the official clients work against it):
    * resolves with its URL, the admin token and a kubeconfig. Stopped with `close()` or with the
-   * cluster.
+   * cluster. It also listens on the gateways of the pod networks of the nodes added so far
+   * (unless `extraAddresses` is given), and publishes the `kubernetes` Service of `default` with
+   * the advertised address as its endpoint, so pods call the API as in Kubernetes.
    */
   async serve(options: ServeOptions = {}): Promise<ServedApi> {
     this.assertRunning();
-    const served = await serveApi(this.apiServer, options, {
-      logs: (ns, pod, o) => this.logs(ns, pod, o),
-      exec: (ns, pod, { command, ...options }) => this.execStream(ns, pod, command, options),
-      attach: (ns, pod, options) => this.attach(ns, pod, options),
-      portForward: (ns, pod, port) => connectPodPort(this.pods(ns), pod, port),
-    });
+    // Containers reach the API on their network's gateway (and at the `kubernetes` Service's IP).
+    const extraAddresses = options.extraAddresses ?? this.podNetworks.gateways();
+    const served = await serveApi(
+      this.apiServer,
+      { ...options, extraAddresses },
+      {
+        logs: (ns, pod, o) => this.logs(ns, pod, o),
+        exec: (ns, pod, { command, ...options }) => this.execStream(ns, pod, command, options),
+        attach: (ns, pod, options) => this.attach(ns, pod, options),
+        portForward: (ns, pod, port) => connectPodPort(this.pods(ns), pod, port),
+      },
+    );
     const handle: ServedApi = {
       ...served,
       close: async () => {

@@ -23,6 +23,7 @@ interface NetworkServices {
 export class PodNetworkServices {
   private readonly byNetwork = new Map<string, Promise<NetworkServices | undefined>>();
   private readonly seen = new Set<ContainerRuntime>();
+  private readonly networks = new Map<string, PodNetwork>();
   private stopped = false;
 
   constructor(
@@ -45,6 +46,7 @@ export class PodNetworkServices {
       return;
     }
     if (this.byNetwork.has(net.id)) return;
+    this.networks.set(net.id, net);
     const started = (async (): Promise<NetworkServices | undefined> => {
       const dns = new ClusterDnsServer(await informerDirectory(this.informers), { address: net.gateway, domain: this.domain });
       const vips = new ServiceVips(this.context, this.informers, net.gateway, new VipChain(vipChainName(net.id), net.interface), this.log);
@@ -61,6 +63,11 @@ export class PodNetworkServices {
     })();
     this.byNetwork.set(net.id, started);
     await started;
+  }
+
+  /** The gateways of the pod networks found so far (where pods reach this process). */
+  gateways(): string[] {
+    return [...this.networks.values()].map((n) => n.gateway);
   }
 
   /** The iptables chains in use (one per pod network served). */

@@ -1,4 +1,4 @@
-import type { core, PersistentVolume, PersistentVolumeClaim, Pod, VolumeAttachment } from '../model/types.js';
+import type { core, PersistentVolume, PersistentVolumeClaim, Pod, Service, VolumeAttachment } from '../model/types.js';
 
 /** Why a container could not be configured: shown as its waiting reason, retried on the next sync. */
 export class ContainerConfigError extends Error {
@@ -22,6 +22,11 @@ export interface ConfigSource {
   volume?(name: string): Promise<PersistentVolume | undefined>;
   /** A VolumeAttachment by name (undefined when absent). */
   attachment?(name: string): Promise<VolumeAttachment | undefined>;
+  /**
+   * The Services whose variables containers get: those of `namespace` and of `default` (the
+   * `kubernetes` Service's); absent, containers get no Service variables.
+   */
+  services?(namespace: string): Promise<readonly Service[]>;
   /** The token a pod's projected serviceAccountToken source writes (rejects when none can be had). */
   serviceAccountToken?(pod: Pod, projection: core.ServiceAccountTokenProjection): Promise<string>;
 }

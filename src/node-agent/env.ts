@@ -1,8 +1,10 @@
 /**
  * A container's environment as the kubelet builds it: envFrom sources first, then env entries
- * in order (later ones win), each value `$(VAR)`-expanded against what is defined before it.
+ * in order (later ones win), each value `$(VAR)`-expanded against what is defined before it or
+ * among the Service variables (service-env.ts), which fill in every name not defined otherwise.
  */
 import type { core, Pod } from '../model/types.js';
+import { linkedServices, serviceEnvVars } from './service-env.js';
 import { ContainerConfigError, secretStrings, type ConfigSource } from './config-error.js';
 import { expandVars } from './expand.js';
 import { podFieldValue, resourceFieldValue } from './downward-api.js';
@@ -15,6 +17,8 @@ export async function resolveEnv(
   hostIP: string,
 ): Promise<Record<string, string>> {
   const ns = pod.metadata.namespace ?? 'default';
+  const services = source.services ? await source.services(ns) : [];
+  const serviceEnv = serviceEnvVars(linkedServices(pod, services));
   const env: Record<string, string> = {};
   for (const from of container.envFrom ?? []) {
     const prefix = from.prefix ?? '';
@@ -34,7 +38,8 @@ export async function resolveEnv(
       for (const [k, v] of Object.entries(secretStrings(s))) env[prefix + k] = v;
     }
   }
-  const lookup = (name: string): string | undefined => (Object.hasOwn(env, name) ? env[name] : undefined);
+  const lookup = (name: string): string | undefined =>
+    Object.hasOwn(env, name) ? env[name] : Object.hasOwn(serviceEnv, name) ? serviceEnv[name] : undefined;
   for (const e of container.env ?? []) {
     if (e.valueFrom) {
       const v = await valueFrom(pod, container, e.valueFrom, source, hostIP);
@@ -43,7 +48,7 @@ export async function resolveEnv(
       env[e.name] = expandVars(e.value ?? '', lookup);
     }
   }
-  return env;
+  return { ...serviceEnv, ...env };
 }
 
 async function valueFrom(

@@ -10,7 +10,7 @@ import type { Timer } from '../clock/types.js';
 import { InformerFactory } from '../client/informer-factory.js';
 import { kinds } from '../client/kinds.js';
 import { fieldError, TugboatError } from '../model/errors.js';
-import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret, VolumeAttachment } from '../model/types.js';
+import type { ConfigMap, PersistentVolume, PersistentVolumeClaim, Pod, Secret, Service, VolumeAttachment } from '../model/types.js';
 import { RUNTIME_LABELS, type ContainerStreams, type ExecResult, type LogLine } from '../runtime-adapters/types.js';
 import { openAttach, openExec, type AttachOptions, type ExecStreamOptions } from './pod-streams.js';
 import { claimableObjects, removeAll, RuntimeInventory } from './adoption.js';
@@ -93,6 +93,13 @@ export class NodeAgent {
       volume: (name) => ctx.client<PersistentVolume>('v1', 'PersistentVolume').find(name),
       attachment: (name) => ctx.client<VolumeAttachment>('storage.k8s.io/v1', 'VolumeAttachment').find(name),
       serviceAccountToken: (pod, projection) => tokens.token(pod, projection),
+      services: async (ns) => {
+        const [own, master] = await Promise.all([
+          ctx.client<Service>('v1', 'Service', ns).list(),
+          ns === 'default' ? undefined : ctx.client<Service>('v1', 'Service', 'default').find('kubernetes'),
+        ]);
+        return master ? [...own.items, master] : own.items;
+      },
     };
     this.env = {
       ctx,

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo, Socket } from 'node:net';
+import net, { type AddressInfo, type Socket } from 'node:net';
 import FindMyWay from 'find-my-way';
 import type { PrinterColumn, ResourceType } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
@@ -54,7 +54,7 @@ type Params = Record<string, string | undefined>;
 type Handler = (scope: RequestScope, params: Params) => Promise<void> | void;
 
 /** Options with their defaults filled. */
-type Resolved = Required<Omit<ServeOptions, 'tls' | 'tokens' | 'adminToken' | 'certificateAuthority'>>;
+type Resolved = Required<Omit<ServeOptions, 'tls' | 'tokens' | 'adminToken' | 'certificateAuthority' | 'altNames' | 'advertiseAddress'>>;
 
 /** An API server bound to one backend; `start()` listens. */
 export class ApiHttpServer {
@@ -69,6 +69,8 @@ export class ApiHttpServer {
   private readonly streams: PodStreams;
   private certificates: ServerCertificates | undefined;
   private server: http.Server | undefined;
+  /** The listeners of `extraAddresses`: their connections are handed to `server`. */
+  private extraListeners: net.Server[] = [];
 
   constructor(
     private readonly backend: ServerBackend,
@@ -80,6 +82,7 @@ export class ApiHttpServer {
     this.options = {
       host: serveOptions.host ?? '127.0.0.1',
       port: serveOptions.port ?? 0,
+      extraAddresses: [...new Set(serveOptions.extraAddresses ?? [])].filter((a) => a !== (serveOptions.host ?? '127.0.0.1')),
       maxBodyBytes: serveOptions.maxBodyBytes ?? 3 * 1024 * 1024,
       maxWatchesPerClient: serveOptions.maxWatchesPerClient ?? 100,
       maxWatchBacklog: serveOptions.maxWatchBacklog ?? 1000,
@@ -105,7 +108,11 @@ export class ApiHttpServer {
       const files = tls === true ? undefined : tls;
       this.certificates = files
         ? undefined
-        : createServerCertificates([this.options.host], this.options.clusterName, this.serveOptions.certificateAuthority);
+        : createServerCertificates(
+            [this.options.host, ...this.options.extraAddresses, ...(this.serveOptions.altNames ?? [])],
+            this.options.clusterName,
+            this.serveOptions.certificateAuthority,
+          );
       const cert = files?.cert ?? this.certificates!.serving.cert;
       const key = files?.key ?? this.certificates!.serving.key;
       const ca = files?.ca ?? this.certificates!.ca;
@@ -132,6 +139,14 @@ export class ApiHttpServer {
       });
     });
     const { port } = server.address() as AddressInfo;
+    try {
+      // A wildcard host listens on them already.
+      const wildcard = this.options.host === '0.0.0.0' || this.options.host === '::';
+      for (const address of wildcard ? [] : this.options.extraAddresses) this.extraListeners.push(await listenInto(server, address, port));
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
     const url = `${tls ? 'https' : 'http'}://${host}:${port}`;
     const ca = tls === true ? this.certificates!.ca : tls ? tls.ca : undefined;
@@ -160,9 +175,10 @@ export class ApiHttpServer {
     if (!server) return;
     this.server = undefined;
     this.streams.closeAll();
+    const extra = this.extraListeners.splice(0).map((l) => new Promise<void>((resolve) => l.close(() => resolve())));
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const s of this.sockets) s.destroy();
-    await closed;
+    await Promise.all([closed, ...extra]);
   }
 
   private async authenticate(req: http.IncomingMessage): Promise<UserInfo> {
@@ -388,4 +404,17 @@ export class ApiHttpServer {
       else this.watches.delete(key);
     }
   }
+}
+
+/** Listens on `address:port` and hands each connection to `server` (which serves it as its own). */
+async function listenInto(server: http.Server, address: string, port: number): Promise<net.Server> {
+  const listener = net.createServer((socket) => server.emit('connection', socket));
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen(port, address, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  return listener;
 }

@@ -41,6 +41,19 @@ export interface ServeOptions {
   /** 0 picks a free port. @default 0 */
   port?: number;
   /**
+   * More addresses to listen on besides `host`, on the same port (`cluster.serve()` adds its pod
+   * networks' gateways, so containers reach the API). Each is in the serving certificate.
+   */
+  extraAddresses?: string[];
+  /** More DNS names and IP addresses the generated serving certificate is valid for. */
+  altNames?: string[];
+  /**
+   * The address written into the `kubernetes` Service's endpoints (kube-apiserver's
+   * `--advertise-address`). @default the first of `extraAddresses`, else `host` (for a wildcard
+   * host, the first non-internal IPv4 address of this machine)
+   */
+  advertiseAddress?: string;
+  /**
    * `true` serves HTTPS with a CA and serving certificate generated at start; `false` serves
    * plain HTTP (kubectl then sends no bearer token: use it only without authentication); or the
    * certificate files to use. @default true

@@ -4,6 +4,8 @@
  * scheduler, no node). `Cluster.serve()` serves its in-process API through the same
  * {@link serveApi}. Several of them on one etcd serve one cluster.
  */
+import { networkInterfaces } from 'node:os';
+import { isIPv4 } from 'node:net';
 import type { Clock } from '../../clock/types.js';
 import { RealClock } from '../../clock/real-clock.js';
 import type { ObjectStore } from '../../store/types.js';
@@ -16,6 +18,12 @@ import { ensureClusterPki } from '../cluster-pki.js';
 import { createServerCertificates } from '../../server/certificates.js';
 import { KUBELET_CLIENT_USER } from './agent-endpoint.js';
 import { agentPodBackend } from './agent-client.js';
+import {
+  kubernetesServiceIP,
+  kubernetesServiceNames,
+  publishKubernetesService,
+  withdrawKubernetesEndpoint,
+} from '../kubernetes-service.js';
 
 /** Where pods/log, pods/exec, pods/attach and pods/portforward go: the node agents (absent: the API answers 405). */
 export interface PodStreamBackend {
@@ -26,12 +34,16 @@ export interface PodStreamBackend {
 }
 
 /**
- * Serves `apiServer`'s API over HTTP(S): the default ClusterRoles are created first, and the
- * serving CA is published for the pods' kube-root-ca.crt.
+ * Serves `apiServer`'s API over HTTP(S): the default ClusterRoles are created first, the
+ * serving CA is published for the pods' kube-root-ca.crt, and the advertised address as the
+ * `kubernetes` Service's endpoint (withdrawn at close).
  */
 export async function serveApi(apiServer: ApiServer, options: ServeOptions, pods: PodStreamBackend = {}): Promise<ServedApi> {
   const context = apiServer.userContext;
   await ensureDefaultRoles(context);
+  const serviceIP = kubernetesServiceIP(apiServer.serviceCIDR);
+  // kube-apiserver's serving certificate names its Service too, so pods can verify it at the VIP.
+  const altNames = [...(options.altNames ?? []), serviceIP, ...kubernetesServiceNames()];
   const server = new ApiHttpServer(
     {
       context,
@@ -42,13 +54,45 @@ export async function serveApi(apiServer: ApiServer, options: ServeOptions, pods
         return sa && { name: sa.user, groups: sa.groups, uid: sa.uid, extra: sa.extra };
       },
     },
-    options,
+    { ...options, altNames },
     new RbacAuthorizer(context),
   );
   const served = await server.start();
-  // The pods' kube-root-ca.crt (the root-ca-cert-publisher copies it into every namespace).
-  if (served.ca) await publishServingCa(apiServer.context, served.ca);
-  return served;
+  try {
+    // The pods' kube-root-ca.crt (the root-ca-cert-publisher copies it into every namespace).
+    if (served.ca) await publishServingCa(apiServer.context, served.ca);
+    const address = advertiseAddress(options);
+    if (!address) return served;
+    const endpoint = { address, port: Number(new URL(served.url).port) };
+    await publishKubernetesService(apiServer.context, serviceIP, endpoint);
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        // Best effort: a store already gone leaves the address to the next server that publishes.
+        await withdrawKubernetesEndpoint(apiServer.context, endpoint).catch(() => undefined);
+        await served.close();
+      })());
+    return { ...served, close };
+  } catch (err) {
+    await served.close();
+    throw err;
+  }
+}
+
+/**
+ * The IPv4 address the `kubernetes` Service's endpoints name (see {@link ServeOptions.advertiseAddress});
+ * undefined when there is none (an IPv6 host), and the Service is then not published.
+ */
+function advertiseAddress(options: ServeOptions): string | undefined {
+  const host = options.host ?? '127.0.0.1';
+  const wanted = options.advertiseAddress ?? options.extraAddresses?.[0] ?? (host === 'localhost' ? '127.0.0.1' : host);
+  if (wanted === '0.0.0.0' || wanted === '::') {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((i) => i && i.family === 'IPv4' && !i.internal);
+    return external?.address ?? '127.0.0.1';
+  }
+  return isIPv4(wanted) ? wanted : undefined;
 }
 
 /** Options of {@link startApiServerPart}. */
