@@ -2,7 +2,7 @@ import type { KubeObject } from '../model/types.js';
 import type { Clock } from '../clock/types.js';
 import type { KindRegistry } from './kind-registry.js';
 import type { ObjectApi } from './object-api.js';
-import { BoundResourceClient } from './resource-client.js';
+import { BoundResourceClient, type ClientWriter } from './resource-client.js';
 import { BoundPodClient } from './pod-client.js';
 import { evictPod } from './eviction.js';
 import type { ApiContext, EventRecorder, PodBinding, PodEviction, ResourceClient, ServiceAccountTokenRequest } from '../client/types.js';
@@ -19,6 +19,11 @@ export interface ApiContextOptions {
    * user wrote and was warned about already. @default false
    */
   quiet?: boolean;
+  /**
+   * The field manager of its clients' writes that name none: the component's name
+   * (`tugboat-controller-manager`, ...), as its User-Agent names it over HTTP. @default none
+   */
+  fieldManager?: string;
   /** Issues service-account tokens ({@link ApiContext.createToken}); absent answers ServiceUnavailable. */
   tokens?: (request: ServiceAccountTokenRequest) => Promise<TokenRequest>;
 }
@@ -29,6 +34,7 @@ export interface ApiContextOptions {
  */
 export class ClusterApiContext implements ApiContext {
   private readonly clients = new Map<string, ResourceClient>();
+  private readonly writer: ClientWriter;
 
   constructor(
     private readonly api: ObjectApi,
@@ -36,7 +42,9 @@ export class ClusterApiContext implements ApiContext {
     readonly clock: Clock,
     readonly events: EventRecorder,
     private readonly options: ApiContextOptions = {},
-  ) {}
+  ) {
+    this.writer = { quiet: options.quiet, fieldManager: options.fieldManager };
+  }
 
   async discover(): Promise<ResourceType[]> {
     // Catch up with the store's CRDs first, so a kind created through another API layer is listed.
@@ -68,8 +76,8 @@ export class ClusterApiContext implements ApiContext {
     if (!client || client.type !== type) {
       client =
         type.group === '' && type.kind === 'Pod'
-          ? (new BoundPodClient(this.api, type, ns, this.options.quiet ?? false, (e) => this.evictPod(e)) as unknown as ResourceClient)
-          : new BoundResourceClient(this.api, type, ns, this.options.quiet);
+          ? (new BoundPodClient(this.api, type, ns, this.writer, (e) => this.evictPod(e)) as unknown as ResourceClient)
+          : new BoundResourceClient(this.api, type, ns, this.writer);
       this.clients.set(key, client);
     }
     return client as unknown as ResourceClient<T>;

@@ -24,6 +24,8 @@ export interface ApplyOptions {
    * `Strict` rejects the manifest before anything is written, `Ignore` drops them. @default 'Warn'
    */
   fieldValidation?: FieldValidation;
+  /** The field manager of the writes (their managedFields `Update` entries). @default `tugboat` for `cluster.apply` */
+  fieldManager?: string;
   /** @internal the dry run of a manifest that creates the object's namespace itself. */
   assumeNamespace?: boolean;
   /** @internal report no warnings to the cluster (the check before the writes). */
@@ -191,6 +193,7 @@ export async function applyManifests(
         await api.create(type, namespace, annotated(obj), {
           dryRun: options.dryRun,
           warnings,
+          fieldManager: options.fieldManager,
           fieldValidation: options.fieldValidation,
           duplicateFields,
         }),
@@ -296,6 +299,7 @@ async function applyOne(
         return await api.create(type, namespace, annotated(config), {
           dryRun: options.dryRun,
           warnings: options.warnings,
+          fieldManager: options.fieldManager,
           assumeNamespace: options.assumeNamespace,
           quiet: options.quiet,
           fieldValidation,
@@ -322,6 +326,7 @@ async function applyOne(
       return await api.update(type, namespace, merged, {
         dryRun: options.dryRun,
         warnings: options.warnings,
+        fieldManager: options.fieldManager,
         quiet: options.quiet,
         dryRunOld: options.dryRun ? live : undefined,
         fieldValidation,

@@ -2,7 +2,7 @@ import type { Pod } from '../model/types.js';
 import type { ResourceType } from '../model/resource-type.js';
 import type { EvictOptions, PodClient, PodEviction } from '../client/types.js';
 import type { ObjectApi } from './object-api.js';
-import { BoundResourceClient } from './resource-client.js';
+import { BoundResourceClient, type ClientWriter } from './resource-client.js';
 
 /** The Pod client: a {@link BoundResourceClient} with the pods/eviction subresource. */
 export class BoundPodClient extends BoundResourceClient<Pod> implements PodClient {
@@ -10,10 +10,10 @@ export class BoundPodClient extends BoundResourceClient<Pod> implements PodClien
     api: ObjectApi,
     type: ResourceType,
     namespace: string | undefined,
-    quiet: boolean,
+    writer: ClientWriter,
     private readonly evictor: (eviction: PodEviction) => Promise<void>,
   ) {
-    super(api, type, namespace, quiet);
+    super(api, type, namespace, writer);
   }
 
   async evict(name: string, options: EvictOptions = {}): Promise<void> {

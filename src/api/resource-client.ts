@@ -4,22 +4,37 @@ import type { InternalWriteOptions, ObjectApi } from './object-api.js';
 import type { DeleteOptions, ListOptions, PatchType, ResourceClient, WatchOptions, WriteOptions } from '../client/types.js';
 import { getScale, updateScale } from './scale.js';
 
+/** How a {@link BoundResourceClient} writes. */
+export interface ClientWriter {
+  /**
+   * Writes report their warnings only to the caller (`options.warnings`), not to the API's
+   * warning handler: the clients of components, whose writes repeat what a user wrote.
+   */
+  quiet?: boolean;
+  /** The field manager of writes that name none (a component's name, as its User-Agent gives it over HTTP). */
+  fieldManager?: string;
+}
+
 /**
  * The ResourceClient of one kind in one namespace (or cluster-wide), over the ObjectApi.
- * Objects it returns are frozen snapshots. A `quiet` client's writes report their warnings only
- * to the caller (`options.warnings`), not to the API's warning handler: the clients of
- * components, whose writes repeat what a user wrote.
+ * Objects it returns are frozen snapshots. Its writes are {@link ClientWriter}'s.
  */
 export class BoundResourceClient<T extends KubeObject = KubeObject> implements ResourceClient<T> {
   constructor(
     private readonly api: ObjectApi,
     readonly type: ResourceType,
     readonly namespace: string | undefined,
-    private readonly quiet = false,
+    private readonly writer: ClientWriter = {},
   ) {}
 
   private write(options: WriteOptions | undefined): InternalWriteOptions | undefined {
-    return this.quiet ? { ...options, quiet: true } : options;
+    const { quiet, fieldManager } = this.writer;
+    if (!quiet && (!fieldManager || options?.fieldManager)) return options;
+    return {
+      ...options,
+      ...(quiet ? { quiet: true } : {}),
+      ...(fieldManager && !options?.fieldManager ? { fieldManager } : {}),
+    };
   }
 
   async get(name: string): Promise<T> {

@@ -20,12 +20,25 @@ import { persistentVolumeClaimResizeAdmission } from '../api/resize-admission.js
 import { resourceQuotaAdmission } from '../api/resource-quota-admission.js';
 import { ApiEventRecorder, noopEventRecorder } from '../client/event-recorder.js';
 import type { ApiContext, EventRecorder, ListOptions, ResourceClient, ServiceAccountTokenRequest } from '../client/types.js';
-import type { core, PriorityClass, StorageClass } from '../model/types.js';
+import type { core, PriorityClass, StorageClass, TokenRequest } from '../model/types.js';
 import { StoreCache } from '../api/store-cache.js';
 import { NODE_LEASE_NAMESPACE } from '../model/well-known.js';
 import { DEFAULT_SERVICE_CIDR, serviceAllocation } from '../api/services/service-allocation.js';
 import { ServiceAccountTokens } from '../api/service-account-tokens/token-service.js';
 import type { Service } from '../model/types.js';
+
+/**
+ * The field managers of tugboat's in-process writers, as Kubernetes' components write as
+ * `kube-controller-manager`, `kube-scheduler` and `kubelet`: the same names their User-Agents
+ * give over HTTP (`tugboat controller-manager`, `tugboat scheduler`, `tugboat agent`), and
+ * `tugboat` for the user's own `cluster.apply` and `cluster.client` writes.
+ */
+export const FIELD_MANAGERS = {
+  controllerManager: 'tugboat-controller-manager',
+  scheduler: 'tugboat-scheduler',
+  agent: 'tugboat-agent',
+  user: 'tugboat',
+} as const;
 
 /** The namespaces every cluster has. */
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', NODE_LEASE_NAMESPACE] as const;
@@ -68,8 +81,16 @@ export class ApiServer {
    * a user is warned about what they wrote, not again about the ReplicaSets and Pods made from it.
    */
   readonly context: ApiContext;
-  /** The clients users get ({@link client}): their writes' warnings reach `onWarning`. */
+  /**
+   * What the HTTP server and `as()` serve users through: their writes' warnings reach
+   * `onWarning`, and their field manager is the request's.
+   */
   readonly userContext: ApiContext;
+  /** The clients users get in-process ({@link client}): {@link userContext}'s, writing as `tugboat`. */
+  private readonly ownContext: ApiContext;
+  private readonly componentContexts = new Map<string, ApiContext>();
+  private readonly tokenIssuer: (request: ServiceAccountTokenRequest) => Promise<TokenRequest>;
+  private readonly clock: Clock;
   /** Where Service cluster IPs come from (its first address is the `kubernetes` Service's). */
   readonly serviceCIDR: string;
   /** The cluster's service-account tokens: issued through the contexts' `createToken`, checked by the HTTP server. */
@@ -86,6 +107,7 @@ export class ApiServer {
   constructor(options: ApiServerOptions) {
     const { store, clock } = options;
     this.serviceCIDR = options.serviceCIDR ?? DEFAULT_SERVICE_CIDR;
+    this.clock = clock;
     this.registrar = new CrdRegistrar(this.registry, store);
     this.caches = {
       resourceQuotas: new StoreCache(store, 'core/resourcequotas'),
@@ -108,8 +130,10 @@ export class ApiServer {
     };
     this.tokens = new ServiceAccountTokens({ client: (v, k, ns) => this.context.client(v, k, ns), clock });
     const tokens = (request: ServiceAccountTokenRequest) => this.tokens.issue(request);
+    this.tokenIssuer = tokens;
     this.context = new ClusterApiContext(this.api, this.registry, clock, this.events, { quiet: true, tokens });
     this.userContext = new ClusterApiContext(this.api, this.registry, clock, this.events, { tokens });
+    this.ownContext = new ClusterApiContext(this.api, this.registry, clock, this.events, { tokens, fieldManager: FIELD_MANAGERS.user });
     this.admission.use(
       serviceAllocation({
         services: () => this.context.client<Service>('v1', 'Service', ''),
@@ -168,8 +192,25 @@ export class ApiServer {
     await Promise.all(Object.values(this.caches).map((c) => c.stop()));
   }
 
-  /** A client for any served kind, for users: its writes' warnings reach `onWarning`. */
+  /** A client for any served kind, for users: its writes' warnings reach `onWarning`; they write as `tugboat`. */
   client<T extends KubeObject = KubeObject>(apiVersion: string, kind: string, namespace?: string): ResourceClient<T> {
-    return this.userContext.client<T>(apiVersion, kind, namespace);
+    return this.ownContext.client<T>(apiVersion, kind, namespace);
+  }
+
+  /**
+   * What a component is handed: {@link context}'s clients (quiet), whose writes that name no
+   * field manager write as `fieldManager` (one of {@link FIELD_MANAGERS}).
+   */
+  contextFor(fieldManager: string): ApiContext {
+    let ctx = this.componentContexts.get(fieldManager);
+    if (!ctx) {
+      ctx = new ClusterApiContext(this.api, this.registry, this.clock, this.events, {
+        quiet: true,
+        tokens: this.tokenIssuer,
+        fieldManager,
+      });
+      this.componentContexts.set(fieldManager, ctx);
+    }
+    return ctx;
   }
 }

@@ -34,7 +34,7 @@ import { NodePool, type NodeSpec } from './node-pool.js';
 import { Rollout } from './rollout.js';
 import { waitFor, type WaitForOptions } from './wait-for.js';
 import { advanceUntil, settle, type AdvanceUntilOptions, type IdlePart, type SettleOptions } from './settle.js';
-import { ApiServer, type ClusterEventLog } from './api-server.js';
+import { ApiServer, FIELD_MANAGERS, type ClusterEventLog } from './api-server.js';
 import type { CloudProvider, VolumeProvider } from '../cloud-providers/types.js';
 import { cloudControllers, type ClusterAutoscalerOptions } from './cloud-controllers.js';
 import { registerControllers } from './parts/controllers.js';
@@ -216,11 +216,14 @@ export class Cluster extends TypedClients {
     this.context = this.apiServer.context;
     const managerOptions = options.controllers === false ? {} : (options.controllers ?? {});
     this.informers = new InformerFactory(this.context, { logger: managerOptions.logger });
-    this.controllers = new ControllerManager(this.context, managerOptions, this.informers);
+    this.controllers = new ControllerManager(this.apiServer.contextFor(FIELD_MANAGERS.controllerManager), managerOptions, this.informers);
     this.builtins = options.controllers !== false && managerOptions.builtins !== false;
     this.controllersOn = options.controllers !== false;
-    this.scheduler = options.scheduler === false ? undefined : new Scheduler(this.context, options.scheduler ?? {}, this.informers);
-    this.nodePool = new NodePool(this.context, this.name, this.informers);
+    this.scheduler =
+      options.scheduler === false
+        ? undefined
+        : new Scheduler(this.apiServer.contextFor(FIELD_MANAGERS.scheduler), options.scheduler ?? {}, this.informers);
+    this.nodePool = new NodePool(this.apiServer.contextFor(FIELD_MANAGERS.agent), this.name, this.informers);
     this.podNetworks = new PodNetworkServices(this.context, this.informers, 'cluster.local', managerOptions.logger);
     this.initialNodes = options.nodes ?? [];
     this.nodePorts =
@@ -463,7 +466,7 @@ export class Cluster extends TypedClients {
    */
   async apply(manifest: ManifestInput, options: ApplyOptions = {}): Promise<ApplyResult> {
     this.assertRunning();
-    return applyManifests(this.api, this.registry, manifest, options);
+    return applyManifests(this.api, this.registry, manifest, { fieldManager: FIELD_MANAGERS.user, ...options });
   }
 
   /**

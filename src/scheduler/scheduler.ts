@@ -394,7 +394,11 @@ export class Scheduler {
     if (node === undefined || !old) return undefined;
     const { status: _a, ...next } = pod;
     const { status: _b, ...prev } = old;
-    const meta = (p: typeof next) => ({ ...p, metadata: { ...p.metadata, resourceVersion: undefined, generation: undefined } });
+    // managedFields change with the status write itself (the scheduler's own entry), as in podUpdated.
+    const meta = (p: typeof next) => ({
+      ...p,
+      metadata: { ...p.metadata, resourceVersion: undefined, generation: undefined, managedFields: undefined },
+    });
     return jsonEqual(meta(next), meta(prev)) ? node : undefined;
   }
 

@@ -3,6 +3,7 @@
  * registers the Node, heartbeats through its Lease in kube-node-lease and runs the pods bound to
  * it on its runtime. Ctrl-C stops it and removes its containers; its Node stays and goes NotReady.
  */
+import { FIELD_MANAGERS } from '../../cluster/api-server.js';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { startAgentPart } from '../../cluster/parts/agent-part.js';
@@ -35,7 +36,7 @@ async function agent(options: AgentOptions, io: CliIo): Promise<void> {
     ...(options.dockerHost ? { dockerHost: options.dockerHost } : {}),
   });
   try {
-    const context = await connectPart(io, options, 'kubelet');
+    const context = await connectPart(io, options, 'kubelet', FIELD_MANAGERS.agent);
     let part: Awaited<ReturnType<typeof startAgentPart>>;
     try {
       const runtime = made.runtimes[0]!;

@@ -69,14 +69,16 @@ export function loggerOf(io: CliIo, options: PartOptions): Logger {
 }
 
 /**
- * Connects to the API server the kubeconfig names, as `component` (the source of its Events),
- * trying again for a while (the API server may be starting) unless the command is stopped.
+ * Connects to the API server the kubeconfig names, as `component` (the source of its Events)
+ * with the User-Agent of `agent` (the field manager of its writes, one of the in-process
+ * FIELD_MANAGERS), trying again for a while (the API server may be starting) unless the command
+ * is stopped.
  */
-export async function connectPart(io: CliIo, options: PartOptions, component: string): Promise<HttpApiContext> {
+export async function connectPart(io: CliIo, options: PartOptions, component: string, agent = component): Promise<HttpApiContext> {
   const connection = await connectionOf(io, options);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await HttpApiContext.connect(connection, { component, version: TUGBOAT_VERSION });
+      return await HttpApiContext.connect(connection, { component, agent, version: TUGBOAT_VERSION });
     } catch (err) {
       if (attempt >= CONNECT_ATTEMPTS || io.signal.aborted) {
         throw new CliFailure(`error: cannot reach the API server at ${connection.server}: ${(err as Error).message}`);
@@ -116,6 +118,8 @@ export async function runUntilStopped(
 export interface ElectedPartSpec<P extends Pick<RunningPart, 'stop'> & { lost?: Promise<string> }> {
   /** The component the connection names (its Events' source, its User-Agent). */
   component: string;
+  /** The program its User-Agent names instead (the field manager of its writes). @default `component` */
+  agent?: string;
   /** How the log names the part: `scheduler`, `controller manager`. */
   label: string;
   /** The Lease it campaigns for with `--leader-elect`, in kube-system. */
@@ -135,7 +139,7 @@ export async function runElectedPart<P extends Pick<RunningPart, 'stop'> & { los
 ): Promise<void> {
   const leaderElection = leaderElectionOf(options);
   const logger = loggerOf(io, options);
-  const context = await connectPart(io, options, spec.component);
+  const context = await connectPart(io, options, spec.component, spec.agent);
   let part: P;
   try {
     part = await spec.start(context, logger, leaderElection);

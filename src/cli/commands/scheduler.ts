@@ -2,6 +2,7 @@
  * `tugboat scheduler`: the scheduler (as kube-scheduler) over the API server a kubeconfig names,
  * optionally one replica of several with `--leader-elect`.
  */
+import { FIELD_MANAGERS } from '../../cluster/api-server.js';
 import { Command } from 'commander';
 import { SCHEDULER_LEASE } from '../../cluster/leader-election.js';
 import { startSchedulerPart } from '../../cluster/parts/scheduler-part.js';
@@ -14,6 +15,7 @@ interface SchedulerOptions extends PartOptions, LeaderElectOptions {}
 async function scheduler(options: SchedulerOptions, io: CliIo): Promise<void> {
   await runElectedPart(io, options, {
     component: 'default-scheduler',
+    agent: FIELD_MANAGERS.scheduler,
     label: 'scheduler',
     lease: SCHEDULER_LEASE,
     start: (context, logger, leaderElection) => startSchedulerPart({ context, logger, leaderElection }),

@@ -36,6 +36,12 @@ export interface HttpApiContextOptions {
   component?: string;
   /** The version its User-Agent carries. @default 'unknown' */
   version?: string;
+  /**
+   * The program its User-Agent names when it is not `component` (`tugboat agent` records Events
+   * as `kubelet` but writes as `tugboat-agent`), so its writes' field manager matches the
+   * in-process component's. @default `component`
+   */
+  agent?: string;
 }
 
 /** The Pod client over HTTP, with pods/eviction. */
@@ -86,7 +92,7 @@ export class HttpApiContext implements ApiContext {
         ? kubeconfig
         : parseKubeconfig(kubeconfig.includes('\n') ? kubeconfig : await readFile(kubeconfig, 'utf8'));
     const component = options.component ?? 'tugboat';
-    const http = new HttpTransport(connection, userAgentOf(component, options.version ?? 'unknown'));
+    const http = new HttpTransport(connection, userAgentOf(options.agent ?? component, options.version ?? 'unknown'));
     const ctx = new HttpApiContext(http, options.clock ?? new RealClock(), component);
     await ctx.discover();
     return ctx;

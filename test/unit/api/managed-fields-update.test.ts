@@ -116,19 +116,20 @@ describe('the API records Update entries for writes with a field manager', () =>
     const patched = await d.patch('web', { spec: { replicas: 3 } }, 'merge', { fieldManager: 'scaler' });
     expect(patched.metadata.managedFields?.map((e) => e.manager)).toEqual(['creator', 'scaler']);
     expect(patched.metadata.managedFields?.[1]?.fieldsV1).toEqual({ 'f:spec': { 'f:replicas': {} } });
-    const status = await d.patchStatus('web', { status: { replicas: 3 } });
+    // A write with no manager (the components' unnamed context; cluster clients write as `tugboat`).
+    const status = await cluster.context.client('apps/v1', 'Deployment').patchStatus('web', { status: { replicas: 3 } });
     expect(status.metadata.managedFields).toEqual(patched.metadata.managedFields);
   });
 
   it('a write without a manager keeps the stored entries (none given), and an empty list clears them', async () => {
-    const c = cluster.configMaps();
+    const c = cluster.context.client<ConfigMap>('v1', 'ConfigMap');
     await c.create({ metadata: { name: 'c' }, data: { a: '1' } }, { fieldManager: 'creator' });
     const { managedFields: _m, ...meta } = (await c.get('c')).metadata;
     const kept = await c.update({ apiVersion: 'v1', kind: 'ConfigMap', metadata: meta, data: { a: '2' } } as ConfigMap);
     expect(kept.metadata.managedFields?.map((e) => e.manager)).toEqual(['creator']);
     const cleared = await c.update({ ...kept, metadata: { ...kept.metadata, managedFields: [] } } as ConfigMap);
     expect(cleared.metadata.managedFields).toBeUndefined();
-    const none = await cluster.configMaps().create({ metadata: { name: 'n' } });
+    const none = await c.create({ metadata: { name: 'n' } });
     expect(none.metadata.managedFields).toBeUndefined();
   });
 });

@@ -8,12 +8,7 @@ import type { core, Pod, Service } from '../../../src/model/types.js';
 import { linkedServices, serviceEnvVars } from '../../../src/node-agent/service-env.js';
 import { startHarness, type Harness } from './harness.js';
 
-const svc = (
-  namespace: string,
-  name: string,
-  clusterIP: string,
-  ports: core.ServicePort[] = [{ port: 80 }],
-): Service => ({
+const svc = (namespace: string, name: string, clusterIP: string, ports: core.ServicePort[] = [{ port: 80 }]): Service => ({
   apiVersion: 'v1',
   kind: 'Service',
   metadata: { name, namespace },
