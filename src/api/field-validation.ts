@@ -30,6 +30,30 @@ export function checkFields(
     unknown = type.pruneUnknownFields(obj);
     if (skipStatus && status !== undefined) obj.status = status;
   }
+  return fieldProblems(type, obj, mode, unknown, duplicates);
+}
+
+/**
+ * Applies `mode` to the fields a decoder found and did not keep (a protobuf body's undeclared
+ * field numbers): their `unknown field` warnings (`Warn`, the default), nothing (`Ignore`), or
+ * BadRequest naming them (`Strict`), as {@link checkFields} does for JSON's unknown fields.
+ */
+export function checkDecodedFields(
+  type: ResourceType,
+  obj: KubeObject,
+  unknown: readonly string[],
+  mode: FieldValidation = 'Warn',
+): string[] {
+  return fieldProblems(type, obj, mode, unknown, []);
+}
+
+function fieldProblems(
+  type: ResourceType,
+  obj: KubeObject,
+  mode: FieldValidation,
+  unknown: readonly string[],
+  duplicates: readonly string[],
+): string[] {
   if (mode === 'Ignore' || unknown.length + duplicates.length === 0) return [];
   const problems = [...unknown.map((f) => `unknown field "${f}"`), ...duplicates.map((f) => `duplicate field "${f}"`)];
   if (mode === 'Warn') return problems;

@@ -40,10 +40,11 @@ export function mediaType(req: IncomingMessage): string {
 
 /**
  * Parses a JSON, YAML or (for the kinds kubectl sends so) Kubernetes protobuf body; fails 400 or
- * 415 with a Status.
+ * 415 with a Status. A protobuf body's fields the decoder does not declare are pushed to
+ * `unknownFields` (their paths), for the fieldValidation of the write.
  */
-export function parseBody(body: Buffer, type: string): unknown {
-  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(body);
+export function parseBody(body: Buffer, type: string, unknownFields?: string[]): unknown {
+  if (type === PROTOBUF_MEDIA_TYPE) return decodeProtobufBody(body, unknownFields);
   const text = body.toString('utf8');
   if (type.endsWith('yaml')) {
     try {

@@ -6,7 +6,8 @@ import type { KubeObject } from '../model/types.js';
 import type { PrinterColumn, ResourceType } from '../model/resource-type.js';
 import { apiVersionOf } from '../model/resource-type.js';
 import { TugboatError } from '../model/errors.js';
-import { ALL_NAMESPACES, type ApiContext, type ListOptions, type ResourceClient } from '../client/types.js';
+import { ALL_NAMESPACES, type ApiContext, type ListOptions, type ResourceClient, type WriteOptions } from '../client/types.js';
+import { checkDecodedFields } from '../api/field-validation.js';
 import type { RequestScope, ResourceRequest } from './request-scope.js';
 import { HttpError, sendJson } from './http-status.js';
 import { mediaType, parseBody, readBody } from './request-body.js';
@@ -68,19 +69,20 @@ export async function handleResource(
     case 'create': {
       if (info.name !== undefined)
         throw new HttpError(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`);
-      const obj = await readObject(scope, options, type, info);
-      const created = await client.create(obj, writeOptionsOf(query, warnings, userAgentOf(scope), 'CreateOptions'));
+      const wo = writeOptionsOf(query, warnings, userAgentOf(scope), 'CreateOptions');
+      const obj = await readObject(scope, options, type, info, wo);
+      const created = await client.create(obj, wo);
       setWarnings(scope.res, warnings);
       return sendJson(scope.res, 201, created);
     }
     case 'update': {
-      const obj = await readObject(scope, options, type, info);
+      const wo = writeOptionsOf(query, warnings, userAgentOf(scope), 'UpdateOptions');
+      const obj = await readObject(scope, options, type, info, wo);
       if (obj.metadata?.name !== info.name) {
         throw TugboatError.badRequest(
           `the name of the object (${obj.metadata?.name ?? ''}) does not match the name on the URL (${info.name})`,
         );
       }
-      const wo = writeOptionsOf(query, warnings, userAgentOf(scope), 'UpdateOptions');
       const exists = sub === 'status' ? true : (await client.find(info.name!)) !== undefined;
       const stored =
         sub === 'status' ? await client.updateStatus(obj, wo) : exists ? await client.update(obj, wo) : await client.create(obj, wo);
@@ -153,16 +155,23 @@ function isBuiltin(type: ResourceType): boolean {
   return !type.group.includes('.') || type.group.endsWith('.k8s.io');
 }
 
-/** The request body as an object of the kind, its namespace checked against the URL's. */
+/**
+ * The request body as an object of the kind, its namespace checked against the URL's; the
+ * fields a protobuf body has that its decoder does not declare are warned about (into
+ * `write.warnings`) or refused by `write.fieldValidation`.
+ */
 async function readObject(
   scope: RequestScope,
   options: ResourceHandlerOptions,
   type: ResourceType,
   info: ResourceRequest,
+  write: WriteOptions,
 ): Promise<KubeObject> {
-  const body = parseBody(await readBody(scope.req, options.maxBodyBytes), mediaType(scope.req));
+  const undeclared: string[] = [];
+  const body = parseBody(await readBody(scope.req, options.maxBodyBytes), mediaType(scope.req), undeclared);
   if (!body || typeof body !== 'object' || Array.isArray(body)) throw TugboatError.badRequest('the request body must be a JSON object');
   const obj = body as KubeObject;
+  if (undeclared.length) write.warnings?.push(...checkDecodedFields(type, obj, undeclared, write.fieldValidation));
   if (obj.kind !== undefined && obj.kind !== type.kind) {
     throw TugboatError.badRequest(`the kind of the object (${obj.kind}) does not match the kind on the URL (${type.kind})`);
   }

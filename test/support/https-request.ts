@@ -18,7 +18,12 @@ export function request(
   options: { body?: unknown; token?: string | null; contentType?: string; accept?: string; userAgent?: string } = {},
 ): Promise<TestResponse> {
   const url = new URL(path, api.url);
-  const body = options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
+  const body =
+    options.body === undefined
+      ? undefined
+      : typeof options.body === 'string' || Buffer.isBuffer(options.body)
+        ? options.body
+        : JSON.stringify(options.body);
   return new Promise((resolve, reject) => {
     const req = https.request(
       url,

@@ -5,7 +5,9 @@
  * runtime.Unknown envelope (TypeMeta and the object's bytes); the messages are those of
  * k8s.io/api's generated.proto, declared here for the kinds decoded. Other kinds are refused with
  * 415, naming the kinds that are decoded. Decoding is protobufjs; answers stay JSON, which every
- * client accepts.
+ * client accepts. A field number a message does not declare is not dropped silently: its path
+ * (`metadata.#17`, `subjects[1].#9`: the declared names, then `#` and the number) is handed back,
+ * for the server's fieldValidation to warn about or refuse, as it does JSON's unknown fields.
  */
 import protobuf from 'protobufjs';
 import { TugboatError } from '../../model/errors.js';
@@ -87,8 +89,43 @@ function timeOf(t: { seconds?: number | string } | undefined): string | undefine
   return rfc3339(Number(t.seconds) * 1000);
 }
 
-/** Decodes a protobuf request body into the JSON object it stands for. */
-export function decodeProtobufBody(body: Buffer): Record<string, unknown> {
+/** Joins a field path: `a` + `b` is `a.b`; `b` alone at the top. */
+function joinPath(path: string, name: string): string {
+  return path ? `${path}.${name}` : name;
+}
+
+/**
+ * The fields of `bytes` (a `type` message) that `type` does not declare, recursively through
+ * the declared message fields, as paths (see the file comment), pushed to `out`.
+ */
+function undeclaredFields(type: protobuf.Type, bytes: Uint8Array, path: string, out: string[]): void {
+  const reader = protobuf.Reader.create(bytes);
+  const seen = new Map<number, number>();
+  while (reader.pos < reader.len) {
+    const tag = reader.uint32();
+    const id = tag >>> 3;
+    const wireType = tag & 7;
+    const field = type.fieldsById[id];
+    if (!field) {
+      out.push(joinPath(path, `#${id}`));
+      reader.skipType(wireType);
+      continue;
+    }
+    const index = seen.get(id) ?? 0;
+    seen.set(id, index + 1);
+    field.resolve();
+    if (wireType === 2 && !field.map && field.resolvedType instanceof protobuf.Type) {
+      const name = field.repeated ? `${field.name}[${index}]` : field.name;
+      undeclaredFields(field.resolvedType, reader.bytes(), joinPath(path, name), out);
+    } else reader.skipType(wireType);
+  }
+}
+
+/**
+ * Decodes a protobuf request body into the JSON object it stands for. The paths of the fields
+ * it does not declare are pushed to `unknown` (see the file comment).
+ */
+export function decodeProtobufBody(body: Buffer, unknown: string[] = []): Record<string, unknown> {
   if (body.length < MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) {
     throw TugboatError.badRequest('error decoding protobuf: the body does not start with the "k8s\\x00" prefix');
   }
@@ -112,7 +149,9 @@ export function decodeProtobufBody(body: Buffer): Record<string, unknown> {
     throw TugboatError.badRequest(`error decoding protobuf: content encoding "${envelope.contentEncoding}" is not supported`);
   let decoded: Record<string, any>;
   try {
-    decoded = message.toObject(message.decode(envelope.raw ?? new Uint8Array()), { longs: Number, arrays: false, objects: false });
+    const raw = envelope.raw ?? new Uint8Array();
+    decoded = message.toObject(message.decode(raw), { longs: Number, arrays: false, objects: false });
+    undeclaredFields(message, raw, '', unknown);
   } catch (e) {
     throw TugboatError.badRequest(`error decoding protobuf ${kind}: ${(e as Error).message}`);
   }

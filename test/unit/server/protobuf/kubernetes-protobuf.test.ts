@@ -58,3 +58,43 @@ describe('Kubernetes protobuf request bodies', () => {
     );
   });
 });
+
+describe('protobuf fields the decoder does not declare', () => {
+  it('are handed back by path (declared names, then #number), at any depth and list index', () => {
+    const meta = protobuf.Writer.create()
+      .uint32(10)
+      .string('rb')
+      .uint32((99 << 3) | 0)
+      .uint32(7)
+      .finish();
+    const subject = (name: string, extra: boolean) => {
+      const w = protobuf.Writer.create().uint32(10).string('User').uint32(26).string(name);
+      if (extra) w.uint32((9 << 3) | 2).string('x');
+      return w.finish();
+    };
+    const ref = protobuf.Writer.create().uint32(18).string('ClusterRole').uint32(26).string('view').finish();
+    const raw = protobuf.Writer.create()
+      .uint32(10)
+      .bytes(meta)
+      .uint32(18)
+      .bytes(subject('a', false))
+      .uint32(18)
+      .bytes(subject('b', true))
+      .uint32(26)
+      .bytes(ref)
+      .uint32((12 << 3) | 1)
+      .fixed64(5)
+      .finish();
+    const unknown: string[] = [];
+    const decoded = decodeProtobufBody(envelope('rbac.authorization.k8s.io/v1', 'RoleBinding', raw), unknown);
+    expect(unknown).toEqual(['metadata.#99', 'subjects[1].#9', '#12']);
+    // The declared fields decode as before.
+    expect(decoded).toMatchObject({ metadata: { name: 'rb' }, subjects: [{ name: 'a' }, { name: 'b' }], roleRef: { name: 'view' } });
+    const clean: string[] = [];
+    decodeProtobufBody(
+      envelope('rbac.authorization.k8s.io/v1', 'RoleBinding', protobuf.Writer.create().uint32(26).bytes(ref).finish()),
+      clean,
+    );
+    expect(clean).toEqual([]);
+  });
+});
