@@ -27,7 +27,7 @@ import { TokenManager } from './token-manager.js';
 const STOP_DRAIN_MS = 30_000;
 
 /** The address a node reports (status.hostIP of its pods). */
-const HOST_IP = '127.0.0.1';
+const DEFAULT_NODE_IP = '127.0.0.1';
 
 /**
  * What a node agent shares with the other agents of its cluster, made by the composition root
@@ -116,7 +116,7 @@ export class NodeAgent {
       owner: {
         clusterName: options.clusterName,
         nodeName: options.name,
-        hostIP: HOST_IP,
+        hostIP: options.nodeIP ?? DEFAULT_NODE_IP,
         ...(options.instance ? { labels: options.instance.labels } : {}),
       },
       source,
@@ -141,10 +141,10 @@ export class NodeAgent {
     if (this.state !== 'new' && this.state !== 'stopped') throw TugboatError.badRequest(`node agent ${this.name} is ${this.state}`);
     const { runtime, clusterName, name, instance } = this.options;
     runtime.bind?.({ clock: this.ctx.clock, clusterName, nodeName: name, ...(instance ? { instance } : {}) });
-    const node = await registerNode(this.ctx, this.options, HOST_IP);
+    const node = await registerNode(this.ctx, this.options, this.options.nodeIP ?? DEFAULT_NODE_IP);
     this.nodeUid = node.metadata.uid;
     this.state = 'running';
-    this.heartbeat = new Heartbeat(this.ctx, this.options, HOST_IP, () => this.nodeUid);
+    this.heartbeat = new Heartbeat(this.ctx, this.options, this.options.nodeIP ?? DEFAULT_NODE_IP, () => this.nodeUid);
     await this.heartbeat.start();
     this.inventory = await RuntimeInventory.take(runtime, clusterName, name, instance);
     this.unsubscribe = this.deps.runtimeEvents.subscribe(clusterName, name, (e) => {

@@ -58,6 +58,11 @@ export interface NodeAgentOptions {
    * as the Node's status.daemonEndpoints.kubeletEndpoint.Port. @default 10250 (nothing listens: an in-process agent)
    */
   kubeletPort?: number;
+  /**
+   * The node's address (the kubelet's --node-ip): the Node's InternalIP, where the API server
+   * reaches the agent's endpoint, and its pods' status.hostIP. @default '127.0.0.1'
+   */
+  nodeIP?: string;
 }
 
 /** Options of `cluster.logs` (and a node agent's logs). */

@@ -4,8 +4,11 @@
  * it on its runtime. Ctrl-C stops it and removes its containers; its Node stays and goes NotReady.
  */
 import { FIELD_MANAGERS } from '../../cluster/api-server.js';
+import { isIP } from 'node:net';
+import { networkInterfaces } from 'node:os';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
+import { TugboatError } from '../../model/errors.js';
 import { startAgentPart } from '../../cluster/parts/agent-part.js';
 import { makeNodeRuntime, parseRuntimeKind, RUNTIME_KINDS } from '../cluster-runtimes.js';
 import { parseDurationFlag } from '../duration-flag.js';
@@ -23,6 +26,31 @@ interface AgentOptions extends PartOptions {
   heartbeatInterval: string;
   nodeLeaseDurationSeconds: string;
   port: string;
+  address: string;
+  nodeIp?: string;
+}
+
+/**
+ * The address the Node reports (kubelet's --node-ip): the one given, else the bind address, else
+ * (a wildcard bind) the machine's first external IPv4 address.
+ */
+function nodeIpOf(options: AgentOptions): string {
+  for (const [flag, value] of [
+    ['--node-ip', options.nodeIp],
+    ['--address', options.address],
+  ] as const) {
+    if (value !== undefined && isIP(value) === 0) {
+      throw new TugboatError('Invalid', `${flag}: invalid value "${value}": must be an IP address`, {
+        causes: [{ field: flag, reason: 'FieldValueInvalid', message: 'must be an IP address' }],
+      });
+    }
+  }
+  if (options.nodeIp) return options.nodeIp;
+  if (options.address !== '0.0.0.0' && options.address !== '::') return options.address;
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((i) => i && i.family === 'IPv4' && !i.internal);
+  return external?.address ?? '127.0.0.1';
 }
 
 async function agent(options: AgentOptions, io: CliIo): Promise<void> {
@@ -30,6 +58,7 @@ async function agent(options: AgentOptions, io: CliIo): Promise<void> {
   const heartbeatIntervalMs = parseDurationFlag('--heartbeat-interval', options.heartbeatInterval, 1);
   const leaseDurationSeconds = parseIntFlag('--node-lease-duration-seconds', options.nodeLeaseDurationSeconds, 1, 3600);
   const port = parseIntFlag('--port', options.port, 0, 65_535);
+  const nodeIP = nodeIpOf(options);
   const logger = loggerOf(io, options);
   const made = await makeNodeRuntime(kind, {
     ...(options.stateDir ? { stateDir: resolve(options.stateDir) } : {}),
@@ -43,8 +72,8 @@ async function agent(options: AgentOptions, io: CliIo): Promise<void> {
       part = await startAgentPart({
         context,
         clusterName: options.clusterName,
-        node: { name: options.node, runtime, heartbeatIntervalMs, leaseDurationSeconds },
-        endpoint: { port },
+        node: { name: options.node, runtime, heartbeatIntervalMs, leaseDurationSeconds, nodeIP },
+        endpoint: { host: options.address, port },
       });
     } catch (err) {
       await context.close();
@@ -73,6 +102,11 @@ export const agentCommand: CliCommand = {
       .option(
         '--docker-host <url>',
         'the Docker daemon: unix:///path/to/docker.sock or tcp://HOST:PORT (default: DOCKER_HOST, then the local socket)',
+      )
+      .option('--address <ip>', "the address the agent's endpoint listens on (0.0.0.0: every interface)", '127.0.0.1')
+      .option(
+        '--node-ip <ip>',
+        "the Node's InternalIP, where the API server reaches the endpoint (default: --address, else the first external IPv4)",
       )
       .option('-p, --port <port>', "the agent's endpoint (logs, exec, port-forward for the API server; 0 picks a free one)", '0')
       .option('--heartbeat-interval <duration>', 'how often the node Lease is renewed', '10s')

@@ -21,6 +21,8 @@ const dir = mkdtempSync(join(tmpdir(), 'tugboat-agent-endpoint-'));
 const kubeconfig = join(dir, 'admin.kubeconfig');
 const WAIT = { timeoutMs: 90_000, intervalMs: 200 };
 const NODE = 'endpoint-a';
+/** The agent's address (`--address`; all of 127.0.0.0/8 is loopback): not 127.0.0.1, so the API server can only reach it where the Node says. */
+const NODE_IP = '127.0.0.2';
 
 const talker: Pod = {
   apiVersion: 'v1',
@@ -44,7 +46,7 @@ const talker: Pod = {
 function anonymousGet(port: number, path: string): Promise<number> {
   return new Promise((resolve, reject) => {
     https
-      .get({ host: '127.0.0.1', port, path, rejectUnauthorized: false }, (res) => {
+      .get({ host: NODE_IP, port, path, rejectUnauthorized: false }, (res) => {
         res.resume();
         resolve(res.statusCode ?? 0);
       })
@@ -71,6 +73,8 @@ describe.skipIf(!kubectlAvailable())('pods/log, exec, attach and portforward of 
       join(dir, NODE),
       '--heartbeat-interval',
       '500ms',
+      '--address',
+      NODE_IP,
     ]);
     ctx = await HttpApiContext.connect(kubeconfig);
     kubectl = new Kubectl(readFileSync(kubeconfig, 'utf8'));
@@ -97,6 +101,8 @@ describe.skipIf(!kubectlAvailable())('pods/log, exec, attach and portforward of 
       `node ${NODE} registered with its endpoint's port\n${outputs()}`,
       WAIT,
     );
+    const node = await api.client<Node>('v1', 'Node').get(NODE);
+    expect(node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address).toBe(NODE_IP);
     expect(await anonymousGet(port, `/containerLogs/default/talker/main`)).toBe(401);
 
     await api.client<Pod>('v1', 'Pod', 'default').create(talker);
@@ -105,6 +111,7 @@ describe.skipIf(!kubectlAvailable())('pods/log, exec, attach and portforward of 
       `talker Running\n${outputs()}`,
       WAIT,
     );
+    expect((await api.client<Pod>('v1', 'Pod', 'default').get('talker')).status?.hostIP).toBe(NODE_IP);
     const logs = await eventually(
       async () => {
         const out = await kubectl!.ok(['logs', 'talker']);

@@ -63,6 +63,8 @@ describe('the control-plane commands refuse bad flags, naming them', () => {
     [['agent', '--node', 'n1', '--runtime', 'mock', '--heartbeat-interval', '0'], '--heartbeat-interval'],
     [['agent', '--node', 'n1', '--runtime', 'mock', '--node-lease-duration-seconds', '0'], '--node-lease-duration-seconds'],
     [['agent', '--node', 'n1', '--runtime', 'docker', '--docker-host', 'ftp://x'], '--docker-host'],
+    [['agent', '--node', 'n1', '--runtime', 'mock', '--address', 'localhost'], '--address'],
+    [['agent', '--node', 'n1', '--runtime', 'mock', '--node-ip', '10.0.0'], '--node-ip'],
   ])('tugboat %j fails naming %s', async (args, flag) => {
     const t = testIo({ HOME: dir, KUBECONFIG: join(dir, 'missing') });
     expect(await runCli(argv(...args), t.io)).toBe(1);
