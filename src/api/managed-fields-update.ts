@@ -8,16 +8,8 @@
 import { writableMeta, type KubeObject } from '../model/types.js';
 import { apiVersionOf, type ResourceType } from '../model/resource-type.js';
 import { rfc3339 } from '../clock/time-format.js';
-import {
-  fieldSetOf,
-  fromFieldsV1,
-  sameManager,
-  sortManagedFields,
-  splitPath,
-  toFieldsV1,
-  valueAt,
-  type ManagedFieldsEntry,
-} from './managed-fields.js';
+import { fromFieldsV1, sameManager, sortManagedFields, splitPath, toFieldsV1, type ManagedFieldsEntry } from './managed-fields.js';
+import { fieldDiff } from './field-diff.js';
 
 /** Who writes, and through which subresource. */
 export interface UpdateManager {
@@ -64,14 +56,14 @@ function ownablePart(obj: KubeObject | undefined, who: UpdateManager): Record<st
   };
 }
 
-/** Each leaf path of a part with its value as JSON (a list element's own path: present only). */
-function leaves(part: Record<string, unknown>): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const joined of fieldSetOf(part)) {
-    const path = splitPath(joined);
-    out.set(joined, path[path.length - 1] === '.' ? '' : JSON.stringify(valueAt(part, path).value));
+/** Whether a FieldsV1 tree holds the leaf or subtree at a joined path. */
+function treeHas(tree: Record<string, unknown>, joined: string): boolean {
+  let node: unknown = tree;
+  for (const seg of splitPath(joined)) {
+    if (typeof node !== 'object' || node === null || !(seg in node)) return false;
+    node = (node as Record<string, unknown>)[seg];
   }
-  return out;
+  return true;
 }
 
 /**
@@ -85,34 +77,38 @@ export function managedFieldsAfterUpdate(
   next: KubeObject,
   who: UpdateManager,
 ): ManagedFieldsEntry[] {
-  const before = leaves(ownablePart(old, who));
-  const after = leaves(ownablePart(next, who));
-  const changed = new Set<string>();
-  for (const [path, value] of after) if (before.get(path) !== value) changed.add(path);
-  const removed = new Set<string>();
-  for (const path of before.keys()) if (!after.has(path)) removed.add(path);
+  const { changed, removed } = fieldDiff(ownablePart(old, who), ownablePart(next, who));
   if (!changed.size && !removed.size) return [...entries];
 
   const self = { manager: who.manager, operation: 'Update' as const, subresource: who.subresource };
-  const sets = entries.map((entry) => ({ entry, set: fromFieldsV1(entry.fieldsV1) }));
-  let mine = sets.find((s) => sameManager(s.entry, self));
-  if (!mine) {
-    mine = {
-      entry: { ...self, apiVersion: who.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} } as ManagedFieldsEntry,
-      set: new Set<string>(),
-    };
-    if (!who.subresource) delete mine.entry.subresource;
-    sets.push(mine);
+  const out: ManagedFieldsEntry[] = [];
+  let mine: { entry: ManagedFieldsEntry; set: Set<string> } | undefined;
+  for (const entry of entries) {
+    if (sameManager(entry, self)) {
+      mine = { entry, set: fromFieldsV1(entry.fieldsV1) };
+      for (const path of removed) mine.set.delete(path);
+      continue;
+    }
+    // Another manager's entry is rebuilt only when the write took or removed one of its fields.
+    const tree = entry.fieldsV1 as Record<string, unknown>;
+    const touched = (path: string) => treeHas(tree, path);
+    if (![...changed].some(touched) && ![...removed].some(touched)) {
+      out.push(entry);
+      continue;
+    }
+    const set = fromFieldsV1(entry.fieldsV1);
+    for (const path of removed) set.delete(path);
+    for (const path of changed) set.delete(path);
+    if (set.size) out.push({ ...entry, fieldsV1: toFieldsV1(set) });
   }
-  for (const s of sets) {
-    for (const path of removed) s.set.delete(path);
-    if (s !== mine) for (const path of changed) s.set.delete(path);
+  if (!mine) {
+    const entry = { ...self, apiVersion: who.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} } as ManagedFieldsEntry;
+    if (!who.subresource) delete entry.subresource;
+    mine = { entry, set: new Set<string>() };
   }
   for (const path of changed) mine.set.add(path);
-  mine.entry = { ...mine.entry, apiVersion: who.apiVersion, time: who.time };
-  return sortManagedFields(
-    sets.filter((s) => s.set.size > 0).map(({ entry, set }) => ({ ...entry, fieldsV1: toFieldsV1(set) }) as ManagedFieldsEntry),
-  );
+  if (mine.set.size) out.push({ ...mine.entry, apiVersion: who.apiVersion, time: who.time, fieldsV1: toFieldsV1(mine.set) });
+  return sortManagedFields(out);
 }
 
 /**
