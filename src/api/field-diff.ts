@@ -21,14 +21,14 @@ export interface FieldDiff {
  * path), in the order and with the paths of managed-fields.ts's fieldSetOf; a repeated path
  * keeps its first value.
  */
-function leafValues(value: unknown, path: string, field: string, out: Map<string, string>): void {
+function leafValues(value: unknown, path: string, field: string, out: Map<string, string>, withValues = true): void {
   if (isObject(value)) {
     const keys = Object.keys(value);
     if (!keys.length && path) {
       if (!out.has(path)) out.set(path, '{}');
       return;
     }
-    for (const k of keys) leafValues(value[k], join(path, `f:${k}`), k, out);
+    for (const k of keys) leafValues(value[k], join(path, `f:${k}`), k, out, withValues);
     return;
   }
   const key = MERGE_KEYS[field];
@@ -37,11 +37,11 @@ function leafValues(value: unknown, path: string, field: string, out: Map<string
       const element = join(path, `k:${JSON.stringify({ [key]: e[key] })}`);
       const self = join(element, '.');
       if (!out.has(self)) out.set(self, '');
-      for (const k of Object.keys(e)) leafValues(e[k], join(element, `f:${k}`), k, out);
+      for (const k of Object.keys(e)) leafValues(e[k], join(element, `f:${k}`), k, out, withValues);
     }
     return;
   }
-  if (path && !out.has(path)) out.set(path, JSON.stringify(value));
+  if (path && !out.has(path)) out.set(path, withValues ? JSON.stringify(value) : '');
 }
 
 const join = (path: string, seg: string): string => (path ? `${path}${SEP}${seg}` : seg);
@@ -60,10 +60,45 @@ function diffAt(before: unknown, after: unknown, path: string, field: string, ou
   }
   const was = new Map<string, string>();
   const now = new Map<string, string>();
-  if (before !== undefined) leafValues(before, path, field, was);
-  if (after !== undefined) leafValues(after, path, field, now);
+  // A side alone (a field added or removed whole) needs its paths only, not their values.
+  const both = before !== undefined && after !== undefined;
+  if (before !== undefined) leafValues(before, path, field, was, both);
+  if (after !== undefined) leafValues(after, path, field, now, both);
   for (const [p, v] of now) if (was.get(p) !== v) out.changed.add(p);
   for (const p of was.keys()) if (!now.has(p)) out.removed.add(p);
+}
+
+/**
+ * The FieldsV1 tree of every leaf of `value` (what toFieldsV1 makes of fieldSetOf's paths), built
+ * in one walk: a create's entry.
+ */
+export function fieldsTreeOf(value: Record<string, unknown>): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  treeInto(value, '', root);
+  return root;
+}
+
+/** Adds the leaves of `value` below `node`; false when it has none (an empty merge-keyed list). */
+function treeInto(value: unknown, field: string, node: Record<string, any>): boolean {
+  if (isObject(value)) {
+    for (const k of Object.keys(value)) {
+      const child = {};
+      if (treeInto(value[k], k, child)) node[`f:${k}`] = child;
+    }
+    return true;
+  }
+  const key = MERGE_KEYS[field];
+  if (Array.isArray(value) && key && value.every((e) => isObject(e) && e[key] !== undefined)) {
+    for (const e of value as Record<string, unknown>[]) {
+      const element: Record<string, any> = (node[`k:${JSON.stringify({ [key]: e[key] })}`] ??= { '.': {} });
+      for (const k of Object.keys(e)) {
+        const child = {};
+        if (treeInto(e[k], k, child)) element[`f:${k}`] = child;
+      }
+    }
+    return value.length > 0;
+  }
+  return true;
 }
 
 /** The leaves `after` sets anew or differently from `before`, and those it no longer has. */

@@ -9,7 +9,7 @@ import { writableMeta, type KubeObject } from '../model/types.js';
 import { apiVersionOf, type ResourceType } from '../model/resource-type.js';
 import { rfc3339 } from '../clock/time-format.js';
 import { fromFieldsV1, sameManager, sortManagedFields, splitPath, toFieldsV1, type ManagedFieldsEntry } from './managed-fields.js';
-import { fieldDiff } from './field-diff.js';
+import { fieldDiff, fieldsTreeOf } from './field-diff.js';
 
 /** Who writes, and through which subresource. */
 export interface UpdateManager {
@@ -67,6 +67,36 @@ function treeHas(tree: Record<string, unknown>, joined: string): boolean {
 }
 
 /**
+ * The writer's own tree after the write: it loses what was removed and gains what changed. Only
+ * the changed paths are walked (copying the nodes on them: stored trees are frozen) unless a
+ * removal touches the tree, which goes through the field set (a node left empty is a leaf).
+ */
+function ownedAfter(tree: Record<string, unknown>, changed: Set<string>, removed: Set<string>): Record<string, unknown> {
+  if ([...removed].some((path) => treeHas(tree, path))) {
+    const set = fromFieldsV1(tree);
+    for (const path of removed) set.delete(path);
+    for (const path of changed) set.add(path);
+    return toFieldsV1(set);
+  }
+  const root: Record<string, any> = { ...tree };
+  const copied = new Set<object>([root]);
+  for (const joined of changed) {
+    let node = root;
+    for (const seg of splitPath(joined)) {
+      const child = node[seg];
+      if (child && copied.has(child)) node = child;
+      else {
+        const fresh = child ? { ...child } : {};
+        copied.add(fresh);
+        node[seg] = fresh;
+        node = fresh;
+      }
+    }
+  }
+  return root;
+}
+
+/**
  * The managedFields after a write of `next` over `old` (undefined for a create) by `who`,
  * starting from `entries` (the stored object's, or the ones the request gave). Unchanged when the
  * write changed nothing `who` could own.
@@ -77,16 +107,23 @@ export function managedFieldsAfterUpdate(
   next: KubeObject,
   who: UpdateManager,
 ): ManagedFieldsEntry[] {
+  const self = { manager: who.manager, operation: 'Update' as const, subresource: who.subresource };
+  if (!old && !entries.length) {
+    // A create: the writer owns every field, and nobody else owns any.
+    const fieldsV1 = fieldsTreeOf(ownablePart(next, who));
+    if (!Object.keys(fieldsV1).length) return [];
+    const entry = { ...self, apiVersion: who.apiVersion, time: who.time, fieldsType: 'FieldsV1', fieldsV1 } as ManagedFieldsEntry;
+    if (!who.subresource) delete entry.subresource;
+    return [entry];
+  }
   const { changed, removed } = fieldDiff(ownablePart(old, who), ownablePart(next, who));
   if (!changed.size && !removed.size) return [...entries];
 
-  const self = { manager: who.manager, operation: 'Update' as const, subresource: who.subresource };
   const out: ManagedFieldsEntry[] = [];
-  let mine: { entry: ManagedFieldsEntry; set: Set<string> } | undefined;
+  let mine: ManagedFieldsEntry | undefined;
   for (const entry of entries) {
     if (sameManager(entry, self)) {
-      mine = { entry, set: fromFieldsV1(entry.fieldsV1) };
-      for (const path of removed) mine.set.delete(path);
+      mine = entry;
       continue;
     }
     // Another manager's entry is rebuilt only when the write took or removed one of its fields.
@@ -102,12 +139,11 @@ export function managedFieldsAfterUpdate(
     if (set.size) out.push({ ...entry, fieldsV1: toFieldsV1(set) });
   }
   if (!mine) {
-    const entry = { ...self, apiVersion: who.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} } as ManagedFieldsEntry;
-    if (!who.subresource) delete entry.subresource;
-    mine = { entry, set: new Set<string>() };
+    mine = { ...self, apiVersion: who.apiVersion, fieldsType: 'FieldsV1', fieldsV1: {} } as ManagedFieldsEntry;
+    if (!who.subresource) delete mine.subresource;
   }
-  for (const path of changed) mine.set.add(path);
-  if (mine.set.size) out.push({ ...mine.entry, apiVersion: who.apiVersion, time: who.time, fieldsV1: toFieldsV1(mine.set) });
+  const fieldsV1 = ownedAfter(mine.fieldsV1 as Record<string, unknown>, changed, removed);
+  if (Object.keys(fieldsV1).length) out.push({ ...mine, apiVersion: who.apiVersion, time: who.time, fieldsV1 });
   return sortManagedFields(out);
 }
 

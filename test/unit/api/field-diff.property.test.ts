@@ -6,8 +6,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fieldDiff } from '../../../src/api/field-diff.js';
-import { fieldSetOf, splitPath, valueAt } from '../../../src/api/managed-fields.js';
+import { fieldDiff, fieldsTreeOf } from '../../../src/api/field-diff.js';
+import { fieldSetOf, fromFieldsV1, splitPath, toFieldsV1, valueAt, type ManagedFieldsEntry } from '../../../src/api/managed-fields.js';
+import { managedFieldsAfterUpdate } from '../../../src/api/managed-fields-update.js';
+import type { KubeObject } from '../../../src/model/types.js';
 
 function leaves(part: Record<string, unknown>): Map<string, string> {
   const out = new Map<string, string>();
@@ -64,5 +66,64 @@ describe('fieldDiff', () => {
     const diff = fieldDiff({ spec, status: { phase: 'Pending', ip: '1' } }, { spec, status: { phase: 'Running' } });
     expect([...diff.changed]).toEqual(['f:status\u0000f:phase']);
     expect([...diff.removed]).toEqual(['f:status\u0000f:ip']);
+  });
+});
+
+describe('fieldsTreeOf', () => {
+  it('is the FieldsV1 tree of every leaf, as toFieldsV1 of fieldSetOf makes it', () => {
+    fc.assert(
+      fc.property(obj, (value) => {
+        expect(fieldsTreeOf(value)).toEqual(toFieldsV1(fieldSetOf(value)));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+/** managedFieldsAfterUpdate as first written: every leaf of both sides, every entry through its field set. */
+function referenceAfterUpdate(entries: ManagedFieldsEntry[], before: Record<string, unknown>, after: Record<string, unknown>) {
+  const { changed, removed } = reference(before, after);
+  if (!changed.length && !removed.length) return entries;
+  const sets = entries.map((entry) => ({ entry, set: fromFieldsV1(entry.fieldsV1) }));
+  let mine = sets.find((s) => s.entry.manager === 'me');
+  if (!mine) {
+    mine = { entry: { manager: 'me', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: {} }, set: new Set() };
+    sets.push(mine);
+  }
+  for (const s of sets) {
+    for (const path of removed) s.set.delete(path);
+    if (s !== mine) for (const path of changed) s.set.delete(path);
+  }
+  for (const path of changed) mine.set.add(path);
+  return sets.filter((s) => s.set.size > 0).map((s) => [s.entry.manager, toFieldsV1(s.set)]);
+}
+
+describe('managedFieldsAfterUpdate', () => {
+  it('gives the entries the leaf-by-leaf definition gives, for any earlier owners', () => {
+    const asCm = (data: Record<string, unknown>) =>
+      ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, ...data }) as KubeObject;
+    fc.assert(
+      fc.property(obj, obj, obj, fc.array(topKey, { maxLength: 3 }), (before, other, theirs, shared) => {
+        const after: Record<string, unknown> = { ...other };
+        for (const k of shared) if (k in before) after[k] = before[k];
+        const entry = (manager: string, part: Record<string, unknown>): ManagedFieldsEntry => ({
+          manager,
+          operation: 'Update',
+          apiVersion: 'v1',
+          fieldsType: 'FieldsV1',
+          fieldsV1: toFieldsV1(fieldSetOf(part)),
+        });
+        const owners = [entry('them', theirs), entry('me', before)].filter((e) => Object.keys(e.fieldsV1).length);
+        const who = { manager: 'me', apiVersion: 'v1', time: '2026-01-01T00:00:00Z', hasStatus: false };
+        const got = managedFieldsAfterUpdate(owners, asCm(before), asCm(after), who);
+        const want = referenceAfterUpdate(owners, before, after);
+        const byManager = (list: unknown[]) =>
+          (list as (ManagedFieldsEntry | [string, unknown])[])
+            .map((e) => (Array.isArray(e) ? e : [e.manager, e.fieldsV1]))
+            .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+        expect(byManager(got)).toEqual(byManager(want));
+      }),
+      { numRuns: 1500 },
+    );
   });
 });
