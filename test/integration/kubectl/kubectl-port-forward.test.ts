@@ -74,8 +74,9 @@ async function forward(k: Kubectl, args: string[], bin = KUBECTL) {
   };
 }
 
+/** A GET through a local port; bounded, so a connection nobody answers is a failed try, not a hang. */
 async function get(port: number, path = '/'): Promise<string> {
-  const res = await fetch(`http://127.0.0.1:${port}${path}`);
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(10_000) });
   return res.text();
 }
 
@@ -86,17 +87,22 @@ describe.skipIf(!kubectlAvailable())('kubectl port-forward against cluster.serve
   let dir: string;
 
   beforeAll(async () => {
+    const t0 = Date.now();
+    // Where the set-up is when it is slow (printed on the test's output).
+    const step = (what: string) => console.log(`[kpf] ${what} at ${Date.now() - t0} ms`);
     dir = await mkdtemp(join(tmpdir(), 'tugboat-kpf-'));
     cluster = await Cluster.start({
       name: `kpf-${process.pid}`,
       nodes: [{ name: 'node-1', runtime: new ProcessRuntime({ stateDir: dir }), resyncIntervalMs: 1_000 }],
     });
+    step('cluster started');
     await cluster.apply([pod, service]);
     await eventually(
       async () => ((await cluster.client<Pod>('v1', 'Pod', 'default').get('web')).status?.phase === 'Running' ? true : undefined),
       'pod web running',
       { timeoutMs: 30_000 },
     );
+    step('pod web Running');
     // The server listens a moment after the process starts.
     const direct = await cluster.portForward('default', 'pod/web', 8080);
     await eventually(async () => ((await get(direct.port).catch(() => '')).startsWith('hello') ? true : undefined), 'pod web serving', {
@@ -108,10 +114,12 @@ describe.skipIf(!kubectlAvailable())('kubectl port-forward against cluster.serve
       const status = (await cluster.client<Pod>('v1', 'Pod', 'default').get('web')).status;
       throw new Error(`${String(err)}; pod status ${JSON.stringify(status)}; log: ${lines.join('\n')}`);
     });
+    step('pod web serving');
     await direct.close();
     api = await cluster.serve();
     k = new Kubectl(api.kubeconfig);
-  }, 60_000);
+    step('served');
+  }, 120_000);
   afterAll(async () => {
     await cluster?.stop();
     k?.cleanup();
