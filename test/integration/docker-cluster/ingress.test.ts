@@ -170,7 +170,9 @@ describe.skipIf(!docker)('Ingress adapters to pods on Docker', { timeout: 300_00
       pods[app] = (await cluster.pods().list({ labelSelector: `app=${app}` })).items[0]?.metadata.name ?? '';
     }
     for (const cls of CLASSES) {
+      // Each backend's endpoints reach the adapter on their own (EndpointSlices are eventually consistent).
       await eventually(async () => (await get(cls, 'a.example.com', '/')).text === pods.a, `${cls} serves a`, 60_000);
+      await eventually(async () => (await get(cls, 'b.example.com', '/')).text === pods.b, `${cls} serves b`, 60_000);
       await eventually(async () => (await get(cls, 'ws.example.com', '/')).status === 200, `${cls} serves ws`, 60_000);
     }
   }, 300_000);
