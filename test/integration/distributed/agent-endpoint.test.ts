@@ -24,23 +24,22 @@ const NODE = 'endpoint-a';
 /** The agent's address (`--address`; all of 127.0.0.0/8 is loopback): not 127.0.0.1, so the API server can only reach it where the Node says. */
 const NODE_IP = '127.0.0.2';
 
-const talker: Pod = {
-  apiVersion: 'v1',
-  kind: 'Pod',
-  metadata: { name: 'talker', namespace: 'default' },
-  spec: {
-    nodeName: NODE,
-    terminationGracePeriodSeconds: 1,
-    automountServiceAccountToken: false,
-    containers: [
-      {
-        name: 'main',
-        image: 'busybox',
-        command: ['sh', '-c', 'echo first line; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.5; done'],
-      },
-    ],
-  },
-} as Pod;
+/** A busybox pod on the agent's node running `command`. */
+function busyboxPod(name: string, command: string[], ports?: { containerPort: number }[]): Pod {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, namespace: 'default' },
+    spec: {
+      nodeName: NODE,
+      terminationGracePeriodSeconds: 1,
+      automountServiceAccountToken: false,
+      containers: [{ name: 'main', image: 'busybox', command, ...(ports ? { ports } : {}) }],
+    },
+  } as Pod;
+}
+
+const talker = busyboxPod('talker', ['sh', '-c', 'echo first line; i=0; while true; do i=$((i+1)); echo tick $i; sleep 0.5; done']);
 
 /** An HTTPS GET to the agent without a client certificate: its status code. */
 function anonymousGet(port: number, path: string): Promise<number> {
@@ -155,29 +154,12 @@ describe.skipIf(!kubectlAvailable())('pods/log, exec, attach and portforward of 
   it('forwards kubectl port-forward to the pod through the agent', { timeout: 180_000 }, async () => {
     const api = ctx!;
     const www = join(dir, 'www');
-    const server = {
-      apiVersion: 'v1',
-      kind: 'Pod',
-      metadata: { name: 'server', namespace: 'default' },
-      spec: {
-        nodeName: NODE,
-        terminationGracePeriodSeconds: 1,
-        automountServiceAccountToken: false,
-        containers: [
-          {
-            name: 'main',
-            image: 'busybox',
-            // The process runtime's pods share the host network: each binds its own POD_IP.
-            command: [
-              'sh',
-              '-c',
-              `mkdir -p ${www}; echo hello through the agent > ${www}/index.html; exec busybox httpd -f -p $POD_IP:8080 -h ${www}`,
-            ],
-            ports: [{ containerPort: 8080 }],
-          },
-        ],
-      },
-    } as Pod;
+    // The process runtime's pods share the host network: each binds its own POD_IP.
+    const server = busyboxPod(
+      'server',
+      ['sh', '-c', `mkdir -p ${www}; echo hello through the agent > ${www}/index.html; exec busybox httpd -f -p $POD_IP:8080 -h ${www}`],
+      [{ containerPort: 8080 }],
+    );
     await api.client<Pod>('v1', 'Pod', 'default').create(server);
     await eventually(
       async () => (await api.client<Pod>('v1', 'Pod', 'default').find('server'))?.status?.phase === 'Running',
