@@ -4,9 +4,10 @@
  * their O fields the groups, as Kubernetes' x509 authenticator reads them). Keys are made by
  * node:crypto; node-forge builds and signs the certificates.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
+import { certificateSerialNumber } from './serial-number.js';
 
 /** A certificate and its key, both PEM. */
 export interface CertificatePair {
@@ -42,8 +43,9 @@ function keyPair(): { privateKey: forge.pki.rsa.PrivateKey; publicKey: forge.pki
 function newCertificate(publicKey: forge.pki.rsa.PublicKey, days: number): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = publicKey;
-  // A positive serial: hex with a leading 0-7 nibble.
-  cert.serialNumber = `0${randomBytes(15).toString('hex')}`;
+  // Not `0${hex of 15 random bytes}`: forge reads the odd '0' as a 0x00 octet and strips only one,
+  // so a first random byte of 0x00 gave a non-minimal INTEGER that OpenSSL refuses (1 in 512).
+  cert.serialNumber = certificateSerialNumber();
   const now = Date.now();
   cert.validity.notBefore = new Date(now - 60_000);
   cert.validity.notAfter = new Date(now + days * DAY_MS);
