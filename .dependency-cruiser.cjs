@@ -6,6 +6,8 @@
 //
 //   model             object types, defaults, validation, selectors  imports nothing of ours
 //   clock             Clock, RealClock, FakeClock                    imports nothing of ours
+//   streams           a process's streams (exec, attach): one shape  imports nothing of ours
+//                     for runtimes, node agents and the server
 //   store             ObjectStore and MemoryStore                    model, clock
 //   client            ResourceClient/ApiContext, list-watch,         model, clock
 //                     informers (the contract components talk through)
@@ -13,9 +15,9 @@
 //   controllers       controller runtime and built-in controllers    client, model, clock, cloud-providers (its contract)
 //   scheduler         kube-scheduler's framework and plugins         client, model, clock
 //   node-agent        the kubelet                                    client, model, clock, runtime-adapters
-//   runtime-adapters  ContainerRuntime and its implementations       model, clock
+//   runtime-adapters  ContainerRuntime and its implementations       model, clock, streams
 //   cloud-providers   CloudProvider contract and providers           model, clock, runtime-adapters
-//   server            the Kubernetes REST API over HTTP, auth, RBAC  api, client, model, clock
+//   server            the Kubernetes REST API over HTTP, auth, RBAC  api, client, model, clock, streams
 //   ingress-adapters  IngressAdapter, routes, ProxyIngress, nginx    client, model, clock
 //   cluster           the Cluster facade, composition root           any folder above
 //   testing           what users' tests import (harness, fixtures)   any folder above
@@ -30,15 +32,16 @@
 const LAYERS = {
   model: [],
   clock: [],
+  streams: [],
   store: ['model', 'clock'],
   client: ['model', 'clock'],
   api: ['store', 'model', 'clock', 'client'],
   controllers: ['client', 'model', 'clock', 'cloud-providers'],
   scheduler: ['client', 'model', 'clock'],
   'node-agent': ['client', 'model', 'clock', 'runtime-adapters'],
-  'runtime-adapters': ['model', 'clock'],
+  'runtime-adapters': ['model', 'clock', 'streams'],
   'cloud-providers': ['model', 'clock', 'runtime-adapters'],
-  server: ['api', 'client', 'model', 'clock'],
+  server: ['api', 'client', 'model', 'clock', 'streams'],
   'ingress-adapters': ['client', 'model', 'clock'],
 };
 

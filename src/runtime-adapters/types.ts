@@ -4,8 +4,11 @@
  * (no dockerode type) appears here.
  */
 
-import type { Readable, Writable } from 'node:stream';
+import type { ContainerStreams } from '../streams/types.js';
 import type { ReclaimOptions, RuntimeInstance } from './instance.js';
+
+// The streams of an exec or attach: one shape with what server/ carries (src/streams/types.ts).
+export type { ContainerStreams, TerminalSize } from '../streams/types.js';
 
 /** When to pull an image: Kubernetes' imagePullPolicy. */
 export type PullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -213,40 +216,12 @@ export interface ExecResult {
   stderr: string;
 }
 
-/** A terminal's size in characters (kubectl's resize messages). */
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
-
 /** What an interactive exec or an attach connects to. */
 export interface StreamOptions {
   /** Connect the client's input to the process's stdin. */
   stdin: boolean;
   /** Run the command on a terminal (exec), or expect the container's terminal (attach): output is one raw stream. */
   tty: boolean;
-}
-
-/**
- * Streams of one process in a container: an interactive exec ({@link ContainerRuntime.execStream})
- * or the container's main process ({@link ContainerRuntime.attach}). Node streams, no runtime's types.
- */
-export interface ContainerStreams {
-  /** The process's stdin, when asked for; `end()` closes it (the process reads end of file). */
-  stdin?: Writable;
-  /** Its stdout; with a TTY, everything the terminal prints. Ends when the process (or the stream) ends. */
-  stdout: Readable;
-  /** Its stderr; absent with a TTY (a terminal has one output). */
-  stderr?: Readable;
-  /** Resizes the terminal (a no-op without one). */
-  resize(size: TerminalSize): Promise<void>;
-  /**
-   * Settles when the streams are over: for an exec, with the command's exit code; for an attach,
-   * with the container's exit code when it exited, or no code when the client detached.
-   */
-  done: Promise<{ exitCode?: number }>;
-  /** Stops streaming (detaches); an exec's command is killed where the runtime can (not on Docker). */
-  close(): void;
 }
 
 /** Resource usage of one container. */

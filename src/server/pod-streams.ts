@@ -8,7 +8,8 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { TugboatError } from '../model/errors.js';
-import type { PodStreamSession, ServerBackend, UserInfo } from './types.js';
+import type { ServerBackend, UserInfo } from './types.js';
+import type { ContainerStreams } from '../streams/types.js';
 import { REMOTE_COMMAND_PROTOCOLS, remoteCommandOptions } from './remote-command.js';
 import { streamSession } from './remote-command-stream.js';
 import type { RequestAttributes } from './authorizer.js';
@@ -64,7 +65,7 @@ export class PodStreams {
       }
       const options = remoteCommandOptions(url.searchParams);
       const request = { stdin: options.stdin, tty: options.tty, ...(options.container ? { container: options.container } : {}) };
-      let open: () => Promise<PodStreamSession>;
+      let open: () => Promise<ContainerStreams>;
       if (sub === 'exec') {
         const exec = this.backend.exec;
         if (!exec) throw new TugboatError('MethodNotAllowed', 'this server has no node agents to exec in');

@@ -7,7 +7,7 @@ import type { Readable } from 'node:stream';
 import type { WebSocket } from 'ws';
 import { statusOf } from './http-status.js';
 import { Channel, decodeFrame, decodeResize, encodeFrame, exitStatus, type RemoteCommandStatus } from './remote-command.js';
-import type { PodStreamSession } from './types.js';
+import type { ContainerStreams } from '../streams/types.js';
 
 function ended(stream: Readable | undefined): Promise<void> {
   if (!stream || stream.readableEnded || stream.destroyed) return Promise.resolve();
@@ -22,7 +22,7 @@ function ended(stream: Readable | undefined): Promise<void> {
  * Runs the session `open` makes on `ws`: messages that come while it opens are kept and
  * delivered in order. When it cannot be opened, its error is the final Status.
  */
-export async function streamSession(ws: WebSocket, open: () => Promise<PodStreamSession>): Promise<void> {
+export async function streamSession(ws: WebSocket, open: () => Promise<ContainerStreams>): Promise<void> {
   const send = (channel: number, data: string | Uint8Array) => {
     if (ws.readyState === ws.OPEN) ws.send(encodeFrame(channel, data));
   };
@@ -30,7 +30,7 @@ export async function streamSession(ws: WebSocket, open: () => Promise<PodStream
     send(Channel.error, JSON.stringify(status));
     if (ws.readyState === ws.OPEN) ws.close(1000);
   };
-  let session: PodStreamSession | undefined;
+  let session: ContainerStreams | undefined;
   const early: Buffer[] = [];
   const deliver = (message: Buffer) => {
     const frame = decodeFrame(message);

@@ -5,7 +5,7 @@
  * messages and the request's options.
  */
 import { TugboatError } from '../model/errors.js';
-import type { TerminalSize } from './types.js';
+import type { TerminalSize } from '../streams/types.js';
 
 /** The subprotocols served, preferred first. v5 adds the close message (channel 255). */
 export const REMOTE_COMMAND_PROTOCOLS = ['v5.channel.k8s.io', 'v4.channel.k8s.io'] as const;

@@ -2,9 +2,10 @@
  * The contracts of the HTTP API server: what `cluster.serve()` takes and returns, who a caller
  * is, and what the server is handed by the composition root.
  */
-import type { Duplex, Readable, Writable } from 'node:stream';
+import type { Duplex } from 'node:stream';
 import type { ApiContext } from '../client/types.js';
 import type { KindRegistry } from '../api/kind-registry.js';
+import type { ContainerStreams } from '../streams/types.js';
 import type { CertificatePair } from './certificates.js';
 
 /** A caller, as Kubernetes' user.Info: a name and the groups it belongs to. */
@@ -107,31 +108,6 @@ export type PodLogSource = (
   options: { container?: string; follow?: boolean; tail?: number; timestamps?: boolean; previous?: boolean; signal?: AbortSignal },
 ) => AsyncIterable<{ stream: 'stdout' | 'stderr'; line: string; time?: Date }>;
 
-/** A terminal's size in characters (what kubectl sends on the resize channel). */
-export interface TerminalSize {
-  cols: number;
-  rows: number;
-}
-
-/**
- * The streams of one process in a pod's container: an exec's command or an attached main
- * process. The shape of the runtimes' ContainerStreams, so a node agent's answer passes through.
- */
-export interface PodStreamSession {
-  /** The process's stdin, when asked for; `end()` closes it. */
-  stdin?: Writable;
-  /** Its stdout; with a TTY, everything the terminal prints. */
-  stdout: Readable;
-  /** Its stderr; absent with a TTY. */
-  stderr?: Readable;
-  /** Resizes the terminal (a no-op without one). */
-  resize(size: TerminalSize): Promise<void>;
-  /** Settles when the streams are over: an exec with its exit code, an attach with the container's when it exited. */
-  done: Promise<{ exitCode?: number }>;
-  /** Stops streaming (the client went away). */
-  close(): void;
-}
-
 /** What pods/exec asks for (PodExecOptions). */
 export interface PodExecRequest {
   command: string[];
@@ -148,10 +124,10 @@ export interface PodAttachRequest {
 }
 
 /** Runs a command in a pod's container with its streams connected (pods/exec). */
-export type PodExec = (namespace: string, pod: string, request: PodExecRequest) => Promise<PodStreamSession>;
+export type PodExec = (namespace: string, pod: string, request: PodExecRequest) => Promise<ContainerStreams>;
 
 /** Connects to the main process of a pod's container (pods/attach). */
-export type PodAttach = (namespace: string, pod: string, request: PodAttachRequest) => Promise<PodStreamSession>;
+export type PodAttach = (namespace: string, pod: string, request: PodAttachRequest) => Promise<ContainerStreams>;
 
 /**
  * Opens a TCP connection to `port` of a pod (pods/portforward); rejects when the pod is not

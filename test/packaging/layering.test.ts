@@ -87,4 +87,19 @@ describe('layering rules (.dependency-cruiser.cjs)', () => {
       'undeclared-folder: src/gadgets/g.ts -> src/cluster/z.ts',
     ]);
   });
+
+  it('the streams contract is shared by runtime-adapters and server, and imports nothing of ours', async () => {
+    const found = await violations(await tree(), {
+      'src/model/kinds.ts': 'export const k = 1;\n',
+      'src/streams/types.ts': 'export interface ContainerStreams { x: number }\n',
+      'src/streams/bad.ts': "import { k } from '../model/kinds.js';\nexport const s = k;\n",
+      'src/runtime-adapters/types.ts': "import type { ContainerStreams } from '../streams/types.js';\nexport type R = ContainerStreams;\n",
+      'src/server/types.ts': "import type { ContainerStreams } from '../streams/types.js';\nexport type S = ContainerStreams;\n",
+      'src/scheduler/bad.ts': "import type { ContainerStreams } from '../streams/types.js';\nexport type B = ContainerStreams;\n",
+    });
+    expect(found.sort()).toEqual([
+      'layer-scheduler: src/scheduler/bad.ts -> src/streams/types.ts',
+      'layer-streams: src/streams/bad.ts -> src/model/kinds.ts',
+    ]);
+  });
 });

@@ -13,7 +13,8 @@ import type { ApiContext } from '../../client/types.js';
 import { TugboatError } from '../../model/errors.js';
 import type { Node, Pod, Status } from '../../model/types.js';
 import type { CertificatePair } from '../../server/certificates.js';
-import type { PodAttach, PodExec, PodLogSource, PodPortDialer, PodStreamSession } from '../../server/types.js';
+import type { PodAttach, PodExec, PodLogSource, PodPortDialer } from '../../server/types.js';
+import type { ContainerStreams } from '../../streams/types.js';
 import { Channel, decodeFrame, encodeFrame, REMOTE_COMMAND_PROTOCOLS, type RemoteCommandStatus } from '../../server/remote-command.js';
 import { PassThrough, Writable } from 'node:stream';
 import { WebSocket } from 'ws';
@@ -97,7 +98,7 @@ export function agentPodBackend(ctx: ApiContext, client: CertificatePair): Agent
   };
   const seg = encodeURIComponent;
   /** Opens an exec or attach session on the agent: a WebSocket in the remote-command protocol. */
-  const remoteSession = async (namespace: string, pod: string, path: string, tty: boolean, exec: boolean): Promise<PodStreamSession> => {
+  const remoteSession = async (namespace: string, pod: string, path: string, tty: boolean, exec: boolean): Promise<ContainerStreams> => {
     const { host, port } = await endpointOf(ctx, namespace, pod);
     const where = `${host}:${port}`;
     const ws = new WebSocket(`wss://${host}:${port}${path}`, [...REMOTE_COMMAND_PROTOCOLS], {

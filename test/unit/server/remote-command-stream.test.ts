@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import { TugboatError } from '../../../src/model/errors.js';
 import { encodeFrame } from '../../../src/server/remote-command.js';
 import { streamSession } from '../../../src/server/remote-command-stream.js';
-import type { PodStreamSession, TerminalSize } from '../../../src/server/types.js';
+import type { ContainerStreams, TerminalSize } from '../../../src/streams/types.js';
 
 /** The part of a ws WebSocket that streamSession uses, recording what is sent. */
 class FakeSocket extends EventEmitter {
@@ -47,7 +47,7 @@ function echoSession(code: number) {
       resolve({ exitCode: code });
     }),
   );
-  const session: PodStreamSession = {
+  const session: ContainerStreams = {
     stdin,
     stdout,
     stderr,
@@ -68,7 +68,7 @@ describe('streamSession', () => {
   it('delivers messages sent while the session opens, in order; stdin, resize and the v5 close reach it', async () => {
     const ws = new FakeSocket();
     const echo = echoSession(0);
-    let open!: (s: PodStreamSession) => void;
+    let open!: (s: ContainerStreams) => void;
     const running = streamSession(asSocket(ws), () => new Promise((r) => (open = r)));
     ws.receive(0, 'ab');
     ws.receive(4, '{"Width":100,"Height":30}');
