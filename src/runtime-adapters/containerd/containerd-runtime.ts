@@ -6,6 +6,7 @@ import type {
   ContainerRuntime,
   ContainerStats,
   ContainerStatus,
+  ContainerStreams,
   ExecResult,
   FilesMount,
   ImageInfo,
@@ -17,10 +18,13 @@ import type {
   RuntimeEvent,
   SandboxConfig,
   SandboxStatus,
+  StreamOptions,
 } from '../types.js';
+import { attachContainer } from './attach.js';
 import * as containers from './containers.js';
 import { EventHub } from './events.js';
 import { execInContainer } from './exec.js';
+import { execStream } from './exec-stream.js';
 import { openInThisProcess } from './fifo.js';
 import { ensureImage } from './images.js';
 import { LogPump, logPaths } from './log-pump.js';
@@ -171,6 +175,24 @@ export class ContainerdRuntime implements ContainerRuntime {
 
   exec(id: string, command: string[], options?: { timeoutMs?: number }): Promise<ExecResult> {
     return execInContainer(this.scope, id, command, options);
+  }
+
+  /**
+   * Runs a command in a running container with its streams as they come: a task exec process
+   * with a stdin FIFO when `stdin` is asked, on a terminal (one output stream, resized with
+   * ResizePty) when `tty` is; `close()` kills it.
+   */
+  execStream(id: string, command: string[], options: StreamOptions): Promise<ContainerStreams> {
+    return execStream(this.scope, id, command, options);
+  }
+
+  /**
+   * Connects to a running container's main task: its output from now on (teed from its log
+   * pump, so only where this runtime reads it), and its stdin FIFO when the container was created
+   * with `stdin` (`stdinOnce`: closed when the first client closes its stdin).
+   */
+  attach(id: string, options: StreamOptions): Promise<ContainerStreams> {
+    return attachContainer(this.scope, id, options);
   }
 
   /** Rewrites a files mount's folder in the pod folder (bind-mounted, so the container sees the swap). */

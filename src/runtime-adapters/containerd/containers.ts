@@ -1,6 +1,7 @@
 /**
  * A pod's containers: a containerd container (spec, snapshot, labels) made by createContainer,
- * its task made and started by startContainer with stdout/stderr FIFOs pumped into a CRI log file,
+ * its task made and started by startContainer with stdout/stderr FIFOs pumped into a CRI log file
+ * (and a stdin FIFO for attach when the pod spec asks for `stdin`, a terminal for `tty`),
  * stopped with a grace period, removed with everything it has.
  */
 import { mkdir, readFile, rm } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { containerLabelsFor } from '../pod-labels.js';
 import { writeAtomicFiles } from '../atomic-files.js';
 import { RUNTIME_LABELS, type ContainerConfig, type ContainerStatus, type FilesMount } from '../types.js';
 import { etcMounts, planMounts, prepareMounts } from './container-mounts.js';
+import { makeFifos } from './fifo.js';
 import { findImage } from './images.js';
 import { LogPump, logPaths } from './log-pump.js';
 import { ALL_CAPABILITIES, buildSpec, capabilitiesOfMask, imageUser, mergeEnv, processArgs } from './oci-spec.js';
@@ -95,13 +97,18 @@ export async function createContainer(scope: ContainerdScope, sandboxId: string,
     [CONTAINERD_LABELS.sandbox]: sandboxId,
   };
   delete labels[CONTAINERD_LABELS.started];
+  for (const key of [CONTAINERD_LABELS.stdin, CONTAINERD_LABELS.stdinOnce, CONTAINERD_LABELS.tty]) delete labels[key];
+  if (config.stdin) labels[CONTAINERD_LABELS.stdin] = 'true';
+  if (config.stdin && config.stdinOnce) labels[CONTAINERD_LABELS.stdinOnce] = 'true';
+  if (config.tty) labels[CONTAINERD_LABELS.tty] = 'true';
   const hostNetwork = sandbox.labels[CONTAINERD_LABELS.hostNetwork] === 'true';
   const ns = (type: string) => `/proc/${pause.pid}/ns/${type}`;
   const sec = config.security ?? {};
   const user = imageUser(image.config.User);
   const spec = buildSpec({
     args: processArgs(image.config, config.command, config.args),
-    env: mergeEnv(image.config.Env, config.env),
+    // A terminal gets TERM=xterm unless the pod sets it, as containerd's CRI plugin and Docker do.
+    env: mergeEnv(image.config.Env, config.tty ? { TERM: 'xterm', ...config.env } : config.env),
     cwd: config.workingDir || image.config.WorkingDir || '/',
     uid: sec.runAsUser ?? user.uid,
     gid: sec.runAsGroup ?? (sec.runAsUser !== undefined ? 0 : user.gid),
@@ -112,6 +119,7 @@ export async function createContainer(scope: ContainerdScope, sandboxId: string,
     cpuMillis: config.resources.cpuMillis,
     memoryBytes: config.resources.memoryBytes,
     readonlyRoot: sec.readOnlyRootFilesystem,
+    terminal: config.tty ?? false,
     privileged: sec.privileged,
     capabilitiesAdd: sec.capabilitiesAdd,
     capabilitiesDrop: sec.capabilitiesDrop,
@@ -179,6 +187,10 @@ export async function startContainer(scope: ContainerdScope, id: string): Promis
   const dir = scope.containerDir(id, c.labels);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const paths = logPaths(dir);
+  const tty = c.labels[CONTAINERD_LABELS.tty] === 'true';
+  // The shim holds a writer of its own on a stdin FIFO (until CloseIO), so attached clients come and go.
+  const stdin = c.labels[CONTAINERD_LABELS.stdin] === 'true' ? path.join(dir, 'stdin') : '';
+  if (stdin) await makeFifos([stdin]);
   const pump = await LogPump.forNewTask(paths);
   let startedAt = new Date();
   scope.pumps.set(id, pump);
@@ -190,7 +202,15 @@ export async function startContainer(scope: ContainerdScope, id: string): Promis
       snapshotter: scope.snapshotter,
       key: c.snapshot_key || id,
     });
-    await scope.call('tasks', 'Create', { container_id: id, rootfs: mounts, stdout: paths.stdout, stderr: paths.stderr, terminal: false });
+    // On a terminal the shim copies the console to stdout alone (as ctr does): no stderr FIFO.
+    await scope.call('tasks', 'Create', {
+      container_id: id,
+      rootfs: mounts,
+      stdin,
+      stdout: paths.stdout,
+      stderr: tty ? '' : paths.stderr,
+      terminal: tty,
+    });
     pump.release();
     startedAt = new Date();
     await scope.call('tasks', 'Start', { container_id: id });

@@ -1,6 +1,6 @@
 /**
  * FIFOs between a containerd shim and this process: containerd 1.6 tasks and exec processes take
- * their stdout and stderr as FIFO paths that the client makes and reads.
+ * their stdin, stdout and stderr as FIFO paths that the client makes, reads and writes.
  */
 import { execFile } from 'node:child_process';
 import { closeSync, constants, openSync, readdirSync, readlinkSync } from 'node:fs';
@@ -40,6 +40,18 @@ export function openFifoReader(path: string, hold: boolean): FifoReader {
   };
   stream.once('close', release);
   return { stream, release };
+}
+
+/**
+ * Opens a FIFO for writing without blocking: a process's stdin, once the shim has opened its
+ * reading end (after the task or exec process started, as containerd's cio opens writers after
+ * Start; before that, the open fails with ENXIO). `end()` flushes and closes this writer.
+ */
+export function openFifoWriter(path: string): Socket {
+  const fd = openSync(path, constants.O_WRONLY | constants.O_NONBLOCK);
+  const stream = new Socket({ fd, readable: false, writable: true });
+  stream.on('error', () => undefined); // EPIPE once the shim let go (the process exited)
+  return stream;
 }
 
 /**

@@ -22,8 +22,13 @@ export function logPaths(dir: string): LogPaths {
   return { stdout: path.join(dir, 'stdout'), stderr: path.join(dir, 'stderr'), log: path.join(dir, 'container.log') };
 }
 
-/** Events of a LogPump: `written` after each line reaches the file, `end` once both streams ended. */
+/**
+ * Events of a LogPump: `data` with each chunk as it is read (what attach tees from: a second
+ * reader of a FIFO would split its bytes), `written` after each line reaches the file, `end`
+ * once both streams ended.
+ */
 interface PumpEvents {
+  data: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
   written: () => void;
   end: () => void;
 }
@@ -94,7 +99,10 @@ export class LogPump extends EventEmitter<PumpEvents> {
       this.file.write(all.map((l) => formatCriLine(name, l, at)).join(''), () => this.emit('written'));
     };
     return new Promise<void>((resolve) => {
-      reader.stream.on('data', (chunk: Buffer) => write(lines.push(chunk)));
+      reader.stream.on('data', (chunk: Buffer) => {
+        this.emit('data', name, chunk);
+        write(lines.push(chunk));
+      });
       reader.stream.on('error', () => undefined);
       reader.stream.on('close', () => {
         write(lines.flush());

@@ -175,6 +175,8 @@ export interface SpecInput {
   capabilitiesDrop?: string[];
   /** The capabilities the host can give (privileged, add ALL). @default ALL_CAPABILITIES */
   hostCapabilities?: string[];
+  /** Run the process on a terminal (pod spec `tty`): the task is then created with `terminal`. */
+  terminal?: boolean;
 }
 
 /** Kubernetes' capability names (NET_ADMIN) as OCI's (CAP_NET_ADMIN); ALL stays ALL. */
@@ -217,7 +219,7 @@ export function buildSpec(input: SpecInput): OciSpec {
   const spec: OciSpec = {
     ociVersion: '1.0.2-dev',
     process: {
-      terminal: false,
+      terminal: input.terminal ?? false,
       user: { uid: input.uid, gid: input.gid },
       args: input.args,
       env: input.env,

@@ -31,6 +31,10 @@ export interface TaskRecord {
   status: 'UNKNOWN' | 'CREATED' | 'RUNNING' | 'STOPPED' | 'PAUSED' | 'PAUSING';
   exit_status: number;
   exited_at?: { seconds: number; nanos: number } | null;
+  /** Its stdin FIFO ('' when it has none). */
+  stdin?: string;
+  /** Whether it runs on a terminal. */
+  terminal?: boolean;
 }
 
 /** A protobuf Timestamp as a Date; undefined for none or the zero time. */

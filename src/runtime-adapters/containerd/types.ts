@@ -71,4 +71,10 @@ export const CONTAINERD_LABELS = {
   oom: 'io.tugboat.oom',
   /** 'true' on a sandbox in the host's network namespace. */
   hostNetwork: 'io.tugboat.host.network',
+  /** 'true' on a container whose task gets a stdin FIFO, for attach (pod spec `stdin`). */
+  stdin: 'io.tugboat.stdin',
+  /** 'true' when the first attached client closing its stdin closes the task's (pod spec `stdinOnce`). */
+  stdinOnce: 'io.tugboat.stdin.once',
+  /** 'true' on a container whose task runs on a terminal (pod spec `tty`). */
+  tty: 'io.tugboat.tty',
 } as const;

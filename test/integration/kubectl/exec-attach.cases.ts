@@ -1,6 +1,6 @@
 /**
  * The real kubectl's exec and attach against cluster.serve(), shared by the runtimes that
- * implement execStream/attach (Docker, processes): stdin piped through `exec -i`, the exit code of
+ * implement execStream/attach (Docker, containerd, processes): stdin piped through `exec -i`, the exit code of
  * the command as kubectl's own, `exec -it` on a pseudo-terminal (script(1)), and `attach -i` to a
  * pod that reads its stdin (`stdin: true`). Each runtime's test file passes its cluster and its
  * pod's image (processes run the command on the host).

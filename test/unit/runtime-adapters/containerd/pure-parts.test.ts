@@ -135,6 +135,12 @@ describe('OCI spec', () => {
     expect(priv.linux.maskedPaths).toBeUndefined();
     expect(priv.linux.resources.devices).toEqual([{ allow: true, access: 'rwm' }]);
   });
+
+  it('process.terminal only when a terminal is asked for (pod spec tty)', () => {
+    const base = { args: ['sh'], env: [], cwd: '/', uid: 0, gid: 0, mounts: [], join: {}, cgroupsPath: '' };
+    expect(buildSpec(base).process.terminal).toBe(false);
+    expect(buildSpec({ ...base, terminal: true }).process.terminal).toBe(true);
+  });
 });
 
 describe('volumes as mounts', () => {
