@@ -106,8 +106,10 @@ export interface IngressAdapter {
   /** Starts listening; resolves with the real address and ports. */
   start(): Promise<IngressAddress>;
   /**
-   * Serves these routes from now on, without dropping requests in flight. Rejects (a TugboatError
-   * naming why) when the routes cannot be served; the previous routes stay in force then.
+   * Serves these routes from now on, without dropping requests in flight. Resolves once every new
+   * connection gets these routes (no part of the adapter serves the previous ones any more).
+   * Rejects (a TugboatError naming why) when the routes cannot be served; the previous routes stay
+   * in force then.
    */
   apply(routes: IngressRoutes): Promise<void>;
   /** Stops listening and closes backend connections. */

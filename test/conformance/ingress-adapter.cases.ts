@@ -15,7 +15,7 @@ import { Agent, request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 import { Cluster } from '../../src/index.js';
-import type { IngressAdapter, IngressAddress } from '../../src/ingress-adapters/types.js';
+import type { IngressAdapter, IngressAddress, IngressRoutes, RouteEndpoint } from '../../src/ingress-adapters/types.js';
 
 /** How a conformance run makes the adapter under test. */
 export interface IngressAdapterSetup {
@@ -426,6 +426,43 @@ export function runIngressAdapterConformance(setup: IngressAdapterSetup): void {
       await cluster.ingresses('default').delete('changing');
       await sync();
       expect((await get('c.example.com', '/', { to: admin })).status).toBe(404);
+    });
+
+    it('answers every new connection with the applied routes once apply() resolves, never the previous ones', async () => {
+      // An adapter that swaps configurations (nginx's reload) may keep the previous one accepting for a while:
+      // apply() is done only when it no longer does, or a client that waited for apply() sees old routes.
+      const adapter = setup.make('swap');
+      const to = await adapter.start();
+      const routes = (endpoints: RouteEndpoint[]): IngressRoutes => ({
+        hosts: [
+          {
+            host: 'swap.example.com',
+            tls: false,
+            paths: [
+              {
+                path: '/',
+                pathType: 'Prefix',
+                backend: { name: 'default/swap:http', endpoints },
+                options: { maxBodyBytes: 1 << 20, readTimeoutMs: 60_000, sslRedirect: true },
+                ingress: { namespace: 'default', name: 'swap' },
+              },
+            ],
+          },
+        ],
+        tls: [],
+      });
+      const answers: number[] = [];
+      try {
+        for (let round = 0; round < 8; round++) {
+          await adapter.apply(routes([]));
+          await adapter.apply(routes([{ address: '127.0.0.1', port: backends.a?.port as number }]));
+          for (let i = 0; i < 25; i++) answers.push((await get('swap.example.com', '/', { to })).status);
+        }
+      } finally {
+        await adapter.stop();
+      }
+      expect(answers.filter((s) => s !== 200)).toEqual([]);
+      expect(answers).toHaveLength(200);
     });
   });
 }

@@ -100,7 +100,11 @@ export class NginxIngress implements IngressAdapter {
     return this.address;
   }
 
-  /** Renders, checks (`nginx -t`) and reloads; rejects keeping the old configuration when nginx refuses it. */
+  /**
+   * Renders, checks (`nginx -t`) and reloads; rejects keeping the old configuration when nginx refuses it.
+   * Resolves once every new connection gets the new routes: nginx's previous worker keeps accepting
+   * until it has taken its quit signal, so one answer from the new routes is not enough.
+   */
   apply(routes: IngressRoutes): Promise<void> {
     const run = this.queue.then(() => this.reload(routes));
     this.queue = run.catch(() => undefined);

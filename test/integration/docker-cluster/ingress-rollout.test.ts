@@ -92,6 +92,9 @@ describe.skipIf(!docker)('Ingress during a rolling update on Docker', { timeout:
     ] as never);
     await rolledOut(cluster, 'web', 120_000);
     for (const cls of CLASSES) await eventually(async () => (await once(cls)).text === 'tugboat 1', `${cls} serves version 1`, 60_000);
+    // One answer from the new routes is not the end of their apply: nginx's previous worker (routes with no
+    // endpoint yet, 503) keeps accepting until it takes its quit signal. Settled waits for every adapter.
+    await cluster.settled({ timeoutMs: 60_000 });
   }, 300_000);
 
   afterAll(async () => {

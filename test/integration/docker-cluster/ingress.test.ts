@@ -175,6 +175,9 @@ describe.skipIf(!docker)('Ingress adapters to pods on Docker', { timeout: 300_00
       await eventually(async () => (await get(cls, 'b.example.com', '/')).text === pods.b, `${cls} serves b`, 60_000);
       await eventually(async () => (await get(cls, 'ws.example.com', '/')).status === 200, `${cls} serves ws`, 60_000);
     }
+    // An answer from the new routes does not mean the old ones are gone: nginx's previous worker keeps
+    // accepting until it takes its quit signal, and apply() waits for that. Settled waits for every adapter.
+    await cluster.settled({ timeoutMs: 60_000 });
   }, 300_000);
 
   afterAll(async () => {
