@@ -7,8 +7,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { Cluster } from '../../src/cluster/cluster.js';
-import type { ServedApi } from '../../src/server/types.js';
+import { type ServedCluster, startServedCluster } from './served-cluster.js';
 
 /** The kubectl binary the tests drive. */
 export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
@@ -110,17 +109,14 @@ export class Kubectl {
 }
 
 /** A cluster serving its API and a kubectl for it (see {@link startServedKubectl}). */
-export interface ServedKubectl {
-  cluster: Cluster;
-  api: ServedApi;
+export interface ServedKubectl extends ServedCluster {
   k: Kubectl;
 }
 
-/** Starts a cluster with neither controllers nor scheduler, serves it and makes a kubectl for its admin kubeconfig. */
+/** Starts a served cluster with neither controllers nor scheduler ({@link startServedCluster}) and makes a kubectl for its admin kubeconfig. */
 export async function startServedKubectl(): Promise<ServedKubectl> {
-  const cluster = await Cluster.start({ controllers: false, scheduler: false });
-  const api = await cluster.serve();
-  return { cluster, api, k: new Kubectl(api.kubeconfig) };
+  const served = await startServedCluster();
+  return { ...served, k: new Kubectl(served.api.kubeconfig) };
 }
 
 /** Stops what {@link startServedKubectl} started (any part may be missing when its start failed). */

@@ -1,37 +1,15 @@
-import protobuf from 'protobufjs';
 import { describe, expect, it } from 'vitest';
 import { decodeProtobufBody, PROTOBUF_KINDS } from '../../../../src/server/protobuf/kubernetes-protobuf.js';
 import { TugboatError } from '../../../../src/model/errors.js';
-
-// Writes an envelope by hand (protobufjs' Writer, field numbers of runtime.Unknown and TypeMeta).
-function envelope(apiVersion: string, kind: string, raw: Uint8Array, contentEncoding = ''): Buffer {
-  const typeMeta = protobuf.Writer.create().uint32(10).string(apiVersion).uint32(18).string(kind).finish();
-  const w = protobuf.Writer.create().uint32(10).bytes(typeMeta).uint32(18).bytes(raw);
-  if (contentEncoding) w.uint32(26).string(contentEncoding);
-  return Buffer.concat([Buffer.from('k8s\0', 'latin1'), w.finish()]);
-}
+import { objectMeta, protobufEnvelope as envelope, roleBinding, roleRef, subject } from '../../../support/protobuf.js';
 
 describe('Kubernetes protobuf request bodies', () => {
   it('decodes a RoleBinding: metadata (with a creation time), subjects and roleRef', () => {
-    const time = protobuf.Writer.create().uint32(8).int64(1767225600).finish();
-    const meta = protobuf.Writer.create().uint32(10).string('rb').uint32(26).string('team').uint32(66).bytes(time).finish();
-    const subject = protobuf.Writer.create()
-      .uint32(10)
-      .string('User')
-      .uint32(18)
-      .string('rbac.authorization.k8s.io')
-      .uint32(26)
-      .string('bob')
-      .finish();
-    const ref = protobuf.Writer.create()
-      .uint32(10)
-      .string('rbac.authorization.k8s.io')
-      .uint32(18)
-      .string('ClusterRole')
-      .uint32(26)
-      .string('view')
-      .finish();
-    const raw = protobuf.Writer.create().uint32(10).bytes(meta).uint32(18).bytes(subject).uint32(26).bytes(ref).finish();
+    const raw = roleBinding({
+      metadata: objectMeta({ name: 'rb', namespace: 'team', creationSeconds: 1767225600 }).finish(),
+      subjects: [subject({ kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: 'bob' }).finish()],
+      roleRef: roleRef({ apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }).finish(),
+    }).finish();
     expect(decodeProtobufBody(envelope('rbac.authorization.k8s.io/v1', 'RoleBinding', raw))).toEqual({
       apiVersion: 'rbac.authorization.k8s.io/v1',
       kind: 'RoleBinding',
@@ -61,27 +39,17 @@ describe('Kubernetes protobuf request bodies', () => {
 
 describe('protobuf fields the decoder does not declare', () => {
   it('are handed back by path (declared names, then #number), at any depth and list index', () => {
-    const meta = protobuf.Writer.create()
-      .uint32(10)
-      .string('rb')
+    const meta = objectMeta({ name: 'rb' })
       .uint32((99 << 3) | 0)
       .uint32(7)
       .finish();
-    const subject = (name: string, extra: boolean) => {
-      const w = protobuf.Writer.create().uint32(10).string('User').uint32(26).string(name);
+    const user = (name: string, extra: boolean) => {
+      const w = subject({ kind: 'User', name });
       if (extra) w.uint32((9 << 3) | 2).string('x');
       return w.finish();
     };
-    const ref = protobuf.Writer.create().uint32(18).string('ClusterRole').uint32(26).string('view').finish();
-    const raw = protobuf.Writer.create()
-      .uint32(10)
-      .bytes(meta)
-      .uint32(18)
-      .bytes(subject('a', false))
-      .uint32(18)
-      .bytes(subject('b', true))
-      .uint32(26)
-      .bytes(ref)
+    const ref = roleRef({ kind: 'ClusterRole', name: 'view' }).finish();
+    const raw = roleBinding({ metadata: meta, subjects: [user('a', false), user('b', true)], roleRef: ref })
       .uint32((12 << 3) | 1)
       .fixed64(5)
       .finish();
@@ -91,10 +59,7 @@ describe('protobuf fields the decoder does not declare', () => {
     // The declared fields decode as before.
     expect(decoded).toMatchObject({ metadata: { name: 'rb' }, subjects: [{ name: 'a' }, { name: 'b' }], roleRef: { name: 'view' } });
     const clean: string[] = [];
-    decodeProtobufBody(
-      envelope('rbac.authorization.k8s.io/v1', 'RoleBinding', protobuf.Writer.create().uint32(26).bytes(ref).finish()),
-      clean,
-    );
+    decodeProtobufBody(envelope('rbac.authorization.k8s.io/v1', 'RoleBinding', roleBinding({ roleRef: ref }).finish()), clean);
     expect(clean).toEqual([]);
   });
 });
