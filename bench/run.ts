@@ -42,6 +42,8 @@ const { ContainerdRuntime } = await import('../src/runtime-adapters/containerd/i
 if (await ContainerdRuntime.available()) {
   const { benchContainerd } = await import('./containerd.js');
   await benchContainerd();
+  const { benchContainerdExec } = await import('./containerd-exec.js');
+  await benchContainerdExec();
 } else {
   console.log('\ncontainerd: no daemon answers; skipped (start one with `bash .ci/containerd.sh`).');
 }
