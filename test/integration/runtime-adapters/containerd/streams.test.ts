@@ -3,8 +3,9 @@
  * reaching the command as end of file), its exit code, stdout and stderr apart, a terminal (one
  * stream, `tty` names a /dev/pts device, ResizePty seen by `stty size`), close() killing the
  * command; attach teeing the main task's output from its log pump (the log keeps every line),
- * writing to its stdin FIFO (stdinOnce: the first client's end closes it), on a terminal too;
- * bad requests refused with nothing left behind.
+ * writing to its stdin FIFO (stdinOnce: the first client's end closes it), on a terminal too,
+ * and after a runtime of the same instance adopted the task (a restarted node agent); bad
+ * requests refused with nothing left behind.
  */
 import { mkdtempSync } from 'node:fs';
 import { readdir, rm } from 'node:fs/promises';
@@ -12,10 +13,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RealClock } from '../../../../src/clock/real-clock.js';
 import { TugboatError } from '../../../../src/model/errors.js';
+import { ContainerdRuntime } from '../../../../src/runtime-adapters/containerd/index.js';
+import { RuntimeInstance } from '../../../../src/runtime-adapters/instance.js';
 import type { ContainerStreams } from '../../../../src/runtime-adapters/types.js';
 import { eventually } from '../../../../src/testing.js';
-import { containerdForTests } from '../../../support/containerd.js';
+import { CONTAINERD_TEST_NAMESPACE, containerdForTests } from '../../../support/containerd.js';
+import { testClusterName } from '../../../support/docker.js';
 import { boundRuntime, cleanUp, newPod, runIn, shell, sleepy } from './harness.js';
 
 const containerd = await containerdForTests();
@@ -178,5 +183,45 @@ describe.skipIf(!containerd)('containerd adapter: interactive exec and attach', 
     const err = await runtime.attach(shellId, { stdin: true, tty: false }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TugboatError);
     expect((err as TugboatError).message).toMatch(/stdin/);
+  });
+});
+
+describe.skipIf(!containerd)('containerd adapter: attach after adoption', { timeout: 60_000 }, () => {
+  const name = testClusterName('containerd-streams-adopt');
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'tugboat-ctrd-adopt-'));
+  const instance = RuntimeInstance.create(name);
+  const runtimeOf = () => {
+    const r = new ContainerdRuntime({ namespace: CONTAINERD_TEST_NAMESPACE, stateDir });
+    r.bind({ clock: new RealClock(), clusterName: name, nodeName: 'adopt-node', instance });
+    return r;
+  };
+  const first = runtimeOf();
+  const second = runtimeOf();
+  afterAll(async () => {
+    await first.close();
+    await cleanUp(second);
+    await instance.release();
+    await rm(stateDir, { recursive: true, force: true });
+  });
+
+  it('a runtime that does not pump the task refuses to attach; once it adopted the task, attach reads and writes it', async () => {
+    const { sandbox } = await newPod(first);
+    const id = await runIn(first, sandbox, shell('echo', 'while read l; do echo got $l; done', { stdin: true }));
+    // The first runtime pumps the task: the second must not read its FIFOs beside it.
+    await second.listContainers();
+    const refused = await second.attach(id, { stdin: false, tty: false }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(TugboatError);
+    expect((refused as TugboatError).message).toMatch(/not read by this runtime/);
+    await first.close(); // as a node agent that stopped: its pumps end, the task runs on
+    await second.listContainers(); // adopts the task's FIFOs
+    const s = await second.attach(id, { stdin: true, tty: false });
+    const out = text(s.stdout);
+    s.stdin!.write('after\n');
+    await waitFor(out, 'got after\n', 'the answer through the adopting runtime');
+    s.close();
+    expect(await s.done).toEqual({});
+    const logged: string[] = [];
+    for await (const l of second.logs(id)) logged.push(l.line);
+    expect(logged).toContain('got after');
   });
 });
