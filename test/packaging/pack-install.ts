@@ -14,7 +14,10 @@
  * 3. a file importing every entry type-checks under `moduleResolution: node10` and `nodenext`
  *    (CommonJS and ESM); @arethetypeswrong/cli passes on the tarball;
  * 4. the README's first example runs as printed (with tsx) against the installed package;
- * 5. the `tugboat` bin of the tarball runs (`--version`, `up --help`).
+ * 5. the `tugboat` bin of the tarball runs (`--version`, `up --help`);
+ * 6. the process runtime's exec with a TTY runs on a pty (@lydell/node-pty, an optional dependency
+ *    installed with the tarball), from `require` and `import`; with that package removed, it is
+ *    refused naming the package.
  *
  * `npm run test:pack`; CI runs it. Dependencies come from the npm registry (or npm's cache).
  * Exits non-zero on the first failure.
@@ -158,6 +161,54 @@ describe('${TESTING} installed', () => {
 });
 `;
 
+/** The process runtime's exec with a TTY from the installed package; argv: the loader's name, then 'with' or 'without' (the pty package). */
+const ptyChecks = `
+const { mkdtempSync, rmSync } = nodeRequire('node:fs');
+const { tmpdir } = nodeRequire('node:os');
+const { join } = nodeRequire('node:path');
+const fail = (message) => { console.error('FAIL: ' + message); process.exit(1); };
+
+async function main(load, format, expect) {
+  const { ProcessRuntime } = await load(${JSON.stringify(pkg.name)});
+  const stateDir = mkdtempSync(join(tmpdir(), 'tugboat-pack-pty-'));
+  const rt = new ProcessRuntime({ stateDir });
+  try {
+    const sb = await rt.runSandbox({ podUid: 'u', namespace: 'ns', podName: 'p', hostname: 'p', labels: { app: 'pty' }, ports: [] });
+    const id = await rt.createContainer(sb.id, { name: 'c', image: 'i', command: ['sleep', '60'], env: {}, mounts: [], ports: [], resources: {}, labels: { app: 'pty' } });
+    await rt.startContainer(id);
+    const s = await rt.execStream(id, ['sh', '-c', 'tty'], { stdin: false, tty: true }).catch((err) => err);
+    if (expect === 'with') {
+      if (s instanceof Error) fail(format + ': exec with a TTY failed: ' + s.message);
+      let out = '';
+      s.stdout.on('data', (d) => (out += d));
+      const { exitCode } = await s.done;
+      if (exitCode !== 0 || !/^\\/dev\\/pts\\/\\d+\\r\\n$/.test(out)) fail(format + ': tty on the pty printed ' + JSON.stringify(out) + ', exit ' + exitCode);
+      console.log(format + ' exec -t: ok (' + out.trim() + ')');
+    } else {
+      if (!(s instanceof Error) || !s.message.includes('npm install @lydell/node-pty')) fail(format + ': without @lydell/node-pty, exec with a TTY gave ' + s);
+      console.log(format + ' exec -t without @lydell/node-pty: refused (' + s.message.split(':')[0] + ')');
+    }
+    await rt.removeContainer(id);
+    await rt.removeSandbox(sb.id);
+  } finally {
+    await rt.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+`;
+
+const ptyCjs = `'use strict';
+const nodeRequire = require;
+${ptyChecks}
+main(async (e) => require(e), 'require', process.argv[2]).catch((err) => { console.error(err); process.exit(1); });
+`;
+
+const ptyEsm = `import { createRequire } from 'node:module';
+const nodeRequire = createRequire(import.meta.url);
+${ptyChecks}
+await main((e) => import(e), 'import', process.argv[2]);
+`;
+
 const esmProgram = `import { createRequire } from 'node:module';
 const nodeRequire = createRequire(import.meta.url);
 ${sharedChecks}
@@ -235,6 +286,8 @@ async function main(): Promise<void> {
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'pack-check', private: true, type: 'commonjs' }));
     await writeFile(join(project, 'check.cjs'), cjsProgram);
     await writeFile(join(project, 'check.mjs'), esmProgram);
+    await writeFile(join(project, 'pty.cjs'), ptyCjs);
+    await writeFile(join(project, 'pty.mjs'), ptyEsm);
     const checkTesting = entries.includes(TESTING);
     if (checkTesting) await writeFile(join(project, 'testing.test.mjs'), testingProgram);
 
@@ -286,6 +339,14 @@ async function main(): Promise<void> {
       run(bin('tsc'), ['-p', 'tsconfig.node10.json'], project),
       run(bin('tsc'), ['-p', 'tsconfig.nodenext.json'], project),
     ]);
+
+    step('the process runtime exec with a TTY, with @lydell/node-pty (installed with the tarball) and without it');
+    if (!existsSync(join(project, 'node_modules/@lydell/node-pty')))
+      throw new Error('@lydell/node-pty was not installed with tugboat: it must be an optional dependency');
+    for (const program of ['pty.cjs', 'pty.mjs']) process.stdout.write(await run(process.execPath, [...oldNode, program, 'with'], project));
+    await rm(join(project, 'node_modules/@lydell'), { recursive: true, force: true });
+    for (const program of ['pty.cjs', 'pty.mjs'])
+      process.stdout.write(await run(process.execPath, [...oldNode, program, 'without'], project));
 
     step("the README's first example, as printed, with tsx");
     const readme = await readFile(join(root, 'README.md'), 'utf8');

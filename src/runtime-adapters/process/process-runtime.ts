@@ -37,7 +37,8 @@ import { filesMountDir, materialiseMounts, writeFilesMount } from './mounts.js';
 import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
 import { RecordStore } from './records.js';
 import { runCommand } from './run-command.js';
-import { attachStreams, spawnStreams } from './streams.js';
+import { attachStreams, checkCommand, spawnStreams } from './streams.js';
+import { spawnTerminal } from './terminal.js';
 import { ExitTracker } from './exit-tracker.js';
 import type { ContainerRecord, ProcessRuntimeOptions, SandboxRecord } from './types.js';
 
@@ -270,11 +271,17 @@ export class ProcessRuntime implements ContainerRuntime {
     return runCommand(command, { env: rec.env, cwd: rec.cwd, timeoutMs: options.timeoutMs });
   }
 
-  /** Runs a command in a running container with pipes for its stdin, stdout and stderr (no TTY: refused). */
+  /**
+   * Runs a command in a running container, with the container's env and working directory: with
+   * pipes for its stdin, stdout and stderr, or with `tty` on a new pseudo-terminal (terminal.ts;
+   * it needs the optional dependency @lydell/node-pty, without it a TTY is refused naming it).
+   */
   async execStream(id: string, command: string[], options: StreamOptions): Promise<ContainerStreams> {
     const rec = await this.mustGet(id);
     if ((await this.status(rec)).state !== 'running') throw TugboatError.badRequest(`container ${id} is not running`);
-    return spawnStreams(command, { env: rec.env, cwd: rec.cwd }, options);
+    checkCommand(command);
+    const where = { env: rec.env, cwd: rec.cwd };
+    return options.tty ? spawnTerminal(command, where, options) : spawnStreams(command, where, options);
   }
 
   /**

@@ -1,7 +1,7 @@
 /**
- * Interactive exec and attach on the process runtime: an exec is a child process with pipes; an
- * attach follows the container's output files from now on and writes to the stdin pipe the
- * main process was started with (pod spec `stdin`). No terminals: a TTY is refused.
+ * Interactive exec and attach on the process runtime: an exec without a TTY is a child process
+ * with pipes (with one: terminal.ts); an attach follows the container's output files from now on
+ * and writes to the stdin pipe the main process was started with (pod spec `stdin`).
  */
 import { spawn } from 'node:child_process';
 import { PassThrough, type Writable } from 'node:stream';
@@ -9,8 +9,11 @@ import { fieldError, TugboatError } from '../../model/errors.js';
 import type { ContainerStreams, LogLine, StreamOptions } from '../types.js';
 import { signalExitCode } from './run-command.js';
 
-function refuseTty(options: StreamOptions, what: string): void {
-  if (options.tty) throw TugboatError.badRequest(`the process runtime cannot ${what} with a TTY: it runs processes without terminals`);
+/** Throws the Invalid error naming `command` unless it is a non-empty array of strings. */
+export function checkCommand(command: unknown): asserts command is string[] {
+  if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string')) {
+    throw TugboatError.invalid({ kind: 'Exec' }, '', [fieldError('command', 'must be a non-empty array of strings')]);
+  }
 }
 
 function killGroup(pid: number | undefined): void {
@@ -22,16 +25,16 @@ function killGroup(pid: number | undefined): void {
   }
 }
 
-/** Runs `command` with exactly `env` in `cwd`, its stdin, stdout and stderr as pipes; close() kills its process group. */
+/**
+ * Runs `command` with exactly `env` in `cwd`, its stdin, stdout and stderr as pipes (no TTY:
+ * `options.tty` is not looked at); close() kills its process group.
+ */
 export function spawnStreams(
   command: string[],
   opts: { env: Record<string, string>; cwd: string },
-  options: StreamOptions,
+  options: Pick<StreamOptions, 'stdin'>,
 ): ContainerStreams {
-  refuseTty(options, 'exec');
-  if (!Array.isArray(command) || command.length === 0 || command.some((a) => typeof a !== 'string')) {
-    throw TugboatError.invalid({ kind: 'Exec' }, '', [fieldError('command', 'must be a non-empty array of strings')]);
-  }
+  checkCommand(command);
   const child = spawn(command[0], command.slice(1), {
     env: opts.env,
     cwd: opts.cwd,

@@ -22,7 +22,6 @@ const ns = CONTAINERD_TEST_NAMESPACE;
 describe.skipIf(!containerd || !kubectlAvailable())('containerd', () => {
   execAttachCases('containerd', {
     image: TEST_IMAGE,
-    tty: true,
     cp: true,
     start: () => Cluster.start({ name, nodes: [{ name: 'node-1', runtime: new ContainerdRuntime({ namespace: ns }) }] }),
     stop: async (cluster) => {

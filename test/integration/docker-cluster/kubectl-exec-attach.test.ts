@@ -15,7 +15,6 @@ const name = testClusterName('docker-kubectl-exec');
 describe.skipIf(!docker || !kubectlAvailable())('Docker', () => {
   execAttachCases('Docker', {
     image: TEST_IMAGE,
-    tty: true,
     cp: true,
     start: async () => {
       await removeLeftovers(name);

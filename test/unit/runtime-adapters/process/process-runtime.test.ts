@@ -159,6 +159,34 @@ describe('ProcessRuntime', () => {
     expect(r.stdout).toBe(`hi\n${tmpdir()}\n`);
   });
 
+  it('execStream with tty runs the command on a pty with the container env and working directory', async () => {
+    const id = await run(['sleep', '1000'], { env: { GREETING: 'hi' }, workingDir: tmpdir() });
+    const s = await rt.execStream(id, ['sh', '-c', 'tty; echo "$GREETING $TERM $POD_IP"; pwd; read l; echo "read $l"; exit 5'], {
+      stdin: true,
+      tty: true,
+    });
+    expect(s.stderr).toBeUndefined();
+    let out = '';
+    s.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    s.stdin!.write('typed\n');
+    expect(await s.done).toEqual({ exitCode: 5 });
+    const podIp = (await rt.listSandboxes())[0].ip;
+    expect(out).toMatch(/\/dev\/pts\/\d+\r\n/);
+    expect(out).toContain(`\r\nhi xterm ${podIp}\r\n${tmpdir()}\r\n`);
+    expect(out).toContain('\r\nread typed\r\n');
+  });
+
+  it('execStream checks the command before choosing pipes or a terminal, and needs a running container', async () => {
+    const id = await run(['sleep', '1000']);
+    for (const tty of [false, true]) {
+      const err = await rt.execStream(id, [], { stdin: false, tty }).catch((e: unknown) => e);
+      expect(TugboatError.is(err, 'Invalid')).toBe(true);
+      expect((err as TugboatError).causes.map((c) => c.field)).toEqual(['command']);
+    }
+    await rt.stopContainer(id, 0);
+    await expect(rt.execStream(id, ['sh'], { stdin: true, tty: true })).rejects.toThrow(/is not running/);
+  });
+
   it('volumes: emptyDir and files are host folders exported as TUGBOAT_VOLUME_<NAME>', async () => {
     const mounts: Mount[] = [
       { kind: 'emptyDir', volume: 'scratch', containerPath: '/scratch' },
