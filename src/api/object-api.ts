@@ -422,8 +422,11 @@ export class ObjectApi {
       if (!type.hasStatus) throw TugboatError.badRequest(`${type.plural} have no status subresource`);
       // Only metadata and status of a status write change: the rest stays the stored object's
       // own (frozen, shared with it; keepAllButStatus puts it back after admission in any case).
+      // The metadata is a shallow copy: its fields (labels, managedFields, ...) are the stored
+      // object's frozen ones, which a status write keeps (as ResetObjectMetaForStatus) and the
+      // steps below replace instead of changing in place.
       const { status: _replaced, ...rest } = old;
-      next = { ...rest, metadata: cloneJson(old.metadata), status: intoStorage(served, obj).status } as KubeObject;
+      next = { ...rest, metadata: { ...old.metadata }, status: intoStorage(served, obj).status } as KubeObject;
       writableMeta(next).resourceVersion = obj.metadata.resourceVersion ?? old.metadata.resourceVersion;
       if (next.status === undefined) delete next.status;
     } else {
