@@ -8,6 +8,7 @@ export type {
   ObjectKey,
   ListScope,
   StoreListOptions,
+  StoreCreateOptions,
   StoreListPageOptions,
   StoreWatchOptions,
   DeletePreconditions,

@@ -200,7 +200,8 @@ export class ObjectApi {
     warnings.push(...(await this.admit('CREATE', type, obj, undefined, options)));
     recordManagedFields(type, undefined, obj, options.fieldManager, undefined, this.options.clock.now());
     stampCreate(obj, (this.options.uid ?? randomUUID)(), this.options.clock.now());
-    const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj);
+    // obj is this write's own (decoded into a private copy), handed over: the store keeps it rather than copy it.
+    const stored = options.dryRun ? deepFreeze(obj) : await this.options.store.create(storeResourceOf(type), obj, { owned: true });
     if (!options.dryRun) await this.afterWrite(type);
     const out = fromStorage(served, stored);
     this.report(warnings, out, options);

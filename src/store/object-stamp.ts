@@ -5,6 +5,7 @@
  * store can reuse them.
  */
 import type { KubeObject, ObjectMeta } from '../model/types.js';
+import type { StoreCreateOptions } from './types.js';
 import { TugboatError } from '../model/errors.js';
 import { required } from '../model/validation/field-errors.js';
 import { jsonEqual } from '../model/json.js';
@@ -44,6 +45,16 @@ export function copyInput(obj: KubeObject, stored?: KubeObject): KubeObject {
   } catch (err) {
     throw TugboatError.badRequest(`the object cannot be stored: ${(err as Error).message}`);
   }
+}
+
+/**
+ * The object a create stores: `obj` itself when the caller handed it over
+ * ({@link StoreCreateOptions.owned}), else a private copy as {@link copyInput} makes.
+ */
+export function createInput(obj: KubeObject, options: StoreCreateOptions | undefined): KubeObject {
+  if (!options?.owned) return copyInput(obj);
+  assertStorable(obj);
+  return obj;
 }
 
 /** Throws BadRequest (or Invalid without metadata) when `obj` is not a storable object. */

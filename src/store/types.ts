@@ -62,6 +62,21 @@ export interface StoreWatchOptions extends StoreListOptions {
   bookmarkIntervalMs?: number;
 }
 
+/** Options of {@link ObjectStore.create}. */
+export interface StoreCreateOptions {
+  /**
+   * The caller hands `obj` over to the store: neither it nor anyone else holds a reference to
+   * `obj` or to any unfrozen object reachable from it, or reads or changes them after the call,
+   * whether the call succeeds or fails. The store may then stamp `obj` and freeze it in place
+   * and keep it as the stored object, instead of copying it first. Frozen sub-trees (parts of
+   * objects the store handed out) may be shared. `obj` must be JSON-shaped (plain objects,
+   * arrays, strings, numbers, booleans, null). Without it, the store keeps a private copy and
+   * the caller's object is never changed. A store may copy in either case.
+   * @default false
+   */
+  owned?: boolean;
+}
+
 /** Conditions a delete must meet. */
 export interface DeletePreconditions {
   uid?: string;
@@ -84,8 +99,11 @@ export interface ObjectStore {
    * `namespace/name` sorts), and the version they were read at; one page of them with a `limit`.
    */
   list(scope: ListScope, options?: StoreListPageOptions): Promise<ObjectList>;
-  /** Stores a new object; fails AlreadyExists when the key is taken. */
-  create(resource: ResourceName, obj: KubeObject): Promise<KubeObject>;
+  /**
+   * Stores a new object; fails AlreadyExists when the key is taken. The caller's object is
+   * copied unless `options.owned` hands it over ({@link StoreCreateOptions.owned}).
+   */
+  create(resource: ResourceName, obj: KubeObject, options?: StoreCreateOptions): Promise<KubeObject>;
   /**
    * Replaces an object. When `obj.metadata.resourceVersion` is set it must equal the stored one,
    * else Conflict. Fails NotFound when absent.

@@ -17,10 +17,11 @@ import type {
   ObjectKey,
   ObjectStore,
   ResourceName,
+  StoreCreateOptions,
   StoreListPageOptions,
   StoreWatchOptions,
 } from '../types.js';
-import { assertStorable, carryOver, copyInput, generateName, isNoop, metaOf, parseResourceVersion } from '../object-stamp.js';
+import { assertStorable, carryOver, copyInput, createInput, generateName, isNoop, metaOf, parseResourceVersion } from '../object-stamp.js';
 import { alreadyExists, conflict, notFound, storeClosed } from '../store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from '../preconditions.js';
 import { hasSelectors, selects, toFilter, type WatchFilter } from '../watch-filter.js';
@@ -161,9 +162,9 @@ export class EtcdStore implements ObjectStore {
     };
   }
 
-  async create(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {
+  async create(resource: ResourceName, obj: KubeObject, options?: StoreCreateOptions): Promise<KubeObject> {
     this.assertOpen();
-    const copy = copyInput(obj);
+    const copy = createInput(obj, options);
     const meta = metaOf(copy);
     if (meta.resourceVersion) throw TugboatError.badRequest('resourceVersion should not be set on objects to be created');
     const generated = !meta.name;

@@ -15,10 +15,11 @@ import type {
   ObjectKey,
   ObjectStore,
   ResourceName,
+  StoreCreateOptions,
   StoreListPageOptions,
   StoreWatchOptions,
 } from '../types.js';
-import { assertStorable, carryOver, copyInput, generateName, isNoop, metaOf, parseResourceVersion } from '../object-stamp.js';
+import { assertStorable, carryOver, copyInput, createInput, generateName, isNoop, metaOf, parseResourceVersion } from '../object-stamp.js';
 import { alreadyExists, notFound, storeClosed } from '../store-errors.js';
 import { checkDeletePreconditions, checkUpdatePreconditions } from '../preconditions.js';
 import { WatchHub } from '../watch-hub.js';
@@ -138,9 +139,9 @@ export class SqliteStore implements ObjectStore {
     return cutPage(filter.resource, items, rv, limit, options);
   }
 
-  async create(resource: ResourceName, obj: KubeObject): Promise<KubeObject> {
+  async create(resource: ResourceName, obj: KubeObject, options?: StoreCreateOptions): Promise<KubeObject> {
     this.assertOpen();
-    const copy = copyInput(obj);
+    const copy = createInput(obj, options);
     const meta = metaOf(copy);
     if (meta.resourceVersion) throw TugboatError.badRequest('resourceVersion should not be set on objects to be created');
     const namespace = meta.namespace || undefined;

@@ -87,6 +87,39 @@ export function registerObjectStoreConformance(options: ObjectStoreConformanceOp
         expect((got!.spec as { containers: { image: string }[] }).containers[0].image).toBe('nginx');
       });
 
+      cases.case('stores a handed-over input (owned) as it stores a copy: stamped, frozen, the same content and errors', async () => {
+        const store = await fresh();
+        const plain = await store.create(PODS, pod('copied', 'default', { labels: { app: 'web' } }));
+        // A handed-over object may share frozen parts of objects the store handed out.
+        const input = pod('web', 'default');
+        input.metadata = { ...input.metadata, labels: plain.metadata.labels };
+        const created = await store.create(PODS, input, { owned: true });
+        const got = await store.get({ resource: PODS, namespace: 'default', name: 'web' });
+        expect(got).toEqual(created);
+        expect(created.metadata.resourceVersion).toMatch(/^\d+$/);
+        expect(Number(created.metadata.resourceVersion)).toBeGreaterThan(Number(plain.metadata.resourceVersion));
+        expect(created.metadata.labels).toEqual({ app: 'web' });
+        expect(created.spec).toEqual(pod('web').spec);
+        for (const o of [created, got!]) {
+          expect(Object.isFrozen(o)).toBe(true);
+          expect(Object.isFrozen(o.metadata)).toBe(true);
+          expect(Object.isFrozen((o.spec as { containers: unknown[] }).containers[0])).toBe(true);
+        }
+        const generated = await store.create(
+          PODS,
+          { ...pod(''), metadata: { generateName: 'gen-', namespace: 'default' } },
+          { owned: true },
+        );
+        expect(generated.metadata.name).toMatch(/^gen-[a-z0-9]{5}$/);
+        await expectReason(store.create(PODS, pod('web'), { owned: true }), 'AlreadyExists', /pods "web" already exists/);
+        const taken = pod('other');
+        taken.metadata = { ...taken.metadata, resourceVersion: '5' };
+        await expectReason(store.create(PODS, taken, { owned: true }), 'BadRequest', /resourceVersion should not be set/);
+        expect((await store.list({ resource: PODS })).items.map((p) => p.metadata.name).sort()).toEqual(
+          ['copied', generated.metadata.name, 'web'].sort(),
+        );
+      });
+
       cases.case('fails AlreadyExists on a taken key, but not across namespaces or resources', async () => {
         const store = await fresh();
         await store.create(PODS, pod('web'));

@@ -9,6 +9,19 @@ const PODS = 'core/pods';
 const pod = (name: string): KubeObject => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'default' }, spec: {} });
 
 describe('MemoryStore (implementation details)', () => {
+  it('keeps a handed-over (owned) input itself, frozen, and copies any other input', async () => {
+    const store = new MemoryStore();
+    const owned = pod('a');
+    const kept = await store.create(PODS, owned, { owned: true });
+    expect(kept).toBe(owned);
+    expect(Object.isFrozen(owned.metadata)).toBe(true);
+    const copied = pod('b');
+    const stored = await store.create(PODS, copied);
+    expect(stored).not.toBe(copied);
+    expect(Object.isFrozen(copied)).toBe(false);
+    expect(copied.metadata.resourceVersion).toBeUndefined();
+  });
+
   it('attaches a watch only when iterated, and detaches it on break', async () => {
     const store = new MemoryStore();
     await store.create(PODS, pod('a'));
