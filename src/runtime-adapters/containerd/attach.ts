@@ -5,6 +5,7 @@
  * With `stdinOnce`, the first client to close its stdin closes the task's (CloseIO), as the
  * kubelet's runtimes do.
  */
+import type { Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { TugboatError } from '../../model/errors.js';
 import type { ContainerStreams, StreamOptions } from '../types.js';
@@ -28,7 +29,16 @@ export async function attachContainer(scope: ContainerdScope, id: string, option
   const stdinOnce = c.labels[CONTAINERD_LABELS.stdinOnce] === 'true';
   const stdout = new PassThrough();
   const stderr = tty ? undefined : new PassThrough();
-  const writer = options.stdin && task.stdin ? openFifoWriter(task.stdin) : undefined;
+  let writer: Socket | undefined;
+  try {
+    writer = options.stdin && task.stdin ? openFifoWriter(task.stdin) : undefined;
+  } catch (err) {
+    // The shim holds the FIFO's reader while the task runs: gone means the task just ended.
+    throw new TugboatError('Conflict', `containerd: cannot open the stdin of container ${id}: ${(err as Error).message}`, {
+      kind: 'Container',
+      name: id,
+    });
+  }
   let detached = false;
   const onData = (stream: 'stdout' | 'stderr', chunk: Buffer) => (stream === 'stderr' && stderr ? stderr : stdout).write(chunk);
   let finish: () => void = () => undefined;
@@ -37,21 +47,37 @@ export async function attachContainer(scope: ContainerdScope, id: string, option
   pump.on('data', onData);
   pump.once('end', onEnd);
   let stdin: PassThrough | undefined;
+  let stdinEnded = false;
+  /** This client's stdin is over (its end, a detach, the task's exit): close the writer; stdinOnce closes the task's too. */
+  const endStdin = (): void => {
+    const w = writer;
+    if (!w || stdinEnded) return;
+    stdinEnded = true;
+    let closed = false;
+    const after = (): void => {
+      if (closed) return;
+      closed = true;
+      w.destroy();
+      if (stdinOnce) void scope.call('tasks', 'CloseIO', { container_id: id, exec_id: '', stdin: true }).catch(() => undefined);
+    };
+    if (w.destroyed || w.writableEnded) {
+      after();
+      return;
+    }
+    w.once('finish', after);
+    w.once('close', after);
+    w.end();
+  };
   if (writer) {
     const input = new PassThrough();
     input.pipe(writer, { end: false }); // the writer's backpressure holds the input back
-    input.once('end', () => {
-      writer.end(() => {
-        writer.destroy();
-        if (stdinOnce) void scope.call('tasks', 'CloseIO', { container_id: id, exec_id: '', stdin: true }).catch(() => undefined);
-      });
-    });
+    input.once('end', endStdin);
     stdin = input;
   }
   const done = over.then(async () => {
     pump.off('data', onData);
     pump.off('end', onEnd);
-    writer?.destroy();
+    endStdin();
     stdout.end();
     stderr?.end();
     if (detached) return {};

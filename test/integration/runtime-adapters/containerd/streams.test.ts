@@ -159,6 +159,30 @@ describe.skipIf(!containerd)('containerd adapter: interactive exec and attach', 
     expect(await out.ended).toBe('got a\ngot b\nbye\n');
   });
 
+  it('stdinOnce: a client that goes (stdin ended and detached at once, as a closed WebSocket does) closes the task stdin', async () => {
+    const sandbox = await running;
+    const id = await runIn(
+      runtime,
+      sandbox,
+      shell('once', 'while read l; do echo got $l; done; echo bye', { stdin: true, stdinOnce: true }),
+    );
+    const s = await runtime.attach(id, { stdin: true, tty: false });
+    const out = text(s.stdout);
+    s.stdin!.write('a\n');
+    await waitFor(out, 'got a\n', 'the answer to a');
+    s.stdin!.end();
+    s.close();
+    expect(await s.done).toEqual({});
+    await eventually(
+      async () => ((await runtime.inspectContainer(id)).state === 'exited' ? true : undefined),
+      'the task to read end of file and exit',
+    );
+    expect((await runtime.inspectContainer(id)).exitCode).toBe(0);
+    const logged: string[] = [];
+    for await (const l of runtime.logs(id)) logged.push(l.line);
+    expect(logged).toEqual(['got a', 'bye']);
+  });
+
   it('without stdinOnce a client going leaves stdin open for the next; with a terminal, output is one stream', async () => {
     const sandbox = await running;
     const id = await runIn(runtime, sandbox, shell('tty', 'while read l; do echo "got $l on $(tty)"; done', { stdin: true, tty: true }));
