@@ -47,11 +47,15 @@ export class ExitTracker {
    * that exits at once is not missed. Resolves once the exit is recorded and reported.
    */
   followChild(id: string, child: ChildProcess): Promise<void> {
-    return new Promise<void>((resolve) => {
-      child.once('exit', (code, signal) => {
-        void this.serial(id, () => this.recordExit(id, code ?? signalExitCode(signal))).finally(resolve);
-      });
-    });
+    return this.followExit(
+      id,
+      new Promise<number>((resolve) => child.once('exit', (code, signal) => resolve(code ?? signalExitCode(signal)))),
+    );
+  }
+
+  /** Follows a process of container `id` whose exit code `exitCode` gives (a main process on a pty). */
+  followExit(id: string, exitCode: Promise<number>): Promise<void> {
+    return exitCode.then((code) => this.serial(id, () => this.recordExit(id, code)).catch(() => undefined));
   }
 
   /** Marks a started container as our child: waits for its exit use the `exited` promise, not polling. */

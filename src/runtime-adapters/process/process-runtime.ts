@@ -38,7 +38,8 @@ import { CLOCK_TICKS, isSameLiveProcess, procStat, rssBytes } from './proc.js';
 import { RecordStore } from './records.js';
 import { runCommand } from './run-command.js';
 import { attachStreams, checkCommand, spawnStreams } from './streams.js';
-import { spawnTerminal } from './terminal.js';
+import { type PtyModule, spawnTerminal } from './terminal.js';
+import { type MainTerminal, optionalPty, startOnTerminal } from './main-terminal.js';
 import { ExitTracker } from './exit-tracker.js';
 import type { ContainerRecord, ProcessRuntimeOptions, SandboxRecord } from './types.js';
 
@@ -75,6 +76,8 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly exits: ExitTracker;
   /** The stdin pipes of main processes started with `stdin` (for attach), by container id. */
   private readonly stdins = new Map<string, Writable>();
+  /** The pty of each running `tty` main process this instance started, by container id. */
+  private readonly terminals = new Map<string, MainTerminal>();
 
   constructor(private readonly options: ProcessRuntimeOptions = {}) {
     if (options.addressBlock !== undefined && !isBlock(options.addressBlock)) {
@@ -168,6 +171,7 @@ export class ProcessRuntime implements ContainerRuntime {
       stdoutPath: join(dir, 'stdout.log'),
       stderrPath: join(dir, 'stderr.log'),
       ...(config.stdin ? { stdin: true, stdinOnce: config.stdinOnce ?? false } : {}),
+      ...(config.tty ? { tty: true } : {}),
       state: 'created',
       createdAt: rfc3339Nano(Date.now()),
     };
@@ -179,24 +183,9 @@ export class ProcessRuntime implements ContainerRuntime {
     await this.exits.serial(id, async () => {
       const rec = await this.mustGet(id);
       if (rec.state !== 'created') throw TugboatError.badRequest(`container ${id} is ${rec.state}, cannot start it`);
-      const out = await open(rec.stdoutPath, 'a');
-      const err = await open(rec.stderrPath, 'a');
-      let child: ChildProcess;
-      let exited: Promise<void> = Promise.resolve();
-      let failed: Promise<string> = Promise.resolve('');
-      try {
-        const input = rec.stdin ? 'pipe' : 'ignore';
-        child = spawn(rec.argv[0], rec.argv.slice(1), { cwd: rec.cwd, env: rec.env, detached: true, stdio: [input, out.fd, err.fd] });
-        // Listen before any await: a process that exits at once must not be missed.
-        const c = child;
-        failed = new Promise<string>((r) => c.once('error', (e) => r(e.message)));
-        if (c.pid !== undefined) exited = this.exits.followChild(id, c);
-      } finally {
-        await out.close();
-        await err.close();
-      }
-      if (child.pid === undefined) {
-        const why = await failed;
+      const pty = rec.tty ? optionalPty() : undefined;
+      const started = pty ? await this.startOnPty(rec, pty) : await this.startWithPipes(rec);
+      if ('failed' in started) {
         await this.records().putContainer({
           ...rec,
           state: 'exited',
@@ -204,23 +193,60 @@ export class ProcessRuntime implements ContainerRuntime {
           reason: 'StartError',
           finishedAt: rfc3339Nano(Date.now()),
         });
-        throw TugboatError.badRequest(`cannot start container ${id} (${rec.argv[0]}): ${why}`);
+        throw TugboatError.badRequest(`cannot start container ${id} (${rec.argv[0]}): ${started.failed}`);
       }
-      const pid = child.pid;
-      child.unref();
-      if (child.stdin) this.keepStdin(id, child);
-      this.exits.own(id, exited);
-      const stat = await procStat(pid);
+      this.exits.own(id, started.exited);
+      const stat = await procStat(started.pid);
       const startedAt = new Date();
       await this.records().putContainer({
         ...rec,
         state: 'running',
-        pid,
+        pid: started.pid,
         pidStartTicks: stat?.startTicks,
         startedAt: rfc3339Nano(startedAt),
       });
       this.emit({ type: 'start', containerId: id, labels: rec.labels, at: startedAt });
     });
+  }
+
+  /** Starts a main process with its output into the log files and, with `stdin`, a stdin pipe kept for attach. */
+  private async startWithPipes(rec: ContainerRecord): Promise<{ pid: number; exited: Promise<void> } | { failed: string }> {
+    const out = await open(rec.stdoutPath, 'a');
+    const err = await open(rec.stderrPath, 'a');
+    let child: ChildProcess;
+    let exited: Promise<void> = Promise.resolve();
+    let failed: Promise<string> = Promise.resolve('');
+    try {
+      const input = rec.stdin ? 'pipe' : 'ignore';
+      child = spawn(rec.argv[0], rec.argv.slice(1), { cwd: rec.cwd, env: rec.env, detached: true, stdio: [input, out.fd, err.fd] });
+      // Listen before any await: a process that exits at once must not be missed.
+      const c = child;
+      failed = new Promise<string>((r) => c.once('error', (e) => r(e.message)));
+      if (c.pid !== undefined) exited = this.exits.followChild(rec.id, c);
+    } finally {
+      await out.close();
+      await err.close();
+    }
+    if (child.pid === undefined) return { failed: await failed };
+    child.unref();
+    if (child.stdin) this.keepStdin(rec.id, child);
+    return { pid: child.pid, exited };
+  }
+
+  /**
+   * Starts a `tty` main process on a pty of this instance (main-terminal.ts): its output goes to
+   * the stdout log file and to attached clients; it holds this Node process open while it runs.
+   */
+  private async startOnPty(rec: ContainerRecord, pty: PtyModule): Promise<{ pid: number; exited: Promise<void> } | { failed: string }> {
+    let term: MainTerminal;
+    try {
+      term = await startOnTerminal(rec.argv, { env: rec.env, cwd: rec.cwd, logPath: rec.stdoutPath }, pty);
+    } catch (err) {
+      return { failed: (err as Error).message };
+    }
+    this.terminals.set(rec.id, term);
+    const exited = this.exits.followExit(rec.id, term.exited).finally(() => this.terminals.delete(rec.id));
+    return { pid: term.pid, exited };
   }
 
   async stopContainer(id: string, graceMs: number): Promise<void> {
@@ -285,13 +311,20 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   /**
-   * Follows a running container's output from now on (whole lines, as its log files get them) and
-   * writes to its stdin when it was started with `stdin` by this instance (an adopted process's
-   * stdin pipe is gone with the instance that started it).
+   * Follows a running container's output from now on and writes to its stdin when it was started
+   * with `stdin` by this instance (an adopted process's stdin pipe is gone with the instance that
+   * started it). A `tty` container started on a pty joins its terminal: raw output, typed input,
+   * resizes; other containers give whole lines, as their log files get them.
    */
   async attach(id: string, options: StreamOptions): Promise<ContainerStreams> {
     const rec = await this.mustGet(id);
     if ((await this.status(rec)).state !== 'running') throw TugboatError.badRequest(`container ${id} is not running`);
+    const term = this.terminals.get(id);
+    if (term) {
+      if (options.stdin && !rec.stdin)
+        throw TugboatError.badRequest(`container ${id} has no stdin to attach to: it was not started with stdin: true`);
+      return term.attach(options, rec.stdinOnce ?? false);
+    }
     const running = async (): Promise<boolean> => {
       const now = await this.records().getContainer(id);
       return now !== undefined && (await this.status(now)).state !== 'exited';

@@ -49,6 +49,8 @@ export interface ContainerRecord {
   stdin?: boolean;
   /** Close that pipe when the first attached client closes its stdin (`stdinOnce`). */
   stdinOnce?: boolean;
+  /** Run the main process on a pty of the runtime (pod spec `tty`), when @lydell/node-pty loads. */
+  tty?: boolean;
   state: 'created' | 'running' | 'exited';
   pid?: number;
   /** The process's start time in clock ticks after boot (/proc/<pid>/stat field 22): guards against pid reuse. */

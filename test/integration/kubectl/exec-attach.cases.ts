@@ -2,7 +2,8 @@
  * The real kubectl's exec and attach against cluster.serve(), shared by the runtimes that
  * implement execStream/attach (Docker, containerd, processes): stdin piped through `exec -i`, the
  * exit code of the command as kubectl's own, `exec -it` on a pseudo-terminal (script(1)) of the
- * client's size, and `attach -i` to a pod that reads its stdin (`stdin: true`). Each runtime's
+ * client's size, `attach -i` to a pod that reads its stdin (`stdin: true`), and `attach -it` to a
+ * pod with a terminal (`tty: true`). Each runtime's
  * test file passes its cluster and its pod's image (processes run the command on the host).
  */
 import { spawn } from 'node:child_process';
@@ -48,9 +49,10 @@ async function running(cluster: Cluster, name: string): Promise<void> {
 
 /**
  * Runs kubectl under script(1), so it sees a terminal of 91 columns and 27 rows (set by stty in
- * that terminal before kubectl starts: kubectl sends it as its first resize); `input` is typed into it.
+ * that terminal before kubectl starts: kubectl sends it as its first resize); `input` is typed into it
+ * once the output matches `ready` (by default a shell prompt).
  */
-function onTerminal(k: Kubectl, args: string[], input: string): Promise<{ code: number | null; output: string }> {
+function onTerminal(k: Kubectl, args: string[], input: string, ready = /[#$] /): Promise<{ code: number | null; output: string }> {
   const command = `stty cols 91 rows 27; exec ${[KUBECTL, ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')}`;
   const child = spawn('script', ['-qec', command, '/dev/null'], {
     env: { PATH: process.env.PATH, HOME: k.dir, KUBECONFIG: k.kubeconfig, TERM: 'xterm' },
@@ -62,7 +64,7 @@ function onTerminal(k: Kubectl, args: string[], input: string): Promise<{ code: 
   // Typed once the remote shell is up (it prints its prompt), as a user would.
   let typed = false;
   child.stdout.on('data', () => {
-    if (!typed && /[#$] /.test(output)) {
+    if (!typed && ready.test(output)) {
       typed = true;
       child.stdin.write(input);
     }
@@ -145,6 +147,24 @@ export function execAttachCases(name: string, target: ExecAttachTarget): void {
           return p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode === 0 ? true : undefined;
         },
         'the echo pod completed',
+        { timeoutMs: 30_000 },
+      );
+    });
+
+    it("attach -it to a pod with tty: true joins its terminal: what is typed runs there, at the client's size", async () => {
+      const c = cluster!;
+      await c.apply(pod('term', target.image, ['sh'], { stdin: true, tty: true }));
+      await running(c, 'term');
+      const r = await onTerminal(k!, ['attach', '-it', 'term'], 'tty; stty size; echo sum-$((2+3)); exit 5\n', /see a command prompt/);
+      expect(r.output).toMatch(/\/dev\/pts\/\d+/);
+      expect(r.output).toMatch(/\b27 91\r?\n/);
+      expect(r.output).toContain('sum-5');
+      await eventually(
+        async () => {
+          const p = await c.client<Pod>('v1', 'Pod', 'default').get('term');
+          return p.status?.containerStatuses?.[0]?.state?.terminated?.exitCode === 5 ? true : undefined;
+        },
+        'the term pod exited 5',
         { timeoutMs: 30_000 },
       );
     });

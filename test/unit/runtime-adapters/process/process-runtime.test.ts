@@ -176,6 +176,38 @@ describe('ProcessRuntime', () => {
     expect(out).toContain('\r\nread typed\r\n');
   });
 
+  it('a tty container runs on a pty: attach joins its terminal (raw output, typed input, resize), its log keeps the output, done gives the exit code', async () => {
+    const id = await run(['sh'], { tty: true, stdin: true, stdinOnce: false });
+    const a = await rt.attach(id, { stdin: true, tty: true });
+    expect(a.stderr).toBeUndefined();
+    let out = '';
+    const seen = new Promise<void>((resolve) =>
+      a.stdout.on('data', (d: Buffer) => {
+        out += d.toString();
+        if (out.includes('mark-1\r\n')) resolve();
+      }),
+    );
+    await a.resize({ cols: 91, rows: 27 });
+    a.stdin!.write('tty; stty size; echo mark-$((0+1))\n');
+    await seen;
+    expect(out).toMatch(/\/dev\/pts\/\d+\r\n/);
+    expect(out).toMatch(/\b27 91\r\n/);
+    a.stdin!.write('exit 6\n');
+    expect(await a.done).toEqual({ exitCode: 6 });
+    await eventually(async () => (await rt.inspectContainer(id)).state === 'exited', 'the container exited');
+    expect((await rt.inspectContainer(id)).exitCode).toBe(6);
+    expect((await lines(id)).join('\n')).toContain('mark-1');
+  });
+
+  it('attach to a tty container: a client that detaches leaves it running; without stdin: true there is no stdin to attach to', async () => {
+    const id = await run(['sh', '-c', 'echo ready; exec sleep 1000'], { tty: true });
+    const a = await rt.attach(id, { stdin: false, tty: true });
+    a.close();
+    expect(await a.done).toEqual({});
+    expect((await rt.inspectContainer(id)).state).toBe('running');
+    await expect(rt.attach(id, { stdin: true, tty: true })).rejects.toThrow(/has no stdin to attach to/);
+  });
+
   it('execStream checks the command before choosing pipes or a terminal, and needs a running container', async () => {
     const id = await run(['sleep', '1000']);
     for (const tty of [false, true]) {
