@@ -183,9 +183,13 @@ describe.skipIf(!containerd)('containerd adapter: interactive exec and attach', 
     expect(logged).toEqual(['got a', 'bye']);
   });
 
-  it('without stdinOnce a client going leaves stdin open for the next; with a terminal, output is one stream', async () => {
+  it('without stdinOnce a client going leaves stdin open for the next; with a terminal, output is one stream and resize reaches it', async () => {
     const sandbox = await running;
-    const id = await runIn(runtime, sandbox, shell('tty', 'while read l; do echo "got $l on $(tty)"; done', { stdin: true, tty: true }));
+    const id = await runIn(
+      runtime,
+      sandbox,
+      shell('tty', 'while read l; do echo "got $l on $(tty) size $(stty size)"; done', { stdin: true, tty: true }),
+    );
     const one: ContainerStreams = await runtime.attach(id, { stdin: true, tty: true });
     expect(one.stderr).toBeUndefined();
     const out1 = text(one.stdout);
@@ -197,7 +201,7 @@ describe.skipIf(!containerd)('containerd adapter: interactive exec and attach', 
     const out2 = text(two.stdout);
     await two.resize({ cols: 90, rows: 20 });
     two.stdin!.write('y\n');
-    await waitFor(out2, 'got y on', 'the answer to y (stdin still open)');
+    await waitFor(out2, /got y on \/dev\/pts\/\d+ size 20 90/, 'the answer to y (stdin still open) at the size ResizePty set');
     two.close();
     expect((await runtime.inspectContainer(id)).state).toBe('running');
   });
