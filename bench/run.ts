@@ -1,6 +1,7 @@
 /**
  * Runs every benchmark and prints its figures: `npm run bench`. The ObjectStore, the scheduler at
- * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), Docker when a
+ * scale (1,000 nodes / 30,000 pods and 5,000 / 150,000 on MockRuntime), the process runtime's
+ * exec (pipes and terminal), Docker when a
  * Docker daemon answers, containerd when containerd answers, and the ingress
  * adapters (ProxyIngress, NginxIngress, the backend alone) when nginx is installed, and the API
  * (get, list, create and watch latency over HTTPS beside the in-process client). The 150,000-pod run needs a heap larger than Node's default, so this
@@ -37,6 +38,9 @@ if (await DockerRuntime.available()) {
 } else {
   console.log('\nDocker: no daemon answers; skipped (start one with `bash .ci/docker.sh`).');
 }
+
+const { benchProcessExec } = await import('./process-exec.js');
+await benchProcessExec();
 
 const { ContainerdRuntime } = await import('../src/runtime-adapters/containerd/index.js');
 if (await ContainerdRuntime.available()) {

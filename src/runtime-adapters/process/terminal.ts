@@ -84,7 +84,8 @@ function failed(message: string, exitCode: number, stdin: boolean): ContainerStr
  * asked for) is typed into it, and its end types the end-of-file character (^D, as script(1)
  * does); `resize` sets the terminal's size; `done` gives the exit code (128 + the signal's number
  * for a signal). An executable not found prints so and exits 127 without starting anything.
- * `close()` kills the process group.
+ * `close()` kills the process group. On Linux the last few KB of a large output written just
+ * before a fast exit can be lost (node-pty issues #85, #726; see bench/process-exec.ts).
  */
 export async function spawnTerminal(
   command: string[],
