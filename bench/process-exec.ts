@@ -131,8 +131,9 @@ export async function benchProcessExec(runs = 50, mib = 16): Promise<ProcessExec
     const bytes = mib * 1024 * 1024;
     const head = ['head', '-c', String(bytes), '/dev/zero'];
     console.log(`process exec: ${mib} MiB out of stdout (head -c of /dev/zero), 3 runs each, best`);
-    // On Linux a pty loses output written just before a fast exit (node-pty issues #85, #726): the
-    // terminal rows count what never arrived instead of failing.
+    // On Linux the bare pty loses output written just before a fast exit (libuv ends its stream
+    // early: node-pty issues #85, #726; execStream reads the rest, readRestAtEnd): the terminal
+    // rows count what never arrived instead of failing.
     const best = async (name: string, run: () => Promise<number>) => {
       let min = Number.POSITIVE_INFINITY;
       let lost = 0;

@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { PassThrough, type Writable } from 'node:stream';
 import type { ContainerStreams, StreamOptions } from '../types.js';
 import { findExecutable } from './find-executable.js';
-import { type PtyModule, loadPty } from './terminal.js';
+import { type PtyModule, loadPty, readRestAtEnd } from './terminal.js';
 
 /** A main process running on a pty of this runtime. */
 export interface MainTerminal {
@@ -56,10 +56,12 @@ export async function startOnTerminal(
   const clients = new Set<PassThrough>();
   let over = false;
   term.on('error', () => undefined);
-  term.onData((d) => {
+  const print = (d: Buffer): void => {
     log.write(d);
     for (const c of clients) c.write(d);
-  });
+  };
+  term.onData(print);
+  readRestAtEnd(term, print);
   const exited = new Promise<number>((resolve) => {
     term.onExit(({ exitCode, signal }) => {
       over = true;

@@ -3,6 +3,7 @@
  * dependency @lydell/node-pty (node-pty with prebuilt binaries), loaded on first use: without it
  * (not installed, `--omit=optional`, a platform it has no binary for) a TTY is refused, naming it.
  */
+import { readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { PassThrough, type Writable } from 'node:stream';
 import { TugboatError } from '../../model/errors.js';
@@ -27,8 +28,10 @@ export interface PtyProcess {
   write(data: Buffer | string): void;
   /** Sets the terminal's size (TIOCSWINSZ: the process gets SIGWINCH). */
   resize(cols: number, rows: number): void;
-  /** Read errors of the terminal (other than the EIO of its end). */
-  on(event: 'error', listener: (err: Error) => void): void;
+  /** The master side's fd (node-pty's UnixTerminal has it; its .d.ts does not say so). */
+  readonly fd: number;
+  /** Read errors of the terminal (other than the EIO of its end), and the end of its output as libuv sees it. */
+  on(event: 'error' | 'end', listener: (err?: Error) => void): void;
 }
 
 /** The part of @lydell/node-pty this runtime uses. */
@@ -55,6 +58,30 @@ export function loadPty(load: (id: string) => unknown = createRequire(import.met
       `the process runtime cannot exec with a TTY without the optional dependency ${PTY_PACKAGE} (npm install ${PTY_PACKAGE}@1.1.0): ${why}`,
     );
   }
+}
+
+/**
+ * Makes `deliver` get all of the output, whatever libuv does at its end. libuv takes a hang-up
+ * (POLLHUP) after a short read for the end of the stream, but a pty gives at most 4095 bytes a
+ * read, so up to a few KB a process wrote just before it exited would be left unread, and lost
+ * when the fd closes (what node-pty's issues #85 and #726 report on Linux). At that end, before
+ * the fd closes, the rest is read here until the kernel says EIO (the other side is closed and
+ * its output all read) or has nothing more.
+ */
+export function readRestAtEnd(term: PtyProcess, deliver: (data: Buffer) => void): void {
+  term.on('end', () => {
+    const buf = Buffer.alloc(64 * 1024);
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(term.fd, buf, 0, buf.length, null);
+      } catch {
+        return; // EIO: all read; EAGAIN: nothing more now; EBADF: closed already
+      }
+      if (n <= 0) return;
+      deliver(Buffer.from(buf.subarray(0, n)));
+    }
+  });
 }
 
 function killGroup(pid: number): void {
@@ -84,8 +111,7 @@ function failed(message: string, exitCode: number, stdin: boolean): ContainerStr
  * asked for) is typed into it, and its end types the end-of-file character (^D, as script(1)
  * does); `resize` sets the terminal's size; `done` gives the exit code (128 + the signal's number
  * for a signal). An executable not found prints so and exits 127 without starting anything.
- * `close()` kills the process group. On Linux the last few KB of a large output written just
- * before a fast exit can be lost (node-pty issues #85, #726; see bench/process-exec.ts).
+ * `close()` kills the process group. The output is whole up to the exit ({@link readRestAtEnd}).
  */
 export async function spawnTerminal(
   command: string[],
@@ -108,6 +134,7 @@ export async function spawnTerminal(
   let exited = false;
   term.on('error', () => undefined); // a read error ends the terminal like its EIO; onExit still fires
   term.onData((d) => stdout.write(d));
+  readRestAtEnd(term, (d) => stdout.write(d));
   const done = new Promise<{ exitCode?: number }>((resolve) => {
     term.onExit(({ exitCode, signal }) => {
       exited = true;

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, rm, stat, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -197,6 +197,15 @@ describe('ProcessRuntime', () => {
     await eventually(async () => (await rt.inspectContainer(id)).state === 'exited', 'the container exited');
     expect((await rt.inspectContainer(id)).exitCode).toBe(6);
     expect((await lines(id)).join('\n')).toContain('mark-1');
+  });
+
+  it("a tty container's log keeps its whole output, up to its exit", async () => {
+    const ids = [];
+    for (let i = 0; i < 4; i++) ids.push(await run(['head', '-c', '200000', '/dev/zero'], { tty: true }));
+    for (const id of ids) {
+      await eventually(async () => (await rt.inspectContainer(id)).state === 'exited', 'the container exited');
+      expect((await stat(join(dir, 'containers', id, 'stdout.log'))).size).toBe(200_000);
+    }
   });
 
   it('attach to a tty container: a client that detaches leaves it running; without stdin: true there is no stdin to attach to', async () => {
