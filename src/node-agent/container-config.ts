@@ -14,7 +14,7 @@ import {
 } from '../runtime-adapters/types.js';
 import type { ConfigSource } from './config-error.js';
 import { expandCommand, resolveEnv } from './env.js';
-import { resolveMounts } from './volumes.js';
+import { resolveMounts, type VolumeFilesCache } from './volumes.js';
 import { runtimeResources } from './resources.js';
 import { type HostDNS, podDNS } from './pod-dns.js';
 
@@ -93,16 +93,20 @@ function securitySettings(pod: Pod, c: core.Container): SecuritySettings | undef
   return Object.keys(out).length ? out : undefined;
 }
 
-/** The full ContainerConfig of a container of a pod, at restart attempt `attempt`. */
+/**
+ * The full ContainerConfig of a container of a pod, at restart attempt `attempt`; `volumeFiles`
+ * keeps its files volumes between calls (volumes.ts).
+ */
 export async function containerConfig(
   pod: Pod,
   c: core.Container,
   attempt: number,
   owner: PodOwner,
   source: ConfigSource,
+  volumeFiles?: VolumeFilesCache,
 ): Promise<ContainerConfig> {
   const env = await resolveEnv(pod, c, source, owner.hostIP);
-  const mounts = await resolveMounts(pod, c, source, owner.hostIP);
+  const mounts = await resolveMounts(pod, c, source, owner.hostIP, volumeFiles);
   const security = securitySettings(pod, c);
   return {
     name: c.name,

@@ -7,6 +7,7 @@ import type { ContainerStatus } from '../runtime-adapters/types.js';
 import { NO_BACKOFF, type BackoffState } from './backoff.js';
 import type { ContainerView } from './pod-status.js';
 import type { ContainerProber } from './prober.js';
+import type { VolumeFilesCache } from './volumes.js';
 
 /** One container of a pod, as its worker tracks it. */
 export interface ContainerRecord {
@@ -30,6 +31,10 @@ export interface ContainerRecord {
   /** Digests of the files mounts the instance `filesFor` sees, by containerPath (file-refresh.ts). */
   files?: Map<string, string>;
   filesFor?: string;
+  /** The files each digest of `files` was computed from, by containerPath: the same files need no digest again. */
+  digested?: Map<string, Record<string, Uint8Array>>;
+  /** Its files volumes as last built, so a refresh whose sources did not change builds nothing (volumes.ts). */
+  volumeFiles?: VolumeFilesCache;
   /** The last failure to refresh its files (recorded once as FailedMount). */
   refreshError?: string;
 }

@@ -10,7 +10,7 @@ import { backoffEndsAt, formatDuration, inBackoffSince, inBackoffSinceUpdate, ne
 import { ContainerConfigError } from './config-error.js';
 import { containerConfig } from './container-config.js';
 import type { ContainerRecord } from './container-record.js';
-import { initialDigests, podWithSandboxIP } from './file-refresh.js';
+import { podWithSandboxIP, recordInitialFiles } from './file-refresh.js';
 import { probeAction, runProbe, unrunnableLifecycleHandler } from './probes.js';
 import type { WorkerEnv } from './worker-env.js';
 
@@ -81,7 +81,14 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   let config;
   try {
     // The downward API sees the sandbox's IP even before the status reporting it is written.
-    config = await containerConfig(podWithSandboxIP(pod, sandbox.ip), rec.spec, attempt, env.owner, env.source);
+    config = await containerConfig(
+      podWithSandboxIP(pod, sandbox.ip),
+      rec.spec,
+      attempt,
+      env.owner,
+      env.source,
+      (rec.volumeFiles ??= new Map()),
+    );
   } catch (err) {
     if (!(err instanceof ContainerConfigError)) throw err;
     rec.waiting = { reason: err.reason, message: err.message };
@@ -110,9 +117,7 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
   };
   rec.restartCount = attempt;
   rec.waiting = undefined;
-  const digests = initialDigests(pod, rec.spec, config.mounts);
-  rec.files = digests;
-  rec.filesFor = digests ? id : undefined;
+  recordInitialFiles(rec, pod, config.mounts, id);
   if (stale) void env.limit(() => env.runtime.removeContainer(stale.id)).catch(() => undefined);
   try {
     await env.limit(() => env.runtime.startContainer(id));

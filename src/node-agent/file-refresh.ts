@@ -36,13 +36,24 @@ export function filesDigest(m: FilesMount): string {
   return h.digest('hex');
 }
 
-/** The digests of a new container's refreshable files mounts, by containerPath. */
-export function initialDigests(pod: Pod, container: core.Container, mounts: Mount[]): Map<string, string> | undefined {
-  const paths = refreshablePaths(pod, container);
-  if (paths.size === 0) return undefined;
-  const out = new Map<string, string>();
-  for (const m of mounts) if (m.kind === 'files' && paths.has(m.containerPath)) out.set(m.containerPath, filesDigest(m));
-  return out;
+/**
+ * Records the files a new container instance `id` starts with on its record: the digest of each
+ * refreshable files mount, and the files it was computed from.
+ */
+export function recordInitialFiles(rec: ContainerRecord, pod: Pod, mounts: Mount[], id: string): void {
+  const paths = refreshablePaths(pod, rec.spec);
+  rec.files = undefined;
+  rec.digested = undefined;
+  rec.filesFor = undefined;
+  if (paths.size === 0) return;
+  rec.files = new Map();
+  rec.digested = new Map();
+  rec.filesFor = id;
+  for (const m of mounts) {
+    if (m.kind !== 'files' || !paths.has(m.containerPath)) continue;
+    rec.files.set(m.containerPath, filesDigest(m));
+    rec.digested.set(m.containerPath, m.files);
+  }
 }
 
 /** The pod as the downward API should see it: with the sandbox's IP before the status says so. */
@@ -64,7 +75,8 @@ export async function refreshFiles(rc: RunContext, rec: ContainerRecord): Promis
   const spec = { ...rec.spec, volumeMounts: (rec.spec.volumeMounts ?? []).filter((vm) => paths.has(vm.mountPath)) };
   let mounts: Mount[];
   try {
-    mounts = await resolveMounts(podWithSandboxIP(pod, sandbox.ip), spec, env.source, env.owner.hostIP);
+    rec.volumeFiles ??= new Map();
+    mounts = await resolveMounts(podWithSandboxIP(pod, sandbox.ip), spec, env.source, env.owner.hostIP, rec.volumeFiles);
   } catch (err) {
     if (!(err instanceof ContainerConfigError)) throw err;
     // As the kubelet: the files stay as they were; the failure is an event (once per message).
@@ -73,14 +85,22 @@ export async function refreshFiles(rc: RunContext, rec: ContainerRecord): Promis
     return;
   }
   let failed = false;
-  const digests = (rec.filesFor === cur.id && rec.files) || new Map<string, string>();
+  const same = rec.filesFor === cur.id;
+  const digests = (same && rec.files) || new Map<string, string>();
+  const digested = (same && rec.digested) || new Map<string, Record<string, Uint8Array>>();
   for (const m of mounts) {
     if (m.kind !== 'files') continue;
+    // Files built from unchanged sources are the very object digested last time (volumes.ts).
+    if (digested.get(m.containerPath) === m.files && digests.has(m.containerPath)) continue;
     const digest = filesDigest(m);
-    if (digests.get(m.containerPath) === digest) continue;
+    if (digests.get(m.containerPath) === digest) {
+      digested.set(m.containerPath, m.files);
+      continue;
+    }
     try {
       await env.limit(() => update(cur.id, m));
       digests.set(m.containerPath, digest);
+      digested.set(m.containerPath, m.files);
     } catch (err) {
       // Tried again on the next sync (the digest is not recorded); the pod's status is still written.
       const message = `MountVolume.SetUp failed for volume "${m.volume}" : ${err instanceof Error ? err.message : String(err)}`;
@@ -91,5 +111,6 @@ export async function refreshFiles(rc: RunContext, rec: ContainerRecord): Promis
   }
   if (!failed) rec.refreshError = undefined;
   rec.files = digests;
+  rec.digested = digested;
   rec.filesFor = cur.id;
 }

@@ -12,17 +12,28 @@ const MAX_TTL_MS = 24 * 3600 * 1000;
 
 /** True when a cached token should be requested again at `nowMs`. */
 export function requiresRefresh(tr: TokenRequest, nowMs: number): boolean {
+  return nowMs > refreshAt(tr);
+}
+
+/** When a token should be requested again (ms): at 80% of its life or 24 hours after issue; at once when its times are unknown. */
+function refreshAt(tr: TokenRequest): number {
   const seconds = tr.spec.expirationSeconds;
   const exp = Date.parse(tr.status?.expirationTimestamp ?? '');
-  if (!seconds || !Number.isFinite(exp)) return true;
+  if (!seconds || !Number.isFinite(exp)) return -Infinity;
   const issued = exp - seconds * 1000;
-  if (nowMs > issued + MAX_TTL_MS) return true;
-  return nowMs > exp - seconds * 200;
+  return Math.min(issued + MAX_TTL_MS, exp - seconds * 200);
+}
+
+/** A cached token with its times parsed once (every sync of every pod asks for it). */
+interface CachedToken {
+  token: string;
+  refreshAtMs: number;
+  expiresAtMs: number;
 }
 
 /** Tokens of the pods of one node agent. */
 export class TokenManager {
-  private readonly cache = new Map<string, TokenRequest>();
+  private readonly cache = new Map<string, CachedToken>();
 
   constructor(private readonly ctx: ApiContext) {}
 
@@ -35,7 +46,7 @@ export class TokenManager {
     const key = `${pod.metadata.uid}|${namespace}|${serviceAccount}|${audiences.join(',')}|${expirationSeconds}`;
     const cached = this.cache.get(key);
     const now = this.ctx.clock.nowMs();
-    if (cached && !requiresRefresh(cached, now)) return cached.status!.token;
+    if (cached && now <= cached.refreshAtMs) return cached.token;
     try {
       const tr = await this.ctx.createToken({
         namespace,
@@ -44,11 +55,12 @@ export class TokenManager {
         expirationSeconds,
         boundObjectRef: { apiVersion: 'v1', kind: 'Pod', name: pod.metadata.name ?? '', uid: pod.metadata.uid ?? '' },
       });
-      this.cache.set(key, tr);
-      return tr.status!.token;
+      const token = tr.status!.token;
+      this.cache.set(key, { token, refreshAtMs: refreshAt(tr), expiresAtMs: Date.parse(tr.status!.expirationTimestamp) });
+      return token;
     } catch (err) {
       // As the kubelet: a token that is still valid is kept when its refresh fails.
-      if (cached && Date.parse(cached.status!.expirationTimestamp) > now) return cached.status!.token;
+      if (cached && cached.expiresAtMs > now) return cached.token;
       throw err;
     }
   }

@@ -13,8 +13,17 @@ import { ATTACH_REQUIRED_ANNOTATION, LOCAL_PROVISIONER, PROVISIONED_BY_ANNOTATIO
 
 const enc = new TextEncoder();
 
-/** The mounts of one container; throws ContainerConfigError (ContainerCreating) when a required source is missing. */
-export async function resolveMounts(pod: Pod, container: core.Container, source: ConfigSource, hostIP: string): Promise<Mount[]> {
+/**
+ * The mounts of one container; throws ContainerConfigError (ContainerCreating) when a required
+ * source is missing. With `cache`, files volumes whose sources did not change are not built again.
+ */
+export async function resolveMounts(
+  pod: Pod,
+  container: core.Container,
+  source: ConfigSource,
+  hostIP: string,
+  cache?: VolumeFilesCache,
+): Promise<Mount[]> {
   const volumes = new Map((pod.spec?.volumes ?? []).map((v) => [v.name, v]));
   const mounts: Mount[] = [];
   for (const vm of container.volumeMounts ?? []) {
@@ -47,7 +56,7 @@ export async function resolveMounts(pod: Pod, container: core.Container, source:
       mounts.push({ kind: 'hostPath', hostPath: vm.subPath ? `${where}/${vm.subPath}` : where, containerPath: vm.mountPath, readOnly: ro });
     } else {
       const modes: Record<string, number> = {};
-      const files = await volumeFiles(pod, container, v, source, hostIP, modes);
+      const files = await volumeFiles(pod, container, v, source, hostIP, modes, cache);
       if (!files) continue;
       const mode = v.configMap?.defaultMode ?? v.secret?.defaultMode ?? v.downwardAPI?.defaultMode ?? v.projected?.defaultMode;
       const itemModes = subPathFiles(modes, vm.subPath);
@@ -106,10 +115,36 @@ function subPathFiles<T>(files: Record<string, T>, subPath: string | undefined):
 }
 
 /**
+ * What one files volume (ConfigMap, Secret, downwardAPI, projected) of a container was last
+ * built from, and the files built: `inputs` names every source's version (a ConfigMap's or
+ * Secret's uid and resourceVersion, a token, a downward API value), so a volume whose sources
+ * all are as they were is not encoded again.
+ */
+export interface CachedVolumeFiles {
+  inputs: readonly unknown[];
+  files: Record<string, Uint8Array>;
+  modes: Record<string, number>;
+}
+
+/**
+ * The files volumes of one container by volume name, kept between syncs by its record
+ * (file-refresh.ts): the kubelet re-runs every volume's SetUp on each pod sync, and rebuilding
+ * unchanged files (decoding, encoding) is most of that work.
+ */
+export type VolumeFilesCache = Map<string, CachedVolumeFiles>;
+
+/** One source of a files volume as read: the object (or token, or values) and what identifies its version. */
+type ReadSource =
+  | { kind: 'configmap' | 'secret'; name: string; items?: core.KeyToPath[]; optional?: boolean; obj?: object }
+  | { kind: 'downward'; items: core.DownwardAPIVolumeFile[]; values: string[] }
+  | { kind: 'token'; path: string; token?: string; error?: string };
+
+/**
  * The files of a ConfigMap/Secret/downwardAPI/projected volume, or undefined for kinds that mount
  * nothing here; the modes its items ask for (items[].mode) are added to `modes`. A missing
  * source throws the kubelet's `MountVolume.SetUp failed for volume "v" : ...` (a projected
- * volume's errors aggregated as `[a, b]`).
+ * volume's errors aggregated as `[a, b]`). With `cache`, a volume whose sources are all the
+ * versions it was last built from gets the files built then (the same object).
  */
 async function volumeFiles(
   pod: Pod,
@@ -118,64 +153,125 @@ async function volumeFiles(
   source: ConfigSource,
   hostIP: string,
   modes: Record<string, number>,
+  cache: VolumeFilesCache | undefined,
 ): Promise<Record<string, Uint8Array> | undefined> {
   const ns = pod.metadata.namespace ?? 'default';
-  const fail = (messages: string[]): never => {
-    const detail = messages.length === 1 ? messages[0] : `[${messages.join(', ')}]`;
-    throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : ${detail}`, 'ContainerCreating');
-  };
-  const attempt = async (fn: () => Promise<Record<string, Uint8Array>>, errors: string[]): Promise<Record<string, Uint8Array>> => {
+  const read: ReadSource[] = [];
+  if (v.configMap) read.push(await readKeys(source, ns, 'configmap', v.configMap.name ?? '', v.configMap.items, v.configMap.optional));
+  else if (v.secret) read.push(await readKeys(source, ns, 'secret', v.secret.secretName ?? '', v.secret.items, v.secret.optional));
+  else if (v.downwardAPI) read.push(readDownward(pod, container, v.downwardAPI.items ?? [], hostIP));
+  else if (v.projected) {
+    for (const src of v.projected.sources ?? []) {
+      if (src.configMap)
+        read.push(await readKeys(source, ns, 'configmap', src.configMap.name ?? '', src.configMap.items, src.configMap.optional));
+      if (src.secret) read.push(await readKeys(source, ns, 'secret', src.secret.name ?? '', src.secret.items, src.secret.optional));
+      if (src.downwardAPI) read.push(readDownward(pod, container, src.downwardAPI.items ?? [], hostIP));
+      if (src.serviceAccountToken) read.push(await readToken(pod, src.serviceAccountToken, source));
+    }
+  } else return undefined;
+  const inputs = read.flatMap(inputsOf);
+  const cached = cache?.get(v.name);
+  if (cached && sameInputs(cached.inputs, inputs)) {
+    Object.assign(modes, cached.modes);
+    return cached.files;
+  }
+  const out: Record<string, Uint8Array> = {};
+  const own: Record<string, number> = {};
+  const errors: string[] = [];
+  for (const r of read) {
     try {
-      return await fn();
+      Object.assign(out, filesOf(r, own));
     } catch (err) {
       if (!(err instanceof SourceError)) throw err;
       errors.push(err.message);
-      return {};
-    }
-  };
-  const configMapFiles = (name: string, items: core.KeyToPath[] | undefined, optional: boolean | undefined) => async () =>
-    keyFiles('configmap', name, await configMapData(source, ns, name), items, optional, modes);
-  const secretFiles = (name: string, items: core.KeyToPath[] | undefined, optional: boolean | undefined) => async () => {
-    const s = await source.secret(ns, name);
-    return keyFiles('secret', name, s && secretStrings(s), items, optional, modes);
-  };
-  const errors: string[] = [];
-  let out: Record<string, Uint8Array> | undefined;
-  if (v.configMap) out = await attempt(configMapFiles(v.configMap.name ?? '', v.configMap.items, v.configMap.optional), errors);
-  else if (v.secret) out = await attempt(secretFiles(v.secret.secretName ?? '', v.secret.items, v.secret.optional), errors);
-  else if (v.downwardAPI) out = downwardFiles(pod, container, v.downwardAPI.items ?? [], hostIP, modes);
-  else if (v.projected) {
-    out = {};
-    for (const src of v.projected.sources ?? []) {
-      if (src.configMap)
-        Object.assign(out, await attempt(configMapFiles(src.configMap.name ?? '', src.configMap.items, src.configMap.optional), errors));
-      if (src.secret) Object.assign(out, await attempt(secretFiles(src.secret.name ?? '', src.secret.items, src.secret.optional), errors));
-      if (src.downwardAPI) Object.assign(out, downwardFiles(pod, container, src.downwardAPI.items ?? [], hostIP, modes));
-      if (src.serviceAccountToken) Object.assign(out, await attempt(tokenFile(pod, src.serviceAccountToken, source), errors));
     }
   }
-  if (errors.length) fail(errors);
+  if (errors.length) {
+    const detail = errors.length === 1 ? errors[0] : `[${errors.join(', ')}]`;
+    throw new ContainerConfigError(`MountVolume.SetUp failed for volume "${v.name}" : ${detail}`, 'ContainerCreating');
+  }
+  cache?.set(v.name, { inputs, files: out, modes: own });
+  Object.assign(modes, own);
   return out;
 }
 
-/** The file of a serviceAccountToken source: a token bound to the pod, from the node's token manager. */
-function tokenFile(pod: Pod, projection: core.ServiceAccountTokenProjection, source: ConfigSource) {
-  return async (): Promise<Record<string, Uint8Array>> => {
-    if (!source.serviceAccountToken) throw new SourceError('failed to fetch token: no token source on this node');
-    try {
-      return { [projection.path]: enc.encode(await source.serviceAccountToken(pod, projection)) };
-    } catch (err) {
-      throw new SourceError(`failed to fetch token: ${err instanceof Error ? err.message : String(err)}`);
-    }
-  };
+/** A ConfigMap or Secret source as read (`obj` undefined when absent). */
+async function readKeys(
+  source: ConfigSource,
+  ns: string,
+  kind: 'configmap' | 'secret',
+  name: string,
+  items: core.KeyToPath[] | undefined,
+  optional: boolean | undefined,
+): Promise<ReadSource> {
+  const obj = kind === 'configmap' ? await source.configMap(ns, name) : await source.secret(ns, name);
+  return { kind, name, items, optional, obj };
+}
+
+/** A downward API source's values, in item order. */
+function readDownward(pod: Pod, container: core.Container, items: core.DownwardAPIVolumeFile[], hostIP: string): ReadSource {
+  const values = items.map((item) =>
+    item.fieldRef
+      ? podFieldValue(pod, item.fieldRef.fieldPath, hostIP)
+      : item.resourceFieldRef
+        ? resourceFieldValue(pod, container, item.resourceFieldRef)
+        : '',
+  );
+  return { kind: 'downward', items, values };
+}
+
+/** What identifies a read source's content: an object's uid and resourceVersion (the object itself without them), a token, the values. */
+function inputsOf(r: ReadSource): unknown[] {
+  if (r.kind === 'token') return ['token', r.token, r.error];
+  if (r.kind === 'downward') return ['downward', ...r.values];
+  const meta = (r.obj as { metadata?: { uid?: string; resourceVersion?: string } } | undefined)?.metadata;
+  return [r.kind, meta?.uid && meta.resourceVersion ? `${meta.uid}/${meta.resourceVersion}` : r.obj];
+}
+
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** The files of one read source; throws SourceError for a missing object or key. */
+function filesOf(r: ReadSource, modes: Record<string, number>): Record<string, Uint8Array> {
+  if (r.kind === 'token') {
+    if (r.token === undefined) throw new SourceError(r.error ?? 'failed to fetch token');
+    return { [r.path]: enc.encode(r.token) };
+  }
+  if (r.kind === 'downward') {
+    const out: Record<string, Uint8Array> = {};
+    r.items.forEach((item, i) => {
+      out[item.path] = enc.encode(r.values[i]);
+      if (item.mode !== undefined) modes[item.path] = item.mode;
+    });
+    return out;
+  }
+  const data =
+    r.obj === undefined
+      ? undefined
+      : r.kind === 'configmap'
+        ? configMapData(r.obj as { data?: Record<string, string>; binaryData?: Record<string, string> })
+        : secretStrings(r.obj as { data?: Record<string, string>; stringData?: Record<string, string> });
+  return keyFiles(r.kind, r.name, data, r.items, r.optional, modes);
+}
+
+/** A serviceAccountToken source as read: the token bound to the pod from the node's token manager, or why there is none. */
+async function readToken(pod: Pod, projection: core.ServiceAccountTokenProjection, source: ConfigSource): Promise<ReadSource> {
+  const path = projection.path;
+  if (!source.serviceAccountToken) return { kind: 'token', path, error: 'failed to fetch token: no token source on this node' };
+  try {
+    return { kind: 'token', path, token: await source.serviceAccountToken(pod, projection) };
+  } catch (err) {
+    return { kind: 'token', path, error: `failed to fetch token: ${err instanceof Error ? err.message : String(err)}` };
+  }
 }
 
 /** A ConfigMap or Secret source that cannot be had (wrapped with the volume's name by volumeFiles). */
 class SourceError extends Error {}
 
-async function configMapData(source: ConfigSource, ns: string, name: string): Promise<Record<string, string | Uint8Array> | undefined> {
-  const cm = await source.configMap(ns, name);
-  if (!cm) return undefined;
+function configMapData(cm: { data?: Record<string, string>; binaryData?: Record<string, string> }): Record<string, string | Uint8Array> {
   const out: Record<string, string | Uint8Array> = { ...(cm.data ?? {}) };
   for (const [k, b64] of Object.entries(cm.binaryData ?? {})) out[k] = new Uint8Array(Buffer.from(b64, 'base64'));
   return out;
@@ -210,26 +306,6 @@ function keyFiles(
       );
     }
     out[item.path] = bytes(v);
-    if (item.mode !== undefined) modes[item.path] = item.mode;
-  }
-  return out;
-}
-
-function downwardFiles(
-  pod: Pod,
-  container: core.Container,
-  items: core.DownwardAPIVolumeFile[],
-  hostIP: string,
-  modes: Record<string, number>,
-): Record<string, Uint8Array> {
-  const out: Record<string, Uint8Array> = {};
-  for (const item of items) {
-    const value = item.fieldRef
-      ? podFieldValue(pod, item.fieldRef.fieldPath, hostIP)
-      : item.resourceFieldRef
-        ? resourceFieldValue(pod, container, item.resourceFieldRef)
-        : '';
-    out[item.path] = enc.encode(value);
     if (item.mode !== undefined) modes[item.path] = item.mode;
   }
   return out;
