@@ -7,6 +7,8 @@
 
 const MAX_DEPTH = 64;
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /** Thrown inside the fast path when the value needs structuredClone. */
 const NOT_PLAIN = Symbol('not plain');
 
@@ -30,7 +32,9 @@ function copy(v: unknown, depth: number): unknown {
   }
   if (!isPlainObject(v as object)) throw NOT_PLAIN;
   const out: Record<string, unknown> = {};
-  for (const k of Object.keys(v as object)) {
+  // for-in with an own-property check: Object.keys' keys, without allocating its array.
+  for (const k in v as object) {
+    if (!hasOwn.call(v, k)) continue;
     if (k === '__proto__') throw NOT_PLAIN;
     out[k] = copy((v as Record<string, unknown>)[k], depth + 1);
   }

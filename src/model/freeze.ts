@@ -3,6 +3,8 @@
  * (JSON equality is model/json.ts.)
  */
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * Freezes `value` and everything reachable from it, in place, and returns it. Already frozen
  * sub-trees are skipped, so freezing a copy that shares frozen parts is cheap.
@@ -13,7 +15,8 @@ export function deepFreeze<T>(value: T): T {
   if (Array.isArray(value)) {
     for (const item of value) deepFreeze(item);
   } else {
-    for (const key of Object.keys(value)) deepFreeze((value as Record<string, unknown>)[key]);
+    // for-in with an own-property check visits what Object.keys lists without allocating its array.
+    for (const key in value) if (hasOwn.call(value, key)) deepFreeze((value as Record<string, unknown>)[key]);
   }
   return value;
 }

@@ -4,6 +4,8 @@
  * whether a status or template really changed. The one JSON equality of tugboat.
  */
 
+const hasOwn = Object.prototype.hasOwnProperty;
+
 /**
  * True when `a` and `b` are equal after a JSON round trip (`JSON.parse(JSON.stringify(x))`),
  * object key order ignored: a member whose value is `undefined` is absent; `undefined` elsewhere
@@ -24,12 +26,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const ra = a as Record<string, unknown>;
   const rb = b as Record<string, unknown>;
   let count = 0;
-  for (const k of Object.keys(ra)) {
-    if (ra[k] === undefined) continue;
+  // for-in with an own-property check: Object.keys' keys, without allocating its array.
+  for (const k in ra) {
+    if (!hasOwn.call(ra, k) || ra[k] === undefined) continue;
     count++;
-    if (rb[k] === undefined || !Object.prototype.hasOwnProperty.call(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
+    if (rb[k] === undefined || !hasOwn.call(rb, k) || !jsonEqual(ra[k], rb[k])) return false;
   }
-  for (const k of Object.keys(rb)) if (rb[k] !== undefined) count--;
+  for (const k in rb) if (hasOwn.call(rb, k) && rb[k] !== undefined) count--;
   return count === 0;
 }
 
