@@ -56,14 +56,24 @@ function ownablePart(obj: KubeObject | undefined, who: UpdateManager): Record<st
   };
 }
 
-/** Whether a FieldsV1 tree holds the leaf or subtree at a joined path. */
-function treeHas(tree: Record<string, unknown>, joined: string): boolean {
+/** Whether a FieldsV1 tree holds the leaf or subtree at a path (its segments). */
+function treeHas(tree: Record<string, unknown>, segments: readonly string[]): boolean {
   let node: unknown = tree;
-  for (const seg of splitPath(joined)) {
+  for (const seg of segments) {
     if (typeof node !== 'object' || node === null || !(seg in node)) return false;
     node = (node as Record<string, unknown>)[seg];
   }
   return true;
+}
+
+/** Field paths joined, and split into segments once (every entry of a write is checked against them). */
+interface SplitPaths {
+  joined: Set<string>;
+  segments: string[][];
+}
+
+function split(paths: Set<string>): SplitPaths {
+  return { joined: paths, segments: [...paths].map(splitPath) };
 }
 
 /**
@@ -71,18 +81,18 @@ function treeHas(tree: Record<string, unknown>, joined: string): boolean {
  * the changed paths are walked (copying the nodes on them: stored trees are frozen) unless a
  * removal touches the tree, which goes through the field set (a node left empty is a leaf).
  */
-function ownedAfter(tree: Record<string, unknown>, changed: Set<string>, removed: Set<string>): Record<string, unknown> {
-  if ([...removed].some((path) => treeHas(tree, path))) {
+function ownedAfter(tree: Record<string, unknown>, changed: SplitPaths, removed: SplitPaths): Record<string, unknown> {
+  if (removed.segments.some((path) => treeHas(tree, path))) {
     const set = fromFieldsV1(tree);
-    for (const path of removed) set.delete(path);
-    for (const path of changed) set.add(path);
+    for (const path of removed.joined) set.delete(path);
+    for (const path of changed.joined) set.add(path);
     return toFieldsV1(set);
   }
   const root: Record<string, any> = { ...tree };
   const copied = new Set<object>([root]);
-  for (const joined of changed) {
+  for (const segments of changed.segments) {
     let node = root;
-    for (const seg of splitPath(joined)) {
+    for (const seg of segments) {
       const child = node[seg];
       if (child && copied.has(child)) node = child;
       else {
@@ -116,8 +126,10 @@ export function managedFieldsAfterUpdate(
     if (!who.subresource) delete entry.subresource;
     return [entry];
   }
-  const { changed, removed } = fieldDiff(ownablePart(old, who), ownablePart(next, who));
-  if (!changed.size && !removed.size) return [...entries];
+  const diff = fieldDiff(ownablePart(old, who), ownablePart(next, who));
+  if (!diff.changed.size && !diff.removed.size) return [...entries];
+  const changed = split(diff.changed);
+  const removed = split(diff.removed);
 
   const out: ManagedFieldsEntry[] = [];
   let mine: ManagedFieldsEntry | undefined;
@@ -128,14 +140,14 @@ export function managedFieldsAfterUpdate(
     }
     // Another manager's entry is rebuilt only when the write took or removed one of its fields.
     const tree = entry.fieldsV1 as Record<string, unknown>;
-    const touched = (path: string) => treeHas(tree, path);
-    if (![...changed].some(touched) && ![...removed].some(touched)) {
+    const touched = (path: readonly string[]) => treeHas(tree, path);
+    if (!changed.segments.some(touched) && !removed.segments.some(touched)) {
       out.push(entry);
       continue;
     }
     const set = fromFieldsV1(entry.fieldsV1);
-    for (const path of removed) set.delete(path);
-    for (const path of changed) set.delete(path);
+    for (const path of removed.joined) set.delete(path);
+    for (const path of changed.joined) set.delete(path);
     if (set.size) out.push({ ...entry, fieldsV1: toFieldsV1(set) });
   }
   if (!mine) {
