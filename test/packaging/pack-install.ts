@@ -16,8 +16,9 @@
  * 4. the README's first example runs as printed (with tsx) against the installed package;
  * 5. the `tugboat` bin of the tarball runs (`--version`, `up --help`);
  * 6. the process runtime's exec with a TTY runs on a pty (@lydell/node-pty, an optional dependency
- *    installed with the tarball), from `require` and `import`; with that package removed, it is
- *    refused naming the package.
+ *    installed with the tarball), from `require` and `import`, and so does a `tty` container's main
+ *    process; with that package removed, exec with a TTY is refused naming the package and a `tty`
+ *    container runs with pipes.
  *
  * `npm run test:pack`; CI runs it. Dependencies come from the npm registry (or npm's cache).
  * Exits non-zero on the first failure.
@@ -188,6 +189,18 @@ async function main(load, format, expect) {
       if (!(s instanceof Error) || !s.message.includes('npm install @lydell/node-pty')) fail(format + ': without @lydell/node-pty, exec with a TTY gave ' + s);
       console.log(format + ' exec -t without @lydell/node-pty: refused (' + s.message.split(':')[0] + ')');
     }
+    // A tty container: its main process on a pty, or (without the package) with pipes as before.
+    const tty = await rt.createContainer(sb.id, { name: 't', image: 'i', command: ['sh', '-c', 'tty; exec sleep 60'], tty: true, env: {}, mounts: [], ports: [], resources: {}, labels: { app: 'pty' } });
+    await rt.startContainer(tty);
+    let printed = '';
+    for (let i = 0; i < 200 && !printed; i++) {
+      for await (const l of rt.logs(tty)) printed += l.line;
+      if (!printed) await new Promise((r) => setTimeout(r, 50));
+    }
+    const want = expect === 'with' ? /^\\/dev\\/pts\\/\\d+\\r?$/ : /^not a tty$/;
+    if (!want.test(printed)) fail(format + ': a tty container (' + expect + ' @lydell/node-pty) printed ' + JSON.stringify(printed));
+    console.log(format + ' tty container ' + expect + ' @lydell/node-pty: ok (' + printed.trim() + ')');
+    await rt.removeContainer(tty);
     await rt.removeContainer(id);
     await rt.removeSandbox(sb.id);
   } finally {
