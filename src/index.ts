@@ -106,6 +106,7 @@ export { apiVersionOf, storeResourceOf } from './model/resource-type.js';
 export type {
   ResourceType,
   NameFormat,
+  ValidateOptions,
   ValidationResult,
   ScaleSubresource,
   VersionConversion,

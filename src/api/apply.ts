@@ -266,7 +266,7 @@ function checkAgainst(
   const draft = structuredClone(obj);
   checkFields(type, draft, fieldValidation, duplicates);
   type.applyDefaults?.(draft);
-  const causes = type.validate?.(draft).causes ?? [];
+  const causes = type.validate?.(draft, undefined, { pruned: true }).causes ?? [];
   if (causes.length > 0) {
     throw TugboatError.invalid({ kind: type.group ? `${type.kind}.${type.group}` : type.kind }, obj.metadata.name ?? '', causes);
   }

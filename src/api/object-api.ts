@@ -475,7 +475,8 @@ export class ObjectApi {
     if (!admission.empty) await admission.mutate(request);
     const validate = subresource === 'status' ? old && type.validateStatus?.bind(type) : type.validate?.bind(type);
     if (validate) {
-      const result = validate(obj, old as KubeObject);
+      // checkFields pruned the unknown fields of every write that validates (and reported them).
+      const result = validate(obj, old as KubeObject, { pruned: true });
       if (result.causes.length > 0) {
         throw TugboatError.invalid(
           { kind: type.group ? `${type.kind}.${type.group}` : type.kind },

@@ -4,7 +4,7 @@
  */
 import type { ValidateFunction } from 'ajv';
 import type { CustomResourceDefinition, KubeObject, StatusCause, apiext } from './types.js';
-import type { ResourceType, ValidationResult } from './resource-type.js';
+import type { ResourceType, ValidateOptions, ValidationResult } from './resource-type.js';
 import { TugboatError } from './errors.js';
 import { dns1123LabelErrors, dns1123SubdomainErrors, validateObjectMeta } from './names.js';
 import { duplicate, immutable, invalid, notSupported, required } from './validation/field-errors.js';
@@ -153,12 +153,12 @@ export function resourceTypeFromCRD(crd: CustomResourceDefinition): ResourceType
     pruneUnknownFields(draft: KubeObject) {
       return unknownCustomPaths(schema, draft as Record<string, unknown>, true);
     },
-    validate(obj: KubeObject): ValidationResult {
+    validate(obj: KubeObject, _old?: KubeObject, options?: ValidateOptions): ValidationResult {
       const result = validateObjectMeta(obj.metadata, { namespaced, nameFormat: 'dns1123-subdomain' });
       compiled ??= compileSchema(schema);
       const { metadata: _m, ...body } = obj;
       if (!compiled(body)) result.push(...ajvErrorsToCauses(compiled.errors, body));
-      return { causes: result, warnings: unknownCustomFields(schema, obj as Record<string, unknown>) };
+      return { causes: result, warnings: options?.pruned ? [] : unknownCustomFields(schema, obj as Record<string, unknown>) };
     },
   };
   return rt;

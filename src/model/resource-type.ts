@@ -3,6 +3,16 @@ import type { KubeObject, StatusCause } from './types.js';
 /** How names of a kind are checked: a DNS-1123 label (63 chars) or subdomain (253 chars). */
 export type NameFormat = 'dns1123-label' | 'dns1123-subdomain' | 'path-segment';
 
+/** Options of {@link ResourceType.validate}. */
+export interface ValidateOptions {
+  /**
+   * The object went through {@link ResourceType.pruneUnknownFields} (the API's fieldValidation
+   * handled the fields it removed): validate does not look for unknown fields again.
+   * @default false
+   */
+  pruned?: boolean;
+}
+
 /** The outcome of validating an object: errors reject it, warnings are returned to the caller. */
 export interface ValidationResult {
   causes: StatusCause[];
@@ -45,8 +55,12 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
    * fieldValidation.
    */
   pruneUnknownFields?(draft: T): string[];
-  /** Checks a (defaulted) object; `old` is set on update, for immutability checks. */
-  validate?(obj: T, old?: T): ValidationResult;
+  /**
+   * Checks a (defaulted) object; `old` is set on update, for immutability checks. Its warnings
+   * name the fields the kind's schema lacks, unless `options.pruned` says the caller already
+   * removed them.
+   */
+  validate?(obj: T, old?: T, options?: ValidateOptions): ValidationResult;
   /** Checks a write of the status subresource (counts that must not be negative). */
   validateStatus?(obj: T, old: T): ValidationResult;
   /**

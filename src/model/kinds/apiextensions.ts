@@ -32,12 +32,12 @@ export const CustomResourceDefinitionType: ResourceType<CustomResourceDefinition
     if (crd.spec) crd.spec.conversion ??= { strategy: 'None' };
   },
   pruneUnknownFields: (draft) => pruneUnknownFields(names.kind, draft),
-  validate(crd, old) {
+  validate(crd, old, options) {
     const causes = validateCRD(crd);
     if (old) {
       if (old.metadata?.name !== crd.metadata?.name) causes.push(immutable('metadata.name', crd.metadata?.name));
       causes.push(...validateCRDUpdate(crd, old));
     }
-    return { causes, warnings: findUnknownFields(names.kind, crd) };
+    return { causes, warnings: options?.pruned ? [] : findUnknownFields(names.kind, crd) };
   },
 };

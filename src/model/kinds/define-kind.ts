@@ -3,7 +3,7 @@
  * kind-specific validation, update checks, unknown-field and not-implemented warnings.
  */
 import type { KubeObject, StatusCause } from '../types.js';
-import type { ResourceType, ValidationResult } from '../resource-type.js';
+import type { ResourceType, ValidateOptions, ValidationResult } from '../resource-type.js';
 import { validateObjectMeta } from '../names.js';
 import { immutable } from '../validation/field-errors.js';
 import { findUnknownFields, pruneUnknownFields, schemaKeyOf } from '../schema/unknown-fields.js';
@@ -38,8 +38,17 @@ function validateStatusWrite(rules: KindRules<KubeObject>, obj: KubeObject): Val
 /** Names and flags of a kind, as in a ResourceType. */
 export type KindNames = Omit<ResourceType, 'applyDefaults' | 'validate' | 'pruneUnknownFields'>;
 
-/** Validates a built-in object of `names.kind` with the generic metadata checks and `rules`. */
-export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: KindRules<T>, obj: T, old?: T): ValidationResult {
+/**
+ * Validates a built-in object of `names.kind` with the generic metadata checks and `rules`; warns
+ * about unknown fields unless `options.pruned`.
+ */
+export function validateBuiltin<T extends KubeObject>(
+  names: KindNames,
+  rules: KindRules<T>,
+  obj: T,
+  old?: T,
+  options?: ValidateOptions,
+): ValidationResult {
   const causes = validateObjectMeta(obj.metadata, { namespaced: names.namespaced, nameFormat: names.nameFormat });
   if (rules.validate) causes.push(...rules.validate(obj));
   if (old) {
@@ -48,7 +57,8 @@ export function validateBuiltin<T extends KubeObject>(names: KindNames, rules: K
       causes.push(immutable('metadata.namespace', obj.metadata?.namespace));
     if (rules.validateUpdate) causes.push(...rules.validateUpdate(obj, old));
   }
-  const warnings = [...findUnknownFields(schemaKeyOf(names), obj), ...notImplementedFields(names.kind, obj)];
+  const unknown = options?.pruned ? [] : findUnknownFields(schemaKeyOf(names), obj);
+  const warnings = [...unknown, ...notImplementedFields(names.kind, obj)];
   return { causes, warnings };
 }
 
@@ -59,7 +69,7 @@ export function defineKind<T extends KubeObject>(names: KindNames, rules: KindRu
   const rt: ResourceType<T> = {
     ...names,
     checkTypes: (obj) => checkFieldTypes(schema, obj),
-    validate: (obj, old) => validateBuiltin(names, rules, obj, old),
+    validate: (obj, old, options) => validateBuiltin(names, rules, obj, old, options),
     pruneUnknownFields: (draft) => pruneUnknownFields(schema, draft),
   };
   if (rules.defaults) rt.applyDefaults = rules.defaults;

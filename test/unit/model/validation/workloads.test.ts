@@ -80,6 +80,11 @@ describe('Deployment validation', () => {
     const d = edit(deployment(), (x) => (x.spec.replica = 3));
     expect(DeploymentType.validate!(d as never).warnings).toEqual(['unknown field "spec.replica"']);
   });
+
+  it('does not look for unknown fields again in an object the caller pruned', () => {
+    const d = edit(deployment(), (x) => (x.spec.replica = 3));
+    expect(DeploymentType.validate!(d as never, undefined, { pruned: true }).warnings).toEqual([]);
+  });
 });
 
 const asKind = (kind: string, apiVersion = 'apps/v1') => edit(deployment(), (d) => Object.assign(d, { kind, apiVersion }));
