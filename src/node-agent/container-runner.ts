@@ -102,6 +102,9 @@ export async function startContainer(rc: RunContext, rec: ContainerRecord, attem
     return false;
   }
   if (!env.alive()) return false;
+  for (const message of env.runtime.unsupported?.(config) ?? []) {
+    env.record(pod, 'Warning', 'Unsupported', `container ${rec.spec.name}: ${message}`);
+  }
   const id = await env.limit(() => env.runtime.createContainer(sandbox.id, config));
   env.record(pod, 'Normal', 'Created', `Created container ${rec.spec.name}`);
   const stale = rec.previous;

@@ -311,6 +311,13 @@ export interface ContainerRuntime {
    */
   inspectSandbox?(id: string): Promise<SandboxStatus>;
 
+  /**
+   * What of `config` this runtime will run the container without: one message per field, naming
+   * it and why (the process runtime without its optional pty package runs a `tty` container on
+   * pipes). The node agent records each as a Warning Event (reason `Unsupported`) on the pod
+   * when it creates the container. Optional: a runtime without it honors every field it takes.
+   */
+  unsupported?(config: ContainerConfig): string[];
   /** Creates a container in a sandbox; returns its id. */
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
   /** Starts a created container. */

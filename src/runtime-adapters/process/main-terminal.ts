@@ -9,7 +9,7 @@ import { createWriteStream } from 'node:fs';
 import { PassThrough, type Writable } from 'node:stream';
 import type { ContainerStreams, StreamOptions } from '../types.js';
 import { findExecutable } from './find-executable.js';
-import { type PtyModule, loadPty, readRestAtEnd } from './terminal.js';
+import { PTY_PACKAGE, type PtyModule, loadPty, readRestAtEnd } from './terminal.js';
 
 /** A main process running on a pty of this runtime. */
 export interface MainTerminal {
@@ -26,12 +26,21 @@ export interface MainTerminal {
 }
 
 /** @lydell/node-pty, or undefined when it cannot load (a `tty` container then runs without a terminal). */
-export function optionalPty(): PtyModule | undefined {
+export function optionalPty(load?: (id: string) => unknown): PtyModule | undefined {
   try {
-    return loadPty();
+    return load ? loadPty(load) : loadPty();
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The warning for a `tty` container when the pty package does not load (it then runs on pipes),
+ * or undefined when it needs none. `load` is the module loader (a test's stand-in).
+ */
+export function ttyWarning(tty: boolean | undefined, load?: (id: string) => unknown): string | undefined {
+  if (!tty || optionalPty(load)) return undefined;
+  return `tty: the process runtime runs this container without a terminal (on pipes): the optional dependency ${PTY_PACKAGE} does not load; install it for a terminal`;
 }
 
 /**

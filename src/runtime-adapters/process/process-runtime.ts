@@ -39,7 +39,7 @@ import { RecordStore } from './records.js';
 import { runCommand } from './run-command.js';
 import { attachStreams, checkCommand, spawnStreams } from './streams.js';
 import { type PtyModule, spawnTerminal } from './terminal.js';
-import { type MainTerminal, optionalPty, startOnTerminal } from './main-terminal.js';
+import { type MainTerminal, optionalPty, startOnTerminal, ttyWarning } from './main-terminal.js';
 import { ExitTracker } from './exit-tracker.js';
 import type { ContainerRecord, ProcessRuntimeOptions, SandboxRecord } from './types.js';
 
@@ -140,6 +140,12 @@ export class ProcessRuntime implements ContainerRuntime {
 
   async listSandboxes(labels?: Record<string, string>): Promise<SandboxStatus[]> {
     return (await this.records().sandboxes()).filter((s) => hasLabels(s.labels, labels)).map(toSandboxStatus);
+  }
+
+  /** `tty` when @lydell/node-pty does not load: the container then runs on pipes. */
+  unsupported(config: ContainerConfig): string[] {
+    const warning = ttyWarning(config?.tty);
+    return warning ? [warning] : [];
   }
 
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {

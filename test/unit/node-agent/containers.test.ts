@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConfigMap, Secret } from '../../../src/model/types.js';
 import { RUNTIME_LABELS } from '../../../src/runtime-adapters/types.js';
-import { cond, startHarness, stateOf, type Harness } from './harness.js';
+import type { ContainerConfig } from '../../../src/runtime-adapters/types.js';
+import { cond, RecordingRuntime, startHarness, stateOf, type Harness } from './harness.js';
 
 let h: Harness;
 afterEach(async () => h?.close());
@@ -135,5 +136,36 @@ describe('NodeAgent: init containers and container config', () => {
       .create({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'later' }, data: { x: '1' } } as ConfigMap);
     await h.clock.advance(10_000);
     expect(stateOf((await h.pod('p')).status?.containerStatuses?.[0])).toBe('running');
+  });
+});
+
+describe('NodeAgent: fields the runtime runs a container without', () => {
+  let h: Harness | undefined;
+  afterEach(async () => {
+    await h?.close();
+    h = undefined;
+  });
+
+  /** A runtime that cannot give a terminal. */
+  class NoTerminalRuntime extends RecordingRuntime {
+    unsupported(config: ContainerConfig): string[] {
+      return config.tty ? ['tty: no terminal here'] : [];
+    }
+  }
+
+  it('records each as a Warning Event (Unsupported) naming the container, and still runs it', async () => {
+    h = await startHarness({}, new NoTerminalRuntime());
+    await h.run('p', {
+      containers: [
+        { name: 'shell', image: 'sh:1', tty: true, stdin: true },
+        { name: 'plain', image: 'sh:1' },
+      ],
+    });
+    await h.tick(2000);
+    const events = (await h.cluster.events.list('default')).filter((e) => e.reason === 'Unsupported');
+    expect(events.map((e) => [e.type, e.message, e.involvedObject?.name])).toEqual([
+      ['Warning', 'container shell: tty: no terminal here', 'p'],
+    ]);
+    expect((await h.pod('p')).status?.containerStatuses?.map((s) => stateOf(s))).toEqual(['running', 'running']);
   });
 });
