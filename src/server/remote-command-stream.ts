@@ -32,13 +32,18 @@ export async function streamSession(ws: WebSocket, open: () => Promise<Container
   };
   let session: ContainerStreams | undefined;
   const early: Buffer[] = [];
+  // Resizes are applied one after the other, in the order they came: kubectl attach sends the
+  // size plus one and then the size (to make the program redraw), and two runtime calls in flight
+  // at once may land the other way round, leaving the terminal at the wrong size.
+  let resizing: Promise<void> = Promise.resolve();
   const deliver = (message: Buffer) => {
     const frame = decodeFrame(message);
     if (!frame || !session) return;
     if (frame.channel === Channel.stdin) session.stdin?.write(frame.data);
     else if (frame.channel === Channel.resize) {
       const size = decodeResize(frame.data);
-      if (size) void session.resize(size).catch(() => undefined);
+      const s = session;
+      if (size) resizing = resizing.then(() => s.resize(size)).catch(() => undefined);
     } else if (frame.channel === Channel.close && frame.data[0] === Channel.stdin) session.stdin?.end();
   };
   ws.on('message', (data: Buffer | ArrayBuffer | Buffer[]) => {

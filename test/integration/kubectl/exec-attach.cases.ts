@@ -155,9 +155,13 @@ export function execAttachCases(name: string, target: ExecAttachTarget): void {
       const c = cluster!;
       await c.apply(pod('term', target.image, ['sh'], { stdin: true, tty: true }));
       await running(c, 'term');
-      const r = await onTerminal(k!, ['attach', '-it', 'term'], 'tty; stty size; echo sum-$((2+3)); exit 5\n', /see a command prompt/);
+      // kubectl attach sends the client's size plus one, then the size (so the program redraws):
+      // the shell waits (bounded, 5 s) for the second before it prints it.
+      const typed =
+        'tty; i=0; while [ "$(stty size)" != "27 91" ] && [ $i -lt 50 ]; do sleep 0.1; i=$((i+1)); done; stty size; echo sum-$((2+3)); exit 5\n';
+      const r = await onTerminal(k!, ['attach', '-it', 'term'], typed, /see a command prompt/);
       expect(r.output).toMatch(/\/dev\/pts\/\d+/);
-      expect(r.output).toMatch(/\b27 91\r?\n/);
+      expect(r.output).toMatch(/\n27 91\r?\n/);
       expect(r.output).toContain('sum-5');
       await eventually(
         async () => {

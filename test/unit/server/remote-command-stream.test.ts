@@ -85,6 +85,37 @@ describe('streamSession', () => {
     expect(ws.sent.at(-1)?.channel).toBe(3);
   });
 
+  it('applies resizes one after the other, in the order they came, whatever each call takes', async () => {
+    const ws = new FakeSocket();
+    const echo = echoSession(0);
+    const applied: TerminalSize[] = [];
+    let inFlight = 0;
+    let overlapped = false;
+    const pending: Array<() => void> = [];
+    echo.session.resize = async (size) => {
+      overlapped ||= inFlight > 0;
+      inFlight++;
+      // The first call is the slow one: it finishes only when the test says so.
+      if (applied.length === 0 && pending.length === 0) await new Promise<void>((r) => pending.push(r));
+      applied.push(size);
+      inFlight--;
+    };
+    const running = streamSession(asSocket(ws), async () => echo.session);
+    await Promise.resolve();
+    await Promise.resolve();
+    ws.receive(4, '{"Width":92,"Height":28}');
+    ws.receive(4, '{"Width":91,"Height":27}');
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    pending.shift()?.();
+    ws.receive(255, new Uint8Array([0]));
+    await running;
+    expect(applied).toEqual([
+      { cols: 92, rows: 28 },
+      { cols: 91, rows: 27 },
+    ]);
+    expect(overlapped).toBe(false);
+  });
+
   it('ends with the NonZeroExitCode Status of the exit code', async () => {
     const ws = new FakeSocket();
     const echo = echoSession(7);
