@@ -56,6 +56,12 @@ export interface NodePoolOptions {
    * killed agent's containers of another node for that agent to adopt. @default true
    */
   reclaimRuntimes?: boolean;
+  /**
+   * The runtime identity is kept where a restart finds it (a lone agent's Node): what a killed
+   * pool made is then left for that restart by every other cluster's sweep (see
+   * `InstanceOwner.resumable`). @default false
+   */
+  resumableIdentity?: boolean;
 }
 
 /**
@@ -79,7 +85,7 @@ export class NodePool {
     private readonly options: NodePoolOptions = {},
   ) {
     this.pods = new PodDispatcher(informers.informer(kinds.Pod));
-    this.current = RuntimeInstance.create(clusterName);
+    this.current = RuntimeInstance.create(clusterName, { resumable: options.resumableIdentity });
   }
 
   /** This running cluster's identity on its runtimes (see runtime-adapters/instance.ts). */
@@ -94,7 +100,7 @@ export class NodePool {
   resumeInstance(id: string): void {
     if (id === this.current.id) return;
     if (this.agents.size > 0) throw new Error('resumeInstance: nodes were added already');
-    this.current = RuntimeInstance.create(this.clusterName, { id });
+    this.current = RuntimeInstance.create(this.clusterName, { id, resumable: this.options.resumableIdentity });
   }
 
   /** Starts a node agent, which registers the Node and begins running the pods bound to it. */

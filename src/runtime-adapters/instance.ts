@@ -11,6 +11,8 @@
  *   gone (no such pid, or a pid reused by a process that started at another time: this is what
  *   survives a SIGKILL), or when its record file no longer exists (the cluster stopped, though
  *   its process lives on);
+ * - except a resumable owner (a lone node agent, whose identity its Node keeps) whose process
+ *   died without releasing its record: that is 'unknown' (kept for its restart to adopt);
  * - an owner with this host name but another boot id is gone (the machine rebooted);
  * - any other owner (another machine or another pid namespace sharing the daemon) cannot be
  *   checked from here and counts as alive: only an explicit reclaim with `olderThan` removes
@@ -36,6 +38,13 @@ export interface InstanceOwner {
   start: number;
   /** The record file the instance holds while it runs. */
   record: string;
+  /**
+   * The identity is kept where a restart of this owner finds it (a lone node agent's Node): when
+   * the process dies without releasing it (a SIGKILL), what it made waits for that restart to
+   * adopt it and counts as 'unknown' to everyone else, not 'gone'; only a reclaim with
+   * `olderThanMs` removes it. Released (a clean stop), it is gone as any owner's.
+   */
+  resumable?: boolean;
 }
 
 /** What {@link ownerState} can say about the owner of a runtime object. */
@@ -100,6 +109,7 @@ export function parseOwner(text: string | undefined): InstanceOwner | undefined 
       pid: o.pid,
       start: Number(o.start ?? 0),
       record: o.record,
+      ...(o.resumable === true ? { resumable: true } : {}),
     };
   } catch {
     return undefined;
@@ -122,7 +132,11 @@ export function ownerState(labels: Record<string, string>, self?: RuntimeInstanc
 export function ownerLiveness(owner: InstanceOwner): 'alive' | 'gone' | 'unknown' {
   const me = thisProcess();
   if (owner.host === me.host && owner.boot === me.boot && owner.pidns === me.pidns) {
-    if (!processRuns(owner)) return takenOver(owner) ? 'alive' : 'gone';
+    if (!processRuns(owner)) {
+      if (takenOver(owner)) return 'alive';
+      // Killed without a release: a resumable identity waits for its restart.
+      return owner.resumable && readText(owner.record) ? 'unknown' : 'gone';
+    }
     try {
       statSync(owner.record);
       return 'alive';
@@ -237,12 +251,13 @@ export class RuntimeInstance {
     readonly clusterName: string,
     recordDir: string,
     id?: string,
+    resumable?: boolean,
   ) {
     if (id !== undefined && !/^[0-9a-f]{12}$/.test(id)) {
       throw new Error(`a runtime instance id is 12 hex digits, got ${JSON.stringify(id)}`);
     }
     this.id = id ?? randomBytes(6).toString('hex');
-    this.owner = { ...thisProcess(), record: path.join(recordDir, `${this.id}.json`) };
+    this.owner = { ...thisProcess(), record: path.join(recordDir, `${this.id}.json`), ...(resumable ? { resumable: true } : {}) };
   }
 
   /**
@@ -250,8 +265,8 @@ export class RuntimeInstance {
    * identity of an earlier run resumed (kept in the cluster's store): what that run made on the
    * runtimes is this instance's own, to adopt.
    */
-  static create(clusterName: string, options: { recordDir?: string; id?: string } = {}): RuntimeInstance {
-    return new RuntimeInstance(clusterName, options.recordDir ?? defaultRecordDir(), options.id);
+  static create(clusterName: string, options: { recordDir?: string; id?: string; resumable?: boolean } = {}): RuntimeInstance {
+    return new RuntimeInstance(clusterName, options.recordDir ?? defaultRecordDir(), options.id, options.resumable);
   }
 
   /** The labels every object of this instance carries (instance id and owner). */

@@ -48,7 +48,7 @@ export interface AgentPart {
 export async function startAgentPart(options: AgentPartOptions): Promise<AgentPart> {
   const clusterName = options.clusterName ?? 'tugboat';
   const informers = new InformerFactory(options.context);
-  const pool = new NodePool(options.context, clusterName, informers, { reclaimRuntimes: false });
+  const pool = new NodePool(options.context, clusterName, informers, { reclaimRuntimes: false, resumableIdentity: true });
   let stopped: Promise<void> | undefined;
   let endpoint: AgentEndpoint | undefined;
   const stop = (): Promise<void> =>

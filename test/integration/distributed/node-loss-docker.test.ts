@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpApiContext } from '../../../src/client/http/http-api-context.js';
+import { DockerRuntime } from '../../../src/runtime-adapters/docker/docker-runtime.js';
 import { eventually } from '../../../src/testing/eventually.js';
 import { dockerForTests, TEST_IMAGE, testClusterName } from '../../support/docker.js';
 import { appContainers, removeLeftovers } from '../../support/docker-cluster.js';
@@ -38,7 +39,7 @@ describe.skipIf(!docker || !kubectlAvailable())('two tugboat agents on one docke
   afterAll(async () => {
     await ctx?.close();
     await killAll();
-    // What the SIGKILLed agent's pods left running (their owner is gone): killed and removed.
+    // What the SIGKILLed agent's pods left running (kept for its restart, which never comes): removed by cluster name.
     await removeLeftovers(clusterName);
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
@@ -69,7 +70,15 @@ describe.skipIf(!docker || !kubectlAvailable())('two tugboat agents on one docke
         expect(lostContainers).toHaveLength(1);
       },
     });
-    // The killed agent's container is left on the daemon for it (the other agent never takes it).
+    // Another cluster starting on this daemon sweeps what gone owners left (NodePool's start-up
+    // sweep is this reclaim): the killed agent's identity is resumable (its Node keeps it), so its
+    // container is kept for its restart, as by the other agent, which never takes it.
+    const other = new DockerRuntime();
+    try {
+      await other.reclaim();
+    } finally {
+      await other.close();
+    }
     const left = await appContainers(clusterName, { 'io.tugboat.node': NODES[0] });
     expect(left.map((c) => c.id)).toEqual(lostContainers);
     expect(left[0]?.state).toBe('running');

@@ -30,8 +30,9 @@ describe('the control plane as separate processes (apiserver on SQLite, controll
   afterAll(async () => {
     await ctx?.close();
     await killAll();
-    // What the SIGKILLed agent's pods left running (their owner is gone): killed and removed.
-    for (const node of NODES) await new ProcessRuntime({ stateDir: join(dir, node) }).reclaim?.();
+    // What the SIGKILLed agent's pods left running: kept for its restart (its identity is resumable),
+    // so no sweep takes them; this test's own state folders are reclaimed whatever their owner.
+    for (const node of NODES) await new ProcessRuntime({ stateDir: join(dir, node) }).reclaim?.({ olderThanMs: 0 });
     rmSync(dir, { recursive: true, force: true });
   }, 60_000);
 

@@ -66,6 +66,33 @@ describe('RuntimeInstance: who owns a runtime object, and whether that owner is 
     expect(() => RuntimeInstance.create('x', { id: 'not-hex' })).toThrow(/12 hex digits/);
   });
 
+  it('a resumable owner killed without a release (a lone agent) is unknown, kept for its restart; released, gone', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
+    const agent = RuntimeInstance.create('x', { recordDir: dir, resumable: true });
+    expect(parseOwner(agent.labels[RUNTIME_LABELS.owner])).toEqual(agent.owner);
+    expect(agent.owner.resumable).toBe(true);
+    const deadOwner = { ...agent.owner, pid: dead, start: agent.owner.start + 1 };
+    const labels = withOwner(agent, { pid: dead, start: agent.owner.start + 1 });
+    // The record a SIGKILLed agent left: another cluster's sweep keeps what it made.
+    await writeFile(agent.owner.record, JSON.stringify({ id: agent.id, cluster: 'x', owner: deadOwner, adopted: [] }));
+    expect(ownerState(labels)).toBe('unknown');
+    expect(isClaimable(labels)).toBe(false);
+    expect(reclaimable(labels, new Date())).toBe(false);
+    expect(reclaimable(labels, new Date(Date.now() - 60_000), { olderThanMs: 30_000 })).toBe(true);
+    // Its restart (the id its Node keeps) adopts it: alive to others, its own to itself.
+    const restarted = RuntimeInstance.create('x', { recordDir: dir, id: agent.id, resumable: true });
+    await restarted.acquire();
+    expect(ownerState(labels)).toBe('alive');
+    expect(ownerState(labels, restarted)).toBe('self');
+    // Stopped cleanly (record released): gone, as any owner's.
+    await restarted.release();
+    expect(ownerState(labels)).toBe('gone');
+    // The same death without `resumable` is gone at once.
+    const plain = RuntimeInstance.create('x', { recordDir: dir });
+    await writeFile(plain.owner.record, JSON.stringify({ id: plain.id, cluster: 'x', owner: { ...plain.owner, pid: dead }, adopted: [] }));
+    expect(ownerState(withOwner(plain, { pid: dead, start: plain.owner.start + 1 }))).toBe('gone');
+  });
+
   it('another machine or pid namespace cannot be checked (unknown: kept); this host after a reboot is gone', async () => {
     const a = RuntimeInstance.create('x', { recordDir: dir });
     expect(ownerState(withOwner(a, { host: 'another-machine', boot: 'other-boot' }))).toBe('unknown');
