@@ -6,7 +6,11 @@ import { TugboatError } from '../model/errors.js';
 export interface AdmissionRequest {
   operation: 'CREATE' | 'UPDATE' | 'DELETE';
   type: ResourceType;
-  /** The object as it would be stored (a draft for `mutate`, frozen for `validate`). */
+  /**
+   * The object as it would be stored (a draft for `mutate`, frozen for `validate`). On a status
+   * write only `status` and metadata's own fields may be set: the rest (spec, and the values of
+   * metadata's fields such as labels) is the stored object's, frozen, which a status write keeps.
+   */
   object: KubeObject;
   /** The stored object, on UPDATE and DELETE. */
   oldObject?: KubeObject;
@@ -55,9 +59,25 @@ export class AdmissionChain {
     return this.plugins.length === 0;
   }
 
-  /** Runs the mutating plugins on a draft. */
+  /**
+   * Runs the mutating plugins on a draft. On a status write, a plugin that changes in place what
+   * the write keeps of the stored object (frozen) fails the write with an InternalError naming
+   * the plugin, as a failing webhook does in Kubernetes; the store is left as it was.
+   */
   async mutate(request: AdmissionRequest): Promise<void> {
-    for (const p of this.plugins) if (p.mutate) await p.mutate(request);
+    for (const p of this.plugins) {
+      if (!p.mutate) continue;
+      try {
+        await p.mutate(request);
+      } catch (err) {
+        if (request.subresource !== 'status' || !(err instanceof TypeError)) throw err;
+        const who = p.name ? `admission plugin "${p.name}"` : 'an admission plugin';
+        throw new TugboatError(
+          'InternalError',
+          `${who} changed in place what a status write keeps from the stored object (only status and metadata's own fields may be set): ${err.message}`,
+        );
+      }
+    }
   }
 
   /** Runs the validating plugins; throws Forbidden or Invalid on the first rejection. */

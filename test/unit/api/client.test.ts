@@ -181,4 +181,32 @@ describe('typed clients', () => {
     remove();
     expect((await cluster.deployments().create(deployment('bad', 'nginx:latest'))).metadata.name).toBe('bad');
   });
+
+  it('a mutating plugin that changes in place what a status write keeps fails it with an InternalError naming it', async () => {
+    const created = await cluster.deployments().create(deployment('kept'));
+    const remove = cluster.admission.use({
+      name: 'relabel',
+      mutate: (req) => {
+        if (req.subresource === 'status') (req.object.metadata.labels as Record<string, string>).touched = 'yes';
+      },
+    });
+    const err = await rejection(cluster.deployments().patchStatus('kept', { status: { observedGeneration: 7 } }, 'merge'));
+    expect(err.reason).toBe('InternalError');
+    expect(err.message).toMatch(/^admission plugin "relabel" changed in place what a status write keeps from the stored object/);
+    const after = await cluster.deployments().get('kept');
+    expect(after.metadata.resourceVersion).toBe(created.metadata.resourceVersion);
+    expect(after.metadata.labels?.touched).toBeUndefined();
+    remove();
+    // Setting metadata's own fields (a new labels object) is allowed: mutating admission runs after
+    // the status write's reset of metadata, as in Kubernetes, so what it sets is stored.
+    cluster.admission.use({
+      name: 'relabel-new',
+      mutate: (req) => {
+        if (req.subresource === 'status') req.object.metadata.labels = { ...req.object.metadata.labels, touched: 'yes' };
+      },
+    });
+    const written = await cluster.deployments().patchStatus('kept', { status: { observedGeneration: 7 } }, 'merge');
+    expect(written.status?.observedGeneration).toBe(7);
+    expect(written.metadata.labels?.touched).toBe('yes');
+  });
 });
